@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything Heard needs into ./.venv and ./node_modules, and builds
+# the translation catalogs. `infra/setup.sh --test` also installs what the test
+# suite needs, including Debian's Chromium for the browser tests.
+# Safe to run again: it only does what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_tests=0
+[ "${1:-}" = "--test" ] && want_tests=1
+
+if [ "$want_tests" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  echo "==> Installing Chromium (Debian package) for the browser tests"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "==> Creating .venv"
+  python3 -m venv .venv
+fi
+echo "==> Installing Python packages (pinned in requirements.lock)"
+.venv/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+.venv/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+
+echo "==> Installing front-end packages (pinned in package-lock.json)"
+npm ci --no-audit --no-fund --loglevel=error
+
+echo "==> Compiling translation catalogs"
+.venv/bin/python -m service.i18n.catalogs compile

@@ -1,0 +1,1 @@
+"""Heard: feedback from children, young people and parents to the teams who help them."""

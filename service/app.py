@@ -1,0 +1,70 @@
+"""create_app(): the one place that wires routes, state, errors and start-up."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.exceptions import HTTPException
+from litestar.static_files import create_static_files_router
+
+from service import health
+from service.db import migrate
+from service.db.embedded import start_embedded
+from service.db.pool import DatabaseUnavailable, create_pool, transaction
+from service.logs import configure_logging
+from service.responses import routes as respondent
+from service.settings import REPO_ROOT, Settings, load_settings
+from service.surveys.loading import load_surveys
+from service.surveys.service import record_versions
+from service.web import errors
+from service.web.headers import SECURITY_HEADERS
+
+log = logging.getLogger("heard")
+
+STATIC_DIRS = [REPO_ROOT / "service" / "web" / "static", REPO_ROOT / "node_modules" / "htmx.org" / "dist"]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+    configure_logging(settings.log_level)
+    # Survey files are checked before anything else: a malformed one stops
+    # start-up with a message naming the file and the place.
+    surveys = load_surveys(settings.surveys_dir)
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncIterator[None]:
+        dsn = settings.database_url or start_embedded(settings.data_dir)
+        await migrate.migrate(dsn)
+        app.state.pool = await create_pool(dsn, min_size=settings.pool_min_size, max_size=settings.pool_max_size)
+        try:
+            async with transaction(app.state.pool) as conn:
+                await record_versions(conn, surveys)
+            log.info("ready", extra={"surveys": [s.survey.id for s in surveys]})
+            yield
+        finally:
+            await app.state.pool.close()
+
+    return Litestar(
+        route_handlers=[
+            *respondent.ROUTES,
+            *health.ROUTES,
+            create_static_files_router("/static", directories=STATIC_DIRS, name="static", include_in_schema=False),
+        ],
+        state=State({"settings": settings, "surveys": surveys}),
+        lifespan=[database],
+        response_headers=SECURITY_HEADERS,
+        compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),
+        exception_handlers={
+            respondent.Closed: respondent.closed_page,
+            DatabaseUnavailable: errors.database_unavailable,
+            HTTPException: errors.http_error,
+            Exception: errors.unexpected_error,
+        },
+        openapi_config=None,
+        logging_config=None,  # service.logs configures JSON logs
+    )

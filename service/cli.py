@@ -1,0 +1,189 @@
+"""The `heard` command: serve, migrate, demo, surveys check, qr."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from service.settings import Settings, SettingsError, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="heard", description="Heard: feedback that teams learn from.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the web service")
+    serve.add_argument("--host", help="address to listen on (HEARD_HOST, default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (HEARD_PORT, default 8000)")
+    serve.add_argument("--workers", type=int, help="worker processes (HEARD_WORKERS, default 2)")
+
+    commands.add_parser("migrate", help="apply pending database migrations")
+
+    demo = commands.add_parser("demo", help="load a demo team, touchpoints and responses")
+    demo.add_argument("--responses", type=int, default=400, help="how many demo responses (default 400)")
+
+    surveys = commands.add_parser("surveys", help="survey files")
+    surveys.add_argument("action", choices=["check"], help="check: validate every survey file")
+
+    qr = commands.add_parser("qr", help="write a touchpoint's QR code")
+    qr.add_argument("code", help="the touchpoint's short code")
+    qr.add_argument("--out", required=True, type=Path, help="FILE.png or FILE.svg")
+
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        return COMMANDS[args.command](settings, args)
+    except SettingsError as error:
+        print(f"heard: configuration error: {error}", file=sys.stderr)
+        return 2
+    except CliError as error:
+        print(f"heard: {error}", file=sys.stderr)
+        return 2
+
+
+class CliError(Exception):
+    pass
+
+
+def _database_url(settings: Settings) -> str:
+    if settings.database_url:
+        return settings.database_url
+    from service.db.embedded import start_embedded
+
+    return start_embedded(settings.data_dir)
+
+
+def _surveys(settings: Settings):
+    from service.surveys.loading import SurveyError, load_surveys
+
+    try:
+        return load_surveys(settings.surveys_dir)
+    except SurveyError as error:
+        raise CliError(f"survey file problem: {error}") from None
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service.db.migrate import MigrationError, migrate
+
+    _surveys(settings)  # a malformed survey stops here, before any worker starts
+    dsn = _database_url(settings)
+    try:
+        asyncio.run(migrate(dsn))
+    except MigrationError as error:
+        raise CliError(f"migration problem: {error}") from None
+    host = args.host or settings.host
+    port = args.port or settings.port
+    workers = args.workers or settings.workers
+    # Workers read their settings from the environment, like any instance.
+    os.environ["DATABASE_URL"] = dsn
+    print(f"Heard is running at http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,  # it would log client addresses
+        log_level="warning",
+        timeout_keep_alive=5,
+        proxy_headers=False,
+    )
+    return 0
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from service.db.migrate import MigrationError, migrate
+
+    try:
+        applied = asyncio.run(migrate(_database_url(settings)))
+    except MigrationError as error:
+        raise CliError(f"migration problem: {error}") from None
+    for migration in applied:
+        print(f"applied {migration.version:04d}_{migration.name}")
+    print("database is up to date")
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from service.db.migrate import migrate
+    from service.db.pool import create_pool, transaction
+    from service.demo import load_demo
+    from service.surveys.service import record_versions
+
+    surveys = _surveys(settings)
+    dsn = _database_url(settings)
+
+    async def run() -> list[tuple[str, str]]:
+        await migrate(dsn)
+        pool = await create_pool(dsn, min_size=1, max_size=2)
+        try:
+            async with transaction(pool) as conn:
+                await record_versions(conn, surveys)
+                return await load_demo(conn, surveys, base_url=settings.base_url, today=settings.today(),
+                                       responses=args.responses)
+        finally:
+            await pool.close()
+
+    links = asyncio.run(run())
+    print("Demo data is loaded. Touchpoint links to try:")
+    for description, link in links:
+        print(f"  {link}   {description}")
+    return 0
+
+
+def cmd_surveys(settings: Settings, args: argparse.Namespace) -> int:
+    registry = _surveys(settings)
+    for loaded in registry:
+        audiences = ", ".join(f"{a} ({len(v.questions)} questions)" for a, v in loaded.survey.audiences.items())
+        print(f"ok  {loaded.source}  {loaded.survey.id} v{loaded.survey.version} #{loaded.version_hash}: {audiences}")
+    return 0
+
+
+def cmd_qr(settings: Settings, args: argparse.Namespace) -> int:
+    from service.touchpoints import codes
+    from service.touchpoints.qr import qr_png, qr_svg
+
+    code = codes.normalise(args.code)
+    if code is None:
+        raise CliError(f"{args.code!r} is not a touchpoint code")
+    suffix = args.out.suffix.lower()
+    if suffix not in (".png", ".svg"):
+        raise CliError("--out must end in .png or .svg")
+    if not asyncio.run(_touchpoint_exists(_database_url(settings), code)):
+        raise CliError(f"no touchpoint has the code {code!r}")
+    url = codes.public_url(settings.base_url, code)
+    args.out.write_bytes(qr_png(url) if suffix == ".png" else qr_svg(url))
+    print(f"wrote {args.out} for {url}")
+    return 0
+
+
+async def _touchpoint_exists(dsn: str, code: str) -> bool:
+    from service.db.pool import create_pool, transaction
+    from service.touchpoints.queries import touchpoint_by_code
+
+    pool = await create_pool(dsn, min_size=1, max_size=1)
+    try:
+        async with transaction(pool) as conn:
+            return await touchpoint_by_code(conn, code=code, today=dt.date.today()) is not None
+    finally:
+        await pool.close()
+
+
+COMMANDS = {
+    "serve": cmd_serve,
+    "migrate": cmd_migrate,
+    "demo": cmd_demo,
+    "surveys": cmd_surveys,
+    "qr": cmd_qr,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The database layer: pool, SQL files, migrations, the embedded server. Imports no capability."""

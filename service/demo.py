@@ -1,0 +1,94 @@
+"""`heard demo`: a made-up team with touchpoints and a few hundred plausible
+responses, so a newcomer sees a living system. Safe to run twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+
+import asyncpg
+
+from service.responses.service import Submission, submit_response
+from service.surveys.answers import check_answers, field_name, scale_values
+from service.surveys.loading import SurveyRegistry
+from service.surveys.model import Text
+from service.touchpoints import codes
+from service.touchpoints.queries import insert_touchpoint, touchpoint_by_code
+
+DEMO_TEAM = "Riverside Family Help (demo)"
+PRACTITIONERS = [("amira.khan@demo.heard.invalid", "Amira Khan"), ("tom.evans@demo.heard.invalid", "Tom Evans"),
+                 ("joy.mensah@demo.heard.invalid", "Joy Mensah")]
+# (contact kind, practitioner index or None, audience or None for "ask")
+TOUCHPOINTS = [
+    ("child_protection_conference", 0, "parent"),
+    ("home_visit", 1, None),
+    ("child_in_care_review", 2, "13to17"),
+    ("direct_work", 0, "8to12"),
+    ("direct_work", 1, "under8"),
+]
+COMMENTS = [
+    "Thank you for listening to me.",
+    "The meeting was too long and I didn't understand all the words.",
+    "I liked that she came back when she said she would.",
+    "I wish I could see my brother more.",
+    "Nobody told me what the plan was before the meeting.",
+    "She explained everything in a way I understood.",
+    "It would help to have the report before the meeting, not on the day.",
+    "I felt they talked about me, not with me.",
+    "Tom was kind and patient with my son.",
+    "Things are better at home now.",
+]
+
+
+async def load_demo(conn: asyncpg.Connection, surveys: SurveyRegistry, *, base_url: str, today: dt.date,
+                    responses: int = 400, seed: int = 7) -> list[tuple[str, str]]:
+    """Create the demo team once; return (description, link) for each demo touchpoint."""
+    team_id = await conn.fetchval("select id from teams where name = $1", DEMO_TEAM)
+    if team_id is None:
+        await _create(conn, surveys, today=today, responses=responses, rng=random.Random(seed))
+        team_id = await conn.fetchval("select id from teams where name = $1", DEMO_TEAM)
+    rows = await conn.fetch(
+        "select code, contact_kind, coalesce(audience, 'ask') as audience from touchpoints "
+        "where team_id = $1 order by id", team_id)
+    return [(f"{row['contact_kind']} ({row['audience']})", codes.public_url(base_url, row["code"])) for row in rows]
+
+
+async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: dt.date, responses: int,
+                  rng: random.Random) -> None:
+    survey = surveys.current("after-meeting")
+    assert survey is not None, "the demo needs surveys/after-meeting.toml"
+    team_id = await conn.fetchval("insert into teams (name) values ($1) returning id", DEMO_TEAM)
+    staff_ids = []
+    for email, name in PRACTITIONERS:
+        staff_id = await conn.fetchval(
+            "insert into staff (email, display_name) values ($1, $2) "
+            "on conflict (email) do update set display_name = excluded.display_name returning id", email, name)
+        await conn.execute("insert into team_members (team_id, staff_id) values ($1, $2) on conflict do nothing",
+                           team_id, staff_id)
+        staff_ids.append(staff_id)
+    touchpoints = []
+    for kind, practitioner, audience in TOUCHPOINTS:
+        code = codes.new_code()
+        await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind=kind,
+                                practitioner_id=staff_ids[practitioner], survey_id=survey.survey.id,
+                                audience=audience, language="en-GB")
+        touchpoints.append(await touchpoint_by_code(conn, code=code, today=today))
+    for _ in range(responses):
+        touchpoint = rng.choice(touchpoints)
+        audience = touchpoint.audience or rng.choice(["8to12", "13to17", "parent"])
+        variant = survey.survey.audiences[audience]
+        mood = rng.random()  # most people are fairly positive; some are not
+        form: dict[str, list[str]] = {}
+        for question in variant.questions:
+            if isinstance(question, Text):
+                if rng.random() < 0.25:
+                    form[field_name(question)] = [rng.choice(COMMENTS)]
+                continue
+            values = scale_values(question)
+            if question.required or rng.random() < 0.9:
+                lean = min(len(values) - 1, max(0, round(mood * len(values) + rng.gauss(0, 0.8))))
+                form[field_name(question)] = [values[lean] if values[0].isdigit() else rng.choice(values)]
+        checked = check_answers(variant, form)
+        day = today - dt.timedelta(days=rng.randrange(1, 120))
+        await submit_response(conn, Submission(uuid.uuid4(), touchpoint, survey, audience, "en-GB", checked), today=day)

@@ -1,0 +1,135 @@
+"""Languages: which exist, which one a request uses, and the gettext callables.
+
+Interface text is the `messages` domain, survey text the `surveys` domain;
+both are compiled from locales/<lang>/LC_MESSAGES/*.po. The language of the
+request in hand lives in a ContextVar, never in a global, so concurrent
+requests in different languages cannot mix.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, support
+
+from service.settings import REPO_ROOT
+
+SOURCE_LANGUAGE = "en-GB"
+LOCALES_DIR = REPO_ROOT / "locales"
+
+
+class Language:
+    """One language Heard can speak: its tag, direction and catalogs."""
+
+    def __init__(self, tag: str, locales_dir: Path = LOCALES_DIR) -> None:
+        self.tag = tag
+        self.locale = Locale.parse(tag, sep="-")
+        self.direction = "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+        # The name of the language in itself, for the language list.
+        self.own_name = (self.locale.get_display_name(self.locale) or tag)
+        self.own_name = self.own_name[:1].upper() + self.own_name[1:]
+        folder = str(self.locale)
+        self.messages = support.Translations.load(locales_dir, [folder], "messages")
+        self.surveys = support.Translations.load(locales_dir, [folder], "surveys")
+
+
+@cache
+def language(tag: str) -> Language:
+    return Language(tag)
+
+
+@cache
+def available_tags(locales_dir: Path = LOCALES_DIR) -> tuple[str, ...]:
+    """English, then every language with a compiled catalog, by tag."""
+    tags = [SOURCE_LANGUAGE]
+    for mo in sorted(locales_dir.glob("*/LC_MESSAGES/messages.mo")):
+        tag = mo.parent.parent.name.replace("_", "-")
+        if tag != SOURCE_LANGUAGE:
+            tags.append(tag)
+    return tuple(tags)
+
+
+def match_tag(requested: str | None) -> str | None:
+    """The available tag a requested one means ("ar", "AR", "ar-SA" -> "ar"), if any."""
+    if not requested:
+        return None
+    wanted = requested.strip().replace("_", "-").lower()
+    tags = available_tags()
+    for tag in tags:
+        if tag.lower() == wanted:
+            return tag
+    base = wanted.split("-")[0]
+    for tag in tags:
+        if tag.lower().split("-")[0] == base:
+            return tag
+    return None
+
+
+def negotiate(*, chosen: str | None, accept_language: str | None, default: str, follow_browser: bool) -> str:
+    """The person's choice, else the browser's (if the touchpoint allows), else the touchpoint's."""
+    if tag := match_tag(chosen):
+        return tag
+    if follow_browser and accept_language:
+        for requested in _parse_accept_language(accept_language):
+            if tag := match_tag(requested):
+                return tag
+    return match_tag(default) or SOURCE_LANGUAGE
+
+
+def _parse_accept_language(header: str) -> list[str]:
+    weighted = []
+    for position, part in enumerate(header.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and tag != "*" and quality > 0:
+            weighted.append((-quality, position, tag))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+_current: contextvars.ContextVar[Language] = contextvars.ContextVar("heard_language")
+
+
+def use_language(tag: str) -> Language:
+    lang = language(tag)
+    _current.set(lang)
+    return lang
+
+
+def current_language() -> Language:
+    try:
+        return _current.get()
+    except LookupError:
+        return language(SOURCE_LANGUAGE)
+
+
+def gettext(message: str) -> str:
+    return current_language().messages.ugettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return current_language().messages.ungettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return current_language().messages.upgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return current_language().messages.unpgettext(context, singular, plural, n)
+
+
+def survey_text(message: str) -> str:
+    """Text from a survey file, in the current language (the `surveys` domain)."""
+    return current_language().surveys.ugettext(message) if message else message
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; translate it later, where it is shown."""
+    return message

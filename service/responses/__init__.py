@@ -1,0 +1,1 @@
+"""Answering: the respondent's path from a touchpoint link to a stored response."""

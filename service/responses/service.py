@@ -1,0 +1,70 @@
+"""What a respondent can do: open a touchpoint, and submit their answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import asyncpg
+import msgspec
+
+from service.surveys.answers import CheckedAnswers
+from service.surveys.model import LoadedSurvey
+from service.touchpoints import codes
+from service.touchpoints.queries import Touchpoint, touchpoint_by_code
+
+from . import queries
+
+
+class Closed(Exception):
+    """The touchpoint cannot take answers: `reason` is unknown, paused, expired or revoked."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+async def open_touchpoint(conn: asyncpg.Connection, *, typed_code: str, today: dt.date) -> Touchpoint:
+    code = codes.normalise(typed_code)
+    touchpoint = await touchpoint_by_code(conn, code=code, today=today) if code else None
+    if touchpoint is None:
+        raise Closed("unknown")
+    if touchpoint.status != "active":
+        raise Closed(touchpoint.status)
+    return touchpoint
+
+
+def audience_allowed(touchpoint: Touchpoint, loaded: LoadedSurvey, audience: str) -> bool:
+    if touchpoint.audience is not None and audience != touchpoint.audience:
+        return False
+    return loaded.survey.variant(audience) is not None
+
+
+class Submission(msgspec.Struct, frozen=True):
+    submission_id: uuid.UUID
+    touchpoint: Touchpoint
+    survey: LoadedSurvey
+    audience: str
+    language: str
+    answers: CheckedAnswers
+
+
+async def submit_response(conn: asyncpg.Connection, submission: Submission, *, today: dt.date) -> bool:
+    """Store the answers once. False when this submission was already stored
+    (a double tap or a browser retry): the person still gets their thank-you."""
+    response_id = await queries.insert_response(
+        conn,
+        submission_id=submission.submission_id,
+        touchpoint_id=submission.touchpoint.id,
+        survey_id=submission.survey.survey.id,
+        version_hash=submission.survey.version_hash,
+        audience=submission.audience,
+        language=submission.language,
+        submitted_on=today,
+        answers=submission.answers.closed,
+    )
+    if response_id is None:
+        return False
+    if submission.answers.free_text:
+        await queries.insert_free_texts(conn, response_id=response_id, texts=submission.answers.free_text)
+    return True

@@ -1,0 +1,75 @@
+"""Configuration, read once from the environment. The README lists every variable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    # Where PostgreSQL is. Empty means: start an embedded server under data_dir.
+    database_url: str = ""
+    data_dir: Path = Path(".heard")
+    # The public address printed into QR codes and short links.
+    base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    surveys_dir: Path = REPO_ROOT / "surveys"
+    pool_min_size: int = 2
+    pool_max_size: int = 10
+    log_level: str = "INFO"
+    # Responses keep only the date of submission, in this time zone.
+    timezone: str = "Europe/London"
+
+    def today(self) -> dt.date:
+        return dt.datetime.now(ZoneInfo(self.timezone)).date()
+
+
+# Environment variable -> field. DATABASE_URL is the conventional name; the
+# rest carry the HEARD_ prefix so they cannot collide with anything else.
+ENVIRONMENT = {
+    "DATABASE_URL": "database_url",
+    "HEARD_DATA_DIR": "data_dir",
+    "HEARD_BASE_URL": "base_url",
+    "HEARD_HOST": "host",
+    "HEARD_PORT": "port",
+    "HEARD_WORKERS": "workers",
+    "HEARD_SURVEYS_DIR": "surveys_dir",
+    "HEARD_POOL_MIN_SIZE": "pool_min_size",
+    "HEARD_POOL_MAX_SIZE": "pool_max_size",
+    "HEARD_LOG_LEVEL": "log_level",
+    "HEARD_TIMEZONE": "timezone",
+}
+
+
+class SettingsError(Exception):
+    pass
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+    """Build Settings from the environment; a bad value names its variable."""
+    environ = dict(os.environ if environ is None else environ)
+    raw: dict[str, object] = {}
+    for variable, field in ENVIRONMENT.items():
+        if environ.get(variable):
+            raw[field] = environ[variable]
+    raw.update(overrides)
+    try:
+        return msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
+    except msgspec.ValidationError as error:
+        field = str(error).rsplit("$.", 1)[-1].rstrip("`")
+        variable = next((v for v, f in ENVIRONMENT.items() if f == field), field)
+        raise SettingsError(f"{variable}: {error}") from None
+
+
+def _decode_path(kind: type, value: object) -> object:
+    if kind is Path:
+        return Path(str(value))
+    raise NotImplementedError

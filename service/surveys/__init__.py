@@ -1,0 +1,1 @@
+"""Surveys as data: the model of a survey file, loading, validating answers."""

@@ -1,0 +1,82 @@
+"""The shape of a survey file (surveys/<id>.toml), as msgspec Structs.
+
+Question kinds are a closed registry: each is a tagged Struct here, a branch
+in answers.py, and a macro in templates/_macros/questions.html. Unknown
+fields are refused, so a typo in a survey file fails with its path.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Union
+
+import msgspec
+
+Audience = Literal["under8", "8to12", "13to17", "parent"]
+AUDIENCES: tuple[Audience, ...] = ("under8", "8to12", "13to17", "parent")
+
+
+class _Question(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, tag_field="kind"):
+    # Stable forever: the same id across audiences means the same thing, so
+    # results can be compared. Never reuse an id with a new meaning.
+    id: str
+    text: str
+    hint: str = ""
+    required: bool = False
+    # Recorded audio per language, e.g. {"en-GB" = "listened-en.mp3"} (read-aloud).
+    audio: dict[str, str] = {}
+
+
+class Faces(_Question, tag="faces"):
+    """Picture faces from sad to happy; 3 for under 8s, 5 for older children."""
+
+    points: Literal[3, 5] = 5
+
+
+class Agree(_Question, tag="agree"):
+    """A statement with a 5-point scale from strongly disagree to strongly agree."""
+
+
+class YesNo(_Question, tag="yes_no"):
+    """Yes, no, or not sure."""
+
+
+class Option(msgspec.Struct, forbid_unknown_fields=True):
+    id: str
+    text: str
+
+
+class Choice(_Question, tag="choice"):
+    """One choice from a list."""
+
+    options: list[Option]
+
+
+class Text(_Question, tag="text"):
+    """Free text, optional unless required; kept apart from the closed answers."""
+
+    max_length: int = 1000
+
+
+Question = Union[Faces, Agree, YesNo, Choice, Text]
+
+
+class Variant(msgspec.Struct, forbid_unknown_fields=True):
+    questions: list[Question]
+
+
+class Survey(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    id: str
+    version: str
+    title: str
+    audiences: dict[Audience, Variant]
+
+    def variant(self, audience: str) -> Variant | None:
+        return self.audiences.get(audience)  # type: ignore[call-overload]
+
+
+class LoadedSurvey(msgspec.Struct, frozen=True):
+    """A survey as read from disk, with the hash responses record."""
+
+    survey: Survey
+    version_hash: str
+    source: str

@@ -1,0 +1,1 @@
+"""Touchpoints: where feedback is asked for, their short codes and QR codes."""

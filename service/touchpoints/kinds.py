@@ -1,0 +1,14 @@
+"""Kinds of contact a touchpoint can be about. Keys are stored; labels are
+translated where they are shown. Add a kind here (and to the catalogs)."""
+
+from service.i18n import N_
+
+CONTACT_KINDS: dict[str, str] = {
+    "home_visit": N_("Home visit"),
+    "child_protection_conference": N_("Child protection conference"),
+    "child_in_care_review": N_("Review for a child in care"),
+    "family_group_meeting": N_("Family group meeting"),
+    "direct_work": N_("Time with your worker"),
+    "early_help": N_("Early help meeting"),
+    "other": N_("Other meeting"),
+}

@@ -1,0 +1,55 @@
+"""Typed wrappers for touchpoints/queries.sql."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import asyncpg
+import msgspec
+
+from service.db.sql import sql_beside
+
+SQL = sql_beside(__file__)
+_BY_CODE = SQL["touchpoint_by_code"]
+_INSERT = SQL["insert_touchpoint"]
+_SET_STATUS = SQL["set_touchpoint_status"]
+
+
+class Touchpoint(msgspec.Struct, frozen=True):
+    id: int
+    code: str
+    team_id: int
+    team_name: str
+    contact_kind: str
+    practitioner_id: int | None
+    survey_id: str
+    audience: str | None
+    language: str
+    follow_browser_language: bool
+    status: str  # active, paused, expired or revoked
+
+
+async def touchpoint_by_code(conn: asyncpg.Connection, *, code: str, today: dt.date) -> Touchpoint | None:
+    row = await conn.fetchrow(_BY_CODE, code, today)
+    return Touchpoint(**row) if row else None
+
+
+async def insert_touchpoint(
+    conn: asyncpg.Connection,
+    *,
+    code: str,
+    team_id: int,
+    contact_kind: str,
+    practitioner_id: int | None,
+    survey_id: str,
+    audience: str | None,
+    language: str,
+    expires_on: dt.date | None = None,
+) -> int:
+    return await conn.fetchval(
+        _INSERT, code, team_id, contact_kind, practitioner_id, survey_id, audience, language, expires_on
+    )
+
+
+async def set_touchpoint_status(conn: asyncpg.Connection, *, code: str, status: str) -> None:
+    await conn.execute(_SET_STATUS, code, status)

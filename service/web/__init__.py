@@ -1,0 +1,1 @@
+"""The web layer shared by every capability: templates, headers, errors, static files."""
