@@ -91,6 +91,7 @@ async def app(settings):
 @pytest.fixture(scope="session")
 async def client(app) -> AsyncIterator[AsyncTestClient]:
     async with AsyncTestClient(app=app) as test_client:
+        test_client.follow_redirects = False  # tests look at the 303 itself
         yield test_client
 
 

@@ -7,6 +7,7 @@ started it exits.
 
 from __future__ import annotations
 
+import logging
 import warnings
 from pathlib import Path
 
@@ -15,6 +16,8 @@ DATABASE = "heard"
 
 def start_embedded(data_dir: Path, database: str = DATABASE) -> str:
     """Start (or reuse) the embedded server and return a URL for `database`."""
+    # pgserver logs every pg_ctl call at INFO, including at interpreter exit.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI); harmless.
         warnings.simplefilter("ignore")

@@ -10,6 +10,7 @@ import uuid
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
+from litestar.params import FromPath
 from litestar.response import Redirect
 
 from service import i18n
@@ -47,14 +48,14 @@ def _survey(state: State, touchpoint: Touchpoint) -> LoadedSurvey:
 
 
 @get("/t/{code:str}", name="welcome")
-async def welcome(code: str, request: Request, state: State) -> Response[str]:
+async def welcome(code: FromPath[str], request: Request, state: State) -> Response[str]:
     touchpoint = await _touchpoint(state, code)
     lang = _speak(request, touchpoint)
     return page("respondent/welcome.html", touchpoint=touchpoint, lang=lang)
 
 
 @get("/t/{code:str}/who", name="who")
-async def who(code: str, request: Request, state: State) -> Response[str]:
+async def who(code: FromPath[str], request: Request, state: State) -> Response[str]:
     touchpoint = await _touchpoint(state, code)
     lang = _speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
@@ -63,18 +64,28 @@ async def who(code: str, request: Request, state: State) -> Response[str]:
 
 
 @get("/t/{code:str}/form/{audience:str}", name="form")
-async def form(code: str, audience: str, request: Request, state: State) -> Response[str]:
+async def form(code: FromPath[str], audience: FromPath[str], request: Request, state: State) -> Response[str]:
     touchpoint = await _touchpoint(state, code)
     lang = _speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
     if not audience_allowed(touchpoint, loaded, audience):
         raise Closed("unknown")
-    return _form_page(touchpoint, loaded, audience, lang, submission_id=uuid.uuid4())
+    return _form_page(touchpoint.code, loaded, audience, lang, submission_id=uuid.uuid4())
 
 
 @post("/t/{code:str}/form/{audience:str}", name="submit")
-async def submit(code: str, audience: str, request: Request, state: State) -> Response[str] | Redirect:
-    fields = {key: values for key, values in (await request.form()).dict().items()}
+async def submit(code: FromPath[str], audience: FromPath[str], request: Request, state: State) -> Response[str] | Redirect:
+    fields = (await request.form()).dict()
+    try:
+        return await _submit(code, audience, request, state, fields)
+    except DatabaseUnavailable:
+        # Whatever failed, the person keeps every answer and can send again.
+        return _unavailable_form(code, audience, request, state, fields)
+
+
+async def _submit(
+    code: str, audience: str, request: Request, state: State, fields: dict[str, list[str]]
+) -> Response[str] | Redirect:
     touchpoint = await _touchpoint(state, code)
     lang = _speak(request, touchpoint, chosen=_first(fields, "lang"))
     current = _survey(state, touchpoint)
@@ -88,26 +99,38 @@ async def submit(code: str, audience: str, request: Request, state: State) -> Re
     if rendered_from is None:
         checked.problems["form"] = "survey_changed"
     if not checked.ok:
-        return _form_page(touchpoint, loaded, audience, lang, submission_id, checked.given, checked.problems, 422)
+        return _form_page(touchpoint.code, loaded, audience, lang, submission_id, checked.given, checked.problems, 422)
     submission = Submission(submission_id, touchpoint, loaded, audience, lang, checked)
-    try:
-        async with transaction(state.pool) as conn:
-            await submit_response(conn, submission, today=state.settings.today())
-    except DatabaseUnavailable:
-        problems = {"form": "unavailable"}
-        return _form_page(touchpoint, loaded, audience, lang, submission_id, checked.given, problems, 503)
-    return Redirect(request.url_for("thanks", code=touchpoint.code) + f"?lang={lang}", status_code=303)
+    async with transaction(state.pool) as conn:
+        await submit_response(conn, submission, today=state.settings.today())
+    return Redirect(f"/t/{touchpoint.code}/thanks?lang={lang}", status_code=303)
+
+
+def _unavailable_form(
+    code: str, audience: str, request: Request, state: State, fields: dict[str, list[str]]
+) -> Response[str]:
+    """The form again, from what the browser sent alone: no database needed."""
+    lang = i18n.negotiate(chosen=_first(fields, "lang"), accept_language=request.headers.get("accept-language"),
+                          default=i18n.SOURCE_LANGUAGE, follow_browser=True)
+    i18n.use_language(lang)
+    survey_id, version = _first(fields, "survey") or "", _first(fields, "version") or ""
+    loaded = state.surveys.version(survey_id, version) or state.surveys.current(survey_id)
+    if loaded is None or loaded.survey.variant(audience) is None:
+        return page("errors/unavailable.html", status=503, headers={"Retry-After": "5"})
+    given = check_answers(loaded.survey.audiences[audience], fields).given  # type: ignore[index]
+    submission_id = _uuid(_first(fields, "submission_id")) or uuid.uuid4()
+    return _form_page(code, loaded, audience, lang, submission_id, given, {"form": "unavailable"}, 503)
 
 
 @get("/t/{code:str}/thanks", name="thanks")
-async def thanks(code: str, request: Request, state: State) -> Response[str]:
+async def thanks(code: FromPath[str], request: Request, state: State) -> Response[str]:
     touchpoint = await _touchpoint(state, code)
     lang = _speak(request, touchpoint)
     return page("respondent/thanks.html", touchpoint=touchpoint, lang=lang)
 
 
 def _form_page(
-    touchpoint: Touchpoint,
+    code: str,
     loaded: LoadedSurvey,
     audience: str,
     lang: str,
@@ -121,7 +144,7 @@ def _form_page(
         "respondent/form.html",
         status=status,
         headers=headers,
-        touchpoint=touchpoint,
+        code=code,
         survey=loaded,
         audience=audience,
         questions=loaded.survey.audiences[audience].questions,  # type: ignore[index]

@@ -1,0 +1,106 @@
+"""Health checks, start-up refusal, the CLI, and headers."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from service.app import create_app
+from service.settings import REPO_ROOT, load_settings
+from service.surveys.loading import SurveyError
+from tests import factories
+
+
+async def test_healthz_says_the_process_is_alive(client):
+    response = await client.get("/healthz")
+
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_says_the_database_is_reachable_and_current(client):
+    response = await client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_respondent_pages_carry_the_security_headers(client, touchpoint):
+    response = await client.get(f"/t/{touchpoint.code}")
+
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "set-cookie" not in response.headers
+
+
+def test_a_malformed_survey_stops_start_up_naming_the_file_and_field(tmp_path: Path, dsn):
+    broken = (REPO_ROOT / "surveys" / "after-meeting.toml").read_text().replace('kind = "agree"', 'kind = "stars"', 1)
+    (tmp_path / "after-meeting.toml").write_text(broken)
+
+    with pytest.raises(SurveyError) as caught:
+        create_app(load_settings({}, database_url=dsn, surveys_dir=tmp_path))
+
+    message = str(caught.value)
+    assert str(tmp_path / "after-meeting.toml") in message
+    assert "$.audiences.13to17.questions[0].kind" in message
+    assert "Invalid value 'stars'" in message
+
+
+def _heard(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "service", *args], capture_output=True, text=True, timeout=60,
+                          cwd=REPO_ROOT, env={**os.environ, **env})
+
+
+def test_heard_serve_refuses_to_start_with_a_malformed_survey(tmp_path: Path, dsn):
+    (tmp_path / "after-meeting.toml").write_text("id = 'after-meeting'\nversion = 1\n")
+
+    result = _heard("serve", "--port", "1", DATABASE_URL=dsn, HEARD_SURVEYS_DIR=str(tmp_path))
+
+    assert result.returncode == 2
+    assert "survey file problem" in result.stderr
+    assert "after-meeting.toml" in result.stderr
+    assert "Expected `str`, got `int` - at `$.version`" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_heard_surveys_check_lists_every_survey(dsn):
+    result = _heard("surveys", "check")
+
+    assert result.returncode == 0
+    assert "after-meeting v1" in result.stdout
+    assert "under8 (4 questions)" in result.stdout
+
+
+async def test_heard_qr_png_decodes_to_the_touchpoint_url(tmp_path: Path, dsn, pool):
+    touchpoint = await factories.touchpoint(pool)
+    out = tmp_path / "card.png"
+
+    result = _heard("qr", touchpoint.code, "--out", str(out), DATABASE_URL=dsn, HEARD_BASE_URL="https://feedback.example.gov.uk/")
+
+    assert result.returncode == 0, result.stderr
+    [decoded] = zxingcpp.read_barcodes(Image.open(out))
+    assert decoded.text == f"https://feedback.example.gov.uk/t/{touchpoint.code}"
+
+
+async def test_heard_qr_svg_is_a_qr_image_of_the_url(tmp_path: Path, dsn, pool):
+    touchpoint = await factories.touchpoint(pool)
+    out = tmp_path / "card.svg"
+
+    result = _heard("qr", touchpoint.code, "--out", str(out), DATABASE_URL=dsn)
+
+    assert result.returncode == 0, result.stderr
+    assert out.read_text().startswith("<?xml") and "<svg" in out.read_text()
+    # The browser tests render this SVG in Chromium and decode it.
+
+
+def test_heard_qr_refuses_an_unknown_code(tmp_path: Path, dsn):
+    result = _heard("qr", "zzzzzzzzzzzzz", "--out", str(tmp_path / "x.png"), DATABASE_URL=dsn)
+
+    assert result.returncode == 2
+    assert "no touchpoint has the code" in result.stderr
+    assert not (tmp_path / "x.png").exists()
