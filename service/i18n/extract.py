@@ -1,0 +1,49 @@
+"""A Babel extraction method for survey files, registered as the entry point
+`heard_survey` (pyproject.toml), so translators get survey wording in the same
+.po workflow as the interface, in the `surveys` domain.
+
+Every title, question text, hint and option text is a message; the comment
+tells the translator which survey, audience and question it belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import msgspec
+
+
+def extract_surveys(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[tuple[int, None, str, list[str]]]:
+    raw = fileobj.read()
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    data = msgspec.toml.decode(text)
+    lines = text.splitlines()
+
+    def line_of(message: str) -> int:
+        for number, line in enumerate(lines, start=1):
+            if message in line:
+                return number
+        return 1
+
+    survey_id = data.get("id", "?")
+    if data.get("title"):
+        yield line_of(data["title"]), None, data["title"], [f"Title of the survey {survey_id}"]
+    for audience, variant in (data.get("audiences") or {}).items():
+        for question in variant.get("questions", []):
+            where = f"{survey_id}, {audience}, question {question.get('id')}"
+            if question.get("text"):
+                yield line_of(question["text"]), None, question["text"], [f"{where} ({AUDIENCE_NOTES.get(audience, audience)})"]
+            if question.get("hint"):
+                yield line_of(question["hint"]), None, question["hint"], [f"{where}: hint"]
+            for option in question.get("options", []):
+                yield line_of(option["text"]), None, option["text"], [f"{where}: answer option"]
+
+
+# Reminds translators of the reader, so the register fits.
+AUDIENCE_NOTES = {
+    "under8": "read by or to a child under 8: very simple words",
+    "8to12": "read by a child aged 8 to 12: short, plain words",
+    "13to17": "read by a young person aged 13 to 17: respectful, plain",
+    "parent": "read by a parent or carer, maybe stressed: plain and polite",
+}
