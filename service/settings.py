@@ -27,6 +27,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "INFO"
     # Responses keep only the date of submission, in this time zone.
     timezone: str = "Europe/London"
+    # Larger request bodies get 413 before anything reads them (a form is a few KB).
+    max_body_bytes: int = 65536
 
     def today(self) -> dt.date:
         return dt.datetime.now(ZoneInfo(self.timezone)).date()
@@ -46,6 +48,7 @@ ENVIRONMENT = {
     "HEARD_POOL_MAX_SIZE": "pool_max_size",
     "HEARD_LOG_LEVEL": "log_level",
     "HEARD_TIMEZONE": "timezone",
+    "HEARD_MAX_BODY_BYTES": "max_body_bytes",
 }
 
 
