@@ -27,8 +27,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "INFO"
     # Responses keep only the date of submission, in this time zone.
     timezone: str = "Europe/London"
+    # Single sign-on: the header a trusted proxy sets to the signed-in staff
+    # member's email. Empty (the default) means Heard's own sign-in page.
+    sso_email_header: str = ""
+    # Small-number suppression thresholds (never below 10 and 5).
+    k_practitioner: int = 10
+    k_team: int = 5
     # Larger request bodies get 413 before anything reads them (a form is a few KB).
     max_body_bytes: int = 65536
+
+    def __post_init__(self) -> None:
+        if self.k_practitioner < 10 or self.k_team < 5:
+            raise ValueError("HEARD_K_PRACTITIONER must be at least 10 and HEARD_K_TEAM at least 5")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
 
     def today(self) -> dt.date:
         return dt.datetime.now(ZoneInfo(self.timezone)).date()
@@ -48,6 +62,9 @@ ENVIRONMENT = {
     "HEARD_POOL_MAX_SIZE": "pool_max_size",
     "HEARD_LOG_LEVEL": "log_level",
     "HEARD_TIMEZONE": "timezone",
+    "HEARD_SSO_EMAIL_HEADER": "sso_email_header",
+    "HEARD_K_PRACTITIONER": "k_practitioner",
+    "HEARD_K_TEAM": "k_team",
     "HEARD_MAX_BODY_BYTES": "max_body_bytes",
 }
 
@@ -66,7 +83,11 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
     raw.update(overrides)
     try:
         return msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
-    except msgspec.ValidationError as error:
+    except ValueError as error:
+        if not isinstance(error, msgspec.ValidationError):
+            raise SettingsError(str(error)) from None
+        if "`$." not in str(error):
+            raise SettingsError(str(error)) from None
         field = str(error).rsplit("$.", 1)[-1].rstrip("`")
         variable = next((v for v, f in ENVIRONMENT.items() if f == field), field)
         raise SettingsError(f"{variable}: {error}") from None
