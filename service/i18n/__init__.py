@@ -3,36 +3,44 @@
 Interface text is the `messages` domain, survey text the `surveys` domain;
 both are compiled from locales/<lang>/LC_MESSAGES/*.po. The language of the
 request in hand lives in a ContextVar, never in a global, so concurrent
-requests in different languages cannot mix.
+requests in different languages cannot mix. A string missing from a catalog
+is shown in English, that string only.
 """
 
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from babel import Locale, support
+from babel import Locale, dates, lists, numbers, support
 
 from service.settings import REPO_ROOT
 
 SOURCE_LANGUAGE = "en-GB"
 LOCALES_DIR = REPO_ROOT / "locales"
+DOMAINS = ("messages", "surveys")
+
+_locales_dir = LOCALES_DIR
 
 
 class Language:
-    """One language Heard can speak: its tag, direction and catalogs."""
+    """One language Heard can speak: its tag, direction, own name and catalogs."""
 
-    def __init__(self, tag: str, locales_dir: Path = LOCALES_DIR) -> None:
+    def __init__(self, tag: str, locales_dir: Path | None = None) -> None:
         self.tag = tag
         self.locale = Locale.parse(tag, sep="-")
         self.direction = "rtl" if self.locale.character_order == "right-to-left" else "ltr"
-        # The name of the language in itself, for the language list.
-        self.own_name = (self.locale.get_display_name(self.locale) or tag)
-        self.own_name = self.own_name[:1].upper() + self.own_name[1:]
+        # The name of the language in itself ("Cymraeg", "العربية"), for the
+        # language list; "English", not "English (United Kingdom)".
+        name = self.locale.get_language_name(self.locale) or tag
+        self.own_name = name[:1].upper() + name[1:]
         folder = str(self.locale)
-        self.messages = support.Translations.load(locales_dir, [folder], "messages")
-        self.surveys = support.Translations.load(locales_dir, [folder], "surveys")
+        where = locales_dir or _locales_dir
+        self.messages = support.Translations.load(where, [folder], "messages")
+        self.surveys = support.Translations.load(where, [folder], "surveys")
 
 
 @cache
@@ -40,15 +48,27 @@ def language(tag: str) -> Language:
     return Language(tag)
 
 
+def use_locales_dir(path: Path) -> None:
+    """Read catalogs from another folder from now on (tests: a copied catalog)."""
+    global _locales_dir
+    _locales_dir = path
+    language.cache_clear()
+    available_tags.cache_clear()
+
+
 @cache
-def available_tags(locales_dir: Path = LOCALES_DIR) -> tuple[str, ...]:
+def available_tags() -> tuple[str, ...]:
     """English, then every language with a compiled catalog, by tag."""
     tags = [SOURCE_LANGUAGE]
-    for mo in sorted(locales_dir.glob("*/LC_MESSAGES/messages.mo")):
+    for mo in sorted(_locales_dir.glob("*/LC_MESSAGES/messages.mo")):
         tag = mo.parent.parent.name.replace("_", "-")
         if tag != SOURCE_LANGUAGE:
             tags.append(tag)
     return tuple(tags)
+
+
+def available_languages() -> list[Language]:
+    return [language(tag) for tag in available_tags()]
 
 
 def match_tag(requested: str | None) -> str | None:
@@ -133,3 +153,29 @@ def survey_text(message: str) -> str:
 def N_(message: str) -> str:
     """Mark a string for extraction; translate it later, where it is shown."""
     return message
+
+
+# Numbers, dates and lists the way the current language writes them (CLDR).
+
+def format_number(value: int | float | Decimal) -> str:
+    """12345 -> "12,345" in English, "12.345" in Spanish: the language's separators."""
+    return numbers.format_decimal(value, locale=current_language().locale)
+
+
+def format_percent(value: float | Decimal) -> str:
+    """0.25 -> "25%" ("%25" in Turkish, "25 %" in French...)."""
+    return numbers.format_percent(value, locale=current_language().locale)
+
+
+def format_date(value: dt.date, format: str = "long") -> str:
+    """A date as the language writes it: "24 November 2026", "24 Tachwedd 2026"."""
+    return dates.format_date(value, format=format, locale=current_language().locale)
+
+
+def format_datetime(value: dt.datetime, format: str = "medium", tzinfo: dt.tzinfo | None = None) -> str:
+    return dates.format_datetime(value, format=format, tzinfo=tzinfo, locale=current_language().locale)
+
+
+def format_list(items: list[str]) -> str:
+    """["a", "b", "c"] -> "a, b and c", "a, b a c"..."""
+    return lists.format_list(items, locale=current_language().locale)

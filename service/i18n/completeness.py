@@ -1,0 +1,132 @@
+"""How complete each language is, and whether a fluent speaker has checked it.
+
+Counted against the catalog templates (.pot), so a text a catalog does not
+have yet (`update` not run) counts as missing, like an empty or fuzzy one.
+"Respondent-facing" is everything a child or parent can read: the interface
+texts whose source is one of RESPONDENT_SOURCES, and every survey text.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import msgspec
+from babel.messages.catalog import Catalog, Message
+
+from . import DOMAINS, LOCALES_DIR, SOURCE_LANGUAGE, Language, plurals
+from .catalogs import REVIEW_HEADER, catalogs, po_headers, read_catalog, read_template
+
+RESPONDENT_SOURCES = (
+    "templates/base.html",
+    "templates/respondent/",
+    "templates/_macros/",
+    "templates/errors/",
+    "service/responses/",
+    "service/surveys/",
+    "service/touchpoints/kinds.py",
+)
+SOURCE_REVIEW = "source language"
+NO_REVIEW = "not stated"
+
+
+class LanguageReport(msgspec.Struct, frozen=True):
+    tag: str
+    own_name: str
+    english_name: str
+    direction: str  # ltr or rtl
+    respondent_done: int
+    respondent_total: int
+    overall_done: int
+    overall_total: int
+    review: str  # the X-Heard-Review header, e.g. "draft awaiting review by a fluent speaker"
+    plural_forms_ok: bool  # the catalog numbers its plural forms the CLDR way
+    plural_categories: tuple[str, ...]
+
+    @property
+    def respondent_percent(self) -> float:
+        return _percent(self.respondent_done, self.respondent_total)
+
+    @property
+    def overall_percent(self) -> float:
+        return _percent(self.overall_done, self.overall_total)
+
+
+def _percent(done: int, total: int) -> float:
+    """Rounded down to one decimal, so 99.96% never shows as 100%."""
+    return math.floor(1000 * done / total) / 10 if total else 100.0
+
+
+def is_respondent_facing(message: Message, domain: str) -> bool:
+    return domain == "surveys" or any(path.startswith(RESPONDENT_SOURCES) for path, _ in message.locations)
+
+
+def is_translated(message: Message | None, num_plurals: int) -> bool:
+    if message is None or message.fuzzy:
+        return False
+    if isinstance(message.string, (list, tuple)):
+        return len(message.string) == num_plurals and all(message.string)
+    return bool(message.string)
+
+
+def report(locales_dir: Path = LOCALES_DIR) -> list[LanguageReport]:
+    templates = {domain: read_template(locales_dir, domain) for domain in DOMAINS}
+    wanted = [(domain, m, is_respondent_facing(m, domain)) for domain, t in templates.items() for m in t if m.id]
+    respondent_total = sum(1 for _, _, facing in wanted if facing)
+    source = Language(SOURCE_LANGUAGE, locales_dir)
+    rows = [LanguageReport(SOURCE_LANGUAGE, source.own_name, _english_name(source),
+                           source.direction, respondent_total, respondent_total, len(wanted), len(wanted),
+                           SOURCE_REVIEW, True, tuple(plurals.categories(source.locale)))]
+    folders = sorted({po.parent.parent for po in catalogs(locales_dir)})
+    for folder in folders:
+        rows.append(_language_report(folder, templates, wanted, respondent_total))
+    return rows
+
+
+def _language_report(folder: Path, templates: dict[str, Catalog], wanted: list, respondent_total: int) -> LanguageReport:
+    language = Language(folder.name.replace("_", "-"), folder.parent)
+    found: dict[str, Catalog] = {}
+    review = NO_REVIEW
+    for domain in DOMAINS:
+        po = folder / "LC_MESSAGES" / f"{domain}.po"
+        if po.exists():
+            found[domain] = read_catalog(po)
+            review = po_headers(po).get(REVIEW_HEADER, review) if review == NO_REVIEW else review
+    done = [(facing, _done(found.get(domain), message)) for domain, message, facing in wanted]
+    count, expression = plurals.plural_forms(language.locale)
+    plural_ok = all((c.num_plurals, c.plural_expr) == (count, expression) for c in found.values())
+    return LanguageReport(
+        tag=language.tag,
+        own_name=language.own_name,
+        english_name=_english_name(language),
+        direction=language.direction,
+        respondent_done=sum(1 for facing, ok in done if facing and ok),
+        respondent_total=respondent_total,
+        overall_done=sum(1 for _, ok in done if ok),
+        overall_total=len(wanted),
+        review=review,
+        plural_forms_ok=plural_ok,
+        plural_categories=tuple(plurals.categories(language.locale)),
+    )
+
+
+def _english_name(language: Language) -> str:
+    return language.locale.get_language_name("en") or language.tag
+
+
+def _done(catalog: Catalog | None, message: Message) -> bool:
+    if catalog is None:
+        return False
+    return is_translated(catalog.get(message.id, message.context), catalog.num_plurals)
+
+
+def print_report(rows: list[LanguageReport]) -> None:
+    print(f"{'tag':<6} {'dir':<4} {'respondent':>10} {'overall':>8}  {'language':<28} review")
+    for row in rows:
+        name = f"{row.own_name} ({row.english_name})" if row.own_name != row.english_name else row.own_name
+        note = "" if row.plural_forms_ok else " [plural forms are not CLDR's: run heard i18n update]"
+        print(f"{row.tag:<6} {row.direction:<4} {row.respondent_percent:>9.1f}% {row.overall_percent:>7.1f}%  "
+              f"{name:<28} {row.review}{note}")
+    rtl = sum(1 for row in rows if row.direction == "rtl")
+    print(f"{len(rows)} languages, {rtl} right-to-left; respondent-facing = the interface a child or parent "
+          f"sees and every survey text")
