@@ -1,4 +1,4 @@
-"""The `heard` command: serve, migrate, demo, surveys check, qr."""
+"""The `heard` command: serve, migrate, demo, surveys check, qr, i18n."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
 
     surveys = commands.add_parser("surveys", help="survey files")
     surveys.add_argument("action", choices=["check"], help="check: validate every survey file")
+
+    i18n = commands.add_parser("i18n", help="translation catalogs: extract, update, init, compile, report")
+    i18n.add_argument("action", choices=["extract", "update", "init", "compile", "report"],
+                      help="extract: refresh the .pot templates; update: merge them into every .po; init TAG: start a "
+                           "new language; compile: build the .mo files; report: completeness and review status")
+    i18n.add_argument("tag", nargs="?", help="for init: the new language's tag, e.g. sq or vi")
 
     qr = commands.add_parser("qr", help="write a touchpoint's QR code")
     qr.add_argument("code", help="the touchpoint's short code")
@@ -165,6 +171,14 @@ def cmd_qr(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_i18n(settings: Settings, args: argparse.Namespace) -> int:
+    from service.i18n.catalogs import main as catalogs_main
+
+    if (args.action == "init") != bool(args.tag):
+        raise CliError("give a language tag with init (heard i18n init TAG), and only with init")
+    return catalogs_main([args.action, *([args.tag] if args.tag else [])])
+
+
 async def _touchpoint_exists(dsn: str, code: str) -> bool:
     from service.db.pool import create_pool, transaction
     from service.touchpoints.queries import touchpoint_by_code
@@ -183,6 +197,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "surveys": cmd_surveys,
     "qr": cmd_qr,
+    "i18n": cmd_i18n,
 }
 
 if __name__ == "__main__":
