@@ -1,0 +1,108 @@
+"""Security headers on every route of the app, whatever the route answers.
+
+The routes are read from the app itself, so a page someone adds later is
+checked without anyone remembering to list it here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from service.app import create_app
+
+# Sent by a respondent's browser; the respondent side never sets a cookie.
+RESPONDENT_PREFIX = "/t/"
+# Methods Litestar answers for us; every handler method is checked.
+SKIP_METHODS = {"HEAD", "OPTIONS"}
+
+
+def _routes(settings) -> list[tuple[str, str]]:
+    """(method, path template) for every handler of the app."""
+    app = create_app(settings)
+    found = []
+    for route in app.routes:
+        for method in sorted(getattr(route, "methods", ()) or ()):
+            if method not in SKIP_METHODS:
+                found.append((method, route.path))
+    return found
+
+
+def _fill(path: str, values: dict[str, str]) -> str:
+    """Put a real value in each {name:type} of a route path; unknown names get
+    something harmless that may well 404 (the headers must be there anyway)."""
+
+    def one(match: re.Match[str]) -> str:
+        name, kind = match.group(1), match.group(2)
+        if name in values:
+            return values[name]
+        return {"int": "1", "uuid": "00000000-0000-0000-0000-000000000000", "path": "nothing.txt"}.get(kind, "x")
+
+    return re.sub(r"\{([a-z_]+):([a-z]+)\}", one, path)
+
+
+def _static_asset(html: str) -> str:
+    match = re.search(r'href="/static/([^"?]+)"', html)
+    assert match, "a page links its stylesheet under /static/"
+    return match.group(1)
+
+
+def assert_security_headers(response, where: str) -> None:
+    headers = response.headers
+    csp = headers.get("content-security-policy", "")
+    assert csp, f"{where}: no Content-Security-Policy"
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, f"{where}: {csp}"
+    assert "frame-ancestors 'none'" in csp, f"{where}: {csp}"
+    # No third-party origins: every source is a keyword or data: (images only).
+    for directive in csp.split(";"):
+        name, *sources = directive.split()
+        for source in sources:
+            assert source in ("'self'", "'none'") or (name == "img-src" and source == "data:"), f"{where}: {directive}"
+    assert headers.get("referrer-policy") == "no-referrer", where
+    assert headers.get("x-content-type-options") == "nosniff", where
+    permissions = headers.get("permissions-policy", "")
+    for feature in ("camera", "microphone", "geolocation"):
+        assert f"{feature}=()" in permissions, f"{where}: {permissions}"
+
+
+async def test_every_route_carries_the_security_headers(client, touchpoint, settings):
+    form = await client.get(f"/t/{touchpoint.code}/form/parent")
+    values = {"code": touchpoint.code, "audience": "parent", "path": _static_asset(form.text)}
+    routes = _routes(settings)
+    assert any(path.startswith(RESPONDENT_PREFIX) for _, path in routes)
+
+    for method, template in routes:
+        path = _fill(template, values)
+        response = await client.request(method, path, data={} if method == "POST" else None)
+        where = f"{method} {path} -> {response.status_code}"
+        assert response.status_code < 500, where
+        assert_security_headers(response, where)
+        if template.startswith(RESPONDENT_PREFIX):
+            assert "set-cookie" not in response.headers, where
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/no-such-page", "/t/not-a-code", "/t/{code}/form/nobody", "/static/missing.css"],
+)
+async def test_error_pages_carry_the_security_headers(client, touchpoint, path):
+    response = await client.get(path.replace("{code}", touchpoint.code))
+
+    assert 400 <= response.status_code < 500
+    assert_security_headers(response, path)
+    assert "set-cookie" not in response.headers
+
+
+async def test_the_whole_respondent_journey_sets_no_cookie(client, touchpoint):
+    form = await client.get(f"/t/{touchpoint.code}/form/parent")
+    fields = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', form.text))
+
+    sent = await client.post(f"/t/{touchpoint.code}/form/parent", data={**fields, "q_listened": "4"})
+    thanks = await client.get(sent.headers["location"])
+
+    assert sent.status_code == 303 and thanks.status_code == 200
+    for response in (form, sent, thanks):
+        assert "set-cookie" not in response.headers
+        assert_security_headers(response, str(response.url))
+    assert not client.cookies
