@@ -89,9 +89,13 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     # Workers read their settings from the environment, like any instance.
     os.environ["DATABASE_URL"] = dsn
     print(f"Heard is running at http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
-    uvicorn.run(
-        "service.app:create_app",
-        factory=True,
+    uvicorn.run("service.app:create_app", factory=True, **server_options(host, port, workers))
+    return 0
+
+
+def server_options(host: str, port: int, workers: int) -> dict[str, object]:
+    """How `heard serve` runs uvicorn (infra/bench runs its bare app with the same)."""
+    return dict(
         host=host,
         port=port,
         workers=workers,
@@ -102,7 +106,6 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         timeout_keep_alive=5,
         proxy_headers=False,
     )
-    return 0
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
