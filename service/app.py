@@ -10,23 +10,23 @@ from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
-from litestar.static_files import create_static_files_router
 
 from service import health
 from service.db import migrate
 from service.db.embedded import start_embedded
 from service.db.pool import DatabaseUnavailable, create_pool, transaction
 from service.logs import configure_logging
+from service.responses import help as respondent_help
 from service.responses import routes as respondent
-from service.settings import REPO_ROOT, Settings, load_settings
+from service.settings import Settings, load_settings
 from service.surveys.loading import load_surveys
 from service.surveys.service import record_versions
-from service.web import errors
+from service.web import errors, templating
+from service.web.assets import Assets
+from service.web.assets import ROUTES as STATIC_ROUTES
 from service.web.headers import SECURITY_HEADERS
 
 log = logging.getLogger("heard")
-
-STATIC_DIRS = [REPO_ROOT / "service" / "web" / "static", REPO_ROOT / "node_modules" / "htmx.org" / "dist"]
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -35,6 +35,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Survey files are checked before anything else: a malformed one stops
     # start-up with a message naming the file and the place.
     surveys = load_surveys(settings.surveys_dir)
+    # Static files are read and hashed once; templates ask for their addresses.
+    assets = Assets.scan(settings.surveys_dir)
+    templating.ENV.globals["static_url"] = assets.url
+    templating.ENV.globals["audio_url"] = assets.audio_url
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
@@ -52,10 +56,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             *respondent.ROUTES,
+            *respondent_help.ROUTES,
             *health.ROUTES,
-            create_static_files_router("/static", directories=STATIC_DIRS, name="static", include_in_schema=False),
+            *STATIC_ROUTES,
         ],
-        state=State({"settings": settings, "surveys": surveys}),
+        state=State({"settings": settings, "surveys": surveys, "assets": assets}),
         lifespan=[database],
         response_headers=SECURITY_HEADERS,
         compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),

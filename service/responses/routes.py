@@ -6,8 +6,10 @@ parameter (or the form), never in a cookie.
 
 from __future__ import annotations
 
+import re
 import uuid
 
+from jinja2_fragments import render_block
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath
@@ -18,9 +20,11 @@ from service.db.pool import DatabaseUnavailable, transaction
 from service.surveys.answers import check_answers
 from service.surveys.model import AUDIENCES, LoadedSurvey
 from service.surveys.service import find_version
+from service.touchpoints import codes
 from service.touchpoints.queries import Touchpoint
-from service.web.templating import page
+from service.web.templating import ENV, HTML, fragment, page
 
+from . import steps
 from .service import Closed, Submission, audience_allowed, open_touchpoint, submit_response
 
 
@@ -51,7 +55,9 @@ def _survey(state: State, touchpoint: Touchpoint) -> LoadedSurvey:
 async def welcome(code: FromPath[str], request: Request, state: State) -> Response[str]:
     touchpoint = await _touchpoint(state, code)
     lang = _speak(request, touchpoint)
-    return page("respondent/welcome.html", touchpoint=touchpoint, lang=lang)
+    variant = _survey(state, touchpoint).survey.variant(touchpoint.audience) if touchpoint.audience else None
+    count = len(variant.questions) if variant else None  # how many questions, when the audience is known
+    return page("respondent/welcome.html", touchpoint=touchpoint, lang=lang, question_count=count)
 
 
 @get("/t/{code:str}/who", name="who")
@@ -70,7 +76,7 @@ async def form(code: FromPath[str], audience: FromPath[str], request: Request, s
     loaded = _survey(state, touchpoint)
     if not audience_allowed(touchpoint, loaded, audience):
         raise Closed("unknown")
-    return _form_page(touchpoint.code, loaded, audience, lang, submission_id=uuid.uuid4())
+    return _form_page(touchpoint.code, loaded, audience, lang, submission_id=uuid.uuid4(), step=0)
 
 
 @post("/t/{code:str}/form/{audience:str}", name="submit")
@@ -81,6 +87,10 @@ async def submit(code: FromPath[str], audience: FromPath[str], request: Request,
     except DatabaseUnavailable:
         # Whatever failed, the person keeps every answer and can send again.
         return _unavailable_form(code, audience, request, state, fields)
+
+
+def _htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
 
 
 async def _submit(
@@ -96,14 +106,26 @@ async def _submit(
         rendered_from = await find_version(conn, state.surveys, current.survey.id, _first(fields, "version") or "")
     loaded = rendered_from or current
     checked = check_answers(loaded.survey.audiences[audience], fields)  # type: ignore[index]
+    htmx = _htmx(request)
+    go = _first(fields, "go")
+    if steps.is_stepped(audience) and go in steps.MOVES:  # one question per screen: nothing stored yet
+        questions = loaded.survey.audiences[audience].questions  # type: ignore[index]
+        step, problems = steps.move(questions, steps.parse_step(_first(fields, "step"), len(questions)), go,
+                                    checked.problems)
+        return _form_page(touchpoint.code, loaded, audience, lang, submission_id, checked.given, problems,
+                          422 if problems else 200, step=step, htmx=htmx)
     if rendered_from is None:
         checked.problems["form"] = "survey_changed"
     if not checked.ok:
-        return _form_page(touchpoint.code, loaded, audience, lang, submission_id, checked.given, checked.problems, 422)
+        return _form_page(touchpoint.code, loaded, audience, lang, submission_id, checked.given, checked.problems, 422,
+                          htmx=htmx)
     submission = Submission(submission_id, touchpoint, loaded, audience, lang, checked)
     async with transaction(state.pool) as conn:
         await submit_response(conn, submission, today=state.settings.today())
-    return Redirect(f"/t/{touchpoint.code}/thanks?lang={lang}", status_code=303)
+    thanks_url = f"/t/{touchpoint.code}/thanks?lang={lang}"
+    if htmx:  # a whole new page: htmx loads it like a link
+        return Response("", status_code=200, media_type="text/html", headers={"HX-Redirect": thanks_url})
+    return Redirect(thanks_url, status_code=303)
 
 
 def _unavailable_form(
@@ -119,7 +141,8 @@ def _unavailable_form(
         return page("errors/unavailable.html", status=503, headers={"Retry-After": "5"})
     given = check_answers(loaded.survey.audiences[audience], fields).given  # type: ignore[index]
     submission_id = _uuid(_first(fields, "submission_id")) or uuid.uuid4()
-    return _form_page(code, loaded, audience, lang, submission_id, given, {"form": "unavailable"}, 503)
+    return _form_page(code, loaded, audience, lang, submission_id, given, {"form": "unavailable"}, 503,
+                      htmx=_htmx(request))
 
 
 @get("/t/{code:str}/thanks", name="thanks")
@@ -138,21 +161,22 @@ def _form_page(
     given: dict[str, str] | None = None,
     problems: dict[str, str] | None = None,
     status: int = 200,
+    *,
+    step: int | None = None,
+    htmx: bool = False,
 ) -> Response[str]:
     headers = {"Retry-After": "5"} if status == 503 else None
-    return page(
-        "respondent/form.html",
-        status=status,
-        headers=headers,
-        code=code,
-        survey=loaded,
-        audience=audience,
-        questions=loaded.survey.audiences[audience].questions,  # type: ignore[index]
-        lang=lang,
-        submission_id=submission_id,
-        given=given or {},
-        problems=problems or {},
-    )
+    questions = loaded.survey.audiences[audience].questions  # type: ignore[index]
+    if steps.is_stepped(audience) and step is None:
+        step = steps.screen_for(questions, problems or {})
+    context = dict(code=code, survey=loaded, audience=audience, questions=questions, lang=lang,
+                   submission_id=submission_id, given=given or {}, problems=problems or {},
+                   step=step if steps.is_stepped(audience) else None)
+    if htmx:  # only the form swaps; its <title> comes along so the tab and screen readers follow
+        title = render_block(ENV, "respondent/form.html", "title", **context).strip()
+        html = f"<title>{title} – Heard</title>" + render_block(ENV, "respondent/form.html", "form_area", **context)
+        return Response(html, status_code=status, media_type=HTML, headers=headers)
+    return page("respondent/form.html", status=status, headers=headers, **context)
 
 
 def _first(fields: dict[str, list[str]], name: str) -> str | None:
@@ -167,6 +191,67 @@ def _uuid(value: str | None) -> uuid.UUID | None:
         return None
 
 
+# Choosing a language. The choice travels in the address (?lang=) or the form,
+# never a cookie; from the middle of a form the answers so far ride along,
+# hidden, and come back in the chosen language. Nothing is stored.
+
+def _speak_anywhere(request: Request, chosen: str | None = None) -> str:
+    """The language for a page that has no touchpoint at hand."""
+    tag = i18n.negotiate(chosen=chosen or request.query_params.get("lang"),
+                         accept_language=request.headers.get("accept-language"),
+                         default=i18n.SOURCE_LANGUAGE, follow_browser=True)
+    i18n.use_language(tag)
+    return tag
+
+
+def _back(path: str | None) -> str | None:
+    """Where the language list sends the person back to: a path on this site only."""
+    return path if path and _LOCAL_PATH.fullmatch(path) else None
+
+
+@get("/language", name="languages")
+async def languages(request: Request) -> Response[str]:
+    lang = _speak_anywhere(request)
+    return page("respondent/language.html", lang=lang, back=_back(request.query_params.get("next")))
+
+
+def _answers_so_far(state: State, code: str, audience: str, fields: dict[str, list[str]]) -> dict:
+    """What the browser sent, as the form's context: the survey version it showed and the answers."""
+    loaded = state.surveys.version(_first(fields, "survey") or "", _first(fields, "version") or "") or \
+        state.surveys.current(_first(fields, "survey") or "")
+    if codes.normalise(code) is None or loaded is None or loaded.survey.variant(audience) is None:
+        raise Closed("unknown")
+    questions = loaded.survey.audiences[audience].questions  # type: ignore[index]
+    step = steps.parse_step(_first(fields, "step"), len(questions)) if _first(fields, "step") else None
+    return dict(code=codes.normalise(code), audience=audience, survey=loaded, step=step,
+                given=check_answers(loaded.survey.audiences[audience], fields).given,  # type: ignore[index]
+                submission_id=_uuid(_first(fields, "submission_id")) or uuid.uuid4())
+
+
+@post("/t/{code:str}/form/{audience:str}/language", name="form_languages")
+async def form_languages(code: FromPath[str], audience: FromPath[str], request: Request, state: State) -> Response[str]:
+    """The language list in the middle of a form (its "Language" button)."""
+    fields = (await request.form()).dict()
+    lang = _speak_anywhere(request, chosen=_first(fields, "lang"))
+    context = _answers_so_far(state, code, audience, fields)
+    if request.headers.get("hx-request") == "true":  # htmx swaps the form for the list; the list posts plainly
+        return fragment("respondent/language.html", "form_area", lang=lang, htmx=True, **context)
+    return page("respondent/language.html", lang=lang, htmx=False, **context)
+
+
+@post("/t/{code:str}/form/{audience:str}/switch", name="switch_language")
+async def switch_language(code: FromPath[str], audience: FromPath[str], request: Request, state: State) -> Response[str]:
+    """The same form in the chosen language: same answers, same submission id."""
+    fields = (await request.form()).dict()
+    lang = _speak_anywhere(request, chosen=_first(fields, "lang"))
+    context = _answers_so_far(state, code, audience, fields)
+    return _form_page(context["code"], context["survey"], audience, lang, context["submission_id"], context["given"],
+                      step=context["step"])
+
+
+_LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_-]{0,200}")
+
+
 def closed_page(request: Request, error: Closed) -> Response[str]:
     """A kind page for a code that cannot take answers (404 unknown, 410 otherwise)."""
     i18n.use_language(
@@ -178,7 +263,7 @@ def closed_page(request: Request, error: Closed) -> Response[str]:
         )
     )
     status = 404 if error.reason == "unknown" else 410
-    return page("respondent/closed.html", status=status, reason=error.reason)
+    return page("respondent/closed.html", status=status, reason=error.reason, here=_back(request.url.path))
 
 
-ROUTES = [welcome, who, form, submit, thanks]
+ROUTES = [welcome, who, form, submit, thanks, languages, form_languages, switch_language]

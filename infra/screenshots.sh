@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Phone-sized screenshots of every respondent page (welcome, who is answering,
+# each audience's form, problems, thank you, help) in English and Arabic
+# (right to left), into screenshots/ (git-ignored):
+#
+#   bash infra/screenshots.sh                 # 360x640, into screenshots/
+#   bash infra/screenshots.sh --width 320     # other options: --height, --out DIR
+#
+# Needs what the tests need (bash infra/setup.sh --test): Debian's chromium.
+# Uses a throw-away embedded PostgreSQL; your .heard/ data is not touched.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec .venv/bin/python infra/screenshots.py "$@"
