@@ -1,0 +1,228 @@
+"""Disclosure flagging: does a free-text answer look like a child telling us they are not safe?
+
+Indicator lists live in `indicators/<language>.toml`, one file per language, as
+data for safeguarding professionals and fluent speakers to review. Every
+answer is checked against the lists of its own language and against English,
+because children mix languages.
+
+Text and patterns go through the same `normalise`: compatibility
+decomposition, combining marks dropped (so missing accents and Arabic
+diacritics do not matter), casefolded, Arabic-script letter variants unified,
+apostrophes dropped ("don't" -> "dont"), punctuation to spaces, and repeated
+letters collapsed ("hurrrts" -> "hurts", "kill" -> "kil"), which also absorbs
+many doubled-letter misspellings.
+
+The pattern language, one indicator pattern per string:
+  - words are separated by spaces and must follow each other;
+  - `..` between words allows up to three other words in between;
+  - `*` inside a word means any further letters (inflections), and a leading
+    `*` allows a prefix (Arabic-script clitics such as و، ب، ال);
+  - `(a|b)` offers alternatives, which may be several words ("(want to|wanna)");
+    `?` makes the character or group before it optional.
+
+A match is ignored when one of the language's negators comes within the three
+words before it or inside it ("nobody hurts me") unless the indicator says
+`negatable = false` (its pattern already contains the negation, as in "don't
+feel safe"). Idioms ("hit the nail on the head") are blanked out first.
+Matching never needs the network; lists are compiled once per language.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from pathlib import Path
+
+import msgspec
+
+INDICATORS = Path(__file__).with_name("indicators")
+FALLBACK_LANGUAGE = "en"
+NEGATION_WINDOW = 3  # words before a match in which a negator cancels it
+
+CATEGORIES = frozenset(
+    {"harm", "self_harm", "suicide", "sexual_abuse", "exploitation", "missing", "unsafe", "neglect"}
+)
+
+# Letters that compatibility decomposition leaves alone but people type without.
+_LETTERS = str.maketrans(
+    {
+        "ł": "l", "đ": "d", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i",
+        # Arabic script: one form per letter, whichever keyboard the child has.
+        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ې": "ي", "ۍ": "ي", "ے": "ي",
+        "ئ": "ي", "ؤ": "و", "ك": "ک", "ة": "ه", "ۃ": "ه", "ہ": "ه", "ھ": "ه", "ە": "ه",
+        "\u0640": None,  # tatweel
+        "\u200c": None, "\u200d": None, "\u200b": None,  # zero-width (non-)joiners, spaces
+        "'": None, "’": None, "‘": None, "ʼ": None, "`": None, "´": None,
+    }
+)
+_NOT_WORD = re.compile(r"[^\w]+")
+_REPEATS = re.compile(r"(\w)\1+")
+
+
+class Flag(msgspec.Struct, frozen=True):
+    """Why an answer was flagged: the categories and the indicator ids that matched."""
+
+    categories: frozenset[str]
+    indicators: tuple[str, ...]
+
+
+class _Indicator(msgspec.Struct, frozen=True):
+    id: str
+    category: str
+    regex: re.Pattern[str]
+    negatable: bool
+
+
+class _Language(msgspec.Struct, frozen=True):
+    code: str
+    indicators: tuple[_Indicator, ...]
+    idioms: re.Pattern[str] | None
+    negators: frozenset[str]
+    breakers: frozenset[str]
+
+
+def normalise(text: str) -> str:
+    """The comparable form of a text: see the module docstring."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    letters = bare.translate(_LETTERS)
+    spaced = _NOT_WORD.sub(" ", letters.replace("_", " "))
+    return " " + _REPEATS.sub(r"\1", spaced).strip() + " "
+
+
+def language_code(tag: str) -> str:
+    """`en-GB` -> `en`; `ckb` stays `ckb`."""
+    return tag.replace("_", "-").split("-")[0].lower() or FALLBACK_LANGUAGE
+
+
+def available_languages() -> tuple[str, ...]:
+    return tuple(sorted(path.stem for path in INDICATORS.glob("*.toml")))
+
+
+def flag(text: str, language: str) -> Flag | None:
+    """Check one answer against its language's indicators and English; None if nothing matched."""
+    normal = normalise(text)
+    codes = dict.fromkeys((language_code(language), FALLBACK_LANGUAGE))
+    matched = [ind for code in codes for ind in _matches(_load(code), normal)]
+    if not matched:
+        return None
+    return Flag(
+        categories=frozenset(ind.category for ind in matched),
+        indicators=tuple(dict.fromkeys(ind.id for ind in matched)),
+    )
+
+
+def _matches(lang: _Language | None, normal: str) -> list[_Indicator]:
+    if lang is None:
+        return []
+    text = lang.idioms.sub(" ", normal) if lang.idioms else normal
+    return [ind for ind in lang.indicators if _found(ind, lang, text)]
+
+
+def _found(indicator: _Indicator, lang: _Language, text: str) -> bool:
+    for match in indicator.regex.finditer(text):
+        if not indicator.negatable or not _negated(lang, text[: match.start()], match.group()):
+            return True
+    return False
+
+
+def _negated(lang: _Language, before: str, matched: str) -> bool:
+    """A negator just before the match or inside it ("he doesn't hurt me"), not cancelled by "but"/"stops"."""
+    window = before.split()[-NEGATION_WINDOW:] + matched.split()
+    for position, word in enumerate(window):
+        if word in lang.negators and not lang.breakers.intersection(window[position + 1 :]):
+            return True
+    return False
+
+
+@functools.cache
+def _load(code: str) -> _Language | None:
+    path = INDICATORS / f"{code}.toml"
+    if not path.is_file():
+        return None
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    negators = frozenset(normalise(" ".join(data.get("negators", []))).split())
+    return _Language(
+        code=code,
+        indicators=tuple(_indicator(entry, negators) for entry in data.get("indicator", [])),
+        idioms=_union(data.get("idioms", [])) if data.get("idioms") else None,
+        negators=negators,
+        breakers=frozenset(normalise(" ".join(data.get("negation_breakers", []))).split()),
+    )
+
+
+def _indicator(entry: dict, negators: frozenset[str]) -> _Indicator:
+    if entry["category"] not in CATEGORIES:
+        raise ValueError(f"indicator {entry['id']}: unknown category {entry['category']!r}")
+    negatable = entry.get("negatable", True)
+    own_negators = negators.intersection(normalise(" ".join(entry["patterns"])).split())
+    if negatable and own_negators:
+        # It would cancel itself on every match.
+        raise ValueError(f"indicator {entry['id']} contains {sorted(own_negators)}: set negatable = false")
+    return _Indicator(id=entry["id"], category=entry["category"], regex=_union(entry["patterns"]), negatable=negatable)
+
+
+def _union(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{compile_pattern(p)})" for p in patterns))
+
+
+_PATTERN_PIECE = re.compile(r"(\(|\)|\||\?|\*)")
+_GAP = r"(?:\w+ ){0,3}"
+
+
+def compile_pattern(pattern: str) -> str:
+    """One indicator pattern (see the module docstring) -> a regex over normalised text.
+
+    Normalised text starts and ends with a space, so every word, the last one
+    included, is followed by a space; an optional word takes its space with it.
+    """
+    body = r"(?<!\w)"
+    for token in _tokens(pattern):
+        if token == "..":
+            body += _GAP
+        elif token.startswith("(") and token.endswith(")?") and _balanced(token[1:-2]):
+            body += f"(?:{_word(token[1:-2])} )?"
+        else:
+            body += _word(token) + " "
+    return body
+
+
+def _tokens(pattern: str) -> list[str]:
+    """Split on spaces outside parentheses: `a (b c|d)? e` -> `a`, `(b c|d)?`, `e`."""
+    tokens, current, depth = [], "", 0
+    for ch in pattern:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch.isspace() and depth == 0:
+            tokens.append(current)
+            current = ""
+        else:
+            current += ch
+    if depth:
+        raise ValueError(f"unbalanced parentheses in indicator pattern {pattern!r}")
+    return [token for token in [*tokens, current] if token]
+
+
+def _balanced(inner: str) -> bool:
+    depth = 0
+    for ch in inner:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _word(word: str) -> str:
+    out = []
+    for piece in _PATTERN_PIECE.split(word):
+        if piece == "*":
+            out.append(r"\w*")
+        elif piece in ("(", ")", "|", "?"):
+            out.append({"(": "(?:"}.get(piece, piece))
+        elif piece:
+            core = normalise(piece).strip()
+            lead = " " if piece[0].isspace() and core else ""
+            trail = " " if piece[-1].isspace() and core else ""
+            out.append(re.escape(lead + core + trail))
+    return "".join(out)
