@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.exceptions import HTTPException
 
 from service import health
@@ -18,6 +19,11 @@ from service.db.pool import DatabaseUnavailable, create_pool, transaction
 from service.logs import configure_logging
 from service.responses import help as respondent_help
 from service.responses import routes as respondent
+from service.insights import routes as insights
+from service.staff import admin as staff_admin
+from service.staff import routes as staff
+from service.staff.access import SignInRequired, provide_viewer
+from service.touchpoints import routes as touchpoints
 from service.settings import Settings, load_settings
 from service.surveys.loading import load_surveys
 from service.surveys.service import record_versions
@@ -58,18 +64,26 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *respondent.ROUTES,
             *respondent_help.ROUTES,
             *health.ROUTES,
+            *staff.ROUTES,
+            *staff_admin.ROUTES,
+            *touchpoints.ROUTES,
+            *insights.ROUTES,
             *STATIC_ROUTES,
         ],
         state=State({"settings": settings, "surveys": surveys, "assets": assets}),
         lifespan=[database],
         response_headers=SECURITY_HEADERS,
         compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),
+        # Staff handlers declare `viewer`; providing it checks the session and CSRF.
+        dependencies={"viewer": Provide(provide_viewer)},
         exception_handlers={
             respondent.Closed: respondent.closed_page,
+            SignInRequired: staff.sign_in_required,
             DatabaseUnavailable: errors.database_unavailable,
             HTTPException: errors.http_error,
             Exception: errors.unexpected_error,
         },
+        request_max_body_size=settings.max_body_bytes,
         openapi_config=None,
         logging_config=None,  # service.logs configures JSON logs
     )

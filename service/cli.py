@@ -35,6 +35,16 @@ def main(argv: list[str] | None = None) -> int:
                            "new language; compile: build the .mo files; report: completeness and review status")
     i18n.add_argument("tag", nargs="?", help="for init: the new language's tag, e.g. sq or vi")
 
+    users = commands.add_parser("users", help="staff accounts: add, reset-password, disable")
+    users.add_argument("action", choices=["add", "reset-password", "disable"])
+    users.add_argument("email")
+    users.add_argument("--name", help="display name (add)")
+    users.add_argument("--admin", action="store_true", help="make an administrator (add)")
+    users.add_argument("--team", help="team name to join, created if missing (add)")
+    users.add_argument("--role", default="practitioner", help="practitioner, team_manager or safeguarding_lead")
+    users.add_argument("--password-stdin", action="store_true",
+                       help="read the password from standard input instead of making one up")
+
     qr = commands.add_parser("qr", help="write a touchpoint's QR code")
     qr.add_argument("code", help="the touchpoint's short code")
     qr.add_argument("--out", required=True, type=Path, help="FILE.png or FILE.svg")
@@ -145,6 +155,12 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     print("Demo data is loaded. Touchpoint links to try:")
     for description, link in links:
         print(f"  {link}   {description}")
+    from service.demo import ADMIN, DEMO_PASSWORD, PEOPLE
+
+    print(f"Staff pages: {settings.base_url.rstrip('/')}/staff  (password for every demo account: {DEMO_PASSWORD})")
+    for email, name, role, _ in PEOPLE:
+        print(f"  {email}   {name}, {role.replace('_', ' ')}")
+    print(f"  {ADMIN[0]}   administrator")
     return 0
 
 
@@ -194,12 +210,61 @@ async def _touchpoint_exists(dsn: str, code: str) -> bool:
         await pool.close()
 
 
+def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
+    import secrets
+
+    from service.db.pool import create_pool, transaction
+    from service.staff import service as staff
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else secrets.token_urlsafe(12)
+
+    async def run() -> None:
+        pool = await create_pool(_database_url(settings), min_size=1, max_size=1)
+        try:
+            async with transaction(pool) as conn:
+                if args.action == "add":
+                    staff_id = await staff.add_staff(conn, email=args.email, display_name=args.name or args.email,
+                                                     password=password, is_admin=args.admin)
+                    if args.team:
+                        team_id = await conn.fetchval("select id from teams where name = $1", args.team)
+                        team_id = team_id or await staff.create_team(conn, name=args.team, by=staff_id)
+                        await staff.give_role(conn, team_id=team_id, staff_id=staff_id, role=args.role)
+                elif args.action == "reset-password":
+                    await staff.reset_password(conn, email=args.email, password=password)
+                else:
+                    await staff.set_disabled(conn, email=args.email)
+        finally:
+            await pool.close()
+
+    try:
+        asyncio.run(run())
+    except staff.StaffError as error:
+        raise CliError(f"users {args.action}: {USER_PROBLEMS.get(error.code, error.code)}") from None
+    if args.action == "disable":
+        print(f"disabled {args.email}; their sessions have ended")
+    elif not args.password_stdin:
+        print(f"{args.email}: password {password}  (shown once; pass it on privately)")
+    else:
+        print(f"{args.email}: password set")
+    return 0
+
+
+USER_PROBLEMS = {
+    "email_taken": "an account with that email already exists",
+    "no_such_account": "there is no account with that email",
+    "password_too_short": "the password must be at least 10 characters",
+    "email_or_name_missing": "give a valid email address",
+    "no_such_role": "the role must be practitioner, team_manager or safeguarding_lead",
+}
+
+
 COMMANDS = {
     "serve": cmd_serve,
     "migrate": cmd_migrate,
     "demo": cmd_demo,
     "surveys": cmd_surveys,
     "qr": cmd_qr,
+    "users": cmd_users,
     "i18n": cmd_i18n,
 }
 

@@ -10,6 +10,7 @@ import uuid
 import asyncpg
 
 from service.responses.service import Submission, submit_response
+from service.staff import service as staff
 from service.surveys.answers import check_answers, field_name, scale_values
 from service.surveys.loading import SurveyRegistry
 from service.surveys.model import Text
@@ -17,15 +18,25 @@ from service.touchpoints import codes
 from service.touchpoints.queries import insert_touchpoint, touchpoint_by_code
 
 DEMO_TEAM = "Riverside Family Help (demo)"
-PRACTITIONERS = [("amira.khan@demo.heard.invalid", "Amira Khan"), ("tom.evans@demo.heard.invalid", "Tom Evans"),
-                 ("joy.mensah@demo.heard.invalid", "Joy Mensah")]
-# (contact kind, practitioner index or None, audience or None for "ask")
+# Every demo account signs in with this password (README). Never use demo data for real.
+DEMO_PASSWORD = "heard-demo-password"
+# (email, name, role in the team, shares own results with managers)
+PEOPLE = [
+    ("amira.khan@demo.heard.invalid", "Amira Khan", "practitioner", True),
+    ("tom.evans@demo.heard.invalid", "Tom Evans", "practitioner", False),
+    ("joy.mensah@demo.heard.invalid", "Joy Mensah", "practitioner", True),
+    ("sam.okafor@demo.heard.invalid", "Sam Okafor", "team_manager", False),
+    ("priya.shah@demo.heard.invalid", "Priya Shah", "safeguarding_lead", False),
+]
+ADMIN = ("admin@demo.heard.invalid", "Demo Administrator")
+# (contact kind, practitioner index or None, audience or None for "ask", share of the responses)
 TOUCHPOINTS = [
-    ("child_protection_conference", 0, "parent"),
-    ("home_visit", 1, None),
-    ("child_in_care_review", 2, "13to17"),
-    ("direct_work", 0, "8to12"),
-    ("direct_work", 1, "under8"),
+    ("child_protection_conference", 0, "parent", 0.25),
+    ("home_visit", 1, None, 0.25),
+    ("child_in_care_review", 2, "13to17", 0.2),
+    ("direct_work", 0, "8to12", 0.15),
+    ("direct_work", 1, "under8", 0.14),
+    ("family_group_meeting", 2, "parent", 0.01),  # a quiet touchpoint: its figures stay hidden
 ]
 COMMENTS = [
     "Thank you for listening to me.",
@@ -58,24 +69,25 @@ async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: d
                   rng: random.Random) -> None:
     survey = surveys.current("after-meeting")
     assert survey is not None, "the demo needs surveys/after-meeting.toml"
-    team_id = await conn.fetchval("insert into teams (name) values ($1) returning id", DEMO_TEAM)
+    team_id = await staff.create_team(conn, name=DEMO_TEAM, by=None)
     staff_ids = []
-    for email, name in PRACTITIONERS:
-        staff_id = await conn.fetchval(
-            "insert into staff (email, display_name) values ($1, $2) "
-            "on conflict (email) do update set display_name = excluded.display_name returning id", email, name)
-        await conn.execute("insert into team_members (team_id, staff_id) values ($1, $2) on conflict do nothing",
-                           team_id, staff_id)
+    for email, name, role, shares in PEOPLE:
+        staff_id = await staff.add_staff(conn, email=email, display_name=name, password=DEMO_PASSWORD)
+        await staff.give_role(conn, team_id=team_id, staff_id=staff_id, role=role)
+        if shares:
+            await staff.set_sharing(conn, staff_id=staff_id, shares=True)
         staff_ids.append(staff_id)
-    touchpoints = []
-    for kind, practitioner, audience in TOUCHPOINTS:
+    await staff.add_staff(conn, email=ADMIN[0], display_name=ADMIN[1], password=DEMO_PASSWORD, is_admin=True)
+    touchpoints, weights = [], []
+    for kind, practitioner, audience, weight in TOUCHPOINTS:
         code = codes.new_code()
         await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind=kind,
                                 practitioner_id=staff_ids[practitioner], survey_id=survey.survey.id,
                                 audience=audience, language="en-GB")
         touchpoints.append(await touchpoint_by_code(conn, code=code, today=today))
+        weights.append(weight)
     for _ in range(responses):
-        touchpoint = rng.choice(touchpoints)
+        [touchpoint] = rng.choices(touchpoints, weights)
         audience = touchpoint.audience or rng.choice(["8to12", "13to17", "parent"])
         variant = survey.survey.audiences[audience]
         mood = rng.random()  # most people are fairly positive; some are not

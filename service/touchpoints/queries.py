@@ -53,3 +53,47 @@ async def insert_touchpoint(
 
 async def set_touchpoint_status(conn: asyncpg.Connection, *, code: str, status: str) -> None:
     await conn.execute(_SET_STATUS, code, status)
+
+
+class ManagedTouchpoint(msgspec.Struct, frozen=True):
+    """A touchpoint as staff manage it (status as stored; expiry shown apart)."""
+
+    id: int
+    code: str
+    team_id: int
+    team_name: str
+    contact_kind: str
+    practitioner_id: int | None
+    practitioner_name: str | None
+    survey_id: str
+    audience: str | None
+    language: str
+    follow_browser_language: bool
+    status: str
+    expires_on: dt.date | None
+
+
+async def touchpoint_by_id(conn: asyncpg.Connection, *, touchpoint_id: int) -> ManagedTouchpoint | None:
+    row = await conn.fetchrow(SQL["touchpoint_by_id"], touchpoint_id)
+    return ManagedTouchpoint(**row) if row else None
+
+
+async def team_touchpoint_list(conn: asyncpg.Connection, *, team_id: int,
+                               practitioner_id: int | None = None) -> list[ManagedTouchpoint]:
+    rows = await conn.fetch(SQL["team_touchpoint_list"], team_id, practitioner_id)
+    return [ManagedTouchpoint(**row) for row in rows]
+
+
+async def update_touchpoint(conn: asyncpg.Connection, *, touchpoint_id: int, contact_kind: str,
+                            practitioner_id: int | None, audience: str | None, language: str,
+                            expires_on: dt.date | None, follow_browser_language: bool) -> None:
+    await conn.execute(SQL["update_touchpoint"], touchpoint_id, contact_kind, practitioner_id, audience, language,
+                       expires_on, follow_browser_language)
+
+
+async def set_status_by_id(conn: asyncpg.Connection, *, touchpoint_id: int, status: str) -> None:
+    await conn.execute(SQL["set_status_by_id"], touchpoint_id, status)
+
+
+async def is_team_practitioner(conn: asyncpg.Connection, *, team_id: int, staff_id: int) -> bool:
+    return await conn.fetchval(SQL["is_team_practitioner"], team_id, staff_id)

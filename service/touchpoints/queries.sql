@@ -17,3 +17,40 @@ returning id
 -- name: set_touchpoint_status
 -- Pause, resume, expire or revoke; $1 code, $2 status.
 update touchpoints set status = $2 where code = $1
+
+-- name: touchpoint_by_id
+-- One touchpoint for the staff pages; $1 touchpoint id.
+select t.id, t.code, t.team_id, tm.name as team_name, t.contact_kind, t.practitioner_id,
+       s.display_name as practitioner_name, t.survey_id, t.audience, t.language, t.follow_browser_language,
+       t.status, t.expires_on
+from touchpoints t
+join teams tm on tm.id = t.team_id
+left join staff s on s.id = t.practitioner_id
+where t.id = $1
+
+-- name: team_touchpoint_list
+-- A team's touchpoints, or only one practitioner's; $1 team id, $2 practitioner id or null.
+select t.id, t.code, t.team_id, tm.name as team_name, t.contact_kind, t.practitioner_id,
+       s.display_name as practitioner_name, t.survey_id, t.audience, t.language, t.follow_browser_language,
+       t.status, t.expires_on
+from touchpoints t
+join teams tm on tm.id = t.team_id
+left join staff s on s.id = t.practitioner_id
+where t.team_id = $1 and ($2::bigint is null or t.practitioner_id = $2)
+order by t.created_at desc, t.id desc
+
+-- name: update_touchpoint
+-- Change what a touchpoint asks; $1 id, $2 contact kind, $3 practitioner or null, $4 audience or null,
+-- $5 language, $6 expires on or null, $7 follow browser language.
+update touchpoints
+set contact_kind = $2, practitioner_id = $3, audience = $4, language = $5, expires_on = $6,
+    follow_browser_language = $7
+where id = $1
+
+-- name: set_status_by_id
+-- Pause, resume, expire or revoke; a revoked touchpoint stays revoked. $1 id, $2 status.
+update touchpoints set status = $2 where id = $1 and status <> 'revoked'
+
+-- name: is_team_practitioner
+-- Whether a person is a practitioner in a team; $1 team id, $2 staff id.
+select exists (select 1 from team_members where team_id = $1 and staff_id = $2 and role = 'practitioner')

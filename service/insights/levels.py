@@ -1,0 +1,70 @@
+"""How an answer counts in a summary: every scale question is read as
+positive, neutral or negative, so answers from different audiences (3 faces,
+5 faces, agree statements) can be put together under one question id."""
+
+from __future__ import annotations
+
+from service.surveys.loading import SurveyRegistry
+from service.surveys.model import AUDIENCES, Agree, Choice, Faces, Question, Text, YesNo
+
+SCALE_LEVELS = ("positive", "neutral", "negative")
+NO_ANSWER = "no_answer"
+
+
+def level(question: Question, value: str) -> str | None:
+    if isinstance(question, Faces):
+        point, top = int(value), question.points
+        if top == 3:
+            return ("negative", "neutral", "positive")[point - 1]
+        return "positive" if point >= 4 else "neutral" if point == 3 else "negative"
+    if isinstance(question, Agree):
+        point = int(value)
+        return "positive" if point >= 4 else "neutral" if point == 3 else "negative"
+    if isinstance(question, YesNo):
+        return {"yes": "positive", "not_sure": "neutral", "no": "negative"}.get(value)
+    if isinstance(question, Choice):
+        return value
+    return None
+
+
+class SummaryQuestion:
+    """One question id of a survey as staff see it: a label and its columns."""
+
+    def __init__(self, survey_id: str, question: Question) -> None:
+        self.survey_id = survey_id
+        self.id = question.id
+        self.text = question.text
+        self.is_scale = not isinstance(question, Choice)
+        self.options = [(o.id, o.text) for o in question.options] if isinstance(question, Choice) else []
+        self.columns = [*(SCALE_LEVELS if self.is_scale else [o for o, _ in self.options]), NO_ANSWER]
+
+
+# Staff read the wording the adults saw, where there is one.
+_LABEL_ORDER = ("parent", "13to17", "8to12", "under8")
+
+
+def summary_questions(registry: SurveyRegistry, survey_id: str) -> list[SummaryQuestion]:
+    loaded = registry.current(survey_id)
+    if loaded is None:
+        return []
+    order: list[str] = []
+    labelled: dict[str, Question] = {}
+    for audience in AUDIENCES:
+        variant = loaded.survey.variant(audience)
+        for question in variant.questions if variant else []:
+            if isinstance(question, Text):
+                continue
+            if question.id not in order:
+                order.append(question.id)
+    for audience in reversed(_LABEL_ORDER):
+        variant = loaded.survey.variant(audience)
+        for question in variant.questions if variant else []:
+            if not isinstance(question, Text):
+                labelled[question.id] = question
+    return [SummaryQuestion(survey_id, labelled[qid]) for qid in order]
+
+
+def question_for(registry: SurveyRegistry, survey_id: str, audience: str, question_id: str) -> Question | None:
+    loaded = registry.current(survey_id)
+    variant = loaded.survey.variant(audience) if loaded else None
+    return next((q for q in variant.questions if q.id == question_id), None) if variant else None

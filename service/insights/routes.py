@@ -1,0 +1,89 @@
+"""A practitioner's own feedback, a team's dashboard, and the CSV export."""
+
+from __future__ import annotations
+
+from litestar.di import NamedDependency
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from service import i18n
+from service.db.pool import transaction
+from service.staff.access import require
+from service.staff.service import Viewer, set_sharing
+from service.surveys.model import AUDIENCES
+from service.touchpoints.kinds import CONTACT_KINDS
+from service.web.templating import page
+
+from . import queries
+from .export import summary_csv
+from .queries import Filter
+from .service import summary
+
+
+def _filters(request: Request, touchpoints: list[queries.TouchpointLabel]) -> tuple[int | None, str | None]:
+    touchpoint = request.query_params.get("touchpoint", "")
+    audience = request.query_params.get("audience", "")
+    touchpoint_id = int(touchpoint) if touchpoint.isdigit() and int(touchpoint) in {t.id for t in touchpoints} else None
+    return touchpoint_id, audience if audience in AUDIENCES else None
+
+
+@get("/staff/me", name="my_feedback")
+async def my_feedback(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    """Feedback from touchpoints attributed to this practitioner, in each of their teams."""
+    k = state.settings.k_practitioner
+    sections = []
+    async with transaction(state.pool) as conn:
+        for team in viewer.teams.values():
+            mine = [t for t in await queries.team_touchpoints(conn, team_id=team.team_id)
+                    if t.practitioner_id == viewer.staff.id]
+            scope = Filter(team_id=team.team_id, practitioner_id=viewer.staff.id)
+            result = await summary(conn, state.surveys, scope=scope, today=state.settings.today(), k=k)
+            sections.append((team, mine, result))
+    return page("staff/my_feedback.html", viewer=viewer, sections=sections, k=k)
+
+
+@post("/staff/me/sharing", name="my_sharing")
+async def my_sharing(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Redirect:
+    form = await request.form()
+    async with transaction(state.pool) as conn:
+        await set_sharing(conn, staff_id=viewer.staff.id, shares=form.get("share") == "yes")
+    return Redirect("/staff/me", status_code=303)
+
+
+async def _team_summary(request: Request, state: State, viewer: Viewer, team_id: int):
+    require(viewer.is_member(team_id))
+    async with transaction(state.pool) as conn:
+        touchpoints = await queries.team_touchpoints(conn, team_id=team_id)
+        touchpoint_id, audience = _filters(request, touchpoints)
+        scope = Filter(team_id=team_id, touchpoint_id=touchpoint_id, audience=audience)
+        unfiltered = touchpoint_id is None and audience is None
+        result = await summary(
+            conn, state.surveys, scope=scope, today=state.settings.today(), k=state.settings.k_team,
+            touchpoint_ids=[t.id for t in touchpoints] if unfiltered else None,
+            breakdown_k=state.settings.k_practitioner if viewer.manages(team_id) and unfiltered else None)
+    return touchpoints, touchpoint_id, audience, result
+
+
+@get("/staff/teams/{team_id:int}", name="team_dashboard")
+async def team_dashboard(team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    touchpoints, touchpoint_id, audience, result = await _team_summary(request, state, viewer, team_id)
+    # htmx asks for the same page and swaps in #results (hx-select); without
+    # JavaScript the filter form is a plain GET.
+    return page("staff/team.html", viewer=viewer, team=viewer.teams[team_id], touchpoints=touchpoints,
+                summary=result, chosen_touchpoint=touchpoint_id, chosen_audience=audience, audiences=AUDIENCES,
+                kinds=CONTACT_KINDS)
+
+
+@get("/staff/teams/{team_id:int}/export.csv", name="team_export")
+async def team_export(team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    _, _, _, result = await _team_summary(request, state, viewer, team_id)
+    hidden = i18n.gettext("hidden (fewer than %(k)s or protecting a small number)") % {"k": result.k}
+    body = summary_csv(result, team_name=viewer.teams[team_id].team_name, hidden_label=hidden)
+    filename = f"heard-team-{team_id}-{result.window.start}-{result.window.last_day}.csv"
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+ROUTES = [my_feedback, my_sharing, team_dashboard, team_export]

@@ -1,0 +1,96 @@
+"""Signing in and out, and the staff home page."""
+
+from __future__ import annotations
+
+import secrets
+
+from litestar.di import NamedDependency
+from litestar import Request, Response, get, post
+from litestar.datastructures import Cookie, State
+from litestar.response import Redirect
+
+from service import i18n
+from service.db.pool import transaction
+from service.web.templating import page
+
+from . import service
+from .access import SESSION_COOKIE, SIGN_IN_COOKIE, SignInRequired, sign_in_location
+from .service import StaffError, Viewer
+
+
+def _safe_next(value: str | None) -> str:
+    """Only ever go back to a staff page on this site."""
+    return value if value and value.startswith("/staff") and not value.startswith("//") else "/staff"
+
+
+def _session_cookie(state: State, token: str, max_age: int | None) -> Cookie:
+    return Cookie(key=SESSION_COOKIE, value=token, path="/staff", httponly=True, samesite="lax",
+                  secure=state.settings.secure_cookies, max_age=max_age)
+
+
+@get("/staff/sign-in", name="sign_in")
+async def sign_in_page(request: Request, state: State) -> Response[str] | Redirect:
+    i18n.use_language(i18n.negotiate(chosen=request.query_params.get("lang"), default=i18n.SOURCE_LANGUAGE,
+                                      accept_language=request.headers.get("accept-language"), follow_browser=True))
+    next_path = _safe_next(request.query_params.get("next"))
+    header = state.settings.sso_email_header
+    if header and request.headers.get(header):
+        async with transaction(state.pool) as conn:
+            signed_in = await service.viewer_for_email(conn, email=request.headers[header])
+        if signed_in:
+            response = Redirect(next_path, status_code=303)
+            response.set_cookie(_session_cookie(state, signed_in.token, service.SESSION_HOURS * 3600))
+            return response
+    return _sign_in_form(state, next_path)
+
+
+def _sign_in_form(state: State, next_path: str, problem: str | None = None, email: str = "",
+                  status: int = 200) -> Response[str]:
+    token = secrets.token_urlsafe(24)
+    response = page("staff/sign_in.html", status=status, csrf_token=token, next_path=next_path, problem=problem,
+                    email=email)
+    response.set_cookie(Cookie(key=SIGN_IN_COOKIE, value=token, path="/staff/sign-in", httponly=True,
+                               samesite="strict", secure=state.settings.secure_cookies, max_age=3600))
+    return response
+
+
+@post("/staff/sign-in", name="sign_in_post")
+async def sign_in(request: Request, state: State) -> Response[str] | Redirect:
+    form = await request.form()
+    next_path = _safe_next(form.get("next"))
+    email = str(form.get("email") or "")[:320]
+    expected = request.cookies.get(SIGN_IN_COOKIE) or ""
+    sent = str(form.get("csrf_token") or "")
+    if not expected or not secrets.compare_digest(expected, sent):
+        return _sign_in_form(state, next_path, "expired", email, status=403)
+    try:
+        async with transaction(state.pool) as conn:
+            signed_in = await service.sign_in(conn, email=email, password=str(form.get("password") or "")[:1000],
+                                              source=request.client.host if request.client else "unknown")
+    except StaffError as error:
+        return _sign_in_form(state, next_path, error.code, email, status=429 if error.code == "throttled" else 401)
+    response = Redirect(next_path, status_code=303)
+    response.set_cookie(_session_cookie(state, signed_in.token, service.SESSION_HOURS * 3600))
+    response.delete_cookie(SIGN_IN_COOKIE, path="/staff/sign-in")
+    return response
+
+
+@post("/staff/sign-out", name="sign_out")
+async def sign_out(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Redirect:
+    async with transaction(state.pool) as conn:
+        await service.sign_out(conn, token=request.cookies.get(SESSION_COOKIE, ""))
+    response = Redirect("/staff/sign-in", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/staff")
+    return response
+
+
+@get("/staff", name="staff_home")
+async def home(viewer: NamedDependency[Viewer]) -> Response[str]:
+    return page("staff/home.html", viewer=viewer)
+
+
+def sign_in_required(request: Request, error: SignInRequired) -> Redirect:
+    return Redirect(sign_in_location(error.next_path), status_code=303)
+
+
+ROUTES = [sign_in_page, sign_in, sign_out, home]

@@ -1,0 +1,198 @@
+"""Staff pages for touchpoints: list, create, change, pause/expire/revoke,
+QR codes (PNG, SVG), printable card and poster, full-screen QR."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar.di import NamedDependency
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from service import i18n
+from service.db.pool import transaction
+from service.staff.access import require
+from service.staff.service import Viewer, team_people
+from service.surveys.model import AUDIENCES
+from service.web.templating import page
+
+from . import codes, queries, service
+from .kinds import CONTACT_KINDS
+from .qr import qr_png, qr_svg
+from .service import Invalid, TouchpointForm
+
+
+def _may_show(viewer: Viewer, touchpoint: queries.ManagedTouchpoint) -> bool:
+    """Managers of its team, and the practitioner it belongs to (while in that team)."""
+    return viewer.manages(touchpoint.team_id) or (
+        touchpoint.practitioner_id == viewer.staff.id and viewer.is_member(touchpoint.team_id))
+
+
+async def _touchpoint(state: State, touchpoint_id: int) -> queries.ManagedTouchpoint:
+    async with transaction(state.pool) as conn:
+        touchpoint = await queries.touchpoint_by_id(conn, touchpoint_id=touchpoint_id)
+    if touchpoint is None:
+        raise NotFoundException()
+    return touchpoint
+
+
+def _form_from(fields: dict[str, str], survey_id: str) -> TouchpointForm:
+    def number(value: str) -> int | None:
+        return int(value) if value.isdigit() else None
+
+    def date(value: str) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(value) if value else None
+        except ValueError:
+            return dt.date.min  # refused by the service as "not in the future"
+
+    return TouchpointForm(
+        contact_kind=fields.get("contact_kind", ""),
+        practitioner_id=number(fields.get("practitioner_id", "")),
+        survey_id=fields.get("survey_id") or survey_id,
+        audience=fields.get("audience") or None,
+        language=fields.get("language", ""),
+        expires_on=date(fields.get("expires_on", "")),
+        follow_browser_language=fields.get("follow_browser_language") == "yes",
+    )
+
+
+async def _fields(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+async def _choices(state: State, team_id: int) -> dict:
+    async with transaction(state.pool) as conn:
+        people = await team_people(conn, team_id=team_id)
+    return {
+        "kinds": CONTACT_KINDS,
+        "audiences": AUDIENCES,
+        "languages": [(tag, i18n.language(tag).own_name) for tag in i18n.available_tags()],
+        "practitioners": [p for p in people if "practitioner" in p.roles],
+        "surveys": [s.survey for s in state.surveys],
+    }
+
+
+async def _list_page(state: State, viewer: Viewer, team_id: int, *, problems: dict[str, str] | None = None,
+                     fields: dict[str, str] | None = None) -> Response[str]:
+    """Managers see every touchpoint of the team; a practitioner sees their own."""
+    mine_only = None if viewer.manages(team_id) else viewer.staff.id
+    async with transaction(state.pool) as conn:
+        touchpoints = await queries.team_touchpoint_list(conn, team_id=team_id, practitioner_id=mine_only)
+    return page("staff/touchpoints.html", status=422 if problems else 200, viewer=viewer, team=viewer.teams[team_id],
+                touchpoints=touchpoints, manages=mine_only is None, today=state.settings.today(),
+                grouped=codes.grouped, **await _choices(state, team_id), problems=problems or {}, fields=fields or {})
+
+
+async def _detail_page(state: State, viewer: Viewer, touchpoint: queries.ManagedTouchpoint, *,
+                       problems: dict[str, str] | None = None, fields: dict[str, str] | None = None) -> Response[str]:
+    return page("staff/touchpoint.html", status=422 if problems else 200, viewer=viewer, touchpoint=touchpoint,
+                manages=viewer.manages(touchpoint.team_id),
+                link=codes.public_url(state.settings.base_url, touchpoint.code),
+                grouped=codes.grouped(touchpoint.code), **await _choices(state, touchpoint.team_id),
+                problems=problems or {}, fields=fields or {})
+
+
+@get("/staff/teams/{team_id:int}/touchpoints", name="touchpoints")
+async def touchpoint_list(team_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    require(viewer.is_member(team_id))
+    return await _list_page(state, viewer, team_id)
+
+
+@post("/staff/teams/{team_id:int}/touchpoints", name="touchpoint_create")
+async def touchpoint_create(team_id: FromPath[int], request: Request, state: State,
+                            viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+    require(viewer.manages(team_id))
+    fields = await _fields(request)
+    try:
+        async with transaction(state.pool) as conn:
+            touchpoint_id = await service.create_touchpoint(
+                conn, state.surveys, team_id=team_id, form=_form_from(fields, "after-meeting"),
+                today=state.settings.today())
+    except Invalid as error:
+        return await _list_page(state, viewer, team_id, problems=error.problems, fields=fields)
+    return Redirect(f"/staff/touchpoints/{touchpoint_id}", status_code=303)
+
+
+@get("/staff/touchpoints/{touchpoint_id:int}", name="touchpoint")
+async def touchpoint_page(touchpoint_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    touchpoint = await _touchpoint(state, touchpoint_id)
+    require(_may_show(viewer, touchpoint))
+    return await _detail_page(state, viewer, touchpoint)
+
+
+@post("/staff/touchpoints/{touchpoint_id:int}", name="touchpoint_change")
+async def touchpoint_change(touchpoint_id: FromPath[int], request: Request, state: State,
+                            viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+    touchpoint = await _touchpoint(state, touchpoint_id)
+    require(viewer.manages(touchpoint.team_id))
+    fields = await _fields(request)
+    try:
+        async with transaction(state.pool) as conn:
+            await service.change_touchpoint(conn, state.surveys, touchpoint=touchpoint,
+                                            form=_form_from(fields, touchpoint.survey_id), today=state.settings.today())
+    except Invalid as error:
+        return await _detail_page(state, viewer, touchpoint, problems=error.problems, fields=fields)
+    return Redirect(f"/staff/touchpoints/{touchpoint_id}", status_code=303)
+
+
+@post("/staff/touchpoints/{touchpoint_id:int}/status", name="touchpoint_status")
+async def touchpoint_status(touchpoint_id: FromPath[int], request: Request, state: State,
+                            viewer: NamedDependency[Viewer]) -> Redirect:
+    touchpoint = await _touchpoint(state, touchpoint_id)
+    require(viewer.manages(touchpoint.team_id))
+    fields = await _fields(request)
+    try:
+        async with transaction(state.pool) as conn:
+            await service.set_status(conn, touchpoint=touchpoint, status=fields.get("status", ""))
+    except Invalid:
+        pass  # a revoked touchpoint stays revoked; the page shows its state
+    return Redirect(f"/staff/touchpoints/{touchpoint_id}", status_code=303)
+
+
+@get("/staff/touchpoints/{touchpoint_id:int}/qr.{fmt:str}", name="touchpoint_qr")
+async def touchpoint_qr(touchpoint_id: FromPath[int], fmt: FromPath[str], state: State,
+                        viewer: NamedDependency[Viewer]) -> Response[bytes]:
+    touchpoint = await _touchpoint(state, touchpoint_id)
+    require(_may_show(viewer, touchpoint))
+    url = codes.public_url(state.settings.base_url, touchpoint.code)
+    if fmt == "png":
+        body, media_type = qr_png(url), "image/png"
+    elif fmt == "svg":
+        body, media_type = qr_svg(url), "image/svg+xml"
+    else:
+        raise NotFoundException()
+    filename = f"heard-{touchpoint.code}.{fmt}"
+    return Response(body, media_type=media_type, headers={
+        "Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "private, max-age=3600"})
+
+
+@get("/staff/touchpoints/{touchpoint_id:int}/print/{size:str}", name="touchpoint_print")
+async def touchpoint_print(touchpoint_id: FromPath[int], size: FromPath[str], state: State,
+                           viewer: NamedDependency[Viewer]) -> Response[str]:
+    """An A6 card or A4 poster, in the touchpoint's own language."""
+    touchpoint = await _touchpoint(state, touchpoint_id)
+    require(_may_show(viewer, touchpoint))
+    if size not in ("card", "poster"):
+        raise NotFoundException()
+    i18n.use_language(i18n.match_tag(touchpoint.language) or i18n.SOURCE_LANGUAGE)
+    return page("staff/print.html", touchpoint=touchpoint, size=size,
+                link=codes.public_url(state.settings.base_url, touchpoint.code), grouped=codes.grouped(touchpoint.code),
+                short_link=f"{state.settings.base_url.split('://')[-1].rstrip('/')}/t/{codes.grouped(touchpoint.code)}")
+
+
+@get("/staff/touchpoints/{touchpoint_id:int}/show", name="touchpoint_show")
+async def touchpoint_show(touchpoint_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    """The QR code full-screen on a practitioner's phone, for a family to scan."""
+    touchpoint = await _touchpoint(state, touchpoint_id)
+    require(_may_show(viewer, touchpoint))
+    i18n.use_language(i18n.match_tag(touchpoint.language) or i18n.SOURCE_LANGUAGE)
+    return page("staff/show.html", touchpoint=touchpoint, grouped=codes.grouped(touchpoint.code))
+
+
+ROUTES = [touchpoint_list, touchpoint_create, touchpoint_page, touchpoint_change, touchpoint_status, touchpoint_qr,
+          touchpoint_print, touchpoint_show]

@@ -1,0 +1,88 @@
+"""What team managers do with touchpoints: create, change, pause, expire, revoke."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import asyncpg
+import msgspec
+
+from service.i18n import available_tags
+from service.surveys.loading import SurveyRegistry
+from service.surveys.model import AUDIENCES
+
+from . import codes, queries
+from .kinds import CONTACT_KINDS
+
+STATUSES = ("active", "paused", "expired", "revoked")
+
+
+class TouchpointForm(msgspec.Struct, frozen=True):
+    contact_kind: str
+    practitioner_id: int | None
+    survey_id: str
+    audience: str | None  # None: ask who is answering
+    language: str
+    expires_on: dt.date | None = None
+    follow_browser_language: bool = True
+
+
+class Invalid(Exception):
+    """Problems per field, as codes the template words."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+async def _check(conn: asyncpg.Connection, registry: SurveyRegistry, team_id: int, form: TouchpointForm,
+                 today: dt.date) -> None:
+    problems = {}
+    if form.contact_kind not in CONTACT_KINDS:
+        problems["contact_kind"] = "choose"
+    if registry.current(form.survey_id) is None:
+        problems["survey_id"] = "choose"
+    if form.audience is not None and form.audience not in AUDIENCES:
+        problems["audience"] = "choose"
+    if form.language not in available_tags():
+        problems["language"] = "choose"
+    if form.expires_on is not None and form.expires_on <= today:
+        problems["expires_on"] = "future"
+    if form.practitioner_id is not None and not await queries.is_team_practitioner(
+            conn, team_id=team_id, staff_id=form.practitioner_id):
+        problems["practitioner_id"] = "choose"
+    if problems:
+        raise Invalid(problems)
+
+
+async def create_touchpoint(conn: asyncpg.Connection, registry: SurveyRegistry, *, team_id: int,
+                            form: TouchpointForm, today: dt.date) -> int:
+    await _check(conn, registry, team_id, form, today)
+    touchpoint_id = await queries.insert_touchpoint(
+        conn, code=codes.new_code(), team_id=team_id, contact_kind=form.contact_kind,
+        practitioner_id=form.practitioner_id, survey_id=form.survey_id, audience=form.audience,
+        language=form.language, expires_on=form.expires_on)
+    if not form.follow_browser_language:
+        await queries.update_touchpoint(conn, touchpoint_id=touchpoint_id, contact_kind=form.contact_kind,
+                                        practitioner_id=form.practitioner_id, audience=form.audience,
+                                        language=form.language, expires_on=form.expires_on,
+                                        follow_browser_language=False)
+    return touchpoint_id
+
+
+async def change_touchpoint(conn: asyncpg.Connection, registry: SurveyRegistry, *,
+                            touchpoint: queries.ManagedTouchpoint, form: TouchpointForm, today: dt.date) -> None:
+    await _check(conn, registry, touchpoint.team_id, msgspec.structs.replace(form, survey_id=touchpoint.survey_id),
+                 today)
+    await queries.update_touchpoint(conn, touchpoint_id=touchpoint.id, contact_kind=form.contact_kind,
+                                    practitioner_id=form.practitioner_id, audience=form.audience,
+                                    language=form.language, expires_on=form.expires_on,
+                                    follow_browser_language=form.follow_browser_language)
+
+
+async def set_status(conn: asyncpg.Connection, *, touchpoint: queries.ManagedTouchpoint, status: str) -> None:
+    if status not in STATUSES:
+        raise Invalid({"status": "choose"})
+    if touchpoint.status == "revoked":
+        raise Invalid({"status": "revoked"})
+    await queries.set_status_by_id(conn, touchpoint_id=touchpoint.id, status=status)
