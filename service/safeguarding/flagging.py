@@ -179,7 +179,7 @@ def compile_pattern(pattern: str) -> str:
     included, is followed by a space; an optional word takes its space with it.
     """
     body = r"(?<!\w)"
-    for token in _tokens(pattern):
+    for token in _tokens(pattern.replace("..", " .. ")):
         if token == "..":
             body += _GAP
         elif token.startswith("(") and token.endswith(")?") and _balanced(token[1:-2]):
@@ -221,6 +221,8 @@ def _word(word: str) -> str:
         elif piece in ("(", ")", "|", "?"):
             out.append({"(": "(?:"}.get(piece, piece))
         elif piece:
+            if not normalise(piece).strip() and not piece.isspace():
+                raise ValueError(f"indicator pattern piece {piece!r} has no letters in {word!r}")
             core = normalise(piece).strip()
             lead = " " if piece[0].isspace() and core else ""
             trail = " " if piece[-1].isspace() and core else ""
