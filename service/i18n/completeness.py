@@ -127,6 +127,9 @@ def print_report(rows: list[LanguageReport]) -> None:
         note = "" if row.plural_forms_ok else " [plural forms are not CLDR's: run heard i18n update]"
         print(f"{row.tag:<6} {row.direction:<4} {row.respondent_percent:>9.1f}% {row.overall_percent:>7.1f}%  "
               f"{name:<28} {row.review}{note}")
+    print("\nplural forms, in msgstr[0], msgstr[1]... order:")
+    for row in rows:
+        print(f"{row.tag:<6} " + ", ".join(f"[{i}] {name}" for i, name in enumerate(row.plural_categories)))
     rtl = sum(1 for row in rows if row.direction == "rtl")
     print(f"{len(rows)} languages, {rtl} right-to-left; respondent-facing = the interface a child or parent "
           f"sees and every survey text")
