@@ -42,3 +42,60 @@ async def stored_responses(pool: asyncpg.Pool, touchpoint_id: int) -> list[dict]
         "from responses r left join free_text_answers f on f.response_id = r.id "
         "where r.touchpoint_id = $1 group by r.id order by r.id", touchpoint_id)
     return [dict(row) for row in rows]
+
+
+PASSWORD = "correct horse battery"
+
+
+async def staff(pool: asyncpg.Pool, *, team_id: int | None = None, role: str | None = "practitioner",
+                admin: bool = False, shares: bool = False, name: str | None = None) -> int:
+    from service.staff import service as staff_service
+
+    async with pool.acquire() as conn:
+        staff_id = await staff_service.add_staff(conn, email=f"{uuid.uuid4().hex[:10]}@staff.example",
+                                                 display_name=name or f"Person {uuid.uuid4().hex[:4]}",
+                                                 password=PASSWORD, is_admin=admin)
+        if team_id and role:
+            await staff_service.give_role(conn, team_id=team_id, staff_id=staff_id, role=role)
+        if shares:
+            await staff_service.set_sharing(conn, staff_id=staff_id, shares=True)
+    return staff_id
+
+
+async def email_of(pool: asyncpg.Pool, staff_id: int) -> str:
+    return await pool.fetchval("select email from staff where id = $1", staff_id)
+
+
+async def session(pool: asyncpg.Pool, staff_id: int) -> tuple[str, str]:
+    """A signed-in session: (cookie token, csrf token)."""
+    from service.staff import service as staff_service
+
+    async with pool.acquire() as conn:
+        signed_in = await staff_service.start_session(conn, staff_id=staff_id)
+        viewer = await staff_service.viewer_for_token(conn, token=signed_in.token)
+    return signed_in.token, viewer.staff.csrf_token
+
+
+async def practitioner_touchpoint(pool: asyncpg.Pool, *, team_id: int, practitioner_id: int | None,
+                                  audience: str | None = "parent") -> Touchpoint:
+    code = codes.new_code()
+    async with pool.acquire() as conn:
+        await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind="home_visit",
+                                practitioner_id=practitioner_id, survey_id="after-meeting", audience=audience,
+                                language="en-GB")
+        found = await touchpoint_by_code(conn, code=code, today=dt.date.today())
+    assert found is not None
+    return found
+
+
+async def responses(pool: asyncpg.Pool, touchpoint: Touchpoint, answers: list[dict], *, days_ago: int = 10,
+                    audience: str = "parent") -> None:
+    """Store responses directly, dated `days_ago` (staff views only show whole weeks that have ended)."""
+    version = await pool.fetchval("select version_hash from survey_versions where survey_id = 'after-meeting' "
+                                  "order by first_seen_at desc limit 1")
+    day = dt.date.today() - dt.timedelta(days=days_ago)
+    async with pool.acquire() as conn:
+        await conn.executemany(
+            "insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, "
+            "language, submitted_on, answers) values ($1, $2, 'after-meeting', $3, $4, 'en-GB', $5, $6)",
+            [(uuid.uuid4(), touchpoint.id, version, audience, day, a) for a in answers])

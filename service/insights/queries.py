@@ -59,6 +59,7 @@ class TouchpointLabel(msgspec.Struct, frozen=True):
     status: str
     practitioner_id: int | None
     practitioner_name: str | None
+    practitioner_shares: bool
 
 
 def _args(f: Filter, start: dt.date, end: dt.date, days: int) -> tuple:

@@ -51,7 +51,8 @@ group by 1, 2
 
 -- name: team_touchpoints
 -- A team's touchpoints for labels and filters; $1 team id.
-select t.id, t.code, t.contact_kind, t.audience, t.status, t.practitioner_id, s.display_name as practitioner_name
+select t.id, t.code, t.contact_kind, t.audience, t.status, t.practitioner_id, s.display_name as practitioner_name,
+       coalesce(s.shares_with_manager, false) as practitioner_shares
 from touchpoints t left join staff s on s.id = t.practitioner_id
 where t.team_id = $1
 order by t.created_at, t.id

@@ -6,6 +6,7 @@ from litestar.di import NamedDependency
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath
+from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from service import i18n
@@ -22,11 +23,23 @@ from .queries import Filter
 from .service import summary
 
 
-def _filters(request: Request, touchpoints: list[queries.TouchpointLabel]) -> tuple[int | None, str | None]:
-    touchpoint = request.query_params.get("touchpoint", "")
+def filterable(viewer: Viewer, team_id: int, touchpoint: queries.TouchpointLabel) -> bool:
+    """A touchpoint with a practitioner's name on it holds that practitioner's
+    feedback: only they, or their managers if they chose to share, may look
+    at it on its own."""
+    return (touchpoint.practitioner_id is None or touchpoint.practitioner_id == viewer.staff.id
+            or (viewer.manages(team_id) and touchpoint.practitioner_shares))
+
+
+def _filters(request: Request, viewer: Viewer, team_id: int,
+             touchpoints: list[queries.TouchpointLabel]) -> tuple[queries.TouchpointLabel | None, str | None]:
+    wanted = request.query_params.get("touchpoint", "")
     audience = request.query_params.get("audience", "")
-    touchpoint_id = int(touchpoint) if touchpoint.isdigit() and int(touchpoint) in {t.id for t in touchpoints} else None
-    return touchpoint_id, audience if audience in AUDIENCES else None
+    chosen = next((t for t in touchpoints if str(t.id) == wanted), None) if wanted else None
+    if wanted and chosen is None:
+        raise NotFoundException()
+    require(chosen is None or filterable(viewer, team_id, chosen))
+    return chosen, audience if audience in AUDIENCES else None
 
 
 @get("/staff/me", name="my_feedback")
@@ -56,11 +69,14 @@ async def _team_summary(request: Request, state: State, viewer: Viewer, team_id:
     require(viewer.is_member(team_id))
     async with transaction(state.pool) as conn:
         touchpoints = await queries.team_touchpoints(conn, team_id=team_id)
-        touchpoint_id, audience = _filters(request, touchpoints)
+        chosen, audience = _filters(request, viewer, team_id, touchpoints)
+        touchpoint_id = chosen.id if chosen else None
         scope = Filter(team_id=team_id, touchpoint_id=touchpoint_id, audience=audience)
         unfiltered = touchpoint_id is None and audience is None
+        one_person = chosen is not None and chosen.practitioner_id is not None
+        k = state.settings.k_practitioner if one_person else state.settings.k_team
         result = await summary(
-            conn, state.surveys, scope=scope, today=state.settings.today(), k=state.settings.k_team,
+            conn, state.surveys, scope=scope, today=state.settings.today(), k=k,
             touchpoint_ids=[t.id for t in touchpoints] if unfiltered else None,
             breakdown_k=state.settings.k_practitioner if viewer.manages(team_id) and unfiltered else None)
     return touchpoints, touchpoint_id, audience, result
@@ -72,6 +88,7 @@ async def team_dashboard(team_id: FromPath[int], request: Request, state: State,
     # htmx asks for the same page and swaps in #results (hx-select); without
     # JavaScript the filter form is a plain GET.
     return page("staff/team.html", viewer=viewer, team=viewer.teams[team_id], touchpoints=touchpoints,
+                filterable=[t for t in touchpoints if filterable(viewer, team_id, t)],
                 summary=result, chosen_touchpoint=touchpoint_id, chosen_audience=audience, audiences=AUDIENCES,
                 kinds=CONTACT_KINDS)
 

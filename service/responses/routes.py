@@ -22,6 +22,7 @@ from service.surveys.model import AUDIENCES, LoadedSurvey
 from service.surveys.service import find_version
 from service.touchpoints import codes
 from service.touchpoints.queries import Touchpoint
+from service.web import errors
 from service.web.templating import ENV, HTML, fragment, page
 
 from . import steps
@@ -263,7 +264,9 @@ def closed_page(request: Request, error: Closed) -> Response[str]:
         )
     )
     status = 404 if error.reason == "unknown" else 410
-    return page("respondent/closed.html", status=status, reason=error.reason, here=_back(request.url.path))
+    # Exception handlers' responses do not get the app's headers: add them.
+    return page("respondent/closed.html", status=status, reason=error.reason, here=_back(request.url.path),
+                headers=errors.HEADERS)
 
 
 ROUTES = [welcome, who, form, submit, thanks, languages, form_languages, switch_language]

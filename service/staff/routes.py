@@ -11,6 +11,7 @@ from litestar.response import Redirect
 
 from service import i18n
 from service.db.pool import transaction
+from service.web import errors
 from service.web.templating import page
 
 from . import service
@@ -90,7 +91,8 @@ async def home(viewer: NamedDependency[Viewer]) -> Response[str]:
 
 
 def sign_in_required(request: Request, error: SignInRequired) -> Redirect:
-    return Redirect(sign_in_location(error.next_path), status_code=303)
+    # Exception handlers' responses do not get the app's headers: add them.
+    return Redirect(sign_in_location(error.next_path), status_code=303, headers=errors.HEADERS)
 
 
 ROUTES = [sign_in_page, sign_in, sign_out, home]

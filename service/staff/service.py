@@ -154,7 +154,10 @@ async def set_disabled(conn: asyncpg.Connection, *, email: str, disabled: bool =
 async def give_role(conn: asyncpg.Connection, *, team_id: int, staff_id: int, role: str) -> None:
     if role not in ROLES:
         raise StaffError("no_such_role")
-    await queries.add_membership(conn, team_id=team_id, staff_id=staff_id, role=role)
+    try:
+        await queries.add_membership(conn, team_id=team_id, staff_id=staff_id, role=role)
+    except asyncpg.ForeignKeyViolationError:
+        raise StaffError("choose") from None  # no such team or person
 
 
 async def team_people(conn: asyncpg.Connection, *, team_id: int) -> list[queries.TeamPerson]:

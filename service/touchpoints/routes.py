@@ -154,7 +154,7 @@ async def touchpoint_status(touchpoint_id: FromPath[int], request: Request, stat
     return Redirect(f"/staff/touchpoints/{touchpoint_id}", status_code=303)
 
 
-@get("/staff/touchpoints/{touchpoint_id:int}/qr.{fmt:str}", name="touchpoint_qr")
+@get("/staff/touchpoints/{touchpoint_id:int}/qr/{fmt:str}", name="touchpoint_qr")
 async def touchpoint_qr(touchpoint_id: FromPath[int], fmt: FromPath[str], state: State,
                         viewer: NamedDependency[Viewer]) -> Response[bytes]:
     touchpoint = await _touchpoint(state, touchpoint_id)
