@@ -17,8 +17,10 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from playwright.async_api import Page, expect
 
+from service import i18n
 from service.i18n import LOCALES_DIR, catalogs
 from service.settings import REPO_ROOT
+from service.surveys.model import AUDIENCES
 from tests import factories
 from tests.browser.conftest import _free_port
 
@@ -209,3 +211,42 @@ async def test_a_removed_translation_falls_back_to_english_for_that_text_only(pa
     await expect(page.locator("html")).to_have_attribute("lang", "cy")
     await expect(page.get_by_role("heading", level=1)).to_have_text(removed)
     await expect(page.get_by_role("link", name=kept_in_welsh, exact=True)).to_be_visible()
+
+
+# ---- every language, every audience ----------------------------------------------
+
+def _survey_texts(variant) -> list[str]:
+    texts = []
+    for question in variant.questions:
+        texts += [question.text, *([question.hint] if question.hint else [])]
+        texts += [option.text for option in getattr(question, "options", [])]
+    return texts
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+@pytest.mark.parametrize("tag", i18n.available_tags())
+async def test_every_language_renders_every_audiences_form_and_submits(page, server, pool, tag, audience):
+    from service.surveys.loading import load_surveys
+    from service.settings import load_settings
+
+    survey = load_surveys(load_settings().surveys_dir).current("after-meeting").survey
+    english = _survey_texts(survey.audiences[audience])
+    i18n.use_language(tag)
+    untranslated = {text for text in english if i18n.survey_text(text) == text}
+    i18n.use_language(i18n.SOURCE_LANGUAGE)
+    touchpoint = await factories.touchpoint(pool, audience=audience)
+
+    await page.goto(f"{server}/t/{touchpoint.code}/form/{audience}?lang={tag}")
+
+    await expect(page.locator("html")).to_have_attribute("lang", tag)
+    await expect(page.locator("html")).to_have_attribute("dir", i18n.language(tag).direction)
+    shown = await page.locator("main").inner_text()
+    if tag != i18n.SOURCE_LANGUAGE:
+        assert not {text for text in english if text in shown} - untranslated, "English shown for a translated text"
+    await page.evaluate("""() => {
+        document.querySelector("fieldset.question input[type=radio]").checked = true;
+        document.getElementById("answers").submit();
+    }""")
+    await page.wait_for_url(f"**/t/{touchpoint.code}/thanks?lang={tag}")
+    [stored] = await factories.stored_responses(pool, touchpoint.id)
+    assert (stored["language"], stored["audience"], len(stored["answers"])) == (tag, audience, 1)
