@@ -1,3 +1,365 @@
-KINDS = ()
-class Redacted: ...
-def redact(text, *, staff_names=()): ...
+"""Redaction: identifying details of children and families out of free text for staff views.
+
+`redact(text, staff_names=...)` replaces, with placeholders a reader
+understands:
+
+- email addresses -> [email]; phone numbers (the `phonenumbers` matcher with
+  region GB, which also finds international "+48 ..." numbers, plus any run
+  of nine or more digits) -> [phone];
+- dates of birth ("born on 3 May 2015", "DOB 03/05/15", "his birthday is
+  12th March") -> [date of birth], and any other full date -> [date];
+- UK postcodes -> [postcode]; street addresses ("12 Acacia Avenue",
+  "Flat 3", "Heol y Nant", "Station Road, Cardiff") -> [address];
+- school names ("Westfield Primary School", "St Mary's Academy", "Ysgol Glan
+  Clwyd") -> [school];
+- personal names -> [name]: a first name from `names/first_names.txt`, a
+  context cue ("my son Kai", "called ...", "Mrs ...", "my worker ..."), or a
+  capitalised word in mid-sentence that is not an ordinary word
+  (`names/not_names.txt`); a following surname goes with it.
+
+Names of the team's own staff are kept: feedback about "Sarah" the worker is
+legitimate. Over-redaction is preferred to a missed name, so unknown
+capitalised words (often places) are redacted too. Pure and offline: the
+word lists are read once from files beside this module.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Collection
+from pathlib import Path
+
+import msgspec
+import phonenumbers
+
+NAMES = Path(__file__).with_name("names")
+
+KINDS = ("name", "phone", "email", "address", "postcode", "date_of_birth", "date", "school")
+PLACEHOLDERS = {
+    "name": "[name]",
+    "phone": "[phone]",
+    "email": "[email]",
+    "address": "[address]",
+    "postcode": "[postcode]",
+    "date_of_birth": "[date of birth]",
+    "date": "[date]",
+    "school": "[school]",
+}
+
+
+class Span(msgspec.Struct, frozen=True):
+    """One redacted stretch of the original text: text[start:end] was a `kind`."""
+
+    start: int
+    end: int
+    kind: str
+
+
+class Redacted(msgspec.Struct, frozen=True):
+    text: str  # with placeholders
+    counts: dict[str, int]  # kind -> how many were replaced
+    spans: tuple[Span, ...]  # positions in the original text, in order
+
+
+def redact(text: str, *, staff_names: Collection[str] = ()) -> Redacted:
+    """Replace identifying details in `text`, keeping the names in `staff_names`."""
+    taken: list[Span] = []
+    for detector in (_emails, _dates, _phones, _postcodes, _addresses, _schools):
+        taken = _merge(taken, detector(text))
+    taken = _merge(taken, _names(text, _staff_words(staff_names)))
+    taken.sort(key=lambda span: span.start)
+    return Redacted(text=_apply(text, taken), counts=dict(Counter(s.kind for s in taken)), spans=tuple(taken))
+
+
+def _merge(taken: list[Span], found: list[Span]) -> list[Span]:
+    """Earlier detectors win; a later span that overlaps one already taken is dropped."""
+    for span in sorted(found, key=lambda s: (s.start, -s.end)):
+        if not any(span.start < t.end and t.start < span.end for t in taken):
+            taken.append(span)
+    return taken
+
+
+def _apply(text: str, spans: list[Span]) -> str:
+    out, last = [], 0
+    for span in spans:
+        out += [text[last : span.start], PLACEHOLDERS[span.kind]]
+        last = span.end
+    return "".join(out) + text[last:]
+
+
+def _spans(regex: re.Pattern[str], text: str, kind: str, group: int | str = 0) -> list[Span]:
+    return [Span(m.start(group), m.end(group), kind) for m in regex.finditer(text) if m.group(group)]
+
+
+# ---------------------------------------------------------------- email, phone, postcode
+
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_DIGIT_RUN = re.compile(r"(?<![\w/])\+?\d(?:[\s().-]{0,2}\d){8,}(?![\w/])")
+_POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
+
+
+def _emails(text: str) -> list[Span]:
+    return _spans(_EMAIL, text, "email")
+
+
+def _phones(text: str) -> list[Span]:
+    matcher = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
+    found = [Span(m.start, m.end, "phone") for m in matcher]
+    return found + _spans(_DIGIT_RUN, text, "phone")
+
+
+def _postcodes(text: str) -> list[Span]:
+    return _spans(_POSTCODE, text, "postcode")
+
+
+# ---------------------------------------------------------------- dates
+
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+)
+_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_FULL_DATE = (
+    rf"(?:\b[0-3]?\d[/.-][01]?\d[/.-](?:\d{{4}}|\d{{2}})\b|\b\d{{4}}-[01]\d-[0-3]\d\b"
+    rf"|\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}\b|\b{_MONTH}\s+{_DAY},?\s+\d{{4}}\b)"
+)
+_PART_DATE = rf"(?:\b{_DAY}\s+(?:of\s+)?{_MONTH}(?!\w)|\b{_MONTH}\s+{_DAY}\b|\b[0-3]?\d[/.][01]?\d\b|\b(?:19|20)\d\d\b)"
+_BIRTH = re.compile(
+    r"\b(?:born|d\.?o\.?b\.?|date of birth|birth ?day|bday|b-day)(?:\s+(?:is|was|on|in|=|:|-))*\s*[:=-]?\s*"
+    rf"(?P<date>{_FULL_DATE}|{_PART_DATE})",
+    re.IGNORECASE,
+)
+_ANY_FULL_DATE = re.compile(_FULL_DATE, re.IGNORECASE)
+
+
+def _dates(text: str) -> list[Span]:
+    return _spans(_BIRTH, text, "date_of_birth", "date") + _spans(_ANY_FULL_DATE, text, "date")
+
+
+# ---------------------------------------------------------------- addresses
+
+_STREET = (
+    r"road|rd|street|avenue|ave|lane|close|drive|way|court|crescent|place|terrace|gardens|grove|hill|square"
+    r"|walk|row|mews|rise|view|parade|green|vale|heights|estate|fields|meadows?|gate|wharf|boulevard|park"
+    r"|house|flats|towers?|cottages|st"
+)
+_NUMBERED_STREET = re.compile(rf"\b\d{{1,4}}[a-zA-Z]?,?\s+(?P<words>(?:[\w'’-]+\s+){{1,3}}?)(?:{_STREET})\b\.?", re.IGNORECASE)
+_NAMED_STREET = re.compile(rf"\b(?P<words>(?:[A-Z][\w'’-]+\s+){{1,3}})(?:{_STREET.replace('|st', '').title()})\b")
+_WELSH_STREET = re.compile(
+    r"\b(?:\d{1,4}\s+)?(?:Heol|Stryd|Ffordd|Lôn|Lon|Rhodfa|Cilgant|Clos|Teras|Stad)\s+(?:(?:y|yr|'r)\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}"
+)
+_FLAT = re.compile(r"\b(?:flat|apartment|apt|unit)\s*\d+[a-z]?\b", re.IGNORECASE)
+_TOWN_AFTER = re.compile(r"(?:,\s*[A-Z][^\W\d_]+(?:\s+[A-Z][^\W\d_]+)?(?![\w]))")
+# Small words that may sit between a house number and "park"/"way"/... without being a street name.
+_NOT_STREET_WORDS = frozenset(
+    "times time days day weeks week months month years year hours hour minutes kids children people of the a an at in "
+    "on to and or my our his her their we i me us it is was go went going all one other no".split()
+)
+
+
+def _addresses(text: str) -> list[Span]:
+    found = [s for s in _spans(_NUMBERED_STREET, text, "address") if _street_words_ok(text, s)]
+    found += [Span(m.start(), m.end(), "address") for m in _NAMED_STREET.finditer(text) if _named_street_ok(m)]
+    found += _spans(_WELSH_STREET, text, "address") + _spans(_FLAT, text, "address")
+    return [_with_town(text, span) for span in found]
+
+
+def _street_words_ok(text: str, span: Span) -> bool:
+    match = _NUMBERED_STREET.match(text, span.start)
+    words = match.group("words").lower().split() if match else []
+    return not any(word.strip(",") in _NOT_STREET_WORDS for word in words)
+
+
+def _named_street_ok(match: re.Match[str]) -> bool:
+    first = match.group("words").split()[0]
+    return not _lists().is_common(first)
+
+
+def _with_town(text: str, span: Span) -> Span:
+    town = _TOWN_AFTER.match(text, span.end)
+    return Span(span.start, town.end(), span.kind) if town else span
+
+
+# ---------------------------------------------------------------- schools
+
+_SCHOOL_TYPE = (
+    r"(?:primary|secondary|high|junior|juniors|infant|infants|nursery|grammar|community|comprehensive|catholic"
+    r"|church|c\.?\s?of\s?e\.?|cofe|ce|rc|free|special|middle|upper|prep|preparatory|academy|college|school"
+    r"|sixth form|pupil referral unit|pru)"
+)
+_SCHOOL_END = r"(?:school|academy|college|primary|high|juniors?|infants?|nursery|comprehensive|grammar|pru)"
+_SCHOOL = re.compile(rf"\b(?:{_SCHOOL_TYPE}\s+)*{_SCHOOL_END}\b", re.IGNORECASE)
+_SAINT = re.compile(r"\b(?:St\.?|Saint)\s+[A-Z][\w]*(?:['’]s)?(?:\s+and\s+St\.?\s+[A-Z]\w*(?:['’]s)?)?")
+_YSGOL = re.compile(
+    r"\b[Yy]sgol\s+(?:(?:Gynradd|Uwchradd|Gyfun|Babanod|Iau|Feithrin|Gymraeg|Bro|Y|Yr|y|yr|gynradd|uwchradd|gyfun)\s+)*"
+    r"[A-Z][\w'’-]*(?:\s+(?:y|yr|[A-Z][\w'’-]*)){0,2}"
+)
+_SCHOOL_NOT_NAME = frozenset(
+    "old new local big current previous last next sixth special mainstream nearby same other different his her their "
+    "my our your the a an at to in from of for this that which whole its good great nice bad secondary primary high "
+    "welsh english catholic free private state his hers theirs village".split()
+)
+_WORD_BEFORE = re.compile(r"([\w'’.-]+)\s+$")
+
+
+def _schools(text: str) -> list[Span]:
+    found = _spans(_SAINT, text, "school") + _spans(_YSGOL, text, "school")
+    for match in _SCHOOL.finditer(text):
+        start = _school_name_start(text, match.start(), lowercase=match.group().islower())
+        if start < match.start():
+            found.append(Span(start, match.end(), "school"))
+    return found
+
+
+def _school_name_start(text: str, start: int, *, lowercase: bool) -> int:
+    """Walk back over up to four name words ("Oasis", "St Mary's") before "Primary School".
+
+    Name words are capitalised, unless the school words are all lowercase
+    ("westfield primary"), when up to two lowercase words are taken.
+    """
+    for _ in range(2 if lowercase else 4):
+        before = _WORD_BEFORE.search(text, 0, start)
+        if not before:
+            break
+        word = before.group(1)
+        if word in ("St", "St.", "Saint"):
+            return before.start(1)
+        if word.lower().strip(".") in _SCHOOL_NOT_NAME or _lists().is_common(word):
+            break
+        if not (lowercase or word[0].isupper()):
+            break
+        start = before.start(1)
+    return start
+
+
+# ---------------------------------------------------------------- names
+
+
+class _Lists(msgspec.Struct, frozen=True):
+    first_names: frozenset[str]
+    common: frozenset[str]
+    ambiguous: frozenset[str]
+
+    def is_common(self, word: str) -> bool:
+        return _base(word).casefold() in self.common
+
+
+@functools.cache
+def _lists() -> _Lists:
+    first = _words(NAMES / "first_names.txt")
+    sections: dict[str, set[str]] = {"common": set(), "ambiguous": set()}
+    section = "common"
+    for line in (NAMES / "not_names.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("["):
+            section = line.strip("[]")
+        elif not line.startswith("#"):
+            sections[section].update(word.casefold() for word in line.split())
+    return _Lists(frozenset(first), frozenset(sections["common"]), frozenset(sections["ambiguous"]))
+
+
+def _words(path: Path) -> set[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {word.casefold() for line in lines if not line.startswith("#") for word in line.split()}
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(]|\s-)\s*$")
+_TITLES = frozenset("mr mrs ms miss mx dr sir auntie aunty aunt uncle nan nanny grandma grandad".split())
+_CALLED = frozenset("called named name names name's nicknamed".split())
+_RELATIONS = frozenset(
+    (
+        "son daughter child kid kids brother sister bro sis baby boy girl friend mate bestie boyfriend girlfriend "
+        "cousin nephew niece partner husband wife ex stepdad stepmum stepbrother stepsister twin twins grandson "
+        "granddaughter worker sw keyworker advocate teacher carer carers mentor therapist counsellor "
+        "stepson stepdaughter neighbour dad mum"
+    ).split()
+)
+_LINKS = frozenset("is was called named , - : and".split())
+
+
+def _base(word: str) -> str:
+    return _POSSESSIVE.sub("", word)
+
+
+def _staff_words(staff_names: Collection[str]) -> frozenset[str]:
+    return frozenset(word.casefold() for name in staff_names for word in _WORD.findall(name))
+
+
+def _names(text: str, staff: frozenset[str]) -> list[Span]:
+    lists = _lists()
+    words = list(_WORD.finditer(text))
+    title_case = _mostly_capitalised(words)
+    found: list[Span] = []
+    index = 0
+    while index < len(words):
+        if _is_name(text, words, index, lists, title_case) and _base(words[index].group()).casefold() not in staff:
+            end = index
+            while end + 1 < len(words) and _is_surname(text, words, end + 1, lists, staff):
+                end += 1
+            found.append(Span(words[index].start(), _name_end(words[end]), "name"))
+            index = end
+        index += 1
+    return found
+
+
+def _name_end(match: re.Match[str]) -> int:
+    possessive = _POSSESSIVE.search(match.group())
+    return match.end() - (len(possessive.group()) if possessive else 0)
+
+
+def _is_name(text: str, words: list[re.Match[str]], index: int, lists: _Lists, title_case: bool) -> bool:
+    word = _base(words[index].group())
+    key = word.casefold()
+    if len(key) < 2 or key in lists.common and key not in lists.first_names:
+        return _cued(words, index) and key not in lists.common
+    capital = word[0].isupper()
+    if _cued(words, index) and not title_case:
+        return capital or (key in lists.first_names and key not in lists.ambiguous)
+    if key in lists.first_names and key not in lists.ambiguous:
+        return True
+    mid_sentence = capital and not _SENTENCE_END.search(text, 0, words[index].start())
+    if key in lists.ambiguous:
+        return mid_sentence and not title_case
+    if key in lists.common:
+        return False
+    possessive = capital and words[index].group() != word
+    return not title_case and (mid_sentence or possessive) and word.isalpha() and not word.isupper()
+
+
+def _cued(words: list[re.Match[str]], index: int) -> bool:
+    """The word follows "Mrs", "called", or "my son (is)"."""
+    before = [w.group().casefold().strip(".") for w in words[max(0, index - 3) : index]]
+    if not before:
+        return False
+    if before[-1] in _TITLES or before[-1] in _CALLED:
+        return True
+    if len(before) >= 2 and before[-2] == "name" and before[-1] in ("is", "was"):
+        return True
+    if before[-1] in _RELATIONS:
+        return True
+    return len(before) >= 2 and before[-2] in _RELATIONS and before[-1] in _LINKS - {"and"}
+
+
+def _is_surname(text: str, words: list[re.Match[str]], index: int, lists: _Lists, staff: frozenset[str]) -> bool:
+    """A capitalised non-ordinary word right after a name ("Kai Jones")."""
+    previous, word = words[index - 1], words[index].group()
+    between = text[previous.end() : words[index].start()]
+    base = _base(word)
+    return (
+        between.strip() == ""
+        and "'" not in previous.group()[-2:]
+        and base[:1].isupper()
+        and not lists.is_common(base)
+        and base.casefold() not in staff
+    )
+
+
+def _mostly_capitalised(words: list[re.Match[str]]) -> bool:
+    """Title Case Or ALL CAPS text: capitals then say nothing about names."""
+    if len(words) < 4:
+        return False
+    capitals = sum(1 for w in words if w.group()[0].isupper())
+    return capitals / len(words) > 0.6
