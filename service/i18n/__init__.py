@@ -67,8 +67,15 @@ def available_tags() -> tuple[str, ...]:
     return tuple(tags)
 
 
+# Listed first in the language list: the source, and Welsh (Welsh public bodies must offer it).
+FIRST_LISTED = (SOURCE_LANGUAGE, "cy")
+
+
 def available_languages() -> list[Language]:
-    return [language(tag) for tag in available_tags()]
+    """For the language list: English, Welsh, then by name, so each script's names sit together."""
+    languages = [language(tag) for tag in available_tags()]
+    return sorted(languages, key=lambda lang: (lang.tag not in FIRST_LISTED, FIRST_LISTED.index(lang.tag)
+                                               if lang.tag in FIRST_LISTED else 0, lang.own_name.casefold()))
 
 
 def match_tag(requested: str | None) -> str | None:

@@ -70,6 +70,13 @@ def test_at_least_three_available_languages_are_right_to_left():
     assert i18n.language("cy").direction == "ltr"
 
 
+def test_the_language_list_starts_with_english_and_welsh_and_keeps_scripts_together():
+    names = [lang.own_name for lang in i18n.available_languages()]
+
+    assert names[:2] == ["English", "Cymraeg"]
+    assert names.index("Polski") < names.index("Українська") < names.index("العربية")
+
+
 # ---- plurals ------------------------------------------------------------------
 
 @pytest.mark.parametrize("tag", ["cy", "ar"])
