@@ -140,7 +140,14 @@ class _CatalogWithExtras(Catalog):
 
     @property  # type: ignore[override]
     def mime_headers(self) -> list[tuple[str, str]]:
-        return [*Catalog.mime_headers.fget(self), *self.extra_headers]  # type: ignore[attr-defined]
+        headers = list(Catalog.mime_headers.fget(self))  # type: ignore[attr-defined]
+        if not self.extra_headers:
+            return headers
+        # Babel ends the header block with the newline in its last value.
+        (name, value), extras = headers[-1], list(self.extra_headers)
+        headers[-1] = (name, value.rstrip("\n"))
+        extras[-1] = (extras[-1][0], extras[-1][1] + "\n")
+        return [*headers, *extras]
 
     @mime_headers.setter
     def mime_headers(self, headers) -> None:  # type: ignore[no-untyped-def]
