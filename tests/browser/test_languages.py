@@ -121,6 +121,14 @@ async def test_changing_language_on_a_young_childs_screen_keeps_the_screen_and_a
     assert await page.locator(f"input[type=hidden][name={first}]").input_value() == "3"
 
 
+async def test_the_welcome_page_counts_the_questions_in_words(page, server, pool):
+    touchpoint = await factories.touchpoint(pool, audience="parent")
+
+    await page.goto(f"{server}/t/{touchpoint.code}")
+
+    await expect(page.get_by_text("There are 6 questions.")).to_be_visible()
+
+
 PAGES = {
     "welcome": "/t/{code}",
     "who": "/t/{code}/who",
