@@ -90,7 +90,8 @@ async def app(settings):
 
 @pytest.fixture(scope="session")
 async def client(app) -> AsyncIterator[AsyncTestClient]:
-    async with AsyncTestClient(app=app) as test_client:
+    # https, like a real deployment, so Secure cookies travel.
+    async with AsyncTestClient(app=app, base_url="https://heard.example.org") as test_client:
         test_client.follow_redirects = False  # tests look at the 303 itself
         yield test_client
 

@@ -16,7 +16,7 @@ from service.web.templating import page
 
 from . import service
 from .access import SESSION_COOKIE, SIGN_IN_COOKIE, SignInRequired, sign_in_location
-from .service import StaffError, Viewer
+from .service import Viewer
 
 
 def _safe_next(value: str | None) -> str:
@@ -64,14 +64,14 @@ async def sign_in(request: Request, state: State) -> Response[str] | Redirect:
     sent = str(form.get("csrf_token") or "")
     if not expected or not secrets.compare_digest(expected, sent):
         return _sign_in_form(state, next_path, "expired", email, status=403)
-    try:
-        async with transaction(state.pool) as conn:
-            signed_in = await service.sign_in(conn, email=email, password=str(form.get("password") or "")[:1000],
-                                              source=request.client.host if request.client else "unknown")
-    except StaffError as error:
-        return _sign_in_form(state, next_path, error.code, email, status=429 if error.code == "throttled" else 401)
+    async with transaction(state.pool) as conn:
+        result = await service.sign_in(conn, email=email, password=str(form.get("password") or "")[:1000],
+                                       source=request.client.host if request.client else "unknown")
+    if result.signed_in is None:
+        status = 429 if result.problem == "throttled" else 401
+        return _sign_in_form(state, next_path, result.problem, email, status=status)
     response = Redirect(next_path, status_code=303)
-    response.set_cookie(_session_cookie(state, signed_in.token, service.SESSION_HOURS * 3600))
+    response.set_cookie(_session_cookie(state, result.signed_in.token, service.SESSION_HOURS * 3600))
     response.delete_cookie(SIGN_IN_COOKIE, path="/staff/sign-in")
     return response
 

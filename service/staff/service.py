@@ -64,24 +64,30 @@ class SignedIn(msgspec.Struct, frozen=True):
     staff_id: int
 
 
-async def sign_in(conn: asyncpg.Connection, *, email: str, password: str, source: str) -> SignedIn:
-    """A new session for the right email and password, or StaffError:
-    'throttled' (too many failures lately) or 'wrong' (never saying which part)."""
+class SignInResult(msgspec.Struct, frozen=True):
+    signed_in: SignedIn | None = None
+    problem: str | None = None  # "throttled" or "wrong" (never saying which part)
+
+
+async def sign_in(conn: asyncpg.Connection, *, email: str, password: str, source: str) -> SignInResult:
+    """A new session for the right email and password. A failure is recorded
+    (so the caller must commit, not roll back) and counts towards throttling,
+    per account and per source."""
     email = normalise_email(email)
     now = dt.datetime.now(dt.UTC)
     account_key, source_key = f"account:{email}", f"source:{_digest('heard-sign-in:' + source)}"
     since = now - WINDOW
     if (await queries.recent_failures(conn, subject=account_key, since=since) >= ACCOUNT_LIMIT
             or await queries.recent_failures(conn, subject=source_key, since=since) >= SOURCE_LIMIT):
-        raise StaffError("throttled")
+        return SignInResult(problem="throttled")
     account = await queries.staff_by_email(conn, email=email)
     valid = verify_password(account.password_hash if account else None, password)
     if account is None or not valid or account.disabled:
         await queries.record_failure(conn, subject=account_key)
         await queries.record_failure(conn, subject=source_key)
-        raise StaffError("wrong")
+        return SignInResult(problem="wrong")
     await queries.forget_failures(conn, subject=account_key, older_than=now - dt.timedelta(days=1))
-    return await start_session(conn, staff_id=account.id)
+    return SignInResult(signed_in=await start_session(conn, staff_id=account.id))
 
 
 async def start_session(conn: asyncpg.Connection, *, staff_id: int) -> SignedIn:
