@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -258,3 +259,12 @@ async def test_every_language_renders_every_audiences_form_and_submits(page, ser
     await page.wait_for_url(f"**/t/{touchpoint.code}/thanks?lang={tag}")
     [stored] = await factories.stored_responses(pool, touchpoint.id)
     assert (stored["language"], stored["audience"], len(stored["answers"])) == (tag, audience, 1)
+
+
+@pytest.mark.parametrize("next_", ["//evil.example/t/x", "https://evil.example/", "/t/x?y=1", "javascript:alert(1)"])
+async def test_the_language_list_only_links_back_within_heard(page, server, next_):
+    await page.goto(f"{server}/language?next={urllib.parse.quote(next_)}")
+
+    hrefs = await page.locator("ul.languages a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+
+    assert hrefs and all(href.startswith("/language?lang=") for href in hrefs)
