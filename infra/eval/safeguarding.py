@@ -98,7 +98,7 @@ def report_redactor(rows: list[dict], verbose: bool) -> None:
                 kept[1] += 1
                 kept[0] += not any(a < m.end() and m.start() < b for a, b in spans)
         for m in re.finditer(r"\w+", text):
-            if any(a <= m.start() < b for a, b in labelled):
+            if any(a < m.end() and m.start() < b for a, b in labelled):
                 continue
             words_outside += 1
             over = any(a < m.end() and m.start() < b for a, b in spans)

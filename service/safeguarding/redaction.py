@@ -104,10 +104,19 @@ def _emails(text: str) -> list[Span]:
     return _spans(_EMAIL, text, "email")
 
 
+# Free helplines (Childline 0800 1111, Samaritans 116 123...) are nobody's own number.
+_HELPLINE_PREFIXES = ("0800", "0808", "116", "999", "111")
+
+
 def _phones(text: str) -> list[Span]:
     matcher = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
-    found = [Span(m.start, m.end, "phone") for m in matcher]
-    return found + _spans(_DIGIT_RUN, text, "phone")
+    found = [Span(m.start, m.end, "phone") for m in matcher] + _spans(_DIGIT_RUN, text, "phone")
+    return [span for span in found if not _helpline(text[span.start : span.end])]
+
+
+def _helpline(number: str) -> bool:
+    digits = re.sub(r"\D", "", number).removeprefix("44")
+    return digits.startswith(_HELPLINE_PREFIXES) or ("0" + digits).startswith(_HELPLINE_PREFIXES[:2])
 
 
 def _postcodes(text: str) -> list[Span]:
@@ -145,7 +154,10 @@ _STREET = (
     r"|walk|row|mews|rise|view|parade|green|vale|heights|estate|fields|meadows?|gate|wharf|boulevard|park"
     r"|house|flats|towers?|cottages|st"
 )
-_NUMBERED_STREET = re.compile(rf"\b\d{{1,4}}[a-zA-Z]?,?\s+(?P<words>(?:[\w'’-]+\s+){{1,3}}?)(?:{_STREET})\b\.?", re.IGNORECASE)
+_NUMBERED_STREET = re.compile(
+    rf"\b\d{{1,4}}[a-zA-Z]?,?\s+(?P<words>(?:[^\W\d_][\w'’-]*\s+){{1,3}}?)(?:{_STREET})\b\.?", re.IGNORECASE
+)
+_ONE_WORD_STREET = re.compile(r"\b\d{1,4}[a-zA-Z]?\s+[A-Z][a-z]+(?:way|gate|side|croft|dale|hill|field|fields|wood|mead|bank)\b")
 _NAMED_STREET = re.compile(rf"\b(?P<words>(?:[A-Z][\w'’-]+\s+){{1,3}})(?:{_STREET.replace('|st', '').title()})\b")
 _WELSH_STREET = re.compile(
     r"\b(?:\d{1,4}\s+)?(?:Heol|Stryd|Ffordd|Lôn|Lon|Rhodfa|Cilgant|Clos|Teras|Stad)\s+(?:(?:y|yr|'r)\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}"
@@ -163,6 +175,7 @@ def _addresses(text: str) -> list[Span]:
     found = [s for s in _spans(_NUMBERED_STREET, text, "address") if _street_words_ok(text, s)]
     found += [Span(m.start(), m.end(), "address") for m in _NAMED_STREET.finditer(text) if _named_street_ok(m)]
     found += _spans(_WELSH_STREET, text, "address") + _spans(_FLAT, text, "address")
+    found += _spans(_ONE_WORD_STREET, text, "address")
     return [_with_town(text, span) for span in found]
 
 
@@ -199,7 +212,9 @@ _YSGOL = re.compile(
 _SCHOOL_NOT_NAME = frozenset(
     "old new local big current previous last next sixth special mainstream nearby same other different his her their "
     "my our your the a an at to in from of for this that which whole its good great nice bad secondary primary high "
-    "welsh english catholic free private state his hers theirs village".split()
+    "welsh english catholic free private state his hers theirs village i im i'm at go goes went going attend attends "
+    "attended is was are were and with said says told like likes love loves hate hates start started starting left "
+    "leave leaving moved move moving joined join about by near".split()
 )
 _WORD_BEFORE = re.compile(r"([\w'’.-]+)\s+$")
 
@@ -207,6 +222,8 @@ _WORD_BEFORE = re.compile(r"([\w'’.-]+)\s+$")
 def _schools(text: str) -> list[Span]:
     found = _spans(_SAINT, text, "school") + _spans(_YSGOL, text, "school")
     for match in _SCHOOL.finditer(text):
+        if match.group() in ("school", "college", "high"):
+            continue  # "my school", "at college": not a name by itself
         start = _school_name_start(text, match.start(), lowercase=match.group().islower())
         if start < match.start():
             found.append(Span(start, match.end(), "school"))
@@ -226,7 +243,12 @@ def _school_name_start(text: str, start: int, *, lowercase: bool) -> int:
         word = before.group(1)
         if word in ("St", "St.", "Saint"):
             return before.start(1)
-        if word.lower().strip(".") in _SCHOOL_NOT_NAME or _lists().is_common(word):
+        if word in ("and", "&") and _WORD_BEFORE.search(text, 0, before.start(1)):
+            previous = _WORD_BEFORE.search(text, 0, before.start(1)).group(1)
+            if previous[0].isupper() and previous.lower() not in _SCHOOL_NOT_NAME:
+                start = before.start(1)
+                continue
+        if word.lower().strip(".") in _SCHOOL_NOT_NAME or (word.islower() and _lists().is_common(word)):
             break
         if not (lowercase or word[0].isupper()):
             break
@@ -241,6 +263,7 @@ class _Lists(msgspec.Struct, frozen=True):
     first_names: frozenset[str]
     common: frozenset[str]
     ambiguous: frozenset[str]
+    starters: frozenset[str]
 
     def is_common(self, word: str) -> bool:
         return _base(word).casefold() in self.common
@@ -249,14 +272,14 @@ class _Lists(msgspec.Struct, frozen=True):
 @functools.cache
 def _lists() -> _Lists:
     first = _words(NAMES / "first_names.txt")
-    sections: dict[str, set[str]] = {"common": set(), "ambiguous": set()}
+    sections: dict[str, set[str]] = {"common": set(), "ambiguous": set(), "starters": set()}
     section = "common"
     for line in (NAMES / "not_names.txt").read_text(encoding="utf-8").splitlines():
         if line.startswith("["):
             section = line.strip("[]")
         elif not line.startswith("#"):
             sections[section].update(word.casefold() for word in line.split())
-    return _Lists(frozenset(first), frozenset(sections["common"]), frozenset(sections["ambiguous"]))
+    return _Lists(*(frozenset(words) for words in (first, sections["common"], sections["ambiguous"], sections["starters"])))
 
 
 def _words(path: Path) -> set[str]:
@@ -267,7 +290,12 @@ def _words(path: Path) -> set[str]:
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(]|\s-)\s*$")
-_TITLES = frozenset("mr mrs ms miss mx dr sir auntie aunty aunt uncle nan nanny grandma grandad".split())
+_TITLES = frozenset(
+    "mr mrs ms miss mx dr sir auntie aunty aunt uncle nan nana nanna nanny gran granny grandma grandad grandpa "
+    "nain taid mamgu tadcu bopa anti yncl pani pan".split()
+)
+# Clitics written onto Arabic-script names: لأحمد "to Ahmed", وفاطمة "and Fatima".
+_ARABIC_PREFIXES = "لبوفك"
 _CALLED = frozenset("called named name names name's nicknamed".split())
 _RELATIONS = frozenset(
     (
@@ -313,16 +341,19 @@ def _name_end(match: re.Match[str]) -> int:
 def _is_name(text: str, words: list[re.Match[str]], index: int, lists: _Lists, title_case: bool) -> bool:
     word = _base(words[index].group())
     key = word.casefold()
+    if key[:1] in _ARABIC_PREFIXES and key[1:] in lists.first_names:
+        return True
     if len(key) < 2 or key in lists.common and key not in lists.first_names:
         return _cued(words, index) and key not in lists.common
     capital = word[0].isupper()
     if _cued(words, index) and not title_case:
-        return capital or (key in lists.first_names and key not in lists.ambiguous)
+        return capital or (key in lists.first_names and key not in lists.starters)
     if key in lists.first_names and key not in lists.ambiguous:
         return True
     mid_sentence = capital and not _SENTENCE_END.search(text, 0, words[index].start())
     if key in lists.ambiguous:
-        return mid_sentence and not title_case
+        starts_sentence = capital and not mid_sentence and key not in lists.starters
+        return (mid_sentence or starts_sentence) and not title_case
     if key in lists.common:
         return False
     possessive = capital and words[index].group() != word
@@ -359,7 +390,8 @@ def _is_surname(text: str, words: list[re.Match[str]], index: int, lists: _Lists
 
 def _mostly_capitalised(words: list[re.Match[str]]) -> bool:
     """Title Case Or ALL CAPS text: capitals then say nothing about names."""
-    if len(words) < 4:
+    counted = [w.group() for w in words if w.group() != "I"]
+    if len(counted) < 5:
         return False
-    capitals = sum(1 for w in words if w.group()[0].isupper())
-    return capitals / len(words) > 0.6
+    capitals = sum(1 for word in counted if word[0].isupper())
+    return capitals / len(counted) > 0.6
