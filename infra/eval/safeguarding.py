@@ -7,7 +7,7 @@ disclosures / everything flagged), per language and overall, for the
 development set (used while writing the indicator lists), the held-out set
 (written before any list existed and not used for tuning) and both together.
 
-Redactor: recall per kind of identifying detail (a labelled span counts as
+Redactor (development and held-out sets, and both): recall per kind of identifying detail (a labelled span counts as
 found when none of its letters or digits survive), staff names kept, and the
 over-redaction rate (share of words outside every labelled span that were
 redacted anyway).
@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE.parents[1]))
 from service.safeguarding import flag, redact  # noqa: E402
 
 FLAG_SETS = {"development": HERE / "flagging_dev.jsonl", "held-out": HERE / "flagging_heldout.jsonl"}
-REDACTION_SET = HERE / "redaction.jsonl"
+REDACTION_SETS = {"development": HERE / "redaction.jsonl", "held-out": HERE / "redaction_heldout.jsonl"}
 
 
 def load(path: Path) -> list[dict]:
@@ -75,7 +75,7 @@ def covered(redacted_spans: list[tuple[int, int]], start: int, end: int, text: s
     )
 
 
-def report_redactor(rows: list[dict], verbose: bool) -> None:
+def report_redactor(name: str, rows: list[dict], verbose: bool) -> None:
     found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     kept = [0, 0]
     words_outside = words_over = 0
@@ -93,8 +93,8 @@ def report_redactor(rows: list[dict], verbose: bool) -> None:
                     found[key][1] += 1
                 if verbose and not hit:
                     print(f"    missed {item['kind']}: {item['text']!r} in {text!r} -> {result.text!r}")
-        for name in row.get("keep", ()):
-            for m in re.finditer(re.escape(name), text):
+        for staff_name in row.get("keep", ()):
+            for m in re.finditer(re.escape(staff_name), text):
                 kept[1] += 1
                 kept[0] += not any(a < m.end() and m.start() < b for a, b in spans)
         for m in re.finditer(r"\w+", text):
@@ -105,7 +105,7 @@ def report_redactor(rows: list[dict], verbose: bool) -> None:
             words_over += over
             if verbose and over:
                 print(f"    over-redacted: {m.group()!r} in {text!r}")
-    print(f"\nRedactor ({len(rows)} texts)")
+    print(f"\nRedactor, {name} set ({len(rows)} texts)")
     print(f"  {'kind':14} {'spans':>5} {'recall':>7}")
     for kind in sorted(found, key=lambda k: (k == "ALL", k)):
         hit, total = found[kind]
@@ -133,8 +133,10 @@ def main() -> None:
     for name, rows in sets.items():
         report_flagger(name, rows, verbose)
     report_flagger("combined", [row for rows in sets.values() for row in rows], False)
-    if REDACTION_SET.exists():
-        report_redactor(load(REDACTION_SET), verbose)
+    redaction = {name: load(path) for name, path in REDACTION_SETS.items() if path.exists()}
+    for name, rows in redaction.items():
+        report_redactor(name, rows, verbose)
+    report_redactor("combined", [row for rows in redaction.values() for row in rows], False)
     report_speed([row for rows in sets.values() for row in rows])
 
 

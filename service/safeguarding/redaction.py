@@ -296,7 +296,7 @@ _TITLES = frozenset(
 )
 # Clitics written onto Arabic-script names: لأحمد "to Ahmed", وفاطمة "and Fatima".
 _ARABIC_PREFIXES = "لبوفك"
-_CALLED = frozenset("called named name names name's nicknamed".split())
+_CALLED = frozenset("called named name names name's nicknamed i'm i’m im".split())
 _RELATIONS = frozenset(
     (
         "son daughter child kid kids brother sister bro sis baby boy girl friend mate bestie boyfriend girlfriend "
@@ -305,6 +305,8 @@ _RELATIONS = frozenset(
         "stepson stepdaughter neighbour dad mum"
     ).split()
 )
+_FIRST_PERSON = frozenset("i i'm i’m i've i’ve i'd i’d i'll i’ll im ive".split())
+_PRONOUNS = frozenset("we they he she you it the my our his her their me us them this that".split())
 _LINKS = frozenset("is was called named , - : and".split())
 
 
@@ -323,7 +325,9 @@ def _names(text: str, staff: frozenset[str]) -> list[Span]:
     found: list[Span] = []
     index = 0
     while index < len(words):
-        if _is_name(text, words, index, lists, title_case) and _base(words[index].group()).casefold() not in staff:
+        if (
+            _is_name(text, words, index, lists, title_case) or _listed_after_name(words, index, found)
+        ) and _base(words[index].group()).casefold() not in staff:
             end = index
             while end + 1 < len(words) and _is_surname(text, words, end + 1, lists, staff):
                 end += 1
@@ -331,6 +335,16 @@ def _names(text: str, staff: frozenset[str]) -> list[Span]:
             index = end
         index += 1
     return found
+
+
+def _listed_after_name(words: list[re.Match[str]], index: int, found: list[Span]) -> bool:
+    """"Summer and Autumn": a capitalised word joined by "and" to a name just found."""
+    word = words[index].group()
+    if index < 2 or not found or words[index - 1].group() not in ("and", "&") or not word[0].isupper():
+        return False
+    if word.casefold() in _FIRST_PERSON or word.casefold() in _PRONOUNS:
+        return False
+    return found[-1].start == words[index - 2].start()
 
 
 def _name_end(match: re.Match[str]) -> int:
@@ -347,7 +361,9 @@ def _is_name(text: str, words: list[re.Match[str]], index: int, lists: _Lists, t
         return _cued(words, index) and key not in lists.common
     capital = word[0].isupper()
     if _cued(words, index) and not title_case:
-        return capital or (key in lists.first_names and key not in lists.starters)
+        return capital or ((key in lists.first_names or key in lists.ambiguous) and key not in lists.starters)
+    if "-" in key and capital and any(part in lists.first_names for part in key.split("-")):
+        return True  # Lacey-Jo, Ellie-May
     if key in lists.first_names and key not in lists.ambiguous:
         return True
     mid_sentence = capital and not _SENTENCE_END.search(text, 0, words[index].start())
@@ -389,9 +405,10 @@ def _is_surname(text: str, words: list[re.Match[str]], index: int, lists: _Lists
 
 
 def _mostly_capitalised(words: list[re.Match[str]]) -> bool:
-    """Title Case Or ALL CAPS text: capitals then say nothing about names."""
-    counted = [w.group() for w in words if w.group() != "I"]
-    if len(counted) < 5:
+    """Title Case Or ALL CAPS text (judged on ordinary words): capitals then say nothing about names."""
+    lists = _lists()
+    counted = [w.group() for w in words if lists.is_common(w.group()) and w.group().casefold() not in _FIRST_PERSON]
+    if len(counted) < 3:
         return False
     capitals = sum(1 for word in counted if word[0].isupper())
     return capitals / len(counted) > 0.6
