@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 import msgspec
+from asyncpg.transaction import Transaction
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -55,15 +56,65 @@ _UNAVAILABLE = (
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.ConnectionDoesNotExistError,
     asyncpg.exceptions.InterfaceError,
+    # A connection an outage left in the middle of an operation.
+    asyncpg.exceptions.InternalClientError,
 )
+
+# After PostgreSQL restarts, every idle pooled connection is dead and is only
+# found out when used. BEGIN on a dead one fails before anything was done, so
+# another (or a new) connection is tried: no "try again" page once PostgreSQL
+# is back. Bounded, so an outage still answers quickly.
+_BEGIN_ATTEMPTS = 3
 
 
 @asynccontextmanager
 async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
     """One connection and one transaction; an error rolls back, an outage
-    becomes DatabaseUnavailable."""
+    becomes DatabaseUnavailable. A connection that failed is closed, never
+    handed to the next request."""
     try:
-        async with pool.acquire() as conn, conn.transaction():
+        conn, tx = await _begin(pool)
+        try:
             yield conn
+        except BaseException as error:
+            if isinstance(error, Exception) and not isinstance(error, _UNAVAILABLE):
+                try:
+                    await tx.rollback()
+                except _UNAVAILABLE:
+                    _discard(conn)
+            else:  # an outage, or cancelled mid-query: the connection's state is unknown
+                _discard(conn)
+            raise
+        else:
+            try:
+                await tx.commit()
+            except _UNAVAILABLE:
+                _discard(conn)
+                raise
+        finally:
+            await pool.release(conn)
     except _UNAVAILABLE as error:
         raise DatabaseUnavailable(str(error)) from error
+
+
+def _discard(conn: asyncpg.Connection) -> None:
+    """Close a connection whose state is unknown; the pool opens a new one."""
+    try:
+        conn.terminate()
+    except asyncpg.exceptions.InterfaceError:
+        pass  # already closed or given back
+
+
+async def _begin(pool: asyncpg.Pool) -> tuple[asyncpg.Connection, Transaction]:
+    for attempt in range(_BEGIN_ATTEMPTS):
+        conn = await pool.acquire()
+        tx = conn.transaction()
+        try:
+            await tx.start()
+            return conn, tx
+        except BaseException as error:
+            _discard(conn)
+            await pool.release(conn)
+            if not isinstance(error, _UNAVAILABLE) or attempt == _BEGIN_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")

@@ -1,0 +1,92 @@
+"""The yardstick: a bare Litestar app that does the minimum Heard does.
+
+GET  /t/{code}/form/{audience}  renders a Jinja2 template the size of Heard's form
+                                (Heard's own rendered page, with the submission id
+                                filled in per request), no database
+POST /t/{code}/form/{audience}  reads the form, inserts the same row into the same
+                                `responses` table with asyncpg, 303 to thank-you
+GET  /t/{code}/thanks           renders Heard's thank-you page the same way
+
+Run with the uvicorn options `heard serve` uses (service.cli.server_options):
+
+    python infra/bench/bare_app.py --port 8100 --workers 2
+
+Environment: DATABASE_URL, BARE_TEMPLATES (a folder with form.html and
+thanks.html), BARE_TOUCHPOINT_ID, BARE_VERSION_HASH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import asyncpg
+import jinja2
+from litestar import Litestar, Request, Response, get, post
+from litestar.response import Redirect
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+INSERT = """insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, language,
+                                   submitted_on, answers)
+values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+on conflict (submission_id) do nothing"""
+
+
+def create_app() -> Litestar:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(os.environ["BARE_TEMPLATES"]), autoescape=True)
+    form_template, thanks_template = env.get_template("form.html"), env.get_template("thanks.html")
+    touchpoint_id = int(os.environ["BARE_TOUCHPOINT_ID"])
+    pool: dict[str, asyncpg.Pool] = {}
+
+    async def connect(app: Litestar) -> None:
+        pool["db"] = await asyncpg.create_pool(os.environ["DATABASE_URL"], min_size=2, max_size=10)
+
+    async def disconnect(app: Litestar) -> None:
+        await pool["db"].close()
+
+    @get("/t/{code:str}/form/{audience:str}")
+    async def form(code: str, audience: str) -> Response[str]:
+        return Response(form_template.render(submission_id=uuid.uuid4()), media_type="text/html")
+
+    @post("/t/{code:str}/form/{audience:str}")
+    async def submit(code: str, audience: str, request: Request) -> Redirect:
+        fields = await request.form()
+        answers = {k[2:]: (int(v) if v.isdigit() else v) for k, v in fields.items() if k.startswith("q_") and v}
+        await pool["db"].execute(INSERT, uuid.UUID(fields["submission_id"]), touchpoint_id, fields["survey"],
+                                 fields["version"], audience, fields["lang"], dt.date.today(), json.dumps(answers))
+        return Redirect(f"/t/{code}/thanks?lang={fields['lang']}", status_code=303)
+
+    @get("/t/{code:str}/thanks")
+    async def thanks(code: str) -> Response[str]:
+        return Response(thanks_template.render(), media_type="text/html")
+
+    @get("/readyz")
+    async def ready() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return Litestar([form, submit, thanks, ready], on_startup=[connect], on_shutdown=[disconnect],
+                    openapi_config=None, logging_config=None)
+
+
+def main() -> None:
+    import uvicorn
+
+    from service.cli import server_options
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    uvicorn.run("bare_app:create_app", factory=True, app_dir=str(HERE),
+                **server_options("127.0.0.1", args.port, args.workers))
+
+
+if __name__ == "__main__":
+    main()
