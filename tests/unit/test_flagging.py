@@ -1,0 +1,240 @@
+"""Disclosure flagging: what a child might write, in each language, and what must not raise a flag."""
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from service.safeguarding import CATEGORIES, Flag, flag, normalise
+from service.safeguarding.flagging import INDICATORS, _indicator, available_languages, compile_pattern
+
+EVAL = Path(__file__).resolve().parents[2] / "infra" / "eval"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("my dad hits me when he's drunk", "harm"),
+        ("my stepdad punched me in the face", "harm"),
+        ("he said he would kill me if i told", "harm"),
+        ("i cut myself again last night", "self_harm"),
+        ("ive been self harming", "self_harm"),
+        ("i want to kill myself", "suicide"),
+        ("i dont want to be alive anymore", "suicide"),
+        ("my uncle touches me in my private parts", "sexual_abuse"),
+        ("he comes into my bed at night", "sexual_abuse"),
+        ("the olders make me sell drugs", "exploitation"),
+        ("a man on snapchat keeps asking me for pics", "exploitation"),
+        ("im doing county lines", "exploitation"),
+        ("im going to run away tonight", "missing"),
+        ("i dont feel safe at home", "unsafe"),
+        ("im scared of my dad", "unsafe"),
+        ("theres no food in the house", "neglect"),
+        ("mum leaves us home alone for days", "neglect"),
+    ],
+)
+def test_flag_english_disclosure_names_its_category(text, category):
+    result = flag(text, "en")
+
+    assert result is not None
+    assert category in result.categories
+    assert all(indicator.startswith("en.") for indicator in result.indicators)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i wanna die",  # text-speak
+        "kms",
+        "i just wanna unalive myself",
+        "my step dad hurrrrts me",  # stretched letters
+        "i want to kil myself",  # misspelling
+        "I DON'T FEEL SAFE AT HOME",  # capitals and apostrophe
+        "dont feel safe",  # no apostrophe
+        "u know my dad beats me",
+        "he's been hitting me",  # inflection
+        "i'm thinking about suicide",
+        "suicidal thoughts every day",
+    ],
+)
+def test_flag_tolerates_text_speak_misspellings_and_inflections(text):
+    assert flag(text, "en") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I feel safe now with my foster carers",
+        "Nobody hurts me at my new home",
+        "nobody at home hits me",
+        "he doesn't hit me any more",
+        "I'm not scared of my dad anymore",
+        "she hit the nail on the head",
+        "the worker hit it off with my son",
+        "my brother is killing it at football",
+        "I was dying to see my mum",
+        "the food here is to die for",
+        "my grandad was hit by a car last year",
+        "I was scared at first but the worker was kind",
+        "the worker pushed me to try harder at school",
+        "I cut my hair myself lol",
+        "she was dead helpful",
+        "The worker was kind and listened to everything I said",
+        "The meeting was too long and boring",
+        "I never got a call back, very frustrating",
+        "my worker helped me with my little brother",
+    ],
+)
+def test_flag_ignores_negations_idioms_and_ordinary_feedback(text):
+    assert flag(text, "en") is None
+
+
+def test_flag_keeps_a_disclosure_when_but_or_stop_breaks_the_negation():
+    assert flag("he never stops hitting me", "en") is not None
+    assert flag("i'm not allowed to say but he hits me", "en") is not None
+
+
+@pytest.mark.parametrize(
+    ("language", "disclosure", "not_a_disclosure"),
+    [
+        ("cy", "Mae dad yn fy nharo i", "Does neb yn fy nharo i yma"),
+        ("cy", "dwi ddim yn teimlo'n saff adra", "Dw i'n teimlo'n ddiogel nawr"),
+        ("pl", "Tata mnie bije", "Nikt mnie nie bije"),
+        ("pl", "nie czuję się bezpiecznie w domu", "Teraz czuję się bezpiecznie"),
+        ("ar", "أبي يضربني كل يوم", "لا أحد يضربني"),
+        ("ar", "لا أشعر بالأمان في البيت", "أشعر بالأمان الآن"),
+        ("ur", "میرا باپ مجھے مارتا ہے", "مجھے کوئی نہیں مارتا"),
+        ("ur", "میں گھر میں محفوظ محسوس نہیں کرتی", "اب میں محفوظ محسوس کرتا ہوں"),
+        ("uk", "Вітчим мене б'є", "Ніхто мене не б'є"),
+        ("uk", "я не почуваюся в безпеці вдома", "Тепер я почуваюся в безпеці"),
+        ("es", "mi padrastro me pega", "nadie me pega"),
+        ("pt", "meu pai me bate", "ninguém me bate"),
+        ("ro", "tata mă bate", "nimeni nu mă bate"),
+        ("fa", "پدرم مرا کتک می‌زند", "هیچکس مرا کتک نمی‌زند"),
+        ("fa", "می‌خواهم بمیرم", "الهی بمیرم برات"),
+    ],
+)
+def test_flag_each_language_flags_disclosures_and_not_their_negation(language, disclosure, not_a_disclosure):
+    result = flag(disclosure, language)
+
+    assert result is not None
+    assert any(indicator.startswith(f"{language}.") for indicator in result.indicators)
+    assert flag(not_a_disclosure, language) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "without_accents", "with_marks"),
+    [
+        ("pl", "tne sie zyletka", "tnę się żyletką"),
+        ("ro", "vreau sa mor", "vreau să mor"),
+        ("pt", "nao me sinto seguro em casa", "não me sinto seguro em casa"),
+        ("ar", "ابي يضربني", "أَبِي يَضْرِبُـــنِي"),  # harakat and tatweel
+        ("fa", "ميخواهم خودکشي کنم", "می‌خواهم خودکشی کنم"),  # Arabic yeh, no zero-width non-joiner
+    ],
+)
+def test_flag_ignores_missing_accents_diacritics_and_letter_variants(language, without_accents, with_marks):
+    plain, marked = flag(without_accents, language), flag(with_marks, language)
+
+    assert plain is not None
+    assert plain == marked
+
+
+def test_flag_checks_english_whatever_the_language():
+    result = flag("Tata jest ok but my uncle hits me", "pl")
+
+    assert result is not None
+    assert "en.harm.violence_to_me" in result.indicators
+
+
+def test_flag_language_tags_and_unknown_languages():
+    assert flag("Tata mnie bije", "pl-PL") is not None
+    assert flag("my dad hits me", "en-GB") is not None
+    assert flag("my dad hits me", "zz") is not None  # no list: English still applies
+    assert flag("Tata mnie bije", "zz") is None
+
+
+def test_flag_reports_every_category_and_indicator_that_matched():
+    result = flag("my dad hits me and i cut myself", "en")
+
+    assert result == Flag(
+        categories=frozenset({"harm", "self_harm"}),
+        indicators=("en.harm.violence_to_me", "en.self_harm.cutting"),
+    )
+
+
+def test_normalise_strips_accents_case_apostrophes_and_repeats():
+    assert normalise("I DON'T féél SAFE!!!") == " i dont fel safe "
+    assert normalise("Żółć") == " zolc "
+    assert normalise("أَبـــي") == " ابي "
+    assert normalise("Вітчим мене б'є") == " вітчим мене бє "
+
+
+def test_compile_pattern_gap_optional_and_prefix():
+    def matches(pattern, text):
+        import re
+
+        return re.search(compile_pattern(pattern), normalise(text)) is not None
+
+    assert matches("want .. die", "i want to just die")
+    assert not matches("want .. die", "i want to go out with friends and not die")  # more than three words between
+    assert matches("kill(s|ed)? (myself|my self)", "killed myself")
+    assert matches("(take|took) (all )?(my )?pills", "took pills")
+    assert matches("self ?harm*", "selfharming")
+    assert not matches("hit(s)?", "hitman")
+    assert matches("*ضربني", "بيضربني")
+
+
+def test_indicator_that_contains_its_own_negator_must_say_so():
+    entry = {"id": "xx.unsafe.not_safe", "category": "unsafe", "patterns": ["not safe"]}
+
+    with pytest.raises(ValueError, match="negatable"):
+        _indicator(entry, frozenset({"not"}))
+    assert _indicator({**entry, "negatable": False}, frozenset({"not"})).negatable is False
+
+
+def test_indicator_with_unknown_category_is_refused():
+    with pytest.raises(ValueError, match="unknown category"):
+        _indicator({"id": "xx.bad", "category": "sadness", "patterns": ["sad"]}, frozenset())
+
+
+@pytest.mark.parametrize("language", ["en", "cy", "pl", "ar", "ur", "uk", "es", "pt", "ro", "fa"])
+def test_indicator_list_is_marked_draft_and_covers_every_category(language):
+    path = INDICATORS / f"{language}.toml"
+    text = path.read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    ids = [entry["id"] for entry in data["indicator"]]
+
+    assert "DRAFT" in text and "safeguarding professionals" in text and "fluent speakers" in text
+    assert {entry["category"] for entry in data["indicator"]} == CATEGORIES
+    assert len(ids) == len(set(ids))
+    assert all(indicator.startswith(f"{language}.") for indicator in ids)
+    assert language in available_languages()
+
+
+def _eval_rows(name):
+    lines = (EVAL / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+@pytest.mark.parametrize("name", ["flagging_dev.jsonl", "flagging_heldout.jsonl"])
+def test_flag_meets_recall_and_precision_targets_on_the_labelled_sets(name):
+    rows = _eval_rows(name)
+    flagged = [(flag(row["text"], row["language"]) is not None, row["label"] == "disclosure") for row in rows]
+    true_positives = sum(1 for hit, real in flagged if hit and real)
+
+    recall = true_positives / sum(1 for _, real in flagged if real)
+    precision = true_positives / sum(1 for hit, _ in flagged if hit)
+
+    assert recall >= 0.95
+    assert precision >= 0.80
+
+
+def test_labelled_flagging_sets_are_big_and_varied_enough():
+    rows = _eval_rows("flagging_dev.jsonl") + _eval_rows("flagging_heldout.jsonl")
+
+    assert len(rows) >= 300
+    assert len({row["language"] for row in rows}) >= 6
+    assert {row["label"] for row in rows} == {"disclosure", "none"}
+    assert {row["category"] for row in rows if row["label"] == "disclosure"} == CATEGORIES
+    assert sum(1 for row in rows if row["category"] == "tricky") >= 40

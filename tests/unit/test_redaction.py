@@ -1,0 +1,221 @@
+"""Redaction: every kind of identifying detail is replaced, staff names and ordinary words are kept."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from service.safeguarding import KINDS, redact
+
+EVAL = Path(__file__).resolve().parents[2] / "infra" / "eval"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ring me on 07700 900461 please", "ring me on [phone] please"),
+        ("our landline is 029 2018 0123", "our landline is [phone]"),
+        ("Call my husband on 0161 496 0754 after 5", "Call my husband on [phone] after 5"),
+        ("my cousin's number is +48 512 345 678", "my cousin's number is [phone]"),
+        ("mum's phone is 07999111222", "mum's phone is [phone]"),
+    ],
+)
+def test_redact_phone_numbers_uk_and_international(text, expected):
+    assert redact(text).text == expected
+
+
+def test_redact_keeps_helpline_numbers():
+    assert redact("Call Childline on 0800 1111 or Samaritans on 116 123").text == (
+        "Call Childline on 0800 1111 or Samaritans on 116 123"
+    )
+
+
+def test_redact_email_addresses():
+    result = redact("email lisa.m.hughes@hotmail.co.uk or j.o'neill@btinternet.com")
+
+    assert result.text == "email [email] or [email]"
+    assert result.counts == {"email": 2}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The postcode is LS6 2QF", "The postcode is [postcode]"),
+        ("we are in b12 9pd now", "we are in [postcode] now"),
+        ("SW1A1AA", "[postcode]"),
+    ],
+)
+def test_redact_uk_postcodes_in_any_case_and_spacing(text, expected):
+    assert redact(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We moved to 14 Rosebery Crescent last year", "We moved to [address] last year"),
+        ("22b Victoria Road, Swansea SA1 5AB", "[address] [postcode]"),
+        ("they live on Meadow Lane near the shop", "they live on [address] near the shop"),
+        ("Mae Lowri yn byw yn 3 Heol Las", "Mae [name] yn byw yn [address]"),
+        ("we're in flat 11 now", "we're in [address] now"),
+        ("we stayed at 9a Kingsway", "we stayed at [address]"),
+    ],
+)
+def test_redact_postal_addresses(text, expected):
+    assert redact(text).text == expected
+
+
+def test_redact_does_not_take_counts_for_addresses():
+    assert redact("3 times a week we go to the park").text == "3 times a week we go to the park"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("he was born on 3rd May 2015", "he was born on [date of birth]"),
+        ("DOB 03/05/2015", "DOB [date of birth]"),
+        ("date of birth 2011-07-30", "date of birth [date of birth]"),
+        ("her birthday is 5th June", "her birthday is [date of birth]"),
+        ("born 12.09.2014", "born [date of birth]"),
+        ("the review on 14 March 2025 was late", "the review on [date] was late"),
+    ],
+)
+def test_redact_dates_of_birth_and_other_full_dates(text, expected):
+    assert redact(text).text == expected
+
+
+def test_redact_keeps_days_and_dates_without_a_year():
+    assert redact("The meeting was on Tuesday 3rd May").text == "The meeting was on Tuesday 3rd May"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("she goes to Millbrook Primary School", "she goes to [school]"),
+        ("He started at St Joseph's Catholic High", "He started at [school]"),
+        ("she loves St Mary's Academy", "she loves [school]"),
+        ("Ysgol Gymraeg Treganna is good", "[school] is good"),
+        ("my son goes to westfield primary", "my son goes to [school]"),
+        ("I'm at Cardiff and Vale College now", "I'm at [school] now"),
+    ],
+)
+def test_redact_school_names(text, expected):
+    assert redact(text).text == expected
+
+
+def test_redact_keeps_school_as_an_ordinary_word():
+    assert redact("my old primary school was better, I hate school").text == (
+        "my old primary school was better, I hate school"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Jayden was happy", "[name] was happy"),  # first-name list
+        ("ask oliwia what she thinks", "ask [name] what she thinks"),  # lowercase, from the list
+        ("my son Tiernan stays with us", "my son [name] stays with us"),  # cue: not in the list
+        ("we call her Mimi", "we call her [name]"),  # capital in mid-sentence
+        ("Mrs Kowalczyk was rude", "Mrs [name] was rude"),  # title
+        ("Aisha's dad came", "[name]'s dad came"),  # possessive
+        ("my daughter Fatima Begum", "my daughter [name]"),  # surname goes with it
+        ("my daughter amber is 7", "my daughter [name] is 7"),  # ambiguous word after a cue
+        ("Summer and Autumn are my girls", "[name] and [name] are my girls"),
+        ("Lacey-Jo said thanks", "[name] said thanks"),
+        ("Hi, I'm Precious", "Hi, I'm [name]"),
+        ("شكرا لأحمد على مساعدته", "شكرا [name] على مساعدته"),  # Arabic clitic on the name
+        ("Мій син Артем ходить до школи", "Мій син [name] ходить до школи"),
+    ],
+)
+def test_redact_personal_names(text, expected):
+    assert redact(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will try harder at school",
+        "I hope things get better",
+        "Will you call me back?",
+        "The Worker Was Really Helpful And Kind",
+        "we talked about my feelings and what makes me happy",
+        "Could you send letters in Polish please",
+        "I went to Cardiff with my mum on Monday",
+    ],
+)
+def test_redact_leaves_ordinary_feedback_alone(text):
+    result = redact(text)
+
+    assert result.text == text
+    assert result.counts == {}
+
+
+def test_redact_keeps_staff_names_and_still_redacts_others():
+    staff = ["Sarah Jones", "Dave Roberts"]
+
+    result = redact("Sarah and Dave were great, Mrs Jones too, but my son Kai missed Gemma", staff_names=staff)
+
+    assert result.text == "Sarah and Dave were great, Mrs Jones too, but my son [name] missed [name]"
+    assert result.counts == {"name": 2}
+
+
+def test_redact_redacts_a_worker_who_is_not_staff():
+    assert redact("my worker Gemma never called back", staff_names=["Dave Roberts"]).text == (
+        "my worker [name] never called back"
+    )
+
+
+def test_redact_spans_point_into_the_original_text():
+    text = "Kai (DOB 01/02/2013) lives at 4 Mill Lane, call 07700 900123"
+
+    result = redact(text)
+
+    assert [(text[s.start : s.end], s.kind) for s in result.spans] == [
+        ("Kai", "name"),
+        ("01/02/2013", "date_of_birth"),
+        ("4 Mill Lane", "address"),
+        ("07700 900123", "phone"),
+    ]
+    assert result.counts == {"name": 1, "date_of_birth": 1, "address": 1, "phone": 1}
+    assert set(result.counts) <= set(KINDS)
+
+
+def test_redact_everything_in_one_message():
+    text = (
+        "My son Jayden Smith (born 14/02/2016) goes to Oakfield Academy. We live at 7 Heol y Nant, "
+        "Aberystwyth SY23 1AB. Call 07845 612390 or jayden.mum@gmail.com. Rhian was lovely."
+    )
+
+    result = redact(text, staff_names=["Rhian Davies"])
+
+    assert result.text == (
+        "My son [name] (born [date of birth]) goes to [school]. We live at [address] [postcode]. "
+        "Call [phone] or [email]. Rhian was lovely."
+    )
+
+
+def _rows(name):
+    lines = (EVAL / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+@pytest.mark.parametrize("name", ["redaction.jsonl", "redaction_heldout.jsonl"])
+def test_redact_meets_recall_on_the_labelled_sets(name):
+    rows = _rows(name)
+    found = total = 0
+    for row in rows:
+        result = redact(row["text"], staff_names=row["staff"])
+        for span in row["spans"]:
+            total += 1
+            found += not re.search(re.escape(span["text"]), result.text)
+        for kept in row["keep"]:
+            assert kept in result.text, (kept, result.text)
+
+    assert found / total >= 0.95
+
+
+def test_labelled_redaction_set_covers_every_kind():
+    rows = _rows("redaction.jsonl") + _rows("redaction_heldout.jsonl")
+
+    assert len(rows) >= 150
+    assert {span["kind"] for row in rows for span in row["spans"]} == set(KINDS) - {"date"}
