@@ -34,3 +34,31 @@ async def answer(page: Page, choices: list[tuple[str, str]], words: str = "") ->
     while await page.get_by_role("button", name="Next").count():  # on to the screen with "Send"
         await next_screen(page)
     assert not pending and not words, f"not on any screen: {pending} {words!r}"
+
+
+# What each audience answers in the journeys: [(question, answer label)], free text.
+ANSWERS = {
+    "under8": ([("Did the grown-up listen to you?", "Yes"), ("Was the grown-up kind to you?", "A bit")],
+               "I liked the drawing"),
+    "8to12": ([("Did your worker listen to you?", "Mostly"), ("Are things getting better for you?", "Sort of")],
+              "My worker is nice"),
+    "13to17": ([("My worker listened to what I had to say.", "Agree"),
+                ("How did you take part in the meeting?", "I was there")], "ok"),
+    "parent": ([("The worker listened to me.", "Strongly agree"),
+                ("Do you know how to contact your worker if you need to?", "Not sure")],
+               "Thank you for explaining the plan."),
+}
+# The stored value of each answer label above.
+STORED = {"Yes": 3, "A bit": 2, "Mostly": 4, "Sort of": 3, "Agree": 4, "I was there": "was_there",
+          "Strongly agree": 5, "Not sure": "not_sure"}
+QUESTION_IDS = {
+    "Did the grown-up listen to you?": "listened", "Was the grown-up kind to you?": "respect",
+    "Did your worker listen to you?": "listened", "Are things getting better for you?": "better",
+    "My worker listened to what I had to say.": "listened", "How did you take part in the meeting?": "took_part",
+    "The worker listened to me.": "listened", "Do you know how to contact your worker if you need to?": "contact",
+}
+
+
+def expected_answers(audience: str) -> dict[str, int | str]:
+    choices, _ = ANSWERS[audience]
+    return {QUESTION_IDS[question]: STORED[label] for question, label in choices}
