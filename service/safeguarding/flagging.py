@@ -23,7 +23,9 @@ The pattern language, one indicator pattern per string:
 A match is ignored when one of the language's negators comes within the three
 words before it or inside it ("nobody hurts me") unless the indicator says
 `negatable = false` (its pattern already contains the negation, as in "don't
-feel safe"). Idioms ("hit the nail on the head") are blanked out first.
+feel safe"). Languages that negate after the verb list `negators_after`
+(Bengali "মারে না"): one of them in the two words after a match cancels it too. Idioms
+("hit the nail on the head") are blanked out first.
 Matching never needs the network; lists are compiled once per language.
 """
 
@@ -51,14 +53,30 @@ _LETTERS = str.maketrans(
         "ł": "l", "đ": "d", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i",
         # Arabic script: one form per letter, whichever keyboard the child has.
         "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ې": "ي", "ۍ": "ي", "ے": "ي",
-        "ئ": "ي", "ؤ": "و", "ك": "ک", "ة": "ه", "ۃ": "ه", "ہ": "ه", "ھ": "ه", "ە": "ه",
+        "ئ": "ي", "ؤ": "و", "ك": "ک", "ګ": "گ", "ة": "ه", "ۃ": "ه", "ہ": "ه", "ھ": "ه", "ە": "ه",
         "\u0640": None,  # tatweel
         "\u200c": None, "\u200d": None, "\u200b": None,  # zero-width (non-)joiners, spaces
         "'": None, "’": None, "‘": None, "ʼ": None, "`": None, "´": None,
     }
 )
-_NOT_WORD = re.compile(r"[^\w]+")
-_WORD_START = re.compile(r"(?<= )\w")
+
+
+def _mark_ranges() -> str:
+    """Vowel signs and other marks that `\\w` leaves out (Bengali া ে ি...): they are part of words here."""
+    marks = [ch for ch in map(chr, range(0x300, 0x10000)) if unicodedata.category(ch).startswith("M")]
+    marks = [ch for ch in marks if not re.match(r"\w", ch)]
+    ranges, start = [], None
+    for ch, following in zip(marks, [*marks[1:], None]):
+        start = start or ch
+        if following is None or ord(following) != ord(ch) + 1:
+            ranges.append(f"{re.escape(start)}-{re.escape(ch)}" if start != ch else re.escape(ch))
+            start = None
+    return "".join(ranges)
+
+
+_W = rf"[\w{_mark_ranges()}]"  # a word character, marks included
+_NOT_WORD = re.compile(rf"[^\w{_W[3:-1]}]+")
+_WORD_START = re.compile(rf"(?<= ){_W}")
 _REPEATS = re.compile(r"(\w)\1+")
 
 
@@ -83,6 +101,7 @@ class _Language(msgspec.Struct, frozen=True):
     idioms: re.Pattern[str] | None
     negators: frozenset[str]
     breakers: frozenset[str]
+    negators_after: frozenset[str]  # for languages that negate after the verb (Bengali "মারে না")
 
 
 def normalise(text: str) -> str:
@@ -146,13 +165,15 @@ def _without_idioms(lang: _Language, text: str) -> str:
 def _found(indicator: _Indicator, lang: _Language, text: str, starts: list[int]) -> bool:
     for start in starts:
         match = indicator.regex.match(text, start)
-        if match and (not indicator.negatable or not _negated(lang, text[:start], match.group())):
+        if match and (not indicator.negatable or not _negated(lang, text[:start], match.group(), text[match.end() :])):
             return True
     return False
 
 
-def _negated(lang: _Language, before: str, matched: str) -> bool:
+def _negated(lang: _Language, before: str, matched: str, after: str) -> bool:
     """A negator just before the match or inside it ("he doesn't hurt me"), not cancelled by "but"/"stops"."""
+    if lang.negators_after.intersection(after.split()[:2]):  # "মারে না", "মারধর করে না"
+        return True
     window = before.split()[-NEGATION_WINDOW:] + matched.split()
     for position, word in enumerate(window):
         if word in lang.negators and not lang.breakers.intersection(window[position + 1 :]):
@@ -175,6 +196,7 @@ def _load(code: str) -> _Language | None:
         idioms=_union(data.get("idioms", [])) if data.get("idioms") else None,
         negators=negators,
         breakers=frozenset(normalise(" ".join(data.get("negation_breakers", []))).split()),
+        negators_after=frozenset(normalise(" ".join(data.get("negators_after", []))).split()),
     )
 
 
@@ -194,7 +216,7 @@ def _union(patterns: list[str]) -> re.Pattern[str]:
 
 
 _PATTERN_PIECE = re.compile(r"(\(|\)|\||\?|\*)")
-_GAP = r"(?:\w+ ){0,3}"
+_GAP = rf"(?:{_W}+ ){{0,3}}"
 
 
 def compile_pattern(pattern: str) -> str:
@@ -203,7 +225,7 @@ def compile_pattern(pattern: str) -> str:
     Normalised text starts and ends with a space, so every word, the last one
     included, is followed by a space; an optional word takes its space with it.
     """
-    body = r"(?<!\w)"
+    body = rf"(?<!{_W})"
     for token in _tokens(pattern.replace("..", " .. ")):
         if token == "..":
             body += _GAP
@@ -242,7 +264,7 @@ def _word(word: str) -> str:
     out = []
     for piece in _PATTERN_PIECE.split(word):
         if piece == "*":
-            out.append(r"\w*")
+            out.append(_W + "*")
         elif piece in ("(", ")", "|", "?"):
             out.append({"(": "(?:"}.get(piece, piece))
         elif piece:

@@ -113,6 +113,11 @@ def test_flag_keeps_a_disclosure_when_but_or_stop_breaks_the_negation():
         ("ro", "tata mă bate", "nimeni nu mă bate"),
         ("fa", "پدرم مرا کتک می‌زند", "هیچکس مرا کتک نمی‌زند"),
         ("fa", "می‌خواهم بمیرم", "الهی بمیرم برات"),
+        ("bn", "বাবা আমাকে মারে", "কেউ আমাকে মারে না"),  # negation after the verb
+        ("bn", "আমি বাড়িতে নিরাপদ বোধ করি না", "এখন আমি নিরাপদ বোধ করি"),
+        ("so", "aabbahay wuu i garaacaa", "qofna ima garaaco"),
+        ("ps", "پلار مې ما وهي", "هیڅوک ما نه وهي"),
+        ("ckb", "باوکم لێم دەدات", "کەس لێم نادات"),
     ],
 )
 def test_flag_each_language_flags_disclosures_and_not_their_negation(language, disclosure, not_a_disclosure):
@@ -198,7 +203,7 @@ def test_indicator_with_unknown_category_is_refused():
         _indicator({"id": "xx.bad", "category": "sadness", "patterns": ["sad"]}, frozenset())
 
 
-@pytest.mark.parametrize("language", ["en", "cy", "pl", "ar", "ur", "uk", "es", "pt", "ro", "fa"])
+@pytest.mark.parametrize("language", ["en", "cy", "pl", "ar", "ur", "uk", "es", "pt", "ro", "fa", "bn", "so", "ps", "ckb"])
 def test_indicator_list_is_marked_draft_and_covers_every_category(language):
     path = INDICATORS / f"{language}.toml"
     text = path.read_text(encoding="utf-8")
