@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,8 @@ from service.db.pool import DatabaseUnavailable, create_pool, transaction
 from service.logs import configure_logging
 from service.responses import help as respondent_help
 from service.responses import routes as respondent
+from service.safeguarding import routes as safeguarding
+from service.safeguarding.hours import triage_hours
 from service.insights import routes as insights
 from service.staff import admin as staff_admin
 from service.staff import routes as staff
@@ -45,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     assets = Assets.scan(settings.surveys_dir)
     templating.ENV.globals["static_url"] = assets.url
     templating.ENV.globals["audio_url"] = assets.audio_url
+    templating.ENV.globals["triage_hours"] = functools.partial(triage_hours, settings)
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
@@ -68,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *staff_admin.ROUTES,
             *touchpoints.ROUTES,
             *insights.ROUTES,
+            *safeguarding.ROUTES,
             *STATIC_ROUTES,
         ],
         state=State({"settings": settings, "surveys": surveys, "assets": assets}),

@@ -45,6 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     users.add_argument("--password-stdin", action="store_true",
                        help="read the password from standard input instead of making one up")
 
+    guard = commands.add_parser("safeguarding", help="safeguarding queue jobs")
+    guard.add_argument("action", choices=["escalate"], help="escalate items nobody closed in time")
+
+    retention = commands.add_parser("retention", help="delete data past its retention period")
+    retention.add_argument("action", choices=["run"])
+
     qr = commands.add_parser("qr", help="write a touchpoint's QR code")
     qr.add_argument("code", help="the touchpoint's short code")
     qr.add_argument("--out", required=True, type=Path, help="FILE.png or FILE.svg")
@@ -213,31 +219,24 @@ async def _touchpoint_exists(dsn: str, code: str) -> bool:
 def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
     import secrets
 
-    from service.db.pool import create_pool, transaction
     from service.staff import service as staff
 
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else secrets.token_urlsafe(12)
 
-    async def run() -> None:
-        pool = await create_pool(_database_url(settings), min_size=1, max_size=1)
-        try:
-            async with transaction(pool) as conn:
-                if args.action == "add":
-                    staff_id = await staff.add_staff(conn, email=args.email, display_name=args.name or args.email,
-                                                     password=password, is_admin=args.admin)
-                    if args.team:
-                        team_id = await conn.fetchval("select id from teams where name = $1", args.team)
-                        team_id = team_id or await staff.create_team(conn, name=args.team, by=staff_id)
-                        await staff.give_role(conn, team_id=team_id, staff_id=staff_id, role=args.role)
-                elif args.action == "reset-password":
-                    await staff.reset_password(conn, email=args.email, password=password)
-                else:
-                    await staff.set_disabled(conn, email=args.email)
-        finally:
-            await pool.close()
+    async def work(conn) -> None:
+        if args.action == "add":
+            staff_id = await staff.add_staff(conn, email=args.email, display_name=args.name or args.email,
+                                             password=password, is_admin=args.admin)
+            if args.team:
+                team_id = await staff.find_or_create_team(conn, name=args.team, by=staff_id)
+                await staff.give_role(conn, team_id=team_id, staff_id=staff_id, role=args.role)
+        elif args.action == "reset-password":
+            await staff.reset_password(conn, email=args.email, password=password)
+        else:
+            await staff.set_disabled(conn, email=args.email)
 
     try:
-        asyncio.run(run())
+        _in_transaction(settings, work)
     except staff.StaffError as error:
         raise CliError(f"users {args.action}: {USER_PROBLEMS.get(error.code, error.code)}") from None
     if args.action == "disable":
@@ -246,6 +245,45 @@ def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{args.email}: password {password}  (shown once; pass it on privately)")
     else:
         print(f"{args.email}: password set")
+    return 0
+
+
+def _in_transaction(settings: Settings, work):
+    """Run `work(conn)` in one transaction on a short-lived pool, on a database
+    with every migration applied."""
+    from service.db.migrate import migrate
+    from service.db.pool import create_pool, transaction
+
+    async def run():
+        dsn = _database_url(settings)
+        await migrate(dsn)
+        pool = await create_pool(dsn, min_size=1, max_size=1)
+        try:
+            async with transaction(pool) as conn:
+                return await work(conn)
+        finally:
+            await pool.close()
+
+    return asyncio.run(run())
+
+
+def cmd_safeguarding(settings: Settings, args: argparse.Namespace) -> int:
+    from service.safeguarding.escalation import escalate
+
+    result = _in_transaction(settings, lambda conn: escalate(conn, settings))
+    print(f"escalated {len(result.items)} overdue safeguarding item(s)")
+    return 0
+
+
+def cmd_retention(settings: Settings, args: argparse.Namespace) -> int:
+    from service.safeguarding.retention import run_retention
+
+    removed = _in_transaction(settings, lambda conn: run_retention(
+        conn, today=settings.today(), free_text_months=settings.keep_free_text_months,
+        response_months=settings.keep_responses_months, audit_months=settings.keep_audit_months))
+    print(f"removed {removed.free_texts} free-text answers, {removed.safeguarding_items} closed safeguarding items, "
+          f"{removed.responses} responses (counted by month first), {removed.audit_entries} audit entries, "
+          f"{removed.sign_in_records} expired sessions and sign-in records")
     return 0
 
 
@@ -265,6 +303,8 @@ COMMANDS = {
     "surveys": cmd_surveys,
     "qr": cmd_qr,
     "users": cmd_users,
+    "safeguarding": cmd_safeguarding,
+    "retention": cmd_retention,
     "i18n": cmd_i18n,
 }
 

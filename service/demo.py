@@ -15,7 +15,7 @@ from service.surveys.answers import check_answers, field_name, scale_values
 from service.surveys.loading import SurveyRegistry
 from service.surveys.model import Text
 from service.touchpoints import codes
-from service.touchpoints.queries import insert_touchpoint, touchpoint_by_code
+from service.touchpoints.queries import insert_touchpoint, team_touchpoint_list, touchpoint_by_code
 
 DEMO_TEAM = "Riverside Family Help (demo)"
 # Every demo account signs in with this password (README). Never use demo data for real.
@@ -55,18 +55,15 @@ COMMENTS = [
 async def load_demo(conn: asyncpg.Connection, surveys: SurveyRegistry, *, base_url: str, today: dt.date,
                     responses: int = 400, seed: int = 7) -> list[tuple[str, str]]:
     """Create the demo team once; return (description, link) for each demo touchpoint."""
-    team_id = await conn.fetchval("select id from teams where name = $1", DEMO_TEAM)
+    team_id = await staff.team_id_by_name(conn, name=DEMO_TEAM)
     if team_id is None:
-        await _create(conn, surveys, today=today, responses=responses, rng=random.Random(seed))
-        team_id = await conn.fetchval("select id from teams where name = $1", DEMO_TEAM)
-    rows = await conn.fetch(
-        "select code, contact_kind, coalesce(audience, 'ask') as audience from touchpoints "
-        "where team_id = $1 order by id", team_id)
-    return [(f"{row['contact_kind']} ({row['audience']})", codes.public_url(base_url, row["code"])) for row in rows]
+        team_id = await _create(conn, surveys, today=today, responses=responses, rng=random.Random(seed))
+    touchpoints = sorted(await team_touchpoint_list(conn, team_id=team_id), key=lambda t: t.id)
+    return [(f"{t.contact_kind} ({t.audience or 'ask'})", codes.public_url(base_url, t.code)) for t in touchpoints]
 
 
 async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: dt.date, responses: int,
-                  rng: random.Random) -> None:
+                  rng: random.Random) -> int:
     survey = surveys.current("after-meeting")
     assert survey is not None, "the demo needs surveys/after-meeting.toml"
     team_id = await staff.create_team(conn, name=DEMO_TEAM, by=None)
@@ -104,3 +101,4 @@ async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: d
         checked = check_answers(variant, form)
         day = today - dt.timedelta(days=rng.randrange(1, 120))
         await submit_response(conn, Submission(uuid.uuid4(), touchpoint, survey, audience, "en-GB", checked), today=day)
+    return team_id

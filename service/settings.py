@@ -33,6 +33,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Small-number suppression thresholds (never below 10 and 5).
     k_practitioner: int = 10
     k_team: int = 5
+    # Safeguarding: when someone reads the queue (weekdays, hour of day from-to,
+    # told to respondents before they write), and when unread items escalate.
+    triage_from_hour: int = 9
+    triage_to_hour: int = 17
+    escalate_after_hours: float = 4.0
+    escalation_webhook: str = ""
+    # Retention, enforced by `heard retention run`.
+    keep_free_text_months: int = 12
+    keep_responses_months: int = 36
+    keep_audit_months: int = 24
+    # Who to contact about data protection (the privacy page for adults).
+    privacy_contact: str = "the data protection officer of the council or organisation that gave you this link"
     # Larger request bodies get 413 before anything reads them (a form is a few KB).
     max_body_bytes: int = 65536
 
@@ -66,6 +78,14 @@ ENVIRONMENT = {
     "HEARD_K_PRACTITIONER": "k_practitioner",
     "HEARD_K_TEAM": "k_team",
     "HEARD_MAX_BODY_BYTES": "max_body_bytes",
+    "HEARD_TRIAGE_FROM_HOUR": "triage_from_hour",
+    "HEARD_TRIAGE_TO_HOUR": "triage_to_hour",
+    "HEARD_ESCALATE_AFTER_HOURS": "escalate_after_hours",
+    "HEARD_ESCALATION_WEBHOOK": "escalation_webhook",
+    "HEARD_KEEP_FREE_TEXT_MONTHS": "keep_free_text_months",
+    "HEARD_KEEP_RESPONSES_MONTHS": "keep_responses_months",
+    "HEARD_KEEP_AUDIT_MONTHS": "keep_audit_months",
+    "HEARD_PRIVACY_CONTACT": "privacy_contact",
 }
 
 

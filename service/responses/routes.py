@@ -122,8 +122,9 @@ async def _submit(
                           htmx=htmx)
     submission = Submission(submission_id, touchpoint, loaded, audience, lang, checked)
     async with transaction(state.pool) as conn:
-        await submit_response(conn, submission, today=state.settings.today())
-    thanks_url = f"/t/{touchpoint.code}/thanks?lang={lang}"
+        stored = await submit_response(conn, submission, today=state.settings.today())
+    # The thank-you page shows where help is, prominently, when what was written may disclose harm.
+    thanks_url = f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}" + ("&support=1" if stored.needs_support else "")
     if htmx:  # a whole new page: htmx loads it like a link
         return Response("", status_code=200, media_type="text/html", headers={"HX-Redirect": thanks_url})
     return Redirect(thanks_url, status_code=303)
@@ -150,7 +151,10 @@ def _unavailable_form(
 async def thanks(code: FromPath[str], request: Request, state: State) -> Response[str]:
     touchpoint = await _touchpoint(state, code)
     lang = _speak(request, touchpoint)
-    return page("respondent/thanks.html", touchpoint=touchpoint, lang=lang)
+    audience = request.query_params.get("a")
+    return page("respondent/thanks.html", touchpoint=touchpoint, lang=lang,
+                audience=audience if audience in AUDIENCES else (touchpoint.audience or ""),
+                support=request.query_params.get("support") == "1")
 
 
 def _form_page(

@@ -8,6 +8,7 @@ import uuid
 import asyncpg
 import msgspec
 
+from service.safeguarding import service as safeguarding
 from service.surveys.answers import CheckedAnswers
 from service.surveys.model import LoadedSurvey
 from service.touchpoints import codes
@@ -49,9 +50,16 @@ class Submission(msgspec.Struct, frozen=True):
     answers: CheckedAnswers
 
 
-async def submit_response(conn: asyncpg.Connection, submission: Submission, *, today: dt.date) -> bool:
-    """Store the answers once. False when this submission was already stored
-    (a double tap or a browser retry): the person still gets their thank-you."""
+class Stored(msgspec.Struct, frozen=True):
+    new: bool  # False: this submission was stored before (a double tap or a retry)
+    needs_support: bool  # something written may disclose harm: show where help is, now
+
+
+async def submit_response(conn: asyncpg.Connection, submission: Submission, *, today: dt.date) -> Stored:
+    """Store the answers once; free text that may disclose harm goes to the
+    team's safeguarding queue in the same transaction."""
+    free_text = submission.answers.free_text
+    flagged = safeguarding.screen(free_text, submission.language)
     response_id = await queries.insert_response(
         conn,
         submission_id=submission.submission_id,
@@ -64,7 +72,12 @@ async def submit_response(conn: asyncpg.Connection, submission: Submission, *, t
         answers=submission.answers.closed,
     )
     if response_id is None:
-        return False
-    if submission.answers.free_text:
-        await queries.insert_free_texts(conn, response_id=response_id, texts=submission.answers.free_text)
-    return True
+        return Stored(new=False, needs_support=bool(flagged))
+    if free_text:
+        await queries.insert_free_texts(conn, response_id=response_id, texts=free_text)
+    if flagged:
+        await safeguarding.queue_disclosures(
+            conn, response_id=response_id, touchpoint_id=submission.touchpoint.id,
+            team_id=submission.touchpoint.team_id, audience=submission.audience, language=submission.language,
+            free_text=free_text, flagged=flagged)
+    return Stored(new=True, needs_support=bool(flagged))

@@ -137,3 +137,7 @@ async def team_people(conn: asyncpg.Connection, *, team_id: int) -> list[TeamPer
 
 async def audit(conn: asyncpg.Connection, *, staff_id: int | None, action: str, detail: dict) -> None:
     await conn.execute(SQL["audit"], staff_id, action, detail)
+
+
+async def team_by_name(conn: asyncpg.Connection, *, name: str) -> int | None:
+    return await conn.fetchval(SQL["team_by_name"], name)

@@ -98,3 +98,7 @@ group by s.id order by s.display_name
 -- name: audit
 -- Record something a staff member did; $1 staff id, $2 action, $3 detail.
 insert into audit_log (staff_id, action, detail) values ($1, $2, $3)
+
+-- name: team_by_name
+-- A team's id by its exact name; $1 name.
+select id from teams where name = $1

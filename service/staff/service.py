@@ -50,6 +50,9 @@ class Viewer(msgspec.Struct, frozen=True):
     def leads_safeguarding(self, team_id: int) -> bool:
         return "safeguarding_lead" in self.roles_in(team_id)
 
+    def leads_any_team(self) -> bool:
+        return any("safeguarding_lead" in m.roles for m in self.teams.values())
+
 
 def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
@@ -190,3 +193,16 @@ async def all_teams(conn: asyncpg.Connection) -> list[queries.TeamRow]:
 
 async def all_staff(conn: asyncpg.Connection) -> list[queries.StaffRow]:
     return await queries.all_staff(conn)
+
+
+async def record(conn: asyncpg.Connection, *, staff_id: int | None, action: str, detail: dict) -> None:
+    """The audit log: who did what, when."""
+    await queries.audit(conn, staff_id=staff_id, action=action, detail=detail)
+
+
+async def find_or_create_team(conn: asyncpg.Connection, *, name: str, by: int | None) -> int:
+    return await queries.team_by_name(conn, name=name.strip()) or await create_team(conn, name=name, by=by)
+
+
+async def team_id_by_name(conn: asyncpg.Connection, *, name: str) -> int | None:
+    return await queries.team_by_name(conn, name=name)

@@ -1,0 +1,108 @@
+-- name: insert_item
+-- Put something in the team's safeguarding queue; $1 response id or null, $2 touchpoint, $3 team, $4 kind,
+-- $5 question id or null, $6 body, $7 contact name, $8 how to reach, $9 categories, $10 audience, $11 language.
+insert into safeguarding_items (response_id, touchpoint_id, team_id, kind, question_id, body, contact_name,
+                                contact_how, categories, audience, language)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+returning id
+
+-- name: queue
+-- Items for the teams a lead covers, open ones first, oldest first; $1 team ids, $2 include closed.
+select i.id, i.kind, i.team_id, tm.name as team_name, t.contact_kind, s.display_name as practitioner_name,
+       i.question_id, i.body, i.contact_name, i.contact_how, i.categories, i.audience, i.language, i.arrived_at,
+       i.escalated_at, i.closed_at, i.outcome, c.display_name as closed_by_name
+from safeguarding_items i
+join teams tm on tm.id = i.team_id
+join touchpoints t on t.id = i.touchpoint_id
+left join staff s on s.id = t.practitioner_id
+left join staff c on c.id = i.closed_by
+where i.team_id = any($1::bigint[]) and ($2 or i.closed_at is null)
+order by i.closed_at is not null, i.arrived_at
+
+-- name: item
+-- One queue item; $1 id.
+select i.id, i.kind, i.team_id, tm.name as team_name, t.contact_kind, s.display_name as practitioner_name,
+       i.question_id, i.body, i.contact_name, i.contact_how, i.categories, i.audience, i.language, i.arrived_at,
+       i.escalated_at, i.closed_at, i.outcome, c.display_name as closed_by_name
+from safeguarding_items i
+join teams tm on tm.id = i.team_id
+join touchpoints t on t.id = i.touchpoint_id
+left join staff s on s.id = t.practitioner_id
+left join staff c on c.id = i.closed_by
+where i.id = $1
+
+-- name: close_item
+-- Record what the lead did and close the item; $1 id, $2 staff id, $3 outcome.
+update safeguarding_items set closed_at = now(), closed_by = $2, outcome = $3
+where id = $1 and closed_at is null
+
+-- name: open_unescalated
+-- Open items not yet escalated, arrived before a moment, for escalation; $1 arrived before.
+select i.id, i.team_id, tm.name as team_name, i.kind, i.arrived_at
+from safeguarding_items i join teams tm on tm.id = i.team_id
+where i.closed_at is null and i.escalated_at is null and i.arrived_at < $1
+order by i.arrived_at
+for update of i skip locked
+
+-- name: mark_escalated
+-- Remember an item was escalated; $1 ids.
+update safeguarding_items set escalated_at = now() where id = any($1::bigint[])
+
+-- name: audit_trail
+-- Who viewed and acted on an item; $1 item id.
+select a.at, s.display_name, a.action
+from audit_log a left join staff s on s.id = a.staff_id
+where a.detail ->> 'item_id' = $1::text
+order by a.at
+
+-- name: delete_old_free_text
+-- Retention: free text of responses submitted before a date; $1 cutoff. Returns how many.
+with gone as (
+    delete from free_text_answers f using responses r
+    where f.response_id = r.id and r.submitted_on < $1
+    returning 1
+)
+select count(*) from gone
+
+-- name: delete_old_closed_items
+-- Retention: closed safeguarding items that arrived before a moment (open ones are never deleted); $1 cutoff.
+with gone as (
+    delete from safeguarding_items where closed_at is not null and arrived_at < $1 returning 1
+)
+select count(*) from gone
+
+-- name: aggregate_old_responses
+-- Retention: add responses before a date to the monthly counts; $1 cutoff.
+insert into response_counts_by_month (month, touchpoint_id, audience, responses)
+select date_trunc('month', submitted_on)::date, touchpoint_id, audience, count(*)
+from responses where submitted_on < $1
+group by 1, 2, 3
+on conflict (month, touchpoint_id, audience)
+do update set responses = response_counts_by_month.responses + excluded.responses
+
+-- name: aggregate_old_answers
+-- Retention: add the closed answers of responses before a date to the monthly counts; $1 cutoff.
+insert into answer_counts_by_month (month, touchpoint_id, audience, survey_id, question_id, value, answers)
+select date_trunc('month', r.submitted_on)::date, r.touchpoint_id, r.audience, r.survey_id, a.key,
+       a.value #>> '{}', count(*)
+from responses r cross join lateral jsonb_each(r.answers) a
+where r.submitted_on < $1
+group by 1, 2, 3, 4, 5, 6
+on conflict (month, touchpoint_id, audience, survey_id, question_id, value)
+do update set answers = answer_counts_by_month.answers + excluded.answers
+
+-- name: delete_old_responses
+-- Retention: delete responses before a date (after aggregating them); $1 cutoff. Returns how many.
+with gone as (delete from responses where submitted_on < $1 returning 1)
+select count(*) from gone
+
+-- name: delete_old_audit
+-- Retention: audit log entries before a moment; $1 cutoff.
+with gone as (delete from audit_log where at < $1 returning 1)
+select count(*) from gone
+
+-- name: delete_stale_sign_in_data
+-- Expired sessions and sign-in failures older than a day.
+with sessions as (delete from staff_sessions where expires_at < now() returning 1),
+     failures as (delete from sign_in_failures where failed_at < now() - interval '1 day' returning 1)
+select (select count(*) from sessions) + (select count(*) from failures)

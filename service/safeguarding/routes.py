@@ -1,0 +1,108 @@
+"""The safeguarding queue for leads, and the respondent's "please contact me" step."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from service import i18n
+from service.db.pool import transaction
+from service.responses.service import open_touchpoint
+from service.staff.access import require
+from service.staff.service import Viewer
+from service.surveys.model import AUDIENCES
+from service.touchpoints.kinds import CONTACT_KINDS
+from service.web.templating import page
+
+from . import service
+from .service import ContactProblem
+
+
+def _waiting(arrived: dt.datetime) -> float:
+    return (dt.datetime.now(dt.UTC) - arrived).total_seconds() / 3600
+
+
+@get("/staff/safeguarding", name="safeguarding_queue")
+async def safeguarding_queue(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    require(bool(service.lead_teams(viewer)))
+    include_closed = request.query_params.get("closed") == "yes"
+    async with transaction(state.pool) as conn:
+        items = await service.lead_queue(conn, viewer=viewer, include_closed=include_closed)
+    return page("staff/safeguarding_queue.html", viewer=viewer, items=items, include_closed=include_closed,
+                waiting=_waiting, kinds=CONTACT_KINDS)
+
+
+@get("/staff/safeguarding/{item_id:int}", name="safeguarding_item")
+async def safeguarding_item(item_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    async with transaction(state.pool) as conn:
+        item = await service.view_item(conn, viewer=viewer, item_id=item_id)
+        trail = await service.audit_trail(conn, item_id=item_id) if item else []
+    require(item is not None)
+    return page("staff/safeguarding_item.html", viewer=viewer, item=item, trail=trail, waiting=_waiting,
+                kinds=CONTACT_KINDS, problem=None)
+
+
+@post("/staff/safeguarding/{item_id:int}/close", name="safeguarding_close")
+async def safeguarding_close(item_id: FromPath[int], request: Request, state: State,
+                             viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+    outcome = str((await request.form()).get("outcome") or "")
+    async with transaction(state.pool) as conn:
+        item = await service.view_item(conn, viewer=viewer, item_id=item_id)
+        require(item is not None)
+        try:
+            await service.close_item(conn, viewer=viewer, item=item, outcome=outcome)
+        except ContactProblem:
+            problem = "outcome"
+        else:
+            problem = None
+    if problem:
+        return page("staff/safeguarding_item.html", status=422, viewer=viewer, item=item, trail=[],
+                    waiting=_waiting, kinds=CONTACT_KINDS, problem=problem)
+    return Redirect("/staff/safeguarding", status_code=303)
+
+
+def _speak(request: Request, touchpoint, chosen: str | None) -> str:
+    tag = i18n.negotiate(chosen=chosen or request.query_params.get("lang"),
+                         accept_language=request.headers.get("accept-language"), default=touchpoint.language,
+                         follow_browser=touchpoint.follow_browser_language)
+    i18n.use_language(tag)
+    return tag
+
+
+def _audience(value: str | None) -> str:
+    return value if value in AUDIENCES else "parent"
+
+
+@get("/t/{code:str}/contact", name="contact")
+async def contact_form(code: FromPath[str], request: Request, state: State) -> Response[str]:
+    async with transaction(state.pool) as conn:
+        touchpoint = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
+    lang = _speak(request, touchpoint, None)
+    audience = _audience(request.query_params.get("a") or touchpoint.audience)
+    return page("respondent/contact.html", touchpoint=touchpoint, lang=lang, audience=audience, fields={},
+                problems={})
+
+
+@post("/t/{code:str}/contact", name="contact_post")
+async def contact_post(code: FromPath[str], request: Request, state: State) -> Response[str]:
+    fields = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    async with transaction(state.pool) as conn:
+        touchpoint = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
+        lang = _speak(request, touchpoint, fields.get("lang"))
+        audience = _audience(fields.get("audience"))
+        try:
+            await service.request_contact(conn, touchpoint_id=touchpoint.id, team_id=touchpoint.team_id,
+                                          audience=audience, language=lang, name=fields.get("name", ""),
+                                          how=fields.get("how", ""), message=fields.get("message", ""))
+        except ContactProblem as error:
+            return page("respondent/contact.html", status=422, touchpoint=touchpoint, lang=lang, audience=audience,
+                        fields=fields, problems=error.problems)
+    return page("respondent/contact_sent.html", touchpoint=touchpoint, lang=lang, audience=audience)
+
+
+ROUTES = [safeguarding_queue, safeguarding_item, safeguarding_close, contact_form, contact_post]
