@@ -4,8 +4,9 @@
 
 Flagger: recall (disclosures flagged / disclosures) and precision (flagged
 disclosures / everything flagged), per language and overall, for the
-development set (used while writing the indicator lists), the held-out set
-(written before any list existed and not used for tuning) and both together.
+development set (used while writing the indicator lists), the held-out sets
+(each written before it was first measured; README.md says what was tuned on
+them afterwards) and all together.
 
 Redactor (development and held-out sets, and both): recall per kind of identifying detail (a labelled span counts as
 found when none of its letters or digits survive), staff names kept, and the
@@ -27,7 +28,11 @@ sys.path.insert(0, str(HERE.parents[1]))
 
 from service.safeguarding import flag, redact  # noqa: E402
 
-FLAG_SETS = {"development": HERE / "flagging_dev.jsonl", "held-out": HERE / "flagging_heldout.jsonl"}
+FLAG_SETS = {
+    "development": HERE / "flagging_dev.jsonl",
+    "held-out": HERE / "flagging_heldout.jsonl",
+    "held-out 2": HERE / "flagging_heldout2.jsonl",
+}
 REDACTION_SETS = {"development": HERE / "redaction.jsonl", "held-out": HERE / "redaction_heldout.jsonl"}
 
 

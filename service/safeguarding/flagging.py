@@ -230,7 +230,7 @@ def compile_pattern(pattern: str) -> str:
         if token == "..":
             body += _GAP
         elif token.startswith("(") and token.endswith(")?") and _balanced(token[1:-2]):
-            body += f"(?:{_word(token[1:-2])} )?"
+            body += f"(?:(?:{_word(token[1:-2])}) )?"
         else:
             body += _word(token) + " "
     return body
@@ -248,7 +248,8 @@ def _tokens(pattern: str) -> list[str]:
             current += ch
     if depth:
         raise ValueError(f"unbalanced parentheses in indicator pattern {pattern!r}")
-    return [token for token in [*tokens, current] if token]
+    # An optional word already carries its space, so "(a|b)? ?c" means the same as "(a|b)? c".
+    return [token.removeprefix("?") for token in [*tokens, current] if token.removeprefix("?")]
 
 
 def _balanced(inner: str) -> bool:
