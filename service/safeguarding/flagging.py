@@ -18,7 +18,8 @@ The pattern language, one indicator pattern per string:
   - `*` inside a word means any further letters (inflections), and a leading
     `*` allows a prefix (Arabic-script clitics such as و، ب، ال);
   - `(a|b)` offers alternatives, which may be several words ("(want to|wanna)");
-    `?` makes the character or group before it optional.
+    `?` makes the character or group before it optional, so "self ?harm"
+    also matches "selfharm".
 
 A match is ignored when one of the language's negators comes within the three
 words before it or inside it ("nobody hurts me") unless the indicator says
@@ -227,6 +228,13 @@ def compile_pattern(pattern: str) -> str:
     """
     body = rf"(?<!{_W})"
     for token in _tokens(pattern.replace("..", " .. ")):
+        if token.startswith("?"):
+            # "self ?harm": the space before this word is optional. After an optional
+            # word ("(a|b)? ?c") it already is, since an optional word carries its space.
+            body = body[:-1] + " ?" if body.endswith(" ") else body
+            token = token[1:]
+            if not token:
+                continue
         if token == "..":
             body += _GAP
         elif token.startswith("(") and token.endswith(")?") and _balanced(token[1:-2]):
@@ -248,8 +256,7 @@ def _tokens(pattern: str) -> list[str]:
             current += ch
     if depth:
         raise ValueError(f"unbalanced parentheses in indicator pattern {pattern!r}")
-    # An optional word already carries its space, so "(a|b)? ?c" means the same as "(a|b)? c".
-    return [token.removeprefix("?") for token in [*tokens, current] if token.removeprefix("?")]
+    return [token for token in [*tokens, current] if token]
 
 
 def _balanced(inner: str) -> bool:
