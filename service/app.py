@@ -19,10 +19,12 @@ from service.db.embedded import start_embedded
 from service.db.pool import DatabaseUnavailable, create_pool, transaction
 from service.logs import configure_logging
 from service.responses import help as respondent_help
+from service.responses import privacy
 from service.responses import routes as respondent
 from service.safeguarding import routes as safeguarding
 from service.safeguarding.hours import triage_hours
 from service.insights import routes as insights
+from service.reviews import routes as reviews
 from service.staff import admin as staff_admin
 from service.staff import routes as staff
 from service.staff.access import SignInRequired, provide_viewer
@@ -67,11 +69,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             *respondent.ROUTES,
             *respondent_help.ROUTES,
+            *privacy.ROUTES,
             *health.ROUTES,
             *staff.ROUTES,
             *staff_admin.ROUTES,
             *touchpoints.ROUTES,
             *insights.ROUTES,
+            *reviews.ROUTES,
             *safeguarding.ROUTES,
             *STATIC_ROUTES,
         ],

@@ -101,4 +101,10 @@ async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: d
         checked = check_answers(variant, form)
         day = today - dt.timedelta(days=rng.randrange(1, 120))
         await submit_response(conn, Submission(uuid.uuid4(), touchpoint, survey, audience, "en-GB", checked), today=day)
+    # One answer that may disclose harm, so the safeguarding lead's queue has something in it.
+    worrying = touchpoints[2]  # the 13-17 touchpoint
+    variant = survey.survey.audiences["13to17"]
+    checked = check_answers(variant, {"q_listened": ["2"], "q_anything_else": ["I don't feel safe at home when my dad is drunk"]})
+    await submit_response(conn, Submission(uuid.uuid4(), worrying, survey, "13to17", "en-GB", checked),
+                          today=today - dt.timedelta(days=1))
     return team_id

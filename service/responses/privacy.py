@@ -1,0 +1,31 @@
+"""The privacy page: "what happens to what you tell us", for a child, a young
+person, or an adult (the long version with the lawful basis, retention and
+who to contact). Like the help page it needs no database."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, get
+from litestar.datastructures import State
+
+from service import i18n
+from service.web.templating import page
+
+VERSIONS = ("child", "young", "adult")
+FOR_AUDIENCE = {"under8": "child", "8to12": "child", "13to17": "young", "parent": "adult"}
+
+
+@get("/privacy", name="privacy")
+async def privacy_page(request: Request, state: State) -> Response[str]:
+    lang = i18n.negotiate(chosen=request.query_params.get("lang"),
+                          accept_language=request.headers.get("accept-language"),
+                          default=i18n.SOURCE_LANGUAGE, follow_browser=True)
+    i18n.use_language(lang)
+    wanted = request.query_params.get("for", "")
+    version = wanted if wanted in VERSIONS else FOR_AUDIENCE.get(wanted, "adult")
+    settings = state.settings
+    return page("respondent/privacy.html", lang=lang, version=version, settings=settings,
+                k=settings.k_team, text_months=settings.keep_free_text_months,
+                answer_months=settings.keep_responses_months)
+
+
+ROUTES = [privacy_page]
