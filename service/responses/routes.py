@@ -17,6 +17,7 @@ from litestar.response import Redirect
 
 from service import i18n
 from service.db.pool import DatabaseUnavailable, transaction
+from service.reviews.service import ShownEntry, published_entries
 from service.surveys.answers import check_answers
 from service.surveys.model import AUDIENCES, LoadedSurvey
 from service.surveys.service import find_version
@@ -45,6 +46,12 @@ def _speak(request: Request, touchpoint: Touchpoint, chosen: str | None = None) 
     return tag
 
 
+async def _you_said(state: State, touchpoint: Touchpoint, lang: str) -> list[ShownEntry]:
+    """What the team changed after listening ("you said, we did"), newest first, in this language where written."""
+    async with transaction(state.pool) as conn:
+        return await published_entries(conn, team_id=touchpoint.team_id, touchpoint_id=touchpoint.id, language=lang)
+
+
 def _survey(state: State, touchpoint: Touchpoint) -> LoadedSurvey:
     loaded = state.surveys.current(touchpoint.survey_id)
     if loaded is None:  # the survey file was removed while touchpoints still use it
@@ -58,7 +65,8 @@ async def welcome(code: FromPath[str], request: Request, state: State) -> Respon
     lang = _speak(request, touchpoint)
     variant = _survey(state, touchpoint).survey.variant(touchpoint.audience) if touchpoint.audience else None
     count = len(variant.questions) if variant else None  # how many questions, when the audience is known
-    return page("respondent/welcome.html", touchpoint=touchpoint, lang=lang, question_count=count)
+    return page("respondent/welcome.html", touchpoint=touchpoint, lang=lang, question_count=count,
+                you_said=await _you_said(state, touchpoint, lang))
 
 
 @get("/t/{code:str}/who", name="who")
@@ -154,7 +162,8 @@ async def thanks(code: FromPath[str], request: Request, state: State) -> Respons
     audience = request.query_params.get("a")
     return page("respondent/thanks.html", touchpoint=touchpoint, lang=lang,
                 audience=audience if audience in AUDIENCES else (touchpoint.audience or ""),
-                support=request.query_params.get("support") == "1")
+                support=request.query_params.get("support") == "1",
+                you_said=await _you_said(state, touchpoint, lang))
 
 
 def _form_page(

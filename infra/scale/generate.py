@@ -1,0 +1,119 @@
+"""Generate N responses for one team into a database, fast (one INSERT ... SELECT
+from generate_series, run inside PostgreSQL), for the review-summary timing.
+
+    .venv/bin/python -m infra.scale.generate --responses 1000000 --database-url postgresql://...
+
+Responses are spread over the last `--days` days (default 730), across 12
+touchpoints of several kinds, with all four audiences answering the
+after-meeting survey in its real shape (3-point faces for under 8s, 5-point
+faces for 8-12, agree statements for 13-17 and parents, yes/no, choice) and
+about one in ten leaving a short comment. Made-up data only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import time
+
+import asyncpg
+
+from service.db.migrate import migrate
+from service.db.pool import create_pool
+from service.settings import REPO_ROOT
+from service.surveys.loading import load_surveys
+from service.surveys.service import record_versions
+from service.touchpoints import codes
+
+KINDS = ["child_protection_conference", "home_visit", "child_in_care_review", "direct_work", "family_group_meeting",
+         "early_help"]
+
+# One INSERT for all responses. Each row draws an audience, a touchpoint, a
+# day and a "mood" that leans every answer the same way, as real answers do.
+GENERATE = """
+insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, language,
+                       submitted_on, answers)
+select gen_random_uuid(), t.ids[1 + floor(random() * cardinality(t.ids))::int], 'after-meeting', $2, g.audience,
+       'en-GB', $3::date - floor(random() * $4)::int, g.answers
+from (
+    select i, a.audience,
+           case a.audience
+             when 'under8' then jsonb_build_object(
+               'listened', least(3, greatest(1, round(m * 3 + 0.5)))::int,
+               'understood', least(3, greatest(1, round(m * 3 + random() - 0.5)))::int,
+               'respect', least(3, greatest(1, round(m * 3 + random())))::int)
+             when '8to12' then jsonb_build_object(
+               'listened', least(5, greatest(1, round(m * 5 + 0.5)))::int,
+               'understood', least(5, greatest(1, round(m * 5 + random() - 0.5)))::int,
+               'respect', least(5, greatest(1, round(m * 5 + random())))::int,
+               'better', least(5, greatest(1, round(m * 5 + random() - 1)))::int)
+             when '13to17' then jsonb_build_object(
+               'listened', least(5, greatest(1, round(m * 5 + 0.5)))::int,
+               'understood', least(5, greatest(1, round(m * 5 + random() - 0.5)))::int,
+               'respect', least(5, greatest(1, round(m * 5 + random())))::int,
+               'better', least(5, greatest(1, round(m * 5 + random() - 1)))::int,
+               'took_part', (array['was_there', 'views_shared', 'wrote_or_recorded', 'did_not'])[1 + (i % 4)])
+             else jsonb_build_object(
+               'listened', least(5, greatest(1, round(m * 5 + 0.5)))::int,
+               'understood', least(5, greatest(1, round(m * 5 + random() - 0.5)))::int,
+               'respect', least(5, greatest(1, round(m * 5 + random())))::int,
+               'better', least(5, greatest(1, round(m * 5 + random() - 1)))::int,
+               'contact', (array['yes', 'yes', 'not_sure', 'no'])[1 + (i % 4)])
+           end as answers
+    from generate_series(1, $1::int) as s(i)
+    cross join lateral (select sqrt(random()) as m) mood
+    cross join lateral (select (array['under8', '8to12', '13to17', 'parent', 'parent'])[1 + (i % 5)] as audience) a
+) g, (select array_agg(id order by id) as ids from touchpoints where team_id = $5) t
+"""
+
+COMMENT = """
+insert into free_text_answers (response_id, question_id, body)
+select r.id, 'anything_else',
+       (array['Thank you for listening to me.', 'The meeting was too long and I did not understand the words.',
+              'She came back when she said she would.', 'Nobody told me the plan before the meeting.',
+              'Things are better at home now.', 'I felt they talked about me, not with me.'])[1 + (r.id % 6)]
+from responses r join touchpoints t on t.id = r.touchpoint_id
+where t.team_id = $1 and r.id % 10 = 0
+"""
+
+
+async def generate(dsn: str, *, responses: int, days: int, today: dt.date) -> int:
+    """Create a team with 12 touchpoints and `responses` responses; return the team id."""
+    await migrate(dsn)
+    surveys = load_surveys(REPO_ROOT / "surveys")
+    pool = await create_pool(dsn, min_size=1, max_size=2)
+    try:
+        async with pool.acquire() as conn:
+            conn: asyncpg.Connection
+            await record_versions(conn, surveys)
+            version = surveys.current("after-meeting").version_hash
+            team_id = await conn.fetchval("insert into teams (name) values ($1) returning id",
+                                          f"Scale team ({responses:,} responses)")
+            for index in range(12):
+                await conn.execute(
+                    "insert into touchpoints (code, team_id, contact_kind, survey_id, language) "
+                    "values ($1, $2, $3, 'after-meeting', 'en-GB')", codes.new_code(), team_id, KINDS[index % len(KINDS)])
+            await conn.execute(GENERATE, responses, version, today - dt.timedelta(days=1), days, team_id,
+                               timeout=3600)
+            await conn.execute(COMMENT, team_id, timeout=3600)
+            await conn.execute("analyze responses; analyze free_text_answers; analyze touchpoints", timeout=3600)
+        return team_id
+    finally:
+        await pool.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    parser.add_argument("--days", type=int, default=730)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    team_id = asyncio.run(generate(args.database_url, responses=args.responses, days=args.days,
+                                   today=dt.date.today()))
+    print(f"team {team_id}: {args.responses:,} responses in {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

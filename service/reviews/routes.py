@@ -1,0 +1,298 @@
+"""Staff pages for learning reviews, actions and "you said, we did"; the
+printable review, its Markdown export, postcards and posters; the admin
+overview of actions followed by a clear improvement."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from service import i18n
+from service.db.pool import transaction
+from service.insights.levels import summary_questions
+from service.staff.access import require
+from service.staff.service import Viewer, team_people
+from service.surveys.model import AUDIENCES
+from service.touchpoints.kinds import CONTACT_KINDS
+from service.web.templating import page
+
+from . import service
+from .export import review_markdown
+from .service import ActionForm, EntryForm, Invalid, ReviewForm
+from .summary import SURVEY_ID
+
+ENTRY_SLOTS = 2  # empty language slots offered on the publish form
+
+
+async def _fields(request: Request) -> dict[str, list[str]]:
+    form = await request.form()
+    return {key: [v for v in form.getall(key) if isinstance(v, str)] for key in form.keys()}
+
+
+def _one(fields: dict[str, list[str]], name: str) -> str:
+    values = fields.get(name) or [""]
+    return values[0]
+
+
+def _common(state: State) -> dict:
+    return {"kinds": CONTACT_KINDS, "audiences": AUDIENCES, "prompts": service.PROMPTS,
+            "questions": summary_questions(state.surveys, SURVEY_ID), "languages": service.entry_languages()}
+
+
+async def _review(state: State, viewer: Viewer, review_id: int, *, run: bool = False):
+    """The review, if the viewer may read it (or, with `run`, change it)."""
+    async with transaction(state.pool) as conn:
+        found = await service.review(conn, review_id=review_id)
+        if found is None:
+            raise NotFoundException()
+        allowed = await service.permissions(conn, viewer, found.team_id)
+    require(allowed.run if run else allowed.read)
+    return found, allowed
+
+
+# Reviews of a team ---------------------------------------------------------------------
+
+
+async def _team_page(state: State, viewer: Viewer, team_id: int, *, problems: dict | None = None,
+                     fields: dict | None = None) -> Response[str]:
+    async with transaction(state.pool) as conn:
+        allowed = await service.permissions(conn, viewer, team_id)
+        require(allowed.read)
+        reviews = await service.team_reviews(conn, team_id=team_id)
+        entries = await service.team_entries(conn, team_id=team_id)
+        people = await team_people(conn, team_id=team_id) if allowed.manage else []
+        chosen = await service.facilitators(conn, team_id=team_id) if allowed.manage else set()
+    start, end = service.default_period(state.settings.today())
+    return page("reviews/team.html", status=422 if problems else 200, viewer=viewer, team=viewer.teams[team_id],
+                allowed=allowed, reviews=reviews, entries=entries, people=people, chosen=chosen,
+                default_start=start, default_end=end, problems=problems or {}, fields=fields or {},
+                **_common(state))
+
+
+@get("/staff/teams/{team_id:int}/reviews", name="team_reviews")
+async def team_reviews(team_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    return await _team_page(state, viewer, team_id)
+
+
+@post("/staff/teams/{team_id:int}/reviews", name="review_start")
+async def review_start(team_id: FromPath[int], request: Request, state: State,
+                       viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+    fields = await _fields(request)
+    form = ReviewForm(_one(fields, "period_start"), _one(fields, "period_end"), _one(fields, "focus_kind"),
+                      _one(fields, "focus_audience"))
+    try:
+        async with transaction(state.pool) as conn:
+            require((await service.permissions(conn, viewer, team_id)).run)
+            review_id = await service.start_review(conn, team_id=team_id, form=form, by=viewer.staff.id,
+                                                   today=state.settings.today())
+    except Invalid as error:
+        return await _team_page(state, viewer, team_id, problems=error.problems,
+                                fields={k: _one(fields, k) for k in fields})
+    return Redirect(f"/staff/reviews/{review_id}", status_code=303)
+
+
+@post("/staff/teams/{team_id:int}/reviews/facilitators", name="review_facilitators")
+async def review_facilitators(team_id: FromPath[int], request: Request, state: State,
+                              viewer: NamedDependency[Viewer]) -> Redirect:
+    require(viewer.manages(team_id))
+    fields = await _fields(request)
+    wanted = [int(v) for v in fields.get("staff_id", []) if v.isdigit()]
+    async with transaction(state.pool) as conn:
+        members = [p.id for p in await team_people(conn, team_id=team_id)]
+        await service.set_facilitators(conn, team_id=team_id, staff_ids=wanted, members=members, by=viewer.staff.id)
+    return Redirect(f"/staff/teams/{team_id}/reviews", status_code=303)
+
+
+# One review ---------------------------------------------------------------------------------
+
+
+async def _review_context(state: State, viewer: Viewer, review_id: int) -> dict:
+    found, allowed = await _review(state, viewer, review_id)
+    async with transaction(state.pool) as conn:
+        prepared = await service.review_page(conn, state.surveys, review=found, k=state.settings.k_team)
+        touchpoints = await service.team_touchpoints(conn, team_id=found.team_id)
+    return dict(viewer=viewer, prepared=prepared, review=found, allowed=allowed, touchpoints=touchpoints,
+                slots=ENTRY_SLOTS, **_common(state))
+
+
+@get("/staff/reviews/{review_id:int}", name="review")
+async def review_page(review_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    context = await _review_context(state, viewer, review_id)
+    return page("reviews/review.html", problems={}, fields={}, **context)
+
+
+async def _review_problems(state: State, viewer: Viewer, review_id: int, problems: dict, fields: dict,
+                           anchor: str) -> Response[str]:
+    context = await _review_context(state, viewer, review_id)
+    return page("reviews/review.html", status=422, problems=problems, fields=fields, anchor=anchor, **context)
+
+
+@post("/staff/reviews/{review_id:int}/reflections", name="review_reflections")
+async def review_reflections(review_id: FromPath[int], request: Request, state: State,
+                             viewer: NamedDependency[Viewer]) -> Redirect:
+    found, _ = await _review(state, viewer, review_id, run=True)
+    fields = await _fields(request)
+    async with transaction(state.pool) as conn:
+        await service.save_reflections(conn, review=found, fields={k: _one(fields, k) for k in fields},
+                                       by=viewer.staff.id)
+    return Redirect(f"/staff/reviews/{review_id}#reflections", status_code=303)
+
+
+@post("/staff/reviews/{review_id:int}/actions", name="review_action_add")
+async def review_action_add(review_id: FromPath[int], request: Request, state: State,
+                            viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+    found, _ = await _review(state, viewer, review_id, run=True)
+    fields = await _fields(request)
+    form = ActionForm(_one(fields, "what"), _one(fields, "owner"), _one(fields, "review_on"),
+                      fields.get("target_questions", []))
+    try:
+        async with transaction(state.pool) as conn:
+            await service.add_action(conn, state.surveys, review=found, form=form, by=viewer.staff.id)
+    except Invalid as error:
+        return await _review_problems(state, viewer, review_id, error.problems,
+                                      {k: _one(fields, k) for k in fields}, "actions")
+    return Redirect(f"/staff/reviews/{review_id}#actions", status_code=303)
+
+
+@post("/staff/actions/{action_id:int}/status", name="review_action_status")
+async def review_action_status(action_id: FromPath[int], request: Request, state: State,
+                               viewer: NamedDependency[Viewer]) -> Redirect:
+    fields = await _fields(request)
+    async with transaction(state.pool) as conn:
+        found = await service.action(conn, action_id=action_id)
+        if found is None:
+            raise NotFoundException()
+        require((await service.permissions(conn, viewer, found.team_id)).run)
+        try:
+            await service.set_action_status(conn, action=found, status=_one(fields, "status"), by=viewer.staff.id)
+        except Invalid:
+            pass  # an unknown status changes nothing; the page shows the action as it is
+    back = _one(fields, "back")
+    return Redirect(back if back.startswith("/staff/reviews/") else f"/staff/reviews/{found.review_id}",
+                    status_code=303)
+
+
+@get("/staff/reviews/{review_id:int}/print", name="review_print")
+async def review_print(review_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    context = await _review_context(state, viewer, review_id)
+    return page("reviews/print.html", **context)
+
+
+@get("/staff/reviews/{review_id:int}/export.md", name="review_markdown")
+async def review_export(review_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    context = await _review_context(state, viewer, review_id)
+    prepared = context["prepared"]
+    body = review_markdown(prepared, questions=context["questions"])
+    name = f"heard-review-{prepared.review.team_id}-{prepared.review.period_start}-{prepared.review.period_end}.md"
+    return Response(body, media_type="text/markdown; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# You said, we did -----------------------------------------------------------------------------
+
+
+def _entry_form(fields: dict[str, list[str]], slots: int) -> EntryForm:
+    texts = []
+    for index in range(slots):
+        tag = _one(fields, f"text_{index}_language")
+        texts.append((tag, {key: _one(fields, f"text_{index}_{key}") for key in service.ENTRY_FIELDS}))
+    everywhere = _one(fields, "where") != "touchpoints"
+    touchpoints = None if everywhere else [int(v) for v in fields.get("touchpoint_id", []) if v.isdigit()]
+    return EntryForm(texts, touchpoints, _one(fields, "figure_question"))
+
+
+@post("/staff/reviews/{review_id:int}/entries", name="entry_publish")
+async def entry_publish(review_id: FromPath[int], request: Request, state: State,
+                        viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+    found, _ = await _review(state, viewer, review_id, run=True)
+    fields = await _fields(request)
+    try:
+        async with transaction(state.pool) as conn:
+            prepared = await service.review_page(conn, state.surveys, review=found, k=state.settings.k_team)
+            await service.publish_entry(conn, review=found, summary=prepared.summary,
+                                        form=_entry_form(fields, ENTRY_SLOTS), by=viewer.staff.id)
+    except Invalid as error:
+        return await _review_problems(state, viewer, review_id, error.problems,
+                                      {k: _one(fields, k) for k in fields}, "you-said")
+    return Redirect(f"/staff/reviews/{review_id}#you-said", status_code=303)
+
+
+async def _entry(state: State, viewer: Viewer, entry_id: int, *, run: bool = True):
+    async with transaction(state.pool) as conn:
+        found = await service.entry(conn, entry_id=entry_id)
+        if found is None:
+            raise NotFoundException()
+        allowed = await service.permissions(conn, viewer, found.team_id)
+        touchpoints = await service.team_touchpoints(conn, team_id=found.team_id)
+    require(allowed.run if run else allowed.read)
+    return found, touchpoints
+
+
+@get("/staff/entries/{entry_id:int}", name="entry")
+async def entry_page(entry_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    found, touchpoints = await _entry(state, viewer, entry_id)
+    return page("reviews/entry.html", viewer=viewer, entry=found, touchpoints=touchpoints, problems={}, fields={},
+                team=viewer.teams[found.team_id], **_common(state))
+
+
+@post("/staff/entries/{entry_id:int}", name="entry_edit")
+async def entry_edit(entry_id: FromPath[int], request: Request, state: State,
+                     viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+    found, touchpoints = await _entry(state, viewer, entry_id)
+    fields = await _fields(request)
+    try:
+        async with transaction(state.pool) as conn:
+            await service.edit_entry(conn, entry=found, form=_entry_form(fields, len(found.languages) + 1),
+                                     by=viewer.staff.id)
+    except Invalid as error:
+        return page("reviews/entry.html", status=422, viewer=viewer, entry=found, touchpoints=touchpoints,
+                    problems=error.problems, fields={k: _one(fields, k) for k in fields},
+                    team=viewer.teams[found.team_id], **_common(state))
+    return Redirect(f"/staff/entries/{entry_id}", status_code=303)
+
+
+@post("/staff/entries/{entry_id:int}/status", name="entry_status")
+async def entry_status(entry_id: FromPath[int], request: Request, state: State,
+                       viewer: NamedDependency[Viewer]) -> Redirect:
+    found, _ = await _entry(state, viewer, entry_id)
+    fields = await _fields(request)
+    async with transaction(state.pool) as conn:
+        await service.set_entry_status(conn, entry=found, published=_one(fields, "status") == "published",
+                                       by=viewer.staff.id)
+    return Redirect(f"/staff/entries/{entry_id}", status_code=303)
+
+
+@get("/staff/entries/{entry_id:int}/print/{audience:str}/{size:str}", name="entry_print")
+async def entry_print(entry_id: FromPath[int], audience: FromPath[str], size: FromPath[str], request: Request,
+                      state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    """A postcard (A6) or poster (A4) for one audience, in a language the entry
+    was written in; a child-friendly layout for under 8s and 8-12s."""
+    found, _ = await _entry(state, viewer, entry_id, run=False)
+    if audience not in AUDIENCES or size not in ("postcard", "poster"):
+        raise NotFoundException()
+    wanted = request.query_params.get("lang") or found.languages[0]
+    shown = service.in_language(found, wanted)
+    i18n.use_language(i18n.match_tag(shown.language) or i18n.SOURCE_LANGUAGE)
+    return page("reviews/postcard.html", entry=shown, audience=audience, size=size,
+                team_name=viewer.teams[found.team_id].team_name, child=audience in ("under8", "8to12"),
+                **_common(state))
+
+
+# Across teams ------------------------------------------------------------------------------------
+
+
+@get("/staff/admin/actions", name="admin_actions")
+async def admin_actions(state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    require(viewer.staff.is_admin)
+    async with transaction(state.pool) as conn:
+        overview = await service.followed_actions(conn, state.surveys, k=state.settings.k_team)
+    return page("reviews/admin_actions.html", viewer=viewer, overview=overview, **_common(state))
+
+
+ROUTES = [team_reviews, review_start, review_facilitators, review_page, review_reflections, review_action_add,
+          review_action_status, review_print, review_export, entry_publish, entry_page, entry_edit, entry_status,
+          entry_print, admin_actions]
