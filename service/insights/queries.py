@@ -92,3 +92,15 @@ async def shared_practitioner_responses(conn: asyncpg.Connection, *, team_id: in
 
 async def team_touchpoints(conn: asyncpg.Connection, *, team_id: int) -> list[TouchpointLabel]:
     return [TouchpointLabel(**row) for row in await conn.fetch(SQL["team_touchpoints"], team_id)]
+
+
+class FreeText(msgspec.Struct, frozen=True):
+    question_id: str
+    body: str
+
+
+async def free_texts(conn: asyncpg.Connection, *, scope: Filter, start: dt.date, end: dt.date,
+                     limit: int) -> list[FreeText]:
+    rows = await conn.fetch(SQL["free_texts"], scope.team_id, scope.practitioner_id, start, end,
+                            scope.touchpoint_id, scope.audience, limit)
+    return [FreeText(**row) for row in rows]

@@ -56,3 +56,19 @@ select t.id, t.code, t.contact_kind, t.audience, t.status, t.practitioner_id, s.
 from touchpoints t left join staff s on s.id = t.practitioner_id
 where t.team_id = $1
 order by t.created_at, t.id
+
+-- name: free_texts
+-- Written answers in a view, in a stable shuffled order (never by time), leaving out anything in the
+-- safeguarding queue; same parameters as response_counts except $7, the most to return.
+select f.question_id, f.body
+from free_text_answers f
+join responses r on r.id = f.response_id
+join touchpoints t on t.id = r.touchpoint_id
+where t.team_id = $1
+  and ($2::bigint is null or t.practitioner_id = $2)
+  and r.submitted_on >= $3 and r.submitted_on < $4
+  and ($5::bigint is null or r.touchpoint_id = $5)
+  and ($6::text is null or r.audience = $6)
+  and not exists (select 1 from safeguarding_items s where s.response_id = r.id)
+order by md5(f.response_id::text || f.question_id)
+limit $7

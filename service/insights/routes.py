@@ -12,7 +12,7 @@ from litestar.response import Redirect
 from service import i18n
 from service.db.pool import transaction
 from service.staff.access import require
-from service.staff.service import Viewer, set_sharing
+from service.staff.service import Viewer, set_sharing, team_people
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
 from service.web.templating import page
@@ -21,6 +21,9 @@ from . import queries
 from .export import summary_csv
 from .queries import Filter
 from .service import summary
+
+
+COMMENTS = 20  # written answers shown on a page, redacted
 
 
 def filterable(viewer: Viewer, team_id: int, touchpoint: queries.TouchpointLabel) -> bool:
@@ -52,7 +55,9 @@ async def my_feedback(request: Request, state: State, viewer: NamedDependency[Vi
             mine = [t for t in await queries.team_touchpoints(conn, team_id=team.team_id)
                     if t.practitioner_id == viewer.staff.id]
             scope = Filter(team_id=team.team_id, practitioner_id=viewer.staff.id)
-            result = await summary(conn, state.surveys, scope=scope, today=state.settings.today(), k=k)
+            names = [p.display_name for p in await team_people(conn, team_id=team.team_id)]
+            result = await summary(conn, state.surveys, scope=scope, today=state.settings.today(), k=k,
+                                   comment_limit=COMMENTS, staff_names=names)
             sections.append((team, mine, result))
     return page("staff/my_feedback.html", viewer=viewer, sections=sections, k=k)
 
@@ -75,8 +80,10 @@ async def _team_summary(request: Request, state: State, viewer: Viewer, team_id:
         unfiltered = touchpoint_id is None and audience is None
         one_person = chosen is not None and chosen.practitioner_id is not None
         k = state.settings.k_practitioner if one_person else state.settings.k_team
+        names = [p.display_name for p in await team_people(conn, team_id=team_id)]
         result = await summary(
-            conn, state.surveys, scope=scope, today=state.settings.today(), k=k,
+            conn, state.surveys, scope=scope, today=state.settings.today(), k=k, comment_limit=COMMENTS,
+            staff_names=names,
             touchpoint_ids=[t.id for t in touchpoints] if unfiltered else None,
             breakdown_k=state.settings.k_practitioner if viewer.manages(team_id) and unfiltered else None)
     return touchpoints, touchpoint_id, audience, result

@@ -13,6 +13,7 @@ from collections import defaultdict
 import asyncpg
 import msgspec
 
+from service.safeguarding.redaction import redact
 from service.surveys.loading import SurveyRegistry
 
 from . import queries
@@ -75,6 +76,7 @@ class Summary(msgspec.Struct, frozen=True):
     by_touchpoint: list[Cell]
     questions: list[QuestionView]
     breakdown: list[BreakdownRow] | None = None
+    comments: list[str] = []  # redacted, only when the view has at least k responses
 
     @property
     def hidden(self) -> bool:
@@ -106,9 +108,12 @@ def _periods(totals: dict[int, int], window: Window, k: int) -> list[tuple[list[
 
 async def summary(conn: asyncpg.Connection, registry: SurveyRegistry, *, scope: Filter, today: dt.date, k: int,
                   survey_id: str = "after-meeting", touchpoint_ids: list[int] | None = None,
-                  breakdown_k: int | None = None) -> Summary:
+                  breakdown_k: int | None = None, comment_limit: int = 0,
+                  staff_names: list[str] | None = None) -> Summary:
     """`touchpoint_ids` adds responses per touchpoint; `breakdown_k` adds the
-    shared-practitioner breakdown (team managers only), suppressed at that k."""
+    shared-practitioner breakdown (team managers only), suppressed at that k;
+    `comment_limit` adds that many written answers, redacted (the team's own
+    staff names are kept: they are legitimate feedback)."""
     window = window_for(today)
     responses = await queries.response_counts(conn, scope=scope, start=window.start, end=window.end, days=PERIOD_DAYS)
     total = sum(r.n for r in responses)
@@ -142,11 +147,16 @@ async def summary(conn: asyncpg.Connection, registry: SurveyRegistry, *, scope: 
     for question in summary_questions(registry, survey_id):
         view, totals[question.id] = _question_view(question, answers, registry, periods, k)
         views.append(view)
+    comments = []
+    if comment_limit:
+        texts = await queries.free_texts(conn, scope=scope, start=window.start, end=window.end, limit=comment_limit)
+        comments = [redact(t.body, staff_names=staff_names or []).text for t in texts]
     breakdown = None
     if breakdown_k is not None:
         breakdown = await _breakdown(conn, registry, team_id=scope.team_id, window=window, k=breakdown_k,
                                      views=views, team_totals=totals)
-    return Summary(window, k, total, [p for _, p in periods], audience_cells, touchpoint_cells, views, breakdown)
+    return Summary(window, k, total, [p for _, p in periods], audience_cells, touchpoint_cells, views, breakdown,
+                   comments)
 
 
 def _question_view(question: SummaryQuestion, answers: list[queries.AnswerCount], registry: SurveyRegistry,
