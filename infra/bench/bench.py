@@ -27,6 +27,7 @@ import argparse
 import json
 import re
 import secrets
+from collections import Counter
 import shutil
 import subprocess
 import sys
@@ -50,8 +51,20 @@ def wrk(url: str, *, script: str, connections: int, threads: int, duration: floa
     return json.loads(line)
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by a server and its worker processes."""
+    import psutil
+
+    total = 0.0
+    root = psutil.Process(pid)
+    for process in [root, *root.children(recursive=True)]:
+        times = process.cpu_times()
+        total += times.user + times.system
+    return total
+
+
 def measure(name: str, base: str, code: str, scan: harness.FormScan, args: argparse.Namespace,
-            warm: bool) -> dict:
+            warm: bool, pid: int) -> dict:
     form_url = f"{base}/t/{code}/form/parent"
     body = harness.form_body(scan, "SUBMISSION").replace("SUBMISSION", "{id}")
     env = {"BENCH_PATH": scan.action, "BENCH_BODY": body}
@@ -60,24 +73,91 @@ def measure(name: str, base: str, code: str, scan: harness.FormScan, args: argpa
         wrk(base, script="submit.lua", connections=args.connections, threads=args.connections, duration=3,
             env={**env, "BENCH_NONCE": secrets.token_hex(4)})
     figures = {}
+    profiling = args.profile is not None and name == "Heard" and warm
     # (a) the form
+    spy = start_profile(args, "form") if profiling else None
+    cpu = server_cpu(pid)
     get = wrk(form_url, script="get.lua", connections=args.connections, threads=2, duration=args.duration)
+    cpu = server_cpu(pid) - cpu
+    finish_profile(spy)
     figures["form"] = {"rps": get["requests"] / (get["duration_us"] / 1e6), "p50_ms": get["p50_us"] / 1000,
-                       "p99_ms": get["p99_us"] / 1000, "errors": get["status_errors"] + get["socket_errors"]}
+                       "p99_ms": get["p99_us"] / 1000, "errors": get["status_errors"] + get["socket_errors"],
+                       "cpu_ms": 1000 * cpu / max(get["requests"], 1)}
     # (b) the full submission: POST + 303 + thank-you page, one person per connection
     nonce = secrets.token_hex(4)
+    spy = start_profile(args, "submit") if profiling else None
+    cpu = server_cpu(pid)
     sub = wrk(base, script="submit.lua", connections=args.connections, threads=args.connections,
               duration=args.duration, env={**env, "BENCH_NONCE": nonce})
+    cpu = server_cpu(pid) - cpu
+    finish_profile(spy)
     stored = harness.run(stored_with_nonce(args.dsn, nonce))
     figures["submit"] = {"rps": sub["completed"] / (sub["duration_us"] / 1e6), "p50_ms": sub["p50_us"] / 1000,
                          "p99_ms": sub["p99_us"] / 1000, "errors": sub["bad_status"] + sub["socket_errors"],
-                         "completed": sub["completed"], "posts": sub["posts"], "stored": stored}
+                         "completed": sub["completed"], "posts": sub["posts"], "stored": stored,
+                         "cpu_ms": 1000 * cpu / max(sub["completed"], 1)}
     print(f"  {name:6} form {figures['form']['rps']:6.0f} req/s p50 {figures['form']['p50_ms']:6.1f} ms "
-          f"p99 {figures['form']['p99_ms']:6.1f} ms | submissions {figures['submit']['rps']:5.0f}/s "
-          f"p50 {figures['submit']['p50_ms']:6.1f} ms p99 {figures['submit']['p99_ms']:6.1f} ms "
-          f"({sub['completed']} thank-you pages, {sub['posts']} accepted, {stored} stored, "
-          f"{figures['form']['errors'] + figures['submit']['errors']} errors)", flush=True)
+          f"p99 {figures['form']['p99_ms']:6.1f} ms cpu {figures['form']['cpu_ms']:.2f} ms/req | "
+          f"submissions {figures['submit']['rps']:5.0f}/s p50 {figures['submit']['p50_ms']:6.1f} ms "
+          f"p99 {figures['submit']['p99_ms']:6.1f} ms cpu {figures['submit']['cpu_ms']:.2f} ms/subm "
+          f"({sub['completed']} thank-you pages, {sub['posts']} accepted, {stored} stored; errors: "
+          f"form {get['status_errors']} status + {get['socket_errors']} socket, submissions {sub['bad_status']} "
+          f"status + {sub['socket_errors']} socket)", flush=True)
     return figures
+
+
+def start_profile(args: argparse.Namespace, what: str) -> tuple[subprocess.Popen, Path] | None:
+    """py-spy on Heard's workers for the length of one load (sampling, no restart)."""
+    out = args.profile / f"heard-{what}.txt"
+    command = [args.py_spy, "record", "--pid", str(args.heard_pid), "--subprocesses", "--nonblocking", "--format",
+               "raw", "--rate", "200", "--duration", str(args.duration), "-o", str(out)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), out
+
+
+def finish_profile(spy: tuple[subprocess.Popen, Path] | None) -> None:
+    if spy is None:
+        return
+    process, out = spy
+    process.wait(timeout=60)
+    if out.exists():
+        print(f"    profile {out}:")
+        for line in summarise_profile(out):
+            print("      " + line)
+
+
+def summarise_profile(path: Path, top: int = 14) -> list[str]:
+    """Share of the workers' samples spent in (below) each of our functions
+    and templates, and in the libraries' main entry points."""
+    inclusive: Counter[str] = Counter()
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if "spawn_main" not in stack:  # the uvicorn supervisor, not a worker
+            continue
+        n = int(count)
+        total += n
+        seen = set()
+        for frame in stack.split(";"):
+            match = re.match(r"(.+?) \((.+?):\d+\)", frame)
+            if not match:
+                continue
+            function, file = match.groups()
+            if "/service/" in file or file.endswith(".html"):
+                key = f"{function} ({file.split('/service/')[-1] if '/service/' in file else file})"
+            elif "asyncpg" in file:
+                key = "asyncpg (all)"
+            elif "jinja2" in file or "markupsafe" in file:
+                key = "jinja2 + markupsafe (all)"
+            elif "uvicorn" in file:
+                key = "uvicorn (all)"
+            else:
+                continue
+            if key not in seen:
+                seen.add(key)
+                inclusive[key] += n
+    if not total:
+        return ["(no samples)"]
+    return [f"{100 * n / total:5.1f}%  {key}" for key, n in inclusive.most_common(top)]
 
 
 def combine(rounds: list[dict]) -> dict:
@@ -120,12 +200,22 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=64, help="concurrent connections (default 64)")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes, both apps (default 2)")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds, Heard then bare (default 2)")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="sample Heard's workers with py-spy during round 1 and write the stacks to DIR "
+                             "(py-spy from PATH or $PY_SPY)")
     args = parser.parse_args()
     if not 1 <= args.duration <= 60 or not 1 <= args.connections <= 256 or not 1 <= args.rounds <= 5:
         parser.error("--duration 1..60 seconds, --connections 1..256, --rounds 1..5")
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install wrk (infra/bench/run.sh does this)", file=sys.stderr)
         return 2
+
+    if args.profile is not None:
+        args.py_spy = harness.os.environ.get("PY_SPY") or shutil.which("py-spy")
+        if not args.py_spy:
+            print("--profile needs py-spy (pip install py-spy into any venv; set PY_SPY to its path)", file=sys.stderr)
+            return 2
+        args.profile.mkdir(parents=True, exist_ok=True)
 
     work = Path(tempfile.mkdtemp(prefix="heard-bench-"))
     postgres = harness.Postgres()
@@ -138,6 +228,7 @@ def main() -> int:
     heard = harness.start_heard(args.dsn, port, work, workers=args.workers)
     with harness.running(heard):
         harness.wait_ready(port, heard)
+        args.heard_pid = heard.pid
         scan = harness.scan_form(heard_base, code)
         print(f"Heard (heard serve, {args.workers} workers) at {heard_base}; form fields read from the page: "
               f"{sorted(scan.hidden)} + {sorted(scan.radios)}", flush=True)
@@ -157,8 +248,8 @@ def main() -> int:
             rounds: dict[str, list[dict]] = {"Heard": [], "bare": []}
             for round_number in range(1, args.rounds + 1):
                 print(f"round {round_number} of {args.rounds}", flush=True)
-                rounds["Heard"].append(measure("Heard", heard_base, code, scan, args, warm=round_number == 1))
-                rounds["bare"].append(measure("bare", bare_base, code, bare_scan, args, warm=round_number == 1))
+                rounds["Heard"].append(measure("Heard", heard_base, code, scan, args, round_number == 1, heard.pid))
+                rounds["bare"].append(measure("bare", bare_base, code, bare_scan, args, round_number == 1, bare.pid))
     results = {name: combine(figures) for name, figures in rounds.items()}
     report(results, args)
     return 0
@@ -187,6 +278,8 @@ def report(results: dict, args: argparse.Namespace) -> None:
         print(f"{title:28}{heard['rps']:>15.0f} {unit:6}{bare['rps']:>15.0f} {unit:6}{ratio:>12.2f}")
         print(f"{'    p50 latency':28}{heard['p50_ms']:>18.1f} ms {bare['p50_ms']:>18.1f} ms")
         print(f"{'    p99 latency':28}{heard['p99_ms']:>18.1f} ms {bare['p99_ms']:>18.1f} ms")
+        print(f"{'    server CPU per ' + ('request' if key == 'form' else 'submission'):28}"
+              f"{heard['cpu_ms']:>18.2f} ms {bare['cpu_ms']:>18.2f} ms{heard['cpu_ms'] / bare['cpu_ms']:>12.2f}")
         print(f"{'    errors':28}{heard['errors']:>21} {bare['errors']:>21}")
         met = ratio >= TARGET_RATIO and heard["p99_ms"] < TARGET_P99_MS and heard["errors"] == 0
         ok = ok and met

@@ -204,8 +204,11 @@ async def send_until_accepted(client, action, fields, tally, start, hard_stop) -
             note_outage(tally, start)
             page = harness.FormScan()
             page.feed(response.text)
+            # Kept: the same submission id, and every answer either chosen in
+            # the form again or carried along hidden (one question a screen).
             kept = page.hidden.get("submission_id") == submission_id and all(
-                page.checked.get(name) == value for name, value in fields.items() if name.startswith("q_"))
+                value in (page.checked.get(name), page.hidden.get(name))
+                for name, value in fields.items() if name.startswith("q_"))
             tally.unavailable_kept += kept
             tally.retries["POST: 503 try again"] += 1
             await asyncio.sleep(0.5 + random.random())
