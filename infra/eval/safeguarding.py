@@ -32,6 +32,8 @@ FLAG_SETS = {
     "development": HERE / "flagging_dev.jsonl",
     "held-out": HERE / "flagging_heldout.jsonl",
     "held-out 2": HERE / "flagging_heldout2.jsonl",
+    "held-out 3": HERE / "flagging_heldout3.jsonl",
+    "held-out 4": HERE / "flagging_heldout4.jsonl",
 }
 REDACTION_SETS = {"development": HERE / "redaction.jsonl", "held-out": HERE / "redaction_heldout.jsonl"}
 

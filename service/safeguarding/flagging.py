@@ -172,10 +172,16 @@ def _found(indicator: _Indicator, lang: _Language, text: str, starts: list[int])
 
 
 def _negated(lang: _Language, before: str, matched: str, after: str) -> bool:
-    """A negator just before the match or inside it ("he doesn't hurt me"), not cancelled by "but"/"stops"."""
+    """A negator just before the match ("nobody hurts me") or inside it ("he doesn't hurt me").
+
+    A breaker between the negator and the match ("never stops hitting me",
+    "not allowed to say but he hits me") cancels the negation.
+    """
     if lang.negators_after.intersection(after.split()[:2]):  # "মারে না", "মারধর করে না"
         return True
-    window = before.split()[-NEGATION_WINDOW:] + matched.split()
+    if lang.negators.intersection(matched.split()):
+        return True
+    window = before.split()[-NEGATION_WINDOW:]
     for position, word in enumerate(window):
         if word in lang.negators and not lang.breakers.intersection(window[position + 1 :]):
             return True

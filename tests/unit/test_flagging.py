@@ -16,6 +16,15 @@ EVAL = Path(__file__).resolve().parents[2] / "infra" / "eval"
     ("text", "category"),
     [
         ("my dad hits me when he's drunk", "harm"),
+        ("he held me down and sat on me", "harm"),
+        ("i have marks on my back from the belt", "harm"),
+        ("whats the point in being alive", "suicide"),
+        ("i've saved up tablets", "suicide"),
+        ("he makes me touch him", "sexual_abuse"),
+        ("they gave me a burner phone", "exploitation"),
+        ("the police had to find me again last night", "missing"),
+        ("please dont tell my dad i wrote this", "unsafe"),
+        ("we go to the food bank but mum spends it on drink", "neglect"),
         ("my stepdad punched me in the face", "harm"),
         ("he said he would kill me if i told", "harm"),
         ("i cut myself again last night", "self_harm"),
@@ -84,6 +93,7 @@ def test_flag_tolerates_text_speak_misspellings_and_inflections(text):
         "The meeting was too long and boring",
         "I never got a call back, very frustrating",
         "my worker helped me with my little brother",
+        "my little sister kicked the ball at me and we laughed",
     ],
 )
 def test_flag_ignores_negations_idioms_and_ordinary_feedback(text):
@@ -93,6 +103,10 @@ def test_flag_ignores_negations_idioms_and_ordinary_feedback(text):
 def test_flag_keeps_a_disclosure_when_but_or_stop_breaks_the_negation():
     assert flag("he never stops hitting me", "en") is not None
     assert flag("i'm not allowed to say but he hits me", "en") is not None
+
+
+def test_flag_negation_before_a_match_is_not_broken_by_words_inside_it():
+    assert flag("I'm never scared when my foster mum is around", "en") is None
 
 
 @pytest.mark.parametrize(
@@ -225,7 +239,7 @@ def _eval_rows(name):
     return [json.loads(line) for line in lines if line.strip()]
 
 
-@pytest.mark.parametrize("name", ["flagging_dev.jsonl", "flagging_heldout.jsonl", "flagging_heldout2.jsonl"])
+@pytest.mark.parametrize("name", ["flagging_dev.jsonl", *(f"flagging_heldout{n}.jsonl" for n in ("", "2", "3", "4"))])
 def test_flag_meets_recall_and_precision_targets_on_the_labelled_sets(name):
     rows = _eval_rows(name)
     flagged = [(flag(row["text"], row["language"]) is not None, row["label"] == "disclosure") for row in rows]
@@ -239,7 +253,7 @@ def test_flag_meets_recall_and_precision_targets_on_the_labelled_sets(name):
 
 
 def test_labelled_flagging_sets_are_big_and_varied_enough():
-    rows = _eval_rows("flagging_dev.jsonl") + _eval_rows("flagging_heldout.jsonl") + _eval_rows("flagging_heldout2.jsonl")
+    rows = [row for path in sorted(EVAL.glob("flagging_*.jsonl")) for row in _eval_rows(path.name)]
 
     assert len(rows) >= 300
     assert len({row["language"] for row in rows}) >= 6
