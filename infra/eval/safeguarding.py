@@ -34,6 +34,7 @@ FLAG_SETS = {
     "held-out 2": HERE / "flagging_heldout2.jsonl",
     "held-out 3": HERE / "flagging_heldout3.jsonl",
     "held-out 4": HERE / "flagging_heldout4.jsonl",
+    "held-out 5": HERE / "flagging_heldout5.jsonl",
 }
 REDACTION_SETS = {"development": HERE / "redaction.jsonl", "held-out": HERE / "redaction_heldout.jsonl"}
 

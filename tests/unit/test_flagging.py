@@ -94,6 +94,8 @@ def test_flag_tolerates_text_speak_misspellings_and_inflections(text):
         "I never got a call back, very frustrating",
         "my worker helped me with my little brother",
         "my little sister kicked the ball at me and we laughed",
+        "the worker asked if anyone hurts me and nobody does",
+        "I was scared of my new school but now I like it",
     ],
 )
 def test_flag_ignores_negations_idioms_and_ordinary_feedback(text):
@@ -239,7 +241,7 @@ def _eval_rows(name):
     return [json.loads(line) for line in lines if line.strip()]
 
 
-@pytest.mark.parametrize("name", ["flagging_dev.jsonl", *(f"flagging_heldout{n}.jsonl" for n in ("", "2", "3", "4"))])
+@pytest.mark.parametrize("name", ["flagging_dev.jsonl", *(f"flagging_heldout{n}.jsonl" for n in ("", "2", "3", "4", "5"))])
 def test_flag_meets_recall_and_precision_targets_on_the_labelled_sets(name):
     rows = _eval_rows(name)
     flagged = [(flag(row["text"], row["language"]) is not None, row["label"] == "disclosure") for row in rows]
