@@ -20,7 +20,7 @@ from service.web.templating import page
 from . import queries
 from .export import summary_csv
 from .queries import Filter
-from .service import summary
+from .service import WEEK_CHOICES, WEEKS, summary
 
 
 COMMENTS = 20  # written answers shown on a page, redacted
@@ -45,21 +45,39 @@ def _filters(request: Request, viewer: Viewer, team_id: int,
     return chosen, audience if audience in AUDIENCES else None
 
 
+def _weeks(request: Request) -> int:
+    wanted = request.query_params.get("weeks", "")
+    return int(wanted) if wanted.isdigit() and int(wanted) in WEEK_CHOICES else WEEKS
+
+
 @get("/staff/me", name="my_feedback")
 async def my_feedback(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     """Feedback from touchpoints attributed to this practitioner, in each of their teams."""
     k = state.settings.k_practitioner
-    sections = []
+    weeks = _weeks(request)
+    wanted = request.query_params.get("touchpoint", "")
+    audience = request.query_params.get("audience", "")
+    audience = audience if audience in AUDIENCES else None
+    sections, mine_everywhere = [], []
     async with transaction(state.pool) as conn:
         for team in viewer.teams.values():
             mine = [t for t in await queries.team_touchpoints(conn, team_id=team.team_id)
                     if t.practitioner_id == viewer.staff.id]
-            scope = Filter(team_id=team.team_id, practitioner_id=viewer.staff.id)
+            mine_everywhere += mine
+            chosen = next((t for t in mine if str(t.id) == wanted), None)
+            if wanted and chosen is None:
+                continue  # the chosen touchpoint is in another team (or not theirs): nothing to show here
+            scope = Filter(team_id=team.team_id, practitioner_id=viewer.staff.id,
+                           touchpoint_id=chosen.id if chosen else None, audience=audience)
             names = [p.display_name for p in await team_people(conn, team_id=team.team_id)]
             result = await summary(conn, state.surveys, scope=scope, today=state.settings.today(), k=k,
-                                   comment_limit=COMMENTS, staff_names=names)
+                                   comment_limit=COMMENTS, staff_names=names, weeks=weeks)
             sections.append((team, mine, result))
-    return page("staff/my_feedback.html", viewer=viewer, sections=sections, k=k)
+    if wanted and not sections:
+        raise NotFoundException()
+    return page("staff/my_feedback.html", viewer=viewer, sections=sections, k=k, touchpoints=mine_everywhere,
+                chosen_touchpoint=int(wanted) if wanted.isdigit() else None, chosen_audience=audience,
+                weeks=weeks, week_choices=WEEK_CHOICES, audiences=AUDIENCES, kinds=CONTACT_KINDS)
 
 
 @post("/staff/me/sharing", name="my_sharing")
@@ -83,7 +101,7 @@ async def _team_summary(request: Request, state: State, viewer: Viewer, team_id:
         names = [p.display_name for p in await team_people(conn, team_id=team_id)]
         result = await summary(
             conn, state.surveys, scope=scope, today=state.settings.today(), k=k, comment_limit=COMMENTS,
-            staff_names=names,
+            staff_names=names, weeks=_weeks(request),
             touchpoint_ids=[t.id for t in touchpoints] if unfiltered else None,
             breakdown_k=state.settings.k_practitioner if viewer.manages(team_id) and unfiltered else None)
     return touchpoints, touchpoint_id, audience, result
@@ -97,7 +115,7 @@ async def team_dashboard(team_id: FromPath[int], request: Request, state: State,
     return page("staff/team.html", viewer=viewer, team=viewer.teams[team_id], touchpoints=touchpoints,
                 filterable=[t for t in touchpoints if filterable(viewer, team_id, t)],
                 summary=result, chosen_touchpoint=touchpoint_id, chosen_audience=audience, audiences=AUDIENCES,
-                kinds=CONTACT_KINDS)
+                kinds=CONTACT_KINDS, weeks=result.window.weeks, week_choices=WEEK_CHOICES)
 
 
 @get("/staff/teams/{team_id:int}/export.csv", name="team_export")

@@ -19,15 +19,25 @@ from service.surveys.loading import SurveyRegistry
 from . import queries
 from .levels import NO_ANSWER, SCALE_LEVELS, SummaryQuestion, level, question_for, summary_questions
 from .queries import Filter
+from .stats import wilson
 from .suppression import suppress, suppress_row
 
 WEEKS = 12
-PERIOD_DAYS = 28
+WEEK_CHOICES = (6, 12, 24, 48)  # each splits into 6 periods of whole weeks
+PERIODS = 6
 
 
 class Window(msgspec.Struct, frozen=True):
     start: dt.date
     end: dt.date  # exclusive: the Monday of the current week
+
+    @property
+    def weeks(self) -> int:
+        return (self.end - self.start).days // 7
+
+    @property
+    def period_days(self) -> int:
+        return 7 * max(1, self.weeks // PERIODS)
 
     @property
     def last_day(self) -> dt.date:
@@ -57,6 +67,7 @@ class QuestionView(msgspec.Struct, frozen=True):
     question: SummaryQuestion
     cells: list[Cell]  # over the whole window, one per column
     positive_percent: float | None  # of those who answered; None when it can't be shown
+    interval: tuple[float, float] | None  # its 95% Wilson interval, in percent
     trend: list[float | None]  # positive percent per period
 
 
@@ -88,8 +99,9 @@ def _percent(part: int, whole: int) -> float:
 
 
 def _periods(totals: dict[int, int], window: Window, k: int) -> list[tuple[list[int], Period]]:
-    """Join neighbouring 4-week periods until each has at least k responses."""
-    raw = list(range(-(-(window.end - window.start).days // PERIOD_DAYS)))
+    """Six periods of whole weeks; neighbours are joined until each has at least k responses."""
+    days = window.period_days
+    raw = list(range(-(-(window.end - window.start).days // days)))
     groups: list[list[int]] = []
     for index in raw:
         if groups and sum(totals.get(i, 0) for i in groups[-1]) < k:
@@ -100,26 +112,28 @@ def _periods(totals: dict[int, int], window: Window, k: int) -> list[tuple[list[
         groups[-2].extend(groups.pop())
     periods = []
     for group in groups:
-        start = window.start + dt.timedelta(days=PERIOD_DAYS * group[0])
-        last = min(window.start + dt.timedelta(days=PERIOD_DAYS * (group[-1] + 1)), window.end) - dt.timedelta(days=1)
+        start = window.start + dt.timedelta(days=days * group[0])
+        last = min(window.start + dt.timedelta(days=days * (group[-1] + 1)), window.end) - dt.timedelta(days=1)
         periods.append((group, Period(start, last, sum(totals.get(i, 0) for i in group))))
     return periods
 
 
 async def summary(conn: asyncpg.Connection, registry: SurveyRegistry, *, scope: Filter, today: dt.date, k: int,
                   survey_id: str = "after-meeting", touchpoint_ids: list[int] | None = None,
-                  breakdown_k: int | None = None, comment_limit: int = 0,
+                  breakdown_k: int | None = None, comment_limit: int = 0, weeks: int = WEEKS,
                   staff_names: list[str] | None = None) -> Summary:
     """`touchpoint_ids` adds responses per touchpoint; `breakdown_k` adds the
     shared-practitioner breakdown (team managers only), suppressed at that k;
     `comment_limit` adds that many written answers, redacted (the team's own
     staff names are kept: they are legitimate feedback)."""
-    window = window_for(today)
-    responses = await queries.response_counts(conn, scope=scope, start=window.start, end=window.end, days=PERIOD_DAYS)
+    window = window_for(today, weeks if weeks in WEEK_CHOICES else WEEKS)
+    responses = await queries.response_counts(conn, scope=scope, start=window.start, end=window.end,
+                                              days=window.period_days)
     total = sum(r.n for r in responses)
     if total < k:
         return Summary(window, k, None, [], [], [], [])
-    answers = await queries.answer_counts(conn, scope=scope, start=window.start, end=window.end, days=PERIOD_DAYS)
+    answers = await queries.answer_counts(conn, scope=scope, start=window.start, end=window.end,
+                                          days=window.period_days)
 
     by_period: dict[int, int] = defaultdict(int)
     by_audience: dict[str, int] = defaultdict(int)
@@ -179,7 +193,10 @@ def _question_view(question: SummaryQuestion, answers: list[queries.AnswerCount]
     cells = [Cell(key, None if hide else n, None if hide else _percent(n, grand))
              for key, n, hide in zip(columns, column_totals, result.column_totals)]
     trend = [_positive(question, row, hidden) for row, hidden in zip(table, result.cells)]
-    view = QuestionView(question, cells, _positive(question, column_totals, result.column_totals), trend)
+    positive = _positive(question, column_totals, result.column_totals)
+    answered = sum(column_totals[: len(SCALE_LEVELS)])
+    interval = wilson(column_totals[0], answered) if positive is not None else None
+    view = QuestionView(question, cells, positive, interval, trend)
     return view, column_totals
 
 
