@@ -107,4 +107,32 @@ async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: d
     checked = check_answers(variant, {"q_listened": ["2"], "q_anything_else": ["I don't feel safe at home when my dad is drunk"]})
     await submit_response(conn, Submission(uuid.uuid4(), worrying, survey, "13to17", "en-GB", checked),
                           today=today - dt.timedelta(days=1))
+    await _earlier_review(conn, surveys, team_id=team_id, manager_id=staff_ids[3], today=today)
     return team_id
+
+
+async def _earlier_review(conn: asyncpg.Connection, surveys: SurveyRegistry, *, team_id: int, manager_id: int,
+                          today: dt.date) -> None:
+    """A learning review of the 4 weeks before the default review period, with
+    one open action (carried to the next review) and one published "you said, we did"."""
+    from service.reviews import service as reviews
+
+    start, _ = reviews.default_period(today)
+    period = reviews.ReviewForm((start - dt.timedelta(weeks=4)).isoformat(), (start - dt.timedelta(days=1)).isoformat())
+    review_id = await reviews.start_review(conn, team_id=team_id, form=period, by=manager_id, today=today)
+    review = await reviews.review(conn, review_id=review_id)
+    await reviews.save_reflections(conn, review=review, by=manager_id, fields={
+        "reflection_happened": "Parents said they did not always understand what happens next.",
+        "reflection_in_the_way": "Plans are written after the meeting; interpreters are booked late."})
+    await reviews.add_action(conn, surveys, review=review, by=manager_id, form=reviews.ActionForm(
+        "Send a one-page plan in the family's language before every meeting", "Team manager",
+        (today + dt.timedelta(weeks=8)).isoformat(), ["understood"]))
+    prepared = await reviews.review_page(conn, surveys, review=review, k=5)
+    await reviews.publish_entry(conn, review=review, summary=prepared.summary, by=manager_id, form=reviews.EntryForm(
+        [("en-GB", {"you_said": "You told us meetings were hard to understand.",
+                    "we_did": "We now send a one-page plan in your language before every meeting.",
+                    "child": "You said meetings were hard. Now we draw you a picture of the plan."}),
+         ("cy", {"you_said": "Dywedoch wrthym fod cyfarfodydd yn anodd eu deall.",
+                 "we_did": "Rydym bellach yn anfon cynllun un dudalen yn eich iaith cyn pob cyfarfod.",
+                 "child": "Fe ddywedoch fod cyfarfodydd yn anodd. Nawr rydym yn tynnu llun o'r cynllun i chi."})],
+        None))

@@ -380,7 +380,7 @@ def in_language(entry: Entry, wanted: str) -> ShownEntry:
     the language the entry was first written in (marked with its own language,
     so it is read and read aloud correctly). A reply in another language is
     better than none: the team can always add a translation."""
-    tag = wanted if wanted in entry.texts else next(
+    tag = wanted if wanted in entry.languages else next(
         (t for t in entry.languages if t.split("-")[0] == wanted.split("-")[0]), entry.languages[0])
     texts = entry.texts[tag]
     return ShownEntry(entry.id, tag, language(tag).direction, texts.get("you_said", ""), texts.get("we_did", ""),

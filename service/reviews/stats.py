@@ -32,7 +32,10 @@ def wilson(part: int, whole: int, z: float = Z95) -> Share:
     denominator = 1 + z * z / whole
     centre = (p + z * z / (2 * whole)) / denominator
     spread = z * math.sqrt(p * (1 - p) / whole + z * z / (4 * whole * whole)) / denominator
-    return Share(part, whole, p, max(0.0, centre - spread), min(1.0, centre + spread))
+    # At 0 and 1 the bound equals the share exactly; rounding must not put it on the wrong side.
+    low = 0.0 if part == 0 else max(0.0, min(p, centre - spread))
+    high = 1.0 if part == whole else min(1.0, max(p, centre + spread))
+    return Share(part, whole, p, low, high)
 
 
 def verdict(before: Share | None, after: Share | None) -> str:

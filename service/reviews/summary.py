@@ -243,8 +243,9 @@ def choose_comments(candidates: list[queries.Candidate], registry: SurveyRegistr
         if candidate.survey_id != SURVEY_ID or not candidate.body.strip():
             continue
         found = tone(registry, candidate)
-        if found:
-            by_question[candidate.question_id][found].append(candidate.body)
+        side = by_question[candidate.question_id][found] if found else None
+        if side is not None and candidate.body.strip() not in side:  # the same words twice say nothing new
+            side.append(candidate.body.strip())
     groups = []
     for question_id in sorted(by_question):
         sides = by_question[question_id]
