@@ -36,7 +36,11 @@ FLAG_SETS = {
     "held-out 4": HERE / "flagging_heldout4.jsonl",
     "held-out 5": HERE / "flagging_heldout5.jsonl",
 }
-REDACTION_SETS = {"development": HERE / "redaction.jsonl", "held-out": HERE / "redaction_heldout.jsonl"}
+REDACTION_SETS = {
+    "development": HERE / "redaction.jsonl",
+    "held-out": HERE / "redaction_heldout.jsonl",
+    "held-out 2": HERE / "redaction_heldout2.jsonl",
+}
 
 
 def load(path: Path) -> list[dict]:

@@ -111,7 +111,12 @@ _HELPLINE_PREFIXES = ("0800", "0808", "116", "999", "111")
 def _phones(text: str) -> list[Span]:
     matcher = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
     found = [Span(m.start, m.end, "phone") for m in matcher] + _spans(_DIGIT_RUN, text, "phone")
-    return [span for span in found if not _helpline(text[span.start : span.end])]
+    return [span for span in found if _personal_number(text[span.start : span.end])]
+
+
+def _personal_number(number: str) -> bool:
+    """Not a score ("10/10") or a short code, and not a free helpline."""
+    return len(re.sub(r"\D", "", number)) >= 7 and not _helpline(number)
 
 
 def _helpline(number: str) -> bool:
@@ -160,7 +165,7 @@ _NUMBERED_STREET = re.compile(
 _ONE_WORD_STREET = re.compile(r"\b\d{1,4}[a-zA-Z]?\s+[A-Z][a-z]+(?:way|gate|side|croft|dale|hill|field|fields|wood|mead|bank)\b")
 _NAMED_STREET = re.compile(rf"\b(?P<words>(?:[A-Z][\w'’-]+\s+){{1,3}})(?:{_STREET.replace('|st', '').title()})\b")
 _WELSH_STREET = re.compile(
-    r"\b(?:\d{1,4}\s+)?(?:Heol|Stryd|Ffordd|Lôn|Lon|Rhodfa|Cilgant|Clos|Teras|Stad)\s+(?:(?:y|yr|'r)\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}"
+    r"\b(?:\d{1,4}\s+)?(?:Heol|Stryd|Ffordd|Lôn|Lon|Rhodfa|Cilgant|Clos|Teras|Stad|Maes|Parc|Llys|Rhes|Cwrt|Ael)\s+(?:(?:y|yr|'r)\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}"
 )
 _FLAT = re.compile(r"\b(?:flat|apartment|apt|unit)\s*\d+[a-z]?\b", re.IGNORECASE)
 _TOWN_AFTER = re.compile(r"(?:,\s*[A-Z][^\W\d_]+(?:\s+[A-Z][^\W\d_]+)?(?![\w]))")
@@ -307,6 +312,12 @@ _RELATIONS = frozenset(
 )
 _FIRST_PERSON = frozenset("i i'm i’m i've i’ve i'd i’d i'll i’ll im ive".split())
 _PRONOUNS = frozenset("we they he she you it the my our his her their me us them this that".split())
+# A capitalised unknown word at the start of a sentence followed by one of these is
+# probably someone's name ("Ifeoma and Chidi", "Milosz was born...").
+_SUBJECT_NEXT = frozenset(
+    "was is and said says has had came comes went goes likes loved loves wants wanted does did got gets needs "
+    "needed were are will can could would enjoyed enjoys felt feels told tells lives lived started starts".split()
+)
 _LINKS = frozenset("is was called named , - : and".split())
 
 
@@ -373,7 +384,12 @@ def _is_name(text: str, words: list[re.Match[str]], index: int, lists: _Lists, t
     if key in lists.common:
         return False
     possessive = capital and words[index].group() != word
-    return not title_case and (mid_sentence or possessive) and word.isalpha() and not word.isupper()
+    subject = capital and _followed_by(words, index, _SUBJECT_NEXT)  # "Hiwot was happy", "Esra and her mum"
+    return not title_case and (mid_sentence or possessive or subject) and word.isalpha() and not word.isupper()
+
+
+def _followed_by(words: list[re.Match[str]], index: int, nexts: frozenset[str]) -> bool:
+    return index + 1 < len(words) and words[index + 1].group().casefold() in nexts
 
 
 def _cued(words: list[re.Match[str]], index: int) -> bool:
