@@ -75,8 +75,9 @@ def _mark_ranges() -> str:
     return "".join(ranges)
 
 
-_W = rf"[\w{_mark_ranges()}]"  # a word character, marks included
-_NOT_WORD = re.compile(rf"[^\w{_W[3:-1]}]+")
+_MARKS = _mark_ranges()
+_W = rf"[\w{_MARKS}]"  # a word character, marks included
+_NOT_WORD = re.compile(rf"[^\w{_MARKS}]+")
 _WORD_START = re.compile(rf"(?<= ){_W}")
 _REPEATS = re.compile(r"(\w)\1+")
 
@@ -114,9 +115,13 @@ def normalise(text: str) -> str:
     return " " + _REPEATS.sub(r"\1", spaced).strip() + " "
 
 
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
 def language_code(tag: str) -> str:
-    """`en-GB` -> `en`; `ckb` stays `ckb`."""
-    return tag.replace("_", "-").split("-")[0].lower() or FALLBACK_LANGUAGE
+    """`en-GB` -> `en`; `ckb` stays `ckb`; anything that is not a language code -> English."""
+    code = tag.replace("_", "-").split("-")[0].lower()
+    return code if _LANGUAGE_CODE.fullmatch(code) else FALLBACK_LANGUAGE
 
 
 def available_languages() -> tuple[str, ...]:

@@ -284,7 +284,12 @@ def _lists() -> _Lists:
             section = line.strip("[]")
         elif not line.startswith("#"):
             sections[section].update(word.casefold() for word in line.split())
-    return _Lists(*(frozenset(words) for words in (first, sections["common"], sections["ambiguous"], sections["starters"])))
+    return _Lists(
+        first_names=frozenset(first),
+        common=frozenset(sections["common"]),
+        ambiguous=frozenset(sections["ambiguous"]),
+        starters=frozenset(sections["starters"]),
+    )
 
 
 def _words(path: Path) -> set[str]:
@@ -318,7 +323,7 @@ _SUBJECT_NEXT = frozenset(
     "was is and said says has had came comes went goes likes loved loves wants wanted does did got gets needs "
     "needed were are will can could would enjoyed enjoys felt feels told tells lives lived started starts".split()
 )
-_LINKS = frozenset("is was called named , - : and".split())
+_LINKS = frozenset("is was called named".split())  # "my son is Kai"
 
 
 def _base(word: str) -> str:
@@ -403,7 +408,7 @@ def _cued(words: list[re.Match[str]], index: int) -> bool:
         return True
     if before[-1] in _RELATIONS:
         return True
-    return len(before) >= 2 and before[-2] in _RELATIONS and before[-1] in _LINKS - {"and"}
+    return len(before) >= 2 and before[-2] in _RELATIONS and before[-1] in _LINKS
 
 
 def _is_surname(text: str, words: list[re.Match[str]], index: int, lists: _Lists, staff: frozenset[str]) -> bool:

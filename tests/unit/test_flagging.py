@@ -173,6 +173,7 @@ def test_flag_language_tags_and_unknown_languages():
     assert flag("my dad hits me", "en-GB") is not None
     assert flag("my dad hits me", "zz") is not None  # no list: English still applies
     assert flag("Tata mnie bije", "zz") is None
+    assert flag("my dad hits me", "../../pyproject") is not None  # never a path
 
 
 def test_flag_reports_every_category_and_indicator_that_matched():
