@@ -1,0 +1,127 @@
+"""A learning review in a real browser, with the keyboard only (Tab, typing,
+Space and Enter; no mouse): sign in, start a review, write a reflection, add
+an action, publish "you said, we did" in English and Welsh, and see it on the
+respondent's welcome page. axe-core finds no violations on any review page."""
+
+import uuid
+
+from tests import factories
+from tests.browser.test_accessibility import violations
+
+GOOD = {"listened": 5, "understood": 4, "respect": 5, "better": 4}
+POOR = {"listened": 2, "understood": 1, "respect": 2, "better": 1}
+
+
+async def tab_to(page, locator, limit: int = 250) -> None:
+    """Press Tab until `locator` has the focus, as a keyboard user would."""
+    target = await locator.element_handle()
+    for _ in range(limit):
+        await page.keyboard.press("Tab")
+        if await page.evaluate("(element) => document.activeElement === element", target):
+            return
+    raise AssertionError(f"Tab never reached {locator}")
+
+
+async def keyboard_sign_in(page, server, email: str) -> None:
+    await page.goto(f"{server}/staff")
+    await tab_to(page, page.get_by_label("Email address"))
+    await page.keyboard.type(email)
+    await tab_to(page, page.get_by_label("Password"))
+    await page.keyboard.type(factories.PASSWORD)
+    await page.keyboard.press("Enter")
+    await page.get_by_role("heading", name="Hello").wait_for()
+
+
+async def _world(pool):
+    team = await factories.team(pool, f"Keyboard Team {uuid.uuid4().hex[:4]}")
+    manager = await factories.staff(pool, team_id=team, role="team_manager", name="Kim Keyboard")
+    touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None)
+    await factories.responses(pool, touchpoint, [GOOD] * 24 + [POOR] * 8, days_ago=20)
+    response_ids = await pool.fetch("select id, answers from responses where touchpoint_id = $1", touchpoint.id)
+    await pool.executemany(
+        "insert into free_text_answers (response_id, question_id, body) values ($1, 'anything_else', $2)",
+        [(r["id"], "She explained everything." if r["answers"]["listened"] == 5 else "Nobody explained the plan.")
+         for r in response_ids[::3]])
+    return team, manager, touchpoint
+
+
+async def test_a_whole_review_with_the_keyboard_only(page, server, pool):
+    team, manager, touchpoint = await _world(pool)
+    found: list[str] = []
+    await keyboard_sign_in(page, server, await factories.email_of(pool, manager))
+
+    await tab_to(page, page.get_by_role("link", name="Learning reviews"))
+    await page.keyboard.press("Enter")
+    await page.get_by_role("heading", name="Learning reviews of").wait_for()
+    found += await violations(page, "team reviews")
+    await tab_to(page, page.get_by_role("button", name="Start review"))
+    await page.keyboard.press("Enter")
+    await page.get_by_role("heading", name="Learning review:").wait_for()
+    review_url = page.url
+    found += await violations(page, "review")
+    assert await page.get_by_text("32 responses").count() == 1
+
+    await tab_to(page, page.get_by_label("What happened?"))
+    await page.keyboard.type("Parents said the plan came too late.")
+    await tab_to(page, page.get_by_role("button", name="Save reflections"))
+    await page.keyboard.press("Enter")
+    await page.wait_for_url("**#reflections")
+
+    await tab_to(page, page.get_by_label("What will we do?"))
+    await page.keyboard.type("Send the plan two days before the meeting")
+    await tab_to(page, page.get_by_label("Owner (a role or a name)"))
+    await page.keyboard.type("Duty senior")
+    await tab_to(page, page.get_by_role("checkbox", name="I understand what happens next and why."))
+    await page.keyboard.press("Space")
+    await tab_to(page, page.get_by_role("button", name="Add action"))
+    await page.keyboard.press("Enter")
+    await page.wait_for_url("**#actions")
+    assert await page.get_by_role("cell", name="Send the plan two days before the meeting", exact=True).count() == 1
+
+    await tab_to(page, page.locator("#text_0_you_said"))
+    await page.keyboard.type("You told us the plan came too late.")
+    await tab_to(page, page.locator("#text_0_we_did"))
+    await page.keyboard.type("We now send it two days before every meeting.")
+    await tab_to(page, page.locator("#text_1_language"))
+    await page.keyboard.type("Cymraeg")  # a closed select chooses by typing, as it does for a keyboard user
+    assert await page.locator("#text_1_language").input_value() == "cy"
+    await tab_to(page, page.locator("#text_1_you_said"))
+    await page.keyboard.type("Dywedoch wrthym fod y cynllun yn rhy hwyr.")
+    await tab_to(page, page.locator("#text_1_we_did"))
+    await page.keyboard.type("Rydym bellach yn ei anfon ddau ddiwrnod cyn pob cyfarfod.")
+    await tab_to(page, page.get_by_role("button", name="Publish", exact=True))
+    await page.keyboard.press("Enter")
+    await page.wait_for_url("**#you-said")
+    found += await violations(page, "review, filled in")
+
+    await page.goto(review_url.split("#")[0] + "/print")
+    found += await violations(page, "printable review")
+    assert await page.get_by_text("Parents said the plan came too late.").count() == 1
+    entry_id = await pool.fetchval("select id from you_said_we_did where team_id = $1", team)
+    for path in [f"/staff/entries/{entry_id}", f"/staff/entries/{entry_id}/print/under8/postcard?lang=cy",
+                 f"/staff/entries/{entry_id}/print/parent/poster?lang=en-GB"]:
+        await page.goto(server + path)
+        found += await violations(page, path)
+
+    await page.goto(f"{server}/t/{touchpoint.code}?lang=en-GB")
+    assert await page.get_by_text("We now send it two days before every meeting.").count() == 1
+    found += await violations(page, "welcome with you said, we did")
+    await page.goto(f"{server}/t/{touchpoint.code}/thanks?lang=cy")
+    assert await page.get_by_text("Rydym bellach yn ei anfon ddau ddiwrnod cyn pob cyfarfod.").count() == 1
+    found += await violations(page, "thanks in Welsh")
+    assert found == []
+
+
+async def test_the_admin_overview_has_no_axe_violations(browser, server, pool):
+    admin = await factories.staff(pool, role=None, admin=True)
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+
+    await keyboard_sign_in(page, server, await factories.email_of(pool, admin))
+    await tab_to(page, page.get_by_role("link", name="What helped, across teams"))
+    await page.keyboard.press("Enter")
+    await page.get_by_role("heading", name="What helped, across teams").wait_for()
+    found = await violations(page, "admin actions")
+    await context.close()
+
+    assert found == []
