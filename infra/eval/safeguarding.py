@@ -35,6 +35,7 @@ FLAG_SETS = {
     "held-out 3": HERE / "flagging_heldout3.jsonl",
     "held-out 4": HERE / "flagging_heldout4.jsonl",
     "held-out 5": HERE / "flagging_heldout5.jsonl",
+    "held-out 6": HERE / "flagging_heldout6.jsonl",
 }
 REDACTION_SETS = {
     "development": HERE / "redaction.jsonl",
