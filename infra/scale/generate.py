@@ -35,34 +35,35 @@ GENERATE = """
 insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, language,
                        submitted_on, answers)
 select gen_random_uuid(), t.ids[1 + floor(random() * cardinality(t.ids))::int], 'after-meeting', $2, g.audience,
-       'en-GB', $3::date - floor(random() * $4)::int, g.answers
+       'en-GB', $3::date - floor(random() * $4)::int, jsonb_strip_nulls(g.answers)
 from (
     select i, a.audience,
            case a.audience
              when 'under8' then jsonb_build_object(
-               'listened', least(3, greatest(1, round(m * 3 + 0.5)))::int,
-               'understood', least(3, greatest(1, round(m * 3 + random() - 0.5)))::int,
-               'respect', least(3, greatest(1, round(m * 3 + random())))::int)
+               'listened', least(3, greatest(1, round(m * 3 + random() - 0.3)))::int,
+               'understood', case when random() < 0.9 then least(3, greatest(1, round(m * 3 + random() - 0.5)))::int end,
+               'respect', case when random() < 0.9 then least(3, greatest(1, round(m * 3 + random() - 0.2)))::int end)
              when '8to12' then jsonb_build_object(
-               'listened', least(5, greatest(1, round(m * 5 + 0.5)))::int,
-               'understood', least(5, greatest(1, round(m * 5 + random() - 0.5)))::int,
-               'respect', least(5, greatest(1, round(m * 5 + random())))::int,
-               'better', least(5, greatest(1, round(m * 5 + random() - 1)))::int)
+               'listened', least(5, greatest(1, round(m * 5 + 2 * random() - 0.5)))::int,
+               'understood', case when random() < 0.9 then least(5, greatest(1, round(m * 5 + 2 * random() - 1)))::int end,
+               'respect', case when random() < 0.9 then least(5, greatest(1, round(m * 5 + 2 * random() - 0.5)))::int end,
+               'better', case when random() < 0.9 then least(5, greatest(1, round(m * 5 + 2 * random() - 1.5)))::int end)
              when '13to17' then jsonb_build_object(
-               'listened', least(5, greatest(1, round(m * 5 + 0.5)))::int,
-               'understood', least(5, greatest(1, round(m * 5 + random() - 0.5)))::int,
-               'respect', least(5, greatest(1, round(m * 5 + random())))::int,
-               'better', least(5, greatest(1, round(m * 5 + random() - 1)))::int,
-               'took_part', (array['was_there', 'views_shared', 'wrote_or_recorded', 'did_not'])[1 + (i % 4)])
+               'listened', least(5, greatest(1, round(m * 5 + 2 * random() - 0.5)))::int,
+               'understood', case when random() < 0.9 then least(5, greatest(1, round(m * 5 + 2 * random() - 1)))::int end,
+               'respect', case when random() < 0.9 then least(5, greatest(1, round(m * 5 + 2 * random() - 0.5)))::int end,
+               'better', case when random() < 0.9 then least(5, greatest(1, round(m * 5 + 2 * random() - 1.5)))::int end,
+               'took_part', (array['was_there', 'views_shared', 'wrote_or_recorded', 'did_not', null])
+                            [1 + floor(random() * 5)::int])
              else jsonb_build_object(
-               'listened', least(5, greatest(1, round(m * 5 + 0.5)))::int,
-               'understood', least(5, greatest(1, round(m * 5 + random() - 0.5)))::int,
-               'respect', least(5, greatest(1, round(m * 5 + random())))::int,
-               'better', least(5, greatest(1, round(m * 5 + random() - 1)))::int,
-               'contact', (array['yes', 'yes', 'not_sure', 'no'])[1 + (i % 4)])
+               'listened', least(5, greatest(1, round(m * 5 + 2 * random() - 0.5)))::int,
+               'understood', case when random() < 0.9 then least(5, greatest(1, round(m * 5 + 2 * random() - 1)))::int end,
+               'respect', case when random() < 0.9 then least(5, greatest(1, round(m * 5 + 2 * random() - 0.5)))::int end,
+               'better', case when random() < 0.9 then least(5, greatest(1, round(m * 5 + 2 * random() - 1.5)))::int end,
+               'contact', (array['yes', 'yes', 'not_sure', 'no', null])[1 + floor(random() * 5)::int])
            end as answers
     from generate_series(1, $1::int) as s(i)
-    cross join lateral (select sqrt(random()) as m) mood
+    cross join lateral (select sqrt(random()) + 0 * i as m) mood  -- "+ 0 * i": drawn again for every row
     cross join lateral (select (array['under8', '8to12', '13to17', 'parent', 'parent'])[1 + (i % 5)] as audience) a
 ) g, (select array_agg(id order by id) as ids from touchpoints where team_id = $5) t
 """

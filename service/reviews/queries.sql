@@ -23,8 +23,9 @@ group by 1, 2, 3
 
 -- name: comment_candidates
 -- A fixed pseudo-random sample of free-text answers in a period, with the closed answers of the same response
--- (to tell praise from criticism). Never their dates. $1 team, $2 first day, $3 day after the last,
--- $4 contact kind or null, $5 audience or null, $6 how many.
+-- (to tell praise from criticism). Never their dates. Answers that went to the safeguarding queue stay there:
+-- a possible disclosure is for the safeguarding lead, not the team meeting. $1 team, $2 first day, $3 day after
+-- the last, $4 contact kind or null, $5 audience or null, $6 how many.
 select f.question_id, f.body, r.survey_id, r.audience, r.answers
 from free_text_answers f
 join responses r on r.id = f.response_id
@@ -33,6 +34,7 @@ where t.team_id = $1
   and r.submitted_on >= $2 and r.submitted_on < $3
   and ($4::text is null or t.contact_kind = $4)
   and ($5::text is null or r.audience = $5)
+  and not exists (select 1 from safeguarding_items s where s.response_id = f.response_id)
 order by md5(f.response_id::text || f.question_id)
 limit $6
 

@@ -249,6 +249,25 @@ async def test_comments_are_redacted_balanced_and_never_shown_below_k(pool, app)
     assert hidden.hidden and hidden.comments == []
 
 
+async def test_answers_in_the_safeguarding_queue_never_reach_the_review(pool, app):
+    team = await factories.team(pool)
+    touchpoint = await _touchpoint(pool, team, "home_visit")
+    await _store(pool, touchpoint, [("13to17", 20, {"listened": 1, "respect": 1})] * 8,
+                 {0: "It is not safe at home for me.", 1: "Nobody listened to me at all."})
+    queued = await pool.fetchval("select f.response_id from free_text_answers f join responses r on r.id = "
+                                 "f.response_id where r.touchpoint_id = $1 and f.body like 'It is not safe%'",
+                                 touchpoint.id)
+    await pool.execute("insert into safeguarding_items (response_id, touchpoint_id, team_id, kind, question_id, "
+                       "body, audience, language) values ($1, $2, $3, 'disclosure', 'anything_else', "
+                       "'It is not safe at home for me.', '13to17', 'en-GB')", queued, touchpoint.id, team)
+
+    async with pool.acquire() as conn:
+        result = await review_summary(conn, app.state.surveys, scope=_scope(team), k=K)
+
+    texts = [c.text for group in result.comments for c in group.comments]
+    assert texts == ["Nobody listened to me at all."]
+
+
 async def test_open_actions_carry_over_and_finished_ones_do_not(pool, app):
     team = await factories.team(pool)
     manager = await factories.staff(pool, team_id=team, role="team_manager")

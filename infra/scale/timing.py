@@ -1,0 +1,125 @@
+"""How long a learning review's summary takes as a team's responses grow:
+10,000, 100,000 and 1,000,000 responses, each in a fresh database.
+
+    .venv/bin/python infra/scale/timing.py                 # embedded PostgreSQL under /tmp/heard-scale
+    .venv/bin/python infra/scale/timing.py --sizes 10000 100000
+    .venv/bin/python infra/scale/timing.py --server-url postgresql://user@host/postgres   # creates databases there
+
+For each size it creates a database `heard_scale_<n>`, migrates it, generates
+n responses for one team over the last two years (infra/scale/generate.py,
+one INSERT ... SELECT from generate_series inside PostgreSQL), and then times,
+five times each after one warm-up, what the review page computes:
+
+- quarter: the summary of the last 13 whole weeks compared with the 13 weeks
+  before (the previous review), with comments: about one eighth of the
+  responses in each period, as for a real quarterly review;
+- everything: a summary whose period holds every response of the team
+  (two years), compared with the two years before (empty): the worst case.
+
+It prints the median and the fastest of each. Timings are wall-clock on this
+machine, whatever else is running; run it when the machine is quiet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import generate  # noqa: E402  (this folder is not a package)
+
+from service.db.pool import create_pool  # noqa: E402
+from service.reviews.queries import Scope  # noqa: E402
+from service.reviews.service import default_period  # noqa: E402
+from service.reviews.summary import review_summary  # noqa: E402
+from service.settings import REPO_ROOT  # noqa: E402
+from service.surveys.loading import load_surveys  # noqa: E402
+
+DAYS = 730
+RUNS = 5
+
+
+def _database(server_url: str, name: str) -> str:
+    return urlunsplit(urlsplit(server_url)._replace(path="/" + name))
+
+
+async def _fresh(server_url: str, name: str) -> str:
+    conn = await asyncpg.connect(server_url)
+    try:
+        await conn.execute(f'drop database if exists "{name}"')
+        await conn.execute(f'create database "{name}"')
+    finally:
+        await conn.close()
+    return _database(server_url, name)
+
+
+async def _time(pool, surveys, scope: Scope, previous: Scope) -> list[float]:
+    times = []
+    for run in range(RUNS + 1):
+        async with pool.acquire() as conn:
+            started = time.perf_counter()
+            result = await review_summary(conn, surveys, scope=scope, k=5, previous_scope=previous)
+            elapsed = time.perf_counter() - started
+        assert result.responses, "the generated team has responses in the period"
+        if run:  # the first run warms caches
+            times.append(elapsed)
+    return times
+
+
+async def measure(server_url: str, size: int, today: dt.date) -> dict[str, list[float]]:
+    dsn = await _fresh(server_url, f"heard_scale_{size}")
+    started = time.perf_counter()
+    team_id = await generate(dsn, responses=size, days=DAYS, today=today)
+    print(f"{size:>9,} responses generated in {time.perf_counter() - started:.1f} s", flush=True)
+    surveys = load_surveys(REPO_ROOT / "surveys")
+    pool = await create_pool(dsn, min_size=1, max_size=1)
+    try:
+        start, last = default_period(today)
+        quarter = Scope(team_id, start, last + dt.timedelta(days=1))
+        before = Scope(team_id, start - dt.timedelta(weeks=13), start)
+        everything = Scope(team_id, today - dt.timedelta(days=DAYS + 1), last + dt.timedelta(days=1))
+        earlier = Scope(team_id, everything.start - dt.timedelta(days=DAYS), everything.start)
+        async with pool.acquire() as conn:
+            in_quarter = await conn.fetchval("select count(*) from responses where submitted_on >= $1 "
+                                             "and submitted_on < $2", quarter.start, quarter.end)
+        print(f"{'':>9} {in_quarter:,} of them in the review quarter", flush=True)
+        return {"quarter": await _time(pool, surveys, quarter, before),
+                "everything": await _time(pool, surveys, everything, earlier)}
+    finally:
+        await pool.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--server-url", help="a PostgreSQL server to create the databases on "
+                                             "(default: an embedded one under --data-dir)")
+    parser.add_argument("--data-dir", default="/tmp/heard-scale")
+    args = parser.parse_args()
+    server_url = args.server_url
+    if not server_url:
+        from service.db.embedded import start_embedded
+
+        server_url = start_embedded(Path(args.data_dir), database="postgres")
+
+    async def run() -> list[tuple[int, dict[str, list[float]]]]:
+        return [(size, await measure(server_url, size, dt.date.today())) for size in args.sizes]
+
+    results = asyncio.run(run())
+    print(f"\n{'responses':>10}  {'quarter median':>15}  {'fastest':>8}  {'everything median':>18}  {'fastest':>8}")
+    for size, times in results:
+        q, e = times["quarter"], times["everything"]
+        print(f"{size:>10,}  {statistics.median(q):>13.3f} s  {min(q):>6.3f} s  "
+              f"{statistics.median(e):>16.3f} s  {min(e):>6.3f} s")
+
+
+if __name__ == "__main__":
+    main()
