@@ -21,6 +21,7 @@ from service.logs import configure_logging
 from service.responses import help as respondent_help
 from service.responses import privacy
 from service.responses import routes as respondent
+from service.responses.limits import BurstWatch, SubmissionLimiter
 from service.safeguarding import routes as safeguarding
 from service.safeguarding.hours import triage_hours
 from service.insights import routes as insights
@@ -79,7 +80,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *safeguarding.ROUTES,
             *STATIC_ROUTES,
         ],
-        state=State({"settings": settings, "surveys": surveys, "assets": assets}),
+        state=State({"settings": settings, "surveys": surveys, "assets": assets,
+                     "limiter": SubmissionLimiter(settings.submissions_per_source), "bursts": BurstWatch()}),
         lifespan=[database],
         response_headers=SECURITY_HEADERS,
         compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),

@@ -45,6 +45,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     keep_audit_months: int = 24
     # Who to contact about data protection (the privacy page for adults).
     privacy_contact: str = "the data protection officer of the council or organisation that gave you this link"
+    # Flood control: new answers per source and touchpoint in 10 minutes (in memory only).
+    submissions_per_source: int = 10
     # Larger request bodies get 413 before anything reads them (a form is a few KB).
     max_body_bytes: int = 65536
 
@@ -78,6 +80,7 @@ ENVIRONMENT = {
     "HEARD_K_PRACTITIONER": "k_practitioner",
     "HEARD_K_TEAM": "k_team",
     "HEARD_MAX_BODY_BYTES": "max_body_bytes",
+    "HEARD_SUBMISSIONS_PER_SOURCE": "submissions_per_source",
     "HEARD_TRIAGE_FROM_HOUR": "triage_from_hour",
     "HEARD_TRIAGE_TO_HOUR": "triage_to_hour",
     "HEARD_ESCALATE_AFTER_HOURS": "escalate_after_hours",

@@ -104,3 +104,20 @@ async def free_texts(conn: asyncpg.Connection, *, scope: Filter, start: dt.date,
     rows = await conn.fetch(SQL["free_texts"], scope.team_id, scope.practitioner_id, start, end,
                             scope.touchpoint_id, scope.audience, limit)
     return [FreeText(**row) for row in rows]
+
+
+class HeldBatch(msgspec.Struct, frozen=True):
+    touchpoint_id: int
+    contact_kind: str
+    practitioner_name: str | None
+    submitted_on: dt.date
+    n: int
+
+
+async def held_batches(conn: asyncpg.Connection, *, team_id: int) -> list[HeldBatch]:
+    return [HeldBatch(**row) for row in await conn.fetch(SQL["held_batches"], team_id)]
+
+
+async def decide_held(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, day: dt.date,
+                      include: bool) -> None:
+    await conn.execute(SQL["decide_held"], team_id, touchpoint_id, day, include)

@@ -5,7 +5,7 @@
 select ((r.submitted_on - $3::date) / $7::int)::int as period, r.audience, r.touchpoint_id, count(*)::int as n
 from responses r
 join touchpoints t on t.id = r.touchpoint_id
-where t.team_id = $1
+where t.team_id = $1 and not r.held
   and ($2::bigint is null or t.practitioner_id = $2)
   and r.submitted_on >= $3 and r.submitted_on < $4
   and ($5::bigint is null or r.touchpoint_id = $5)
@@ -19,7 +19,7 @@ select ((r.submitted_on - $3::date) / $7::int)::int as period, r.audience, r.sur
 from responses r
 join touchpoints t on t.id = r.touchpoint_id
 cross join lateral jsonb_each(r.answers) a
-where t.team_id = $1
+where t.team_id = $1 and not r.held
   and ($2::bigint is null or t.practitioner_id = $2)
   and r.submitted_on >= $3 and r.submitted_on < $4
   and ($5::bigint is null or r.touchpoint_id = $5)
@@ -35,7 +35,7 @@ from responses r
 join touchpoints t on t.id = r.touchpoint_id
 join staff s on s.id = t.practitioner_id and s.shares_with_manager
 cross join lateral jsonb_each(r.answers) a
-where t.team_id = $1 and r.submitted_on >= $2 and r.submitted_on < $3
+where t.team_id = $1 and not r.held and r.submitted_on >= $2 and r.submitted_on < $3
 group by 1, 2, 3, 4, 5, 6
 
 -- name: shared_practitioner_responses
@@ -46,7 +46,7 @@ select case when s.shares_with_manager then t.practitioner_id end as practitione
 from responses r
 join touchpoints t on t.id = r.touchpoint_id
 left join staff s on s.id = t.practitioner_id
-where t.team_id = $1 and r.submitted_on >= $2 and r.submitted_on < $3
+where t.team_id = $1 and not r.held and r.submitted_on >= $2 and r.submitted_on < $3
 group by 1, 2
 
 -- name: team_touchpoints
@@ -64,7 +64,7 @@ select f.question_id, f.body
 from free_text_answers f
 join responses r on r.id = f.response_id
 join touchpoints t on t.id = r.touchpoint_id
-where t.team_id = $1
+where t.team_id = $1 and not r.held
   and ($2::bigint is null or t.practitioner_id = $2)
   and r.submitted_on >= $3 and r.submitted_on < $4
   and ($5::bigint is null or r.touchpoint_id = $5)
@@ -72,3 +72,20 @@ where t.team_id = $1
   and not exists (select 1 from safeguarding_items s where s.response_id = r.id)
 order by md5(f.response_id::text || f.question_id)
 limit $7
+
+-- name: held_batches
+-- Bursts waiting for a manager's decision: touchpoint and day, how many answers; $1 team id.
+select r.touchpoint_id, t.contact_kind, s.display_name as practitioner_name, r.submitted_on, count(*)::int as n
+from responses r
+join touchpoints t on t.id = r.touchpoint_id
+left join staff s on s.id = t.practitioner_id
+where t.team_id = $1 and r.held and not r.held_reviewed
+group by 1, 2, 3, 4
+order by r.submitted_on desc
+
+-- name: decide_held
+-- A manager includes a held day's answers in the results, or keeps them out; $1 team, $2 touchpoint, $3 day,
+-- $4 include.
+update responses r set held = not $4, held_reviewed = true
+from touchpoints t
+where t.id = r.touchpoint_id and t.team_id = $1 and r.touchpoint_id = $2 and r.submitted_on = $3 and r.held

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from litestar.di import NamedDependency
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
@@ -12,7 +14,7 @@ from litestar.response import Redirect
 from service import i18n
 from service.db.pool import transaction
 from service.staff.access import require
-from service.staff.service import Viewer, set_sharing, team_people
+from service.staff.service import Viewer, record, set_sharing, team_people
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
 from service.web.templating import page
@@ -110,12 +112,37 @@ async def _team_summary(request: Request, state: State, viewer: Viewer, team_id:
 @get("/staff/teams/{team_id:int}", name="team_dashboard")
 async def team_dashboard(team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     touchpoints, touchpoint_id, audience, result = await _team_summary(request, state, viewer, team_id)
+    held = []
+    if viewer.manages(team_id):
+        async with transaction(state.pool) as conn:
+            held = await queries.held_batches(conn, team_id=team_id)
     # htmx asks for the same page and swaps in #results (hx-select); without
     # JavaScript the filter form is a plain GET.
     return page("staff/team.html", viewer=viewer, team=viewer.teams[team_id], touchpoints=touchpoints,
                 filterable=[t for t in touchpoints if filterable(viewer, team_id, t)],
                 summary=result, chosen_touchpoint=touchpoint_id, chosen_audience=audience, audiences=AUDIENCES,
-                kinds=CONTACT_KINDS, weeks=result.window.weeks, week_choices=WEEK_CHOICES)
+                kinds=CONTACT_KINDS, weeks=result.window.weeks, week_choices=WEEK_CHOICES, held=held)
+
+
+@post("/staff/teams/{team_id:int}/held", name="team_held")
+async def team_held(team_id: FromPath[int], request: Request, state: State,
+                    viewer: NamedDependency[Viewer]) -> Redirect:
+    """A manager decides about answers held as a burst: include them in the results, or keep them out."""
+    require(viewer.manages(team_id))
+    form = await request.form()
+    touchpoint, day = str(form.get("touchpoint") or ""), str(form.get("day") or "")
+    try:
+        chosen_day = dt.date.fromisoformat(day)
+    except ValueError:
+        raise NotFoundException() from None
+    if not touchpoint.isdigit():
+        raise NotFoundException()
+    async with transaction(state.pool) as conn:
+        await queries.decide_held(conn, team_id=team_id, touchpoint_id=int(touchpoint), day=chosen_day,
+                                  include=form.get("decision") == "include")
+        await record(conn, staff_id=viewer.staff.id, action="held_answers_decided",
+                     detail={"touchpoint": int(touchpoint), "day": day, "decision": str(form.get("decision"))})
+    return Redirect(f"/staff/teams/{team_id}", status_code=303)
 
 
 @get("/staff/teams/{team_id:int}/export.csv", name="team_export")
@@ -128,4 +155,4 @@ async def team_export(team_id: FromPath[int], request: Request, state: State, vi
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-ROUTES = [my_feedback, my_sharing, team_dashboard, team_export]
+ROUTES = [my_feedback, my_sharing, team_dashboard, team_held, team_export]

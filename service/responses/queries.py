@@ -25,6 +25,7 @@ async def insert_response(
     language: str,
     submitted_on: dt.date,
     answers: dict[str, int | str],
+    held: bool = False,
 ) -> int | None:
     """The new response's id, or None when this submission id was stored before."""
     return await conn.fetchval(
@@ -37,8 +38,17 @@ async def insert_response(
         language,
         submitted_on,
         answers,
+        held,
     )
 
 
 async def insert_free_texts(conn: asyncpg.Connection, *, response_id: int, texts: dict[str, str]) -> None:
     await conn.executemany(_INSERT_FREE_TEXT, [(response_id, question, body) for question, body in texts.items()])
+
+
+async def touchpoint_baseline(conn: asyncpg.Connection, *, touchpoint_id: int, today: dt.date) -> float:
+    return await conn.fetchval(SQL["touchpoint_baseline"], touchpoint_id, today)
+
+
+async def hold_day(conn: asyncpg.Connection, *, touchpoint_id: int, today: dt.date) -> None:
+    await conn.execute(SQL["hold_day"], touchpoint_id, today)

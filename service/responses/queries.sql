@@ -1,8 +1,10 @@
 -- name: insert_response
 -- Store one response once: a repeated submission id stores nothing and returns no row.
--- $1 submission id, $2 touchpoint, $3 survey id, $4 version hash, $5 audience, $6 language, $7 date, $8 closed answers.
-insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, language, submitted_on, answers)
-values ($1, $2, $3, $4, $5, $6, $7, $8)
+-- $1 submission id, $2 touchpoint, $3 survey id, $4 version hash, $5 audience, $6 language, $7 date, $8 closed answers,
+-- $9 held (part of a burst, out of summaries until a manager includes it).
+insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, language, submitted_on,
+                       answers, held)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 on conflict (submission_id) do nothing
 returning id
 
@@ -10,3 +12,12 @@ returning id
 -- One free-text answer of a response; $1 response id, $2 question id, $3 what the person wrote.
 insert into free_text_answers (response_id, question_id, body)
 values ($1, $2, $3)
+
+-- name: touchpoint_baseline
+-- A touchpoint's average answers per day over the 28 days before today; $1 touchpoint, $2 today.
+select count(*)::float / 28 from responses
+where touchpoint_id = $1 and submitted_on >= $2::date - 28 and submitted_on < $2::date
+
+-- name: hold_day
+-- A burst began: hold all of today's answers to the touchpoint for a manager to look at; $1 touchpoint, $2 today.
+update responses set held = true where touchpoint_id = $1 and submitted_on = $2 and not held

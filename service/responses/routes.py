@@ -128,9 +128,13 @@ async def _submit(
     if not checked.ok:
         return _form_page(touchpoint.code, loaded, audience, lang, submission_id, checked.given, checked.problems, 422,
                           htmx=htmx)
+    source = request.client.host if request.client else ""
+    if not state.limiter.allow(source, touchpoint.id):
+        return _form_page(touchpoint.code, loaded, audience, lang, submission_id, checked.given,
+                          {"form": "too_many"}, 429, htmx=htmx)
     submission = Submission(submission_id, touchpoint, loaded, audience, lang, checked)
     async with transaction(state.pool) as conn:
-        stored = await submit_response(conn, submission, today=state.settings.today())
+        stored = await submit_response(conn, submission, today=state.settings.today(), bursts=state.bursts)
     # The thank-you page shows where help is, prominently, when what was written may disclose harm.
     thanks_url = f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}" + ("&support=1" if stored.needs_support else "")
     if htmx:  # a whole new page: htmx loads it like a link

@@ -15,6 +15,7 @@ from service.touchpoints import codes
 from service.touchpoints.queries import Touchpoint, touchpoint_by_code
 
 from . import queries
+from .limits import BurstWatch
 
 
 class Closed(Exception):
@@ -50,16 +51,32 @@ class Submission(msgspec.Struct, frozen=True):
     answers: CheckedAnswers
 
 
+async def burst_state(conn: asyncpg.Connection, bursts: BurstWatch, *, touchpoint_id: int,
+                      today: dt.date) -> str:
+    """'calm', 'starting' (this answer crosses the line) or 'burst': whether this answer
+    is part of a flood to its touchpoint. Dates only, nothing about who."""
+    count = bursts.count(touchpoint_id, today)
+    if bursts.needs_baseline(touchpoint_id):
+        bursts.set_baseline(touchpoint_id, await queries.touchpoint_baseline(conn, touchpoint_id=touchpoint_id,
+                                                                            today=today))
+    threshold = bursts.threshold(touchpoint_id)
+    return "calm" if count <= threshold else "starting" if count == threshold + 1 else "burst"
+
+
 class Stored(msgspec.Struct, frozen=True):
     new: bool  # False: this submission was stored before (a double tap or a retry)
     needs_support: bool  # something written may disclose harm: show where help is, now
 
 
-async def submit_response(conn: asyncpg.Connection, submission: Submission, *, today: dt.date) -> Stored:
+async def submit_response(conn: asyncpg.Connection, submission: Submission, *, today: dt.date,
+                          bursts: BurstWatch | None = None) -> Stored:
     """Store the answers once; free text that may disclose harm goes to the
     team's safeguarding queue in the same transaction."""
     free_text = submission.answers.free_text
     flagged = safeguarding.screen(free_text, submission.language)
+    burst = "calm" if bursts is None else await burst_state(conn, bursts, touchpoint_id=submission.touchpoint.id,
+                                                             today=today)
+    held = burst != "calm"
     response_id = await queries.insert_response(
         conn,
         submission_id=submission.submission_id,
@@ -70,9 +87,12 @@ async def submit_response(conn: asyncpg.Connection, submission: Submission, *, t
         language=submission.language,
         submitted_on=today,
         answers=submission.answers.closed,
+        held=held,
     )
     if response_id is None:
         return Stored(new=False, needs_support=bool(flagged))
+    if burst == "starting":  # hold the day's earlier answers too: the flood began before we saw it
+        await queries.hold_day(conn, touchpoint_id=submission.touchpoint.id, today=today)
     if free_text:
         await queries.insert_free_texts(conn, response_id=response_id, texts=free_text)
     if flagged:

@@ -35,7 +35,7 @@ def server(dsn: str) -> str:
     """Heard started the way `heard serve` starts it, on a free loopback port."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": dsn, "HEARD_BASE_URL": base, "HEARD_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "DATABASE_URL": dsn, "HEARD_BASE_URL": base, "HEARD_LOG_LEVEL": "WARNING", "HEARD_SUBMISSIONS_PER_SOURCE": "0"}
     log = tempfile.TemporaryFile()
     process = subprocess.Popen([sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "1"],
                                cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)

@@ -1,0 +1,77 @@
+"""A flood of answers to one touchpoint is kept but held out of the results until
+a team manager decides; one source cannot post without limit."""
+
+import datetime as dt
+import uuid
+
+from service.insights.queries import Filter
+from service.insights.service import summary
+from service.responses.limits import SubmissionLimiter
+from tests import factories
+from tests.http.helpers import answers, hidden_fields
+
+
+async def test_a_burst_is_held_out_of_results_and_the_manager_decides(client, pool, app):
+    team = await factories.team(pool)
+    manager = await factories.staff(pool, team_id=team, role="team_manager")
+    touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None, audience="parent")
+    form = hidden_fields((await client.get(f"/t/{touchpoint.code}/form/parent")).text)
+    for _ in range(35):
+        body = {**form, "submission_id": str(uuid.uuid4()), **answers(listened="1")}
+        response = await client.post(f"/t/{touchpoint.code}/form/parent", data=body)
+        assert response.status_code == 303, "the person always gets their thank-you"
+
+    stored = await factories.stored_responses(pool, touchpoint.id)
+    assert len(stored) == 35, "nothing is thrown away"
+    assert all(row["held"] for row in stored), "the whole day's flood is held, the first answers too"
+    token, csrf = await factories.session(pool, manager)
+    client.cookies.clear()
+    cookie = {"Cookie": f"heard_staff={token}"}
+    dashboard = await client.get(f"/staff/teams/{team}", headers=cookie)
+    assert "Answers held out of the results" in dashboard.text
+    assert "35 answers" in dashboard.text
+
+    decided = await client.post(f"/staff/teams/{team}/held", headers=cookie, data={
+        "csrf_token": csrf, "touchpoint": str(touchpoint.id), "day": str(stored[0]["submitted_on"]),
+        "decision": "include"})
+
+    assert decided.status_code == 303
+    assert not any(row["held"] for row in await factories.stored_responses(pool, touchpoint.id))
+    after = await client.get(f"/staff/teams/{team}", headers=cookie)
+    assert "Answers held out of the results" not in after.text
+
+
+async def test_held_answers_are_left_out_of_summaries(client, pool, app):
+    team = await factories.team(pool)
+    touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None)
+    await factories.responses(pool, touchpoint, [{"listened": 5}] * 8)
+    await factories.responses(pool, touchpoint, [{"listened": 1}] * 40)
+    await pool.execute("update responses set held = true where touchpoint_id = $1 and answers->>'listened' = '1'",
+                       touchpoint.id)
+
+    async with pool.acquire() as conn:
+        result = await summary(conn, app.state.surveys, scope=Filter(team_id=team),
+                               today=dt.date.today(), k=5)
+
+    assert result.responses == 8
+
+
+async def test_one_source_is_refused_past_the_limit_with_answers_kept(client, pool, app):
+    touchpoint = await factories.touchpoint(pool, audience="parent")
+    form = hidden_fields((await client.get(f"/t/{touchpoint.code}/form/parent")).text)
+    original = app.state.limiter
+    app.state.limiter = SubmissionLimiter(limit=2)
+    try:
+        statuses = []
+        for _ in range(3):
+            body = {**form, "submission_id": str(uuid.uuid4()),
+                    **answers(listened="4", anything_else="keep these words")}
+            response = await client.post(f"/t/{touchpoint.code}/form/parent", data=body)
+            statuses.append(response.status_code)
+    finally:
+        app.state.limiter = original
+
+    assert statuses == [303, 303, 429]
+    assert "several answers from here already" in response.text
+    assert "keep these words" in response.text
+    assert len(await factories.stored_responses(pool, touchpoint.id)) == 2
