@@ -58,12 +58,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dsn = settings.database_url or start_embedded(settings.data_dir)
         await migrate.migrate(dsn)
         app.state.pool = await create_pool(dsn, min_size=settings.pool_min_size, max_size=settings.pool_max_size)
+        # Staff summaries may read from a replica; everything that writes uses the primary.
+        app.state.read_pool = app.state.pool
+        if settings.read_database_url:
+            app.state.read_pool = await create_pool(settings.read_database_url, min_size=1,
+                                                    max_size=settings.pool_max_size)
         try:
             async with transaction(app.state.pool) as conn:
                 await record_versions(conn, surveys)
             log.info("ready", extra={"surveys": [s.survey.id for s in surveys]})
             yield
         finally:
+            if app.state.read_pool is not app.state.pool:
+                await app.state.read_pool.close()
             await app.state.pool.close()
 
     return Litestar(

@@ -105,7 +105,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     # Workers read their settings from the environment, like any instance.
     os.environ["DATABASE_URL"] = dsn
     print(f"Heard is running at http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
-    uvicorn.run("service.app:create_app", factory=True, **server_options(host, port, workers))
+    options = server_options(host, port, workers)
+    if settings.trusted_proxies:
+        # Behind nginx: take the client address from X-Forwarded-For, only from these proxies,
+        # so flood control counts people, not the proxy. It is never logged or stored.
+        options.update(proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)
+    uvicorn.run("service.app:create_app", factory=True, **options)
     return 0
 
 

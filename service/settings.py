@@ -15,6 +15,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Where PostgreSQL is. Empty means: start an embedded server under data_dir.
     database_url: str = ""
+    # A read replica for staff summaries (optional; empty means database_url).
+    read_database_url: str = ""
     data_dir: Path = Path(".heard")
     # The public address printed into QR codes and short links.
     base_url: str = "http://127.0.0.1:8000"
@@ -45,6 +47,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     keep_audit_months: int = 24
     # Who to contact about data protection (the privacy page for adults).
     privacy_contact: str = "the data protection officer of the council or organisation that gave you this link"
+    # Addresses of reverse proxies whose X-Forwarded-For is believed (e.g. "127.0.0.1"); empty: none.
+    trusted_proxies: str = ""
     # Flood control: new answers per source and touchpoint in 10 minutes (in memory only).
     submissions_per_source: int = 10
     # Larger request bodies get 413 before anything reads them (a form is a few KB).
@@ -66,6 +70,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 # rest carry the HEARD_ prefix so they cannot collide with anything else.
 ENVIRONMENT = {
     "DATABASE_URL": "database_url",
+    "HEARD_READ_DATABASE_URL": "read_database_url",
     "HEARD_DATA_DIR": "data_dir",
     "HEARD_BASE_URL": "base_url",
     "HEARD_HOST": "host",
@@ -81,6 +86,7 @@ ENVIRONMENT = {
     "HEARD_K_TEAM": "k_team",
     "HEARD_MAX_BODY_BYTES": "max_body_bytes",
     "HEARD_SUBMISSIONS_PER_SOURCE": "submissions_per_source",
+    "HEARD_TRUSTED_PROXIES": "trusted_proxies",
     "HEARD_TRIAGE_FROM_HOUR": "triage_from_hour",
     "HEARD_TRIAGE_TO_HOUR": "triage_to_hour",
     "HEARD_ESCALATE_AFTER_HOURS": "escalate_after_hours",

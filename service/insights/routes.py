@@ -61,7 +61,7 @@ async def my_feedback(request: Request, state: State, viewer: NamedDependency[Vi
     audience = request.query_params.get("audience", "")
     audience = audience if audience in AUDIENCES else None
     sections, mine_everywhere = [], []
-    async with transaction(state.pool) as conn:
+    async with transaction(state.read_pool) as conn:
         for team in viewer.teams.values():
             mine = [t for t in await queries.team_touchpoints(conn, team_id=team.team_id)
                     if t.practitioner_id == viewer.staff.id]
@@ -92,7 +92,7 @@ async def my_sharing(request: Request, state: State, viewer: NamedDependency[Vie
 
 async def _team_summary(request: Request, state: State, viewer: Viewer, team_id: int):
     require(viewer.is_member(team_id))
-    async with transaction(state.pool) as conn:
+    async with transaction(state.read_pool) as conn:
         touchpoints = await queries.team_touchpoints(conn, team_id=team_id)
         chosen, audience = _filters(request, viewer, team_id, touchpoints)
         touchpoint_id = chosen.id if chosen else None
