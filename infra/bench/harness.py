@@ -173,8 +173,10 @@ class Process:
 def start_heard(dsn: str, port: int, workdir: Path, name: str = "heard", workers: int = 2,
                 env: dict[str, str] | None = None) -> Process:
     """Heard as the README deploys it: `heard serve` (uvicorn, N workers)."""
+    # Every load-test request comes from 127.0.0.1: per-source flood control (on by
+    # default) would refuse them, so it is off here, as the README says for load tests.
     environment = {"DATABASE_URL": dsn, "HEARD_LOG_LEVEL": "WARNING", "HEARD_BASE_URL": f"http://127.0.0.1:{port}",
-                   **(env or {})}
+                   "HEARD_SUBMISSIONS_PER_SOURCE": "0", **(env or {})}
     command = [str(VENV_BIN / "heard"), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     return Process(name, command, environment, workdir / f"{name}.log")
 
