@@ -129,6 +129,34 @@ async def period_counts(conn: asyncpg.Connection, *, scope: Scope) -> list[Count
     return [Count(**row) for row in await conn.fetch(SQL["period_counts"], *scope.args())]
 
 
+class WeekCount(msgspec.Struct, frozen=True):
+    touchpoint_id: int
+    week: dt.date
+    responses: int
+
+
+async def week_fingerprints(conn: asyncpg.Connection, *, team_id: int, first: dt.date,
+                            end: dt.date) -> list[WeekCount]:
+    return [WeekCount(**row) for row in await conn.fetch(SQL["week_fingerprints"], team_id, first, end)]
+
+
+async def rolled_weeks(conn: asyncpg.Connection, *, team_id: int, first: dt.date, end: dt.date) -> list[WeekCount]:
+    return [WeekCount(**row) for row in await conn.fetch(SQL["rolled_weeks"], team_id, first, end)]
+
+
+async def forget_weeks(conn: asyncpg.Connection, *, weeks: list[tuple[int, dt.date]]) -> None:
+    await conn.execute(SQL["forget_weeks"], [t for t, _ in weeks], [w for _, w in weeks])
+
+
+async def roll_weeks(conn: asyncpg.Connection, *, weeks: list[WeekCount]) -> None:
+    await conn.execute(SQL["roll_weeks"], [w.touchpoint_id for w in weeks], [w.week for w in weeks],
+                       [w.responses for w in weeks])
+
+
+async def rolled_counts(conn: asyncpg.Connection, *, scope: Scope) -> list[Count]:
+    return [Count(**row) for row in await conn.fetch(SQL["rolled_counts"], *scope.args())]
+
+
 async def comment_candidates(conn: asyncpg.Connection, *, scope: Scope, limit: int) -> list[Candidate]:
     return [Candidate(**row) for row in await conn.fetch(SQL["comment_candidates"], *scope.args(), limit)]
 

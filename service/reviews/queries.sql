@@ -21,6 +21,69 @@ select s.audience, s.contact_kind, s.survey_id, '', '', sum(s.n)::int
 from sets s
 group by 1, 2, 3
 
+-- name: week_fingerprints
+-- Responses per touchpoint and week (Monday) of a team, for whole weeks from $2 to before $3 (both Mondays); $1 team.
+select r.touchpoint_id, r.submitted_on - (extract(isodow from r.submitted_on)::int - 1) as week,
+       count(*)::int as responses
+from responses r
+join touchpoints t on t.id = r.touchpoint_id
+where t.team_id = $1 and r.submitted_on >= $2 and r.submitted_on < $3
+group by 1, 2
+
+-- name: rolled_weeks
+-- The touchpoint-weeks already counted in review_week_counts, with their response counts; same parameters.
+select w.touchpoint_id, w.week, w.responses
+from review_weeks w
+join touchpoints t on t.id = w.touchpoint_id
+where t.team_id = $1 and w.week >= $2 and w.week < $3
+
+-- name: forget_weeks
+-- Drop the counts of touchpoint-weeks that changed or emptied; $1 touchpoint ids, $2 weeks (pairwise).
+with gone as (
+    delete from review_week_counts c
+    using unnest($1::bigint[], $2::date[]) as k(touchpoint_id, week)
+    where c.touchpoint_id = k.touchpoint_id and c.week = k.week
+)
+delete from review_weeks w
+using unnest($1::bigint[], $2::date[]) as k(touchpoint_id, week)
+where w.touchpoint_id = k.touchpoint_id and w.week = k.week
+
+-- name: roll_weeks
+-- Count the closed answers of these touchpoint-weeks into review_week_counts (same shape as period_counts), and
+-- record how many responses each had. $1 touchpoint ids, $2 weeks (Mondays), $3 their response counts (pairwise).
+with wanted as (
+    select * from unnest($1::bigint[], $2::date[], $3::int[]) as k(touchpoint_id, week, responses)
+), sets as (
+    select r.touchpoint_id, k.week, r.audience, r.survey_id, r.answers, count(*)::int as n
+    from wanted k
+    join responses r on r.touchpoint_id = k.touchpoint_id and r.submitted_on >= k.week and r.submitted_on < k.week + 7
+    group by 1, 2, 3, 4, 5
+), counted as (
+    insert into review_week_counts (touchpoint_id, week, audience, survey_id, question_id, value, n)
+    select s.touchpoint_id, s.week, s.audience, s.survey_id, e.key, e.value #>> '{}', sum(s.n)::int
+    from sets s cross join lateral jsonb_each(s.answers) e
+    group by 1, 2, 3, 4, 5, 6
+    union all
+    select s.touchpoint_id, s.week, s.audience, s.survey_id, '', '', sum(s.n)::int
+    from sets s
+    group by 1, 2, 3, 4
+    on conflict (touchpoint_id, week, audience, survey_id, question_id, value) do update set n = excluded.n
+)
+insert into review_weeks (touchpoint_id, week, responses)
+select touchpoint_id, week, responses from wanted
+on conflict (touchpoint_id, week) do update set responses = excluded.responses
+
+-- name: rolled_counts
+-- Counts for whole weeks from the rollup, in period_counts' shape. $1 team, $2 first Monday, $3 the Monday after
+-- the last week, $4 contact kind or null, $5 audience or null.
+select c.audience, t.contact_kind, c.survey_id, c.question_id, c.value, sum(c.n)::int as n
+from review_week_counts c
+join touchpoints t on t.id = c.touchpoint_id
+where t.team_id = $1 and c.week >= $2 and c.week < $3
+  and ($4::text is null or t.contact_kind = $4)
+  and ($5::text is null or c.audience = $5)
+group by 1, 2, 3, 4, 5
+
 -- name: comment_candidates
 -- A fixed pseudo-random sample of free-text answers in a period, with the closed answers of the same response
 -- (to tell praise from criticism). Never their dates. Answers that went to the safeguarding queue stay there:

@@ -257,10 +257,49 @@ def choose_comments(candidates: list[queries.Candidate], registry: SurveyRegistr
     return groups
 
 
+def _monday_on_or_after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=-day.weekday() % 7)
+
+
+def _monday_on_or_before(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+async def period_counts(conn: asyncpg.Connection, *, scope: Scope, today: dt.date | None = None) -> list[Count]:
+    """The period's counts: whole weeks that have ended from the weekly rollup
+    (brought up to date first), the days at either end from the responses.
+    Responses are stored with the day they arrive, so an ended week changes
+    only when responses are deleted; each week's response count is checked
+    every time, and a week whose count changed is counted again."""
+    today = today or dt.date.today()
+    first = _monday_on_or_after(scope.start)
+    # A day's margin, so a week is never rolled up while it may still be "today" somewhere.
+    end = min(_monday_on_or_before(scope.end), _monday_on_or_before(today - dt.timedelta(days=1)))
+    if end <= first:
+        return await queries.period_counts(conn, scope=scope)
+    live = {(w.touchpoint_id, w.week): w for w in
+            await queries.week_fingerprints(conn, team_id=scope.team_id, first=first, end=end)}
+    rolled = {(w.touchpoint_id, w.week): w.responses for w in
+              await queries.rolled_weeks(conn, team_id=scope.team_id, first=first, end=end)}
+    changed = [key for key, week in live.items() if key in rolled and rolled[key] != week.responses]
+    emptied = [key for key in rolled if key not in live]
+    if changed or emptied:
+        await queries.forget_weeks(conn, weeks=sorted(changed + emptied))
+    missing = sorted(key for key, week in live.items() if rolled.get(key) != week.responses)
+    if missing:
+        await queries.roll_weeks(conn, weeks=[live[key] for key in missing])
+    counts = await queries.rolled_counts(conn, scope=msgspec.structs.replace(scope, start=first, end=end))
+    if scope.start < first:
+        counts += await queries.period_counts(conn, scope=msgspec.structs.replace(scope, end=first))
+    if end < scope.end:
+        counts += await queries.period_counts(conn, scope=msgspec.structs.replace(scope, start=end))
+    return counts
+
+
 async def review_summary(conn: asyncpg.Connection, registry: SurveyRegistry, *, scope: Scope, k: int,
                          previous_scope: Scope | None = None, comments: bool = True) -> ReviewSummary:
-    counts = await queries.period_counts(conn, scope=scope)
-    previous_counts = await queries.period_counts(conn, scope=previous_scope) if previous_scope else None
+    counts = await period_counts(conn, scope=scope)
+    previous_counts = await period_counts(conn, scope=previous_scope) if previous_scope else None
     result = compute(counts, registry, scope=scope, k=k, previous_counts=previous_counts,
                      previous_scope=previous_scope)
     if result.hidden or not comments:

@@ -152,6 +152,28 @@ async def test_summary_figures_equal_independent_sql_aggregates(pool, app):
         assert group.share.whole == row["positive"] + row["neutral"] + row["negative"]
 
 
+async def test_weekly_counts_follow_deleted_and_added_responses(pool, app):
+    team = await factories.team(pool)
+    touchpoint = await _touchpoint(pool, team, "home_visit")
+    await _store(pool, touchpoint, [("parent", 20, {"listened": 5})] * 12 + [("parent", 30, {"listened": 1})] * 8)
+    scope = _scope(team)
+
+    async with pool.acquire() as conn:
+        first = await review_summary(conn, app.state.surveys, scope=scope, k=K)
+        weeks = await conn.fetchval("select count(*) from review_weeks where touchpoint_id = $1", touchpoint.id)
+        await conn.execute("delete from responses where touchpoint_id = $1 and submitted_on = $2",
+                           touchpoint.id, TODAY - dt.timedelta(days=30))  # as retention or a deletion would
+        after_delete = await review_summary(conn, app.state.surveys, scope=scope, k=K)
+    await _store(pool, touchpoint, [("parent", 20, {"listened": 2})] * 6)
+    async with pool.acquire() as conn:
+        after_insert = await review_summary(conn, app.state.surveys, scope=scope, k=K)
+
+    assert weeks >= 1  # the ended weeks were counted into the rollup
+    assert first.responses == 20 and first.question("listened").share.part == 12
+    assert after_delete.responses == 12 and after_delete.question("listened").share.value == 1.0
+    assert after_insert.responses == 18 and after_insert.question("listened").share.part == 12
+
+
 async def test_the_focus_narrows_every_figure_to_that_kind_and_audience(pool, app):
     team = await factories.team(pool)
     home, conference = await _touchpoint(pool, team, "home_visit"), await _touchpoint(pool, team, "direct_work")
