@@ -1,5 +1,5 @@
 -- name: period_counts
--- Responses and closed answers of a team in a period, counted per audience, contact kind, survey, question and
+-- Responses (not held back as a possible flood) and closed answers of a team in a period, counted per audience, contact kind, survey, question and
 -- value; rows with question_id '' carry the number of responses. Identical answer sets are counted first, so
 -- each distinct set is taken apart once, not once per response.
 -- $1 team id, $2 first day, $3 day after the last, $4 contact kind or null (all), $5 audience or null (all).
@@ -7,7 +7,7 @@ with sets as (
     select r.audience, t.contact_kind, r.survey_id, r.answers, count(*)::int as n
     from responses r
     join touchpoints t on t.id = r.touchpoint_id
-    where t.team_id = $1
+    where t.team_id = $1 and not r.held
       and r.submitted_on >= $2 and r.submitted_on < $3
       and ($4::text is null or t.contact_kind = $4)
       and ($5::text is null or r.audience = $5)
@@ -27,7 +27,7 @@ select r.touchpoint_id, r.submitted_on - (extract(isodow from r.submitted_on)::i
        count(*)::int as responses
 from responses r
 join touchpoints t on t.id = r.touchpoint_id
-where t.team_id = $1 and r.submitted_on >= $2 and r.submitted_on < $3
+where t.team_id = $1 and not r.held and r.submitted_on >= $2 and r.submitted_on < $3
 group by 1, 2
 
 -- name: rolled_weeks
@@ -57,6 +57,7 @@ with wanted as (
     select r.touchpoint_id, k.week, r.audience, r.survey_id, r.answers, count(*)::int as n
     from wanted k
     join responses r on r.touchpoint_id = k.touchpoint_id and r.submitted_on >= k.week and r.submitted_on < k.week + 7
+                    and not r.held
     group by 1, 2, 3, 4, 5
 ), counted as (
     insert into review_week_counts (touchpoint_id, week, audience, survey_id, question_id, value, n)
@@ -93,7 +94,7 @@ select f.question_id, f.body, r.survey_id, r.audience, r.answers
 from free_text_answers f
 join responses r on r.id = f.response_id
 join touchpoints t on t.id = r.touchpoint_id
-where t.team_id = $1
+where t.team_id = $1 and not r.held
   and r.submitted_on >= $2 and r.submitted_on < $3
   and ($4::text is null or t.contact_kind = $4)
   and ($5::text is null or r.audience = $5)

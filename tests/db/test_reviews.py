@@ -174,6 +174,24 @@ async def test_weekly_counts_follow_deleted_and_added_responses(pool, app):
     assert after_insert.responses == 18 and after_insert.question("listened").share.part == 12
 
 
+async def test_held_responses_count_only_once_a_manager_includes_them(pool, app):
+    team = await factories.team(pool)
+    touchpoint = await _touchpoint(pool, team, "home_visit")
+    await _store(pool, touchpoint, [("parent", 20, {"listened": 5})] * 10 + [("parent", 22, {"listened": 1})] * 30)
+    await pool.execute("update responses set held = true where touchpoint_id = $1 and submitted_on = $2",
+                       touchpoint.id, TODAY - dt.timedelta(days=22))
+    scope = _scope(team)
+
+    async with pool.acquire() as conn:
+        held = await review_summary(conn, app.state.surveys, scope=scope, k=K)
+        await conn.execute("update responses set held = false, held_reviewed = true where touchpoint_id = $1",
+                            touchpoint.id)
+        included = await review_summary(conn, app.state.surveys, scope=scope, k=K)
+
+    assert held.responses == 10 and held.question("listened").share.value == 1.0
+    assert included.responses == 40 and included.question("listened").share.part == 10
+
+
 async def test_the_focus_narrows_every_figure_to_that_kind_and_audience(pool, app):
     team = await factories.team(pool)
     home, conference = await _touchpoint(pool, team, "home_visit"), await _touchpoint(pool, team, "direct_work")
