@@ -9,6 +9,7 @@ Everything listens on 127.0.0.1 only and is stopped when the script ends.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import logging
 import os
@@ -58,6 +59,14 @@ class Postgres:
             i = words.index("-D")
             del words[i:i + 2]
         self.options = " ".join(shlex.quote(word) for word in words)
+        # pgserver stops the server it started at exit, but not one restarted
+        # since (another process id); stop whatever runs in pgdata first.
+        atexit.register(self._stop_at_exit)
+
+    def _stop_at_exit(self) -> None:
+        if (self.pgdata / "postmaster.pid").exists():
+            with contextlib.suppress(subprocess.SubprocessError, OSError):
+                self.pg_ctl("-w", "-m", "fast", "stop", timeout=30)
 
     def create_database(self, name: str) -> str:
         self.server.psql(f'create database "{name}";')
