@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply pending database migrations")
 
     demo = commands.add_parser("demo", help="load a demo team, touchpoints and responses")
-    demo.add_argument("--responses", type=int, default=400, help="how many demo responses (default 400)")
+    demo.add_argument("--responses", type=int, default=1500, help="how many demo responses (default 1500)")
 
     surveys = commands.add_parser("surveys", help="survey files")
     surveys.add_argument("action", choices=["check"], help="check: validate every survey file")

@@ -53,7 +53,7 @@ COMMENTS = [
 
 
 async def load_demo(conn: asyncpg.Connection, surveys: SurveyRegistry, *, base_url: str, today: dt.date,
-                    responses: int = 400, seed: int = 7) -> list[tuple[str, str]]:
+                    responses: int = 1500, seed: int = 7) -> list[tuple[str, str]]:
     """Create the demo team once; return (description, link) for each demo touchpoint."""
     team_id = await staff.team_id_by_name(conn, name=DEMO_TEAM)
     if team_id is None:
