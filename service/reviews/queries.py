@@ -135,9 +135,10 @@ class WeekCount(msgspec.Struct, frozen=True):
     responses: int
 
 
-async def week_fingerprints(conn: asyncpg.Connection, *, team_id: int, first: dt.date,
-                            end: dt.date) -> list[WeekCount]:
-    return [WeekCount(**row) for row in await conn.fetch(SQL["week_fingerprints"], team_id, first, end)]
+async def day_fingerprints(conn: asyncpg.Connection, *, team_id: int, first: dt.date,
+                           end: dt.date) -> list[tuple[int, dt.date, int]]:
+    """(touchpoint id, day, responses not held back)."""
+    return [tuple(row) for row in await conn.fetch(SQL["day_fingerprints"], team_id, first, end)]
 
 
 async def rolled_weeks(conn: asyncpg.Connection, *, team_id: int, first: dt.date, end: dt.date) -> list[WeekCount]:

@@ -13,6 +13,7 @@ fewer than k responses.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 
 import asyncpg
@@ -250,8 +251,10 @@ def choose_comments(candidates: list[queries.Candidate], registry: SurveyRegistr
     for question_id in sorted(by_question):
         sides = by_question[question_id]
         each = min(COMMENTS_EACH_WAY, max(1, min(len(sides["positive"]), len(sides["critical"]))))
+        # Shown in an order that says nothing about when they were written.
         comments = [Comment(side, redact(text, staff_names=staff_names).text)
-                    for side in ("positive", "critical") for text in sides[side][:each]]
+                    for side in ("positive", "critical")
+                    for text in sorted(sides[side][:each], key=lambda t: hashlib.sha256(t.encode()).digest())]
         if comments:
             groups.append(CommentGroup(question_id, labels.get(question_id, question_id), comments))
     return groups
@@ -277,8 +280,11 @@ async def period_counts(conn: asyncpg.Connection, *, scope: Scope, today: dt.dat
     end = min(_monday_on_or_before(scope.end), _monday_on_or_before(today - dt.timedelta(days=1)))
     if end <= first:
         return await queries.period_counts(conn, scope=scope)
-    live = {(w.touchpoint_id, w.week): w for w in
-            await queries.week_fingerprints(conn, team_id=scope.team_id, first=first, end=end)}
+    weekly: dict[tuple[int, dt.date], int] = defaultdict(int)
+    for touchpoint_id, day, responses in await queries.day_fingerprints(conn, team_id=scope.team_id, first=first,
+                                                                        end=end):
+        weekly[(touchpoint_id, _monday_on_or_before(day))] += responses
+    live = {key: queries.WeekCount(key[0], key[1], n) for key, n in weekly.items() if n > 0}
     rolled = {(w.touchpoint_id, w.week): w.responses for w in
               await queries.rolled_weeks(conn, team_id=scope.team_id, first=first, end=end)}
     changed = [key for key, week in live.items() if key in rolled and rolled[key] != week.responses]
