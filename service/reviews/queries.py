@@ -145,6 +145,10 @@ async def rolled_weeks(conn: asyncpg.Connection, *, team_id: int, first: dt.date
     return [WeekCount(**row) for row in await conn.fetch(SQL["rolled_weeks"], team_id, first, end)]
 
 
+async def lock_rollup(conn: asyncpg.Connection, *, team_id: int) -> None:
+    await conn.execute(SQL["lock_rollup"], team_id)
+
+
 async def forget_weeks(conn: asyncpg.Connection, *, weeks: list[tuple[int, dt.date]]) -> None:
     await conn.execute(SQL["forget_weeks"], [t for t, _ in weeks], [w for _, w in weeks])
 

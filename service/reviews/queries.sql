@@ -40,6 +40,10 @@ from (
 ) counts
 group by 1, 2
 
+-- name: lock_rollup
+-- Bring one team's weekly counts up to date one transaction at a time (released at commit); $1 team id.
+select pg_advisory_xact_lock(hashtextextended('heard-review-rollup:' || $1::bigint, 0))
+
 -- name: rolled_weeks
 -- The touchpoint-weeks already counted in review_week_counts, with their response counts; same parameters.
 select w.touchpoint_id, w.week, w.responses

@@ -268,6 +268,27 @@ def _monday_on_or_before(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+async def _bring_up_to_date(conn: asyncpg.Connection, *, team_id: int, first: dt.date, end: dt.date,
+                            live: dict[tuple[int, dt.date], queries.WeekCount]) -> None:
+    """Count again the weeks whose responses changed, and count new ones. Two
+    people opening the same review at once take turns (a lock per team), so
+    they never count the same week at the same time."""
+    for attempt in range(2):
+        rolled = {(w.touchpoint_id, w.week): w.responses
+                  for w in await queries.rolled_weeks(conn, team_id=team_id, first=first, end=end)}
+        stale = sorted({key for key in rolled if key not in live or rolled[key] != live[key].responses})
+        missing = sorted(key for key, week in live.items() if rolled.get(key) != week.responses)
+        if not stale and not missing:
+            return
+        if attempt == 0:  # take the lock, then look again: someone may just have done it
+            await queries.lock_rollup(conn, team_id=team_id)
+            continue
+        if stale:
+            await queries.forget_weeks(conn, weeks=stale)
+        if missing:
+            await queries.roll_weeks(conn, weeks=[live[key] for key in missing])
+
+
 async def period_counts(conn: asyncpg.Connection, *, scope: Scope, today: dt.date | None = None) -> list[Count]:
     """The period's counts: whole weeks that have ended from the weekly rollup
     (brought up to date first), the days at either end from the responses.
@@ -285,15 +306,7 @@ async def period_counts(conn: asyncpg.Connection, *, scope: Scope, today: dt.dat
                                                                         end=end):
         weekly[(touchpoint_id, _monday_on_or_before(day))] += responses
     live = {key: queries.WeekCount(key[0], key[1], n) for key, n in weekly.items() if n > 0}
-    rolled = {(w.touchpoint_id, w.week): w.responses for w in
-              await queries.rolled_weeks(conn, team_id=scope.team_id, first=first, end=end)}
-    changed = [key for key, week in live.items() if key in rolled and rolled[key] != week.responses]
-    emptied = [key for key in rolled if key not in live]
-    if changed or emptied:
-        await queries.forget_weeks(conn, weeks=sorted(changed + emptied))
-    missing = sorted(key for key, week in live.items() if rolled.get(key) != week.responses)
-    if missing:
-        await queries.roll_weeks(conn, weeks=[live[key] for key in missing])
+    await _bring_up_to_date(conn, team_id=scope.team_id, first=first, end=end, live=live)
     counts = await queries.rolled_counts(conn, scope=msgspec.structs.replace(scope, start=first, end=end))
     if scope.start < first:
         counts += await queries.period_counts(conn, scope=msgspec.structs.replace(scope, end=first))
