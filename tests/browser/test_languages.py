@@ -59,7 +59,7 @@ async def test_a_right_to_left_form_is_mirrored_and_stored_in_its_language(brows
     await page.locator("input[name=q_listened][value='4']").check()
     await page.locator("input[name=q_contact][value='yes']").check()
     await page.locator("button.send").click()
-    await page.wait_for_url(f"**/t/{touchpoint.code}/thanks?lang={tag}")
+    await page.wait_for_url(f"**/t/{touchpoint.code}/thanks?lang={tag}*")
     await expect(html).to_have_attribute("dir", "rtl")
     [stored] = await factories.stored_responses(pool, touchpoint.id)
     assert stored["language"] == tag
@@ -98,7 +98,7 @@ async def test_changing_language_mid_form_keeps_the_answers(browser, server, poo
     assert await factories.stored_responses(pool, touchpoint.id) == []  # switching stores nothing
     await page.locator("input[name=q_listened][value='5']").check()
     await page.locator("button.send").click()
-    await page.wait_for_url(f"**/thanks?lang=cy")
+    await page.wait_for_url("**/thanks?lang=cy*")
     [stored] = await factories.stored_responses(pool, touchpoint.id)
     assert stored["language"] == "cy"
     assert stored["answers"] == {"listened": 5, "respect": 4}
@@ -133,8 +133,9 @@ async def test_the_welcome_page_counts_the_questions_in_words(page, server, pool
 PAGES = {
     "welcome": "/t/{code}",
     "who": "/t/{code}/who",
-    "thanks": "/t/{code}/thanks",
+    "thanks": "/t/{code}/thanks?a=parent&support=1",  # what the page shows stays after switching
     "help": "/help",
+    "privacy": "/privacy?for=young",
     "closed": "/t/AAAAAAAAAAAAA",
 }
 
@@ -154,7 +155,7 @@ async def test_the_language_list_is_one_tap_from_every_respondent_page(page, ser
     await expect(arabic).to_have_attribute("dir", "rtl")
     await expect(arabic).to_have_attribute("lang", "ar")
     await page.get_by_role("link", name="Cymraeg").click()
-    await page.wait_for_url(f"{server}{path}?lang=cy")
+    await page.wait_for_url(f"{server}{path}{'&' if '?' in path else '?'}lang=cy")
     await expect(page.locator("html")).to_have_attribute("lang", "cy")
 
 
@@ -256,15 +257,24 @@ async def test_every_language_renders_every_audiences_form_and_submits(page, ser
         document.querySelector("fieldset.question input[type=radio]").checked = true;
         document.getElementById("answers").submit();
     }""")
-    await page.wait_for_url(f"**/t/{touchpoint.code}/thanks?lang={tag}")
+    await page.wait_for_url(f"**/t/{touchpoint.code}/thanks?lang={tag}*")
     [stored] = await factories.stored_responses(pool, touchpoint.id)
     assert (stored["language"], stored["audience"], len(stored["answers"])) == (tag, audience, 1)
 
 
-@pytest.mark.parametrize("next_", ["//evil.example/t/x", "https://evil.example/", "/t/x?y=1", "javascript:alert(1)"])
+@pytest.mark.parametrize("next_", ["//evil.example/t/x", "/\\evil.example/", "https://evil.example/",
+                                   "javascript:alert(1)", "/t/x?y=<b>"])
 async def test_the_language_list_only_links_back_within_heard(page, server, next_):
     await page.goto(f"{server}/language?next={urllib.parse.quote(next_)}")
 
     hrefs = await page.locator("ul.languages a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
     assert hrefs and all(href.startswith("/language?lang=") for href in hrefs)
+
+
+async def test_the_language_list_links_back_to_the_page_with_its_query(page, server):
+    await page.goto(f"{server}/language?next={urllib.parse.quote('/privacy?for=child')}")
+
+    href = await page.get_by_role("link", name="Polski").get_attribute("href")
+
+    assert href == "/privacy?for=child&lang=pl"
