@@ -223,7 +223,7 @@ def _speak_anywhere(request: Request, chosen: str | None = None) -> str:
 
 
 def _back(path: str | None) -> str | None:
-    """Where the language list sends the person back to: a path on this site only."""
+    """Where the language list sends the person back to: a path (and query) on this site only."""
     return path if path and _LOCAL_PATH.fullmatch(path) else None
 
 
@@ -267,7 +267,7 @@ async def switch_language(code: FromPath[str], audience: FromPath[str], request:
                       step=context["step"])
 
 
-_LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_-]{0,200}")
+_LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_-]{0,200}(\?[A-Za-z0-9_=&-]{0,200})?")
 
 
 def closed_page(request: Request, error: Closed) -> Response[str]:
