@@ -154,10 +154,18 @@ class _CatalogWithExtras(Catalog):
         Catalog.mime_headers.fset(self, headers)  # type: ignore[attr-defined]
 
 
-def _write_catalog(po: Path, catalog: Catalog, extra: dict[str, str]) -> None:
+def _with_extras(catalog: Catalog, extra: dict[str, str]) -> Catalog:
     catalog.__class__ = _CatalogWithExtras
     catalog.extra_headers = sorted(extra.items())  # type: ignore[attr-defined]
-    po.write_text(_po_text(catalog), encoding="utf-8")
+    return catalog
+
+
+def _extra_headers(po: Path) -> dict[str, str]:
+    return {name: value for name, value in po_headers(po).items() if name.startswith("X-")}
+
+
+def _write_catalog(po: Path, catalog: Catalog, extra: dict[str, str]) -> None:
+    po.write_text(_po_text(_with_extras(catalog, extra)), encoding="utf-8")
 
 
 def use_cldr_plurals(catalog: Catalog, locale: Locale) -> None:
@@ -180,7 +188,7 @@ def update(locales_dir: Path = LOCALES_DIR) -> list[Path]:
     templates = {domain: read_template(locales_dir, domain) for domain in DOMAINS}
     written = []
     for po in catalogs(locales_dir):
-        extra = {k: v for k, v in po_headers(po).items() if k.startswith("X-")}
+        extra = _extra_headers(po)
         catalog = read_catalog(po)
         catalog.update(templates[po.stem], update_header_comment=False)
         use_cldr_plurals(catalog, Locale.parse(po.parent.parent.name))
@@ -213,7 +221,7 @@ def init(tag: str, locales_dir: Path = LOCALES_DIR) -> list[Path]:
 def compile_all(locales_dir: Path = LOCALES_DIR) -> list[Path]:
     written = []
     for po in catalogs(locales_dir):
-        catalog = read_catalog(po)
+        catalog = _with_extras(read_catalog(po), _extra_headers(po))  # the review status travels into the .mo
         mo = po.with_suffix(".mo")
         with mo.open("wb") as target:
             write_mo(target, catalog, use_fuzzy=False)

@@ -235,3 +235,12 @@ def test_interface_texts_count_as_respondent_facing_by_where_they_come_from():
     assert facing("templates/staff/home.html", "templates/base.html")
     assert not facing("templates/staff/home.html")
     assert not facing("service/touchpoints/routes.py")
+
+
+def test_compiled_catalogs_carry_the_review_status(locales):
+    catalogs.extract(locales)
+    catalogs.init("cy", locales)
+
+    catalogs.compile_all(locales)
+
+    assert i18n.Language("cy", locales).messages.info()["x-heard-review"] == catalogs.DRAFT
