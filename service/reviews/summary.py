@@ -34,6 +34,7 @@ LISTENED = "listened"  # the question "where people felt least heard" is read fr
 COMMENTS_EACH_WAY = 3  # per question: up to this many positive and this many critical comments
 CANDIDATES = 400  # comments read from the database before choosing
 WENT_WELL = 2
+ROLL_BATCH = 24  # touchpoint-weeks counted per statement when the weekly rollup is filled
 
 
 class Cell(msgspec.Struct, frozen=True):
@@ -285,8 +286,9 @@ async def _bring_up_to_date(conn: asyncpg.Connection, *, team_id: int, first: dt
             continue
         if stale:
             await queries.forget_weeks(conn, weeks=stale)
-        if missing:
-            await queries.roll_weeks(conn, weeks=[live[key] for key in missing])
+        # A few touchpoint-weeks per statement, so no one statement runs long on a big team.
+        for start in range(0, len(missing), ROLL_BATCH):
+            await queries.roll_weeks(conn, weeks=[live[key] for key in missing[start:start + ROLL_BATCH]])
 
 
 async def period_counts(conn: asyncpg.Connection, *, scope: Scope, today: dt.date | None = None) -> list[Count]:
