@@ -212,8 +212,8 @@ async def entry_publish(review_id: FromPath[int], request: Request, state: State
     fields = await _fields(request)
     try:
         async with transaction(state.pool) as conn:
-            prepared = await service.review_page(conn, state.surveys, review=found, k=state.settings.k_team)
-            await service.publish_entry(conn, review=found, summary=prepared.summary,
+            figures = await service.summary_for(conn, state.surveys, review=found, k=state.settings.k_team)
+            await service.publish_entry(conn, review=found, summary=figures,
                                         form=_entry_form(fields, ENTRY_SLOTS), by=viewer.staff.id)
     except Invalid as error:
         return await _review_problems(state, viewer, review_id, error.problems,

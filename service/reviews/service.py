@@ -12,6 +12,7 @@ import asyncpg
 import msgspec
 
 from service.i18n import N_, available_tags, language, match_tag
+from service.insights.levels import summary_questions
 from service.surveys.loading import SurveyRegistry
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
@@ -19,7 +20,7 @@ from service.touchpoints.kinds import CONTACT_KINDS
 from . import queries
 from .queries import Action, EarlierAction, Entry, Review, Scope
 from .stats import HIGHER, LOWER, NO_CLEAR_CHANGE, NOT_COMPARABLE, Share, verdict
-from .summary import ReviewSummary, review_summary
+from .summary import SURVEY_ID, ReviewSummary, review_summary
 
 # The debrief prompts, in the order a team talks them through. They ask about
 # the work and its conditions, never about who is to blame.
@@ -187,6 +188,14 @@ async def review_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, rev
     return ReviewPage(review, previous, summary, actions, carried, entries)
 
 
+async def summary_for(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review,
+                      k: int) -> ReviewSummary:
+    """The review's figures alone (no comments, no earlier actions): what a published figure is checked against."""
+    previous = await queries.previous_review(conn, team_id=review.team_id, before=review.period_start)
+    return await review_summary(conn, registry, scope=review.scope(), k=k,
+                                previous_scope=_previous_scope(review, previous), comments=False)
+
+
 async def carried_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review,
                           summary: ReviewSummary, k: int) -> list[CarriedAction]:
     """Open actions from earlier reviews, each with its target questions then
@@ -229,9 +238,6 @@ class ActionForm(msgspec.Struct, frozen=True):
 
 async def add_action(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, form: ActionForm,
                      by: int) -> int:
-    from .summary import SURVEY_ID
-    from service.insights.levels import summary_questions
-
     known = {q.id for q in summary_questions(registry, SURVEY_ID)}
     problems = {}
     if not form.what.strip():

@@ -27,7 +27,7 @@ from service.surveys.model import AUDIENCES, Text
 
 from . import queries
 from .queries import Count, Scope
-from .stats import HIGHER, NOT_COMPARABLE, Share, verdict, wilson
+from .stats import NOT_COMPARABLE, Share, verdict, wilson
 
 SURVEY_ID = "after-meeting"
 LISTENED = "listened"  # the question "where people felt least heard" is read from
@@ -328,10 +328,6 @@ async def review_summary(conn: asyncpg.Connection, registry: SurveyRegistry, *, 
     candidates = await queries.comment_candidates(conn, scope=scope, limit=CANDIDATES)
     names = await queries.team_staff_names(conn, team_id=scope.team_id)
     return msgspec.structs.replace(result, comments=choose_comments(candidates, registry, staff_names=names))
-
-
-def improved(result: QuestionResult) -> bool:
-    return result.change == HIGHER
 
 
 __all__ = ["NO_ANSWER", "Cell", "CommentGroup", "GroupShare", "QuestionResult", "ReviewSummary", "compute",
