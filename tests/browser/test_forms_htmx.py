@@ -17,6 +17,8 @@ UNDER8 = [("Did the grown-up listen to you?", "Yes"), ("Did you understand what 
 
 async def test_under_8_screens_change_without_reloading_the_page(page, server, pool):
     touchpoint = await factories.touchpoint(pool, audience="under8")
+    complaints: list[str] = []  # e.g. a Content-Security-Policy refusal
+    page.on("console", lambda message: complaints.append(message.text) if message.type in ("error", "warning") else None)
     await page.goto(f"{server}/t/{touchpoint.code}/form/under8")
     await page.evaluate(MARK)
     posts: list[dict[str, str]] = []
@@ -30,6 +32,7 @@ async def test_under_8_screens_change_without_reloading_the_page(page, server, p
     assert await page.title() == "Question 4 of 4: After a meeting with us – Heard"
     assert focused == "progress"  # reading starts on the new screen
     assert len(posts) == 3 and all(headers.get("hx-request") == "true" for headers in posts)
+    assert complaints == []
     await page.get_by_role("button", name="Send my answers").click()
     await page.get_by_role("heading", name="Thank you").wait_for()
     [stored] = await factories.stored_responses(pool, touchpoint.id)
