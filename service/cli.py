@@ -211,12 +211,12 @@ def cmd_i18n(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _touchpoint_exists(dsn: str, code: str) -> bool:
     from service.db.pool import create_pool, transaction
-    from service.touchpoints.queries import touchpoint_by_code
+    from service.touchpoints.service import find_by_code
 
     pool = await create_pool(dsn, min_size=1, max_size=1)
     try:
         async with transaction(pool) as conn:
-            return await touchpoint_by_code(conn, code=code, today=dt.date.today()) is not None
+            return await find_by_code(conn, code=code, today=dt.date.today()) is not None
     finally:
         await pool.close()
 

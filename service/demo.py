@@ -15,7 +15,7 @@ from service.surveys.answers import check_answers, field_name, scale_values
 from service.surveys.loading import SurveyRegistry
 from service.surveys.model import Text
 from service.touchpoints import codes
-from service.touchpoints.queries import insert_touchpoint, team_touchpoint_list, touchpoint_by_code
+from service.touchpoints import service as touchpoints_service
 
 DEMO_TEAM = "Riverside Family Help (demo)"
 # Every demo account signs in with this password (README). Never use demo data for real.
@@ -58,7 +58,7 @@ async def load_demo(conn: asyncpg.Connection, surveys: SurveyRegistry, *, base_u
     team_id = await staff.team_id_by_name(conn, name=DEMO_TEAM)
     if team_id is None:
         team_id = await _create(conn, surveys, today=today, responses=responses, rng=random.Random(seed))
-    touchpoints = sorted(await team_touchpoint_list(conn, team_id=team_id), key=lambda t: t.id)
+    touchpoints = sorted(await touchpoints_service.team_touchpoints(conn, team_id=team_id), key=lambda t: t.id)
     return [(f"{t.contact_kind} ({t.audience or 'ask'})", codes.public_url(base_url, t.code)) for t in touchpoints]
 
 
@@ -77,11 +77,9 @@ async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: d
     await staff.add_staff(conn, email=ADMIN[0], display_name=ADMIN[1], password=DEMO_PASSWORD, is_admin=True)
     touchpoints, weights = [], []
     for kind, practitioner, audience, weight in TOUCHPOINTS:
-        code = codes.new_code()
-        await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind=kind,
-                                practitioner_id=staff_ids[practitioner], survey_id=survey.survey.id,
-                                audience=audience, language="en-GB")
-        touchpoints.append(await touchpoint_by_code(conn, code=code, today=today))
+        touchpoints.append(await touchpoints_service.add_touchpoint(
+            conn, team_id=team_id, contact_kind=kind, practitioner_id=staff_ids[practitioner],
+            survey_id=survey.survey.id, audience=audience, language="en-GB"))
         weights.append(weight)
     for _ in range(responses):
         [touchpoint] = rng.choices(touchpoints, weights)

@@ -22,7 +22,7 @@ from service.surveys.answers import check_answers
 from service.surveys.model import AUDIENCES, LoadedSurvey
 from service.surveys.service import find_version
 from service.touchpoints import codes
-from service.touchpoints.queries import Touchpoint
+from service.touchpoints.service import Touchpoint
 from service.web import errors
 from service.web.templating import ENV, HTML, fragment, page
 

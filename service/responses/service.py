@@ -12,7 +12,7 @@ from service.safeguarding import service as safeguarding
 from service.surveys.answers import CheckedAnswers
 from service.surveys.model import LoadedSurvey
 from service.touchpoints import codes
-from service.touchpoints.queries import Touchpoint, touchpoint_by_code
+from service.touchpoints.service import Touchpoint, find_by_code
 
 from . import queries
 from .limits import BurstWatch
@@ -28,7 +28,7 @@ class Closed(Exception):
 
 async def open_touchpoint(conn: asyncpg.Connection, *, typed_code: str, today: dt.date) -> Touchpoint:
     code = codes.normalise(typed_code)
-    touchpoint = await touchpoint_by_code(conn, code=code, today=today) if code else None
+    touchpoint = await find_by_code(conn, code=code, today=today) if code else None
     if touchpoint is None:
         raise Closed("unknown")
     if touchpoint.status != "active":

@@ -86,3 +86,25 @@ async def set_status(conn: asyncpg.Connection, *, touchpoint: queries.ManagedTou
     if touchpoint.status == "revoked":
         raise Invalid({"status": "revoked"})
     await queries.set_status_by_id(conn, touchpoint_id=touchpoint.id, status=status)
+
+
+async def find_by_code(conn: asyncpg.Connection, *, code: str, today: dt.date) -> queries.Touchpoint | None:
+    """The touchpoint behind a family's link (its status as of today)."""
+    return await queries.touchpoint_by_code(conn, code=code, today=today)
+
+
+async def team_touchpoints(conn: asyncpg.Connection, *, team_id: int) -> list[queries.ManagedTouchpoint]:
+    return await queries.team_touchpoint_list(conn, team_id=team_id)
+
+
+async def add_touchpoint(conn: asyncpg.Connection, *, team_id: int, contact_kind: str, practitioner_id: int | None,
+                         survey_id: str, audience: str | None, language: str) -> queries.Touchpoint:
+    """A touchpoint made by a script (the demo), without the form's checks."""
+    code = codes.new_code()
+    await queries.insert_touchpoint(conn, code=code, team_id=team_id, contact_kind=contact_kind,
+                                    practitioner_id=practitioner_id, survey_id=survey_id, audience=audience,
+                                    language=language)
+    return await queries.touchpoint_by_code(conn, code=code, today=dt.date.today())
+
+
+Touchpoint = queries.Touchpoint
