@@ -23,6 +23,10 @@ RESPONDENT_SOURCES = (
     "templates/_macros/",
     "templates/errors/",
     "service/responses/",
+    "templates/reviews/_you_said.html",  # on the welcome and thank-you pages
+    "templates/reviews/postcard.html",  # "you said, we did" postcards families receive
+    "templates/staff/print.html",  # the printed card and poster families scan
+    "templates/staff/show.html",  # the full-screen QR code families scan
     "service/surveys/",
     "service/touchpoints/kinds.py",
 )
