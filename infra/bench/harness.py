@@ -61,10 +61,11 @@ class Postgres:
         self.options = " ".join(shlex.quote(word) for word in words)
         # pgserver stops the server it started at exit, but not one restarted
         # since (another process id); stop whatever runs in pgdata first.
+        self.restarted = False
         atexit.register(self._stop_at_exit)
 
     def _stop_at_exit(self) -> None:
-        if (self.pgdata / "postmaster.pid").exists():
+        if self.restarted and (self.pgdata / "postmaster.pid").exists():
             with contextlib.suppress(subprocess.SubprocessError, OSError):
                 self.pg_ctl("-w", "-m", "fast", "stop", timeout=30)
 
@@ -81,9 +82,11 @@ class Postgres:
         self.pg_ctl("-w", "-m", "fast", "stop")
 
     def start(self) -> None:
+        self.restarted = True
         self.pg_ctl("-w", "-l", str(self.server.log), "-o", self.options, "start")
 
     def restart(self) -> None:
+        self.restarted = True
         self.pg_ctl("-w", "-m", "fast", "-l", str(self.server.log), "restart")
 
 
