@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     guard = commands.add_parser("safeguarding", help="safeguarding queue jobs")
     guard.add_argument("action", choices=["escalate"], help="escalate items nobody closed in time")
 
+    reviews = commands.add_parser("reviews", help="learning review jobs")
+    reviews.add_argument("action", choices=["warm"], help="warm: bring every team's weekly rollup up to date")
+
     retention = commands.add_parser("retention", help="delete data past its retention period")
     retention.add_argument("action", choices=["run"])
 
@@ -280,6 +283,14 @@ def cmd_safeguarding(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reviews(settings: Settings, args: argparse.Namespace) -> int:
+    from service.reviews.summary import warm_rollups
+
+    teams = _in_transaction(settings, lambda conn: warm_rollups(conn, today=settings.today()))
+    print(f"weekly rollups are up to date for {teams} team(s)")
+    return 0
+
+
 def cmd_retention(settings: Settings, args: argparse.Namespace) -> int:
     from service.safeguarding.retention import run_retention
 
@@ -310,6 +321,7 @@ COMMANDS = {
     "users": cmd_users,
     "safeguarding": cmd_safeguarding,
     "retention": cmd_retention,
+    "reviews": cmd_reviews,
     "i18n": cmd_i18n,
 }
 

@@ -269,3 +269,7 @@ async def team_touchpoints(conn: asyncpg.Connection, *, team_id: int) -> list[To
 
 async def audit(conn: asyncpg.Connection, *, staff_id: int, action: str, detail: dict) -> None:
     await conn.execute(SQL["audit"], staff_id, action, detail)
+
+
+async def all_team_ids(conn: asyncpg.Connection) -> list[int]:
+    return [row["id"] for row in await conn.fetch(SQL["all_team_ids"])]

@@ -268,3 +268,7 @@ order by t.created_at, t.id
 -- name: audit
 -- Record what a member of staff did; $1 staff id, $2 action, $3 detail.
 insert into audit_log (staff_id, action, detail) values ($1, $2, $3)
+
+-- name: all_team_ids
+-- Every team, for jobs that keep each team's weekly rollup current.
+select id from teams order by id

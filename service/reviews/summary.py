@@ -332,3 +332,17 @@ async def review_summary(conn: asyncpg.Connection, registry: SurveyRegistry, *, 
 
 __all__ = ["NO_ANSWER", "Cell", "CommentGroup", "GroupShare", "QuestionResult", "ReviewSummary", "compute",
            "review_summary"]
+
+
+WARM_WEEKS = 104
+
+
+async def warm_rollups(conn: asyncpg.Connection, *, today: dt.date, weeks: int = WARM_WEEKS) -> int:
+    """Bring every team's weekly rollup up to date for the last `weeks` weeks, so
+    the first opening of any review period is as fast as later ones (run nightly
+    by `heard reviews warm`). Returns how many teams it looked at."""
+    team_ids = await queries.all_team_ids(conn)
+    for team_id in team_ids:
+        scope = Scope(team_id=team_id, start=today - dt.timedelta(weeks=weeks), end=today)
+        await period_counts(conn, scope=scope, today=today)
+    return len(team_ids)
