@@ -7,6 +7,7 @@ parameter (or the form), never in a cookie.
 from __future__ import annotations
 
 import re
+import time
 import uuid
 
 from jinja2_fragments import render_block
@@ -24,15 +25,34 @@ from service.surveys.service import find_version
 from service.touchpoints import codes
 from service.touchpoints.service import Touchpoint
 from service.web import errors
-from service.web.templating import ENV, HTML, fragment, page
+from service.web.templating import ENV, HTML, fragment, page, render
 
 from . import steps
 from .service import Closed, Submission, audience_allowed, open_touchpoint, submit_response
 
 
+# Touchpoints change rarely and every form page needs one: each process keeps
+# what it looked up for a few seconds (so pausing a touchpoint takes effect
+# within TOUCHPOINT_SECONDS everywhere). Bounded; nothing about respondents.
+TOUCHPOINT_SECONDS = 5.0
+_touchpoints: dict[str, tuple[float, Touchpoint | Closed]] = {}
+
+
 async def _touchpoint(state: State, code: str) -> Touchpoint:
-    async with transaction(state.pool) as conn:
-        return await open_touchpoint(conn, typed_code=code, today=state.settings.today())
+    now = time.monotonic()
+    cached = _touchpoints.get(code)
+    if cached is None or now - cached[0] > TOUCHPOINT_SECONDS:
+        try:
+            async with transaction(state.pool) as conn:
+                found: Touchpoint | Closed = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
+        except Closed as closed:
+            found = closed
+        if len(_touchpoints) > 10_000:
+            _touchpoints.clear()
+        _touchpoints[code] = cached = (now, found)
+    if isinstance(cached[1], Closed):
+        raise Closed(cached[1].reason)
+    return cached[1]
 
 
 def _speak(request: Request, touchpoint: Touchpoint, chosen: str | None = None) -> str:
@@ -170,6 +190,10 @@ async def thanks(code: FromPath[str], request: Request, state: State) -> Respons
                 you_said=await _you_said(state, touchpoint, lang))
 
 
+_PLACEHOLDER = uuid.UUID(int=0)
+_blank_forms: dict[tuple, str] = {}
+
+
 def _form_page(
     code: str,
     loaded: LoadedSurvey,
@@ -190,6 +214,15 @@ def _form_page(
     context = dict(code=code, survey=loaded, audience=audience, questions=questions, lang=lang,
                    submission_id=submission_id, given=given or {}, problems=problems or {},
                    step=step if steps.is_stepped(audience) else None)
+    blank = not given and not problems and status == 200 and not htmx
+    if blank:  # the same empty form for everyone: render once, then only the submission id differs
+        key = (code, loaded.version_hash, audience, lang, context["step"])
+        html = _blank_forms.get(key)
+        if html is None:
+            if len(_blank_forms) > 5_000:
+                _blank_forms.clear()
+            html = _blank_forms[key] = render("respondent/form.html", **{**context, "submission_id": _PLACEHOLDER})
+        return Response(html.replace(str(_PLACEHOLDER), str(submission_id)), status_code=200, media_type=HTML)
     if htmx:  # only the form swaps; its <title> comes along so the tab and screen readers follow
         title = render_block(ENV, "respondent/form.html", "title", **context).strip()
         html = f"<title>{title} – Heard</title>" + render_block(ENV, "respondent/form.html", "form_area", **context)

@@ -209,7 +209,9 @@ async def test_database_down_keeps_every_answer_in_the_form_with_a_try_again_mes
     app.state.pool = client.blocking_portal.call(dead)
     try:
         response = await client.post(f"/t/{touchpoint.code}/form/parent", data={**hidden, **VALID["parent"]})
-        page = await client.get(f"/t/{touchpoint.code}")
+        # A touchpoint this process has not looked up yet (looked-up ones are kept a few seconds).
+        unseen = await factories.touchpoint(pool)
+        page = await client.get(f"/t/{unseen.code}")
     finally:
         client.blocking_portal.call(app.state.pool.close)
         app.state.pool = working_pool
