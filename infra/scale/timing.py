@@ -42,7 +42,7 @@ from generate import generate  # noqa: E402  (this folder is not a package)
 from service.db.pool import _init_connection as init_connection  # noqa: E402
 from service.reviews.queries import Scope  # noqa: E402
 from service.reviews.service import default_period  # noqa: E402
-from service.reviews.summary import review_summary  # noqa: E402
+from service.reviews.summary import review_summary, warm_rollups  # noqa: E402
 from service.settings import REPO_ROOT  # noqa: E402
 from service.surveys.loading import load_surveys  # noqa: E402
 
@@ -76,7 +76,7 @@ async def _time(pool, surveys, scope: Scope, previous: Scope) -> list[float]:
     return times
 
 
-async def measure(server_url: str, size: int, today: dt.date) -> dict[str, list[float]]:
+async def measure(server_url: str, size: int, today: dt.date, warm: bool = False) -> dict[str, list[float]]:
     dsn = await _fresh(server_url, f"heard_scale_{size}")
     started = time.perf_counter()
     team_id = await generate(dsn, responses=size, days=DAYS, today=today)
@@ -93,6 +93,11 @@ async def measure(server_url: str, size: int, today: dt.date) -> dict[str, list[
             in_quarter = await conn.fetchval("select count(*) from responses where submitted_on >= $1 "
                                              "and submitted_on < $2", quarter.start, quarter.end)
         print(f"{'':>9} {in_quarter:,} of them in the review quarter", flush=True)
+        if warm:  # as the nightly `heard reviews warm` does, before anyone opens a review
+            async with pool.acquire() as conn, conn.transaction():
+                started = time.perf_counter()
+                await warm_rollups(conn, today=today)
+            print(f"{'':>9} nightly warm-up took {time.perf_counter() - started:.1f} s", flush=True)
         return {"quarter": await _time(pool, surveys, quarter, before),
                 "everything": await _time(pool, surveys, everything, earlier)}
     finally:
@@ -105,6 +110,8 @@ def main() -> None:
     parser.add_argument("--server-url", help="a PostgreSQL server to create the databases on "
                                              "(default: an embedded one under --data-dir)")
     parser.add_argument("--data-dir", default="/tmp/heard-scale")
+    parser.add_argument("--warm", action="store_true",
+                        help="run the nightly warm-up first, so 'first' is a first opening on a deployed system")
     args = parser.parse_args()
     server_url = args.server_url
     if not server_url:
@@ -113,7 +120,7 @@ def main() -> None:
         server_url = start_embedded(Path(args.data_dir), database="postgres")
 
     async def run() -> list[tuple[int, dict[str, list[float]]]]:
-        return [(size, await measure(server_url, size, dt.date.today())) for size in args.sizes]
+        return [(size, await measure(server_url, size, dt.date.today(), args.warm)) for size in args.sizes]
 
     results = asyncio.run(run())
     print(f"\n{'responses':>10}  {'quarter: first':>14}  {'then median':>11}  {'fastest':>7}"
