@@ -131,8 +131,11 @@ async def _submit(
     if not audience_allowed(touchpoint, current, audience):
         raise Closed("unknown")
     submission_id = _uuid(_first(fields, "submission_id")) or uuid.uuid4()
-    async with transaction(state.pool) as conn:
-        rendered_from = await find_version(conn, state.surveys, current.survey.id, _first(fields, "version") or "")
+    wanted_version = _first(fields, "version") or ""
+    rendered_from = state.surveys.version(current.survey.id, wanted_version)
+    if rendered_from is None:  # rendered by another instance or an earlier deploy: ask the database
+        async with transaction(state.pool) as conn:
+            rendered_from = await find_version(conn, state.surveys, current.survey.id, wanted_version)
     loaded = rendered_from or current
     checked = check_answers(loaded.survey.audiences[audience], fields)  # type: ignore[index]
     htmx = _htmx(request)
