@@ -7,16 +7,27 @@ import math
 Z95 = 1.959963984540054
 
 
-def wilson(positive: int, total: int, z: float = Z95) -> tuple[float, float]:
-    """The 95% Wilson score interval for a share, in percent (0-100).
+def wilson_bounds(part: int, whole: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval for part/whole, as fractions (0-1).
 
-    Unlike "p ± 1.96·se" it stays inside 0-100% and is honest for small n,
-    which is most of what a single practitioner's feedback is.
-    """
+    Sound for small samples and for shares near 0 or 1, where the textbook
+    p ± z·sqrt(p(1-p)/n) goes below 0 or above 1 — and most of what a single
+    practitioner's feedback is, is small samples."""
+    if whole <= 0 or not 0 <= part <= whole:
+        raise ValueError(f"need 0 <= part <= whole and whole > 0, got {part}/{whole}")
+    p = part / whole
+    denominator = 1 + z * z / whole
+    centre = (p + z * z / (2 * whole)) / denominator
+    spread = z * math.sqrt(p * (1 - p) / whole + z * z / (4 * whole * whole)) / denominator
+    # At 0 and 1 the bound equals the share exactly; rounding must not put it on the wrong side.
+    low = 0.0 if part == 0 else max(0.0, min(p, centre - spread))
+    high = 1.0 if part == whole else min(1.0, max(p, centre + spread))
+    return low, high
+
+
+def wilson(positive: int, total: int, z: float = Z95) -> tuple[float, float]:
+    """The 95% Wilson interval in percent, rounded to 0.1; (0, 100) when nobody answered."""
     if total <= 0:
         return (0.0, 100.0)
-    p = positive / total
-    denominator = 1 + z * z / total
-    centre = (p + z * z / (2 * total)) / denominator
-    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
-    return (round(100 * max(0.0, centre - half), 1), round(100 * min(1.0, centre + half), 1))
+    low, high = wilson_bounds(positive, total, z)
+    return (round(100 * low, 1), round(100 * high, 1))
