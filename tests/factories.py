@@ -89,11 +89,11 @@ async def practitioner_touchpoint(pool: asyncpg.Pool, *, team_id: int, practitio
 
 
 async def responses(pool: asyncpg.Pool, touchpoint: Touchpoint, answers: list[dict], *, days_ago: int = 10,
-                    audience: str = "parent") -> None:
+                    audience: str = "parent", on: dt.date | None = None) -> None:
     """Store responses directly, dated `days_ago` (staff views only show whole weeks that have ended)."""
     version = await pool.fetchval("select version_hash from survey_versions where survey_id = 'after-meeting' "
                                   "order by first_seen_at desc limit 1")
-    day = dt.date.today() - dt.timedelta(days=days_ago)
+    day = on or dt.date.today() - dt.timedelta(days=days_ago)
     async with pool.acquire() as conn:
         await conn.executemany(
             "insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, "

@@ -85,15 +85,15 @@ async def test_team_and_practitioner_summaries_never_reveal_small_counts(client,
 async def test_only_whole_weeks_that_have_ended_are_counted(client, pool, app):
     team = await factories.team(pool)
     touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None)
-    this_week = TODAY.weekday()  # days since Monday: today and this week so far are left out
-    await factories.responses(pool, touchpoint, [{"listened": 5}] * 6, days_ago=this_week)
-    await factories.responses(pool, touchpoint, [{"listened": 1}] * 7, days_ago=this_week + 1)
+    monday = TODAY - dt.timedelta(days=TODAY.weekday())  # this week so far is left out
+    await factories.responses(pool, touchpoint, [{"listened": 5}] * 6, on=monday)
+    await factories.responses(pool, touchpoint, [{"listened": 1}] * 7, on=monday - dt.timedelta(days=1))
 
     async with pool.acquire() as conn:
         result = await summary(conn, app.state.surveys, scope=Filter(team_id=team), today=TODAY, k=K_TEAM)
 
     assert result.responses == 7
-    assert result.window.end == TODAY - dt.timedelta(days=this_week)
+    assert result.window.end == monday
 
 
 async def test_summary_counts_equal_independent_sql(client, pool, app):
