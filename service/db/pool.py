@@ -118,3 +118,22 @@ async def _begin(pool: asyncpg.Pool) -> tuple[asyncpg.Connection, Transaction]:
             if not isinstance(error, _UNAVAILABLE) or attempt == _BEGIN_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+@asynccontextmanager
+async def reading(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """One connection and no transaction, for a single read: one round trip
+    instead of three (BEGIN, the query, COMMIT). An outage becomes
+    DatabaseUnavailable and the connection is closed, as with transaction()."""
+    try:
+        conn = await pool.acquire()
+        try:
+            yield conn
+        except BaseException as error:
+            if not isinstance(error, Exception) or isinstance(error, _UNAVAILABLE):
+                _discard(conn)
+            raise
+        finally:
+            await pool.release(conn)
+    except _UNAVAILABLE as error:
+        raise DatabaseUnavailable(str(error)) from error

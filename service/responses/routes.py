@@ -17,7 +17,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from service import i18n
-from service.db.pool import DatabaseUnavailable, transaction
+from service.db.pool import DatabaseUnavailable, reading, transaction
 from service.reviews.service import ShownEntry, published_entries
 from service.surveys.answers import check_answers
 from service.surveys.model import AUDIENCES, LoadedSurvey
@@ -43,7 +43,7 @@ async def _touchpoint(state: State, code: str) -> Touchpoint:
     cached = _touchpoints.get(code)
     if cached is None or now - cached[0] > TOUCHPOINT_SECONDS:
         try:
-            async with transaction(state.pool) as conn:
+            async with reading(state.pool) as conn:  # one read: no transaction needed
                 found: Touchpoint | Closed = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
         except Closed as closed:
             found = closed
@@ -68,7 +68,7 @@ def _speak(request: Request, touchpoint: Touchpoint, chosen: str | None = None) 
 
 async def _you_said(state: State, touchpoint: Touchpoint, lang: str) -> list[ShownEntry]:
     """What the team changed after listening ("you said, we did"), newest first, in this language where written."""
-    async with transaction(state.pool) as conn:
+    async with reading(state.pool) as conn:
         return await published_entries(conn, team_id=touchpoint.team_id, touchpoint_id=touchpoint.id, language=lang)
 
 
