@@ -3,6 +3,7 @@ through Playwright (never a downloaded browser)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -30,31 +31,45 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(dsn: str) -> str:
-    """Heard started the way `heard serve` starts it, on a free loopback port."""
+@contextlib.contextmanager
+def running_heard(dsn: str, *, env: dict[str, str] | None = None, command: list[str] | None = None):
+    """Heard started the way `heard serve` starts it (or by `command`, given the
+    port as its last argument), on a free loopback port, until the block ends.
+    Yields (base URL, its log file)."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": dsn, "HEARD_BASE_URL": base, "HEARD_LOG_LEVEL": "WARNING", "HEARD_SUBMISSIONS_PER_SOURCE": "0"}
+    environment = {**os.environ, "DATABASE_URL": dsn, "HEARD_BASE_URL": base, "HEARD_LOG_LEVEL": "WARNING",
+                   "HEARD_SUBMISSIONS_PER_SOURCE": "0", **(env or {})}
+    argv = [*(command or [sys.executable, "-m", "service", "serve", "--workers", "1", "--port"]), str(port)]
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen([sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "1"],
-                               cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.monotonic() + 30
-    while True:
+    process = subprocess.Popen(argv, cwd=REPO_ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/readyz", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"Heard did not start: {log.read().decode()[-2000:]}") from None
+                time.sleep(0.1)
+        yield base, log
+    finally:
+        process.terminate()
         try:
-            with urllib.request.urlopen(f"{base}/readyz", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                log.seek(0)
-                raise RuntimeError(f"Heard did not start: {log.read().decode()[-2000:]}") from None
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def server(dsn: str) -> str:
+    """Heard as `heard serve` runs it, shared by the browser tests."""
+    with running_heard(dsn) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="session")

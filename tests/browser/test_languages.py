@@ -4,14 +4,10 @@ and without JavaScript), and English for a text a catalog is missing."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -20,10 +16,9 @@ from playwright.async_api import Page, expect
 
 from service import i18n
 from service.i18n import LOCALES_DIR, catalogs
-from service.settings import REPO_ROOT
 from service.surveys.model import AUDIENCES
 from tests import factories
-from tests.browser.conftest import _free_port
+from tests.browser.conftest import running_heard
 
 
 async def _mirrored(page: Page, option_value: str) -> bool:
@@ -183,30 +178,10 @@ def server_missing_one_welsh_text(dsn):
         write_po(target, catalog)
     catalogs.compile_all(locales)
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": dsn, "HEARD_BASE_URL": base, "HEARD_LOG_LEVEL": "WARNING"}
     boot = ("import sys; from pathlib import Path; from service import i18n; i18n.use_locales_dir(Path(sys.argv[1])); "
-            "from service.cli import main; sys.exit(main(['serve', '--port', sys.argv[2], '--workers', '1']))")
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen([sys.executable, "-c", boot, str(locales), str(port)], cwd=REPO_ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/readyz", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                log.seek(0)
-                raise RuntimeError(f"Heard did not start: {log.read().decode()[-2000:]}") from None
-            time.sleep(0.1)
-    yield base, removed, welsh[kept], log
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+            "from service.cli import main; sys.exit(main(['serve', '--workers', '1', '--port', sys.argv[2]]))")
+    with running_heard(dsn, command=[sys.executable, "-c", boot, str(locales)]) as (base, log):
+        yield base, removed, welsh[kept], log
     shutil.rmtree(locales.parent)
 
 
