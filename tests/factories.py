@@ -39,8 +39,8 @@ async def touchpoint(
 async def stored_responses(pool: asyncpg.Pool, touchpoint_id: int) -> list[dict]:
     rows = await pool.fetch(
         "select r.*, coalesce(jsonb_object_agg(f.question_id, f.body) filter (where f.question_id is not null), '{}') as free_text "
-        "from responses r left join free_text_answers f on f.response_id = r.id "
-        "where r.touchpoint_id = $1 group by r.id order by r.id", touchpoint_id)
+        "from responses r left join free_text_answers f on f.response_id = r.id and f.submitted_on = r.submitted_on "
+        "where r.touchpoint_id = $1 group by r.id, r.submitted_on order by r.id", touchpoint_id)
     return [dict(row) for row in rows]
 
 

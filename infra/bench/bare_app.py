@@ -33,10 +33,15 @@ from litestar.response import Redirect
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-INSERT = """insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, language,
-                                   submitted_on, answers)
-values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
-on conflict (submission_id) do nothing"""
+# The same row Heard stores, once per submission id (Heard's schema: the id is claimed in its own table).
+INSERT = """with claimed as (
+    insert into submission_ids (submission_id, submitted_on) values ($1, $7)
+    on conflict (submission_id) do nothing
+    returning submission_id
+)
+insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, language,
+                       submitted_on, answers)
+select submission_id, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::date, $8::jsonb from claimed"""
 
 
 def create_app() -> Litestar:

@@ -19,7 +19,8 @@ import time
 
 import asyncpg
 
-from service.db.migrate import migrate
+from service.db import partitions
+from service.db.migrate import LOCK_KEY, migrate
 from service.db.pool import create_pool
 from service.settings import REPO_ROOT
 from service.surveys.loading import load_surveys
@@ -70,8 +71,8 @@ order by 7  -- stored in date order, as real responses arrive day by day
 """
 
 COMMENT = """
-insert into free_text_answers (response_id, question_id, body)
-select r.id, 'anything_else',
+insert into free_text_answers (response_id, submitted_on, question_id, body)
+select r.id, r.submitted_on, 'anything_else',
        (array['Thank you for listening to me.', 'The meeting was too long and I did not understand the words.',
               'She came back when she said she would.', 'Nobody told me the plan before the meeting.',
               'Things are better at home now.', 'I felt they talked about me, not with me.'])[1 + (r.id % 6)]
@@ -99,6 +100,9 @@ async def generate(dsn: str, *, responses: int, days: int, today: dt.date) -> in
             await conn.execute(GENERATE, responses, version, today - dt.timedelta(days=1), days, team_id,
                                timeout=3600)
             await conn.execute(COMMENT, team_id, timeout=3600)
+            async with conn.transaction():  # out of the default partition into their months, as in production
+                await conn.execute("select pg_advisory_xact_lock($1)", LOCK_KEY)
+                await partitions.prepare_months(conn, today=today)
             # What autovacuum does to a table that only grows: statistics and the visibility map.
             await conn.execute("vacuum analyze responses", timeout=3600)
             await conn.execute("vacuum analyze free_text_answers", timeout=3600)

@@ -9,6 +9,7 @@ database no longer matches what the code says it is.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import re
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import asyncpg
 import msgspec
+
+from . import partitions
 
 log = logging.getLogger("heard.migrate")
 
@@ -109,6 +112,11 @@ async def migrate(dsn: str, migrations: list[Migration] | None = None) -> list[M
                     )
                 log.info("applied migration", extra={"migration": f"{migration.version:04d}_{migration.name}"})
                 done.append(migration)
+            if await conn.fetchval("select to_regclass('responses_default') is not null"):
+                async with conn.transaction():
+                    made = await partitions.prepare_months(conn, today=dt.date.today())
+                if made:
+                    log.info("made monthly partitions", extra={"partitions": made})
             return done
         finally:
             await conn.execute("select pg_advisory_unlock($1)", LOCK_KEY)

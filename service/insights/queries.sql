@@ -62,7 +62,7 @@ order by t.created_at, t.id
 -- safeguarding queue; same parameters as response_counts except $7, the most to return.
 select f.question_id, f.body
 from free_text_answers f
-join responses r on r.id = f.response_id
+join responses r on r.id = f.response_id and r.submitted_on = f.submitted_on
 join touchpoints t on t.id = r.touchpoint_id
 where t.team_id = $1 and not r.held
   and ($2::bigint is null or t.practitioner_id = $2)

@@ -42,8 +42,10 @@ async def insert_response(
     )
 
 
-async def insert_free_texts(conn: asyncpg.Connection, *, response_id: int, texts: dict[str, str]) -> None:
-    await conn.executemany(_INSERT_FREE_TEXT, [(response_id, question, body) for question, body in texts.items()])
+async def insert_free_texts(conn: asyncpg.Connection, *, response_id: int, submitted_on: dt.date,
+                            texts: dict[str, str]) -> None:
+    await conn.executemany(_INSERT_FREE_TEXT,
+                           [(response_id, submitted_on, question, body) for question, body in texts.items()])
 
 
 async def touchpoint_baseline(conn: asyncpg.Connection, *, touchpoint_id: int, today: dt.date) -> float:

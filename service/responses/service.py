@@ -94,7 +94,7 @@ async def submit_response(conn: asyncpg.Connection, submission: Submission, *, t
     if burst == "starting":  # hold the day's earlier answers too: the flood began before we saw it
         await queries.hold_day(conn, touchpoint_id=submission.touchpoint.id, today=today)
     if free_text:
-        await queries.insert_free_texts(conn, response_id=response_id, texts=free_text)
+        await queries.insert_free_texts(conn, response_id=response_id, submitted_on=today, texts=free_text)
     if flagged:
         await safeguarding.queue_disclosures(
             conn, response_id=response_id, touchpoint_id=submission.touchpoint.id,

@@ -106,7 +106,7 @@ group by 1, 2, 3, 4, 5
 -- the last, $4 contact kind or null, $5 audience or null, $6 how many.
 select f.question_id, f.body, r.survey_id, r.audience, r.answers
 from free_text_answers f
-join responses r on r.id = f.response_id
+join responses r on r.id = f.response_id and r.submitted_on = f.submitted_on
 join touchpoints t on t.id = r.touchpoint_id
 where t.team_id = $1 and not r.held
   and r.submitted_on >= $2 and r.submitted_on < $3

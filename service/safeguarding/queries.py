@@ -79,10 +79,6 @@ async def audit_trail(conn: asyncpg.Connection, *, item_id: int) -> list[AuditEn
     return [AuditEntry(**row) for row in await conn.fetch(SQL["audit_trail"], str(item_id))]
 
 
-async def delete_old_free_text(conn: asyncpg.Connection, *, before: dt.date) -> int:
-    return await conn.fetchval(SQL["delete_old_free_text"], before)
-
-
 async def delete_old_closed_items(conn: asyncpg.Connection, *, before: dt.datetime) -> int:
     return await conn.fetchval(SQL["delete_old_closed_items"], before)
 
@@ -92,8 +88,8 @@ async def aggregate_old_responses(conn: asyncpg.Connection, *, before: dt.date) 
     await conn.execute(SQL["aggregate_old_answers"], before)
 
 
-async def delete_old_responses(conn: asyncpg.Connection, *, before: dt.date) -> int:
-    return await conn.fetchval(SQL["delete_old_responses"], before)
+async def forget_old_submission_ids(conn: asyncpg.Connection, *, before: dt.date) -> int:
+    return await conn.fetchval(SQL["forget_old_submission_ids"], before)
 
 
 async def delete_old_audit(conn: asyncpg.Connection, *, before: dt.datetime) -> int:

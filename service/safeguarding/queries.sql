@@ -55,15 +55,6 @@ from audit_log a left join staff s on s.id = a.staff_id
 where a.detail ->> 'item_id' = $1::text
 order by a.at
 
--- name: delete_old_free_text
--- Retention: free text of responses submitted before a date; $1 cutoff. Returns how many.
-with gone as (
-    delete from free_text_answers f using responses r
-    where f.response_id = r.id and r.submitted_on < $1
-    returning 1
-)
-select count(*) from gone
-
 -- name: delete_old_closed_items
 -- Retention: closed safeguarding items that arrived before a moment (open ones are never deleted); $1 cutoff.
 with gone as (
@@ -91,9 +82,9 @@ group by 1, 2, 3, 4, 5, 6
 on conflict (month, touchpoint_id, audience, survey_id, question_id, value)
 do update set answers = answer_counts_by_month.answers + excluded.answers
 
--- name: delete_old_responses
--- Retention: delete responses before a date (after aggregating them); $1 cutoff. Returns how many.
-with gone as (delete from responses where submitted_on < $1 returning 1)
+-- name: forget_old_submission_ids
+-- Retention: submission ids of responses before a date (their months are dropped); $1 cutoff.
+with gone as (delete from submission_ids where submitted_on < $1 returning 1)
 select count(*) from gone
 
 -- name: delete_old_audit

@@ -6,6 +6,11 @@ same time, raw responses after HEARD_KEEP_RESPONSES_MONTHS (their counts are
 kept per month first, so long-run figures still add up), audit entries after
 HEARD_KEEP_AUDIT_MONTHS, and expired sessions. Open safeguarding items are
 never deleted.
+
+Responses and free text are kept in monthly partitions (service/db/partitions.py),
+so their retention drops whole months: cutoffs always fall on the first of a
+month. It also makes the coming months' partitions, under the migration lock
+so two runs (or a run and a starting instance) never make the same one.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ import datetime as dt
 
 import asyncpg
 import msgspec
+
+from service.db import partitions
+from service.db.migrate import LOCK_KEY
 
 from . import queries
 
@@ -33,14 +41,20 @@ def months_before(day: dt.date, months: int) -> dt.date:
 
 async def run_retention(conn: asyncpg.Connection, *, today: dt.date, free_text_months: int, response_months: int,
                         audit_months: int) -> Removed:
+    """Run inside a transaction: everything goes, or nothing."""
     free_text_cutoff = months_before(today, free_text_months)
     response_cutoff = months_before(today, response_months)
     audit_cutoff = dt.datetime.combine(months_before(today, audit_months), dt.time(), dt.UTC)
-    free_texts = await queries.delete_old_free_text(conn, before=free_text_cutoff)
+    await conn.execute("select pg_advisory_xact_lock($1)", LOCK_KEY)
+    await partitions.prepare_months(conn, today=today)
     items = await queries.delete_old_closed_items(
         conn, before=dt.datetime.combine(free_text_cutoff, dt.time(), dt.UTC))
     await queries.aggregate_old_responses(conn, before=response_cutoff)
-    responses = await queries.delete_old_responses(conn, before=response_cutoff)
+    await queries.forget_old_submission_ids(conn, before=response_cutoff)
     audit = await queries.delete_old_audit(conn, before=audit_cutoff)
     sign_in = await queries.delete_stale_sign_in_data(conn)
+    # Dropping a month locks the table for a moment: last, just before commit.
+    free_texts = await partitions.drop_months_before(conn, "free_text_answers", free_text_cutoff)
+    free_texts += await partitions.drop_months_before(conn, "free_text_answers", response_cutoff)
+    responses = await partitions.drop_months_before(conn, "responses", response_cutoff)
     return Removed(free_texts, items, responses, audit, sign_in)

@@ -39,7 +39,8 @@ async def _world(pool):
     await factories.responses(pool, touchpoint, [GOOD] * 24 + [POOR] * 8, days_ago=20)
     response_ids = await pool.fetch("select id, answers from responses where touchpoint_id = $1", touchpoint.id)
     await pool.executemany(
-        "insert into free_text_answers (response_id, question_id, body) values ($1, 'anything_else', $2)",
+        "insert into free_text_answers (response_id, submitted_on, question_id, body) "
+        "select id, submitted_on, 'anything_else', $2 from responses where id = $1",
         [(r["id"], "She explained everything." if r["answers"]["listened"] == 5 else "Nobody explained the plan.")
          for r in response_ids[::3]])
     return team, manager, touchpoint

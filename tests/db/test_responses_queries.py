@@ -45,7 +45,7 @@ async def test_the_same_submission_racing_on_two_connections_is_stored_once(app,
 async def test_responses_have_no_column_for_addresses_agents_or_times_of_day(pool):
     columns = await pool.fetch(
         "select column_name, data_type from information_schema.columns "
-        "where table_name in ('responses', 'free_text_answers')")
+        "where table_name in ('responses', 'free_text_answers', 'submission_ids')")
 
     names = {c["column_name"] for c in columns}
     types = {c["column_name"]: c["data_type"] for c in columns}

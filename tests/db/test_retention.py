@@ -17,7 +17,8 @@ async def _response(pool, touchpoint, *, day, answers, text=None):
         "submitted_on, answers) values ($1, $2, 'after-meeting', $3, 'parent', 'en-GB', $4, $5) returning id",
         uuid.uuid4(), touchpoint.id, version, day, answers)
     if text:
-        await pool.execute("insert into free_text_answers values ($1, 'anything_else', $2)", response_id, text)
+        await pool.execute("insert into free_text_answers (response_id, submitted_on, question_id, body) "
+                           "values ($1, $2, 'anything_else', $3)", response_id, day, text)
     return response_id
 
 

@@ -65,8 +65,9 @@ async def _store(pool, touchpoint, rows: list[tuple[str, int, dict]], comments: 
                 "returning id", uuid.uuid4(), touchpoint.id, version, audience, TODAY - dt.timedelta(days=days),
                 answers)
             if comments and index in comments:
-                await conn.execute("insert into free_text_answers (response_id, question_id, body) "
-                                   "values ($1, 'anything_else', $2)", response_id, comments[index])
+                await conn.execute("insert into free_text_answers (response_id, submitted_on, question_id, body) "
+                                   "values ($1, $2, 'anything_else', $3)", response_id,
+                                   TODAY - dt.timedelta(days=days), comments[index])
 
 
 def _scope(team_id: int, **focus) -> Scope:

@@ -16,7 +16,9 @@ async def _with_text(pool, touchpoint, texts):
             "language, submitted_on, answers) values ($1, $2, 'after-meeting', $3, 'parent', 'en-GB', $4, "
             "'{\"listened\": 4}') returning id", uuid.uuid4(), touchpoint.id, version,
             dt.date.today() - dt.timedelta(days=10))
-        await pool.execute("insert into free_text_answers values ($1, 'anything_else', $2)", response_id, text)
+        await pool.execute("insert into free_text_answers (response_id, submitted_on, question_id, body) "
+                           "select id, submitted_on, 'anything_else', $2 from responses where id = $1",
+                           response_id, text)
 
 
 async def test_team_page_shows_comments_redacted_keeping_staff_names(client, pool):
