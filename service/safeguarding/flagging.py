@@ -38,7 +38,7 @@ list also carries a compositional layer, kept as data in the same file:
     what a word is about, not a whole sentence.
   - `[[combination]]`: a category raised when every concept in `all` occurs
     within `within` words (counted from the first word of the first to the
-    last word of the last), unless a concept in `unless` occurs anywhere in the
+    last word of the last, a term of several words counting as one), unless a concept in `unless` occurs anywhere in the
     answer (sport and games for violence words, "but she was kind" for fear,
     training sessions about the very subject). "my step dad gave me a fat lip"
     is violence-free but combines `injury` with a `carer`; "i just want to
@@ -304,7 +304,7 @@ def _combination_at(combo: _Combination, lang: _Language, where: dict[str, list[
     for spans in itertools.product(*(where[name] for name in combo.all)):
         first = min(span[0] for span in spans)
         last = max(span[1] for span in spans)
-        if last - first > combo.within:
+        if last - first - sum(end - start - 1 for start, end in spans) > combo.within:  # a term counts as one word
             continue
         if not combo.negatable or not _combination_negated(lang, words, spans, first, last):
             return True
