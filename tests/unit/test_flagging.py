@@ -7,7 +7,19 @@ from pathlib import Path
 import pytest
 
 from service.safeguarding import CATEGORIES, Flag, flag, normalise
-from service.safeguarding.flagging import INDICATORS, _indicator, available_languages, compile_pattern
+from service.safeguarding.flagging import (
+    INDICATORS,
+    _combination,
+    _concepts,
+    _found,
+    _indicator,
+    _load,
+    _matches,
+    _spellings,
+    _word_starts,
+    available_languages,
+    compile_pattern,
+)
 
 EVAL = Path(__file__).resolve().parents[2] / "infra" / "eval"
 
@@ -134,6 +146,7 @@ def test_flag_negation_before_a_match_is_not_broken_by_words_inside_it():
         ("so", "aabbahay wuu i garaacaa", "qofna ima garaaco"),
         ("ps", "پلار مې ما وهي", "هیڅوک ما نه وهي"),
         ("ckb", "باوکم لێم دەدات", "کەس لێم نادات"),
+        ("ti", "ኣቦይ ይወቕዓኒ", "ኣቦይ ኣይወቕዓንን"),  # Tigrinya negates inside the verb
     ],
 )
 def test_flag_each_language_flags_disclosures_and_not_their_negation(language, disclosure, not_a_disclosure):
@@ -223,7 +236,7 @@ def test_indicator_with_unknown_category_is_refused():
         _indicator({"id": "xx.bad", "category": "sadness", "patterns": ["sad"]}, frozenset())
 
 
-@pytest.mark.parametrize("language", ["en", "cy", "pl", "ar", "ur", "uk", "es", "pt", "ro", "fa", "bn", "so", "ps", "ckb"])
+@pytest.mark.parametrize("language", ["en", "cy", "pl", "ar", "ur", "uk", "es", "pt", "ro", "fa", "bn", "so", "ps", "ckb", "ti"])
 def test_indicator_list_is_marked_draft_and_covers_every_category(language):
     path = INDICATORS / f"{language}.toml"
     text = path.read_text(encoding="utf-8")
@@ -242,7 +255,9 @@ def _eval_rows(name):
     return [json.loads(line) for line in lines if line.strip()]
 
 
-@pytest.mark.parametrize("name", ["flagging_dev.jsonl", *(f"flagging_heldout{n}.jsonl" for n in ("", "2", "3", "4", "5", "6"))])
+@pytest.mark.parametrize(
+    "name", ["flagging_dev.jsonl", "flagging_dev2.jsonl", *(f"flagging_heldout{n}.jsonl" for n in ("", "2", "3", "4", "5", "6"))]
+)
 def test_flag_meets_recall_and_precision_targets_on_the_labelled_sets(name):
     rows = _eval_rows(name)
     flagged = [(flag(row["text"], row["language"]) is not None, row["label"] == "disclosure") for row in rows]
@@ -263,3 +278,110 @@ def test_labelled_flagging_sets_are_big_and_varied_enough():
     assert {row["label"] for row in rows} == {"disclosure", "none"}
     assert {row["category"] for row in rows if row["label"] == "disclosure"} == CATEGORIES
     assert sum(1 for row in rows if row["category"] == "tricky") >= 40
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("my step dad gave me a fat lip", "harm"),  # an injury near a carer, no violence word
+        ("i just want to go to sleep and not wake up", "suicide"),
+        ("he puts his willy near me", "sexual_abuse"),
+        ("they drive me to places i dont know and i stay in a flat for days", "exploitation"),
+        ("my boyfriend checks my phone and wont let me see my friends", "unsafe"),
+        ("my mum sleeps all day since she started taking stuff", "neglect"),
+        ("i hurt my own arms when i get sad", "self_harm"),
+        ("i get a bad feeling in my tummy when hes home", "unsafe"),
+    ],
+)
+def test_flag_compositional_layer_catches_what_no_phrase_lists(text, category):
+    result = flag(text, "en")
+
+    assert result is not None
+    assert category in result.categories
+    assert all(".combination." in indicator for indicator in result.indicators)  # no phrase pattern matched
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad doesn't hit me",  # negator inside the combination
+        "nobody at home hurts me",
+        "I'm never scared when my foster mum is around",  # "when" after the fear word does not undo "never"
+        "I was scared before the meeting but she was kind",  # reassurance cancels fear
+        "I feel safe at home now",
+        "my little brother hit his head on the table but he's fine now",
+        "I miss my dad, he died last year",
+    ],
+)
+def test_flag_compositional_layer_respects_negation_and_reassurance(text):
+    assert flag(text, "en") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "killing it at school",
+        "I cut myself a slice of cake",
+        "I got hit by a ball in PE",
+        "we had a fight with water balloons",
+        "my brother and I play fight all the time haha",
+        "My mum drinks too much coffee lol",
+        "we went to the seaside on the train and stayed in a hotel, it was amazing",
+        "I want to go home now the meeting is over",
+    ],
+)
+def test_flag_compositional_layer_ignores_idioms_games_and_outings(text):
+    assert flag(text, "en") is None
+
+
+def test_flag_reads_young_childrens_spelling():
+    result = flag("mummy smaks me wen i am bad", "en")
+
+    assert result is not None
+    assert "harm" in result.categories
+    assert flag("i hav a bump on my hed from wen dad pushed me", "en") is not None
+
+
+def test_flag_combination_still_breaks_negation_with_but():
+    assert flag("i'm not allowed to say but my step dad gave me a fat lip", "en") is not None
+
+
+def test_combination_window_counts_a_long_term_as_one_word():
+    assert flag("dad put his hands round my neck last night", "en") is not None
+
+
+def test_concepts_and_combinations_refuse_mistakes():
+    with pytest.raises(ValueError, match="unknown concepts"):
+        _combination({"id": "xx.combination.a", "category": "harm", "all": ["violence", "nobody"]}, {"violence": ["hit"]})
+    with pytest.raises(ValueError, match="unknown category"):
+        _combination({"id": "xx.combination.a", "category": "sadness", "all": ["violence"]}, {"violence": ["hit"]})
+    with pytest.raises(ValueError, match="indicator patterns"):
+        _concepts({"violence": ["hit .. me"]})
+    with pytest.raises(ValueError, match="lowercase"):
+        _concepts({"Violence": ["hit"]})
+    with pytest.raises(ValueError, match="one word"):
+        _spellings({"wen ever": "whenever"})
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "ar", "uk", "bn"])
+def test_first_word_index_finds_what_trying_every_word_finds(language):
+    """Indicators are tried only where their first word occurs; on every labelled text that gives the same answer."""
+    lang = _load(language)
+    assert lang is not None and not lang.always
+    for path in sorted(EVAL.glob("flagging_*.jsonl")):
+        for row in _eval_rows(path.name):
+            text = normalise(row["text"])
+            indexed = [found.id for found in _matches(lang, text) if ".combination." not in found.id]
+            if lang.spellings:
+                text = " " + " ".join(lang.spellings.get(word, word) for word in text.split()) + " "
+            blanked = text
+            if lang.idioms is not None:
+                end = 0
+                for start in _word_starts(blanked):
+                    match = lang.idioms.match(blanked, start) if start >= end else None
+                    if match:
+                        end = match.end()
+                        blanked = blanked[:start] + " " * (end - start) + blanked[end:]
+            starts = _word_starts(blanked)
+            every_word = [ind.id for ind in lang.indicators if _found(ind, lang, blanked, starts)]
+            assert indexed == every_word, row["text"]
