@@ -1,6 +1,7 @@
 """Disclosure flagging: what a child might write, in each language, and what must not raise a flag."""
 
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -385,3 +386,17 @@ def test_first_word_index_finds_what_trying_every_word_finds(language):
             starts = _word_starts(blanked)
             every_word = [ind.id for ind in lang.indicators if _found(ind, lang, blanked, starts)]
             assert indexed == every_word, row["text"]
+
+
+@pytest.mark.parametrize("language", available_languages())
+def test_spelling_table_never_rewrites_a_word_the_lists_rely_on(language):
+    """A variant the lists spell out ("ur self") must find its usual spelling in the same pattern ("your self")."""
+    data = tomllib.loads((INDICATORS / f"{language}.toml").read_text(encoding="utf-8"))
+    spellings = _spellings(data.get("spellings", {}))
+    patterns = [p for entry in data["indicator"] for p in entry["patterns"]]
+    patterns += [p for terms in data.get("concepts", {}).values() for p in terms] + data.get("idioms", [])
+    for pattern in patterns:
+        words = {normalise(word).strip() for word in re.split(r"[\s()|*]+", pattern) if "?" not in word}
+        spelled_out = set(normalise(re.sub(r"[()|?*]", " ", pattern)).split())
+        for word in words & spellings.keys():
+            assert set(spellings[word].split()) <= spelled_out, (word, pattern)
