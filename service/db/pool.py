@@ -121,9 +121,10 @@ async def _begin(pool: asyncpg.Pool) -> tuple[asyncpg.Connection, Transaction]:
 
 
 @asynccontextmanager
-async def reading(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
-    """One connection and no transaction, for a single read: one round trip
-    instead of three (BEGIN, the query, COMMIT). An outage becomes
+async def statements(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """One connection and no transaction, for statements that each stand alone
+    (a read; a write that is one statement, atomic by itself): one round trip
+    each instead of three (BEGIN, the statement, COMMIT). An outage becomes
     DatabaseUnavailable and the connection is closed, as with transaction()."""
     try:
         conn = await pool.acquire()

@@ -10,26 +10,29 @@ import asyncpg
 from service.db.sql import sql_beside
 
 SQL = sql_beside(__file__)
-_INSERT_RESPONSE = SQL["insert_response"]
-_INSERT_FREE_TEXT = SQL["insert_free_text"]
+_STORE_RESPONSE = SQL["store_response"]
 
 
-async def insert_response(
+async def store_response(
     conn: asyncpg.Connection,
     *,
     submission_id: uuid.UUID,
     touchpoint_id: int,
+    team_id: int,
     survey_id: str,
     version_hash: str,
     audience: str,
     language: str,
     submitted_on: dt.date,
     answers: dict[str, int | str],
+    free_text: dict[str, str],
+    flagged: dict[str, list[str]],
     held: bool = False,
+    burst_starts: bool = False,
 ) -> int | None:
     """The new response's id, or None when this submission id was stored before."""
     return await conn.fetchval(
-        _INSERT_RESPONSE,
+        _STORE_RESPONSE,
         submission_id,
         touchpoint_id,
         survey_id,
@@ -39,18 +42,15 @@ async def insert_response(
         submitted_on,
         answers,
         held,
+        burst_starts,
+        list(free_text),
+        list(free_text.values()),
+        team_id,
+        list(flagged),
+        [free_text[question] for question in flagged],
+        [",".join(categories) for categories in flagged.values()],
     )
-
-
-async def insert_free_texts(conn: asyncpg.Connection, *, response_id: int, submitted_on: dt.date,
-                            texts: dict[str, str]) -> None:
-    await conn.executemany(_INSERT_FREE_TEXT,
-                           [(response_id, submitted_on, question, body) for question, body in texts.items()])
 
 
 async def touchpoint_baseline(conn: asyncpg.Connection, *, touchpoint_id: int, today: dt.date) -> float:
     return await conn.fetchval(SQL["touchpoint_baseline"], touchpoint_id, today)
-
-
-async def hold_day(conn: asyncpg.Connection, *, touchpoint_id: int, today: dt.date) -> None:
-    await conn.execute(SQL["hold_day"], touchpoint_id, today)

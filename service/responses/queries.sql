@@ -1,30 +1,39 @@
--- name: insert_response
--- Store one response once: the submission id is claimed first, so a repeated id (a double tap, a retry) stores
--- nothing and returns no row.
--- $1 submission id, $2 touchpoint, $3 survey id, $4 version hash, $5 audience, $6 language, $7 date, $8 closed answers,
--- $9 held (part of a burst, out of summaries until a manager includes it).
+-- name: store_response
+-- Store one response and everything it brings in one statement (one round trip, atomic by itself): the submission
+-- id is claimed first, so a repeated id (a double tap, a retry) stores nothing and returns no row; the free text
+-- goes beside it; free text that may disclose harm goes to the team's safeguarding queue; and when this answer
+-- starts a burst, the day's earlier answers to the touchpoint are held too (the flood began before it was seen).
+-- $1 submission id, $2 touchpoint, $3 survey id, $4 version hash, $5 audience, $6 language, $7 date,
+-- $8 closed answers, $9 held (part of a burst: out of summaries until a manager includes it), $10 burst starts here,
+-- $11/$12 free text question ids/words, $13 team, $14/$15/$16 flagged question ids/words/categories (comma-joined).
 with claimed as (
     insert into submission_ids (submission_id, submitted_on)
     values ($1, $7)
     on conflict (submission_id) do nothing
     returning submission_id
+), response as (
+    insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, language,
+                           submitted_on, answers, held)
+    select submission_id, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::date, $8::jsonb, $9::boolean
+    from claimed
+    returning id, submitted_on
+), free_text as (
+    insert into free_text_answers (response_id, submitted_on, question_id, body)
+    select r.id, r.submitted_on, t.question_id, t.body
+    from response r, unnest($11::text[], $12::text[]) as t (question_id, body)
+), queued as (
+    insert into safeguarding_items (response_id, touchpoint_id, team_id, kind, question_id, body, categories,
+                                    audience, language)
+    select r.id, $2, $13, 'disclosure', f.question_id, f.body, string_to_array(f.categories, ','), $5, $6
+    from response r, unnest($14::text[], $15::text[], $16::text[]) as f (question_id, body, categories)
+), held_day as (
+    update responses set held = true
+    where $10::boolean and touchpoint_id = $2 and submitted_on = $7 and not held
+      and exists (select 1 from response)
 )
-insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, language, submitted_on,
-                       answers, held)
-select submission_id, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::date, $8::jsonb, $9::boolean
-from claimed
-returning id
-
--- name: insert_free_text
--- One free-text answer of a response; $1 response id, $2 the response's date, $3 question id, $4 what was written.
-insert into free_text_answers (response_id, submitted_on, question_id, body)
-values ($1, $2, $3, $4)
+select id from response
 
 -- name: touchpoint_baseline
 -- A touchpoint's average answers per day over the 28 days before today; $1 touchpoint, $2 today.
 select count(*)::float / 28 from responses
 where touchpoint_id = $1 and submitted_on >= $2::date - 28 and submitted_on < $2::date
-
--- name: hold_day
--- A burst began: hold all of today's answers to the touchpoint for a manager to look at; $1 touchpoint, $2 today.
-update responses set held = true where touchpoint_id = $1 and submitted_on = $2 and not held

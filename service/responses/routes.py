@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Callable
 
 from jinja2_fragments import render_block
 from litestar import Request, Response, get, post
@@ -17,7 +18,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from service import i18n
-from service.db.pool import DatabaseUnavailable, reading, transaction
+from service.db.pool import DatabaseUnavailable, statements, transaction
 from service.reviews.service import ShownEntry, published_entries
 from service.surveys.answers import check_answers
 from service.surveys.model import AUDIENCES, LoadedSurvey
@@ -25,6 +26,7 @@ from service.surveys.service import find_version
 from service.touchpoints import codes
 from service.touchpoints.service import Touchpoint
 from service.web import errors
+from service.web.shared_pages import RESPONDENT_PAGES
 from service.web.templating import ENV, HTML, fragment, page, render
 
 from . import steps
@@ -43,7 +45,7 @@ async def _touchpoint(state: State, code: str) -> Touchpoint:
     cached = _touchpoints.get(code)
     if cached is None or now - cached[0] > TOUCHPOINT_SECONDS:
         try:
-            async with reading(state.pool) as conn:  # one read: no transaction needed
+            async with statements(state.pool) as conn:  # one read: no transaction needed
                 found: Touchpoint | Closed = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
         except Closed as closed:
             found = closed
@@ -68,8 +70,18 @@ def _speak(request: Request, touchpoint: Touchpoint, chosen: str | None = None) 
 
 async def _you_said(state: State, touchpoint: Touchpoint, lang: str) -> list[ShownEntry]:
     """What the team changed after listening ("you said, we did"), newest first, in this language where written."""
-    async with reading(state.pool) as conn:
+    async with statements(state.pool) as conn:
         return await published_entries(conn, team_id=touchpoint.team_id, touchpoint_id=touchpoint.id, language=lang)
+
+
+async def _same_for_everyone(key: tuple, make: Callable[[list[ShownEntry]], str], state: State,
+                             touchpoint: Touchpoint, lang: str) -> Response[str]:
+    """A welcome or thank-you page, rendered once per few seconds per process (service/web/shared_pages.py)."""
+    html = RESPONDENT_PAGES.get(key)
+    if html is None:
+        html = make(await _you_said(state, touchpoint, lang))
+        RESPONDENT_PAGES.put(key, html)
+    return Response(html, media_type=HTML)
 
 
 def _survey(state: State, touchpoint: Touchpoint) -> LoadedSurvey:
@@ -85,8 +97,10 @@ async def welcome(code: FromPath[str], request: Request, state: State) -> Respon
     lang = _speak(request, touchpoint)
     variant = _survey(state, touchpoint).survey.variant(touchpoint.audience) if touchpoint.audience else None
     count = len(variant.questions) if variant else None  # how many questions, when the audience is known
-    return page("respondent/welcome.html", touchpoint=touchpoint, lang=lang, question_count=count,
-                you_said=await _you_said(state, touchpoint, lang))
+    key = ("welcome", touchpoint.code, lang)
+    return await _same_for_everyone(key, lambda you_said: render(
+        "respondent/welcome.html", touchpoint=touchpoint, lang=lang, question_count=count, you_said=you_said),
+        state, touchpoint, lang)
 
 
 @get("/t/{code:str}/who", name="who")
@@ -156,7 +170,7 @@ async def _submit(
         return _form_page(touchpoint.code, loaded, audience, lang, submission_id, checked.given,
                           {"form": "too_many"}, 429, htmx=htmx)
     submission = Submission(submission_id, touchpoint, loaded, audience, lang, checked)
-    async with transaction(state.pool) as conn:
+    async with statements(state.pool) as conn:  # the answers are stored by one statement
         stored = await submit_response(conn, submission, today=state.settings.today(), bursts=state.bursts)
     # The thank-you page shows where help is, prominently, when what was written may disclose harm.
     thanks_url = f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}" + ("&support=1" if stored.needs_support else "")
@@ -187,10 +201,12 @@ async def thanks(code: FromPath[str], request: Request, state: State) -> Respons
     touchpoint = await _touchpoint(state, code)
     lang = _speak(request, touchpoint)
     audience = request.query_params.get("a")
-    return page("respondent/thanks.html", touchpoint=touchpoint, lang=lang,
-                audience=audience if audience in AUDIENCES else (touchpoint.audience or ""),
-                support=request.query_params.get("support") == "1",
-                you_said=await _you_said(state, touchpoint, lang))
+    audience = audience if audience in AUDIENCES else (touchpoint.audience or "")
+    support = request.query_params.get("support") == "1"
+    key = ("thanks", touchpoint.code, lang, audience, support)
+    return await _same_for_everyone(key, lambda you_said: render(
+        "respondent/thanks.html", touchpoint=touchpoint, lang=lang, audience=audience, support=support,
+        you_said=you_said), state, touchpoint, lang)
 
 
 _PLACEHOLDER = uuid.UUID(int=0)

@@ -70,34 +70,26 @@ class Stored(msgspec.Struct, frozen=True):
 
 async def submit_response(conn: asyncpg.Connection, submission: Submission, *, today: dt.date,
                           bursts: BurstWatch | None = None) -> Stored:
-    """Store the answers once; free text that may disclose harm goes to the
-    team's safeguarding queue in the same transaction."""
+    """Store the answers once, in one statement: free text that may disclose harm
+    goes to the team's safeguarding queue with them, or nothing is stored."""
     free_text = submission.answers.free_text
     flagged = safeguarding.screen(free_text, submission.language)
     burst = "calm" if bursts is None else await burst_state(conn, bursts, touchpoint_id=submission.touchpoint.id,
                                                              today=today)
-    held = burst != "calm"
-    response_id = await queries.insert_response(
+    response_id = await queries.store_response(
         conn,
         submission_id=submission.submission_id,
         touchpoint_id=submission.touchpoint.id,
+        team_id=submission.touchpoint.team_id,
         survey_id=submission.survey.survey.id,
         version_hash=submission.survey.version_hash,
         audience=submission.audience,
         language=submission.language,
         submitted_on=today,
         answers=submission.answers.closed,
-        held=held,
+        free_text=free_text,
+        flagged=flagged,
+        held=burst != "calm",
+        burst_starts=burst == "starting",
     )
-    if response_id is None:
-        return Stored(new=False, needs_support=bool(flagged))
-    if burst == "starting":  # hold the day's earlier answers too: the flood began before we saw it
-        await queries.hold_day(conn, touchpoint_id=submission.touchpoint.id, today=today)
-    if free_text:
-        await queries.insert_free_texts(conn, response_id=response_id, submitted_on=today, texts=free_text)
-    if flagged:
-        await safeguarding.queue_disclosures(
-            conn, response_id=response_id, touchpoint_id=submission.touchpoint.id,
-            team_id=submission.touchpoint.team_id, audience=submission.audience, language=submission.language,
-            free_text=free_text, flagged=flagged)
-    return Stored(new=True, needs_support=bool(flagged))
+    return Stored(new=response_id is not None, needs_support=bool(flagged))

@@ -18,6 +18,7 @@ from service.staff.access import require
 from service.staff.service import Viewer, team_people
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
+from service.web.shared_pages import RESPONDENT_PAGES
 from service.web.templating import page
 
 from . import service
@@ -215,6 +216,7 @@ async def entry_publish(review_id: FromPath[int], request: Request, state: State
             figures = await service.summary_for(conn, state.surveys, review=found, k=state.settings.k_team)
             await service.publish_entry(conn, review=found, summary=figures,
                                         form=_entry_form(fields, ENTRY_SLOTS), by=viewer.staff.id)
+        RESPONDENT_PAGES.forget()  # respondents see the entry now (other processes within seconds)
     except Invalid as error:
         return await _review_problems(state, viewer, review_id, error.problems,
                                       {k: _one(fields, k) for k in fields}, "you-said")
@@ -248,6 +250,7 @@ async def entry_edit(entry_id: FromPath[int], request: Request, state: State,
         async with transaction(state.pool) as conn:
             await service.edit_entry(conn, entry=found, form=_entry_form(fields, len(found.languages) + 1),
                                      by=viewer.staff.id)
+        RESPONDENT_PAGES.forget()
     except Invalid as error:
         return page("reviews/entry.html", status=422, viewer=viewer, entry=found, touchpoints=touchpoints,
                     problems=error.problems, fields={k: _one(fields, k) for k in fields},
@@ -263,6 +266,7 @@ async def entry_status(entry_id: FromPath[int], request: Request, state: State,
     async with transaction(state.pool) as conn:
         await service.set_entry_status(conn, entry=found, published=_one(fields, "status") == "published",
                                        by=viewer.staff.id)
+    RESPONDENT_PAGES.forget()
     return Redirect(f"/staff/entries/{entry_id}", status_code=303)
 
 

@@ -32,16 +32,6 @@ def screen(free_text: dict[str, str], language: str) -> dict[str, list[str]]:
     return found
 
 
-async def queue_disclosures(conn: asyncpg.Connection, *, response_id: int, touchpoint_id: int, team_id: int,
-                            audience: str, language: str, free_text: dict[str, str],
-                            flagged: dict[str, list[str]]) -> None:
-    for question_id, categories in flagged.items():
-        await queries.insert_item(
-            conn, response_id=response_id, touchpoint_id=touchpoint_id, team_id=team_id, kind="disclosure",
-            question_id=question_id, body=free_text[question_id], contact_name=None, contact_how=None,
-            categories=categories, audience=audience, language=language)
-
-
 class ContactProblem(Exception):
     def __init__(self, problems: dict[str, str]) -> None:
         super().__init__(problems)

@@ -7,7 +7,7 @@ import uuid
 
 from service.db import migrate, partitions
 from service.db.pool import create_pool
-from service.responses.queries import insert_free_texts, insert_response
+from service.responses.queries import store_response
 from service.safeguarding.retention import run_retention
 from tests import factories
 
@@ -15,13 +15,11 @@ TODAY = dt.date(2026, 11, 24)
 
 
 async def _store(conn, touchpoint, *, day, submission_id=None, text=None):
-    response_id = await insert_response(
-        conn, submission_id=submission_id or uuid.uuid4(), touchpoint_id=touchpoint.id, survey_id="after-meeting",
-        version_hash=await conn.fetchval("select version_hash from survey_versions limit 1"),
-        audience="parent", language="en-GB", submitted_on=day, answers={"listened": 4})
-    if response_id is not None and text:
-        await insert_free_texts(conn, response_id=response_id, submitted_on=day, texts={"anything_else": text})
-    return response_id
+    return await store_response(
+        conn, submission_id=submission_id or uuid.uuid4(), touchpoint_id=touchpoint.id, team_id=touchpoint.team_id,
+        survey_id="after-meeting", version_hash=await conn.fetchval("select version_hash from survey_versions limit 1"),
+        audience="parent", language="en-GB", submitted_on=day, answers={"listened": 4},
+        free_text={"anything_else": text} if text else {}, flagged={})
 
 
 async def _home(conn, table, response_id):

@@ -4,15 +4,16 @@ import asyncio
 import datetime as dt
 import uuid
 
-from service.responses.queries import insert_response
+from service.responses.queries import store_response
 from tests import factories
 
 
 async def _insert(conn, touchpoint, submission_id):
-    return await insert_response(
-        conn, submission_id=submission_id, touchpoint_id=touchpoint.id, survey_id="after-meeting",
-        version_hash=await conn.fetchval("select version_hash from survey_versions limit 1"),
+    return await store_response(
+        conn, submission_id=submission_id, touchpoint_id=touchpoint.id, team_id=touchpoint.team_id,
+        survey_id="after-meeting", version_hash=await conn.fetchval("select version_hash from survey_versions limit 1"),
         audience="parent", language="en-GB", submitted_on=dt.date(2026, 11, 2), answers={"listened": 4},
+        free_text={}, flagged={},
     )
 
 
