@@ -25,24 +25,25 @@ A match is ignored when one of the language's negators comes within the three
 words before it or inside it ("nobody hurts me") unless the indicator says
 `negatable = false` (its pattern already contains the negation, as in "don't
 feel safe"). Languages that negate after the verb list `negators_after`
-(Bengali "মারে না"): one of them in the two words after a match cancels it too. Idioms
-("hit the nail on the head") are blanked out first.
+(Bengali "মারে না"): one of them in the two words after a match cancels it
+too. Idioms ("hit the nail on the head") are blanked out first.
 
 Phrase patterns memorise: measured on fresh, indirect wording they caught only
 about half of the disclosures at first sight (infra/eval/README.md). So each
 list also carries a compositional layer, kept as data in the same file:
 
-  - `[concepts]`: named word classes, each a list of patterns in the same
-    pattern language ("violence", "injury", "death", "self", "carer",
-    "hunger", "secrecy", "older", "at_night", "reassured"...). A class says
-    what a word is about, not a whole sentence.
+  - `[concepts]`: named word classes, each a list of terms in the same
+    pattern language without `..` ("violence", "injury", "carer", "fear",
+    "home_trigger", "death_wish", "desire", "hunger", "secrecy", "older",
+    "reassured"...). A class says what a word is about, not a whole sentence.
   - `[[combination]]`: a category raised when every concept in `all` occurs
     within `within` words (counted from the first word of the first to the
-    last word of the last, a term of several words counting as one), unless a concept in `unless` occurs anywhere in the
-    answer (sport and games for violence words, "but she was kind" for fear,
-    training sessions about the very subject). "my step dad gave me a fat lip"
-    is violence-free but combines `injury` with a `carer`; "i just want to
-    sleep and not wake up" combines `self` with `death_wish`.
+    last word of the last, a term of several words counting as one), unless
+    a concept in `unless` occurs anywhere in the answer (sport and games for
+    violence words, "but she was kind" for fear, outings for being driven
+    somewhere). "my step dad gave me a fat lip" has no violence word but
+    combines `injury` with a `carer`; "i just want to sleep and not wake up"
+    combines `desire` with `death_wish`.
   - `[spellings]`: phonetic and children's spellings mapped to the spelling the
     lists use ("smaks" -> "smacks", "wen" -> "when", "nite" -> "night"),
     applied to the answer's words before either layer looks at them.
@@ -52,12 +53,20 @@ it (breakers such as "but" and "stop" undo that), or a negator inside its span
 that is not part of one of its concept words ("my dad doesn't hit me";
 "nothing in the fridge" keeps its "nothing"), or a `negators_after` word just
 after it. Why this shape: reviewers can read and extend word classes without
-code, one class serves many sentences (twenty carer words times thirty
-violence words is six hundred phrases nobody has to list), and the cost is one
-extra regular-expression pass per word (all classes are looked for at once
-with lookaheads), so flagging stays well under a millisecond. It leans towards
-flagging: a false alarm costs a safeguarding lead a minute, a miss can cost a
-child. It is still a word-level net written by one engineer, not a reader.
+code, and one class serves many sentences (twenty carer words times thirty
+violence words is six hundred phrases nobody has to list), so a new word
+reaches every sentence it can appear in. It leans towards flagging: a false
+alarm costs a safeguarding lead a minute, a miss can cost a child. It is still
+a word-level net written by one engineer, not a reader: on fresh indirect
+English it caught 51-78% of disclosures at first sight (infra/eval/README.md),
+better than phrases alone but short of the target, and its misses are mostly
+words nobody has put in a class yet.
+
+Speed: flag() runs on every submission. Each list is compiled once into a
+trie of words: the concept terms, and the first words of the phrase patterns,
+so a phrase's regular expression is tried only at the words it can start with
+(a unit test checks this finds exactly what trying every word finds). Over the
+labelled sets a text takes about 0.1 ms on average.
 
 Matching never needs the network; lists are compiled once per language.
 """
@@ -139,14 +148,14 @@ class _Node:
     __slots__ = ("exact", "names", "prefix", "prefix_lengths", "suffix", "suffix_lengths")
 
     def __init__(self) -> None:
-        self.names: list[str] = []
+        self.names: list[str | int] = []  # concept names; indicator indexes in a first-word index
         self.exact: dict[str, _Node] = {}
         self.prefix: dict[str, _Node] = {}
         self.suffix: dict[str, _Node] = {}
         self.prefix_lengths: tuple[int, ...] = ()
         self.suffix_lengths: tuple[int, ...] = ()
 
-    def add(self, words: list[tuple[str, int]], name: str) -> None:
+    def add(self, words: list[tuple[str, int]], name: str | int) -> None:
         node = self
         for word, kind in words:
             children = {_EXACT: node.exact, _PREFIX: node.prefix, _SUFFIX: node.suffix}[kind]
@@ -254,7 +263,7 @@ def _matches(lang: _Language | None, normal: str) -> list[_Indicator | _Combinat
     for start in _word_starts(text):
         for node in lang.first_words.children(text[start : text.index(" ", start)]):
             for index in node.names:
-                candidates.setdefault(index, []).append(start)
+                candidates.setdefault(int(index), []).append(start)
     if lang.always:
         every = _word_starts(text)
         for index in lang.always:
@@ -280,7 +289,7 @@ def _combinations(lang: _Language, text: str) -> list[_Combination]:
         while level:
             for node in level:
                 for name in node.names:
-                    where.setdefault(name, []).append((index, end))
+                    where.setdefault(str(name), []).append((index, end))
             if end >= count:
                 break
             following = words[end]
@@ -407,7 +416,7 @@ def _first_words(groups: list[tuple[int, list[str]]]) -> tuple[_Node, tuple[int,
         try:
             for pattern in patterns:
                 for word in _pattern_first_words(pattern):
-                    root.add([word], key)  # type: ignore[list-item]
+                    root.add([word], key)
         except ValueError:
             always.append(key)
     root.freeze()
