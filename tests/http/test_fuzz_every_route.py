@@ -1,0 +1,139 @@
+"""Bad input against every route Heard serves, staff routes included: a 4xx
+(or a page, or a redirect), never a 5xx.
+
+The routes are read from the application itself, so a new route is fuzzed
+the day it is added. Path parameters are drawn from real ids and codes of a
+small world (a team, a touchpoint, a review, an action, a "you said, we did"
+entry, a safeguarding item) and from odd values; form bodies from every field
+name Heard's templates use, with odd values, sent with a valid CSRF token most
+of the time so the handlers themselves are reached; requests come from a
+manager who is also an administrator, a safeguarding lead, a practitioner and
+nobody. The respondent's form has its own, deeper fuzzing in test_fuzz.py.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote, quote_from_bytes
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from tests import factories
+from tests.http.test_fuzz import odd_values
+
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                        HealthCheck.too_slow])
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# Every literal form field name in the templates (names built in Jinja, like text_0_language, come from the
+# patterns beside them).
+FIELD_NAMES = sorted(
+    {name for path in TEMPLATES.rglob("*.html") for name in re.findall(r'name="([a-z_0-9]+)"', path.read_text())}
+    | {"text_0_language", "text_0_you_said", "text_0_we_did", "text_1_language", "q_listened", "q_anything_else"})
+# Signing out ends the session the rest of the examples use; it is tested in test_sign_in.py.
+SKIP = {("POST", "/staff/sign-out")}
+ACTORS = ["manager", "lead", "practitioner", "anonymous"]
+PARAM = re.compile(r"\{([a-z_]+):([a-z]+)\}")
+
+
+@pytest.fixture(scope="module")
+async def world(client, pool):
+    team = await factories.team(pool, "Fuzzed Team")
+    people = {
+        "manager": await factories.staff(pool, team_id=team, role="team_manager", admin=True, name="Fay Fuzz"),
+        "lead": await factories.staff(pool, team_id=team, role="safeguarding_lead", name="Lou Lead"),
+        "practitioner": await factories.staff(pool, team_id=team, name="Pat Practitioner", shares=True),
+    }
+    touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=people["practitioner"])
+    sessions = {who: await factories.session(pool, staff_id) for who, staff_id in people.items()}
+    token, csrf = sessions["manager"]
+    client.cookies.clear()
+    started = await client.post(f"/staff/teams/{team}/reviews", headers={"Cookie": f"heard_staff={token}"},
+                                data={"csrf_token": csrf})
+    review = int(started.headers["location"].rsplit("/", 1)[-1]) if started.status_code == 303 else 1
+    ids = {
+        "team_id": team,
+        "touchpoint_id": touchpoint.id,
+        "review_id": review,
+        "action_id": await pool.fetchval("select coalesce(max(id), 1) from review_actions"),
+        "entry_id": await pool.fetchval("select coalesce(max(id), 1) from you_said_we_did"),
+        "item_id": await pool.fetchval(
+            "insert into safeguarding_items (touchpoint_id, team_id, kind, body, audience, language) "
+            "values ($1, $2, 'disclosure', 'fuzz item', 'parent', 'en-GB') returning id", touchpoint.id, team),
+    }
+    return {"ids": ids, "code": touchpoint.code, "sessions": sessions}
+
+
+def _routes(app) -> list[tuple[str, str]]:
+    found = []
+    for route in app.routes:
+        for method in sorted(getattr(route, "methods", set()) - {"HEAD", "OPTIONS"}):
+            if (method, route.path) not in SKIP:
+                found.append((method, route.path))
+    return found
+
+
+odd_path_parts = st.one_of(
+    st.text(max_size=30).map(lambda s: quote(s, safe="")),
+    st.sampled_from(["0", "-1", "9223372036854775808", "1e3", "%00", "..", "%2e%2e%2f", "a" * 2000, "%ff"]),
+)
+
+
+@st.composite
+def paths(draw, template: str, world) -> str:
+    def fill(match: re.Match) -> str:
+        name, kind = match.group(1), match.group(2)
+        real = (str(world["ids"][name]) if name in world["ids"] else
+                world["code"] if name == "code" else
+                draw(st.sampled_from(["parent", "under8", "svg", "png", "card", "poster", "postcard", "css/app.css"])))
+        return draw(st.one_of(st.just(real), odd_path_parts)) if draw(st.integers(0, 3)) == 0 else real
+    return PARAM.sub(fill, template)
+
+
+query_strings = st.lists(
+    st.tuples(st.sampled_from(["lang", "touchpoint", "period", "weeks", "audience", "kind", "closed", "a", "support",
+                               "next", "page", "x"]),
+              st.one_of(st.binary(max_size=40), st.text(max_size=40).map(str.encode),
+                        st.sampled_from([b"1", b"cy", b"ar", b"12", b"all", b"-5", b"\x00", b"9" * 30, b"x" * 1500]))),
+    max_size=4,
+).map(lambda pairs: "&".join(k + "=" + quote_from_bytes(v, safe=b"") for k, v in pairs))
+
+
+@st.composite
+def bodies(draw, csrf: str | None) -> bytes:
+    fields = [(name.encode(), draw(odd_values)) for name in draw(st.lists(st.sampled_from(FIELD_NAMES), max_size=8))]
+    if csrf is not None and draw(st.integers(0, 5)) > 0:  # mostly a valid token, so the handler itself runs
+        fields.insert(draw(st.integers(0, len(fields))), (b"csrf_token", csrf.encode()))
+    return "&".join(quote_from_bytes(k, safe=b"") + "=" + quote_from_bytes(v, safe=b"") for k, v in fields).encode()
+
+
+@FUZZ
+@given(data=st.data())
+async def test_every_route_answers_odd_requests_without_a_5xx(app, client, world, data):
+    method, template = data.draw(st.sampled_from(_routes(app)))
+    actor = data.draw(st.sampled_from(ACTORS))
+    token, csrf = world["sessions"][actor] if actor != "anonymous" else (None, None)
+    url = data.draw(paths(template, world))
+    query = data.draw(query_strings)
+    url += "?" + query if query else ""
+    client.cookies.clear()
+    headers = {"Cookie": f"heard_staff={token}"} if token else {}
+
+    if method == "GET":
+        response = await client.get(url, headers=headers)
+    else:
+        headers["content-type"] = "application/x-www-form-urlencoded"
+        response = await client.post(url, content=data.draw(bodies(csrf)), headers=headers)
+
+    event(f"{method} answered {response.status_code}")  # pytest --hypothesis-show-statistics: what was reached
+    assert response.status_code < 500, (method, url[:300], actor, response.status_code, response.text[:300])
+
+
+async def test_every_route_is_in_the_fuzzing(app):
+    routes = _routes(app)
+
+    assert ("POST", "/staff/safeguarding/{item_id:int}/close") in routes
+    assert ("POST", "/staff/admin/people/role") in routes
+    assert len(routes) >= 45
