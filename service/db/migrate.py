@@ -92,6 +92,21 @@ async def pending(conn: asyncpg.Connection, migrations: list[Migration] | None =
     return [m for m in migrations if m.version not in applied]
 
 
+async def _prepare_months(conn: asyncpg.Connection) -> None:
+    """This month's and the coming months' partitions. Starting never waits long for them: if long reads
+    hold the tables, the nightly retention run or the next start makes them (answers wait safely in the
+    default partition meanwhile)."""
+    try:
+        async with conn.transaction():
+            await conn.execute("set local lock_timeout = '5s'")
+            made = await partitions.prepare_months(conn, today=dt.date.today())
+    except asyncpg.exceptions.LockNotAvailableError:
+        log.warning("monthly partitions not made: tables busy; the next start or retention run makes them")
+        return
+    if made:
+        log.info("made monthly partitions", extra={"partitions": made})
+
+
 async def migrate(dsn: str, migrations: list[Migration] | None = None) -> list[Migration]:
     """Apply what is pending under the advisory lock; return what this call applied."""
     migrations = discover() if migrations is None else migrations
@@ -113,10 +128,7 @@ async def migrate(dsn: str, migrations: list[Migration] | None = None) -> list[M
                 log.info("applied migration", extra={"migration": f"{migration.version:04d}_{migration.name}"})
                 done.append(migration)
             if await conn.fetchval("select to_regclass('responses_default') is not null"):
-                async with conn.transaction():
-                    made = await partitions.prepare_months(conn, today=dt.date.today())
-                if made:
-                    log.info("made monthly partitions", extra={"partitions": made})
+                await _prepare_months(conn)
             return done
         finally:
             await conn.execute("select pg_advisory_unlock($1)", LOCK_KEY)

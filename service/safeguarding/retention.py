@@ -26,6 +26,9 @@ from service.db.migrate import LOCK_KEY
 from . import queries
 
 
+DROP_LOCK_WAIT = "5s"
+
+
 class Removed(msgspec.Struct, frozen=True):
     free_texts: int
     safeguarding_items: int
@@ -46,6 +49,10 @@ async def run_retention(conn: asyncpg.Connection, *, today: dt.date, free_text_m
     response_cutoff = months_before(today, response_months)
     audit_cutoff = dt.datetime.combine(months_before(today, audit_months), dt.time(), dt.UTC)
     await conn.execute("select pg_advisory_xact_lock($1)", LOCK_KEY)
+    # Making and dropping months lock the tables they change until commit, so this run waits at most a few
+    # seconds for long reads to finish (new answers would queue behind the waiting change): if they do not,
+    # it fails, nothing is removed, and tomorrow's run tries again.
+    await conn.execute(f"set local lock_timeout = '{DROP_LOCK_WAIT}'")
     await partitions.prepare_months(conn, today=today)
     items = await queries.delete_old_closed_items(
         conn, before=dt.datetime.combine(free_text_cutoff, dt.time(), dt.UTC))
@@ -53,7 +60,7 @@ async def run_retention(conn: asyncpg.Connection, *, today: dt.date, free_text_m
     await queries.forget_old_submission_ids(conn, before=response_cutoff)
     audit = await queries.delete_old_audit(conn, before=audit_cutoff)
     sign_in = await queries.delete_stale_sign_in_data(conn)
-    # Dropping a month locks the table for a moment: last, just before commit.
+    # Dropping a month locks the whole table until commit: last.
     free_texts = await partitions.drop_months_before(conn, "free_text_answers", free_text_cutoff)
     free_texts += await partitions.drop_months_before(conn, "free_text_answers", response_cutoff)
     responses = await partitions.drop_months_before(conn, "responses", response_cutoff)

@@ -5,6 +5,8 @@ once even when the retry comes the next month."""
 import datetime as dt
 import uuid
 
+import asyncpg
+
 from service.db import migrate, partitions
 from service.db.pool import create_pool
 from service.responses.queries import store_response
@@ -145,5 +147,41 @@ async def test_upgrading_to_partitions_keeps_every_response_and_its_free_text(ne
         newest = await _store(conn, touchpoint, day=dt.date(2026, 11, 4))
         assert newest > max(response_id for response_id, _, _ in stored)
     finally:
+        await pool.release(conn)
+        await pool.close()
+
+
+async def test_retention_gives_up_rather_than_stall_answers_behind_a_long_read(new_database, monkeypatch):
+    from service.safeguarding import retention
+
+    monkeypatch.setattr(retention, "DROP_LOCK_WAIT", "100ms")
+    url = await new_database()
+    await migrate.migrate(url)
+    pool = await create_pool(url, min_size=2, max_size=3)
+    touchpoint = await factories.touchpoint(pool)
+    reader, conn = await pool.acquire(), await pool.acquire()
+    try:
+        await conn.execute("insert into survey_versions (survey_id, version_hash, version, definition) "
+                           "values ('after-meeting', 'v1', '1', '{}') on conflict do nothing")
+        await _store(conn, touchpoint, day=dt.date(2022, 4, 5), text="old words")
+        async with conn.transaction():
+            await partitions.prepare_months(conn, today=TODAY)
+        async with reader.transaction():
+            await reader.fetchval("select count(*) from responses")  # a long summary, still reading
+
+            try:
+                async with conn.transaction():
+                    await run_retention(conn, today=TODAY, free_text_months=12, response_months=36,
+                                        audit_months=24)
+            except asyncpg.exceptions.LockNotAvailableError:
+                gave_up = True
+            else:
+                gave_up = False
+
+        assert gave_up
+        assert await conn.fetchval("select count(*) from responses where submitted_on = '2022-04-05'") == 1
+        assert await conn.fetchval("select count(*) from response_counts_by_month") == 0
+    finally:
+        await pool.release(reader)
         await pool.release(conn)
         await pool.close()
