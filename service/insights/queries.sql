@@ -67,6 +67,7 @@ join touchpoints t on t.id = r.touchpoint_id
 where t.team_id = $1 and not r.held
   and ($2::bigint is null or t.practitioner_id = $2)
   and r.submitted_on >= $3 and r.submitted_on < $4
+  and f.submitted_on >= $3 and f.submitted_on < $4 -- (the same dates: only those months' free text is read)
   and ($5::bigint is null or r.touchpoint_id = $5)
   and ($6::text is null or r.audience = $6)
   and not exists (select 1 from safeguarding_items s where s.response_id = r.id)

@@ -106,14 +106,22 @@ group by 1, 2, 3, 4, 5
 -- the last, $4 contact kind or null, $5 audience or null, $6 how many.
 select f.question_id, f.body, r.survey_id, r.audience, r.answers
 from free_text_answers f
-join responses r on r.id = f.response_id and r.submitted_on = f.submitted_on
+-- Each comment's response is looked up by its key, newest comment first, until there are enough: "offset 0"
+-- keeps PostgreSQL from planning it as a join of every response in the period (600 ms instead of 3 at a
+-- million responses).
+cross join lateral (
+    select r.survey_id, r.audience, r.answers, r.touchpoint_id
+    from responses r
+    where r.id = f.response_id and r.submitted_on = f.submitted_on and not r.held
+      and ($5::text is null or r.audience = $5)
+    offset 0
+) r
 join touchpoints t on t.id = r.touchpoint_id
-where t.team_id = $1 and not r.held
-  and r.submitted_on >= $2 and r.submitted_on < $3
+where t.team_id = $1
+  and f.submitted_on >= $2 and f.submitted_on < $3
   and ($4::text is null or t.contact_kind = $4)
-  and ($5::text is null or r.audience = $5)
   and not exists (select 1 from safeguarding_items s where s.response_id = f.response_id)
-order by f.response_id desc
+order by f.submitted_on desc, f.response_id desc
 limit $6
 
 -- name: team_staff_names

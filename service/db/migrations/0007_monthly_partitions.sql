@@ -18,6 +18,8 @@
 alter table responses rename to responses_unpartitioned;
 alter table free_text_answers rename to free_text_answers_unpartitioned;
 alter table safeguarding_items drop constraint safeguarding_items_response_id_fkey;
+-- Summaries leave out answers that went to the queue, asking per response.
+create index safeguarding_items_response on safeguarding_items (response_id) where response_id is not null;
 -- Index names belong to the schema: free them for the new tables.
 alter table responses_unpartitioned rename constraint responses_pkey to responses_unpartitioned_pkey;
 alter table free_text_answers_unpartitioned rename constraint free_text_answers_pkey
@@ -55,7 +57,8 @@ create table free_text_answers (
     submitted_on date not null, -- the response's date: the month it is kept and dropped with
     question_id  text not null,
     body         text not null,
-    primary key (response_id, question_id, submitted_on)
+    -- date first: "the latest comments" read each month's newest rows and stop early
+    primary key (submitted_on, response_id, question_id)
 ) partition by range (submitted_on);
 create table free_text_answers_default partition of free_text_answers default;
 
