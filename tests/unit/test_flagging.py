@@ -259,7 +259,9 @@ def _eval_rows(name):
 @pytest.mark.parametrize(
     "name", ["flagging_dev.jsonl", "flagging_dev2.jsonl", *(f"flagging_heldout{n}.jsonl" for n in ("", "2", "3", "4", "5", "6"))]
 )
-def test_flag_meets_recall_and_precision_targets_on_the_labelled_sets(name):
+def test_flag_keeps_catching_what_the_tuned_sets_hold(name):
+    """A regression guard, not a measure: these sets were tuned on. How the flagger does on text nobody
+    tuned it on is what infra/eval/safeguarding.py prints for the sealed sets (infra/eval/README.md)."""
     rows = _eval_rows(name)
     flagged = [(flag(row["text"], row["language"]) is not None, row["label"] == "disclosure") for row in rows]
     true_positives = sum(1 for hit, real in flagged if hit and real)

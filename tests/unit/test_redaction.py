@@ -206,7 +206,8 @@ def _rows(name):
 
 
 @pytest.mark.parametrize("name", ["redaction.jsonl", "redaction_heldout.jsonl", "redaction_heldout2.jsonl"])
-def test_redact_meets_recall_on_the_labelled_sets(name):
+def test_redact_keeps_finding_what_the_tuned_sets_hold(name):
+    """A regression guard, not a measure: these sets were tuned on (the sealed set is not; see infra/eval)."""
     rows = _rows(name)
     found = total = 0
     for row in rows:
