@@ -136,6 +136,7 @@ class _Indicator(msgspec.Struct, frozen=True):
     category: str
     regex: re.Pattern[str]
     negatable: bool
+    unless: tuple[str, ...] = ()  # concept names that cancel it anywhere in the answer ("play fight", "messing about")
 
 
 class _Node:
@@ -271,16 +272,17 @@ def _matches(lang: _Language | None, normal: str) -> list[_Indicator | _Combinat
     found: list[_Indicator | _Combination] = [
         lang.indicators[index] for index in sorted(candidates) if _found(lang.indicators[index], lang, text, candidates[index])
     ]
-    if lang.concepts is not None:
-        found += _combinations(lang, text)
-    return found
-
-
-def _combinations(lang: _Language, text: str) -> list[_Combination]:
-    """Concept occurrences (word index spans), then every combination whose concepts all occur close together."""
-    root = lang.concepts
-    assert root is not None
+    if lang.concepts is None:
+        return found
     words = text.split()
+    where = _concept_spans(lang.concepts, words)
+    if any(isinstance(ind, _Indicator) and ind.unless for ind in found):
+        found = [ind for ind in found if not any(name in where for name in ind.unless)]
+    return found + _combinations(lang, where, words)
+
+
+def _concept_spans(root: _Node, words: list[str]) -> dict[str, list[tuple[int, int]]]:
+    """Concept occurrences: each concept's word index spans in the answer."""
     where: dict[str, list[tuple[int, int]]] = {}
     count = len(words)
     for index, word in enumerate(words):
@@ -295,6 +297,11 @@ def _combinations(lang: _Language, text: str) -> list[_Combination]:
             following = words[end]
             level = [child for node in level for child in node.children(following)]
             end += 1
+    return where
+
+
+def _combinations(lang: _Language, where: dict[str, list[tuple[int, int]]], words: list[str]) -> list[_Combination]:
+    """Every combination whose concepts all occur close together."""
     if not where:
         return []
     found = []
@@ -395,7 +402,7 @@ def _load(code: str) -> _Language | None:
     first_words, always = _first_words([(index, entry["patterns"]) for index, entry in enumerate(entries)])
     return _Language(
         code=code,
-        indicators=tuple(_indicator(entry, negators) for entry in entries),
+        indicators=tuple(_indicator(entry, negators, concepts) for entry in entries),
         concepts=_concepts(concepts) if concepts else None,
         combinations=tuple(_combination(entry, concepts) for entry in data.get("combination", [])),
         spellings=_spellings(data.get("spellings", {})),
@@ -534,15 +541,21 @@ def _spellings(table: dict[str, str]) -> dict[str, str]:
     return spellings
 
 
-def _indicator(entry: dict, negators: frozenset[str]) -> _Indicator:
+def _indicator(entry: dict, negators: frozenset[str], concepts: dict[str, list[str]] | None = None) -> _Indicator:
     if entry["category"] not in CATEGORIES:
         raise ValueError(f"indicator {entry['id']}: unknown category {entry['category']!r}")
+    unknown = [name for name in entry.get("unless", []) if name not in (concepts or {})]
+    if unknown:
+        raise ValueError(f"indicator {entry['id']}: unknown concepts {unknown} in unless")
     negatable = entry.get("negatable", True)
     own_negators = negators.intersection(normalise(" ".join(entry["patterns"])).split())
     if negatable and own_negators:
         # It would cancel itself on every match.
         raise ValueError(f"indicator {entry['id']} contains {sorted(own_negators)}: set negatable = false")
-    return _Indicator(id=entry["id"], category=entry["category"], regex=_union(entry["patterns"]), negatable=negatable)
+    return _Indicator(
+        id=entry["id"], category=entry["category"], regex=_union(entry["patterns"]), negatable=negatable,
+        unless=tuple(entry.get("unless", [])),
+    )
 
 
 def _union(patterns: list[str]) -> re.Pattern[str]:

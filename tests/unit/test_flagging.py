@@ -11,6 +11,7 @@ from service.safeguarding import CATEGORIES, Flag, flag, normalise
 from service.safeguarding.flagging import (
     INDICATORS,
     _combination,
+    _concept_spans,
     _concepts,
     _found,
     _indicator,
@@ -372,7 +373,7 @@ def test_first_word_index_finds_what_trying_every_word_finds(language):
     lang = _load(language)
     assert lang is not None and not lang.always
     for path in sorted(EVAL.glob("flagging_*.jsonl")):
-        for row in _eval_rows(path.name):
+        for number, row in enumerate(_eval_rows(path.name), 1):
             text = normalise(row["text"])
             indexed = [found.id for found in _matches(lang, text) if ".combination." not in found.id]
             if lang.spellings:
@@ -386,8 +387,10 @@ def test_first_word_index_finds_what_trying_every_word_finds(language):
                         end = match.end()
                         blanked = blanked[:start] + " " * (end - start) + blanked[end:]
             starts = _word_starts(blanked)
-            every_word = [ind.id for ind in lang.indicators if _found(ind, lang, blanked, starts)]
-            assert indexed == every_word, row["text"]
+            every_word = [ind for ind in lang.indicators if _found(ind, lang, blanked, starts)]
+            where = _concept_spans(lang.concepts, blanked.split()) if lang.concepts is not None else {}
+            every_word_ids = [ind.id for ind in every_word if not any(name in where for name in ind.unless)]
+            assert indexed == every_word_ids, (path.name, number)  # no text: some sets are sealed
 
 
 @pytest.mark.parametrize("language", available_languages())
