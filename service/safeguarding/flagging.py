@@ -200,6 +200,8 @@ class _Combination(msgspec.Struct, frozen=True):
     within: int  # ...inside this many words
     unless: tuple[str, ...]  # concept names that cancel it anywhere in the answer
     negatable: bool
+    needs: frozenset[str] = frozenset()  # `all` and `unless` as sets, for a quick test per answer
+    cancels: frozenset[str] = frozenset()
 
 
 class _Language(msgspec.Struct, frozen=True):
@@ -305,8 +307,9 @@ def _combinations(lang: _Language, where: dict[str, list[tuple[int, int]]], word
     if not where:
         return []
     found = []
+    present = where.keys()
     for combo in lang.combinations:
-        if any(name not in where for name in combo.all) or any(name in where for name in combo.unless):
+        if not present >= combo.needs or not present.isdisjoint(combo.cancels):
             continue
         if _combination_at(combo, lang, where, words):
             found.append(combo)
@@ -527,6 +530,8 @@ def _combination(entry: dict, concepts: dict[str, list[str]]) -> _Combination:
         within=int(entry.get("within", 6)),
         unless=tuple(entry.get("unless", [])),
         negatable=entry.get("negatable", True),
+        needs=frozenset(entry["all"]),
+        cancels=frozenset(entry.get("unless", [])),
     )
 
 
