@@ -405,3 +405,62 @@ def test_spelling_table_never_rewrites_a_word_the_lists_rely_on(language):
         spelled_out = set(normalise(re.sub(r"[()|?*]", " ", pattern)).split())
         for word in words & spellings.keys():
             assert set(spellings[word].split()) <= spelled_out, (word, pattern)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "category"),
+    [
+        ("ive got a bag packed under my bed in case it gets bad", "en", "unsafe"),
+        ("we hide in the wardrobe till its quiet", "en", "unsafe"),
+        ("been kipping at different mates houses", "en", "missing"),
+        ("i sleep on the night bus most nights", "en", "missing"),
+        ("mum kept me off school till the bruises went", "en", "harm"),
+        ("the baby was in the same nappy all day", "en", "neglect"),
+        ("i gave my games away, i wont be needing them", "en", "suicide"),
+        ("i dont see myself making it to christmas", "en", "suicide"),
+        ("took extra tablets just to see what would happen", "en", "self_harm"),
+        ("i have to keep my phone on all night in case they need me for a drop", "en", "exploitation"),
+        ("he hides my car keys so i cant go out", "en", "harm"),
+        ("he says if i tell the social worker hell get the kids taken off me", "en", "harm"),
+        ("my heart pounds when i hear his key in the door", "en", "unsafe"),
+        ("they posted my address in the group chat", "en", "unsafe"),
+        ("my unkel tuches my privat bits and ses its a secrit", "en", "sexual_abuse"),
+        ("nu mai vreau sa ma duc acasa, dorm la prieteni", "ro", "missing"),
+        ("всім було б краще без мене", "uk", "suicide"),
+        ("ma fi akl bel bet", "ar", "neglect"),
+        ("jeene ka koi faida nahi", "ur", "suicide"),
+        ("dige nemikham zende basham", "fa", "suicide"),
+        ("baba amake mare", "bn", "harm"),
+    ],
+)
+def test_flag_catches_circumstances_without_a_harm_word(text, language, category):
+    """Round 13: the kinds the sealed sets missed (no harm word at all), and romanised Arabic, Urdu, Farsi, Bengali."""
+    result = flag(text, language)
+    assert result is not None and category in result.categories, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i died like 50 times in fortnite",
+        "ran off screaming from a wasp haha",
+        "please dont tell my mum i got a detention",
+        "my sister bashed me with her teddy lol",
+        "my brother punched me in a play fight, we were messing about",
+        "my mum hurt her back lifting the shopping",
+        "we played hide and seek and i hid in the wardrobe",
+        "we went camping and slept in a tent it was fun",
+        "mum wont let me see my friends this weekend cos i was rude",
+        "i took some calpol for my headache",
+        "i gave my old toys to the charity shop",
+    ],
+)
+def test_flag_ignores_games_jokes_detentions_and_minor_injuries(text):
+    assert flag(text, "en") is None
+
+
+def test_indicator_unless_cancels_a_phrase_only_when_its_concept_is_present():
+    assert flag("my brother punched me in a play fight", "en") is None
+    assert flag("my brother punched me in the face", "en") is not None
+    with pytest.raises(ValueError, match="unknown concepts"):
+        _indicator({"id": "xx.a", "category": "harm", "patterns": ["hit me"], "unless": ["games"]}, frozenset(), {})
