@@ -45,8 +45,24 @@ list also carries a compositional layer, kept as data in the same file:
     combines `injury` with a `carer`; "i just want to sleep and not wake up"
     combines `desire` with `death_wish`.
   - `[spellings]`: phonetic and children's spellings mapped to the spelling the
-    lists use ("smaks" -> "smacks", "wen" -> "when", "nite" -> "night"),
-    applied to the answer's words before either layer looks at them.
+    lists use ("smaks" -> "smacks", "wen" -> "when", "nite" -> "night",
+    "tuches" -> "touches", "secrit" -> "secret", "hare" -> "hair"), applied to
+    the answer's words before either layer looks at them. A key must never be
+    a real word the lists rely on ("ses" would turn "sees" into "says"; a unit
+    test checks the lists' own words).
+
+A phrase indicator may also carry `unless` (concept names, as a combination
+does): "my brother punched me in a play fight" is not flagged because the
+answer holds a `joking` term, while "my brother punched me" still is.
+
+Many disclosures carry no harm word at all: a bag packed "just in case",
+sleeping on the night bus, being kept off school "till the marks go", the same
+nappy all day, giving things away "won't be needing them", a phone only "they"
+ring, a partner who hides the car keys. Round 13 gave these circumstances
+their own classes (`flee_prep`, `hide_place`, `odd_place`, `kept_off`,
+`marks_fade`, `nappy`, `give_away`, `coercive`, `trigger_sound`,
+`exploit_phone`...) and the other lists draft phrases for the same kinds,
+with Latin-letter forms for Arabic, Urdu, Farsi and Bengali.
 
 A combination is cancelled like a phrase: a negator in the three words before
 it (breakers such as "but" and "stop" undo that), or a negator inside its span
@@ -60,7 +76,11 @@ alarm costs a safeguarding lead a minute, a miss can cost a child. It is still
 a word-level net written by one engineer, not a reader: on fresh indirect
 English it caught 51-78% of disclosures at first sight (infra/eval/README.md),
 better than phrases alone but short of the target, and its misses are mostly
-words nobody has put in a class yet.
+words nobody has put in a class yet. On two sealed sets written by other
+people it caught 72.6% and 72.0%; round 13 then aimed at the kinds those sets
+missed (43.0% at first sight on its first batch, 55.8% on a second batch
+written straight after tuning on the first), so expect the next sealed figure
+to move, not to reach the target.
 
 Speed: flag() runs on every submission. Each list is compiled once into a
 trie of words: the concept terms, and the first words of the phrase patterns,
