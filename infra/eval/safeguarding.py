@@ -41,6 +41,8 @@ FLAG_SETS = {
     "development 2": HERE / "flagging_dev2.jsonl",
     "sealed A": HERE / "flagging_sealed_a.jsonl",
     "sealed B": HERE / "flagging_sealed_b.jsonl",
+    "sealed C": HERE / "flagging_sealed_c.jsonl",
+    "sealed D": HERE / "flagging_sealed_d.jsonl",
 }
 REDACTION_SETS = {
     "development": HERE / "redaction.jsonl",
