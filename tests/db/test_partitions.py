@@ -4,8 +4,10 @@ once even when the retry comes the next month."""
 
 import datetime as dt
 import uuid
+from contextlib import asynccontextmanager
 
 import asyncpg
+import pytest
 
 from service.db import migrate, partitions
 from service.db.pool import create_pool
@@ -22,6 +24,25 @@ async def _store(conn, touchpoint, *, day, submission_id=None, text=None):
         survey_id="after-meeting", version_hash=await conn.fetchval("select version_hash from survey_versions limit 1"),
         audience="parent", language="en-GB", submitted_on=day, answers={"listened": 4},
         free_text={"anything_else": text} if text else {}, flagged={})
+
+
+@asynccontextmanager
+async def _own_database(new_database, connections: int = 1):
+    """A database of its own (these tests make and drop months), migrated, with a touchpoint, a survey
+    version, and `connections` connections held for the test."""
+    url = await new_database()
+    await migrate.migrate(url)
+    pool = await create_pool(url, min_size=1, max_size=connections + 1)
+    touchpoint = await factories.touchpoint(pool)
+    await pool.execute("insert into survey_versions (survey_id, version_hash, version, definition) "
+                       "values ('after-meeting', 'v1', '1', '{}') on conflict do nothing")
+    held = [await pool.acquire() for _ in range(connections)]
+    try:
+        yield (touchpoint, *held)
+    finally:
+        for conn in held:
+            await pool.release(conn)
+        await pool.close()
 
 
 async def _home(conn, table, response_id):
@@ -53,14 +74,7 @@ async def test_a_retry_the_next_month_is_stored_once(app, client, pool):
 
 
 async def test_an_old_month_waits_in_the_default_partition_until_its_month_is_made(new_database):
-    url = await new_database()
-    await migrate.migrate(url)
-    pool = await create_pool(url, min_size=1, max_size=2)
-    touchpoint = await factories.touchpoint(pool)
-    conn = await pool.acquire()
-    try:
-        await conn.execute("insert into survey_versions (survey_id, version_hash, version, definition) "
-                           "values ('after-meeting', 'v1', '1', '{}') on conflict do nothing")
+    async with _own_database(new_database) as (touchpoint, conn):
         response_id = await _store(conn, touchpoint, day=dt.date(2024, 3, 9), text="from the backlog")
         assert await _home(conn, "responses", response_id) == "responses_default"
 
@@ -73,20 +87,10 @@ async def test_an_old_month_waits_in_the_default_partition_until_its_month_is_ma
         assert await conn.fetchval("select count(*) from responses_default") == 0
         months = await partitions.existing_months(conn, "responses")
         assert {dt.date(2026, 11, 1), dt.date(2026, 12, 1), dt.date(2027, 1, 1)} <= months.keys()
-    finally:
-        await pool.release(conn)
-        await pool.close()
 
 
 async def test_retention_drops_whole_months_and_their_submission_ids(new_database):
-    url = await new_database()
-    await migrate.migrate(url)
-    pool = await create_pool(url, min_size=1, max_size=2)
-    touchpoint = await factories.touchpoint(pool)
-    conn = await pool.acquire()
-    try:
-        await conn.execute("insert into survey_versions (survey_id, version_hash, version, definition) "
-                           "values ('after-meeting', 'v1', '1', '{}') on conflict do nothing")
+    async with _own_database(new_database) as (touchpoint, conn):
         old_id = uuid.uuid4()
         for day, submission_id in [(dt.date(2023, 5, 2), old_id), (dt.date(2023, 5, 30), None),
                                    (dt.date(2025, 2, 3), None), (dt.date(2026, 11, 2), None)]:
@@ -104,9 +108,6 @@ async def test_retention_drops_whole_months_and_their_submission_ids(new_databas
             dt.date(2025, 2, 3), dt.date(2026, 11, 2)]
         assert await conn.fetchval("select sum(responses) from response_counts_by_month") == 2
         assert not await conn.fetchval("select count(*) from submission_ids where submission_id = $1", old_id)
-    finally:
-        await pool.release(conn)
-        await pool.close()
 
 
 async def test_upgrading_to_partitions_keeps_every_response_and_its_free_text(new_database):
@@ -155,33 +156,17 @@ async def test_retention_gives_up_rather_than_stall_answers_behind_a_long_read(n
     from service.safeguarding import retention
 
     monkeypatch.setattr(retention, "DROP_LOCK_WAIT", "100ms")
-    url = await new_database()
-    await migrate.migrate(url)
-    pool = await create_pool(url, min_size=2, max_size=3)
-    touchpoint = await factories.touchpoint(pool)
-    reader, conn = await pool.acquire(), await pool.acquire()
-    try:
-        await conn.execute("insert into survey_versions (survey_id, version_hash, version, definition) "
-                           "values ('after-meeting', 'v1', '1', '{}') on conflict do nothing")
+    async with _own_database(new_database, connections=2) as (touchpoint, reader, conn):
         await _store(conn, touchpoint, day=dt.date(2022, 4, 5), text="old words")
         async with conn.transaction():
             await partitions.prepare_months(conn, today=TODAY)
         async with reader.transaction():
             await reader.fetchval("select count(*) from responses")  # a long summary, still reading
 
-            try:
+            with pytest.raises(asyncpg.exceptions.LockNotAvailableError):
                 async with conn.transaction():
                     await run_retention(conn, today=TODAY, free_text_months=12, response_months=36,
                                         audit_months=24)
-            except asyncpg.exceptions.LockNotAvailableError:
-                gave_up = True
-            else:
-                gave_up = False
 
-        assert gave_up
         assert await conn.fetchval("select count(*) from responses where submitted_on = '2022-04-05'") == 1
         assert await conn.fetchval("select count(*) from response_counts_by_month") == 0
-    finally:
-        await pool.release(reader)
-        await pool.release(conn)
-        await pool.close()
