@@ -62,7 +62,7 @@ async def sign_in(request: Request, state: State) -> Response[str] | Redirect:
     email = str(form.get("email") or "")[:320]
     expected = request.cookies.get(SIGN_IN_COOKIE) or ""
     sent = str(form.get("csrf_token") or "")
-    if not expected or not secrets.compare_digest(expected, sent):
+    if not expected or not secrets.compare_digest(expected.encode(), sent.encode()):  # bytes: any letters
         return _sign_in_form(state, next_path, "expired", email, status=403)
     async with transaction(state.pool) as conn:
         result = await service.sign_in(conn, email=email, password=str(form.get("password") or "")[:1000],

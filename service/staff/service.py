@@ -123,7 +123,8 @@ async def viewer_for_email(conn: asyncpg.Connection, *, email: str) -> SignedIn 
 
 
 def csrf_matches(viewer: Viewer, sent: str | None) -> bool:
-    return bool(sent) and hmac.compare_digest(viewer.staff.csrf_token, sent or "")
+    # Compared as bytes: compare_digest refuses str with non-ASCII letters, which a forged token may have.
+    return bool(sent) and hmac.compare_digest(viewer.staff.csrf_token.encode(), (sent or "").encode())
 
 
 def check_new_password(password: str) -> None:

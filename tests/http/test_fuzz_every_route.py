@@ -137,3 +137,18 @@ async def test_every_route_is_in_the_fuzzing(app):
     assert ("POST", "/staff/safeguarding/{item_id:int}/close") in routes
     assert ("POST", "/staff/admin/people/role") in routes
     assert len(routes) >= 45
+
+
+async def test_a_csrf_token_with_non_ascii_letters_is_refused_not_a_crash(client, world):
+    """Found by the fuzzing above: comparing a forged token with letters outside ASCII raised a 500."""
+    token, _ = world["sessions"]["manager"]
+    client.cookies.clear()
+
+    staff_post = await client.post("/staff/admin/teams", headers={"Cookie": f"heard_staff={token}"},
+                                   data={"csrf_token": "\u0080jeton", "name": "Tîm newydd"})
+    client.cookies.clear()
+    sign_in = await client.post("/staff/sign-in", headers={"Cookie": "heard_signin=abc"},
+                                data={"csrf_token": "\u00e9", "email": "a@b.example", "password": "x"})
+
+    assert staff_post.status_code == 403
+    assert sign_in.status_code == 403
