@@ -7,7 +7,6 @@ parameter (or the form), never in a cookie.
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from collections.abc import Callable
 
@@ -26,7 +25,7 @@ from service.surveys.service import find_version
 from service.touchpoints import codes
 from service.touchpoints.service import Touchpoint
 from service.web import errors
-from service.web.shared_pages import RESPONDENT_PAGES
+from service.web.kept import RESPONDENT_PAGES, Kept
 from service.web.templating import ENV, HTML, fragment, page, render
 
 from . import steps
@@ -34,27 +33,22 @@ from .service import Closed, Submission, audience_allowed, open_touchpoint, subm
 
 
 # Touchpoints change rarely and every form page needs one: each process keeps
-# what it looked up for a few seconds (so pausing a touchpoint takes effect
-# within TOUCHPOINT_SECONDS everywhere). Bounded; nothing about respondents.
-TOUCHPOINT_SECONDS = 5.0
-_touchpoints: dict[str, tuple[float, Touchpoint | Closed]] = {}
+# what it looked up for a few seconds (service/web/kept.py).
+_touchpoints: Kept[Touchpoint | Closed] = Kept()
 
 
 async def _touchpoint(state: State, code: str) -> Touchpoint:
-    now = time.monotonic()
-    cached = _touchpoints.get(code)
-    if cached is None or now - cached[0] > TOUCHPOINT_SECONDS:
+    found = _touchpoints.get(code)
+    if found is None:
         try:
             async with statements(state.pool) as conn:  # one read: no transaction needed
-                found: Touchpoint | Closed = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
+                found = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
         except Closed as closed:
             found = closed
-        if len(_touchpoints) > 10_000:
-            _touchpoints.clear()
-        _touchpoints[code] = cached = (now, found)
-    if isinstance(cached[1], Closed):
-        raise Closed(cached[1].reason)
-    return cached[1]
+        _touchpoints.put(code, found)
+    if isinstance(found, Closed):
+        raise Closed(found.reason)
+    return found
 
 
 def _speak(request: Request, touchpoint: Touchpoint, chosen: str | None = None) -> str:
@@ -76,7 +70,7 @@ async def _you_said(state: State, touchpoint: Touchpoint, lang: str) -> list[Sho
 
 async def _same_for_everyone(key: tuple, make: Callable[[list[ShownEntry]], str], state: State,
                              touchpoint: Touchpoint, lang: str) -> Response[str]:
-    """A welcome or thank-you page, rendered once per few seconds per process (service/web/shared_pages.py)."""
+    """A welcome or thank-you page, rendered once per few seconds per process (service/web/kept.py)."""
     html = RESPONDENT_PAGES.get(key)
     if html is None:
         html = make(await _you_said(state, touchpoint, lang))

@@ -71,15 +71,8 @@ class Action(msgspec.Struct, frozen=True):
     target_questions: list[str]
 
 
-class EarlierAction(msgspec.Struct, frozen=True):
-    id: int
-    review_id: int
-    team_id: int
-    what: str
-    owner: str
-    review_on: dt.date | None
-    status: str
-    target_questions: list[str]
+class EarlierAction(Action, frozen=True):
+    """An action still open from an earlier review, with that review's period and focus."""
     period_start: dt.date
     period_end: dt.date
     focus_kind: str | None

@@ -18,7 +18,7 @@ from service.staff.access import require
 from service.staff.service import Viewer, team_people
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
-from service.web.shared_pages import RESPONDENT_PAGES
+from service.web.kept import RESPONDENT_PAGES
 from service.web.templating import page
 
 from . import service

@@ -61,7 +61,8 @@ async def run_retention(conn: asyncpg.Connection, *, today: dt.date, free_text_m
     audit = await queries.delete_old_audit(conn, before=audit_cutoff)
     sign_in = await queries.delete_stale_sign_in_data(conn)
     # Dropping a month locks the whole table until commit: last.
-    free_texts = await partitions.drop_months_before(conn, "free_text_answers", free_text_cutoff)
-    free_texts += await partitions.drop_months_before(conn, "free_text_answers", response_cutoff)
+    # Free text goes with its response at the latest.
+    free_texts = await partitions.drop_months_before(conn, "free_text_answers",
+                                                     max(free_text_cutoff, response_cutoff))
     responses = await partitions.drop_months_before(conn, "responses", response_cutoff)
     return Removed(free_texts, items, responses, audit, sign_in)
