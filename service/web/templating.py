@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from jinja2_fragments import render_block
 from litestar import Response
 from litestar.datastructures import ResponseHeader
@@ -15,6 +16,14 @@ from service.settings import REPO_ROOT
 
 TEMPLATES_DIR = REPO_ROOT / "templates"
 HTML = "text/html"
+
+
+def phone(number: str) -> Markup:
+    """A phone number that reads left to right in every script: in Arabic,
+    Urdu, Farsi, Pashto and Sorani pages a bare "0800 1111" is shown as
+    "1111 0800". Pass it into a `{% trans %}` block as a placeholder so
+    translators never retype it."""
+    return Markup('<bdi dir="ltr" class="phone">{}</bdi>').format(number)
 
 
 def _environment() -> jinja2.Environment:
@@ -34,6 +43,7 @@ def _environment() -> jinja2.Environment:
         npgettext=i18n.npgettext,
         newstyle=True,
     )
+    env.globals["phone"] = phone
     env.globals["survey_text"] = i18n.survey_text
     env.globals["current_language"] = i18n.current_language
     env.globals["available_languages"] = i18n.available_languages
