@@ -1,0 +1,445 @@
+"""The differencing audit: can anything a role may see be combined to read a
+small group of answers, or a practitioner's results they have not shared?
+
+Every figure a role can obtain is the count of one measure ("responses" or
+"<question_id>:<level>") summed over a set of atoms, the finest cells of the
+grid (team x month x touchpoint x practitioner at answer time x contact kind x
+audience x survey). A determined insider can add and subtract figures at will.
+Given the true count of every (atom, measure) and the figures one role can
+see, `audit` decides for each *protected target* whether the figures pin it
+down:
+
+- a small cell: an atom holding 1..k-1 (k is the team's k, or the
+  practitioner's k when the atom is one practitioner's touchpoint);
+- a small group: the atoms no figure tells apart ("blocks"), together holding
+  1..k-1: the finest groups the figures themselves single out;
+- a closed practitioner's results (one the role may not see): their total of
+  a measure in any single month, and over all months;
+- an isolated practitioner: any shown figure counting only a closed
+  practitioner's answers, and (exact test) any combination of exact figures
+  in which only a closed practitioner's cells are left.
+
+Two tests, both over the figures of one measure at a time (measures never mix
+in a sum):
+
+- exact: figures published without adjustment (noise 0, or the value 0,
+  which perturbation never moves) are linear equations; a target is disclosed
+  if its indicator vector lies in their row space (Gaussian elimination in
+  exact rational arithmetic over the blocks);
+- bounds: with SciPy's HiGHS, minimise and maximise the target subject to
+  every shown figure (value - noise <= sum <= value + noise, counts >= 0;
+  hidden figures give no equation). Counts are whole numbers, so a target is
+  disclosed when its feasible interval holds one whole number; an interval
+  narrower than the target's k is reported as "narrowed", for information.
+
+Pure Python apart from SciPy; nothing here imports Heard beyond the Figure
+and AtomKey shapes, so the same audit runs against any engine (and against
+the legacy engines, through tests/privacy/legacy_adapter.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from fractions import Fraction
+
+import msgspec
+
+try:
+    from service.figures.model import AtomKey, Figure
+except ImportError:  # a checkout from before the figures engine (the legacy audit runs on one)
+
+    class AtomKey(msgspec.Struct, frozen=True, order=True):  # type: ignore[no-redef]
+        team_id: int
+        month: dt.date
+        touchpoint_id: int
+        practitioner_id: int | None
+        contact_kind: str
+        audience: str
+        survey_id: str
+
+    class Figure(msgspec.Struct, frozen=True):  # type: ignore[no-redef]
+        measure: str
+        atoms: frozenset[AtomKey]
+        value: int | None
+        noise: int
+
+
+Truth = Mapping[tuple[AtomKey, str], int]
+
+SMALL_CELL = "small cell"
+SMALL_GROUP = "small group"
+CLOSED_MONTH = "closed practitioner, one month"
+CLOSED_ALL = "closed practitioner, all months"
+ISOLATED = "closed practitioner isolated"
+CLOSED_PART = "closed practitioner, part of their results"
+
+
+class Target(msgspec.Struct, frozen=True):
+    kind: str
+    measure: str
+    atoms: frozenset[AtomKey]
+    true: int
+    k: int | None = None  # for small cells and groups
+    practitioner_id: int | None = None  # for closed practitioners
+
+
+class Finding(msgspec.Struct, frozen=True):
+    target: Target
+    how: str  # "exact" (row space), "bounds" (linear programming), or "shown" (one figure shows it)
+    low: float
+    high: float
+    figures: list[str]  # the figures that disclose it, with their coefficients where known
+
+
+class Report(msgspec.Struct):
+    disclosed: list[Finding]
+    narrowed: list[Finding]
+    inconsistent: list[str]  # figures whose published value cannot come from the true counts
+    targets: int = 0
+    figures: int = 0
+
+    @property
+    def clean(self) -> bool:
+        return not self.disclosed and not self.inconsistent
+
+    def text(self, limit: int = 40) -> str:
+        lines = [f"{self.figures} published figures, {self.targets} protected targets: "
+                 f"{len(self.disclosed)} disclosed, {len(self.narrowed)} narrowed, "
+                 f"{len(self.inconsistent)} inconsistent figures"]
+        by_kind: dict[str, int] = defaultdict(int)
+        for finding in self.disclosed:
+            by_kind[finding.target.kind] += 1
+        lines += [f"  disclosed {kind}: {n}" for kind, n in sorted(by_kind.items())]
+        for finding in self.disclosed[:limit]:
+            lines.append("DISCLOSED " + describe(finding))
+        if len(self.disclosed) > limit:
+            lines.append(f"... and {len(self.disclosed) - limit} more disclosed")
+        for finding in self.narrowed[: limit // 4]:
+            lines.append("narrowed " + describe(finding))
+        lines += ["INCONSISTENT " + text for text in self.inconsistent[:limit]]
+        return "\n".join(lines)
+
+
+def atom_label(atom: AtomKey) -> str:
+    month = atom.month.isoformat() if atom.month.day != 1 else atom.month.strftime("%Y-%m")
+    who = f"p{atom.practitioner_id}" if atom.practitioner_id is not None else "no practitioner"
+    return f"[team {atom.team_id} {month} touchpoint {atom.touchpoint_id} ({who}, {atom.contact_kind}) {atom.audience}]"
+
+
+def target_label(target: Target) -> str:
+    atoms = sorted(target.atoms)
+    where = atom_label(atoms[0]) if len(atoms) == 1 else _span(atoms)
+    extra = f" (k={target.k})" if target.k is not None else ""
+    extra += f" practitioner {target.practitioner_id}" if target.practitioner_id is not None else ""
+    return f"{target.kind}{extra}: {target.measure} = {target.true} over {where}"
+
+
+def _span(atoms: list[AtomKey]) -> str:
+    months = sorted({a.month for a in atoms})
+    touchpoints = sorted({a.touchpoint_id for a in atoms})
+    audiences = sorted({a.audience for a in atoms})
+    kinds = sorted({a.contact_kind for a in atoms})
+    first, last = months[0].isoformat(), months[-1].isoformat()
+    return (f"{len(atoms)} atoms [{first}..{last}, touchpoints {touchpoints}, {', '.join(kinds)}, "
+            f"{', '.join(audiences)}]")
+
+
+def describe(finding: Finding) -> str:
+    interval = f"{finding.low:g}" if finding.low == finding.high else f"[{finding.low:g}, {finding.high:g}]"
+    used = "; ".join(finding.figures[:8]) + (f"; ... ({len(finding.figures)} figures)" if len(finding.figures) > 8
+                                             else "")
+    return f"{target_label(finding.target)} -> {finding.how} {interval} from: {used}"
+
+
+def audit(truth: Truth, figures: Sequence[Figure], *, k_team: int, k_practitioner: int,
+          closed: Collection[int] = (), labels: Sequence[str] | None = None, bounds: bool = True,
+          groups: bool = True) -> Report:
+    """Audit one role's figures. `closed`: the practitioners whose results this
+    role may not read. `labels`: a readable name per figure (same order).
+    `bounds`: also run the linear-programming test; `groups`: also protect
+    blocks of atoms the figures never tell apart."""
+    labels = list(labels) if labels is not None else [f"figure {i}" for i in range(len(figures))]
+    report = Report([], [], [], figures=sum(1 for f in figures if f.value is not None))
+    by_measure: dict[str, list[int]] = defaultdict(list)
+    for index, figure in enumerate(figures):
+        by_measure[figure.measure].append(index)
+    truth_by_measure: dict[str, dict[AtomKey, int]] = defaultdict(dict)
+    for (atom, measure), n in truth.items():
+        if n:
+            truth_by_measure[measure][atom] = n
+    for measure in sorted(set(by_measure) | set(truth_by_measure)):
+        _audit_measure(measure, truth_by_measure.get(measure, {}), [(i, figures[i]) for i in by_measure[measure]],
+                       labels, report, k_team=k_team, k_practitioner=k_practitioner, closed=set(closed),
+                       bounds=bounds, groups=groups)
+    return report
+
+
+def _k_of(atoms: Iterable[AtomKey], k_team: int, k_practitioner: int) -> int:
+    practitioners = {a.practitioner_id for a in atoms}
+    return k_practitioner if len(practitioners) == 1 and None not in practitioners else k_team
+
+
+def _targets(measure: str, truth: dict[AtomKey, int], blocks: list[frozenset[AtomKey]], *, k_team: int,
+             k_practitioner: int, closed: set[int], groups: bool) -> list[Target]:
+    found: dict[tuple[str, frozenset[AtomKey]], Target] = {}
+    for atom, n in truth.items():
+        k = _k_of([atom], k_team, k_practitioner)
+        if 0 < n < k:
+            found[(SMALL_CELL, frozenset([atom]))] = Target(SMALL_CELL, measure, frozenset([atom]), n, k=k)
+    if groups:
+        for block in blocks:
+            n = sum(truth.get(a, 0) for a in block)
+            k = _k_of(block, k_team, k_practitioner)
+            if len(block) > 1 and 0 < n < k:
+                found[(SMALL_GROUP, block)] = Target(SMALL_GROUP, measure, block, n, k=k)
+    for practitioner in sorted(closed):
+        theirs = [a for a in truth if a.practitioner_id == practitioner]
+        months: dict[tuple[int, int], list[AtomKey]] = defaultdict(list)
+        for atom in theirs:
+            months[(atom.month.year, atom.month.month)].append(atom)
+        for atoms in months.values():
+            target = Target(CLOSED_MONTH, measure, frozenset(atoms), sum(truth[a] for a in atoms),
+                            practitioner_id=practitioner)
+            found[(CLOSED_MONTH, target.atoms)] = target
+        if len(months) > 1:
+            target = Target(CLOSED_ALL, measure, frozenset(theirs), sum(truth[a] for a in theirs),
+                            practitioner_id=practitioner)
+            found[(CLOSED_ALL, target.atoms)] = target
+    return [t for t in found.values() if t.true > 0]
+
+
+class _Basis:
+    """Row space of the exact equations, kept in echelon form: each vector has
+    a distinct leading (smallest) column; `combos` records how each one is
+    made from the original figures, so a disclosure can name its figures."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, dict[int, Fraction]] = {}
+        self.combos: dict[int, dict[int, Fraction]] = {}
+
+    def _reduce(self, vector: dict[int, Fraction], combo: dict[int, Fraction]) -> None:
+        while vector:
+            column = min(vector)
+            pivot = self.rows.get(column)
+            if pivot is None:
+                return
+            factor = vector[column]
+            for c, value in pivot.items():
+                updated = vector.get(c, 0) - factor * value
+                if updated:
+                    vector[c] = updated
+                else:
+                    vector.pop(c, None)
+            for f, value in self.combos[column].items():
+                updated = combo.get(f, 0) - factor * value
+                if updated:
+                    combo[f] = updated
+                else:
+                    combo.pop(f, None)
+
+    def add(self, columns: Iterable[int], figure: int) -> None:
+        vector = {c: Fraction(1) for c in columns}
+        combo = {figure: Fraction(1)}
+        self._reduce(vector, combo)
+        if not vector:
+            return
+        column = min(vector)
+        lead = vector[column]
+        self.rows[column] = {c: v / lead for c, v in vector.items()}
+        self.combos[column] = {f: v / lead for f, v in combo.items()}
+
+    def express(self, columns: Iterable[int]) -> dict[int, Fraction] | None:
+        """The figures (with coefficients) adding up to this indicator vector, or None if none do."""
+        vector = {c: Fraction(1) for c in columns}
+        combo: dict[int, Fraction] = {}
+        self._reduce(vector, combo)
+        if vector:
+            return None
+        return {f: -v for f, v in combo.items()}  # reduction subtracted the combination
+
+
+def _audit_measure(measure: str, truth: dict[AtomKey, int], figures: list[tuple[int, Figure]], labels: list[str],
+                   report: Report, *, k_team: int, k_practitioner: int, closed: set[int], bounds: bool,
+                   groups: bool) -> None:
+    shown = [(i, f) for i, f in figures if f.value is not None]
+    for i, figure in shown:
+        true = sum(truth.get(a, 0) for a in figure.atoms)
+        noise = 0 if figure.value == 0 else figure.noise
+        if abs(true - figure.value) > noise:
+            report.inconsistent.append(f"{labels[i]}: {measure} published {figure.value} +-{figure.noise}, "
+                                       f"true {true}")
+    zero: set[AtomKey] = set()
+    for _, figure in shown:
+        if figure.value == 0:
+            zero |= figure.atoms
+    live = [(i, f, frozenset(f.atoms - zero)) for i, f in shown if f.value != 0]
+    live = [(i, f, atoms) for i, f, atoms in live if atoms]
+
+    # Blocks: atoms in exactly the same figures are never told apart; they are the columns.
+    membership: dict[AtomKey, list[int]] = defaultdict(list)
+    for position, (_, _, atoms) in enumerate(live):
+        for atom in atoms:
+            membership[atom].append(position)
+    signature_block: dict[tuple[int, ...], int] = {}
+    block_of: dict[AtomKey, int] = {}
+    for atom in sorted(membership):
+        block_of[atom] = signature_block.setdefault(tuple(membership[atom]), len(signature_block))
+    blocks: list[set[AtomKey]] = [set() for _ in signature_block]
+    for atom, block in block_of.items():
+        blocks[block].add(atom)
+    figure_blocks = [sorted({block_of[a] for a in atoms}) for _, _, atoms in live]
+
+    basis = _Basis()
+    seen: set[tuple[int, ...]] = set()
+    for position, (_, figure, _) in enumerate(live):
+        key = tuple(figure_blocks[position])
+        if figure.noise == 0 and key not in seen:
+            seen.add(key)
+            basis.add(key, position)
+
+    components = _components(len(blocks), figure_blocks)
+    targets = _targets(measure, truth, [frozenset(b) for b in blocks], k_team=k_team, k_practitioner=k_practitioner,
+                       closed=closed, groups=groups)
+    report.targets += len(targets)
+    for target in targets:
+        finding = _examine(target, zero, block_of, blocks, basis, live, figure_blocks, components, labels,
+                           bounds=bounds)
+        if finding is None:
+            continue
+        if finding.low == finding.high:
+            report.disclosed.append(finding)
+        else:
+            report.narrowed.append(finding)
+    for practitioner in sorted(closed):
+        theirs = {b for b, block in enumerate(blocks) if all(a.practitioner_id == practitioner for a in block)}
+        for i, figure in shown:
+            atoms = figure.atoms - zero
+            if figure.value and atoms and all(a.practitioner_id == practitioner for a in atoms):
+                true = sum(truth.get(a, 0) for a in atoms)
+                target = Target(ISOLATED, measure, frozenset(atoms), true, practitioner_id=practitioner)
+                report.targets += 1
+                low, high = max(0, figure.value - figure.noise), figure.value + figure.noise
+                report.disclosed.append(Finding(target, "shown", low, high, [labels[i]]))
+        if theirs:
+            _subtotals(measure, practitioner, theirs, truth, blocks, live, figure_blocks, labels, report)
+
+
+def _subtotals(measure: str, practitioner: int, theirs: set[int], truth: dict[AtomKey, int],
+               blocks: list[set[AtomKey]], live: list[tuple[int, Figure, frozenset[AtomKey]]],
+               figure_blocks: list[list[int]], labels: list[str], report: Report) -> None:
+    """Exact equations combined so that only a closed practitioner's cells are
+    left: eliminate everyone else's columns first; what remains is every
+    combination of their results the figures determine."""
+    offset = len(blocks)
+    basis = _Basis()
+    seen: set[tuple[int, ...]] = set()
+    for position, (_, figure, _) in enumerate(live):
+        key = tuple(figure_blocks[position])
+        if figure.noise == 0 and key not in seen:
+            seen.add(key)
+            basis.add([b + offset if b in theirs else b for b in key], position)
+    for column, vector in sorted(basis.rows.items()):
+        if column < offset:
+            continue
+        value = sum(v * sum(truth.get(a, 0) for a in blocks[c - offset]) for c, v in vector.items())
+        if not value:
+            continue
+        atoms = frozenset(a for c in vector for a in blocks[c - offset])
+        sign = "" if all(v > 0 for v in vector.values()) else " (with signs)"
+        target = Target(CLOSED_PART + sign, measure, atoms, int(value) if value.denominator == 1 else -1,
+                        practitioner_id=practitioner)
+        report.targets += 1
+        used = [f"{_coefficient(v)}{labels[live[p][0]]} (={live[p][1].value})"
+                for p, v in sorted(basis.combos[column].items(), key=lambda item: (-item[1], item[0]))]
+        report.disclosed.append(Finding(target, "exact", float(value), float(value), used))
+
+
+def _components(count: int, figure_blocks: list[list[int]]) -> list[int]:
+    parent = list(range(count))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for columns in figure_blocks:
+        for c in columns[1:]:
+            parent[find(c)] = find(columns[0])
+    return [find(c) for c in range(count)]
+
+
+def _examine(target: Target, zero: set[AtomKey], block_of: dict[AtomKey, int], blocks: list[set[AtomKey]],
+             basis: _Basis, live: list[tuple[int, Figure, frozenset[AtomKey]]], figure_blocks: list[list[int]],
+             components: list[int], labels: list[str], *, bounds: bool) -> Finding | None:
+    atoms = target.atoms - zero
+    if not atoms or any(a not in block_of for a in atoms):
+        return None  # an atom no figure counts: unbounded (and zeros are not protected)
+    touched: dict[int, int] = defaultdict(int)
+    for atom in atoms:
+        touched[block_of[atom]] += 1
+    full = sorted(b for b, n in touched.items() if n == len(blocks[b]))
+    if len(full) == len(touched):
+        combo = basis.express(full)
+        if combo is not None:
+            used = [f"{_coefficient(v)}{labels[live[p][0]]} (={live[p][1].value})"
+                    for p, v in sorted(combo.items(), key=lambda item: (-item[1], item[0]))]
+            return Finding(target, "exact", target.true, target.true, used)
+    if not bounds:
+        return None
+    return _bounds(target, full, sorted(touched), live, figure_blocks, components, labels)
+
+
+def _coefficient(value: Fraction) -> str:
+    if value == 1:
+        return "+"
+    if value == -1:
+        return "-"
+    return f"{'+' if value > 0 else ''}{value}*"
+
+
+def _bounds(target: Target, full: list[int], touched: list[int], live: list[tuple[int, Figure, frozenset[AtomKey]]],
+            figure_blocks: list[list[int]], components: list[int], labels: list[str]) -> Finding | None:
+    """Smallest and largest value of the target consistent with every shown figure."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    wanted = {components[b] for b in touched}
+    columns = sorted(b for b in range(len(components)) if components[b] in wanted)
+    index = {b: i for i, b in enumerate(columns)}
+    rows = [p for p, blocks in enumerate(figure_blocks) if blocks and components[blocks[0]] in wanted]
+    equal, equal_b, upper, upper_b, equal_of, upper_of = [], [], [], [], [], []
+    for p in rows:
+        figure = live[p][1]
+        vector = np.zeros(len(columns))
+        vector[[index[b] for b in figure_blocks[p]]] = 1
+        if figure.noise == 0:
+            equal.append(vector), equal_b.append(figure.value), equal_of.append(p)
+        else:
+            upper.append(vector), upper_b.append(figure.value + figure.noise), upper_of.append(p)
+            upper.append(-vector), upper_b.append(-max(0, figure.value - figure.noise)), upper_of.append(p)
+    outcome = []
+    used: set[int] = set()
+    for sign, chosen in ((1, full), (-1, touched)):
+        cost = np.zeros(len(columns))
+        cost[[index[b] for b in chosen]] = sign
+        result = linprog(cost, A_ub=np.array(upper) if upper else None, b_ub=upper_b or None,
+                         A_eq=np.array(equal) if equal else None, b_eq=equal_b or None, bounds=(0, None),
+                         method="highs")
+        if result.status == 3:
+            return None  # unbounded above: nothing learnt worth reporting
+        if result.status != 0:
+            return Finding(target, f"bounds failed ({result.message})", math.nan, math.nan, [])
+        outcome.append(sign * result.fun)
+        for marginals, of in ((result.ineqlin.marginals if upper else [], upper_of),
+                              (result.eqlin.marginals if equal else [], equal_of)):
+            used |= {of[j] for j, m in enumerate(marginals) if abs(m) > 1e-9}
+    low, high = math.ceil(outcome[0] - 1e-6), math.floor(outcome[1] + 1e-6)
+    k = target.k or math.inf
+    if low < high and high - low >= k:
+        return None
+    names = [f"{labels[live[p][0]]} (={live[p][1].value}+-{live[p][1].noise})" for p in sorted(used)]
+    return Finding(target, "bounds", low, high, names)
