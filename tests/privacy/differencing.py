@@ -105,21 +105,23 @@ class Report(msgspec.Struct):
     def clean(self) -> bool:
         return not self.disclosed and not self.inconsistent
 
-    def text(self, limit: int = 40) -> str:
+    def text(self, each: int = 6) -> str:
+        """A summary, then up to `each` disclosures of every kind (counts of responses first)."""
         lines = [f"{self.figures} published figures, {self.targets} protected targets: "
                  f"{len(self.disclosed)} disclosed, {len(self.narrowed)} narrowed, "
                  f"{len(self.inconsistent)} inconsistent figures"]
-        by_kind: dict[str, int] = defaultdict(int)
+        by_kind: dict[str, list[Finding]] = defaultdict(list)
         for finding in self.disclosed:
-            by_kind[finding.target.kind] += 1
-        lines += [f"  disclosed {kind}: {n}" for kind, n in sorted(by_kind.items())]
-        for finding in self.disclosed[:limit]:
-            lines.append("DISCLOSED " + describe(finding))
-        if len(self.disclosed) > limit:
-            lines.append(f"... and {len(self.disclosed) - limit} more disclosed")
-        for finding in self.narrowed[: limit // 4]:
-            lines.append("narrowed " + describe(finding))
-        lines += ["INCONSISTENT " + text for text in self.inconsistent[:limit]]
+            by_kind[finding.target.kind].append(finding)
+        lines += [f"  disclosed {kind}: {len(found)}" for kind, found in sorted(by_kind.items())]
+        for kind, found in sorted(by_kind.items()):
+            found = sorted(found, key=lambda f: (f.target.measure != "responses", f.target.measure,
+                                                 sorted(f.target.atoms)[0]))
+            lines += ["DISCLOSED " + describe(finding) for finding in found[:each]]
+            if len(found) > each:
+                lines.append(f"... and {len(found) - each} more {kind}")
+        lines += ["narrowed " + describe(finding) for finding in self.narrowed[:each]]
+        lines += ["INCONSISTENT " + text for text in self.inconsistent[:each]]
         return "\n".join(lines)
 
 
@@ -182,8 +184,9 @@ def _k_of(atoms: Iterable[AtomKey], k_team: int, k_practitioner: int) -> int:
     return k_practitioner if len(practitioners) == 1 and None not in practitioners else k_team
 
 
-def _targets(measure: str, truth: dict[AtomKey, int], blocks: list[frozenset[AtomKey]], *, k_team: int,
-             k_practitioner: int, closed: set[int], groups: bool) -> list[Target]:
+def _targets(measure: str, truth: dict[AtomKey, int], blocks: list[frozenset[AtomKey]], universe: set[AtomKey], *,
+             k_team: int, k_practitioner: int, closed: set[int], groups: bool) -> list[Target]:
+    """`universe`: every atom known, empty ones included (a practitioner's month is all of its atoms)."""
     found: dict[tuple[str, frozenset[AtomKey]], Target] = {}
     for atom, n in truth.items():
         k = _k_of([atom], k_team, k_practitioner)
@@ -196,16 +199,16 @@ def _targets(measure: str, truth: dict[AtomKey, int], blocks: list[frozenset[Ato
             if len(block) > 1 and 0 < n < k:
                 found[(SMALL_GROUP, block)] = Target(SMALL_GROUP, measure, block, n, k=k)
     for practitioner in sorted(closed):
-        theirs = [a for a in truth if a.practitioner_id == practitioner]
+        theirs = [a for a in universe if a.practitioner_id == practitioner]
         months: dict[tuple[int, int], list[AtomKey]] = defaultdict(list)
         for atom in theirs:
             months[(atom.month.year, atom.month.month)].append(atom)
         for atoms in months.values():
-            target = Target(CLOSED_MONTH, measure, frozenset(atoms), sum(truth[a] for a in atoms),
+            target = Target(CLOSED_MONTH, measure, frozenset(atoms), sum(truth.get(a, 0) for a in atoms),
                             practitioner_id=practitioner)
             found[(CLOSED_MONTH, target.atoms)] = target
         if len(months) > 1:
-            target = Target(CLOSED_ALL, measure, frozenset(theirs), sum(truth[a] for a in theirs),
+            target = Target(CLOSED_ALL, measure, frozenset(theirs), sum(truth.get(a, 0) for a in theirs),
                             practitioner_id=practitioner)
             found[(CLOSED_ALL, target.atoms)] = target
     return [t for t in found.values() if t.true > 0]
@@ -301,12 +304,15 @@ def _audit_measure(measure: str, truth: dict[AtomKey, int], figures: list[tuple[
             basis.add(key, position)
 
     components = _components(len(blocks), figure_blocks)
-    targets = _targets(measure, truth, [frozenset(b) for b in blocks], k_team=k_team, k_practitioner=k_practitioner,
-                       closed=closed, groups=groups)
+    bounder = _Bounds(live, figure_blocks, components, [sum(truth.get(a, 0) for a in b) for b in blocks]) \
+        if bounds else None
+    universe = set(truth).union(*(f.atoms for _, f in figures))
+    targets = _targets(measure, truth, [frozenset(b) for b in blocks], universe, k_team=k_team,
+                       k_practitioner=k_practitioner, closed=closed, groups=groups)
     report.targets += len(targets)
     for target in targets:
-        finding = _examine(target, zero, block_of, blocks, basis, live, figure_blocks, components, labels,
-                           bounds=bounds)
+        finding = _examine(target, zero, block_of, blocks, basis, live, labels, bounder,
+                           k_practitioner=k_practitioner)
         if finding is None:
             continue
         if finding.low == finding.high:
@@ -315,6 +321,7 @@ def _audit_measure(measure: str, truth: dict[AtomKey, int], figures: list[tuple[
             report.narrowed.append(finding)
     for practitioner in sorted(closed):
         theirs = {b for b, block in enumerate(blocks) if all(a.practitioner_id == practitioner for a in block)}
+        isolated: set[frozenset[AtomKey]] = set()
         for i, figure in shown:
             atoms = figure.atoms - zero
             if figure.value and atoms and all(a.practitioner_id == practitioner for a in atoms):
@@ -323,13 +330,15 @@ def _audit_measure(measure: str, truth: dict[AtomKey, int], figures: list[tuple[
                 report.targets += 1
                 low, high = max(0, figure.value - figure.noise), figure.value + figure.noise
                 report.disclosed.append(Finding(target, "shown", low, high, [labels[i]]))
+                isolated.add(target.atoms)
         if theirs:
-            _subtotals(measure, practitioner, theirs, truth, blocks, live, figure_blocks, labels, report)
+            _subtotals(measure, practitioner, theirs, truth, blocks, live, figure_blocks, labels, report, isolated)
 
 
 def _subtotals(measure: str, practitioner: int, theirs: set[int], truth: dict[AtomKey, int],
                blocks: list[set[AtomKey]], live: list[tuple[int, Figure, frozenset[AtomKey]]],
-               figure_blocks: list[list[int]], labels: list[str], report: Report) -> None:
+               figure_blocks: list[list[int]], labels: list[str], report: Report,
+               isolated: set[frozenset[AtomKey]]) -> None:
     """Exact equations combined so that only a closed practitioner's cells are
     left: eliminate everyone else's columns first; what remains is every
     combination of their results the figures determine."""
@@ -348,6 +357,8 @@ def _subtotals(measure: str, practitioner: int, theirs: set[int], truth: dict[At
         if not value:
             continue
         atoms = frozenset(a for c in vector for a in blocks[c - offset])
+        if atoms in isolated:
+            continue  # one figure shows it: already reported
         sign = "" if all(v > 0 for v in vector.values()) else " (with signs)"
         target = Target(CLOSED_PART + sign, measure, atoms, int(value) if value.denominator == 1 else -1,
                         practitioner_id=practitioner)
@@ -373,8 +384,8 @@ def _components(count: int, figure_blocks: list[list[int]]) -> list[int]:
 
 
 def _examine(target: Target, zero: set[AtomKey], block_of: dict[AtomKey, int], blocks: list[set[AtomKey]],
-             basis: _Basis, live: list[tuple[int, Figure, frozenset[AtomKey]]], figure_blocks: list[list[int]],
-             components: list[int], labels: list[str], *, bounds: bool) -> Finding | None:
+             basis: _Basis, live: list[tuple[int, Figure, frozenset[AtomKey]]], labels: list[str],
+             bounder: "_Bounds | None", *, k_practitioner: int) -> Finding | None:
     atoms = target.atoms - zero
     if not atoms or any(a not in block_of for a in atoms):
         return None  # an atom no figure counts: unbounded (and zeros are not protected)
@@ -388,9 +399,9 @@ def _examine(target: Target, zero: set[AtomKey], block_of: dict[AtomKey, int], b
             used = [f"{_coefficient(v)}{labels[live[p][0]]} (={live[p][1].value})"
                     for p, v in sorted(combo.items(), key=lambda item: (-item[1], item[0]))]
             return Finding(target, "exact", target.true, target.true, used)
-    if not bounds:
+    if bounder is None:
         return None
-    return _bounds(target, full, sorted(touched), live, figure_blocks, components, labels)
+    return bounder.examine(target, full, sorted(touched), labels, target.k or k_practitioner)
 
 
 def _coefficient(value: Fraction) -> str:
@@ -401,45 +412,90 @@ def _coefficient(value: Fraction) -> str:
     return f"{'+' if value > 0 else ''}{value}*"
 
 
-def _bounds(target: Target, full: list[int], touched: list[int], live: list[tuple[int, Figure, frozenset[AtomKey]]],
-            figure_blocks: list[list[int]], components: list[int], labels: list[str]) -> Finding | None:
-    """Smallest and largest value of the target consistent with every shown figure."""
-    import numpy as np
-    from scipy.optimize import linprog
+class _Bounds:
+    """Linear programming over one measure's shown figures, one model per
+    connected component of blocks. Every solution found is kept: a target
+    whose value already differs by k or more between two known feasible
+    solutions (the truth among them) can be neither disclosed nor narrowed,
+    so most targets need no solve at all."""
 
-    wanted = {components[b] for b in touched}
-    columns = sorted(b for b in range(len(components)) if components[b] in wanted)
-    index = {b: i for i, b in enumerate(columns)}
-    rows = [p for p, blocks in enumerate(figure_blocks) if blocks and components[blocks[0]] in wanted]
-    equal, equal_b, upper, upper_b, equal_of, upper_of = [], [], [], [], [], []
-    for p in rows:
-        figure = live[p][1]
-        vector = np.zeros(len(columns))
-        vector[[index[b] for b in figure_blocks[p]]] = 1
-        if figure.noise == 0:
-            equal.append(vector), equal_b.append(figure.value), equal_of.append(p)
-        else:
-            upper.append(vector), upper_b.append(figure.value + figure.noise), upper_of.append(p)
-            upper.append(-vector), upper_b.append(-max(0, figure.value - figure.noise)), upper_of.append(p)
-    outcome = []
-    used: set[int] = set()
-    for sign, chosen in ((1, full), (-1, touched)):
-        cost = np.zeros(len(columns))
-        cost[[index[b] for b in chosen]] = sign
-        result = linprog(cost, A_ub=np.array(upper) if upper else None, b_ub=upper_b or None,
-                         A_eq=np.array(equal) if equal else None, b_eq=equal_b or None, bounds=(0, None),
-                         method="highs")
-        if result.status == 3:
-            return None  # unbounded above: nothing learnt worth reporting
-        if result.status != 0:
-            return Finding(target, f"bounds failed ({result.message})", math.nan, math.nan, [])
-        outcome.append(sign * result.fun)
-        for marginals, of in ((result.ineqlin.marginals if upper else [], upper_of),
-                              (result.eqlin.marginals if equal else [], equal_of)):
-            used |= {of[j] for j, m in enumerate(marginals) if abs(m) > 1e-9}
-    low, high = math.ceil(outcome[0] - 1e-6), math.floor(outcome[1] + 1e-6)
-    k = target.k or math.inf
-    if low < high and high - low >= k:
-        return None
-    names = [f"{labels[live[p][0]]} (={live[p][1].value}+-{live[p][1].noise})" for p in sorted(used)]
-    return Finding(target, "bounds", low, high, names)
+    def __init__(self, live: list[tuple[int, Figure, frozenset[AtomKey]]], figure_blocks: list[list[int]],
+                 components: list[int], block_truth: list[int]) -> None:
+        self.live, self.figure_blocks, self.components, self.block_truth = live, figure_blocks, components, block_truth
+        self.models: dict[int, dict] = {}
+
+    def _model(self, component: int) -> dict:
+        import numpy as np
+
+        if component in self.models:
+            return self.models[component]
+        columns = [b for b in range(len(self.components)) if self.components[b] == component]
+        index = {b: i for i, b in enumerate(columns)}
+        rows = [p for p, blocks in enumerate(self.figure_blocks) if blocks and self.components[blocks[0]] == component]
+        equal, equal_b, upper, upper_b, equal_of, upper_of = [], [], [], [], [], []
+        for p in rows:
+            figure = self.live[p][1]
+            vector = np.zeros(len(columns))
+            vector[[index[b] for b in self.figure_blocks[p]]] = 1
+            if figure.noise == 0:
+                equal.append(vector), equal_b.append(figure.value), equal_of.append(p)
+            else:
+                upper.append(vector), upper_b.append(figure.value + figure.noise), upper_of.append(p)
+                upper.append(-vector), upper_b.append(-max(0, figure.value - figure.noise)), upper_of.append(p)
+        model = dict(index=index, size=len(columns),
+                     A_ub=np.array(upper) if upper else None, b_ub=upper_b or None, upper_of=upper_of,
+                     A_eq=np.array(equal) if equal else None, b_eq=equal_b or None, equal_of=equal_of,
+                     points=[np.array([self.block_truth[b] for b in columns], dtype=float)])
+        self.models[component] = model
+        return model
+
+    def _solve(self, model: dict, cost):
+        from scipy.optimize import linprog
+
+        result = linprog(cost, A_ub=model["A_ub"], b_ub=model["b_ub"], A_eq=model["A_eq"], b_eq=model["b_eq"],
+                         bounds=(0, None), method="highs")
+        if result.status == 0:
+            model["points"].append(result.x)
+        return result
+
+    def examine(self, target: Target, full: list[int], touched: list[int], labels: list[str],
+                k: int) -> Finding | None:
+        """Smallest and largest value of the target consistent with every shown figure."""
+        import numpy as np
+
+        findings_low, findings_high, used = 0.0, 0.0, set()
+        for component in sorted({self.components[b] for b in touched}):
+            model = self._model(component)
+            low_cost, high_cost = np.zeros(model["size"]), np.zeros(model["size"])
+            low_cost[[model["index"][b] for b in full if self.components[b] == component]] = 1
+            high_cost[[model["index"][b] for b in touched if self.components[b] == component]] = 1
+            known_low = min(float(low_cost @ x) for x in model["points"])
+            known_high = max(float(high_cost @ x) for x in model["points"])
+            findings_low, findings_high = findings_low + known_low, findings_high + known_high
+        if findings_high - findings_low >= k:
+            return None  # two known solutions already differ by k or more
+        outcome = [0.0, 0.0]
+        for component in sorted({self.components[b] for b in touched}):
+            model = self._model(component)
+            for side, (sign, chosen) in enumerate(((1, full), (-1, touched))):
+                cost = np.zeros(model["size"])
+                cost[[model["index"][b] for b in chosen if self.components[b] == component]] = sign
+                if not cost.any():
+                    continue
+                result = self._solve(model, cost)
+                if result.status == 3:
+                    return None  # unbounded above: nothing learnt worth reporting
+                if result.status != 0:
+                    return Finding(target, f"bounds failed ({result.message})", math.nan, math.nan, [])
+                outcome[side] += sign * result.fun
+                for marginals, of in ((result.ineqlin.marginals if model["A_ub"] is not None else [],
+                                       model["upper_of"]),
+                                      (result.eqlin.marginals if model["A_eq"] is not None else [],
+                                       model["equal_of"])):
+                    used |= {of[j] for j, m in enumerate(marginals) if abs(m) > 1e-9}
+        low, high = math.ceil(outcome[0] - 1e-6), math.floor(outcome[1] + 1e-6)
+        if low < high and high - low >= k:
+            return None
+        names = [f"{labels[self.live[p][0]]} (={self.live[p][1].value}+-{self.live[p][1].noise})"
+                 for p in sorted(used)]
+        return Finding(target, "bounds", low, high, names)
