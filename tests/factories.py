@@ -77,10 +77,10 @@ async def session(pool: asyncpg.Pool, staff_id: int) -> tuple[str, str]:
 
 
 async def practitioner_touchpoint(pool: asyncpg.Pool, *, team_id: int, practitioner_id: int | None,
-                                  audience: str | None = "parent") -> Touchpoint:
+                                  audience: str | None = "parent", contact_kind: str = "home_visit") -> Touchpoint:
     code = codes.new_code()
     async with pool.acquire() as conn:
-        await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind="home_visit",
+        await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind=contact_kind,
                                 practitioner_id=practitioner_id, survey_id="after-meeting", audience=audience,
                                 language="en-GB")
         found = await touchpoint_by_code(conn, code=code, today=dt.date.today())
