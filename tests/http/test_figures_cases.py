@@ -101,7 +101,9 @@ async def riverside(pool):
 
 
 def _numbers(html: str) -> set[int]:
-    return {int(n.replace(",", "")) for n in re.findall(r"(?<![\w.-])\d[\d,]*(?![\w.%-])", html)}
+    """Whole numbers a reader sees (not in tags, links or ids), percentages left out."""
+    text = re.sub(r"<[^>]+>", " ", html)
+    return {int(n.replace(",", "")) for n in re.findall(r"(?<![\w.-])\d[\d,]*(?![\w.%-])", text)}
 
 
 # 1. Reviews one day apart ----------------------------------------------------------------------
