@@ -284,7 +284,7 @@ def cmd_safeguarding(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_reviews(settings: Settings, args: argparse.Namespace) -> int:
-    from service.reviews.summary import warm_rollups
+    from service.figures.service import warm_rollups
 
     teams = _in_transaction(settings, lambda conn: warm_rollups(conn, today=settings.today()))
     print(f"weekly rollups are up to date for {teams} team(s)")

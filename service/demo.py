@@ -8,6 +8,7 @@ import random
 import uuid
 
 import asyncpg
+import msgspec
 
 from service.responses.service import Submission, submit_response
 from service.staff import service as staff
@@ -24,7 +25,7 @@ DEMO_PASSWORD = "heard-demo-password"
 PEOPLE = [
     ("amira.khan@demo.heard.invalid", "Amira Khan", "practitioner", True),
     ("tom.evans@demo.heard.invalid", "Tom Evans", "practitioner", False),
-    ("joy.mensah@demo.heard.invalid", "Joy Mensah", "practitioner", True),
+    ("joy.mensah@demo.heard.invalid", "Joy Mensah", "practitioner", False),
     ("sam.okafor@demo.heard.invalid", "Sam Okafor", "team_manager", False),
     ("priya.shah@demo.heard.invalid", "Priya Shah", "safeguarding_lead", False),
 ]
@@ -111,21 +112,28 @@ async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: d
 
 async def _earlier_review(conn: asyncpg.Connection, surveys: SurveyRegistry, *, team_id: int, manager_id: int,
                           today: dt.date) -> None:
-    """A learning review of the 4 weeks before the default review period, with
+    """A learning review of the month before the default review period, with
     one open action (carried to the next review) and one published "you said, we did"."""
+    from service.figures import grid
     from service.reviews import service as reviews
+    from service.settings import load_settings
 
-    start, _ = reviews.default_period(today)
-    period = reviews.ReviewForm((start - dt.timedelta(weeks=4)).isoformat(), (start - dt.timedelta(days=1)).isoformat())
+    first, _ = reviews.default_period(today)
+    earlier = grid.add_months(first, -1)  # the month before the default review period
+    period = reviews.ReviewForm(earlier.strftime("%Y-%m"), earlier.strftime("%Y-%m"))
     review_id = await reviews.start_review(conn, team_id=team_id, form=period, by=manager_id, today=today)
     review = await reviews.review(conn, review_id=review_id)
+    session = await staff.start_session(conn, staff_id=manager_id)
+    manager = await staff.viewer_for_token(conn, token=session.token)
+    await staff.sign_out(conn, token=session.token)
+    settings = msgspec.structs.replace(load_settings({}), k_team=5, k_practitioner=10)
     await reviews.save_reflections(conn, review=review, by=manager_id, fields={
         "reflection_happened": "Parents said they did not always understand what happens next.",
         "reflection_in_the_way": "Plans are written after the meeting; interpreters are booked late."})
     await reviews.add_action(conn, surveys, review=review, by=manager_id, form=reviews.ActionForm(
         "Send a one-page plan in the family's language before every meeting", "Team manager",
         (today + dt.timedelta(weeks=8)).isoformat(), ["understood"]))
-    prepared = await reviews.review_page(conn, surveys, review=review, k=5)
+    prepared = await reviews.review_page(conn, surveys, review=review, viewer=manager, settings=settings)
     await reviews.publish_entry(conn, review=review, summary=prepared.summary, by=manager_id, form=reviews.EntryForm(
         [("en-GB", {"you_said": "You told us meetings were hard to understand.",
                     "we_did": "We now send a one-page plan in your language before every meeting.",

@@ -77,10 +77,10 @@ async def session(pool: asyncpg.Pool, staff_id: int) -> tuple[str, str]:
 
 
 async def practitioner_touchpoint(pool: asyncpg.Pool, *, team_id: int, practitioner_id: int | None,
-                                  audience: str | None = "parent") -> Touchpoint:
+                                  audience: str | None = "parent", contact_kind: str = "home_visit") -> Touchpoint:
     code = codes.new_code()
     async with pool.acquire() as conn:
-        await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind="home_visit",
+        await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind=contact_kind,
                                 practitioner_id=practitioner_id, survey_id="after-meeting", audience=audience,
                                 language="en-GB")
         found = await touchpoint_by_code(conn, code=code, today=dt.date.today())
@@ -88,12 +88,18 @@ async def practitioner_touchpoint(pool: asyncpg.Pool, *, team_id: int, practitio
     return found
 
 
-async def responses(pool: asyncpg.Pool, touchpoint: Touchpoint, answers: list[dict], *, days_ago: int = 10,
+def last_month_day(day: int = 10) -> dt.date:
+    """A day of the last whole calendar month: staff views show only whole months that have ended."""
+    first = dt.date.today().replace(day=1)
+    return (first - dt.timedelta(days=1)).replace(day=day)
+
+
+async def responses(pool: asyncpg.Pool, touchpoint: Touchpoint, answers: list[dict], *, days_ago: int | None = None,
                     audience: str = "parent", on: dt.date | None = None) -> None:
-    """Store responses directly, dated `days_ago` (staff views only show whole weeks that have ended)."""
+    """Store responses directly, dated `on`, or `days_ago`, or (by default) in the last whole month."""
     version = await pool.fetchval("select version_hash from survey_versions where survey_id = 'after-meeting' "
                                   "order by first_seen_at desc limit 1")
-    day = on or dt.date.today() - dt.timedelta(days=days_ago)
+    day = on or (dt.date.today() - dt.timedelta(days=days_ago) if days_ago is not None else last_month_day())
     async with pool.acquire() as conn:
         await conn.executemany(
             "insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, "

@@ -1,2 +1,3 @@
-"""Insights: aggregates for staff, always over whole weeks that have ended,
-always with small numbers suppressed."""
+"""Insights: the staff pages that show feedback (a practitioner's own, a
+team's dashboard, its CSV), arranged from service.figures, and answers held
+back as a burst."""

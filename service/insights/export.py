@@ -1,12 +1,12 @@
-"""CSV of aggregated, suppressed figures: never raw rows, never a hidden count,
-and no cell a spreadsheet could run as a formula."""
+"""CSV of the figures engine's protected figures: never raw rows, never a
+hidden count, and no cell a spreadsheet could run as a formula."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from .service import Summary
+from service.figures.results import Summary
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -20,7 +20,7 @@ def summary_csv(summary: Summary, *, team_name: str, hidden_label: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_safe(v) for v in ("team", "from", "to", "figure", "group", "count", "percent")])
-    base = [team_name, summary.window.start.isoformat(), summary.window.last_day.isoformat()]
+    base = [team_name, summary.first_month.isoformat(), summary.last_day.isoformat()]
     if summary.hidden:
         writer.writerow([_safe(v) for v in [*base, "responses", "all", hidden_label, ""]])
         return out.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import msgspec
 from litestar.di import NamedDependency
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
@@ -13,73 +14,59 @@ from litestar.response import Redirect
 
 from service import i18n
 from service.db.pool import transaction
+from service.figures.grid import DEFAULT_MONTHS, MONTH_CHOICES
+from service.figures.model import FigureRequest
+from service.figures.service import NotAllowed, published, team_request
 from service.staff.access import require
-from service.staff.service import Viewer, record, set_sharing, team_people
+from service.staff.service import Viewer, record, set_sharing
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
 from service.web.templating import page
 
 from . import queries
 from .export import summary_csv
-from .queries import Filter
-from .service import WEEK_CHOICES, WEEKS, summary
 
 
-COMMENTS = 20  # written answers shown on a page, redacted
+def _months(request: Request) -> int:
+    wanted = request.query_params.get("months", "")
+    return int(wanted) if wanted.isdigit() and int(wanted) in MONTH_CHOICES else DEFAULT_MONTHS
 
 
-def filterable(viewer: Viewer, team_id: int, touchpoint: queries.TouchpointLabel) -> bool:
-    """A touchpoint with a practitioner's name on it holds that practitioner's
-    feedback: only they, or their managers if they chose to share, may look
-    at it on its own."""
-    return (touchpoint.practitioner_id is None or touchpoint.practitioner_id == viewer.staff.id
-            or (viewer.manages(team_id) and touchpoint.practitioner_shares))
-
-
-def _filters(request: Request, viewer: Viewer, team_id: int,
-             touchpoints: list[queries.TouchpointLabel]) -> tuple[queries.TouchpointLabel | None, str | None]:
-    wanted = request.query_params.get("touchpoint", "")
-    audience = request.query_params.get("audience", "")
-    chosen = next((t for t in touchpoints if str(t.id) == wanted), None) if wanted else None
-    if wanted and chosen is None:
+def _request(request: Request, output: str, team_id: int | None, today) -> FigureRequest:
+    """The page's months and filters, as the figures engine is asked for them."""
+    touchpoint = request.query_params.get("touchpoint", "")
+    if touchpoint and not touchpoint.isdigit():
         raise NotFoundException()
-    require(chosen is None or filterable(viewer, team_id, chosen))
-    return chosen, audience if audience in AUDIENCES else None
+    audience = request.query_params.get("audience", "")
+    kind = request.query_params.get("kind", "")
+    return team_request(output, team_id or 0, today, months=_months(request),
+                        audience=audience if audience in AUDIENCES else None,
+                        contact_kind=kind if kind in CONTACT_KINDS else None,
+                        touchpoint_id=int(touchpoint) if touchpoint else None)
 
 
-def _weeks(request: Request) -> int:
-    wanted = request.query_params.get("weeks", "")
-    return int(wanted) if wanted.isdigit() and int(wanted) in WEEK_CHOICES else WEEKS
+async def _published(state: State, viewer: Viewer, asked: FigureRequest):
+    try:
+        async with transaction(state.read_pool) as conn:
+            return await published(conn, state.surveys, viewer=viewer, request=asked, settings=state.settings)
+    except NotAllowed:
+        require(False)
+
+
+def _filter_context(asked: FigureRequest) -> dict:
+    return dict(chosen_touchpoint=asked.touchpoint_id, chosen_audience=asked.audience, chosen_kind=asked.contact_kind,
+                months=asked.months, month_choices=MONTH_CHOICES, audiences=AUDIENCES, kinds=CONTACT_KINDS)
 
 
 @get("/staff/me", name="my_feedback")
 async def my_feedback(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    """Feedback from touchpoints attributed to this practitioner, in each of their teams."""
-    k = state.settings.k_practitioner
-    weeks = _weeks(request)
-    wanted = request.query_params.get("touchpoint", "")
-    audience = request.query_params.get("audience", "")
-    audience = audience if audience in AUDIENCES else None
-    sections, mine_everywhere = [], []
-    async with transaction(state.read_pool) as conn:
-        for team in viewer.teams.values():
-            mine = [t for t in await queries.team_touchpoints(conn, team_id=team.team_id)
-                    if t.practitioner_id == viewer.staff.id]
-            mine_everywhere += mine
-            chosen = next((t for t in mine if str(t.id) == wanted), None)
-            if wanted and chosen is None:
-                continue  # the chosen touchpoint is in another team (or not theirs): nothing to show here
-            scope = Filter(team_id=team.team_id, practitioner_id=viewer.staff.id,
-                           touchpoint_id=chosen.id if chosen else None, audience=audience)
-            names = [p.display_name for p in await team_people(conn, team_id=team.team_id)]
-            result = await summary(conn, state.surveys, scope=scope, today=state.settings.today(), k=k,
-                                   comment_limit=COMMENTS, staff_names=names, weeks=weeks)
-            sections.append((team, mine, result))
-    if wanted and not sections:
-        raise NotFoundException()
-    return page("staff/my_feedback.html", viewer=viewer, sections=sections, k=k, touchpoints=mine_everywhere,
-                chosen_touchpoint=int(wanted) if wanted.isdigit() else None, chosen_audience=audience,
-                weeks=weeks, week_choices=WEEK_CHOICES, audiences=AUDIENCES, kinds=CONTACT_KINDS)
+    """Feedback about this practitioner (attributed when it was given), in each of their teams."""
+    asked = msgspec.structs.replace(_request(request, "my_feedback", None, state.settings.today()), team_id=None)
+    result = await _published(state, viewer, asked)
+    sections = result.result
+    touchpoints = [t for s in sections for t in s.touchpoints]
+    return page("staff/my_feedback.html", viewer=viewer, sections=sections, k=state.settings.k_practitioner,
+                touchpoints=touchpoints, **_filter_context(asked))
 
 
 @post("/staff/me/sharing", name="my_sharing")
@@ -90,38 +77,19 @@ async def my_sharing(request: Request, state: State, viewer: NamedDependency[Vie
     return Redirect("/staff/me", status_code=303)
 
 
-async def _team_summary(request: Request, state: State, viewer: Viewer, team_id: int):
-    require(viewer.is_member(team_id))
-    async with transaction(state.read_pool) as conn:
-        touchpoints = await queries.team_touchpoints(conn, team_id=team_id)
-        chosen, audience = _filters(request, viewer, team_id, touchpoints)
-        touchpoint_id = chosen.id if chosen else None
-        scope = Filter(team_id=team_id, touchpoint_id=touchpoint_id, audience=audience)
-        unfiltered = touchpoint_id is None and audience is None
-        one_person = chosen is not None and chosen.practitioner_id is not None
-        k = state.settings.k_practitioner if one_person else state.settings.k_team
-        names = [p.display_name for p in await team_people(conn, team_id=team_id)]
-        result = await summary(
-            conn, state.surveys, scope=scope, today=state.settings.today(), k=k, comment_limit=COMMENTS,
-            staff_names=names, weeks=_weeks(request),
-            touchpoint_ids=[t.id for t in touchpoints] if unfiltered else None,
-            breakdown_k=state.settings.k_practitioner if viewer.manages(team_id) and unfiltered else None)
-    return touchpoints, touchpoint_id, audience, result
-
-
 @get("/staff/teams/{team_id:int}", name="team_dashboard")
 async def team_dashboard(team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    touchpoints, touchpoint_id, audience, result = await _team_summary(request, state, viewer, team_id)
+    require(viewer.is_member(team_id))
+    asked = _request(request, "team", team_id, state.settings.today())
+    result = (await _published(state, viewer, asked)).result
     held = []
     if viewer.manages(team_id):
         async with transaction(state.pool) as conn:
             held = await queries.held_batches(conn, team_id=team_id)
     # htmx asks for the same page and swaps in #results (hx-select); without
     # JavaScript the filter form is a plain GET.
-    return page("staff/team.html", viewer=viewer, team=viewer.teams[team_id], touchpoints=touchpoints,
-                filterable=[t for t in touchpoints if filterable(viewer, team_id, t)],
-                summary=result, chosen_touchpoint=touchpoint_id, chosen_audience=audience, audiences=AUDIENCES,
-                kinds=CONTACT_KINDS, weeks=result.window.weeks, week_choices=WEEK_CHOICES, held=held)
+    return page("staff/team.html", viewer=viewer, team=viewer.teams[team_id], touchpoints=result.touchpoints,
+                filterable=result.filterable, summary=result.summary, held=held, **_filter_context(asked))
 
 
 @post("/staff/teams/{team_id:int}/held", name="team_held")
@@ -147,10 +115,12 @@ async def team_held(team_id: FromPath[int], request: Request, state: State,
 
 @get("/staff/teams/{team_id:int}/export.csv", name="team_export")
 async def team_export(team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    _, _, _, result = await _team_summary(request, state, viewer, team_id)
+    require(viewer.is_member(team_id))
+    asked = _request(request, "team_csv", team_id, state.settings.today())
+    result = (await _published(state, viewer, asked)).result.summary
     hidden = i18n.gettext("hidden (fewer than %(k)s or protecting a small number)") % {"k": result.k}
     body = summary_csv(result, team_name=viewer.teams[team_id].team_name, hidden_label=hidden)
-    filename = f"heard-team-{team_id}-{result.window.start}-{result.window.last_day}.csv"
+    filename = f"heard-team-{team_id}-{result.first_month:%Y-%m}-{result.last_month:%Y-%m}.csv"
     return Response(body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -3,6 +3,8 @@
 -- id is claimed first, so a repeated id (a double tap, a retry) stores nothing and returns no row; the free text
 -- goes beside it; free text that may disclose harm goes to the team's safeguarding queue; and when this answer
 -- starts a burst, the day's earlier answers to the touchpoint are held too (the flood began before it was seen).
+-- The response gets a random id and a secret record key (column defaults) and the touchpoint's practitioner and
+-- contact kind as they are at this moment.
 -- $1 submission id, $2 touchpoint, $3 survey id, $4 version hash, $5 audience, $6 language, $7 date,
 -- $8 closed answers, $9 held (part of a burst: out of summaries until a manager includes it), $10 burst starts here,
 -- $11/$12 free text question ids/words, $13 team, $14/$15/$16 flagged question ids/words/categories (comma-joined).
@@ -13,9 +15,11 @@ with claimed as (
     returning submission_id
 ), response as (
     insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, language,
-                           submitted_on, answers, held)
-    select submission_id, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::date, $8::jsonb, $9::boolean
-    from claimed
+                           submitted_on, answers, held, practitioner_id, contact_kind)
+    select submission_id, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::date, $8::jsonb, $9::boolean,
+           t.practitioner_id, t.contact_kind -- who and what the answer is about, fixed now (reassigning moves no history)
+    from claimed, touchpoints t
+    where t.id = $2
     returning id, submitted_on
 ), free_text as (
     insert into free_text_answers (response_id, submitted_on, question_id, body)

@@ -5,12 +5,12 @@ staff member's language."""
 from __future__ import annotations
 
 from service.i18n import N_, format_date, format_number, format_percent, gettext, survey_text
-from service.insights.levels import SummaryQuestion
+from service.figures.levels import SummaryQuestion
 from service.touchpoints.kinds import CONTACT_KINDS
 
 from .service import PROMPTS, ReviewPage
 from .stats import HIGHER, LOWER, NO_CLEAR_CHANGE, Share
-from .summary import Cell
+from service.figures.results import Cell
 
 AUDIENCE_NAMES = {
     "under8": N_("Children under 8"),

@@ -12,37 +12,6 @@ from service.db.sql import sql_beside
 SQL = sql_beside(__file__)
 
 
-class Scope(msgspec.Struct, frozen=True):
-    """Which responses a summary reads: a team, a period (first day, day after
-    the last), and the review's optional focus."""
-
-    team_id: int
-    start: dt.date
-    end: dt.date  # exclusive
-    focus_kind: str | None = None
-    focus_audience: str | None = None
-
-    def args(self) -> tuple:
-        return (self.team_id, self.start, self.end, self.focus_kind, self.focus_audience)
-
-
-class Count(msgspec.Struct, frozen=True):
-    audience: str
-    contact_kind: str
-    survey_id: str
-    question_id: str  # '' for the row counting responses
-    value: str
-    n: int
-
-
-class Candidate(msgspec.Struct, frozen=True):
-    question_id: str
-    body: str
-    survey_id: str
-    audience: str
-    answers: dict
-
-
 class Review(msgspec.Struct, frozen=True):
     id: int
     team_id: int
@@ -54,10 +23,6 @@ class Review(msgspec.Struct, frozen=True):
     reflections: dict[str, str]
     created_by_name: str
     created_at: dt.datetime
-
-    def scope(self) -> Scope:
-        return Scope(self.team_id, self.period_start, self.period_end + dt.timedelta(days=1), self.focus_kind,
-                     self.focus_audience)
 
 
 class Action(msgspec.Struct, frozen=True):
@@ -118,51 +83,6 @@ class TouchpointChoice(msgspec.Struct, frozen=True):
     practitioner_name: str | None
 
 
-async def period_counts(conn: asyncpg.Connection, *, scope: Scope) -> list[Count]:
-    return [Count(**row) for row in await conn.fetch(SQL["period_counts"], *scope.args())]
-
-
-class WeekCount(msgspec.Struct, frozen=True):
-    touchpoint_id: int
-    week: dt.date
-    responses: int
-
-
-async def day_fingerprints(conn: asyncpg.Connection, *, team_id: int, first: dt.date,
-                           end: dt.date) -> list[tuple[int, dt.date, int]]:
-    """(touchpoint id, day, responses not held back)."""
-    return [tuple(row) for row in await conn.fetch(SQL["day_fingerprints"], team_id, first, end)]
-
-
-async def rolled_weeks(conn: asyncpg.Connection, *, team_id: int, first: dt.date, end: dt.date) -> list[WeekCount]:
-    return [WeekCount(**row) for row in await conn.fetch(SQL["rolled_weeks"], team_id, first, end)]
-
-
-async def lock_rollup(conn: asyncpg.Connection, *, team_id: int) -> None:
-    await conn.execute(SQL["lock_rollup"], team_id)
-
-
-async def forget_weeks(conn: asyncpg.Connection, *, weeks: list[tuple[int, dt.date]]) -> None:
-    await conn.execute(SQL["forget_weeks"], [t for t, _ in weeks], [w for _, w in weeks])
-
-
-async def roll_weeks(conn: asyncpg.Connection, *, weeks: list[WeekCount]) -> None:
-    await conn.execute(SQL["roll_weeks"], [w.touchpoint_id for w in weeks], [w.week for w in weeks],
-                       [w.responses for w in weeks])
-
-
-async def rolled_counts(conn: asyncpg.Connection, *, scope: Scope) -> list[Count]:
-    return [Count(**row) for row in await conn.fetch(SQL["rolled_counts"], *scope.args())]
-
-
-async def comment_candidates(conn: asyncpg.Connection, *, scope: Scope, limit: int) -> list[Candidate]:
-    return [Candidate(**row) for row in await conn.fetch(SQL["comment_candidates"], *scope.args(), limit)]
-
-
-async def team_staff_names(conn: asyncpg.Connection, *, team_id: int) -> list[str]:
-    return [row["display_name"] for row in await conn.fetch(SQL["team_staff_names"], team_id)]
-
-
 async def insert_review(conn: asyncpg.Connection, *, team_id: int, period_start: dt.date, period_end: dt.date,
                         focus_kind: str | None, focus_audience: str | None, created_by: int | None) -> int:
     return await conn.fetchval(SQL["insert_review"], team_id, period_start, period_end, focus_kind, focus_audience,
@@ -176,11 +96,6 @@ async def review_by_id(conn: asyncpg.Connection, *, review_id: int) -> Review | 
 
 async def team_reviews(conn: asyncpg.Connection, *, team_id: int) -> list[Review]:
     return [Review(**row) for row in await conn.fetch(SQL["team_reviews"], team_id)]
-
-
-async def previous_review(conn: asyncpg.Connection, *, team_id: int, before: dt.date) -> Review | None:
-    row = await conn.fetchrow(SQL["previous_review"], team_id, before)
-    return Review(**row) if row else None
 
 
 async def set_reflections(conn: asyncpg.Connection, *, review_id: int, reflections: dict[str, str]) -> None:
@@ -262,7 +177,3 @@ async def team_touchpoints(conn: asyncpg.Connection, *, team_id: int) -> list[To
 
 async def audit(conn: asyncpg.Connection, *, staff_id: int, action: str, detail: dict) -> None:
     await conn.execute(SQL["audit"], staff_id, action, detail)
-
-
-async def all_team_ids(conn: asyncpg.Connection) -> list[int]:
-    return [row["id"] for row in await conn.fetch(SQL["all_team_ids"])]

@@ -13,7 +13,10 @@ from litestar.response import Redirect
 
 from service import i18n
 from service.db.pool import transaction
-from service.insights.levels import summary_questions
+from service.figures import grid
+from service.figures.levels import summary_questions
+from service.figures.model import FigureRequest
+from service.figures.service import NotAllowed, published
 from service.staff.access import require
 from service.staff.service import Viewer, team_people
 from service.surveys.model import AUDIENCES
@@ -24,7 +27,7 @@ from service.web.templating import page
 from . import service
 from .export import review_markdown
 from .service import ActionForm, EntryForm, Invalid, ReviewForm
-from .summary import SURVEY_ID
+from .service import SURVEY_ID
 
 ENTRY_SLOTS = 2  # empty language slots offered on the publish form
 
@@ -67,10 +70,11 @@ async def _team_page(state: State, viewer: Viewer, team_id: int, *, problems: di
         entries = await service.team_entries(conn, team_id=team_id)
         people = await team_people(conn, team_id=team_id) if allowed.manage else []
         chosen = await service.facilitators(conn, team_id=team_id) if allowed.manage else set()
-    start, end = service.default_period(state.settings.today())
+    first, last = service.default_period(state.settings.today())
     return page("reviews/team.html", status=422 if problems else 200, viewer=viewer, team=viewer.teams[team_id],
                 allowed=allowed, reviews=reviews, entries=entries, people=people, chosen=chosen,
-                default_start=start, default_end=end, problems=problems or {}, fields=fields or {},
+                default_first=first, default_last=last,
+                month_options=[grid.add_months(last, -n) for n in range(grid.OLDEST_MONTHS)], problems=problems or {}, fields=fields or {},
                 **_common(state))
 
 
@@ -83,7 +87,9 @@ async def team_reviews(team_id: FromPath[int], state: State, viewer: NamedDepend
 async def review_start(team_id: FromPath[int], request: Request, state: State,
                        viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
     fields = await _fields(request)
-    form = ReviewForm(_one(fields, "period_start"), _one(fields, "period_end"), _one(fields, "focus_kind"),
+    # Months; a day (an old bookmarked form, or someone typing one) means its whole month.
+    form = ReviewForm(_one(fields, "first_month") or _one(fields, "period_start"),
+                      _one(fields, "last_month") or _one(fields, "period_end"), _one(fields, "focus_kind"),
                       _one(fields, "focus_audience"))
     try:
         async with transaction(state.pool) as conn:
@@ -114,7 +120,11 @@ async def review_facilitators(team_id: FromPath[int], request: Request, state: S
 async def _review_context(state: State, viewer: Viewer, review_id: int) -> dict:
     found, allowed = await _review(state, viewer, review_id)
     async with transaction(state.pool) as conn:
-        prepared = await service.review_page(conn, state.surveys, review=found, k=state.settings.k_team)
+        try:
+            prepared = (await published(conn, state.surveys, viewer=viewer, settings=state.settings,
+                                        request=FigureRequest("review", found.team_id, review_id=found.id))).result
+        except NotAllowed:
+            require(False)
         touchpoints = await service.team_touchpoints(conn, team_id=found.team_id)
     return dict(viewer=viewer, prepared=prepared, review=found, allowed=allowed, touchpoints=touchpoints,
                 slots=ENTRY_SLOTS, **_common(state))
@@ -213,7 +223,8 @@ async def entry_publish(review_id: FromPath[int], request: Request, state: State
     fields = await _fields(request)
     try:
         async with transaction(state.pool) as conn:
-            figures = await service.summary_for(conn, state.surveys, review=found, k=state.settings.k_team)
+            figures = await service.summary_for(conn, state.surveys, review=found, viewer=viewer,
+                                                settings=state.settings)
             await service.publish_entry(conn, review=found, summary=figures,
                                         form=_entry_form(fields, ENTRY_SLOTS), by=viewer.staff.id)
         RESPONDENT_PAGES.forget()  # respondents see the entry now (other processes within seconds)
@@ -293,7 +304,8 @@ async def entry_print(entry_id: FromPath[int], audience: FromPath[str], size: Fr
 async def admin_actions(state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     require(viewer.staff.is_admin)
     async with transaction(state.pool) as conn:
-        overview = await service.followed_actions(conn, state.surveys, k=state.settings.k_team)
+        overview = (await published(conn, state.surveys, viewer=viewer, settings=state.settings,
+                                    request=FigureRequest("admin_overview"))).result
     return page("reviews/admin_actions.html", viewer=viewer, overview=overview, **_common(state))
 
 

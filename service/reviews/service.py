@@ -11,16 +11,21 @@ import re
 import asyncpg
 import msgspec
 
+from service.figures import grid
+from service.figures import service as figures
+from service.figures.levels import summary_questions
+from service.figures.model import Figure, FigureRequest
+from service.figures.results import ReviewSummary
 from service.i18n import N_, available_tags, language, match_tag
-from service.insights.levels import summary_questions
 from service.surveys.loading import SurveyRegistry
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
 
 from . import queries
-from .queries import Action, EarlierAction, Entry, Review, Scope
+from .queries import Action, EarlierAction, Entry, Review
 from .stats import HIGHER, LOWER, NO_CLEAR_CHANGE, NOT_COMPARABLE, Share, verdict
-from .summary import SURVEY_ID, ReviewSummary, review_summary
+
+SURVEY_ID = figures.SURVEY_ID
 
 # The debrief prompts, in the order a team talks them through. They ask about
 # the work and its conditions, never about who is to blame.
@@ -37,7 +42,6 @@ PROMPTS: list[tuple[str, str, str]] = [
 ]
 PROMPT_IDS = [p[0] for p in PROMPTS]
 ACTION_STATUSES = ("open", "done", "dropped")
-REVIEW_WEEKS = 13  # the default period: the last 13 whole weeks, about a quarter
 MAX_TEXT = 4000
 MAX_ENTRY_TEXT = 400
 ENTRY_FIELDS = ("you_said", "we_did", "child")
@@ -87,48 +91,39 @@ async def facilitators(conn: asyncpg.Connection, *, team_id: int) -> set[int]:
 # Starting a review -------------------------------------------------------------
 
 
-def last_whole_day(today: dt.date) -> dt.date:
-    """Figures cover whole weeks that have ended: the Sunday before this week."""
-    return today - dt.timedelta(days=today.weekday() + 1)
-
-
 def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
-    last = last_whole_day(today)
-    return last - dt.timedelta(weeks=REVIEW_WEEKS) + dt.timedelta(days=1), last
+    """The last REVIEW_MONTHS whole months: (first month, last month)."""
+    return grid.window(today, grid.REVIEW_MONTHS)
 
 
 class ReviewForm(msgspec.Struct, frozen=True):
-    period_start: str
-    period_end: str
+    first_month: str  # "2026-09"; a day ("2026-09-14") means its month
+    last_month: str
     focus_kind: str = ""
     focus_audience: str = ""
 
 
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-
-
 async def start_review(conn: asyncpg.Connection, *, team_id: int, form: ReviewForm, by: int, today: dt.date) -> int:
-    start, end = _date(form.period_start), _date(form.period_end)
+    """A review covers whole calendar months that have ended: nobody chooses a period's edges to the day."""
+    first, last = grid.parse_month(form.first_month), grid.parse_month(form.last_month)
     problems = {}
-    if start is None:
-        problems["period_start"] = "date_missing"
-    if end is None:
-        problems["period_end"] = "date_missing"
-    elif end > last_whole_day(today):
-        problems["period_end"] = "period_not_ended"
-    if start and end and end < start:
-        problems["period_end"] = "period_backwards"
+    if first is None:
+        problems["first_month"] = "month_missing"
+    elif first < grid.add_months(grid.last_whole_month(today), -(grid.OLDEST_MONTHS - 1)):
+        problems["first_month"] = "month_too_early"
+    if last is None:
+        problems["last_month"] = "month_missing"
+    elif last > grid.last_whole_month(today):
+        problems["last_month"] = "period_not_ended"
+    if first and last and last < first:
+        problems["last_month"] = "period_backwards"
     if form.focus_kind and form.focus_kind not in CONTACT_KINDS:
         problems["focus_kind"] = "choose"
     if form.focus_audience and form.focus_audience not in AUDIENCES:
         problems["focus_audience"] = "choose"
     if problems:
         raise Invalid(problems)
-    review_id = await queries.insert_review(conn, team_id=team_id, period_start=start, period_end=end,
+    review_id = await queries.insert_review(conn, team_id=team_id, period_start=first, period_end=grid.last_day(last),
                                             focus_kind=form.focus_kind or None,
                                             focus_audience=form.focus_audience or None, created_by=by)
     await queries.audit(conn, staff_id=by, action="review_started", detail={"review_id": review_id})
@@ -163,64 +158,70 @@ class CarriedAction(msgspec.Struct, frozen=True):
 
 class ReviewPage(msgspec.Struct, frozen=True):
     review: Review
-    previous: Review | None
     summary: ReviewSummary
     actions: list[Action]
     carried: list[CarriedAction]
     entries: list[Entry]
+    figures: list[Figure] = []  # every figure the page shows: the summary's and the carried actions'
 
 
-def _previous_scope(current: Review, previous: Review | None) -> Scope | None:
-    """The previous review's period, read with this review's focus, so like is compared with like."""
-    if previous is None:
-        return None
-    return Scope(current.team_id, previous.period_start, previous.period_end + dt.timedelta(days=1),
-                 current.focus_kind, current.focus_audience)
+def _slice(review: Review, period_start: dt.date | None = None, period_end: dt.date | None = None) -> figures.ReviewSlice:
+    """A review's months (or another period's, read with this review's focus, so like is compared with like)."""
+    return figures.ReviewSlice(review.team_id, grid.month_of(period_start or review.period_start),
+                               grid.month_of(period_end or review.period_end), review.focus_kind, review.focus_audience)
 
 
-async def review_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, k: int) -> ReviewPage:
-    previous = await queries.previous_review(conn, team_id=review.team_id, before=review.period_start)
-    summary = await review_summary(conn, registry, scope=review.scope(), k=k,
-                                   previous_scope=_previous_scope(review, previous))
-    actions = await queries.review_actions(conn, review_id=review.id)
-    carried = await carried_actions(conn, registry, review=review, summary=summary, k=k)
+async def review_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, viewer,
+                      settings) -> ReviewPage:
+    summary = await figures.review_summary(conn, registry, viewer=viewer, settings=settings, scope=_slice(review))
+    actions = await queries.review_actions(conn, review_id=review.id) if review.id else []
+    carried, seen = await carried_actions(conn, registry, review=review, summary=summary, viewer=viewer,
+                                          settings=settings)
     entries = [e for e in await queries.team_entries(conn, team_id=review.team_id) if e.review_id == review.id]
-    return ReviewPage(review, previous, summary, actions, carried, entries)
+    return ReviewPage(review, summary, actions, carried, entries, [*summary.figures, *seen])
 
 
-async def summary_for(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review,
-                      k: int) -> ReviewSummary:
-    """The review's figures alone (no comments, no earlier actions): what a published figure is checked against."""
-    previous = await queries.previous_review(conn, team_id=review.team_id, before=review.period_start)
-    return await review_summary(conn, registry, scope=review.scope(), k=k,
-                                previous_scope=_previous_scope(review, previous), comments=False)
+async def summary_for(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, viewer,
+                      settings) -> ReviewSummary:
+    """The review's figures alone (no comments): what a published figure is checked against."""
+    return await figures.review_summary(conn, registry, viewer=viewer, settings=settings, scope=_slice(review),
+                                        comments=False)
 
 
 async def carried_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review,
-                          summary: ReviewSummary, k: int) -> list[CarriedAction]:
+                          summary: ReviewSummary, viewer, settings) -> tuple[list[CarriedAction], list[Figure]]:
     """Open actions from earlier reviews, each with its target questions then
-    (the action's review period) and now (this review's period)."""
+    (the action's review months) and now (this review's months)."""
     earlier = await queries.earlier_open_actions(conn, team_id=review.team_id, before=review.period_start)
-    then: dict[Scope, ReviewSummary] = {}
+    then: dict[figures.ReviewSlice, ReviewSummary] = {}
     carried = []
     for action in earlier:
-        scope = Scope(review.team_id, action.period_start, action.period_end + dt.timedelta(days=1),
-                      review.focus_kind, review.focus_audience)
+        scope = _slice(review, action.period_start, action.period_end)
         if scope not in then:
-            then[scope] = await review_summary(conn, registry, scope=scope, k=k, comments=False)
+            then[scope] = await figures.review_summary(conn, registry, viewer=viewer, settings=settings, scope=scope,
+                                                       compare=False, comments=False)
         carried.append(CarriedAction(action, _feedback(action.target_questions, then[scope], summary)))
-    return carried
+    return carried, [f for s in then.values() for f in s.figures]
 
 
-def _feedback(targets: list[str], before: ReviewSummary, after: ReviewSummary) -> list[TargetFeedback]:
-    rows = []
-    for question_id in targets:
-        old, new = before.question(question_id), after.question(question_id)
-        text = (new or old).text if (new or old) else question_id
-        old_share = old.share if old else None
-        new_share = new.share if new else None
-        rows.append(TargetFeedback(question_id, text, old_share, new_share, verdict(old_share, new_share)))
-    return rows
+async def prepared_review(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, settings,
+                          request: FigureRequest) -> ReviewPage | None:
+    """A saved review as this viewer may read it, or (no review id) one they
+    could start for these months and focus. None when they may not."""
+    if request.review_id is not None:
+        found = await queries.review_by_id(conn, review_id=request.review_id)
+        if found is None or not (await permissions(conn, viewer, found.team_id)).read:
+            return None
+        return await review_page(conn, registry, review=found, viewer=viewer, settings=settings)
+    if request.team_id is None or request.first_month is None or request.last_month is None:
+        return None
+    if not (await permissions(conn, viewer, request.team_id)).run:
+        return None
+    if request.last_month > grid.last_whole_month(settings.today()) or request.last_month < request.first_month:
+        return None
+    unsaved = Review(0, request.team_id, "", request.first_month, grid.last_day(request.last_month),
+                     request.contact_kind, request.audience, {}, "", dt.datetime.now(dt.timezone.utc))
+    return await review_page(conn, registry, review=unsaved, viewer=viewer, settings=settings)
 
 
 async def save_reflections(conn: asyncpg.Connection, *, review: Review, fields: dict[str, str], by: int) -> None:
@@ -428,19 +429,21 @@ class Overview(msgspec.Struct, frozen=True):
     outcomes: list[QuestionOutcomes]
     improved: list[FollowedUp]  # alphabetical by action: never a ranking
     waiting: int  # actions whose team has not held its next review yet
+    figures: list[Figure] = []
 
 
-async def followed_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *, k: int) -> Overview:
+async def followed_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, settings) -> Overview:
     """Which actions were followed by a clear improvement on the questions they
-    aimed to move: each compared between its review's period and the team's
-    next review's period, team figures suppressed at k. Counted per question
-    across teams; the improved ones listed by what was tried, so a team can
-    ask another how. Never a ranking of teams."""
-    cache: dict[Scope, ReviewSummary] = {}
+    aimed to move: each compared between its review's months and the team's
+    next review's months, team figures protected as for any viewer outside the
+    team. Counted per question across teams; the improved ones listed by what
+    was tried, so a team can ask another how. Never a ranking of teams."""
+    cache: dict[figures.ReviewSlice, ReviewSummary] = {}
 
-    async def summary_for(scope: Scope) -> ReviewSummary:
+    async def summary_for(scope: figures.ReviewSlice) -> ReviewSummary:
         if scope not in cache:
-            cache[scope] = await review_summary(conn, registry, scope=scope, k=k, comments=False)
+            cache[scope] = await figures.review_summary(conn, registry, viewer=viewer, settings=settings, scope=scope,
+                                                        compare=False, comments=False)
         return cache[scope]
 
     outcomes: dict[str, dict[str, int]] = {}
@@ -450,10 +453,12 @@ async def followed_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *
         if found.next_start is None or found.next_end is None:
             waiting += 1
             continue
-        before = await summary_for(Scope(found.team_id, found.period_start, found.period_end + dt.timedelta(days=1),
-                                         found.focus_kind, found.focus_audience))
-        after = await summary_for(Scope(found.team_id, found.next_start, found.next_end + dt.timedelta(days=1),
-                                        found.focus_kind, found.focus_audience))
+        before = await summary_for(figures.ReviewSlice(found.team_id, grid.month_of(found.period_start),
+                                                       grid.month_of(found.period_end), found.focus_kind,
+                                                       found.focus_audience))
+        after = await summary_for(figures.ReviewSlice(found.team_id, grid.month_of(found.next_start),
+                                                      grid.month_of(found.next_end), found.focus_kind,
+                                                      found.focus_audience))
         for row in _feedback(found.target_questions, before, after):
             labels[row.question_id] = row.question_text
             tally = outcomes.setdefault(row.question_id, {HIGHER: 0, NO_CLEAR_CHANGE: 0, LOWER: 0,
@@ -463,4 +468,24 @@ async def followed_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *
                 improved.append(FollowedUp(found, row.question_id, row.question_text, row.before, row.after,
                                            row.change))
     improved.sort(key=lambda f: (f.action.what.casefold(), f.question_id, f.action.id))
-    return Overview([QuestionOutcomes(q, labels[q], outcomes[q]) for q in sorted(outcomes)], improved, waiting)
+    return Overview([QuestionOutcomes(q, labels[q], outcomes[q]) for q in sorted(outcomes)], improved, waiting,
+                    [f for s in cache.values() for f in s.figures])
+
+
+async def you_said_figures(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, settings,
+                           team_id: int | None) -> list[tuple[Entry, list[Figure]]]:
+    """Each of a team's published entries with a figure, and the review figures
+    that figure was taken from (the counts of its question), as this viewer sees them."""
+    if team_id is None or not viewer.is_member(team_id):
+        return []
+    found = []
+    for entry in await queries.team_entries(conn, team_id=team_id):
+        if entry.status != "published" or not entry.figure_question or entry.review_id is None:
+            continue
+        review = await queries.review_by_id(conn, review_id=entry.review_id)
+        if review is None:
+            continue
+        summary = await summary_for(conn, registry, review=review, viewer=viewer, settings=settings)
+        prefix = entry.figure_question + ":"
+        found.append((entry, [f for f in summary.figures if f.measure.startswith(prefix)]))
+    return found

@@ -134,7 +134,8 @@ async def touchpoint_change(touchpoint_id: FromPath[int], request: Request, stat
     try:
         async with transaction(state.pool) as conn:
             await service.change_touchpoint(conn, state.surveys, touchpoint=touchpoint,
-                                            form=_form_from(fields, touchpoint.survey_id), today=state.settings.today())
+                                            form=_form_from(fields, touchpoint.survey_id), today=state.settings.today(),
+                                            by=viewer.staff.id)
     except Invalid as error:
         return await _detail_page(state, viewer, touchpoint, problems=error.problems, fields=fields)
     return Redirect(f"/staff/touchpoints/{touchpoint_id}", status_code=303)

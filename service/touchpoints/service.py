@@ -8,6 +8,7 @@ import asyncpg
 import msgspec
 
 from service.i18n import available_tags
+from service.staff.service import record
 from service.surveys.loading import SurveyRegistry
 from service.surveys.model import AUDIENCES
 
@@ -71,9 +72,20 @@ async def create_touchpoint(conn: asyncpg.Connection, registry: SurveyRegistry, 
 
 
 async def change_touchpoint(conn: asyncpg.Connection, registry: SurveyRegistry, *,
-                            touchpoint: queries.ManagedTouchpoint, form: TouchpointForm, today: dt.date) -> None:
+                            touchpoint: queries.ManagedTouchpoint, form: TouchpointForm, today: dt.date,
+                            by: int | None = None) -> None:
+    """Change a touchpoint. Who and what an answer is about was fixed when it
+    was given, so a new practitioner or contact kind applies to later answers
+    only; the change is audit-logged (who, when, from, to)."""
     await _check(conn, registry, touchpoint.team_id, msgspec.structs.replace(form, survey_id=touchpoint.survey_id),
                  today)
+    if form.practitioner_id != touchpoint.practitioner_id:
+        await record(conn, staff_id=by, action="touchpoint_reassigned",
+                     detail={"touchpoint": touchpoint.id, "from": touchpoint.practitioner_id,
+                             "to": form.practitioner_id})
+    if form.contact_kind != touchpoint.contact_kind:
+        await record(conn, staff_id=by, action="touchpoint_contact_kind_changed",
+                     detail={"touchpoint": touchpoint.id, "from": touchpoint.contact_kind, "to": form.contact_kind})
     await queries.update_touchpoint(conn, touchpoint_id=touchpoint.id, contact_kind=form.contact_kind,
                                     practitioner_id=form.practitioner_id, audience=form.audience,
                                     language=form.language, expires_on=form.expires_on,

@@ -17,7 +17,7 @@ from service.reviews import service as reviews
 from service.reviews.export import review_markdown
 from service.reviews.queries import Scope
 from service.reviews.summary import CommentGroup, review_summary
-from service.insights.levels import summary_questions
+from service.figures.levels import summary_questions
 from service.touchpoints import codes
 from service.touchpoints.queries import insert_touchpoint, touchpoint_by_code
 from tests import factories

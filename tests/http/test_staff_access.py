@@ -168,13 +168,18 @@ async def test_a_manager_sees_only_practitioners_who_chose_to_share(client, pool
     b = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=ben)
     await factories.responses(pool, a, [{"listened": 5, "respect": 4, "understood": 5, "better": 4}] * 15)
     await factories.responses(pool, b, [{"listened": 2, "respect": 2, "understood": 1, "better": 1}] * 15)
+    # A second practitioner who does not share: with only Ben closed, the team's figures minus Ada's would be
+    # Ben's, so the manager would see no team figures at all (the practitioner rule).
+    cy = await factories.staff(pool, team_id=team, name="Cy Private")
+    c = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=cy)
+    await factories.responses(pool, c, [{"listened": 3, "respect": 3, "understood": 3, "better": 3}] * 12)
     client.cookies.clear()
 
     response = await client.get(f"/staff/teams/{team}", headers=_cookie((await factories.session(pool, manager))[0]))
 
     breakdown = response.text.split("chose to share")[-1].split("</table>")[0]
     assert "Ada Sharer" in breakdown
-    assert "Ben Private" not in breakdown
+    assert "Ben Private" not in breakdown and "Cy Private" not in breakdown
     assert "not a ranking" in response.text
     assert "100%" in breakdown  # Ada's own result, shown because she shares it
     assert "0%" not in breakdown.replace("100%", "")  # Ben's result appears nowhere in the breakdown

@@ -15,7 +15,7 @@ async def _with_text(pool, touchpoint, texts):
             "insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, "
             "language, submitted_on, answers) values ($1, $2, 'after-meeting', $3, 'parent', 'en-GB', $4, "
             "'{\"listened\": 4}') returning id", uuid.uuid4(), touchpoint.id, version,
-            dt.date.today() - dt.timedelta(days=10))
+            factories.last_month_day())
         await pool.execute("insert into free_text_answers (response_id, submitted_on, question_id, body) "
                            "select id, submitted_on, 'anything_else', $2 from responses where id = $1",
                            response_id, text)

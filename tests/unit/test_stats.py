@@ -1,6 +1,6 @@
 import pytest
 
-from service.insights.stats import wilson
+from service.figures.stats import wilson
 
 
 def test_wilson_matches_the_textbook_values():

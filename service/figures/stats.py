@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import msgspec
+
 Z95 = 1.959963984540054
 
 
@@ -31,3 +33,36 @@ def wilson(positive: int, total: int, z: float = Z95) -> tuple[float, float]:
         return (0.0, 100.0)
     low, high = wilson_bounds(positive, total, z)
     return (round(100 * low, 1), round(100 * high, 1))
+
+
+# Shares and changes, for reviews ------------------------------------------------------------
+
+HIGHER, LOWER, NO_CLEAR_CHANGE, NOT_COMPARABLE = "higher", "lower", "no_clear_change", "not_comparable"
+
+
+class Share(msgspec.Struct, frozen=True):
+    """`part` of `whole` as a proportion, with its 95% interval (all 0..1)."""
+
+    part: int
+    whole: int
+    value: float
+    low: float
+    high: float
+
+
+def share(part: int, whole: int, z: float = Z95) -> Share:
+    """The share with its Wilson score interval."""
+    low, high = wilson_bounds(part, whole, z)
+    return Share(part, whole, part / whole, low, high)
+
+
+def verdict(before: Share | None, after: Share | None) -> str:
+    """"higher" or "lower" only when the two intervals do not overlap; otherwise
+    "no clear change". "not_comparable" when either side cannot be shown."""
+    if before is None or after is None:
+        return NOT_COMPARABLE
+    if after.low > before.high:
+        return HIGHER
+    if after.high < before.low:
+        return LOWER
+    return NO_CLEAR_CHANGE
