@@ -30,7 +30,8 @@ in a sum):
   every shown figure (value - noise <= sum <= value + noise, counts >= 0;
   hidden figures give no equation). Counts are whole numbers, so a target is
   disclosed when its feasible interval holds one whole number; an interval
-  narrower than the target's k is reported as "narrowed", for information.
+  that excludes 0 and is narrower than the target's k is reported as
+  "narrowed", for information.
 
 Pure Python apart from SciPy; nothing here imports Heard beyond the Figure
 and AtomKey shapes, so the same audit runs against any engine (and against
@@ -463,17 +464,17 @@ class _Bounds:
         """Smallest and largest value of the target consistent with every shown figure."""
         import numpy as np
 
-        findings_low, findings_high, used = 0.0, 0.0, set()
+        used: set[int] = set()
+        known_low = known_high = 0.0  # the target's smallest and largest value among known solutions
         for component in sorted({self.components[b] for b in touched}):
             model = self._model(component)
             low_cost, high_cost = np.zeros(model["size"]), np.zeros(model["size"])
             low_cost[[model["index"][b] for b in full if self.components[b] == component]] = 1
             high_cost[[model["index"][b] for b in touched if self.components[b] == component]] = 1
-            known_low = min(float(low_cost @ x) for x in model["points"])
-            known_high = max(float(high_cost @ x) for x in model["points"])
-            findings_low, findings_high = findings_low + known_low, findings_high + known_high
-        if findings_high - findings_low >= k:
-            return None  # two known solutions already differ by k or more
+            known_low += min(float(low_cost @ x) for x in model["points"])
+            known_high += max(float(high_cost @ x) for x in model["points"])
+        if known_high - known_low >= k or (known_high - known_low >= 1 and known_low <= 1e-9):
+            return None  # known solutions already show it is neither pinned down nor narrowed
         outcome = [0.0, 0.0]
         for component in sorted({self.components[b] for b in touched}):
             model = self._model(component)
@@ -494,8 +495,8 @@ class _Bounds:
                                        model["equal_of"])):
                     used |= {of[j] for j, m in enumerate(marginals) if abs(m) > 1e-9}
         low, high = math.ceil(outcome[0] - 1e-6), math.floor(outcome[1] + 1e-6)
-        if low < high and high - low >= k:
-            return None
+        if low < high and (low < 1 or high - low >= k):
+            return None  # not pinned down, and not known to be non-empty within less than k
         names = [f"{labels[self.live[p][0]]} (={self.live[p][1].value}+-{self.live[p][1].noise})"
                  for p in sorted(used)]
         return Finding(target, "bounds", low, high, names)
