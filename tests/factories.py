@@ -76,6 +76,15 @@ async def session(pool: asyncpg.Pool, staff_id: int) -> tuple[str, str]:
     return signed_in.token, viewer.staff.csrf_token
 
 
+async def viewer(pool: asyncpg.Pool, staff_id: int):
+    """The Viewer a signed-in staff member's pages are computed for (roles and teams as now)."""
+    from service.staff import service as staff_service
+
+    token, _ = await session(pool, staff_id)
+    async with pool.acquire() as conn:
+        return await staff_service.viewer_for_token(conn, token=token)
+
+
 async def practitioner_touchpoint(pool: asyncpg.Pool, *, team_id: int, practitioner_id: int | None,
                                   audience: str | None = "parent", contact_kind: str = "home_visit") -> Touchpoint:
     code = codes.new_code()

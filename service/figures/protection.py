@@ -8,7 +8,7 @@ for Census 2021), thresholds, and the practitioner rule with dominance.
 - A fixed p-table (PTABLE below, committed) maps (count, cell key) to an
   adjustment in [-D, D] with mean zero for every count; it never makes a
   positive count 0 or negative, and 0 stays 0.
-- A perturbed count below k is shown as hidden: k_team for team slices,
+- A count below k, before or after its adjustment, is shown as hidden: k_team for team slices,
   k_practitioner when every response in the cell is about one practitioner.
 - Practitioner rule: for viewer V, a practitioner P other than V is closed
   unless V manages the team and P chose to share. A cell whose responses are
@@ -91,4 +91,6 @@ def decide(rules: Rules, by_practitioner: dict[int | None, int], key_sum: int) -
             return None, D
         k = rules.k_team
     value = perturb(total, key_sum)
-    return (value, D) if value >= k else (None, D)
+    # Hidden when the adjusted count is below k, and also when the true one is: a count of 1..k-1 is never
+    # published, even moved up to k by its adjustment.
+    return (value, D) if value >= k and total >= k else (None, D)

@@ -204,6 +204,18 @@ async def carried_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *,
     return carried, [f for s in then.values() for f in s.figures]
 
 
+def _feedback(targets: list[str], before: ReviewSummary, after: ReviewSummary) -> list[TargetFeedback]:
+    """Each target question's share then and now, and whether it clearly changed."""
+    rows = []
+    for question_id in targets:
+        old, new = before.question(question_id), after.question(question_id)
+        text = (new or old).text if (new or old) else question_id
+        old_share = old.share if old else None
+        new_share = new.share if new else None
+        rows.append(TargetFeedback(question_id, text, old_share, new_share, verdict(old_share, new_share)))
+    return rows
+
+
 async def prepared_review(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, settings,
                           request: FigureRequest) -> ReviewPage | None:
     """A saved review as this viewer may read it, or (no review id) one they

@@ -1,7 +1,10 @@
-"""Review summaries against the real database: figures equal independently
-computed SQL aggregates; suppression holds in the summary, the Markdown export
-and published entries; comments are redacted, balanced and hidden below k;
-open actions carry over to the next review."""
+"""Review summaries against the real database: every figure equals an
+independently computed SQL aggregate after the engine's published
+protection (cell-key perturbation, hidden below k); no published figure
+rests on 1..k-1 responses, in the summary or the Markdown export; the
+monthly rollup follows deleted, added and held responses; comments are
+redacted, balanced and hidden below k; open actions carry over to the next
+review."""
 
 import asyncio
 import datetime as dt
@@ -10,20 +13,23 @@ import re
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from service.figures import grid
+from service.figures.levels import summary_questions
+from service.figures.model import RESPONSES
+from service.figures.protection import D, perturb
+from service.figures.results import CommentGroup
+from service.figures.service import ReviewSlice, review_summary
 from service.reviews import service as reviews
 from service.reviews.export import review_markdown
-from service.reviews.queries import Scope
-from service.reviews.summary import CommentGroup, review_summary
-from service.figures.levels import summary_questions
+from service.reviews.queries import Review
 from service.touchpoints import codes
 from service.touchpoints.queries import insert_touchpoint, touchpoint_by_code
 from tests import factories
 
-K = 5
-TODAY = dt.date.today()
 KINDS = ["home_visit", "child_protection_conference", "direct_work"]
 
 
@@ -32,12 +38,29 @@ def _started(client):
     """The app has started, so the survey versions responses point at are recorded."""
 
 
+@pytest.fixture
+def k(settings) -> int:
+    return settings.k_team
+
+
+@pytest.fixture
+def period(settings) -> tuple[dt.date, dt.date]:
+    """The default review months: (first month, last month)."""
+    return reviews.default_period(settings.today())
+
+
+async def _team_and_manager(pool):
+    team = await factories.team(pool)
+    manager = await factories.staff(pool, team_id=team, role="team_manager")
+    return team, manager, await factories.viewer(pool, manager)
+
+
 async def _touchpoint(pool, team_id: int, kind: str):
     code = codes.new_code()
     async with pool.acquire() as conn:
         await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind=kind, practitioner_id=None,
                                 survey_id="after-meeting", audience=None, language="en-GB")
-        return await touchpoint_by_code(conn, code=code, today=TODAY)
+        return await touchpoint_by_code(conn, code=code, today=dt.date.today())
 
 
 def _answers(rng: random.Random, audience: str) -> dict:
@@ -53,41 +76,64 @@ def _answers(rng: random.Random, audience: str) -> dict:
     return answers
 
 
-async def _store(pool, touchpoint, rows: list[tuple[str, int, dict]], comments: dict[int, str] | None = None):
-    """rows: (audience, days ago, answers). comments: row index -> free text."""
+def _day_in(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
+    """A day in the months first..last."""
+    days = (grid.last_day(last) - first).days
+    return first + dt.timedelta(days=rng.randint(0, days))
+
+
+async def _store(pool, touchpoint, rows: list[tuple[str, dt.date, dict]], comments: dict[int, str] | None = None):
+    """rows: (audience, day, answers). comments: row index -> free text."""
     version = await pool.fetchval("select version_hash from survey_versions where survey_id = 'after-meeting' "
                                   "order by first_seen_at desc limit 1")
     async with pool.acquire() as conn:
-        for index, (audience, days, answers) in enumerate(rows):
+        for index, (audience, day, answers) in enumerate(rows):
             response_id = await conn.fetchval(
                 "insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, "
                 "language, submitted_on, answers) values ($1, $2, 'after-meeting', $3, $4, 'en-GB', $5, $6) "
-                "returning id", uuid.uuid4(), touchpoint.id, version, audience, TODAY - dt.timedelta(days=days),
-                answers)
+                "returning id", uuid.uuid4(), touchpoint.id, version, audience, day, answers)
             if comments and index in comments:
                 await conn.execute("insert into free_text_answers (response_id, submitted_on, question_id, body) "
-                                   "values ($1, $2, 'anything_else', $3)", response_id,
-                                   TODAY - dt.timedelta(days=days), comments[index])
+                                   "values ($1, $2, 'anything_else', $3)", response_id, day, comments[index])
 
 
-def _scope(team_id: int, **focus) -> Scope:
-    start, end = reviews.default_period(TODAY)
-    return Scope(team_id, start, end + dt.timedelta(days=1), **focus)
+def _shown(n: int, keys: int, k: int) -> int | None:
+    """What the engine publishes for a cell of n responses whose record keys add up to `keys`:
+    perturbed, and hidden when the true or the perturbed count is below k (0 stays 0)."""
+    if n == 0:
+        return 0
+    value = perturb(n, keys)
+    return value if n >= k and value >= k else None
+
+
+TRUTH_SQL = """
+select count(*)::int as n, coalesce(sum(r.record_key), 0)::bigint as keys
+from responses r join touchpoints t on t.id = r.touchpoint_id
+where t.team_id = $1 and not r.held and r.submitted_on >= $2 and r.submitted_on < $3
+"""
+
+
+async def _truth(conn, team: int, first: dt.date, last: dt.date, where: str = "", *args) -> tuple[int, int]:
+    row = await conn.fetchrow(TRUTH_SQL + where, team, first, grid.add_months(last, 1), *args)
+    return row["n"], row["keys"]
 
 
 # Independent SQL: the level of each answer written out per audience, not through Heard's code.
 LEVELS_SQL = """
-select r.audience, t.contact_kind, q.id as question,
-       count(*) filter (where case when r.audience = 'under8' then (r.answers->>q.id)::int = 3
-                              else (r.answers->>q.id)::int >= 4 end) as positive,
-       count(*) filter (where case when r.audience = 'under8' then (r.answers->>q.id)::int = 2
-                              else (r.answers->>q.id)::int = 3 end) as neutral,
-       count(*) filter (where case when r.audience = 'under8' then (r.answers->>q.id)::int = 1
-                              else (r.answers->>q.id)::int <= 2 end) as negative
-from responses r join touchpoints t on t.id = r.touchpoint_id
-cross join (values ('listened'), ('understood'), ('respect'), ('better')) q(id)
-where t.team_id = $1 and r.submitted_on >= $2 and r.submitted_on < $3 and r.answers ? q.id
-group by grouping sets ((q.id), (r.audience, q.id), (t.contact_kind, q.id))
+with answered as (
+    select r.audience, r.contact_kind, q.id as question, r.record_key,
+           case when r.audience = 'under8' then
+                    case (r.answers->>q.id)::int when 3 then 'positive' when 2 then 'neutral' else 'negative' end
+                else case when (r.answers->>q.id)::int >= 4 then 'positive'
+                          when (r.answers->>q.id)::int = 3 then 'neutral' else 'negative' end
+           end as level
+    from responses r join touchpoints t on t.id = r.touchpoint_id
+    cross join (values ('listened'), ('understood'), ('respect'), ('better')) q(id)
+    where t.team_id = $1 and not r.held and r.submitted_on >= $2 and r.submitted_on < $3 and r.answers ? q.id
+)
+select audience, contact_kind, question, level, count(*)::int as n, sum(record_key)::bigint as keys
+from answered
+group by grouping sets ((question, level), (audience, question, level), (contact_kind, question, level))
 """
 
 WILSON_SQL = """
@@ -97,215 +143,267 @@ from (select $1::float8 / $2::float8 as p, $2::float8 as n, 1.959963984540054::f
 """
 
 
-async def test_summary_figures_equal_independent_sql_aggregates(pool, app):
-    team = await factories.team(pool)
+async def test_summary_figures_equal_independent_sql_aggregates_after_protection(pool, app, settings, k, period):
+    team, _, viewer = await _team_and_manager(pool)
+    first, last = period
     rng = random.Random(11)
     for kind in KINDS:
         touchpoint = await _touchpoint(pool, team, kind)
         rows = []
         for _ in range(rng.randint(60, 120)):
             audience = rng.choice(["under8", "8to12", "13to17", "parent"])
-            rows.append((audience, rng.randint(8, 100), _answers(rng, audience)))
+            rows.append((audience, _day_in(rng, first, last), _answers(rng, audience)))
         await _store(pool, touchpoint, rows)
-    scope = _scope(team)
 
     async with pool.acquire() as conn:
-        result = await review_summary(conn, app.state.surveys, scope=scope, k=K)
-        total = await conn.fetchval("select count(*) from responses r join touchpoints t on t.id = r.touchpoint_id "
-                                    "where t.team_id = $1 and r.submitted_on >= $2 and r.submitted_on < $3",
-                                    team, scope.start, scope.end)
-        by_audience = dict(await conn.fetch(
-            "select r.audience, count(*) from responses r join touchpoints t on t.id = r.touchpoint_id "
-            "where t.team_id = $1 and r.submitted_on >= $2 and r.submitted_on < $3 group by 1",
-            team, scope.start, scope.end))
-        by_kind = dict(await conn.fetch(
-            "select t.contact_kind, count(*) from responses r join touchpoints t on t.id = r.touchpoint_id "
-            "where t.team_id = $1 and r.submitted_on >= $2 and r.submitted_on < $3 group by 1",
-            team, scope.start, scope.end))
-        levels = await conn.fetch(LEVELS_SQL, team, scope.start, scope.end)
-        contact = dict(await conn.fetch(
-            "select r.answers->>'contact', count(*) from responses r join touchpoints t on t.id = r.touchpoint_id "
-            "where t.team_id = $1 and r.submitted_on >= $2 and r.submitted_on < $3 and r.answers ? 'contact' "
-            "group by 1", team, scope.start, scope.end))
-        wilson = {row["question"]: await conn.fetchrow(WILSON_SQL, row["positive"],
-                                                       row["positive"] + row["neutral"] + row["negative"])
-                  for row in levels if row["audience"] is None and row["contact_kind"] is None}
+        result = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
+                                      scope=ReviewSlice(team, first, last))
+        total = await _truth(conn, team, first, last)
+        by_audience = {r["audience"]: (r["n"], r["keys"]) for r in await conn.fetch(
+            TRUTH_SQL.replace("select", "select r.audience,", 1) + " group by 1", team, first,
+            grid.add_months(last, 1))}
+        by_kind = {r["contact_kind"]: (r["n"], r["keys"]) for r in await conn.fetch(
+            TRUTH_SQL.replace("select", "select r.contact_kind,", 1) + " group by 1", team, first,
+            grid.add_months(last, 1))}
+        levels = await conn.fetch(LEVELS_SQL, team, first, grid.add_months(last, 1))
+        contact = {r["answer"]: (r["n"], r["keys"]) for r in await conn.fetch(
+            TRUTH_SQL.replace("select", "select r.answers->>'contact' as answer,", 1)
+            + " and r.answers ? 'contact' group by 1", team, first, grid.add_months(last, 1))}
 
-    assert result.responses == total > 200
-    shown = {c.key: c.count for c in result.by_audience if c.count is not None}
-    assert shown and all(by_audience.get(key, 0) == n for key, n in shown.items())
-    shown = {c.key: c.count for c in result.by_kind if c.count is not None}
-    assert shown and all(by_kind[key] == n for key, n in shown.items())
-    overall = {row["question"]: row for row in levels if row["audience"] is None and row["contact_kind"] is None}
-    for question_id, row in overall.items():
-        cells = {c.key: c.count for c in result.question(question_id).cells}
-        assert (cells["positive"], cells["neutral"], cells["negative"]) == (
-            row["positive"], row["neutral"], row["negative"]), question_id
+    def cells(audience=None, kind=None, question=None) -> dict[str, int | None]:
+        found = {row["level"]: _shown(row["n"], row["keys"], k) for row in levels
+                 if (row["audience"], row["contact_kind"], row["question"]) == (audience, kind, question)}
+        return {level: found.get(level, 0) for level in ("positive", "neutral", "negative")}
+
+    assert total[0] > 200
+    assert result.responses == _shown(*total, k) and abs(result.responses - total[0]) <= D
+    assert {c.key: c.count for c in result.by_audience} == {
+        a: _shown(*by_audience.get(a, (0, 0)), k) for a in ("under8", "8to12", "13to17", "parent")}
+    assert {c.key: c.count for c in result.by_kind} == {kind: _shown(*by_kind[kind], k) for kind in KINDS}
+    for question_id in ("listened", "understood", "respect", "better"):
+        expected = cells(question=question_id)
+        shown = {c.key: c.count for c in result.question(question_id).cells}
+        assert {key: shown[key] for key in expected} == expected, question_id
         share = result.question(question_id).share
-        assert share.value == pytest.approx(row["positive"] / (row["positive"] + row["neutral"] + row["negative"]))
-        assert (share.low, share.high) == pytest.approx((wilson[question_id]["low"], wilson[question_id]["high"]))
-    cells = {c.key: c.count for c in result.question("contact").cells}
-    assert (cells["positive"], cells["neutral"], cells["negative"]) == (
-        contact.get("yes", 0), contact.get("not_sure", 0), contact.get("no", 0))
-    listened = {(row["audience"], row["contact_kind"]): row for row in levels if row["question"] == "listened"}
+        whole = sum(expected.values())
+        assert (share.part, share.whole) == (expected["positive"], whole)  # from the published counts
+        wilson = await pool.fetchrow(WILSON_SQL, expected["positive"], whole)
+        assert (share.low, share.high) == pytest.approx((wilson["low"], wilson["high"]))
+    shown = {c.key: c.count for c in result.question("contact").cells}
+    assert (shown["positive"], shown["neutral"], shown["negative"]) == tuple(
+        _shown(*contact.get(answer, (0, 0)), k) for answer in ("yes", "not_sure", "no"))
+    assert result.least_heard
     for group in result.least_heard:
-        row = listened[(group.key, None) if group.kind == "audience" else (None, group.key)]
-        assert group.share.part == row["positive"]
-        assert group.share.whole == row["positive"] + row["neutral"] + row["negative"]
+        expected = cells(audience=group.key, question="listened") if group.kind == "audience" else \
+            cells(kind=group.key, question="listened")
+        assert (group.share.part, group.share.whole) == (expected["positive"], sum(expected.values()))
 
 
-async def test_weekly_counts_follow_deleted_and_added_responses(pool, app):
-    team = await factories.team(pool)
+async def test_monthly_counts_follow_deleted_and_added_responses(pool, app, settings, k, period):
+    team, _, viewer = await _team_and_manager(pool)
+    first, last = period
     touchpoint = await _touchpoint(pool, team, "home_visit")
-    await _store(pool, touchpoint, [("parent", 20, {"listened": 5})] * 12 + [("parent", 30, {"listened": 1})] * 8)
-    scope = _scope(team)
+    late, early = last.replace(day=12), grid.add_months(last, -1).replace(day=3)
+    await _store(pool, touchpoint, [("parent", late, {"listened": 5})] * 12 + [("parent", early, {"listened": 1})] * 8)
+    scope = ReviewSlice(team, first, last)
+    positive = " and (r.answers->>'listened')::int >= 4"
 
-    async with pool.acquire() as conn:
-        first = await review_summary(conn, app.state.surveys, scope=scope, k=K)
-        weeks = await conn.fetchval("select count(*) from review_weeks where touchpoint_id = $1", touchpoint.id)
-        await conn.execute("delete from responses where touchpoint_id = $1 and submitted_on = $2",
-                           touchpoint.id, TODAY - dt.timedelta(days=30))  # as retention or a deletion would
-        after_delete = await review_summary(conn, app.state.surveys, scope=scope, k=K)
-    await _store(pool, touchpoint, [("parent", 20, {"listened": 2})] * 6)
-    async with pool.acquire() as conn:
-        after_insert = await review_summary(conn, app.state.surveys, scope=scope, k=K)
+    async def summary_and_truth():
+        async with pool.acquire() as conn:
+            found = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings, scope=scope)
+            rolled = dict(await conn.fetch("select month, responses from figure_months where touchpoint_id = $1",
+                                           touchpoint.id))
+            return found, await _truth(conn, team, first, last), await _truth(conn, team, first, last, positive), rolled
 
-    assert weeks >= 1  # the ended weeks were counted into the rollup
-    assert first.responses == 20 and first.question("listened").share.part == 12
-    assert after_delete.responses == 12 and after_delete.question("listened").share.value == 1.0
-    assert after_insert.responses == 18 and after_insert.question("listened").share.part == 12
+    first_summary, first_total, first_positive, first_rolled = await summary_and_truth()
+    await pool.execute("delete from responses where touchpoint_id = $1 and submitted_on = $2", touchpoint.id,
+                       early)  # as retention or a deletion would
+    after_delete, delete_total, delete_positive, delete_rolled = await summary_and_truth()
+    await _store(pool, touchpoint, [("parent", late, {"listened": 2})] * 6)
+    after_insert, insert_total, insert_positive, insert_rolled = await summary_and_truth()
+
+    assert first_rolled == {late.replace(day=1): 12, early.replace(day=1): 8}  # ended months counted into the rollup
+    assert first_total[0] == 20 and first_summary.responses == _shown(*first_total, k)
+    assert first_summary.question("listened").share.part == _shown(*first_positive, k)
+    assert delete_rolled == {late.replace(day=1): 12}
+    assert delete_total[0] == 12 and after_delete.responses == _shown(*delete_total, k)
+    assert after_delete.question("listened").share.value == 1.0  # nobody left answered otherwise
+    assert insert_rolled == {late.replace(day=1): 18}
+    assert insert_total[0] == 18 and after_insert.responses == _shown(*insert_total, k)
+    assert after_insert.question("listened").share.part == _shown(*insert_positive, k)
+    assert after_insert.question("listened").share.value < 1.0
 
 
-async def test_two_people_opening_a_review_at_once_get_the_same_figures(pool, app):
-    team = await factories.team(pool)
+async def test_two_people_opening_a_review_at_once_get_the_same_figures(pool, app, settings, k, period):
+    team, _, viewer = await _team_and_manager(pool)
+    first, last = period
     touchpoints = [await _touchpoint(pool, team, kind) for kind in KINDS]
     rng = random.Random(5)
     for touchpoint in touchpoints:
-        await _store(pool, touchpoint, [("parent", rng.randint(8, 90), _answers(rng, "parent")) for _ in range(40)])
+        await _store(pool, touchpoint, [("parent", _day_in(rng, first, last), _answers(rng, "parent"))
+                                        for _ in range(40)])
 
     async def open_review():
         async with pool.acquire() as conn, conn.transaction():
-            return await review_summary(conn, app.state.surveys, scope=_scope(team), k=K)
+            return await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
+                                        scope=ReviewSlice(team, first, last))
 
-    first, second = await asyncio.gather(open_review(), open_review())
+    one, two = await asyncio.gather(open_review(), open_review())
+    async with pool.acquire() as conn:
+        total = await _truth(conn, team, first, last)
 
-    assert first.responses == second.responses == 120
-    assert first.questions == second.questions
+    assert total[0] == 120 and one.responses == two.responses == _shown(*total, k)
+    assert one.questions == two.questions
     counted = await pool.fetchval(
-        "select sum(n) from review_week_counts c join touchpoints t on t.id = c.touchpoint_id "
+        "select sum(n) from figure_month_counts c join touchpoints t on t.id = c.touchpoint_id "
         "where t.team_id = $1 and c.question_id = ''", team)
-    in_counted_weeks = await pool.fetchval(
-        "select count(*) from responses r join review_weeks w on w.touchpoint_id = r.touchpoint_id "
-        "and r.submitted_on >= w.week and r.submitted_on < w.week + 7 "
+    in_counted_months = await pool.fetchval(
+        "select count(*) from responses r join figure_months m on m.touchpoint_id = r.touchpoint_id "
+        "and date_trunc('month', r.submitted_on)::date = m.month "
         "join touchpoints t on t.id = r.touchpoint_id where t.team_id = $1", team)
-    assert counted == in_counted_weeks > 0  # each week counted once, although both counted at the same time
+    assert counted == in_counted_months == 120  # each month counted once, although both counted at the same time
 
 
-async def test_held_responses_count_only_once_a_manager_includes_them(pool, app):
-    team = await factories.team(pool)
+async def test_held_responses_count_only_once_a_manager_includes_them(pool, app, settings, k, period):
+    team, _, viewer = await _team_and_manager(pool)
+    first, last = period
     touchpoint = await _touchpoint(pool, team, "home_visit")
-    await _store(pool, touchpoint, [("parent", 20, {"listened": 5})] * 10 + [("parent", 22, {"listened": 1})] * 30)
+    kept, held_day = last.replace(day=20), last.replace(day=22)
+    await _store(pool, touchpoint, [("parent", kept, {"listened": 5})] * 10 + [("parent", held_day, {"listened": 1})] * 30)
     await pool.execute("update responses set held = true where touchpoint_id = $1 and submitted_on = $2",
-                       touchpoint.id, TODAY - dt.timedelta(days=22))
-    scope = _scope(team)
+                       touchpoint.id, held_day)
+    scope = ReviewSlice(team, first, last)
 
     async with pool.acquire() as conn:
-        held = await review_summary(conn, app.state.surveys, scope=scope, k=K)
+        held = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings, scope=scope)
+        held_truth = await _truth(conn, team, first, last)
         await conn.execute("update responses set held = false, held_reviewed = true where touchpoint_id = $1",
-                            touchpoint.id)
-        included = await review_summary(conn, app.state.surveys, scope=scope, k=K)
+                           touchpoint.id)
+        included = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings, scope=scope)
+        included_truth = await _truth(conn, team, first, last)
+        positive = await _truth(conn, team, first, last, " and (r.answers->>'listened')::int >= 4")
 
-    assert held.responses == 10 and held.question("listened").share.value == 1.0
-    assert included.responses == 40 and included.question("listened").share.part == 10
+    assert held_truth[0] == 10 and held.responses == _shown(*held_truth, k)
+    assert held.question("listened").share.value == 1.0
+    assert included_truth[0] == 40 and included.responses == _shown(*included_truth, k)
+    assert included.question("listened").share.part == _shown(*positive, k)
+    assert included.question("listened").share.value < 0.5
 
 
-async def test_the_focus_narrows_every_figure_to_that_kind_and_audience(pool, app):
-    team = await factories.team(pool)
-    home, conference = await _touchpoint(pool, team, "home_visit"), await _touchpoint(pool, team, "direct_work")
-    await _store(pool, home, [("parent", 20, {"listened": 5})] * 12 + [("13to17", 20, {"listened": 1})] * 9)
-    await _store(pool, conference, [("parent", 20, {"listened": 1})] * 15)
+async def test_the_focus_narrows_every_figure_to_that_kind_and_audience(pool, app, settings, k, period):
+    team, _, viewer = await _team_and_manager(pool)
+    first, last = period
+    day = last.replace(day=20)
+    home, direct = await _touchpoint(pool, team, "home_visit"), await _touchpoint(pool, team, "direct_work")
+    await _store(pool, home, [("parent", day, {"listened": 5})] * 12 + [("13to17", day, {"listened": 1})] * 9)
+    await _store(pool, direct, [("parent", day, {"listened": 1})] * 15)
 
     async with pool.acquire() as conn:
-        focused = await review_summary(conn, app.state.surveys, k=K,
-                                       scope=_scope(team, focus_kind="home_visit", focus_audience="parent"))
+        focused = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
+                                       scope=ReviewSlice(team, first, last, "home_visit", "parent"))
+        truth = await _truth(conn, team, first, last, " and r.contact_kind = 'home_visit' and r.audience = 'parent'")
 
-    assert focused.responses == 12
-    assert focused.question("listened").share.value == 1.0
+    assert truth[0] == 12 and focused.responses == _shown(*truth, k)
+    assert focused.question("listened").share.value == 1.0  # nobody else's answers are in it
+    assert [c.key for c in focused.by_kind] == ["home_visit"]
 
 
-def _check_line(counts: list[int | None], total: int, k: int):
-    shown = [c for c in counts if c is not None]
-    assert all(c == 0 or c >= k for c in shown), counts
-    hidden = total - sum(shown)
-    assert hidden == 0 or hidden >= k, (counts, total)
+# Every published figure against the truth, over generated data ------------------------------------------------
+
+SCALE = ("listened", "understood", "respect", "better")
+
+
+def _level(audience: str, question: str, answers: dict) -> str:
+    """An answer's level, written out here (not through Heard's code)."""
+    if question not in answers:
+        return "no_answer"
+    value = answers[question]
+    if question in SCALE:
+        if audience == "under8":
+            return {3: "positive", 2: "neutral", 1: "negative"}[value]
+        return "positive" if value >= 4 else "neutral" if value == 3 else "negative"
+    if question == "contact":
+        return {"yes": "positive", "not_sure": "neutral", "no": "negative"}[value]
+    return value  # a choice: its option
 
 
 response = st.tuples(st.sampled_from(["under8", "8to12", "13to17", "parent"]), st.integers(0, 2),
-                     st.integers(8, 90), st.integers(0, 2 ** 30))
+                     st.integers(0, 5), st.integers(1, 28), st.integers(0, 2 ** 30))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(response, max_size=50), st.lists(response, max_size=30))
-async def test_summaries_and_exports_never_reveal_a_small_count(pool, app, now, before):
-    team = await factories.team(pool)
+@hypothesis_settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(response, max_size=60))
+async def test_no_published_figure_rests_on_one_to_k_minus_one_responses(pool, app, settings, rows):
+    """Months 0-2 are the review's, 3-5 the previous period's. Every figure the
+    summary publishes covers 0 or at least k true responses, is off by at most
+    D, and no small count reaches the Markdown export."""
+    k = settings.k_team
+    first, last = reviews.default_period(settings.today())
+    team, _, viewer = await _team_and_manager(pool)
     touchpoints = [await _touchpoint(pool, team, kind) for kind in KINDS]
-    start, _ = reviews.default_period(TODAY)
-    previous_days = (TODAY - start).days + 5
-    for rows, shift in ((now, 0), (before, previous_days)):
-        for audience, index, days, seed in rows:
-            await _store(pool, touchpoints[index],
-                         [(audience, days + shift, _answers(random.Random(seed), audience))])
-    scope = _scope(team)
-    previous = Scope(team, scope.start - dt.timedelta(weeks=13), scope.start)
+    stored = []
+    for audience, index, back, day, seed in rows:
+        on = grid.add_months(last, -back).replace(day=day)
+        answers = _answers(random.Random(seed), audience)
+        await _store(pool, touchpoints[index], [(audience, on, answers)])
+        stored.append((touchpoints[index].id, on.replace(day=1), audience, answers))
 
     async with pool.acquire() as conn:
-        result = await review_summary(conn, app.state.surveys, scope=scope, k=K, previous_scope=previous)
+        result = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
+                                      scope=ReviewSlice(team, first, last))
 
+    def truth(measure: str, atoms) -> int:
+        cells = {(a.touchpoint_id, a.month, a.audience) for a in atoms}
+        mine = [(audience, answers) for t, month, audience, answers in stored if (t, month, audience) in cells]
+        if measure == RESPONSES:
+            return len(mine)
+        question, level = measure.split(":")
+        return sum(1 for audience, answers in mine if _level(audience, question, answers) == level)
+
+    assert result.figures
+    for figure in result.figures:
+        true = truth(figure.measure, figure.atoms)
+        if figure.value is not None:
+            assert true == 0 or true >= k, figure
+            assert figure.value == 0 or figure.value >= k, figure
+            assert abs(figure.value - true) <= D, figure
     if result.hidden:
         assert result.questions == [] and result.comments == [] and result.by_audience == []
         return
-    assert result.responses >= K
-    _check_line([c.count for c in result.by_audience], result.responses, K)
-    _check_line([c.count for c in result.by_kind], result.responses, K)
+    assert result.responses >= k
     for question in result.questions:
-        _check_line([c.count for c in question.cells], result.responses, K)
         if question.share is not None:
             assert all(c.count is not None for c in question.cells[:3])
-            assert question.share.whole >= K
-        if question.previous is not None:
-            assert question.previous.whole >= K
-    for group in result.least_heard:
-        assert group.share.whole >= K and (group.share.part == 0 or group.share.part >= K)
-    review = reviews.ReviewPage(
-        review=_fake_review(team, scope), previous=None, summary=result, actions=[], carried=[], entries=[])
+            assert question.share.whole >= k
+    review = reviews.ReviewPage(review=Review(0, team, "t", first, grid.last_day(last), None, None, {}, "",
+                                              dt.datetime.now()),
+                                summary=result, actions=[], carried=[], entries=[])
     markdown = review_markdown(review, questions=summary_questions(app.state.surveys, "after-meeting"))
-    small = [n for n in re.findall(r"\| (\d+) \|", markdown) if 0 < int(n) < K]
+    small = [n for n in re.findall(r"\| (\d+) \|", markdown) if 0 < int(n) < k]
     assert small == []
 
 
-def _fake_review(team: int, scope: Scope):
-    from service.reviews.queries import Review
-
-    return Review(0, team, "t", scope.start, scope.end - dt.timedelta(days=1), None, None, {}, "", dt.datetime.now())
-
-
-async def test_comments_are_redacted_balanced_and_never_shown_below_k(pool, app):
-    team = await factories.team(pool)
+async def test_comments_are_redacted_balanced_and_never_shown_below_k(pool, app, settings, k, period):
+    team, _, viewer = await _team_and_manager(pool)
+    first, last = period
+    day = last.replace(day=20)
     touchpoint = await _touchpoint(pool, team, "home_visit")
     happy = {"listened": 5, "respect": 5, "understood": 5}
     unhappy = {"listened": 1, "respect": 2, "understood": 1}
-    rows = [("parent", 20, happy)] * 10 + [("parent", 20, unhappy)] * 3
+    rows = [("parent", day, happy)] * 10 + [("parent", day, unhappy)] * 3
     comments = {i: f"Lovely visit number {i}, my son Kai liked it." for i in range(10)}
     comments.update({10: "Nobody called me back on 07700 900123.", 11: "The plan came too late.",
                      12: "I was not listened to."})
     await _store(pool, touchpoint, rows, comments)
-    small_team = await factories.team(pool)
+    small_team, _, small_viewer = await _team_and_manager(pool)
     small = await _touchpoint(pool, small_team, "home_visit")
-    await _store(pool, small, [("parent", 20, unhappy)] * (K - 1), {0: "Something only a few could have said."})
+    await _store(pool, small, [("parent", day, unhappy)] * (k - 1), {0: "Something only a few could have said."})
 
     async with pool.acquire() as conn:
-        result = await review_summary(conn, app.state.surveys, scope=_scope(team), k=K)
-        hidden = await review_summary(conn, app.state.surveys, scope=_scope(small_team), k=K)
+        result = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
+                                      scope=ReviewSlice(team, first, last))
+        hidden = await review_summary(conn, app.state.surveys, viewer=small_viewer, settings=settings,
+                                      scope=ReviewSlice(small_team, first, last))
 
     [group] = result.comments
     tones = [c.tone for c in group.comments]
@@ -313,13 +411,14 @@ async def test_comments_are_redacted_balanced_and_never_shown_below_k(pool, app)
     assert tones.count("positive") == tones.count("critical") == 3  # balanced, although praise outnumbers
     assert "Kai" not in texts and "07700" not in texts and "[name]" in texts and "[phone]" in texts
     assert set(CommentGroup.__struct_fields__) == {"question_id", "question_text", "comments"}  # no dates
-    assert hidden.hidden and hidden.comments == []
+    assert hidden.hidden and hidden.comments == [] and hidden.questions == []
 
 
-async def test_answers_in_the_safeguarding_queue_never_reach_the_review(pool, app):
-    team = await factories.team(pool)
+async def test_answers_in_the_safeguarding_queue_never_reach_the_review(pool, app, settings, period):
+    team, _, viewer = await _team_and_manager(pool)
+    first, last = period
     touchpoint = await _touchpoint(pool, team, "home_visit")
-    await _store(pool, touchpoint, [("13to17", 20, {"listened": 1, "respect": 1})] * 8,
+    await _store(pool, touchpoint, [("13to17", last.replace(day=20), {"listened": 1, "respect": 1})] * 8,
                  {0: "It is not safe at home for me.", 1: "Nobody listened to me at all."})
     queued = await pool.fetchval("select f.response_id from free_text_answers f join responses r on r.id = "
                                  "f.response_id where r.touchpoint_id = $1 and f.body like 'It is not safe%'",
@@ -329,59 +428,61 @@ async def test_answers_in_the_safeguarding_queue_never_reach_the_review(pool, ap
                        "'It is not safe at home for me.', '13to17', 'en-GB')", queued, touchpoint.id, team)
 
     async with pool.acquire() as conn:
-        result = await review_summary(conn, app.state.surveys, scope=_scope(team), k=K)
+        result = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
+                                      scope=ReviewSlice(team, first, last))
 
     texts = [c.text for group in result.comments for c in group.comments]
     assert texts == ["Nobody listened to me at all."]
 
 
-async def test_open_actions_carry_over_and_finished_ones_do_not(pool, app):
-    team = await factories.team(pool)
-    manager = await factories.staff(pool, team_id=team, role="team_manager")
+async def test_open_actions_carry_over_and_finished_ones_do_not(pool, app, settings, period):
+    team, manager, viewer = await _team_and_manager(pool)
+    first, last = period
+    before_first, before_last = grid.previous(first, last)
+    today = settings.today()
     touchpoint = await _touchpoint(pool, team, "home_visit")
-    start, end = reviews.default_period(TODAY)
-    before_end = start - dt.timedelta(days=1)
-    await _store(pool, touchpoint, [("parent", (TODAY - before_end).days + 3, {"listened": 2})] * 20
-                 + [("parent", 20, {"listened": 5})] * 20)
+    await _store(pool, touchpoint, [("parent", before_last.replace(day=10), {"listened": 2})] * 20
+                 + [("parent", last.replace(day=10), {"listened": 5})] * 20)
 
     async with pool.acquire() as conn:
-        first_id = await reviews.start_review(conn, team_id=team, by=manager, today=TODAY, form=reviews.ReviewForm(
-            (before_end - dt.timedelta(weeks=13)).isoformat(), before_end.isoformat()))
-        first = await reviews.review(conn, review_id=first_id)
-        kept = await reviews.add_action(conn, app.state.surveys, review=first, by=manager,
+        first_id = await reviews.start_review(conn, team_id=team, by=manager, today=today, form=reviews.ReviewForm(
+            f"{before_first:%Y-%m}", f"{before_last:%Y-%m}"))
+        earlier_review = await reviews.review(conn, review_id=first_id)
+        kept = await reviews.add_action(conn, app.state.surveys, review=earlier_review, by=manager,
                                         form=reviews.ActionForm("Ask the child first", target_questions=["listened"]))
-        dropped = await reviews.add_action(conn, app.state.surveys, review=first, by=manager,
+        dropped = await reviews.add_action(conn, app.state.surveys, review=earlier_review, by=manager,
                                            form=reviews.ActionForm("Something we stopped"))
         await reviews.set_action_status(conn, action=await reviews.action(conn, action_id=dropped), status="dropped",
                                         by=manager)
-        second_id = await reviews.start_review(conn, team_id=team, by=manager, today=TODAY,
-                                               form=reviews.ReviewForm(start.isoformat(), end.isoformat()))
+        second_id = await reviews.start_review(conn, team_id=team, by=manager, today=today,
+                                               form=reviews.ReviewForm(f"{first:%Y-%m}", f"{last:%Y-%m}"))
         second = await reviews.review(conn, review_id=second_id)
-        later = await reviews.review_page(conn, app.state.surveys, review=second, k=K)
+        later = await reviews.review_page(conn, app.state.surveys, review=second, viewer=viewer, settings=settings)
         await reviews.add_action(conn, app.state.surveys, review=second, by=manager,
                                  form=reviews.ActionForm("A new idea"))
-        earlier = await reviews.review_page(conn, app.state.surveys, review=first, k=K)
+        earlier = await reviews.review_page(conn, app.state.surveys, review=earlier_review, viewer=viewer,
+                                            settings=settings)
 
+    assert (earlier_review.period_start, earlier_review.period_end) == (before_first, grid.last_day(before_last))
     assert [c.action.id for c in later.carried] == [kept]
     [feedback] = later.carried[0].feedback
     assert feedback.before.value == 0 and feedback.after.value == 1 and feedback.change == "higher"
-    assert later.previous.id == first_id
     assert later.summary.question("listened").change == "higher"
     assert earlier.carried == []  # a later review's actions never appear in an earlier one
 
 
-async def test_publishing_refuses_a_figure_the_review_hides(pool, app):
-    team = await factories.team(pool)
-    manager = await factories.staff(pool, team_id=team, role="team_manager")
+async def test_publishing_refuses_a_figure_the_review_hides(pool, app, settings, k, period):
+    team, manager, viewer = await _team_and_manager(pool)
+    first, last = period
     touchpoint = await _touchpoint(pool, team, "home_visit")
-    await _store(pool, touchpoint, [("parent", 20, {"listened": 5})] * (K - 1))
-    start, end = reviews.default_period(TODAY)
+    await _store(pool, touchpoint, [("parent", last.replace(day=20), {"listened": 5})] * (k - 1))
 
     async with pool.acquire() as conn:
-        review_id = await reviews.start_review(conn, team_id=team, by=manager, today=TODAY,
-                                               form=reviews.ReviewForm(start.isoformat(), end.isoformat()))
+        review_id = await reviews.start_review(conn, team_id=team, by=manager, today=settings.today(),
+                                               form=reviews.ReviewForm(f"{first:%Y-%m}", f"{last:%Y-%m}"))
         review = await reviews.review(conn, review_id=review_id)
-        prepared = await reviews.review_page(conn, app.state.surveys, review=review, k=K)
+        prepared = await reviews.review_page(conn, app.state.surveys, review=review, viewer=viewer,
+                                             settings=settings)
         with pytest.raises(reviews.Invalid) as refused:
             await reviews.publish_entry(conn, review=review, summary=prepared.summary, by=manager,
                                         form=reviews.EntryForm([("en-GB", {"you_said": "You said we listened.",
@@ -389,6 +490,7 @@ async def test_publishing_refuses_a_figure_the_review_hides(pool, app):
                                                                None, "listened"))
         stored = await conn.fetchval("select count(*) from you_said_we_did where team_id = $1", team)
 
+    assert prepared.summary.hidden
     assert refused.value.problems == {"figure_question": "figure_hidden"}
     assert stored == 0
 
