@@ -120,6 +120,16 @@ async def team_review_ids(conn: asyncpg.Connection, *, team_id: int) -> list[int
     return [r["id"] for r in await conn.fetch(SQL["team_reviews"], team_id)]
 
 
+class Shape(msgspec.Struct, frozen=True):
+    month: dt.date
+    contact_kind: str
+    audience: str
+
+
+async def team_shape(conn: asyncpg.Connection, *, team_id: int, first: dt.date, end: dt.date) -> list[Shape]:
+    return [Shape(**r) for r in await conn.fetch(SQL["team_shape"], team_id, first, end)]
+
+
 async def all_team_ids(conn: asyncpg.Connection) -> list[int]:
     return [r["id"] for r in await conn.fetch(SQL["all_team_ids"])]
 

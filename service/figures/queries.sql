@@ -151,3 +151,11 @@ select s.month, s.touchpoint_id, s.practitioner_id, s.contact_kind, s.audience, 
        sum(s.n)::int, sum(s.key_sum)::bigint
 from sets s
 group by 1, 2, 3, 4, 5, 6
+
+-- name: team_shape
+-- Which months, contact kinds (at answer time) and audiences a team's counted responses have, from $2 to before
+-- $3; $1 team. What a viewer may ask for is enumerated only where figures are not all zero (requests_for).
+select distinct date_trunc('month', r.submitted_on)::date as month, r.contact_kind, r.audience
+from responses r
+join touchpoints t on t.id = r.touchpoint_id
+where t.team_id = $1 and not r.held and r.submitted_on >= $2 and r.submitted_on < $3

@@ -535,44 +535,60 @@ async def published(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
     raise NotAllowed()
 
 
-def _filter_choices(touchpoints: list[TouchpointLabel]) -> list[tuple[str | None, str | None, int | None]]:
-    audiences: list[str | None] = [None, *AUDIENCES]
-    kinds: list[str | None] = [None, *CONTACT_KINDS]
-    ids: list[int | None] = [None, *(t.id for t in touchpoints)]
-    return [(a, c, t) for a in audiences for c in kinds for t in ids]
+def _filter_choices(touchpoints: list[TouchpointLabel], kinds: list[str],
+                    audiences: list[str]) -> list[tuple[str | None, str | None, int | None]]:
+    return [(a, c, t) for a in [None, *audiences] for c in [None, *kinds] for t in [None, *(t.id for t in touchpoints)]]
 
 
 async def requests_for(conn: asyncpg.Connection, viewer, settings, today: dt.date) -> list[FigureRequest]:
     """Every request this viewer may make today: every page with every filter
     value and allowed period, every export, every review (saved, and any whole
-    months they may start one for), the admin overview."""
+    months they may start one for), the admin overview.
+
+    Complete for what figures can come out, and cheap: a filter value or
+    review focus (contact kind, audience) that none of the team's counted
+    responses in the last OLDEST_MONTHS has, and a review starting before the
+    team's first month with responses, publish nothing but the figures of a
+    request listed here or zeros over no atoms, so they are left out. (A
+    review starting earlier covers the same atoms as one starting at that
+    first month, and its comparison period holds no responses.)"""
     from service.reviews import service as reviews
 
     found: list[FigureRequest] = []
     windows = [grid.window(today, m) for m in grid.MONTH_CHOICES]
+    last_month = grid.last_whole_month(today)
+    oldest = grid.add_months(last_month, -(grid.OLDEST_MONTHS - 1))
     mine: list[TouchpointLabel] = []
+    kinds_anywhere: set[str] = set()
+    audiences_anywhere: set[str] = set()
     for team in viewer.teams.values():
+        shape = await queries.team_shape(conn, team_id=team.team_id, first=oldest, end=grid.add_months(last_month, 1))
+        kinds = [k for k in CONTACT_KINDS if any(s.contact_kind == k for s in shape)]
+        audiences = [a for a in AUDIENCES if any(s.audience == a for s in shape)]
+        kinds_anywhere.update(kinds)
+        audiences_anywhere.update(audiences)
         touchpoints = await queries.team_touchpoints(conn, team_id=team.team_id)
         mine += [t for t in touchpoints if t.practitioner_id == viewer.staff.id]
         allowed = [t for t in touchpoints if filterable(viewer, team.team_id, t)]
         for first, last in windows:
-            for audience, kind, touchpoint in _filter_choices(allowed):
+            for audience, kind, touchpoint in _filter_choices(allowed, kinds, audiences):
                 for output in ("team", "team_csv"):
                     found.append(FigureRequest(output, team.team_id, first, last, audience, kind, touchpoint))
         for review_id in await queries.team_review_ids(conn, team_id=team.team_id):
             for output in ("review", "review_print", "review_markdown"):
                 found.append(FigureRequest(output, team.team_id, review_id=review_id))
-        if (await reviews.permissions(conn, viewer, team.team_id)).run:
-            last_month = grid.last_whole_month(today)
-            starts = [grid.add_months(last_month, -n) for n in range(grid.OLDEST_MONTHS)]
+        if shape and (await reviews.permissions(conn, viewer, team.team_id)).run:
+            starts = grid.months(min(s.month for s in shape), last_month)
             for first in starts:
                 for last in (m for m in starts if m >= first):
-                    for kind in [None, *CONTACT_KINDS]:
-                        for audience in [None, *AUDIENCES]:
+                    for kind in [None, *kinds]:
+                        for audience in [None, *audiences]:
                             found.append(FigureRequest("review", team.team_id, first, last, audience, kind))
         found.append(FigureRequest("you_said", team.team_id))
+    kinds_mine = [k for k in CONTACT_KINDS if k in kinds_anywhere]
+    audiences_mine = [a for a in AUDIENCES if a in audiences_anywhere]
     for first, last in windows:
-        for audience, kind, touchpoint in _filter_choices(mine):
+        for audience, kind, touchpoint in _filter_choices(mine, kinds_mine, audiences_mine):
             found.append(FigureRequest("my_feedback", None, first, last, audience, kind, touchpoint))
     if viewer.staff.is_admin:
         found.append(FigureRequest("admin_overview"))

@@ -242,6 +242,13 @@ async def save_reflections(conn: asyncpg.Connection, *, review: Review, fields: 
     await queries.audit(conn, staff_id=by, action="review_reflections_saved", detail={"review_id": review.id})
 
 
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
 class ActionForm(msgspec.Struct, frozen=True):
     what: str
     owner: str = ""

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from service.figures import grid
 from service.figures.levels import summary_questions
 from service.figures.model import RESPONSES
-from service.figures.protection import D, perturb
+from service.figures.protection import D
 from service.figures.results import CommentGroup
 from service.figures.service import ReviewSlice, review_summary
 from service.reviews import service as reviews
@@ -29,6 +29,7 @@ from service.reviews.queries import Review
 from service.touchpoints import codes
 from service.touchpoints.queries import insert_touchpoint, touchpoint_by_code
 from tests import factories
+from tests import truth as truth_module
 
 KINDS = ["home_visit", "child_protection_conference", "direct_work"]
 
@@ -97,25 +98,9 @@ async def _store(pool, touchpoint, rows: list[tuple[str, dt.date, dict]], commen
                                    "values ($1, $2, 'anything_else', $3)", response_id, day, comments[index])
 
 
-def _shown(n: int, keys: int, k: int) -> int | None:
-    """What the engine publishes for a cell of n responses whose record keys add up to `keys`:
-    perturbed, and hidden when the true or the perturbed count is below k (0 stays 0)."""
-    if n == 0:
-        return 0
-    value = perturb(n, keys)
-    return value if n >= k and value >= k else None
-
-
-TRUTH_SQL = """
-select count(*)::int as n, coalesce(sum(r.record_key), 0)::bigint as keys
-from responses r join touchpoints t on t.id = r.touchpoint_id
-where t.team_id = $1 and not r.held and r.submitted_on >= $2 and r.submitted_on < $3
-"""
-
-
-async def _truth(conn, team: int, first: dt.date, last: dt.date, where: str = "", *args) -> tuple[int, int]:
-    row = await conn.fetchrow(TRUTH_SQL + where, team, first, grid.add_months(last, 1), *args)
-    return row["n"], row["keys"]
+_shown = truth_module.shown
+_truth = truth_module.truth
+TRUTH_SQL = truth_module.TRUTH_SQL
 
 
 # Independent SQL: the level of each answer written out per audience, not through Heard's code.
