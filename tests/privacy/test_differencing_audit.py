@@ -198,14 +198,17 @@ async def _build(conn, registry, plan: dict, today: dt.date) -> World:
             truth[(atom, f"{question.id}:{key if key in question.columns[:-1] else question.columns[-1]}")] += 1
 
     # Saved reviews with the drawn focus, so colleagues (who may read saved reviews, not start them) have
-    # review figures too: one over the earlier months, one over the last month.
-    # (No actions: reviews.service._feedback is missing on the figures branch, so a review with an earlier
-    # open action, and the administrator's overview with a followed action, raise NameError; reported.)
+    # review figures too: one over the earlier months with an action aimed at "listened", then one over the last
+    # month (which carries the action, and gives the administrator's overview an action to follow up).
     focus_kind, focus_audience = plan["review_focus"]
+    saved = []
     for first, last_month in ((months[0], months[-2]), (months[-1], months[-1])):
-        await reviews.start_review(conn, team_id=team_id, by=people["manager"], today=today,
-                                   form=reviews.ReviewForm(first.isoformat(), last_month.isoformat(),
-                                                           focus_kind or "", focus_audience or ""))
+        saved.append(await reviews.start_review(conn, team_id=team_id, by=people["manager"], today=today,
+                                                form=reviews.ReviewForm(first.isoformat(), last_month.isoformat(),
+                                                                        focus_kind or "", focus_audience or "")))
+    await reviews.add_action(conn, registry, review=await reviews.review(conn, review_id=saved[0]),
+                             by=people["manager"], form=reviews.ActionForm("Explain the plan first", "", "",
+                                                                           ["listened"]))
 
     viewers = {}
     for role, slot in zip(ROLES, ("P1", "P0", "manager", "lead", "admin")):
