@@ -13,6 +13,7 @@ from litestar.response import Redirect
 
 from service import i18n
 from service.db.pool import transaction
+from service.reading.routes import team_backlog
 from service.staff.access import require
 from service.staff.service import Viewer, record, set_sharing, team_people
 from service.surveys.model import AUDIENCES
@@ -116,12 +117,14 @@ async def team_dashboard(team_id: FromPath[int], request: Request, state: State,
     if viewer.manages(team_id):
         async with transaction(state.pool) as conn:
             held = await queries.held_batches(conn, team_id=team_id)
+    backlog = await team_backlog(state, viewer, team_id)  # the reading list's line (templates/safeguarding/_backlog.html)
     # htmx asks for the same page and swaps in #results (hx-select); without
     # JavaScript the filter form is a plain GET.
     return page("staff/team.html", viewer=viewer, team=viewer.teams[team_id], touchpoints=touchpoints,
                 filterable=[t for t in touchpoints if filterable(viewer, team_id, t)],
                 summary=result, chosen_touchpoint=touchpoint_id, chosen_audience=audience, audiences=AUDIENCES,
-                kinds=CONTACT_KINDS, weeks=result.window.weeks, week_choices=WEEK_CHOICES, held=held)
+                kinds=CONTACT_KINDS, weeks=result.window.weeks, week_choices=WEEK_CHOICES, held=held,
+                backlog=backlog)
 
 
 @post("/staff/teams/{team_id:int}/held", name="team_held")
