@@ -50,6 +50,8 @@ create table reading_items (
 );
 -- The first screen: a team's open items, flagged first, then oldest first.
 create index reading_items_open on reading_items (team_id, flagged desc, id) where closed_at is null;
+-- The team page's line and the list's heading: how many wait, since when (an index-only scan).
+create index reading_items_open_arrival on reading_items (team_id, arrived_at) where closed_at is null;
 create index reading_items_submission on reading_items (submission_id) where submission_id is not null;
 create index reading_items_response on reading_items (response_id) where response_id is not null;
 create index reading_items_closed on reading_items (arrived_on) where closed_at is not null;
