@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
@@ -46,7 +47,7 @@ async def safeguarding_item(item_id: FromPath[int], state: State, viewer: NamedD
         trail = await service.audit_trail(conn, item_id=item_id) if item else []
     require(item is not None)
     return page("staff/safeguarding_item.html", viewer=viewer, item=item, trail=trail, waiting=_waiting,
-                kinds=CONTACT_KINDS, problem=None)
+                kinds=CONTACT_KINDS, problem=None, zone=ZoneInfo(state.settings.timezone))
 
 
 @post("/staff/safeguarding/{item_id:int}/close", name="safeguarding_close")
@@ -64,7 +65,7 @@ async def safeguarding_close(item_id: FromPath[int], request: Request, state: St
             problem = None
     if problem:
         return page("staff/safeguarding_item.html", status=422, viewer=viewer, item=item, trail=[],
-                    waiting=_waiting, kinds=CONTACT_KINDS, problem=problem)
+                    waiting=_waiting, kinds=CONTACT_KINDS, problem=problem, zone=ZoneInfo(state.settings.timezone))
     return Redirect("/staff/safeguarding", status_code=303)
 
 
