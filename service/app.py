@@ -22,6 +22,7 @@ from service.responses import help as respondent_help
 from service.responses import privacy
 from service.responses import routes as respondent
 from service.responses.limits import BurstWatch, SubmissionLimiter
+from service.reading import routes as reading
 from service.safeguarding import routes as safeguarding
 from service.safeguarding.hours import triage_hours
 from service.insights import routes as insights
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *insights.ROUTES,
             *reviews.ROUTES,
             *safeguarding.ROUTES,
+            *reading.ROUTES,
             *STATIC_ROUTES,
         ],
         state=State({"settings": settings, "surveys": surveys, "assets": assets,

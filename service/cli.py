@@ -41,12 +41,13 @@ def main(argv: list[str] | None = None) -> int:
     users.add_argument("--name", help="display name (add)")
     users.add_argument("--admin", action="store_true", help="make an administrator (add)")
     users.add_argument("--team", help="team name to join, created if missing (add)")
-    users.add_argument("--role", default="practitioner", help="practitioner, team_manager or safeguarding_lead")
+    users.add_argument("--role", default="practitioner", help="practitioner, team_manager, safeguarding_lead or reader")
     users.add_argument("--password-stdin", action="store_true",
                        help="read the password from standard input instead of making one up")
 
     guard = commands.add_parser("safeguarding", help="safeguarding queue jobs")
-    guard.add_argument("action", choices=["escalate"], help="escalate items nobody closed in time")
+    guard.add_argument("action", choices=["escalate"],
+                       help="escalate queue items nobody closed, and reading-list items nobody read, in time")
 
     reviews = commands.add_parser("reviews", help="learning review jobs")
     reviews.add_argument("action", choices=["warm"], help="warm: bring every team's weekly rollup up to date")
@@ -276,10 +277,13 @@ def _in_transaction(settings: Settings, work):
 
 
 def cmd_safeguarding(settings: Settings, args: argparse.Namespace) -> int:
+    from service.reading.escalation import escalate as escalate_reading
     from service.safeguarding.escalation import escalate
 
     result = _in_transaction(settings, lambda conn: escalate(conn, settings))
     print(f"escalated {len(result.items)} overdue safeguarding item(s)")
+    unread = _in_transaction(settings, lambda conn: escalate_reading(conn, settings))
+    print(f"escalated {len(unread.items)} unread reading-list item(s)")
     return 0
 
 
@@ -298,6 +302,7 @@ def cmd_retention(settings: Settings, args: argparse.Namespace) -> int:
         conn, today=settings.today(), free_text_months=settings.keep_free_text_months,
         response_months=settings.keep_responses_months, audit_months=settings.keep_audit_months))
     print(f"removed {removed.free_texts} free-text answers, {removed.safeguarding_items} closed safeguarding items, "
+          f"{removed.reading_items} closed reading-list items (counted by month first), "
           f"{removed.responses} responses (counted by month first), {removed.audit_entries} audit entries, "
           f"{removed.sign_in_records} expired sessions and sign-in records")
     return 0
@@ -308,7 +313,7 @@ USER_PROBLEMS = {
     "no_such_account": "there is no account with that email",
     "password_too_short": "the password must be at least 10 characters",
     "email_or_name_missing": "give a valid email address",
-    "no_such_role": "the role must be practitioner, team_manager or safeguarding_lead",
+    "no_such_role": "the role must be practitioner, team_manager, safeguarding_lead or reader",
 }
 
 

@@ -41,6 +41,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     triage_to_hour: int = 17
     escalate_after_hours: float = 4.0
     escalation_webhook: str = ""
+    # The reading list: every written answer is read within this many working
+    # hours (counted inside the triage hours, on weekdays that are not bank
+    # holidays of this country or subdivision, e.g. GB-ENG, GB-WLS, GB-SCT, GB-NIR).
+    read_within_hours: float = 4.0
+    holidays: str = "GB-ENG"
+    # Escalation email (empty host: no email). Recipients are comma-separated.
+    escalation_email: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "heard@localhost"
+    smtp_starttls: bool = True
     # Retention, enforced by `heard retention run`.
     keep_free_text_months: int = 12
     keep_responses_months: int = 36
@@ -91,6 +104,15 @@ ENVIRONMENT = {
     "HEARD_TRIAGE_TO_HOUR": "triage_to_hour",
     "HEARD_ESCALATE_AFTER_HOURS": "escalate_after_hours",
     "HEARD_ESCALATION_WEBHOOK": "escalation_webhook",
+    "HEARD_READ_WITHIN_HOURS": "read_within_hours",
+    "HEARD_HOLIDAYS": "holidays",
+    "HEARD_ESCALATION_EMAIL": "escalation_email",
+    "HEARD_SMTP_HOST": "smtp_host",
+    "HEARD_SMTP_PORT": "smtp_port",
+    "HEARD_SMTP_USER": "smtp_user",
+    "HEARD_SMTP_PASSWORD": "smtp_password",
+    "HEARD_SMTP_FROM": "smtp_from",
+    "HEARD_SMTP_STARTTLS": "smtp_starttls",
     "HEARD_KEEP_FREE_TEXT_MONTHS": "keep_free_text_months",
     "HEARD_KEEP_RESPONSES_MONTHS": "keep_responses_months",
     "HEARD_KEEP_AUDIT_MONTHS": "keep_audit_months",

@@ -17,6 +17,7 @@ from service.db.pool import transaction
 from service.figures.grid import DEFAULT_MONTHS, MONTH_CHOICES
 from service.figures.model import FigureRequest
 from service.figures.service import NotAllowed, published, team_request
+from service.reading.routes import team_backlog
 from service.staff.access import require
 from service.staff.service import Viewer, record, set_sharing
 from service.surveys.model import AUDIENCES
@@ -86,10 +87,12 @@ async def team_dashboard(team_id: FromPath[int], request: Request, state: State,
     if viewer.manages(team_id):
         async with transaction(state.pool) as conn:
             held = await queries.held_batches(conn, team_id=team_id)
+    backlog = await team_backlog(state, viewer, team_id)  # the reading list's line (templates/safeguarding/_backlog.html)
     # htmx asks for the same page and swaps in #results (hx-select); without
     # JavaScript the filter form is a plain GET.
     return page("staff/team.html", viewer=viewer, team=viewer.teams[team_id], touchpoints=result.touchpoints,
-                filterable=result.filterable, summary=result.summary, held=held, **_filter_context(asked))
+                filterable=result.filterable, summary=result.summary, held=held, backlog=backlog,
+                **_filter_context(asked))
 
 
 @post("/staff/teams/{team_id:int}/held", name="team_held")

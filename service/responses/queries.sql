@@ -1,8 +1,9 @@
 -- name: store_response
 -- Store one response and everything it brings in one statement (one round trip, atomic by itself): the submission
 -- id is claimed first, so a repeated id (a double tap, a retry) stores nothing and returns no row; the free text
--- goes beside it; free text that may disclose harm goes to the team's safeguarding queue; and when this answer
--- starts a burst, the day's earlier answers to the touchpoint are held too (the flood began before it was seen).
+-- goes beside it and into the team's reading list; free text that may disclose harm goes to the team's safeguarding
+-- queue too; and when this answer starts a burst, the day's earlier answers to the touchpoint are held too (the
+-- flood began before it was seen).
 -- The response gets a random id and a secret record key (column defaults) and the touchpoint's practitioner and
 -- contact kind as they are at this moment.
 -- $1 submission id, $2 touchpoint, $3 survey id, $4 version hash, $5 audience, $6 language, $7 date,
@@ -30,6 +31,18 @@ with claimed as (
                                     audience, language)
     select r.id, $2, $13, 'disclosure', f.question_id, f.body, string_to_array(f.categories, ','), $5, $6
     from response r, unnest($14::text[], $15::text[], $16::text[]) as f (question_id, body, categories)
+    returning id, question_id
+), reading as (
+    -- Every written answer goes to the team's reading list, flagged or not (service/reading).
+    insert into reading_items (team_id, touchpoint_id, practitioner_id, kind, response_id, submission_id,
+                               safeguarding_item_id, question_id, body, categories, held, audience, language,
+                               arrived_on)
+    select $13, $2, (select practitioner_id from touchpoints where id = $2), 'answer', r.id, $1, q.id,
+           t.question_id, t.body, coalesce(string_to_array(f.categories, ','), '{}'), $9, $5, $6, $7
+    from response r
+    cross join unnest($11::text[], $12::text[]) as t (question_id, body)
+    left join unnest($14::text[], $16::text[]) as f (question_id, categories) on f.question_id = t.question_id
+    left join queued q on q.question_id = t.question_id
 ), held_day as (
     update responses set held = true
     where $10::boolean and touchpoint_id = $2 and submitted_on = $7 and not held

@@ -18,6 +18,7 @@ from litestar.response import Redirect
 
 from service import i18n
 from service.db.pool import DatabaseUnavailable, statements, transaction
+from service.reading import service as reading
 from service.reviews.service import ShownEntry, published_entries
 from service.surveys.answers import check_answers
 from service.surveys.model import AUDIENCES, LoadedSurvey
@@ -159,15 +160,14 @@ async def _submit(
     if not checked.ok:
         return _form_page(touchpoint.code, loaded, audience, lang, submission_id, checked.given, checked.problems, 422,
                           htmx=htmx)
-    source = request.client.host if request.client else ""
-    if not state.limiter.allow(source, touchpoint.id):
-        return _form_page(touchpoint.code, loaded, audience, lang, submission_id, checked.given,
-                          {"form": "too_many"}, 429, htmx=htmx)
+    # Never refused: over the flood limit an answer is kept, listed for reading and held out of the figures.
+    over_limit = not state.limiter.allow(request.client.host if request.client else "", touchpoint.id)
     submission = Submission(submission_id, touchpoint, loaded, audience, lang, checked)
     async with statements(state.pool) as conn:  # the answers are stored by one statement
-        stored = await submit_response(conn, submission, today=state.settings.today(), bursts=state.bursts)
-    # The thank-you page shows where help is, prominently, when what was written may disclose harm.
-    thanks_url = f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}" + ("&support=1" if stored.needs_support else "")
+        await submit_response(conn, submission, today=state.settings.today(), bursts=state.bursts,
+                              over_limit=over_limit)
+    # Every thank-you address looks the same: whether the words were flagged is looked up by the thank-you page.
+    thanks_url = f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&s={submission_id}"
     if htmx:  # a whole new page: htmx loads it like a link
         return Response("", status_code=200, media_type="text/html", headers={"HX-Redirect": thanks_url})
     return Redirect(thanks_url, status_code=303)
@@ -196,11 +196,14 @@ async def thanks(code: FromPath[str], request: Request, state: State) -> Respons
     lang = _speak(request, touchpoint)
     audience = request.query_params.get("a")
     audience = audience if audience in AUDIENCES else (touchpoint.audience or "")
-    support = request.query_params.get("support") == "1"
+    submission = _uuid(request.query_params.get("s"))
+    async with statements(state.pool) as conn:  # after a disclosure: where help is (service/reading)
+        support = await reading.needs_support(conn, submission_id=submission)
     key = ("thanks", touchpoint.code, lang, audience, support)
-    return await _same_for_everyone(key, lambda you_said: render(
+    page_for_all = await _same_for_everyone(key, lambda you_said: render(
         "respondent/thanks.html", touchpoint=touchpoint, lang=lang, audience=audience, support=support,
-        you_said=you_said), state, touchpoint, lang)
+        you_said=you_said, submission=_PLACEHOLDER), state, touchpoint, lang)
+    return Response(page_for_all.content.replace(str(_PLACEHOLDER), str(submission or "")), media_type=HTML)
 
 
 _PLACEHOLDER = uuid.UUID(int=0)

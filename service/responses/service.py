@@ -69,9 +69,11 @@ class Stored(msgspec.Struct, frozen=True):
 
 
 async def submit_response(conn: asyncpg.Connection, submission: Submission, *, today: dt.date,
-                          bursts: BurstWatch | None = None) -> Stored:
-    """Store the answers once, in one statement: free text that may disclose harm
-    goes to the team's safeguarding queue with them, or nothing is stored."""
+                          bursts: BurstWatch | None = None, over_limit: bool = False) -> Stored:
+    """Store the answers once, in one statement: every written answer goes to the team's
+    reading list and free text that may disclose harm to its safeguarding queue with them, or
+    nothing is stored. Over the flood limit (`over_limit`) the answer is kept all the same,
+    held out of the figures like a burst: it is never refused."""
     free_text = submission.answers.free_text
     flagged = safeguarding.screen(free_text, submission.language)
     burst = "calm" if bursts is None else await burst_state(conn, bursts, touchpoint_id=submission.touchpoint.id,
@@ -89,7 +91,7 @@ async def submit_response(conn: asyncpg.Connection, submission: Submission, *, t
         answers=submission.answers.closed,
         free_text=free_text,
         flagged=flagged,
-        held=burst != "calm",
+        held=burst != "calm" or over_limit,
         burst_starts=burst == "starting",
     )
     return Stored(new=response_id is not None, needs_support=bool(flagged))

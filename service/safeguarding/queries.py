@@ -31,6 +31,7 @@ class Item(msgspec.Struct, frozen=True):
     closed_at: dt.datetime | None
     outcome: str | None
     closed_by_name: str | None
+    reader_note: str | None = None  # what a reader did before it reached the queue
 
 
 class Overdue(msgspec.Struct, frozen=True):
@@ -63,8 +64,20 @@ async def item(conn: asyncpg.Connection, *, item_id: int) -> Item | None:
     return Item(**row) if row else None
 
 
-async def close_item(conn: asyncpg.Connection, *, item_id: int, staff_id: int, outcome: str) -> bool:
-    return (await conn.execute(SQL["close_item"], item_id, staff_id, outcome)) == "UPDATE 1"
+async def close_item(conn: asyncpg.Connection, *, item_id: int, staff_id: int, outcome: str, zone: str) -> bool:
+    return await conn.fetchval(SQL["close_item"], item_id, staff_id, outcome, zone) == 1
+
+
+async def insert_concern(conn: asyncpg.Connection, *, response_id: int | None, touchpoint_id: int, team_id: int,
+                         kind: str, question_id: str | None, body: str, contact_name: str | None,
+                         contact_how: str | None, categories: list[str], audience: str, language: str,
+                         arrived_at: dt.datetime, reader_note: str) -> int:
+    return await conn.fetchval(SQL["insert_concern"], response_id, touchpoint_id, team_id, kind, question_id, body,
+                               contact_name, contact_how, categories, audience, language, arrived_at, reader_note)
+
+
+async def add_reader_note(conn: asyncpg.Connection, *, item_id: int, note: str) -> None:
+    await conn.execute(SQL["add_reader_note"], item_id, note)
 
 
 async def open_unescalated(conn: asyncpg.Connection, *, arrived_before: dt.datetime) -> list[Overdue]:

@@ -10,7 +10,7 @@ returning id
 -- Items for the teams a lead covers, open ones first, oldest first; $1 team ids, $2 include closed.
 select i.id, i.kind, i.team_id, tm.name as team_name, t.contact_kind, s.display_name as practitioner_name,
        i.question_id, i.body, i.contact_name, i.contact_how, i.categories, i.audience, i.language, i.arrived_at,
-       i.escalated_at, i.closed_at, i.outcome, c.display_name as closed_by_name
+       i.escalated_at, i.closed_at, i.outcome, c.display_name as closed_by_name, i.reader_note
 from safeguarding_items i
 join teams tm on tm.id = i.team_id
 join touchpoints t on t.id = i.touchpoint_id
@@ -23,7 +23,7 @@ order by i.closed_at is not null, i.arrived_at
 -- One queue item; $1 id.
 select i.id, i.kind, i.team_id, tm.name as team_name, t.contact_kind, s.display_name as practitioner_name,
        i.question_id, i.body, i.contact_name, i.contact_how, i.categories, i.audience, i.language, i.arrived_at,
-       i.escalated_at, i.closed_at, i.outcome, c.display_name as closed_by_name
+       i.escalated_at, i.closed_at, i.outcome, c.display_name as closed_by_name, i.reader_note
 from safeguarding_items i
 join teams tm on tm.id = i.team_id
 join touchpoints t on t.id = i.touchpoint_id
@@ -32,9 +32,35 @@ left join staff c on c.id = i.closed_by
 where i.id = $1
 
 -- name: close_item
--- Record what the lead did and close the item; $1 id, $2 staff id, $3 outcome.
-update safeguarding_items set closed_at = now(), closed_by = $2, outcome = $3
-where id = $1 and closed_at is null
+-- Record what the lead did and close the item, and the reading-list items that came with it; a closed item keeps
+-- only the date it arrived (and was escalated), so it cannot date its response; $1 id, $2 staff id, $3 outcome,
+-- $4 time zone.
+with closed as (
+    update safeguarding_items
+    set closed_at = now(), closed_by = $2, outcome = $3, arrived_at = date_trunc('day', arrived_at, $4),
+        escalated_at = date_trunc('day', escalated_at, $4)
+    where id = $1 and closed_at is null
+    returning id
+), reading as (
+    update reading_items
+    set outcome = 'concern', note = $3, closed_at = now(), closed_by = $2, response_id = null, submission_id = null,
+        arrived_at = null, escalated_at = null, dealing_by = null, dealing_since = null
+    where safeguarding_item_id in (select id from closed) and closed_at is null
+)
+select count(*) from closed
+
+-- name: insert_concern
+-- A reader's safeguarding concern joins the queue with what they did; $1 response id or null, $2 touchpoint, $3 team,
+-- $4 kind, $5 question id, $6 body, $7 contact name, $8 how to reach, $9 categories, $10 audience, $11 language,
+-- $12 when the words arrived, $13 the reader's note.
+insert into safeguarding_items (response_id, touchpoint_id, team_id, kind, question_id, body, contact_name,
+                                contact_how, categories, audience, language, arrived_at, reader_note)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+returning id
+
+-- name: add_reader_note
+-- A reader's note on an item already in the queue (the flagger caught it too); $1 id, $2 note.
+update safeguarding_items set reader_note = concat_ws(E'\n', reader_note, $2) where id = $1
 
 -- name: open_unescalated
 -- Open items not yet escalated, arrived before a moment, for escalation; $1 arrived before.

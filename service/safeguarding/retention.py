@@ -1,8 +1,9 @@
 """Retention: data does not outlive its purpose.
 
 `heard retention run` (daily, infra/systemd/heard-retention.timer) deletes free
-text after HEARD_KEEP_FREE_TEXT_MONTHS, closed safeguarding items after the
-same time, raw responses after HEARD_KEEP_RESPONSES_MONTHS (their counts are
+text after HEARD_KEEP_FREE_TEXT_MONTHS, closed safeguarding items and closed
+reading-list items (their words; outcomes and timings stay as monthly counts)
+and learning-review comments after the same time, raw responses after HEARD_KEEP_RESPONSES_MONTHS (their counts are
 kept per month first, so long-run figures still add up), audit entries after
 HEARD_KEEP_AUDIT_MONTHS, and expired sessions. Open safeguarding items are
 never deleted.
@@ -22,6 +23,7 @@ import msgspec
 
 from service.db import partitions
 from service.db.migrate import LOCK_KEY
+from service.reading import service as reading
 
 from . import queries
 
@@ -35,6 +37,7 @@ class Removed(msgspec.Struct, frozen=True):
     responses: int
     audit_entries: int
     sign_in_records: int
+    reading_items: int = 0
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -56,6 +59,7 @@ async def run_retention(conn: asyncpg.Connection, *, today: dt.date, free_text_m
     await partitions.prepare_months(conn, today=today)
     items = await queries.delete_old_closed_items(
         conn, before=dt.datetime.combine(free_text_cutoff, dt.time(), dt.UTC))
+    read = await reading.forget_before(conn, before=free_text_cutoff)  # with the free text, counts kept
     await queries.aggregate_old_responses(conn, before=response_cutoff)
     await queries.forget_old_submission_ids(conn, before=response_cutoff)
     audit = await queries.delete_old_audit(conn, before=audit_cutoff)
@@ -65,4 +69,4 @@ async def run_retention(conn: asyncpg.Connection, *, today: dt.date, free_text_m
     free_texts = await partitions.drop_months_before(conn, "free_text_answers",
                                                      max(free_text_cutoff, response_cutoff))
     responses = await partitions.drop_months_before(conn, "responses", response_cutoff)
-    return Removed(free_texts, items, responses, audit, sign_in)
+    return Removed(free_texts, items, responses, audit, sign_in, read.items)

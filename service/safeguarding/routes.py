@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
@@ -12,6 +14,7 @@ from litestar.response import Redirect
 
 from service import i18n
 from service.db.pool import transaction
+from service.reading import service as reading
 from service.responses.service import open_touchpoint
 from service.staff.access import require
 from service.staff.service import Viewer
@@ -44,7 +47,7 @@ async def safeguarding_item(item_id: FromPath[int], state: State, viewer: NamedD
         trail = await service.audit_trail(conn, item_id=item_id) if item else []
     require(item is not None)
     return page("staff/safeguarding_item.html", viewer=viewer, item=item, trail=trail, waiting=_waiting,
-                kinds=CONTACT_KINDS, problem=None)
+                kinds=CONTACT_KINDS, problem=None, zone=ZoneInfo(state.settings.timezone))
 
 
 @post("/staff/safeguarding/{item_id:int}/close", name="safeguarding_close")
@@ -55,14 +58,14 @@ async def safeguarding_close(item_id: FromPath[int], request: Request, state: St
         item = await service.view_item(conn, viewer=viewer, item_id=item_id)
         require(item is not None)
         try:
-            await service.close_item(conn, viewer=viewer, item=item, outcome=outcome)
+            await service.close_item(conn, viewer=viewer, item=item, outcome=outcome, zone=state.settings.timezone)
         except ContactProblem:
             problem = "outcome"
         else:
             problem = None
     if problem:
         return page("staff/safeguarding_item.html", status=422, viewer=viewer, item=item, trail=[],
-                    waiting=_waiting, kinds=CONTACT_KINDS, problem=problem)
+                    waiting=_waiting, kinds=CONTACT_KINDS, problem=problem, zone=ZoneInfo(state.settings.timezone))
     return Redirect("/staff/safeguarding", status_code=303)
 
 
@@ -78,6 +81,14 @@ def _audience(value: str | None) -> str:
     return value if value in AUDIENCES else "parent"
 
 
+def _submission(value: str | None) -> uuid.UUID | None:
+    """The answer a contact request came with: the form's submission id, carried by the thank-you page."""
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
+
 @get("/t/{code:str}/contact", name="contact")
 async def contact_form(code: FromPath[str], request: Request, state: State) -> Response[str]:
     async with transaction(state.pool) as conn:
@@ -85,23 +96,29 @@ async def contact_form(code: FromPath[str], request: Request, state: State) -> R
     lang = _speak(request, touchpoint, None)
     audience = _audience(request.query_params.get("a") or touchpoint.audience)
     return page("respondent/contact.html", touchpoint=touchpoint, lang=lang, audience=audience, fields={},
-                problems={})
+                problems={}, submission=_submission(request.query_params.get("s")))
 
 
 @post("/t/{code:str}/contact", name="contact_post")
 async def contact_post(code: FromPath[str], request: Request, state: State) -> Response[str]:
+    """Never refused: over the flood limit a request is kept and listed for reading (service/reading)."""
     fields = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    submission = _submission(fields.get("s"))
     async with transaction(state.pool) as conn:
         touchpoint = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
         lang = _speak(request, touchpoint, fields.get("lang"))
         audience = _audience(fields.get("audience"))
+        over_limit = not state.limiter.allow(f"contact|{request.client.host if request.client else ''}",
+                                             touchpoint.id)
         try:
-            await service.request_contact(conn, touchpoint_id=touchpoint.id, team_id=touchpoint.team_id,
+            await reading.request_contact(conn, touchpoint_id=touchpoint.id, team_id=touchpoint.team_id,
                                           audience=audience, language=lang, name=fields.get("name", ""),
-                                          how=fields.get("how", ""), message=fields.get("message", ""))
+                                          how=fields.get("how", ""), message=fields.get("message", ""),
+                                          submission_id=submission, over_limit=over_limit,
+                                          today=state.settings.today())
         except ContactProblem as error:
             return page("respondent/contact.html", status=422, touchpoint=touchpoint, lang=lang, audience=audience,
-                        fields=fields, problems=error.problems)
+                        fields=fields, problems=error.problems, submission=submission)
     return page("respondent/contact_sent.html", touchpoint=touchpoint, lang=lang, audience=audience)
 
 

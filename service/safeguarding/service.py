@@ -5,15 +5,16 @@ let a lead view and close items (audit-logged), and escalate what waits too long
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import asyncpg
 import msgspec
 
 from service.staff import service as staff
+from service.touchpoints.kinds import CONTACT_KINDS
 
 from . import queries
 from .flagging import flag
+from .hours import WorkingWeek, working_hours_between  # noqa: F401 (working_hours_between: one home, hours.py)
 from .queries import Item
 
 CONTACT_NAME_MAX = 100
@@ -38,10 +39,12 @@ class ContactProblem(Exception):
         self.problems = problems
 
 
-async def request_contact(conn: asyncpg.Connection, *, touchpoint_id: int, team_id: int, audience: str,
-                          language: str, name: str, how: str, message: str) -> int:
-    """Someone asked to be contacted: only the safeguarding queue ever sees it."""
-    name, how, message = name.strip(), how.strip(), message.strip()
+def contact_categories(message: str, language: str) -> list[str]:
+    found = flag(message, language) if message else None
+    return sorted(found.categories) if found else []
+
+
+def check_contact(name: str, how: str, message: str) -> None:
     problems = {}
     if not how:
         problems["how"] = "required"
@@ -53,11 +56,36 @@ async def request_contact(conn: asyncpg.Connection, *, touchpoint_id: int, team_
         problems["message"] = "too_long"
     if problems:
         raise ContactProblem(problems)
-    categories = sorted(flag(message, language).categories) if message and flag(message, language) else []
+
+
+async def request_contact(conn: asyncpg.Connection, *, touchpoint_id: int, team_id: int, audience: str,
+                          language: str, name: str, how: str, message: str, queue: bool = True) -> int | None:
+    """Someone asked to be contacted: only safeguarding leads (and the team's readers) ever see it.
+    With `queue` it goes to the safeguarding queue (its id is returned)."""
+    name, how, message = name.strip(), how.strip(), message.strip()
+    check_contact(name, how, message)
+    if not queue:
+        return None
     return await queries.insert_item(
         conn, response_id=None, touchpoint_id=touchpoint_id, team_id=team_id, kind="contact_request",
-        question_id=None, body=message, contact_name=name or None, contact_how=how, categories=categories,
-        audience=audience, language=language)
+        question_id=None, body=message, contact_name=name or None, contact_how=how,
+        categories=contact_categories(message, language), audience=audience, language=language)
+
+
+async def raise_concern(conn: asyncpg.Connection, *, response_id: int | None, touchpoint_id: int, team_id: int,
+                        kind: str, question_id: str | None, body: str, contact_name: str | None,
+                        contact_how: str | None, categories: list[str], audience: str, language: str,
+                        arrived_at: dt.datetime | None, note: str, reader: str) -> int:
+    """A reader found a safeguarding concern in words the flagger did not catch: into the queue, with what they did."""
+    return await queries.insert_concern(
+        conn, response_id=response_id, touchpoint_id=touchpoint_id, team_id=team_id, kind=kind,
+        question_id=question_id, body=body, contact_name=contact_name, contact_how=contact_how,
+        categories=categories, audience=audience, language=language,
+        arrived_at=arrived_at or dt.datetime.now(dt.UTC), reader_note=f"{reader}: {note}")
+
+
+async def add_reader_note(conn: asyncpg.Connection, *, item_id: int, note: str, reader: str) -> None:
+    await queries.add_reader_note(conn, item_id=item_id, note=f"{reader}: {note}")
 
 
 def lead_teams(viewer: staff.Viewer) -> list[int]:
@@ -66,7 +94,7 @@ def lead_teams(viewer: staff.Viewer) -> list[int]:
 
 async def lead_queue(conn: asyncpg.Connection, *, viewer: staff.Viewer, include_closed: bool) -> list[Item]:
     items = await queries.queue(conn, team_ids=lead_teams(viewer), include_closed=include_closed)
-    await staff.record(conn, staff_id=viewer.staff.id, action="safeguarding_queue_viewed",
+    await staff.record(conn, staff_id=viewer.staff.id, action=f"opened the safeguarding queue ({len(items)} items)",
                        detail={"items": [i.id for i in items]})
     return items
 
@@ -76,17 +104,30 @@ async def view_item(conn: asyncpg.Connection, *, viewer: staff.Viewer, item_id: 
     found = await queries.item(conn, item_id=item_id)
     if found is None or not viewer.leads_safeguarding(found.team_id):
         return None
-    await staff.record(conn, staff_id=viewer.staff.id, action="safeguarding_item_viewed",
+    await staff.record(conn, staff_id=viewer.staff.id, action=f"read {_what(found)} from {_where(found)}",
                        detail={"item_id": item_id})
     return found
 
 
-async def close_item(conn: asyncpg.Connection, *, viewer: staff.Viewer, item: Item, outcome: str) -> None:
+def _what(item: Item) -> str:
+    return "a request to be contacted" if item.kind == "contact_request" else "a possible disclosure"
+
+
+def _where(item: Item) -> str:
+    kind = CONTACT_KINDS.get(item.contact_kind, item.contact_kind).lower().replace(" ", "-")
+    return f"the {kind} touchpoint ({item.team_name})"
+
+
+async def close_item(conn: asyncpg.Connection, *, viewer: staff.Viewer, item: Item, outcome: str,
+                     zone: str = "Europe/London") -> None:
+    """Record what the lead did; the reading items it came from close with it. A closed item keeps only the
+    date it arrived, so it cannot date its response."""
     outcome = outcome.strip()
     if not outcome or len(outcome) > OUTCOME_MAX:
         raise ContactProblem({"outcome": "required" if not outcome else "too_long"})
-    if await queries.close_item(conn, item_id=item.id, staff_id=viewer.staff.id, outcome=outcome):
-        await staff.record(conn, staff_id=viewer.staff.id, action="safeguarding_item_closed",
+    if await queries.close_item(conn, item_id=item.id, staff_id=viewer.staff.id, outcome=outcome, zone=zone):
+        await staff.record(conn, staff_id=viewer.staff.id,
+                           action=f"closed {_what(item)} from {_where(item)}, recording what was done",
                            detail={"item_id": item.id})
 
 
@@ -94,35 +135,16 @@ async def audit_trail(conn: asyncpg.Connection, *, item_id: int) -> list[queries
     return await queries.audit_trail(conn, item_id=item_id)
 
 
-def working_hours_between(start: dt.datetime, end: dt.datetime, *, zone: str, from_hour: int,
-                          to_hour: int) -> float:
-    """Hours of the working week (Monday to Friday, from_hour to to_hour, local time) between two moments."""
-    tz = ZoneInfo(zone)
-    start, end = start.astimezone(tz), end.astimezone(tz)
-    total = 0.0
-    day = start.date()
-    while day <= end.date():
-        if day.weekday() < 5:
-            open_at = dt.datetime.combine(day, dt.time(from_hour), tz)
-            close_at = dt.datetime.combine(day, dt.time(to_hour), tz)
-            overlap = (min(end, close_at) - max(start, open_at)).total_seconds()
-            total += max(0.0, overlap) / 3600
-        day += dt.timedelta(days=1)
-    return total
-
-
 class Escalation(msgspec.Struct, frozen=True):
     items: list[queries.Overdue]
 
 
-async def overdue_items(conn: asyncpg.Connection, *, now: dt.datetime, zone: str, from_hour: int, to_hour: int,
+async def overdue_items(conn: asyncpg.Connection, *, now: dt.datetime, week: WorkingWeek,
                         after_hours: float) -> Escalation:
     """Open items nobody has closed within `after_hours` working hours, not yet escalated;
     they are marked escalated in the same transaction (another instance skips them)."""
     candidates = await queries.open_unescalated(conn, arrived_before=now)
-    due = [item for item in candidates
-           if working_hours_between(item.arrived_at, now, zone=zone, from_hour=from_hour,
-                                    to_hour=to_hour) >= after_hours]
+    due = [item for item in candidates if week.hours_between(item.arrived_at, now) >= after_hours]
     if due:
         await queries.mark_escalated(conn, item_ids=[item.id for item in due])
     return Escalation(due)

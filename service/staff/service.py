@@ -14,7 +14,7 @@ from . import queries
 from .passwords import MIN_LENGTH, hash_password, verify_password
 from .queries import Membership, SessionStaff
 
-ROLES = ("practitioner", "team_manager", "safeguarding_lead")
+ROLES = ("practitioner", "team_manager", "safeguarding_lead", "reader")
 SESSION_HOURS = 12
 # Sign-in throttling: failures allowed in the window, per account and per source.
 WINDOW = dt.timedelta(minutes=15)
@@ -52,6 +52,13 @@ class Viewer(msgspec.Struct, frozen=True):
 
     def leads_any_team(self) -> bool:
         return any("safeguarding_lead" in m.roles for m in self.teams.values())
+
+    def reads(self, team_id: int) -> bool:
+        """Reads the team's reading list: its safeguarding leads and the people given the "reader" role."""
+        return bool({"safeguarding_lead", "reader"} & set(self.roles_in(team_id)))
+
+    def reads_any_team(self) -> bool:
+        return any(self.reads(team_id) for team_id in self.teams)
 
 
 def _digest(value: str) -> str:
@@ -168,6 +175,10 @@ async def give_role(conn: asyncpg.Connection, *, team_id: int, staff_id: int, ro
         await queries.add_membership(conn, team_id=team_id, staff_id=staff_id, role=role)
     except asyncpg.ForeignKeyViolationError:
         raise StaffError("choose") from None  # no such team or person
+
+
+async def take_role(conn: asyncpg.Connection, *, team_id: int, staff_id: int, role: str) -> None:
+    await queries.remove_membership(conn, team_id=team_id, staff_id=staff_id, role=role)
 
 
 async def team_people(conn: asyncpg.Connection, *, team_id: int) -> list[queries.TeamPerson]:

@@ -128,7 +128,7 @@ async def test_the_welcome_page_counts_the_questions_in_words(page, server, pool
 PAGES = {
     "welcome": "/t/{code}",
     "who": "/t/{code}/who",
-    "thanks": "/t/{code}/thanks?a=parent&support=1",  # what the page shows stays after switching
+    "thanks": "/t/{code}/thanks?a=parent&s=",  # the answer it thanks for stays after switching
     "help": "/help",
     "privacy": "/privacy?for=young",
     "closed": "/t/AAAAAAAAAAAAA",

@@ -7,7 +7,8 @@ import ast
 from service.settings import REPO_ROOT
 
 SERVICE = REPO_ROOT / "service"
-CAPABILITIES = {"surveys", "touchpoints", "responses", "staff", "figures", "insights", "reviews", "safeguarding"}
+CAPABILITIES = {"surveys", "touchpoints", "responses", "staff", "figures", "insights", "reviews", "safeguarding",
+                "reading"}
 FOUNDATIONS = {"db", "web", "i18n"}
 
 

@@ -1,0 +1,134 @@
+"""The reading list for a team's readers, one item's page, and the manager's choice of readers.
+
+Every interaction is a plain form first (303 back to the list, focused on the
+next item); with htmx an outcome swaps the item for a one-line note instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from service.db.pool import statements, transaction
+from service.safeguarding.hours import WorkingWeek
+from service.staff.access import require
+from service.staff.service import Viewer, team_people
+from service.touchpoints.kinds import CONTACT_KINDS
+from service.web.templating import page
+
+from . import service
+from .service import OutcomeProblem, ReaderProblem
+
+
+def _waiting(arrived: dt.datetime | None) -> float:
+    return (dt.datetime.now(dt.UTC) - arrived).total_seconds() / 3600 if arrived else 0.0
+
+
+def _context(state: State) -> dict:
+    return {"kinds": CONTACT_KINDS, "waiting": _waiting, "within": state.settings.read_within_hours,
+            "zone": ZoneInfo(state.settings.timezone)}
+
+
+def _id(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdigit() else None
+
+
+async def team_backlog(state: State, viewer: Viewer, team_id: int) -> service.Backlog | None:
+    """For the team page: the reading list's count and oldest unread, if this person may see it."""
+    if not service.sees_backlog(viewer, team_id):
+        return None
+    async with statements(state.pool) as conn:
+        return await service.backlog(conn, viewer=viewer, team_id=team_id, week=WorkingWeek.of(state.settings))
+
+
+async def _fields(request: Request) -> dict[str, str]:
+    return {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+
+
+@get("/staff/reading", name="reading_list")
+async def reading_list(state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    require(bool(service.reading_teams(viewer)))
+    async with transaction(state.pool) as conn:
+        screen = await service.first_screen(conn, viewer=viewer, week=WorkingWeek.of(state.settings),
+                                            within_hours=state.settings.read_within_hours)
+    return page("reading/list.html", viewer=viewer, screen=screen, outcomes_for=service.outcomes_for,
+                **_context(state))
+
+
+@get("/staff/reading/{item_id:int}", name="reading_item")
+async def reading_item(item_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    async with transaction(state.pool) as conn:
+        item = await service.open_item(conn, viewer=viewer, item_id=item_id)
+        trail = await service.audit_trail(conn, item_id=item_id) if item else []
+    require(item is not None)
+    return page("reading/item.html", viewer=viewer, item=item, trail=trail, problem=None,
+                outcomes=service.outcomes_for(item), **_context(state))
+
+
+@post("/staff/reading/{item_id:int}/outcome", name="reading_outcome")
+async def reading_outcome(item_id: FromPath[int], request: Request, state: State,
+                          viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+    fields = await _fields(request)
+    problem = None
+    async with transaction(state.pool) as conn:
+        item = await service.open_item(conn, viewer=viewer, item_id=item_id, log=False)
+        require(item is not None)
+        names = [p.display_name for p in await team_people(conn, team_id=item.team_id)]
+        try:
+            await service.record_outcome(conn, viewer=viewer, item=item, outcome=fields.get("outcome", ""),
+                                         note=fields.get("note", ""), week=WorkingWeek.of(state.settings),
+                                         within_hours=state.settings.read_within_hours, staff_names=names)
+        except OutcomeProblem as error:
+            problem = error.problem
+    if problem:
+        return page("reading/item.html", status=422, viewer=viewer, item=item, trail=[], problem=problem,
+                    outcomes=service.outcomes_for(item), chosen=fields.get("outcome"), note=fields.get("note", ""),
+                    **_context(state))
+    if fields.get("back") == "item":
+        return Redirect(f"/staff/reading/{item_id}", status_code=303)
+    return Redirect(f"/staff/reading#{fields.get('next') or 'items'}", status_code=303)
+
+
+@post("/staff/reading/{item_id:int}/dealing", name="reading_dealing")
+async def reading_dealing(item_id: FromPath[int], request: Request, state: State,
+                          viewer: NamedDependency[Viewer]) -> Redirect:
+    fields = await _fields(request)
+    async with transaction(state.pool) as conn:
+        item = await service.open_item(conn, viewer=viewer, item_id=item_id, log=False)
+        require(item is not None)
+        await service.set_dealing(conn, viewer=viewer, item=item, dealing=fields.get("dealing") != "no")
+    back = f"/staff/reading/{item_id}" if fields.get("back") == "item" else f"/staff/reading#item-{item_id}"
+    return Redirect(back, status_code=303)
+
+
+@get("/staff/teams/{team_id:int}/readers", name="team_readers")
+async def team_readers(team_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    require(viewer.manages(team_id))
+    async with transaction(state.pool) as conn:
+        people = await service.team_readers(conn, viewer=viewer, team_id=team_id)
+    return page("reading/readers.html", viewer=viewer, team=viewer.teams[team_id], people=people)
+
+
+@post("/staff/teams/{team_id:int}/readers", name="team_readers_set")
+async def team_readers_set(team_id: FromPath[int], request: Request, state: State,
+                           viewer: NamedDependency[Viewer]) -> Redirect:
+    require(viewer.manages(team_id))
+    fields = await _fields(request)
+    staff_id = _id(fields.get("staff_id"))
+    require(staff_id is not None)
+    try:
+        async with transaction(state.pool) as conn:
+            await service.set_reader(conn, viewer=viewer, team_id=team_id, staff_id=staff_id,
+                                     reads=fields.get("reads") == "yes")
+    except ReaderProblem:
+        require(False)
+    return Redirect(f"/staff/teams/{team_id}/readers", status_code=303)
+
+
+ROUTES = [reading_list, reading_item, reading_outcome, reading_dealing, team_readers, team_readers_set]
