@@ -62,6 +62,7 @@ REDACTION_SETS = {
     "held-out": "redaction_heldout.jsonl",
     "held-out 2": "redaction_heldout2.jsonl",
     "fresh": "redaction_fresh.jsonl",  # first sight recorded in README.md, then tuned on
+    "fresh 2": "redaction_fresh2.jsonl",
 }
 # Sealed sets: only with --sealed. The key is what --sealed takes ("C", "E", "redaction A").
 SEALED_FLAG_SETS = {

@@ -76,10 +76,16 @@ class Redacted(msgspec.Struct, frozen=True):
 def redact(text: str, *, staff_names: Collection[str] = ()) -> Redacted:
     """Replace identifying details in `text`, keeping the names in `staff_names`."""
     taken: list[Span] = []
-    for detector in (_profile_links, _emails, _ni_numbers, _long_numbers, _dates, _spoken_phones, _phones, _handles, _postcodes,
-                     _addresses, _schools):
+    # Most feedback has no digit and no street word: the detectors that need one are skipped (speed).
+    digits = _ANY_DIGIT.search(text) is not None
+    streets = _STREET_HINT.search(text) is not None
+    for detector in (
+        _profile_links, _emails, *((_ni_numbers, _long_numbers, _dates) if digits else ()), _spoken_phones,
+        *((_phones, _postcodes) if digits else ()), _handles, *((_addresses,) if digits or streets else ()), _schools,
+    ):
         taken = _merge(taken, detector(text))
-    taken = _merge(taken, [Span(m.start(), m.end(), "kept") for m in _NOT_AN_ADDRESS.finditer(text)])
+    if streets:
+        taken = _merge(taken, [Span(m.start(), m.end(), "kept") for m in _NOT_AN_ADDRESS.finditer(text)])
     taken = _merge(taken, _names(text, _staff_words(staff_names)))
     taken = sorted((span for span in taken if span.kind != "kept"), key=lambda span: span.start)
     return Redacted(text=_apply(text, taken), counts=dict(Counter(s.kind for s in taken)), spans=tuple(taken))
@@ -174,8 +180,16 @@ _NUMBER_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+")
 _NUMBER_GAP = re.compile(r"[\s,.\-–/()]*")
 
 
+_ANY_DIGIT_WORD = re.compile(
+    rf"(?<![^\W\d_])(?:{'|'.join(sorted(map(re.escape, {*_DIGIT_WORDS, *_REPEATS}), key=len, reverse=True))})(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
 def _spoken_phones(text: str) -> list[Span]:
     """Runs of digit words (and digits) holding nine or more digits: "oh seven seven double oh nine..."."""
+    if len(_ANY_DIGIT_WORD.findall(text)) < 3:
+        return []  # fewer than three digit words: no number is written in words here
     found: list[Span] = []
     run: list[re.Match[str]] = []
     for token in [*_NUMBER_TOKEN.finditer(text), None]:
@@ -237,7 +251,7 @@ _PLATFORMS = (
 )
 # "snapchat: jess_xo", "my tiktok is itsjay_", "add me on snap its kai.b2010", "insta name is ..."
 _PLATFORM_HANDLE = re.compile(
-    rf"(?<![\w.])(?:{_PLATFORMS})(?P<cue>(?:\s*(?:[:=–-]|(?:user\s?name|usernames?|user|handle|name|tag|gamertag|id"
+    rf"(?<![\w.])(?:{_PLATFORMS})(?P<cue>(?:\s*(?:[:=–(-]|(?:user\s?name|usernames?|user|handle|name|tag|gamertag|id"
     r"|account|acc|page|is|its|it['’]s|me)\b))*)\s*(?P<handle>@?[A-Za-z0-9_.]{2,31})(?![\w@])",
     re.IGNORECASE,
 )
@@ -374,6 +388,14 @@ _TOWN_AFTER = re.compile(r"(?:,\s*[A-Z][^\W\d_]+(?:\s+[A-Z][^\W\d_]+)?(?![\w]))"
 _NOT_STREET_WORDS = frozenset(
     "times time days day weeks week months month years year hours hour minutes kids children people of the a an at in "
     "on to and or my our his her their we i me us it is was go went going all one other no".split()
+)
+
+
+_ANY_DIGIT = re.compile(r"\d")
+# Every address pattern without a house number has one of these words (or a digit: "flat 3").
+_STREET_HINT = re.compile(
+    rf"\b(?:{_STREET}|heol|stryd|ffordd|lôn|lon|rhodfa|cilgant|clos|teras|stad|maes|parc|llys|rhes|cwrt|ael)\b",
+    re.IGNORECASE,
 )
 
 
