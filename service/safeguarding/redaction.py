@@ -155,13 +155,14 @@ def _postcodes(text: str) -> list[Span]:
 
 # ---------------------------------------------------------------- numbers in words
 
-# Digit words in the languages Heard speaks that write with letters or Cyrillic; "double" and
-# "triple" repeat the next digit ("double oh" is 00).
+# Digit words in English, Spanish, Portuguese, Romanian, Polish, Welsh, Somali, Ukrainian and Arabic
+# (DRAFT: the other languages to be added by fluent speakers); "double" and "triple" repeat the next
+# digit ("double oh" is 00).
 _DIGIT_WORDS = {
     word: digit
     for digit, words in enumerate(
         (
-            "zero oh o nought nil cero zéro dim eber нуль нoль صفر",
+            "zero oh o nought nil cero zéro dim eber нуль صفر",
             "one uno um una unu jeden jedna un kow hal один одна واحد",
             "two dos dois duas doi două doua dwa dwie dau dwy laba два дві اثنين اثنان",
             "three tres três trei trzy tri tair saddex три ثلاثة",
@@ -178,8 +179,6 @@ _DIGIT_WORDS = {
 _REPEATS = {"double": 2, "dwbl": 2, "triple": 3, "treble": 3}
 _NUMBER_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+")
 _NUMBER_GAP = re.compile(r"[\s,.\-–/()]*")
-
-
 _ANY_DIGIT_WORD = re.compile(
     rf"(?<![^\W\d_])(?:{'|'.join(sorted(map(re.escape, {*_DIGIT_WORDS, *_REPEATS}), key=len, reverse=True))})(?![^\W\d_])",
     re.IGNORECASE,
