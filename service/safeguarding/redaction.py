@@ -5,11 +5,18 @@ understands:
 
 - email addresses -> [email]; phone numbers (the `phonenumbers` matcher with
   region GB, which also finds international "+48 ..." numbers, plus any run
-  of nine or more digits) -> [phone];
+  of nine or more digits, and numbers written in words: "oh seven seven
+  double oh...", "zero siedem...", "dim saith...") -> [phone];
+- social-media handles and profile links ("@lily.rose_x", "instagram.com/...",
+  "snapchat: jess_xo", "my tiktok is itsjay_") -> [social media], keeping the
+  platform's name;
+- National Insurance numbers ("QQ 12 34 56 C", "JT123456A") -> [NI number];
 - dates of birth ("born on 3 May 2015", "DOB 03/05/15", "his birthday is
   12th March") -> [date of birth], and any other full date -> [date];
 - UK postcodes -> [postcode]; street addresses ("12 Acacia Avenue",
-  "Flat 3", "Heol y Nant", "Station Road, Cardiff") -> [address];
+  "Flat 3", "Heol y Nant", "Station Road, Cardiff"), with or without a house
+  number ("lives on Albert Road", "near Mill Lane", "we live on kings road")
+  -> [address];
 - school names ("Westfield Primary School", "St Mary's Academy", "Ysgol Glan
   Clwyd") -> [school];
 - personal names -> [name]: a first name from `names/first_names.txt`, a
@@ -27,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Collection
 from pathlib import Path
@@ -36,11 +44,13 @@ import phonenumbers
 
 NAMES = Path(__file__).with_name("names")
 
-KINDS = ("name", "phone", "email", "address", "postcode", "date_of_birth", "date", "school")
+KINDS = ("name", "phone", "email", "handle", "ni_number", "address", "postcode", "date_of_birth", "date", "school")
 PLACEHOLDERS = {
     "name": "[name]",
     "phone": "[phone]",
     "email": "[email]",
+    "handle": "[social media]",
+    "ni_number": "[NI number]",
     "address": "[address]",
     "postcode": "[postcode]",
     "date_of_birth": "[date of birth]",
@@ -66,10 +76,18 @@ class Redacted(msgspec.Struct, frozen=True):
 def redact(text: str, *, staff_names: Collection[str] = ()) -> Redacted:
     """Replace identifying details in `text`, keeping the names in `staff_names`."""
     taken: list[Span] = []
-    for detector in (_emails, _dates, _phones, _postcodes, _addresses, _schools):
+    # Most feedback has no digit and no street word: the detectors that need one are skipped (speed).
+    digits = _ANY_DIGIT.search(text) is not None
+    streets = _STREET_HINT.search(text) is not None
+    for detector in (
+        _profile_links, _emails, *((_ni_numbers, _long_numbers, _dates) if digits else ()), _spoken_phones,
+        *((_phones, _postcodes) if digits else ()), _handles, *((_addresses,) if digits or streets else ()), _schools,
+    ):
         taken = _merge(taken, detector(text))
+    if streets:
+        taken = _merge(taken, [Span(m.start(), m.end(), "kept") for m in _NOT_AN_ADDRESS.finditer(text)])
     taken = _merge(taken, _names(text, _staff_words(staff_names)))
-    taken.sort(key=lambda span: span.start)
+    taken = sorted((span for span in taken if span.kind != "kept"), key=lambda span: span.start)
     return Redacted(text=_apply(text, taken), counts=dict(Counter(s.kind for s in taken)), spans=tuple(taken))
 
 
@@ -97,6 +115,9 @@ def _spans(regex: re.Pattern[str], text: str, kind: str, group: int | str = 0) -
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _DIGIT_RUN = re.compile(r"(?<![\w/])\+?\d(?:[\s().-]{0,2}\d){8,}(?![\w/])")
+# A number starting 0 or +44 with ten or more digits ("07.7.00.900.812") is a phone number even
+# where its first digits look like a date.
+_LONG_NUMBER = re.compile(r"(?<![\w/.+-])(?:\+44|0)(?:[\s.-]?\d){9,}(?![\w/])")
 _POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
 
 
@@ -106,6 +127,10 @@ def _emails(text: str) -> list[Span]:
 
 # Free helplines (Childline 0800 1111, Samaritans 116 123...) are nobody's own number.
 _HELPLINE_PREFIXES = ("0800", "0808", "116", "999", "111")
+
+
+def _long_numbers(text: str) -> list[Span]:
+    return [span for span in _spans(_LONG_NUMBER, text, "phone") if _personal_number(text[span.start : span.end])]
 
 
 def _phones(text: str) -> list[Span]:
@@ -128,20 +153,171 @@ def _postcodes(text: str) -> list[Span]:
     return _spans(_POSTCODE, text, "postcode")
 
 
+# ---------------------------------------------------------------- numbers in words
+
+# Digit words in English, Spanish, Portuguese, Romanian, Polish, Welsh, Somali, Ukrainian and Arabic
+# (DRAFT: the other languages to be added by fluent speakers); "double" and "triple" repeat the next
+# digit ("double oh" is 00).
+_DIGIT_WORDS = {
+    word: digit
+    for digit, words in enumerate(
+        (
+            "zero oh o nought nil cero zéro dim eber нуль صفر",
+            "one uno um una unu jeden jedna un kow hal один одна واحد",
+            "two dos dois duas doi două doua dwa dwie dau dwy laba два дві اثنين اثنان",
+            "three tres três trei trzy tri tair saddex три ثلاثة",
+            "four cuatro quatro patru cztery pedwar pedair afar чотири أربعة اربعة",
+            "five cinco cinci pięć piec pięc pump shan п'ять п’ять خمسة",
+            "six seis șase şase sase sześć szesc chwech lix шість ستة",
+            "seven siete sete șapte şapte sapte siedem saith toddoba сім سبعة",
+            "eight ocho oito opt osiem wyth siddeed вісім ثمانية",
+            "nine nueve nove nouă noua dziewięć dziewiec naw sagaal дев'ять дев’ять تسعة",
+        )
+    )
+    for word in words.split()
+}
+_REPEATS = {"double": 2, "dwbl": 2, "triple": 3, "treble": 3}
+_NUMBER_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+")
+_NUMBER_GAP = re.compile(r"[\s,.\-–/()]*")
+_ANY_DIGIT_WORD = re.compile(
+    rf"(?<![^\W\d_])(?:{'|'.join(sorted(map(re.escape, {*_DIGIT_WORDS, *_REPEATS}), key=len, reverse=True))})(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def _spoken_phones(text: str) -> list[Span]:
+    """Runs of digit words (and digits) holding nine or more digits: "oh seven seven double oh nine..."."""
+    if len(_ANY_DIGIT_WORD.findall(text)) < 3:
+        return []  # fewer than three digit words: no number is written in words here
+    found: list[Span] = []
+    run: list[re.Match[str]] = []
+    for token in [*_NUMBER_TOKEN.finditer(text), None]:
+        joined = token is not None and _number_part(token.group()) and (
+            not run or _NUMBER_GAP.fullmatch(text, run[-1].end(), token.start())
+        )
+        if joined:
+            run.append(token)
+            continue
+        span = _spoken_number(run)
+        if span:
+            found.append(span)
+        run = [token] if token is not None and _number_part(token.group()) else []
+    return found
+
+
+def _number_part(token: str) -> bool:
+    key = token.casefold()
+    return token.isdigit() or key in _DIGIT_WORDS or key in _REPEATS
+
+
+def _spoken_number(run: list[re.Match[str]]) -> Span | None:
+    while run and run[-1].group().casefold() in _REPEATS:
+        run = run[:-1]  # "... double" at the end repeats nothing
+    if not any(not token.group().isdigit() for token in run):
+        return None  # digits alone: the digit detectors' business
+    digits, repeat = "", 1
+    for token in run:
+        key = token.group().casefold()
+        if key in _REPEATS:
+            repeat = _REPEATS[key]
+            continue
+        digits += (token.group() if token.group().isdigit() else str(_DIGIT_WORDS[key])) * repeat
+        repeat = 1
+    if len(digits) < 9 or _counting(digits) or _helpline(digits):
+        return None
+    return Span(run[0].start(), run[-1].end(), "phone")
+
+
+def _counting(digits: str) -> bool:
+    """"one two three ... nine" is a child counting, not a number."""
+    steps = {int(b) - int(a) for a, b in zip(digits, digits[1:])}
+    return steps in ({1}, {-1})
+
+
+# ---------------------------------------------------------------- social media, National Insurance
+
+_PLATFORM_DOMAINS = (
+    r"instagram\.com|instagr\.am|tiktok\.com|snapchat\.com|facebook\.com|fb\.com|fb\.me|x\.com|twitter\.com"
+    r"|youtube\.com|youtu\.be|threads\.net|twitch\.tv|linktr\.ee|discord\.gg|discord\.com|kik\.me|t\.me|wa\.me"
+)
+_PROFILE_LINK = re.compile(
+    rf"(?<![\w.@-])(?:https?://)?(?:(?:www|m|vm|mobile|web)\.)?(?:{_PLATFORM_DOMAINS})/[^\s<>\"'“”]+", re.IGNORECASE
+)
+_AT_HANDLE = re.compile(r"(?<![\w@.+-])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,29}[A-Za-z0-9_])?(?![\w@])")
+_PLATFORMS = (
+    r"snapchat|snap|sc|insta|instagram|ig|tiktok|tik\s?tok|tt|twitter|x|facebook|fb|youtube|yt|discord|twitch"
+    r"|threads|kik|telegram|roblox|xbox|psn|steam|fortnite"
+)
+# "snapchat: jess_xo", "my tiktok is itsjay_", "add me on snap its kai.b2010", "insta name is ..."
+_PLATFORM_HANDLE = re.compile(
+    rf"(?<![\w.])(?:{_PLATFORMS})(?P<cue>(?:\s*(?:[:=–(-]|(?:user\s?name|usernames?|user|handle|name|tag|gamertag|id"
+    r"|account|acc|page|is|its|it['’]s|me)\b))*)\s*(?P<handle>@?[A-Za-z0-9_.]{2,31})(?![\w@])",
+    re.IGNORECASE,
+)
+_HANDLE_CUES = re.compile(r"[:=–-]|\b(?:user\s?name|usernames?|user|handle|name|tag|gamertag|id)\b", re.IGNORECASE)
+_NOT_HANDLES = frozenset(
+    "the a an my his her their our your and or but is its it's was on in at to for of with from by me you him them "
+    "us this that then so too all not no yes ok okay also because cos when where what who how why".split()
+)
+
+
+def _profile_links(text: str) -> list[Span]:
+    return [Span(m.start(), m.start() + len(m.group().rstrip(".,;:!?)]}")), "handle") for m in _PROFILE_LINK.finditer(text)]
+
+
+def _handles(text: str) -> list[Span]:
+    found = [span for span in _spans(_AT_HANDLE, text, "handle") if not _time_or_count(text[span.start + 1 : span.end])]
+    for match in _PLATFORM_HANDLE.finditer(text):
+        handle = match.group("handle").rstrip(".")
+        bare = handle.lstrip("@")
+        looks_like_one = any(c.isdigit() or c in "_." for c in bare) and any(c.isalpha() for c in bare)
+        named = _HANDLE_CUES.search(match.group("cue")) is not None and bare.isascii()
+        if bare.casefold() in _NOT_HANDLES or _lists().is_common(bare) or not (looks_like_one or named):
+            continue
+        found.append(Span(match.start("handle"), match.start("handle") + len(handle), "handle"))
+    return found
+
+
+def _time_or_count(handle: str) -> bool:
+    """"@4pm", "@10": a time or a number, not an account."""
+    return re.fullmatch(r"\d+(?:[.:]\d+)?(?:am|pm|h)?", handle, re.IGNORECASE) is not None
+
+
+_NI_NUMBER = re.compile(r"(?<![\w-])[A-Z]{2}(?:(?:[ -]?\d{2}){3}|[ -]?\d{6})[ -]?[A-D](?![\w-])", re.IGNORECASE)
+_NI_WITHOUT_LETTER = re.compile(
+    r"\b(?:NI|N\.I\.?|NINO|national insurance)\b[^.\n\d]{0,30}?(?P<number>(?<![\w-])[A-Z]{2}(?:(?:[ -]?\d{2}){3}|[ -]?\d{6}))(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def _ni_numbers(text: str) -> list[Span]:
+    return _spans(_NI_NUMBER, text, "ni_number") + _spans(_NI_WITHOUT_LETTER, text, "ni_number", "number")
+
+
 # ---------------------------------------------------------------- dates
 
 _MONTH = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+    # Spanish, Portuguese, Romanian, Polish (genitive), Welsh, Ukrainian (genitive): full dates in feedback
+    r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
+    r"|janeiro|fevereiro|março|abril|maio|junho|julho|setembro|outubro|novembro|dezembro"
+    r"|ianuarie|februarie|martie|aprilie|mai|iunie|iulie|septembrie|octombrie|noiembrie|decembrie"
+    r"|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|wrzesnia|października|pazdziernika"
+    r"|listopada|grudnia|ionawr|chwefror|mawrth|ebrill|mehefin|gorffennaf|awst|medi|hydref|tachwedd|rhagfyr"
+    r"|січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня)\.?"
 )
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _FULL_DATE = (
     rf"(?:\b[0-3]?\d[/.-][01]?\d[/.-](?:\d{{4}}|\d{{2}})\b|\b\d{{4}}-[01]\d-[0-3]\d\b"
-    rf"|\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}\b|\b{_MONTH}\s+{_DAY},?\s+\d{{4}}\b)"
+    rf"|\b{_DAY}\s+(?:of\s+|de\s+)?{_MONTH},?\s+(?:de\s+)?\d{{4}}\b|\b{_MONTH}\s+{_DAY},?\s+\d{{4}}\b)"
 )
 _PART_DATE = rf"(?:\b{_DAY}\s+(?:of\s+)?{_MONTH}(?!\w)|\b{_MONTH}\s+{_DAY}\b|\b[0-3]?\d[/.][01]?\d\b|\b(?:19|20)\d\d\b)"
 _BIRTH = re.compile(
-    r"\b(?:born|d\.?o\.?b\.?|date of birth|birth ?day|bday|b-day)(?:\s+(?:is|was|on|in|=|:|-))*\s*[:=-]?\s*"
+    r"\b(?:born|d\.?o\.?b\.?|date of birth|birth ?day|bday|b-day"
+    r"|naci[óo]|nasceu|nascid[oa]|urodzi[łl](?:a|em|am)?(?:\s+si[ęe])?|urodzon[ya]|n[ăa]scut[ăa]?|народи(?:вся|лася)"
+    r"|ganwyd|fecha de nacimiento|data de nascimento|data urodzenia|data na[șs]terii|дата народження|dyddiad geni)"
+    r"(?:\s+(?:is|was|on|in|el|em|a|pe|la|w|dnia|ar|=|:|-))*\s*[:=-]?\s*"
     rf"(?P<date>{_FULL_DATE}|{_PART_DATE})",
     re.IGNORECASE,
 )
@@ -163,7 +339,45 @@ _NUMBERED_STREET = re.compile(
     rf"\b\d{{1,4}}[a-zA-Z]?,?\s+(?P<words>(?:[^\W\d_][\w'’-]*\s+){{1,3}}?)(?:{_STREET})\b\.?", re.IGNORECASE
 )
 _ONE_WORD_STREET = re.compile(r"\b\d{1,4}[a-zA-Z]?\s+[A-Z][a-z]+(?:way|gate|side|croft|dale|hill|field|fields|wood|mead|bank)\b")
-_NAMED_STREET = re.compile(rf"\b(?P<words>(?:[A-Z][\w'’-]+\s+){{1,3}})(?:{_STREET.replace('|st', '').title()})\b")
+_NAMED_TYPES = (
+    "Road|Rd|Street|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Place|Terrace|Gardens|Grove|Hill|Square|Walk|Row"
+    "|Mews|Rise|View|Parade|Green|Vale|Heights|Estate|Fields|Meadows?|Gate|Wharf|Boulevard|Park|House|Flats|Towers?"
+    "|Cottages"
+)
+_NAMED_STREET = re.compile(rf"\b(?P<words>(?:[A-Z][\w'’-]+\s+){{1,3}})(?P<type>{_NAMED_TYPES})\b")
+# Street words that name nothing else, so "Church Street" or "Mill Lane" is a street even though
+# "church" and "mill" are ordinary words; "Green", "Park", "House" need a name that is not.
+_CLEAR_TYPES = frozenset("road rd street avenue ave lane crescent terrace drive close grove gardens mews".split())
+# Words that may start a capitalised run without being part of the street's name ("On Albert Road").
+_BEFORE_STREET = frozenset(
+    "the a an my our your his her their this that on in at near by off from to of and or but we i they he she you it "
+    "live lives living lived stay stays staying moved move moving round behind past opposite along down up outside "
+    "is was are were mum dad nan".split()
+)
+# Streets everyone has heard of that are nobody's address, and idioms.
+_FAMOUS_STREETS = frozenset(
+    "coronation street|sesame street|wall street|downing street|abbey road|memory lane|easy street|civvy street"
+    "|penny lane|fleet street|baker street".split("|")
+)
+# "we live on albert road", "up by hollins drive": lowercase names after a word saying where.
+_LOWER_STREET_PATTERN = (
+    r"\b(?i:live|lives|living|lived|stay|stays|staying|stayed|moved|moving|house|flat|home|on|off|near|by|behind"
+    r"|past|along|opposite|from|round|outside|of)\s+(?P<street>(?P<words>(?:(?!(?:{not_street})\s)[a-z][a-z'’-]*\s+){{1,2}}?)"
+    r"(?:road|rd|street|lane|avenue|crescent|terrace|drive|close|grove|gardens|mews))\b"
+)
+_NOT_LOWER_STREET = frozenset(
+    "the a an my our your his her their this that these those same main busy quiet long short whole next other back "
+    "side country dirt wrong right open slip ring one two big little new old very so too really quite fairly pretty "
+    "dead just ever to of in on at for and or but is was be been get got learn learning also down up across over "
+    "under through into onto then when while i we you he she they it me him them us high private narrow steep "
+    "every each any no nice lovely horrible dangerous safe unsafe scary dark bad good near far".split()
+)
+_LOWER_STREET = re.compile(_LOWER_STREET_PATTERN.format(not_street="|".join(sorted(_NOT_LOWER_STREET))))
+# Kept from the name detector: famous streets and "the High Street".
+_NOT_AN_ADDRESS = re.compile(
+    "|".join(rf"\b{re.escape(street)}\b" for street in sorted(_FAMOUS_STREETS)) + r"|\bthe\s+(?:high|main)\s+street\b",
+    re.IGNORECASE,
+)
 _WELSH_STREET = re.compile(
     r"\b(?:\d{1,4}\s+)?(?:Heol|Stryd|Ffordd|Lôn|Lon|Rhodfa|Cilgant|Clos|Teras|Stad|Maes|Parc|Llys|Rhes|Cwrt|Ael)\s+(?:(?:y|yr|'r)\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}"
 )
@@ -176,9 +390,23 @@ _NOT_STREET_WORDS = frozenset(
 )
 
 
+_ANY_DIGIT = re.compile(r"\d")
+# Every address pattern without a house number has one of these words (or a digit: "flat 3").
+_STREET_HINT = re.compile(
+    rf"\b(?:{_STREET}|heol|stryd|ffordd|lôn|lon|rhodfa|cilgant|clos|teras|stad|maes|parc|llys|rhes|cwrt|ael)\b",
+    re.IGNORECASE,
+)
+
+
 def _addresses(text: str) -> list[Span]:
     found = [s for s in _spans(_NUMBERED_STREET, text, "address") if _street_words_ok(text, s)]
-    found += [Span(m.start(), m.end(), "address") for m in _NAMED_STREET.finditer(text) if _named_street_ok(m)]
+    found += [span for m in _NAMED_STREET.finditer(text) if (span := _named_street(text, m))]
+    found += [
+        Span(m.start("street"), m.end("street"), "address")
+        for m in _LOWER_STREET.finditer(text)
+        if not any(word in _NOT_LOWER_STREET for word in m.group("words").split())
+        and m.group("street").casefold() not in _FAMOUS_STREETS
+    ]
     found += _spans(_WELSH_STREET, text, "address") + _spans(_FLAT, text, "address")
     found += _spans(_ONE_WORD_STREET, text, "address")
     return [_with_town(text, span) for span in found]
@@ -190,9 +418,25 @@ def _street_words_ok(text: str, span: Span) -> bool:
     return not any(word.strip(",") in _NOT_STREET_WORDS for word in words)
 
 
-def _named_street_ok(match: re.Match[str]) -> bool:
-    first = match.group("words").split()[0]
-    return not _lists().is_common(first)
+def _named_street(text: str, match: re.Match[str]) -> Span | None:
+    """"Albert Road", "Church Street" (a clear street word), not "Coronation Street" or "the High Street"."""
+    words = list(re.finditer(r"\S+", match.group("words")))
+    while words and words[0].group().casefold() in _BEFORE_STREET:
+        words.pop(0)
+    if not words:
+        return None
+    start = match.start("words") + words[0].start()
+    name = text[start : match.end()]
+    first = words[0].group()
+    if name.casefold() in _FAMOUS_STREETS:
+        return None
+    if first.casefold() in ("high", "main") and re.search(r"\bthe\s+$", text[:start], re.IGNORECASE):
+        return None  # "the High Street": any town's
+    if _lists().is_common(first):
+        clear = match.group("type").casefold() in _CLEAR_TYPES
+        if not clear or _mostly_capitalised(list(_WORD.finditer(text))):
+            return None
+    return Span(start, match.end(), "address")
 
 
 def _with_town(text: str, span: Span) -> Span:
@@ -297,7 +541,11 @@ def _words(path: Path) -> set[str]:
     return {word.casefold() for line in lines if not line.startswith("#") for word in line.split()}
 
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# Combining marks (Bengali vowel signs, Arabic harakat) and zero-width (non-)joiners belong to their word.
+_MARKS = "".join(
+    chr(code) for code in (*range(0x300, 0x2000), *range(0xA800, 0xAB00)) if unicodedata.category(chr(code)) in ("Mn", "Mc")
+) + "\u200c\u200d"
+_WORD = re.compile(rf"[^\W\d_][\w'’{re.escape(_MARKS)}-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(]|\s-)\s*$")
 _TITLES = frozenset(
@@ -313,6 +561,28 @@ _RELATIONS = frozenset(
         "cousin nephew niece partner husband wife ex stepdad stepmum stepbrother stepsister twin twins grandson "
         "granddaughter worker sw keyworker advocate teacher carer carers mentor therapist counsellor "
         "stepson stepdaughter neighbour dad mum"
+        # DRAFT, for review by fluent speakers: "my son", "my daughter"... in scripts without capitals, where the
+        # word after them is taken as a name unless it is one of _UNCASED_NOT_NAMES.
+        " ابني ابنتي بنتي ولدي أخي اخي أختي اختي زوجي زوجتي صديقي صديقتي"  # Arabic
+        " پسرم دخترم برادرم خواهرم شوهرم همسرم دوستم"  # Farsi
+        " بیٹا بیٹی بیٹے بھائی بہن شوہر بیوی"  # Urdu
+        " زوی لور ورور خور میړه"  # Pashto
+        " کوڕەکەم کچەکەم کوڕم کچم براکەم خوشکەکەم برام خوشکم"  # Kurdish (Sorani)
+        " ছেলে মেয়ে ভাই বোন স্বামী স্ত্রী"  # Bengali
+        " ወደይ ጓለይ ሓወይ ሓፍተይ ሰብኣየይ ሰበይተይ"  # Tigrinya
+    ).split()
+)
+# Ordinary words that often follow those relation words (DRAFT): "my son is", "my daughter very...".
+_UNCASED_NOT_NAMES = frozenset(
+    (
+        "في من على إلى الى لا لم ما هو هي كان كانت عمره عمرها جدا الصغير الصغيرة الكبير الكبيرة يحب تحب عنده عندها"
+        " معي عليّ لي"
+        " از به در که را و خیلی هم نمی است بود هست کوچکم بزرگم مرا من"
+        " کو کا کی کے نے سے میں اور بہت بھی نہیں ہے تھا تھی ہیں مجھے ہمیں اسے"
+        " ته په د او ډیر هم نه دی وه مې ما موږ"
+        " لە بۆ و زۆر هەروەها نا من"
+        " স্কুলে খুব ও এবং আর না আমার তার এখন সবসময় বাড়িতে আমাকে আমাদের ওকে"
+        " ኣብ ብጣዕሚ ን እውን ምስ"
     ).split()
 )
 _FIRST_PERSON = frozenset("i i'm i’m i've i’ve i'd i’d i'll i’ll im ive".split())
@@ -377,7 +647,12 @@ def _is_name(text: str, words: list[re.Match[str]], index: int, lists: _Lists, t
         return _cued(words, index) and key not in lists.common
     capital = word[0].isupper()
     if _cued(words, index) and not title_case:
-        return capital or ((key in lists.first_names or key in lists.ambiguous) and key not in lists.starters)
+        uncased = not word[0].isupper() and not word[0].islower()  # Arabic, Bengali, Ge'ez scripts...
+        return (
+            capital
+            or (uncased and key not in _UNCASED_NOT_NAMES and not key.endswith("ني"))  # Arabic "...me": a verb
+            or ((key in lists.first_names or key in lists.ambiguous) and key not in lists.starters)
+        )
     if "-" in key and capital and any(part in lists.first_names for part in key.split("-")):
         return True  # Lacey-Jo, Ellie-May
     if key in lists.first_names and key not in lists.ambiguous:
