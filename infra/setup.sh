@@ -16,6 +16,15 @@ if [ "$want_tests" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   apt-get install -y -qq chromium >/dev/null
 fi
 
+# Printable PDFs (WeasyPrint) need Pango, and cards in every script need fonts
+# that cover them (Noto: Arabic, Bengali, Ethiopic, ...).
+if ! ldconfig -p | grep -q libpangoft2-1.0 || ! fc-list 2>/dev/null | grep -qi "Noto Sans Ethiopic"; then
+  echo "==> Installing Pango and Noto fonts (Debian packages) for printable PDFs"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core >/dev/null
+fi
+
 if [ ! -x .venv/bin/python ]; then
   echo "==> Creating .venv"
   python3 -m venv .venv

@@ -66,10 +66,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     submissions_per_source: int = 10
     # Larger request bodies get 413 before anything reads them (a form is a few KB).
     max_body_bytes: int = 65536
+    # The organisation's logo on printed cards and posters: a PNG, SVG or JPEG file (at most 512 KB).
+    logo_file: str = ""
 
     def __post_init__(self) -> None:
         if self.k_practitioner < 10 or self.k_team < 5:
             raise ValueError("HEARD_K_PRACTITIONER must be at least 10 and HEARD_K_TEAM at least 5")
+        if self.logo_file:
+            logo = Path(self.logo_file)
+            if logo.suffix.lower() not in (".png", ".svg", ".jpg", ".jpeg") or not logo.is_file():
+                raise ValueError(f"HEARD_LOGO_FILE must be a PNG, SVG or JPEG file that exists: {self.logo_file}")
+            if logo.stat().st_size > 512 * 1024:
+                raise ValueError("HEARD_LOGO_FILE must be at most 512 KB (it is printed on every card)")
 
     @property
     def secure_cookies(self) -> bool:
@@ -117,6 +125,7 @@ ENVIRONMENT = {
     "HEARD_KEEP_RESPONSES_MONTHS": "keep_responses_months",
     "HEARD_KEEP_AUDIT_MONTHS": "keep_audit_months",
     "HEARD_PRIVACY_CONTACT": "privacy_contact",
+    "HEARD_LOGO_FILE": "logo_file",
 }
 
 

@@ -1,14 +1,19 @@
-"""Staff pages for touchpoints: list, create, change, pause/expire/revoke,
-QR codes (PNG, SVG), printable card and poster, full-screen QR."""
+"""Staff pages for touchpoints: list, create, change, pause/expire/revoke (after
+a confirmation), QR codes (PNG, SVG), printable card, sheet of four cards and
+poster (HTML and PDF), full-screen QR. A revoked touchpoint offers none of its
+codes: they would lead families to a closed page."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+
+import anyio
 
 from litestar.di import NamedDependency
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
@@ -19,7 +24,7 @@ from service.staff.service import Viewer, team_people
 from service.surveys.model import AUDIENCES
 from service.web.templating import page
 
-from . import codes, queries, service
+from . import codes, printing, queries, service
 from .kinds import CONTACT_KINDS
 from .qr import qr_png, qr_svg
 from .service import Invalid, TouchpointForm
@@ -29,6 +34,12 @@ def _may_show(viewer: Viewer, touchpoint: queries.ManagedTouchpoint) -> bool:
     """Managers of its team, and the practitioner it belongs to (while in that team)."""
     return viewer.manages(touchpoint.team_id) or (
         touchpoint.practitioner_id == viewer.staff.id and viewer.is_member(touchpoint.team_id))
+
+
+def _printable(touchpoint: queries.ManagedTouchpoint) -> None:
+    """Codes, cards and posters of a revoked touchpoint are gone for good (410)."""
+    if touchpoint.status == "revoked":
+        raise HTTPException(status_code=410, detail="revoked")
 
 
 async def _touchpoint(state: State, touchpoint_id: int) -> queries.ManagedTouchpoint:
@@ -143,10 +154,14 @@ async def touchpoint_change(touchpoint_id: FromPath[int], request: Request, stat
 
 @post("/staff/touchpoints/{touchpoint_id:int}/status", name="touchpoint_status")
 async def touchpoint_status(touchpoint_id: FromPath[int], request: Request, state: State,
-                            viewer: NamedDependency[Viewer]) -> Redirect:
+                            viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
     touchpoint = await _touchpoint(state, touchpoint_id)
     require(viewer.manages(touchpoint.team_id))
     fields = await _fields(request)
+    if fields.get("status") == "revoked" and fields.get("confirm") != "yes" and touchpoint.status != "revoked":
+        # Revoking cannot be undone: say what it does and ask once more (a plain form, no script needed).
+        return page("staff/touchpoint_revoke.html", viewer=viewer, touchpoint=touchpoint,
+                    grouped=codes.grouped(touchpoint.code))
     try:
         async with transaction(state.pool) as conn:
             await service.set_status(conn, touchpoint=touchpoint, status=fields.get("status", ""))
@@ -160,6 +175,7 @@ async def touchpoint_qr(touchpoint_id: FromPath[int], fmt: FromPath[str], state:
                         viewer: NamedDependency[Viewer]) -> Response[bytes]:
     touchpoint = await _touchpoint(state, touchpoint_id)
     require(_may_show(viewer, touchpoint))
+    _printable(touchpoint)
     url = codes.public_url(state.settings.base_url, touchpoint.code)
     if fmt == "png":
         body, media_type = qr_png(url), "image/png"
@@ -172,18 +188,36 @@ async def touchpoint_qr(touchpoint_id: FromPath[int], fmt: FromPath[str], state:
         "Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "private, max-age=3600"})
 
 
+async def _sheet(state: State, viewer: Viewer, touchpoint_id: int, size: str, *, pdf: bool) -> str:
+    touchpoint = await _touchpoint(state, touchpoint_id)
+    require(_may_show(viewer, touchpoint))
+    _printable(touchpoint)
+    if size not in printing.SIZES:
+        raise NotFoundException()
+    i18n.use_language(i18n.match_tag(touchpoint.language) or i18n.SOURCE_LANGUAGE)
+    link = codes.public_url(state.settings.base_url, touchpoint.code)
+    return printing.sheet_html(
+        touchpoint=touchpoint, size=size, pdf=pdf, qr=printing.qr_data_uri(link),
+        logo=printing.logo_data_uri(Path(state.settings.logo_file) if state.settings.logo_file else None),
+        short_link=f"{state.settings.base_url.split('://')[-1].rstrip('/')}/t/{codes.grouped(touchpoint.code)}")
+
+
 @get("/staff/touchpoints/{touchpoint_id:int}/print/{size:str}", name="touchpoint_print")
 async def touchpoint_print(touchpoint_id: FromPath[int], size: FromPath[str], state: State,
                            viewer: NamedDependency[Viewer]) -> Response[str]:
-    """An A6 card or A4 poster, in the touchpoint's own language."""
-    touchpoint = await _touchpoint(state, touchpoint_id)
-    require(_may_show(viewer, touchpoint))
-    if size not in ("card", "poster"):
-        raise NotFoundException()
-    i18n.use_language(i18n.match_tag(touchpoint.language) or i18n.SOURCE_LANGUAGE)
-    return page("staff/print.html", touchpoint=touchpoint, size=size,
-                link=codes.public_url(state.settings.base_url, touchpoint.code), grouped=codes.grouped(touchpoint.code),
-                short_link=f"{state.settings.base_url.split('://')[-1].rstrip('/')}/t/{codes.grouped(touchpoint.code)}")
+    """An A6 card, four cards on an A4 sheet, or an A4 poster, in the touchpoint's own language."""
+    html = await _sheet(state, viewer, touchpoint_id, size, pdf=False)
+    return Response(html, media_type="text/html")
+
+
+@get("/staff/touchpoints/{touchpoint_id:int}/pdf/{size:str}", name="touchpoint_pdf")
+async def touchpoint_pdf(touchpoint_id: FromPath[int], size: FromPath[str], state: State,
+                         viewer: NamedDependency[Viewer]) -> Response[bytes]:
+    """The same sheet as a PDF made on the server, for printers and print shops."""
+    html = await _sheet(state, viewer, touchpoint_id, size, pdf=True)
+    body = await anyio.to_thread.run_sync(printing.sheet_pdf, html, size)  # a few hundred ms of CPU: off the event loop
+    return Response(body, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="heard-{size}-{touchpoint_id}.pdf"'})
 
 
 @get("/staff/touchpoints/{touchpoint_id:int}/show", name="touchpoint_show")
@@ -191,9 +225,10 @@ async def touchpoint_show(touchpoint_id: FromPath[int], state: State, viewer: Na
     """The QR code full-screen on a practitioner's phone, for a family to scan."""
     touchpoint = await _touchpoint(state, touchpoint_id)
     require(_may_show(viewer, touchpoint))
+    _printable(touchpoint)
     i18n.use_language(i18n.match_tag(touchpoint.language) or i18n.SOURCE_LANGUAGE)
     return page("staff/show.html", touchpoint=touchpoint, grouped=codes.grouped(touchpoint.code))
 
 
 ROUTES = [touchpoint_list, touchpoint_create, touchpoint_page, touchpoint_change, touchpoint_status, touchpoint_qr,
-          touchpoint_print, touchpoint_show]
+          touchpoint_print, touchpoint_pdf, touchpoint_show]

@@ -95,6 +95,7 @@ async def test_staff_pages_have_no_axe_violations(browser, server, pool, team_wo
         await sign_in(page, server, people["team_manager"], pool)
         for path in ["/staff", f"/staff/teams/{team}", f"/staff/teams/{team}/touchpoints",
                      f"/staff/touchpoints/{touchpoint.id}", f"/staff/touchpoints/{touchpoint.id}/print/card",
+                     f"/staff/touchpoints/{touchpoint.id}/print/cards",
                      f"/staff/touchpoints/{touchpoint.id}/print/poster", f"/staff/touchpoints/{touchpoint.id}/show",
                      "/staff/me"]:
             await page.goto(server + path)
@@ -109,3 +110,19 @@ async def test_staff_pages_have_no_axe_violations(browser, server, pool, team_wo
     await context.close()
 
     assert found == []
+
+
+@pytest.mark.parametrize(("size", "paper_mm"), [("card", (105, 148)), ("cards", (210, 297)), ("poster", (210, 297))])
+async def test_printing_from_the_browser_gives_the_sheets_own_paper_size(page, server, pool, team_world, size, paper_mm):
+    """What "Save as PDF" gives when the paper size is left to the page: A6 or A4, never US Letter."""
+    import pypdfium2
+
+    team, people, touchpoint = team_world
+    await sign_in(page, server, people["team_manager"], pool)
+    await page.goto(f"{server}/staff/touchpoints/{touchpoint.id}/print/{size}")
+
+    pdf = await page.pdf(prefer_css_page_size=True, print_background=True)
+
+    pages = pypdfium2.PdfDocument(pdf)
+    assert len(pages) == 1
+    assert tuple(round(side * 25.4 / 72) for side in pages[0].get_size()) == paper_mm

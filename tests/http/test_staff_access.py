@@ -47,6 +47,8 @@ PAGES = [
     ("/staff/touchpoints/{a}/qr/png", {"practitioner_a", "manager"}, "PNG"),
     ("/staff/touchpoints/{a}/print/card", {"practitioner_a", "manager"}, "{a_grouped}"),
     ("/staff/touchpoints/{a}/print/poster", {"practitioner_a", "manager"}, "{a_grouped}"),
+    ("/staff/touchpoints/{a}/print/cards", {"practitioner_a", "manager"}, "{a_grouped}"),
+    ("/staff/touchpoints/{a}/pdf/card", {"practitioner_a", "manager"}, "%PDF"),
     ("/staff/touchpoints/{a}/show", {"practitioner_a", "manager"}, "{a_grouped}"),
     ("/staff/touchpoints/{b}", {"practitioner_b", "manager"}, "{b_code}"),
     ("/staff/touchpoints/{other}", {"other_manager"}, "{other_code}"),
