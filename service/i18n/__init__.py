@@ -157,6 +157,26 @@ def survey_text(message: str) -> str:
     return current_language().surveys.ugettext(message) if message else message
 
 
+# A question's own yes/no words (survey `labels`) are translated per question:
+# the msgctxt is the question's English text, so the same words asked of two
+# audiences share one translation.
+LABEL_CONTEXT = "answer to: {}"
+
+
+def label_context(question_text: str) -> str:
+    return LABEL_CONTEXT.format(question_text)
+
+
+def survey_label(question_text: str, english: str, generic: str) -> str:
+    """A question's own answer word in the current language: its translation
+    for this question, else the language's generic word (`generic`, already
+    translated), since "Ie" beats an English "Yes" on a Welsh page."""
+    if current_language().tag == SOURCE_LANGUAGE:
+        return english
+    found = getattr(current_language().surveys, "_catalog", {}).get(f"{label_context(question_text)}\x04{english}")
+    return found or generic
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction; translate it later, where it is shown."""
     return message

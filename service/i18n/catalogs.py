@@ -31,7 +31,7 @@ from babel.util import pathmatch
 
 from service.settings import REPO_ROOT
 
-from . import DOMAINS, LOCALES_DIR, SOURCE_LANGUAGE, plurals
+from . import DOMAINS, LOCALES_DIR, SOURCE_LANGUAGE, glossary, plurals
 
 # Which configuration feeds which catalog template.
 CONFIGS = {"messages": "babel.cfg", "surveys": "babel-surveys.cfg"}
@@ -57,6 +57,7 @@ def template_text(domain: str, root: Path = REPO_ROOT) -> str:
             method, path, DEFAULT_KEYWORDS, COMMENT_TAGS, options, strip_comment_tags=True
         ):
             catalog.add(message, None, [(relative, lineno)], auto_comments=comments, context=context)
+    glossary.add_notes(catalog)
     return _po_text(catalog)
 
 

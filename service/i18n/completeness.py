@@ -14,7 +14,7 @@ from pathlib import Path
 import msgspec
 from babel.messages.catalog import Catalog, Message
 
-from . import DOMAINS, LOCALES_DIR, SOURCE_LANGUAGE, Language, plurals
+from . import DOMAINS, LABEL_CONTEXT, LOCALES_DIR, SOURCE_LANGUAGE, Language, plurals
 from .catalogs import REVIEW_HEADER, catalogs, po_headers, read_catalog, read_template
 
 RESPONDENT_SOURCES = (
@@ -65,6 +65,11 @@ def is_respondent_facing(message: Message, domain: str) -> bool:
     return domain == "surveys" or any(path.startswith(RESPONDENT_SOURCES) for path, _ in message.locations)
 
 
+def is_optional(message: Message) -> bool:
+    """A question's own yes/no words: left empty, the generic words are shown."""
+    return bool(message.context) and message.context.startswith(LABEL_CONTEXT.format(""))
+
+
 def is_translated(message: Message | None, num_plurals: int) -> bool:
     if message is None or message.fuzzy:
         return False
@@ -75,7 +80,8 @@ def is_translated(message: Message | None, num_plurals: int) -> bool:
 
 def report(locales_dir: Path = LOCALES_DIR) -> list[LanguageReport]:
     templates = {domain: read_template(locales_dir, domain) for domain in DOMAINS}
-    wanted = [(domain, m, is_respondent_facing(m, domain)) for domain, t in templates.items() for m in t if m.id]
+    wanted = [(domain, m, is_respondent_facing(m, domain)) for domain, t in templates.items() for m in t
+              if m.id and not is_optional(m)]
     respondent_total = sum(1 for _, _, facing in wanted if facing)
     source = Language(SOURCE_LANGUAGE, locales_dir)
     rows = [LanguageReport(SOURCE_LANGUAGE, source.own_name, _english_name(source),
