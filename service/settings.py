@@ -53,6 +53,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     submissions_per_source: int = 10
     # Larger request bodies get 413 before anything reads them (a form is a few KB).
     max_body_bytes: int = 65536
+    # Languages offered: "all", "reviewed" (per locales/REVIEW.toml) or tags, e.g. "cy,pl".
+    languages: str = "all"
 
     def __post_init__(self) -> None:
         if self.k_practitioner < 10 or self.k_team < 5:
@@ -95,6 +97,7 @@ ENVIRONMENT = {
     "HEARD_KEEP_RESPONSES_MONTHS": "keep_responses_months",
     "HEARD_KEEP_AUDIT_MONTHS": "keep_audit_months",
     "HEARD_PRIVACY_CONTACT": "privacy_contact",
+    "HEARD_LANGUAGES": "languages",
 }
 
 
