@@ -323,6 +323,8 @@ def test_the_committed_record_has_a_row_with_counts_for_every_language():
 
     assert set(record) == languages and len(languages) == 14
     for tag, row in record.items():
-        assert row.found.read >= 150, tag  # every respondent-facing text was read
-        assert row.reviewer and row.date <= dt.date.today(), tag
-        assert row.status == "reviewed" or row.doubts, f"{tag}: a draft says what is in doubt"
+        assert row.reviewer and row.found.read > 0, tag
+        if row.reviewed:
+            assert row.found.read >= 150, f"{tag}: 'reviewed' means every respondent-facing text was read"
+        else:
+            assert row.doubts, f"{tag}: a draft says what is in doubt"
