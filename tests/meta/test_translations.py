@@ -89,3 +89,13 @@ def test_welsh_questions_asked_with_a_verb_are_answered_with_it():
     assert answers[("answer to: Did the grown-up listen to you?", "Yes")] == "Do"
     assert answers[("answer to: Was the grown-up kind to you?", "No")] == "Nac oedd"
     assert all(answers.values())
+
+
+def test_the_privacy_pages_draft_label_follows_the_review_record():
+    from service import i18n
+    from service.i18n import review
+
+    record = review.read_record(LOCALES_DIR)
+
+    assert {tag for tag in record if i18n.is_reviewed(tag)} == {tag for tag, row in record.items() if row.reviewed}
+    assert i18n.is_reviewed(i18n.SOURCE_LANGUAGE) and not i18n.is_reviewed("ps")
