@@ -13,7 +13,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 
-from service import health
+from service import health, i18n
 from service.db import migrate
 from service.db.embedded import start_embedded
 from service.db.pool import DatabaseUnavailable, create_pool, transaction
@@ -48,6 +48,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Survey files are checked before anything else: a malformed one stops
     # start-up with a message naming the file and the place.
     surveys = load_surveys(settings.surveys_dir)
+    # The languages this deployment offers (HEARD_LANGUAGES); a tag without a catalog stops start-up.
+    i18n.offer_languages(settings.languages)
     # Static files are read and hashed once; templates ask for their addresses.
     assets = Assets.scan(settings.surveys_dir)
     templating.ENV.globals["static_url"] = assets.url

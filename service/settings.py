@@ -68,6 +68,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_body_bytes: int = 65536
     # The organisation's logo on printed cards and posters: a PNG, SVG or JPEG file (at most 512 KB).
     logo_file: str = ""
+    # Languages offered: "all", "reviewed" (per locales/REVIEW.toml) or tags, e.g. "cy,pl".
+    languages: str = "all"
 
     def __post_init__(self) -> None:
         if self.k_practitioner < 10 or self.k_team < 5:
@@ -126,6 +128,7 @@ ENVIRONMENT = {
     "HEARD_KEEP_AUDIT_MONTHS": "keep_audit_months",
     "HEARD_PRIVACY_CONTACT": "privacy_contact",
     "HEARD_LOGO_FILE": "logo_file",
+    "HEARD_LANGUAGES": "languages",
 }
 
 

@@ -19,11 +19,15 @@ from babel import Locale, dates, lists, numbers, support
 
 from service.settings import REPO_ROOT
 
+from . import review
+
 SOURCE_LANGUAGE = "en-GB"
 LOCALES_DIR = REPO_ROOT / "locales"
 DOMAINS = ("messages", "surveys")
 
 _locales_dir = LOCALES_DIR
+# Which languages this deployment offers (HEARD_LANGUAGES): "all", "reviewed", or tags.
+_offered = "all"
 
 
 class Language:
@@ -54,17 +58,54 @@ def use_locales_dir(path: Path) -> None:
     _locales_dir = path
     language.cache_clear()
     available_tags.cache_clear()
+    review.forget()
 
 
-@cache
-def available_tags() -> tuple[str, ...]:
-    """English, then every language with a compiled catalog, by tag."""
-    tags = [SOURCE_LANGUAGE]
+def offer_languages(choice: str) -> None:
+    """Offer only some languages (HEARD_LANGUAGES): "" or "all" (every language
+    with a compiled catalog), "reviewed" (those the review record marks
+    reviewed), or tags separated by commas ("cy,pl"). English is always offered.
+    An unknown tag is refused, so a typo cannot switch a language off quietly."""
+    global _offered
+    choice = choice.strip() or "all"
+    if choice not in ("all", "reviewed"):
+        known = {tag.lower() for tag in _with_catalogs()}
+        unknown = [tag for tag in _tags(choice) if tag.lower() not in known]
+        if unknown:
+            raise ValueError(f"HEARD_LANGUAGES: no catalog for {', '.join(unknown)} "
+                             f"(known: {', '.join(_with_catalogs())})")
+    _offered = choice
+    available_tags.cache_clear()
+
+
+def _tags(choice: str) -> list[str]:
+    return [tag.strip().replace("_", "-") for tag in choice.split(",") if tag.strip()]
+
+
+def is_reviewed(tag: str) -> bool:
+    """Whether the review record (locales/REVIEW.toml) marks this language reviewed."""
+    return tag == SOURCE_LANGUAGE or review.is_reviewed(tag, _locales_dir)
+
+
+def _with_catalogs() -> list[str]:
+    tags = []
     for mo in sorted(_locales_dir.glob("*/LC_MESSAGES/messages.mo")):
         tag = mo.parent.parent.name.replace("_", "-")
         if tag != SOURCE_LANGUAGE:
             tags.append(tag)
-    return tuple(tags)
+    return tags
+
+
+@cache
+def available_tags() -> tuple[str, ...]:
+    """English, then every offered language with a compiled catalog, by tag."""
+    tags = _with_catalogs()
+    if _offered == "reviewed":
+        tags = [tag for tag in tags if is_reviewed(tag)]
+    elif _offered != "all":
+        wanted = {tag.lower() for tag in _tags(_offered)}
+        tags = [tag for tag in tags if tag.lower() in wanted]
+    return (SOURCE_LANGUAGE, *tags)
 
 
 # Listed first in the language list: the source, and Welsh (Welsh public bodies must offer it).
@@ -155,6 +196,26 @@ def npgettext(context: str, singular: str, plural: str, n: int) -> str:
 def survey_text(message: str) -> str:
     """Text from a survey file, in the current language (the `surveys` domain)."""
     return current_language().surveys.ugettext(message) if message else message
+
+
+# A question's own yes/no words (survey `labels`) are translated per question:
+# the msgctxt is the question's English text, so the same words asked of two
+# audiences share one translation.
+LABEL_CONTEXT = "answer to: {}"
+
+
+def label_context(question_text: str) -> str:
+    return LABEL_CONTEXT.format(question_text)
+
+
+def survey_label(question_text: str, english: str, generic: str) -> str:
+    """A question's own answer word in the current language: its translation
+    for this question, else the language's generic word (`generic`, already
+    translated), since "Ie" beats an English "Yes" on a Welsh page."""
+    if current_language().tag == SOURCE_LANGUAGE:
+        return english
+    found = getattr(current_language().surveys, "_catalog", {}).get(f"{label_context(question_text)}\x04{english}")
+    return found or generic
 
 
 def N_(message: str) -> str:

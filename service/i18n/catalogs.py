@@ -4,7 +4,7 @@
     update    merge the .pot files into every locales/<lang>/LC_MESSAGES/*.po
     init TAG  start the catalogs of a new language
     compile   build .mo files from the .po files (what Heard reads)
-    report    how complete each language is, and who has checked it
+    report    how complete each language is, and who has checked it (locales/REVIEW.toml)
 
 `python -m service.i18n.catalogs compile` is what infra/setup.sh runs.
 
@@ -31,13 +31,11 @@ from babel.util import pathmatch
 
 from service.settings import REPO_ROOT
 
-from . import DOMAINS, LOCALES_DIR, SOURCE_LANGUAGE, plurals
+from . import DOMAINS, LOCALES_DIR, SOURCE_LANGUAGE, glossary, plurals
 
 # Which configuration feeds which catalog template.
 CONFIGS = {"messages": "babel.cfg", "surveys": "babel-surveys.cfg"}
 COMMENT_TAGS = ("Translators:",)
-REVIEW_HEADER = "X-Heard-Review"
-DRAFT = "draft awaiting review by a fluent speaker"
 HEADER_COMMENT = """\
 # {title} for Heard.
 # This file is distributed under the same license as the Heard project
@@ -57,6 +55,7 @@ def template_text(domain: str, root: Path = REPO_ROOT) -> str:
             method, path, DEFAULT_KEYWORDS, COMMENT_TAGS, options, strip_comment_tags=True
         ):
             catalog.add(message, None, [(relative, lineno)], auto_comments=comments, context=context)
+    glossary.add_notes(catalog)
     return _po_text(catalog)
 
 
@@ -115,7 +114,7 @@ def read_template(locales_dir: Path, domain: str) -> Catalog:
 
 
 def po_headers(po: Path) -> dict[str, str]:
-    """Every header of a catalog, including ours (X-...), which Babel drops."""
+    """Every header of a catalog, including any X-... ones, which Babel drops."""
     lines = po.read_text(encoding="utf-8").splitlines()
     raw, inside = [], False
     for line in lines:
@@ -134,7 +133,7 @@ def po_headers(po: Path) -> dict[str, str]:
 
 
 class _CatalogWithExtras(Catalog):
-    """A Catalog that writes our own headers (X-Heard-Review) back out."""
+    """A Catalog that writes headers of our own (X-...) back out, which Babel drops."""
 
     extra_headers: list[tuple[str, str]]
 
@@ -198,7 +197,7 @@ def update(locales_dir: Path = LOCALES_DIR) -> list[Path]:
 
 
 def init(tag: str, locales_dir: Path = LOCALES_DIR) -> list[Path]:
-    """Start a new language's catalogs (marked as a draft awaiting review)."""
+    """Start a new language's catalogs (a draft until locales/REVIEW.toml says it was reviewed)."""
     locale = Locale.parse(tag, sep="-")
     folder = locales_dir / str(locale) / "LC_MESSAGES"
     folder.mkdir(parents=True, exist_ok=True)
@@ -211,7 +210,7 @@ def init(tag: str, locales_dir: Path = LOCALES_DIR) -> list[Path]:
                           header_comment=HEADER_COMMENT.format(title=f"{locale.english_name} translations"))
         catalog.update(read_template(locales_dir, domain), update_header_comment=False)
         use_cldr_plurals(catalog, locale)
-        _write_catalog(po, catalog, {REVIEW_HEADER: DRAFT})
+        _write_catalog(po, catalog, {})
         written.append(po)
     return written
 
@@ -221,7 +220,7 @@ def init(tag: str, locales_dir: Path = LOCALES_DIR) -> list[Path]:
 def compile_all(locales_dir: Path = LOCALES_DIR) -> list[Path]:
     written = []
     for po in catalogs(locales_dir):
-        catalog = _with_extras(read_catalog(po), _extra_headers(po))  # the review status travels into the .mo
+        catalog = _with_extras(read_catalog(po), _extra_headers(po))
         mo = po.with_suffix(".mo")
         with mo.open("wb") as target:
             write_mo(target, catalog, use_fuzzy=False)

@@ -13,8 +13,10 @@ from typing import Any
 
 import msgspec
 
+from . import label_context
 
-def extract_surveys(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[tuple[int, None, str, list[str]]]:
+
+def extract_surveys(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[tuple[int, str | None, Any, list[str]]]:
     raw = fileobj.read()
     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     data = msgspec.toml.decode(text)
@@ -38,12 +40,22 @@ def extract_surveys(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
                 yield line_of(question["hint"]), None, question["hint"], [f"{where}: hint"]
             for option in question.get("options", []):
                 yield line_of(option["text"]), None, option["text"], [f"{where}: answer option"]
+            for answer, word in (question.get("labels") or {}).items():
+                # One entry per question (msgctxt): translate it the way this question is answered.
+                yield (line_of(question["text"]), "pgettext", (label_context(question["text"]), word),
+                       [f"{where}: the answer \"{answer}\" to this question. {LABEL_NOTE}"])
 
+
+LABEL_NOTE = ('Optional: left empty, the page shows your language\'s usual word for "yes" / "no". '
+              "Fill it in where your language answers this question with its own words, e.g. Welsh "
+              'Do / Naddo ("Wnaeth...?"), Oedd / Nac oedd ("Oedd...?"), Ydw / Nac ydw ("Wyt ti...?").')
 
 # Reminds translators of the reader, so the register fits.
+# The address form follows the reader (locales/NOTES.md, "Address"): the
+# familiar "you" for children and young people, the polite one for parents.
 AUDIENCE_NOTES = {
-    "under8": "read by or to a child under 8: very simple words",
-    "8to12": "read by a child aged 8 to 12: short, plain words",
-    "13to17": "read by a young person aged 13 to 17: respectful, plain",
-    "parent": "read by a parent or carer, maybe stressed: plain and polite",
+    "under8": "read by or to a child under 8: very simple words, familiar 'you'",
+    "8to12": "read by a child aged 8 to 12: short, plain words, familiar 'you'",
+    "13to17": "read by a young person aged 13 to 17: respectful, plain, familiar 'you'",
+    "parent": "read by a parent or carer, maybe stressed: plain and polite, polite 'you'",
 }

@@ -23,9 +23,8 @@ async def privacy_page(request: Request, state: State) -> Response[str]:
     wanted = request.query_params.get("for", "")
     version = wanted if wanted in VERSIONS else FOR_AUDIENCE.get(wanted, "adult")
     settings = state.settings
-    # Say so when this translation has not yet been checked by a fluent speaker (the catalog's header).
-    review = i18n.current_language().messages.info().get("x-heard-review", "")
-    return page("respondent/privacy.html", lang=lang, version=version, settings=settings, draft="draft" in review,
+    # Say so when the review record (locales/REVIEW.toml) does not mark this translation reviewed.
+    return page("respondent/privacy.html", lang=lang, version=version, settings=settings, draft=not i18n.is_reviewed(lang),
                 k=settings.k_team, text_months=settings.keep_free_text_months,
                 answer_months=settings.keep_responses_months)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import msgspec
 
-from .model import AUDIENCES, Choice, Faces, LoadedSurvey, Survey, Text, Variant
+from .model import AUDIENCES, Choice, Faces, LoadedSurvey, Survey, Text, Variant, YesNo
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _SURVEY_ID = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
@@ -22,7 +22,22 @@ class SurveyError(Exception):
 
 
 def version_hash(survey: Survey) -> str:
-    return hashlib.sha256(msgspec.json.encode(survey)).hexdigest()[:16]
+    return hashlib.sha256(msgspec.json.encode(_without_unset_options(survey))).hexdigest()[:16]
+
+
+# Optional fields added after surveys were first answered: left out of the
+# hash while unset, so adding the field to the model changes no survey's version.
+_LATER_OPTIONS = ("labels",)
+
+
+def _without_unset_options(survey: Survey) -> dict:
+    data = msgspec.to_builtins(survey)
+    for variant in data["audiences"].values():
+        for question in variant["questions"]:
+            for name in _LATER_OPTIONS:
+                if question.get(name, "") is None:
+                    del question[name]
+    return data
 
 
 def decode_survey(raw: bytes | str, source: str) -> LoadedSurvey:
@@ -89,6 +104,8 @@ def _problems(survey: Survey):
                 for option in question.options:
                     if not _ID.match(option.id):
                         yield f"{at}: option id {option.id!r} must be lowercase letters, digits and underscores"
+            if isinstance(question, (Faces, YesNo)) and question.labels and not (question.labels.yes and question.labels.no):
+                yield f"{at}: labels need both `yes` and `no`"
             if isinstance(question, Text) and not 1 <= question.max_length <= 5000:
                 yield f"{at}: max_length must be between 1 and 5000"
             family = _FAMILY.get(kind, kind)

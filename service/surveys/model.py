@@ -26,10 +26,23 @@ class _Question(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, tag_fi
     audio: dict[str, str] = {}
 
 
+class YesNoLabels(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """A question's own words for its "yes" and "no" answers. English says
+    "Yes"/"No" to anything; Welsh answers "Wnaeth yr oedolyn wrando?" with
+    Do/Naddo and "Oedd e'n garedig?" with Oedd/Nac oedd, so each language can
+    translate these per question (the `surveys` domain, one msgctxt per
+    question). Where a language has not, the generic labels are shown."""
+
+    yes: str = ""
+    no: str = ""
+
+
 class Faces(_Question, tag="faces"):
     """Picture faces from sad to happy; 3 for under 8s, 5 for older children."""
 
     points: Literal[3, 5] = 5
+    # Optional: the words under the happiest ("yes") and saddest ("no") faces.
+    labels: YesNoLabels | None = None
 
 
 class Agree(_Question, tag="agree"):
@@ -38,6 +51,9 @@ class Agree(_Question, tag="agree"):
 
 class YesNo(_Question, tag="yes_no"):
     """Yes, no, or not sure."""
+
+    # Optional: this question's own words for yes and no (see YesNoLabels).
+    labels: YesNoLabels | None = None
 
 
 class Option(msgspec.Struct, forbid_unknown_fields=True):

@@ -45,6 +45,7 @@ def _environment() -> jinja2.Environment:
     )
     env.globals["phone"] = phone
     env.globals["survey_text"] = i18n.survey_text
+    env.globals["survey_label"] = i18n.survey_label
     env.globals["current_language"] = i18n.current_language
     env.globals["available_languages"] = i18n.available_languages
     # Numbers, dates and lists in the current language's way (CLDR, via Babel).

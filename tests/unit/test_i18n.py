@@ -15,7 +15,7 @@ from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
 
 from service import i18n
-from service.i18n import catalogs, completeness, plurals
+from service.i18n import catalogs, completeness, plurals, review
 from service.web.templating import ENV
 
 COUNTS = (0, 1, 2, 3, 6, 11, 100)
@@ -32,6 +32,7 @@ def locales(tmp_path):
     folder = tmp_path / "locales"
     folder.mkdir()
     yield folder
+    i18n.offer_languages("all")
     i18n.use_locales_dir(i18n.LOCALES_DIR)
     i18n.use_language(i18n.SOURCE_LANGUAGE)
 
@@ -194,7 +195,8 @@ def test_init_starts_a_draft_catalog_with_cldr_plural_forms(locales):
 
     assert [p.name for p in written] == ["messages.po", "surveys.po"]
     headers = catalogs.po_headers(written[0])
-    assert headers["X-Heard-Review"] == catalogs.DRAFT
+    assert "X-Heard-Review" not in headers  # who checked it lives in locales/REVIEW.toml
+    assert completeness.report(locales)[1].review == completeness.DRAFT
     assert headers["Plural-Forms"] == plurals.header_value(Locale.parse("sq"))
     assert catalogs.init("sq", locales) == []  # never overwrites a translator's work
 
@@ -205,7 +207,7 @@ def test_report_counts_respondent_texts_fuzzy_as_missing_and_shows_review(locale
     surveys_po = locales / "cy" / "LC_MESSAGES" / "surveys.po"
     with surveys_po.open("rb") as file:
         catalog = read_po(file, locale="cy")
-    ids = [m.id for m in catalog if m.id]
+    ids = [m.id for m in catalog if m.id and not completeness.is_optional(m)]  # a question's own yes/no is optional
     for message in catalog:
         if message.id:
             message.string = "cy:" + message.id
@@ -219,7 +221,7 @@ def test_report_counts_respondent_texts_fuzzy_as_missing_and_shows_review(locale
     assert welsh.respondent_done == len(ids) - 1  # every survey text but the fuzzy one
     assert welsh.overall_done == len(ids) - 1
     assert welsh.respondent_total == english.respondent_total <= welsh.overall_total
-    assert welsh.review == catalogs.DRAFT
+    assert welsh.review == completeness.DRAFT and welsh.record is None  # no row in the record: a draft
     assert welsh.plural_forms_ok and welsh.own_name == "Cymraeg" and welsh.direction == "ltr"
 
 
@@ -237,10 +239,92 @@ def test_interface_texts_count_as_respondent_facing_by_where_they_come_from():
     assert not facing("service/touchpoints/routes.py")
 
 
-def test_compiled_catalogs_carry_the_review_status(locales):
+RECORD = """
+[cy]
+status = "reviewed"
+reviewer = "second reader, not the drafter"
+date = 2026-11-25
+confidence = "high"
+found = { correct = 149, awkward = 7, wrong = 0, broken = 0 }
+fixed = 7
+doubts = ["help page: chi or ti?"]
+
+[ar]
+status = "draft"
+reviewer = "second reader, not the drafter"
+date = 2026-11-24
+confidence = "medium"
+found = { correct = 141, awkward = 10, wrong = 1, broken = 4 }
+fixed = 15
+"""
+
+
+def _with_record(locales: Path, *tags: str, record: str = RECORD) -> None:
     catalogs.extract(locales)
-    catalogs.init("cy", locales)
-
+    for tag in tags:
+        catalogs.init(tag, locales)
     catalogs.compile_all(locales)
+    (locales / "REVIEW.toml").write_text(record, encoding="utf-8")
+    i18n.use_locales_dir(locales)
 
-    assert i18n.Language("cy", locales).messages.info()["x-heard-review"] == catalogs.DRAFT
+
+def test_the_report_shows_each_languages_review_status_date_and_counts(locales, capsys):
+    _with_record(locales, "cy", "ar", "pl")
+
+    rows = {row.tag: row for row in completeness.report(locales)}
+    completeness.print_report(list(rows.values()))
+
+    assert (rows["cy"].review, rows["ar"].review, rows["pl"].review) == ("reviewed", "draft", "draft")
+    assert rows["cy"].record.date == dt.date(2026, 11, 25) and rows["cy"].record.found.read == 156
+    assert rows["pl"].record is None
+    table = capsys.readouterr().out.split("\n\n")[0]  # the first table: one line per language
+    printed = {line.split()[0]: line for line in table.splitlines() if line.strip()}
+    assert "reviewed" in printed["cy"] and "2026-11-25" in printed["cy"]
+    assert "draft" in printed["ar"] and "2026-11-24" in printed["ar"]
+    assert "draft" in printed["pl"] and "never" in printed["pl"]
+
+
+def test_a_malformed_review_record_names_the_file_and_the_place(locales):
+    _with_record(locales, "cy", record="[cy]\nstatus = \"done\"\n")
+
+    with pytest.raises(ValueError, match=r"REVIEW.toml.*status"):
+        completeness.report(locales)
+
+
+def test_a_deployment_can_offer_only_reviewed_languages_or_a_list(locales):
+    _with_record(locales, "cy", "ar", "pl")
+
+    i18n.offer_languages("reviewed")
+    reviewed_only = i18n.available_tags()
+    i18n.offer_languages("ar, PL")
+    listed = i18n.available_tags()
+    i18n.offer_languages("all")
+
+    assert reviewed_only == ("en-GB", "cy")
+    assert listed == ("en-GB", "ar", "pl")
+    assert i18n.available_tags() == ("en-GB", "ar", "cy", "pl")
+    i18n.offer_languages("reviewed")
+    assert i18n.negotiate(chosen="ar", accept_language="pl", default="pl", follow_browser=True) == "en-GB"
+    i18n.offer_languages("all")
+
+
+def test_a_language_without_a_catalog_is_refused_by_name(locales):
+    _with_record(locales, "cy")
+
+    with pytest.raises(ValueError, match="HEARD_LANGUAGES: no catalog for xx"):
+        i18n.offer_languages("cy,xx")
+
+    assert i18n.available_tags() == ("en-GB", "cy")
+
+
+def test_the_committed_record_has_a_row_with_counts_for_every_language():
+    record = review.read_record(i18n.LOCALES_DIR)
+    languages = {po.parent.parent.name for po in catalogs.catalogs()}
+
+    assert set(record) == languages and len(languages) == 14
+    for tag, row in record.items():
+        assert row.reviewer and row.found.read > 0, tag
+        if row.reviewed:
+            assert row.found.read >= 150, f"{tag}: 'reviewed' means every respondent-facing text was read"
+        else:
+            assert row.doubts, f"{tag}: a draft says what is in doubt"
