@@ -233,13 +233,16 @@ def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work(conn) -> None:
         if args.action == "add":
+            # A password made up here is seen by whoever runs this: it works once, to choose their own.
             staff_id = await staff.add_staff(conn, email=args.email, display_name=args.name or args.email,
-                                             password=password, is_admin=args.admin)
+                                             password=password, is_admin=args.admin,
+                                             first_password=not args.password_stdin)
             if args.team:
                 team_id = await staff.find_or_create_team(conn, name=args.team, by=staff_id)
                 await staff.give_role(conn, team_id=team_id, staff_id=staff_id, role=args.role)
         elif args.action == "reset-password":
-            await staff.reset_password(conn, email=args.email, password=password)
+            await staff.reset_password(conn, email=args.email, password=password,
+                                       first_password=not args.password_stdin)
         else:
             await staff.set_disabled(conn, email=args.email)
 
@@ -250,7 +253,8 @@ def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "disable":
         print(f"disabled {args.email}; their sessions have ended")
     elif not args.password_stdin:
-        print(f"{args.email}: password {password}  (shown once; pass it on privately)")
+        print(f"{args.email}: first password {password}  (shown once; pass it on privately: it works once, "
+              f"within 72 hours, to choose their own)")
     else:
         print(f"{args.email}: password set")
     return 0
@@ -309,6 +313,7 @@ USER_PROBLEMS = {
     "password_too_short": "the password must be at least 10 characters",
     "email_or_name_missing": "give a valid email address",
     "no_such_role": "the role must be practitioner, team_manager or safeguarding_lead",
+    "last_administrator": "this is the last enabled administrator; make someone else an administrator first",
 }
 
 

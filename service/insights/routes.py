@@ -17,6 +17,7 @@ from service.staff.access import require
 from service.staff.service import Viewer, record, set_sharing, team_people
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
+from service.web.numbers import required_number
 from service.web.templating import page
 
 from . import queries
@@ -135,8 +136,7 @@ async def team_held(team_id: FromPath[int], request: Request, state: State,
         chosen_day = dt.date.fromisoformat(day)
     except ValueError:
         raise NotFoundException() from None
-    if not touchpoint.isdigit():
-        raise NotFoundException()
+    touchpoint = str(required_number(touchpoint, field="touchpoint"))  # ASCII digits only, else 400
     async with transaction(state.pool) as conn:
         await queries.decide_held(conn, team_id=team_id, touchpoint_id=int(touchpoint), day=chosen_day,
                                   include=form.get("decision") == "include")
