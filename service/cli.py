@@ -96,6 +96,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from service.db.migrate import MigrationError, migrate
 
+    from service.logs import configure_logging
+
+    configure_logging(settings.log_level)  # every line from here on is JSON, uvicorn's too
     _surveys(settings)  # a malformed survey stops here, before any worker starts
     dsn = _database_url(settings)
     try:
@@ -109,6 +112,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     os.environ["DATABASE_URL"] = dsn
     print(f"Heard is running at http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
     options = server_options(host, port, workers)
+    # uvicorn's own lines (start, stop, a worker that died) go through Heard's JSON formatter too: no
+    # log_config of its own, its loggers propagate to the root handler configure_logging set (above, and in
+    # every worker, where create_app sets it).
+    options.update(log_config=None, log_level=settings.log_level.lower())
     if settings.trusted_proxies:
         # Behind nginx: take the client address from X-Forwarded-For, only from these proxies,
         # so flood control counts people, not the proxy. It is never logged or stored.

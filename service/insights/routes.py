@@ -20,7 +20,7 @@ from service.touchpoints.kinds import CONTACT_KINDS
 from service.web.numbers import required_number
 from service.web.templating import page
 
-from . import queries
+from . import queries, spreadsheet
 from .export import summary_csv
 from .queries import Filter
 from .service import WEEK_CHOICES, WEEKS, summary
@@ -151,8 +151,24 @@ async def team_export(team_id: FromPath[int], request: Request, state: State, vi
     hidden = i18n.gettext("hidden (fewer than %(k)s or protecting a small number)") % {"k": result.k}
     body = summary_csv(result, team_name=viewer.teams[team_id].team_name, hidden_label=hidden)
     filename = f"heard-team-{team_id}-{result.window.start}-{result.window.last_day}.csv"
-    return Response(body, media_type="text/csv; charset=utf-8",
+    return Response(spreadsheet.csv_bytes(body), media_type=spreadsheet.CSV_MEDIA_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-ROUTES = [my_feedback, my_sharing, team_dashboard, team_held, team_export]
+@get("/staff/teams/{team_id:int}/export.xlsx", name="team_export_xlsx")
+async def team_export_xlsx(team_id: FromPath[int], request: Request, state: State,
+                           viewer: NamedDependency[Viewer]) -> Response[bytes]:
+    """The same figures as the CSV (and the page), as a workbook: a sheet per table, and the notes."""
+    _, _, _, result = await _team_summary(request, state, viewer, team_id)
+    hidden = i18n.gettext("hidden (fewer than %(k)s or protecting a small number)") % {"k": result.k}
+    body = summary_csv(result, team_name=viewer.teams[team_id].team_name, hidden_label=hidden)
+    notes = [viewer.teams[team_id].team_name, f"{result.window.start} – {result.window.last_day}",
+             i18n.gettext("\"Hidden\" means fewer than %(k)s responses, or a figure hidden so that a small number "
+                          "can't be worked out from the totals.") % {"k": result.k}]
+    filename = f"heard-team-{team_id}-{result.window.start}-{result.window.last_day}.xlsx"
+    return Response(spreadsheet.xlsx_bytes(spreadsheet.tables_from_csv(body), notes=notes),
+                    media_type=spreadsheet.XLSX_MEDIA_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+ROUTES = [my_feedback, my_sharing, team_dashboard, team_held, team_export, team_export_xlsx]
