@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -40,8 +40,13 @@ from service.web.assets import Assets
 from service.web.assets import ROUTES as STATIC_ROUTES
 from service.web.caching import no_store_for_staff
 from service.web.headers import SECURITY_HEADERS
+from service.web.numbers import check_path_numbers
 
 log = logging.getLogger("heard")
+
+
+async def numbers_in_path(request: Request) -> None:
+    check_path_numbers(request.route_handler.paths, request.url.path)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -103,6 +108,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={"viewer": Provide(provide_viewer), "signing_in": Provide(provide_signing_in)},
         # No staff response is kept in a browser's cache (a shared PC's Back button after sign-out).
         middleware=[no_store_for_staff],
+        # Ids in addresses are plain 0-9 or a 400 (Litestar's int() would read "１" as 1).
+        before_request=numbers_in_path,
         exception_handlers={
             respondent.Closed: respondent.closed_page,
             SignInRequired: staff.sign_in_required,

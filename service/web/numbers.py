@@ -57,3 +57,19 @@ def calendar_date(value: object, *, field: str) -> dt.date | None:
             if 2000 <= day.year <= 2999:
                 return day
     raise BadNumber(f"{field} must be a date like 2026-01-31")
+
+
+_INT_PARAMETER = re.compile(r"\{[a-z_]+:int\}")
+
+
+def check_path_numbers(route_paths: Iterable[str], path: str) -> None:
+    """Litestar reads an `{id:int}` path part with `int()`, which takes "１", "٣" and "+1" as 1 and 3: those
+    (and anything else that is not 0-9) are a 400 instead. `route_paths`: the handler's path patterns."""
+    parts = path.split("/")
+    for pattern in route_paths:
+        patterns = pattern.split("/")
+        if ":int}" not in pattern or len(patterns) != len(parts):
+            continue
+        for expected, part in zip(patterns, parts):
+            if _INT_PARAMETER.fullmatch(expected) and not _DIGITS.fullmatch(part):
+                raise BadNumber("an id in the address must be a whole number")

@@ -1,6 +1,6 @@
 """Staff accounts a council's IT can sign off: first passwords that work once
-and expire, two-step verification (TOTP) with recovery codes, sign-in
-self-service password change (parallel sign-ins: tests/browser/test_accounts_server.py)."""
+and expire, two-step verification (TOTP) with recovery codes, self-service
+password change. (Parallel sign-ins: tests/browser/test_accounts_server.py.)"""
 
 from __future__ import annotations
 
