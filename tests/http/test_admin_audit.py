@@ -166,3 +166,25 @@ async def test_the_last_administrator_cannot_be_disabled_or_removed(new_database
 
     assert problems == ["last_administrator", "last_administrator"]
     assert enabled_admins == 1  # once there were two, one could go
+
+
+async def test_resetting_someones_two_step_verification_is_audited(client, pool, admin):
+    import pyotp
+
+    admin_id, token, csrf = admin
+    person = await factories.staff(pool, name="Lost Phone")
+    async with pool.acquire() as conn:
+        secret = await staff_service.begin_enrolment(conn, staff_id=person)
+        await staff_service.confirm_enrolment(conn, staff_id=person, code=pyotp.TOTP(secret).now())
+    people = await _get(client, "/staff/admin/people", token)
+
+    reset = await _post(client, "/staff/admin/people/two-step", token, {"csrf_token": csrf, "staff_id": str(person)})
+    audit = await _get(client, f"/staff/admin/audit?action=two_step_reset&about={person}", token)
+
+    assert "Reset two-step verification for Lost Phone" in people.text
+    assert reset.status_code == 303
+    row = await pool.fetchrow("select totp_secret, totp_enabled_at from staff where id = $1", person)
+    assert row["totp_secret"] is None and row["totp_enabled_at"] is None
+    assert await pool.fetchval("select count(*) from staff_recovery_codes where staff_id = $1", person) == 0
+    assert await _entries(pool, admin_id, "two_step_reset") == [{"staff_id": person}]
+    assert "<td>two_step_reset</td>" in audit.text and "Lost Phone" in audit.text
