@@ -25,6 +25,12 @@ if ! ldconfig -p | grep -q libpangoft2-1.0 || ! fc-list 2>/dev/null | grep -qi "
   apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core >/dev/null
 fi
 
+if [ "$want_tests" = 1 ] && ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  echo "==> Installing nginx (Debian package) for the test of infra/nginx (nginx -t)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq nginx-light >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; }
+fi
+
 if [ ! -x .venv/bin/python ]; then
   echo "==> Creating .venv"
   python3 -m venv .venv

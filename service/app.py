@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -28,8 +28,10 @@ from service.safeguarding.hours import triage_hours
 from service.insights import routes as insights
 from service.reviews import routes as reviews
 from service.staff import admin as staff_admin
+from service.staff import oidc_routes as staff_oidc
 from service.staff import routes as staff
-from service.staff.access import SignInRequired, provide_viewer
+from service.staff import steps as staff_steps
+from service.staff.access import SignInRequired, provide_signing_in, provide_viewer
 from service.touchpoints import routes as touchpoints
 from service.settings import Settings, load_settings
 from service.surveys.loading import load_surveys
@@ -37,9 +39,15 @@ from service.surveys.service import record_versions
 from service.web import errors, templating
 from service.web.assets import Assets
 from service.web.assets import ROUTES as STATIC_ROUTES
+from service.web.caching import no_store_for_staff
 from service.web.headers import SECURITY_HEADERS
+from service.web.numbers import check_path_numbers
 
 log = logging.getLogger("heard")
+
+
+async def numbers_in_path(request: Request) -> None:
+    check_path_numbers(request.route_handler.paths, request.url.path)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -84,6 +92,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *health.ROUTES,
             *staff.ROUTES,
             *staff_admin.ROUTES,
+            *staff_steps.ROUTES,
+            *staff_oidc.ROUTES,
             *touchpoints.ROUTES,
             *insights.ROUTES,
             *reviews.ROUTES,
@@ -97,7 +107,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         response_headers=SECURITY_HEADERS,
         compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),
         # Staff handlers declare `viewer`; providing it checks the session and CSRF.
-        dependencies={"viewer": Provide(provide_viewer)},
+        # Staff handlers declare `viewer`; providing it checks the session and CSRF. The pages of the steps
+        # after a password (two-step code, new password, setting up two-step) declare `signing_in` instead.
+        dependencies={"viewer": Provide(provide_viewer), "signing_in": Provide(provide_signing_in)},
+        # No staff response is kept in a browser's cache (a shared PC's Back button after sign-out).
+        middleware=[no_store_for_staff],
+        # Ids in addresses are plain 0-9 or a 400 (Litestar's int() would read "１" as 1).
+        before_request=numbers_in_path,
         exception_handlers={
             respondent.Closed: respondent.closed_page,
             SignInRequired: staff.sign_in_required,

@@ -97,6 +97,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from service.db.migrate import MigrationError, migrate
 
+    from service.logs import configure_logging
+
+    configure_logging(settings.log_level)  # every line from here on is JSON, uvicorn's too
     _surveys(settings)  # a malformed survey stops here, before any worker starts
     dsn = _database_url(settings)
     try:
@@ -110,6 +113,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     os.environ["DATABASE_URL"] = dsn
     print(f"Heard is running at http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
     options = server_options(host, port, workers)
+    # uvicorn's own lines (start, stop, a worker that died) go through Heard's JSON formatter too: no
+    # log_config of its own, its loggers propagate to the root handler configure_logging set (above, and in
+    # every worker, where create_app sets it).
+    options.update(log_config=None, log_level=settings.log_level.lower())
     if settings.trusted_proxies:
         # Behind nginx: take the client address from X-Forwarded-For, only from these proxies,
         # so flood control counts people, not the proxy. It is never logged or stored.
@@ -234,13 +241,16 @@ def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work(conn) -> None:
         if args.action == "add":
+            # A password made up here is seen by whoever runs this: it works once, to choose their own.
             staff_id = await staff.add_staff(conn, email=args.email, display_name=args.name or args.email,
-                                             password=password, is_admin=args.admin)
+                                             password=password, is_admin=args.admin,
+                                             first_password=not args.password_stdin)
             if args.team:
                 team_id = await staff.find_or_create_team(conn, name=args.team, by=staff_id)
                 await staff.give_role(conn, team_id=team_id, staff_id=staff_id, role=args.role)
         elif args.action == "reset-password":
-            await staff.reset_password(conn, email=args.email, password=password)
+            await staff.reset_password(conn, email=args.email, password=password,
+                                       first_password=not args.password_stdin)
         else:
             await staff.set_disabled(conn, email=args.email)
 
@@ -251,7 +261,8 @@ def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "disable":
         print(f"disabled {args.email}; their sessions have ended")
     elif not args.password_stdin:
-        print(f"{args.email}: password {password}  (shown once; pass it on privately)")
+        print(f"{args.email}: first password {password}  (shown once; pass it on privately: it works once, "
+              f"within 72 hours, to choose their own)")
     else:
         print(f"{args.email}: password set")
     return 0
@@ -314,6 +325,7 @@ USER_PROBLEMS = {
     "password_too_short": "the password must be at least 10 characters",
     "email_or_name_missing": "give a valid email address",
     "no_such_role": "the role must be practitioner, team_manager, safeguarding_lead or reader",
+    "last_administrator": "this is the last enabled administrator; make someone else an administrator first",
 }
 
 

@@ -32,6 +32,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Single sign-on: the header a trusted proxy sets to the signed-in staff
     # member's email. Empty (the default) means Heard's own sign-in page.
     sso_email_header: str = ""
+    # Two-step verification (TOTP) for password accounts: "administrators"
+    # (the default), "everyone", or "nobody".
+    mfa_required: str = "administrators"
+    # OpenID Connect sign-in (Microsoft Entra ID, Google Workspace, Keycloak):
+    # the issuer URL turns it on; Heard is registered there as a confidential
+    # client with redirect URI <base_url>/staff/sign-in/oidc/callback.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    # Comma-separated email domains allowed to sign in this way; empty: any the provider vouches for.
+    oidc_allowed_domains: str = ""
+    # A first sign-in for an email with no account: "refuse" (only accounts an
+    # administrator created) or "create" (an account with no roles yet).
+    oidc_new_accounts: str = "refuse"
+    # The ID token claim holding the person's email ("preferred_username" on some Entra ID set-ups).
+    oidc_email_claim: str = "email"
     # Small-number suppression thresholds (never below 10 and 5).
     k_practitioner: int = 10
     k_team: int = 5
@@ -80,6 +96,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 raise ValueError(f"HEARD_LOGO_FILE must be a PNG, SVG or JPEG file that exists: {self.logo_file}")
             if logo.stat().st_size > 512 * 1024:
                 raise ValueError("HEARD_LOGO_FILE must be at most 512 KB (it is printed on every card)")
+        if self.mfa_required not in ("administrators", "everyone", "nobody"):
+            raise ValueError("HEARD_MFA_REQUIRED must be administrators, everyone or nobody")
+        if self.oidc_new_accounts not in ("refuse", "create"):
+            raise ValueError("HEARD_OIDC_NEW_ACCOUNTS must be refuse or create")
+        if self.oidc_issuer and not self.oidc_client_id:
+            raise ValueError("HEARD_OIDC_CLIENT_ID is needed with HEARD_OIDC_ISSUER")
+        if self.oidc_new_accounts == "create" and not self.oidc_domains:
+            raise ValueError("HEARD_OIDC_NEW_ACCOUNTS=create needs HEARD_OIDC_ALLOWED_DOMAINS")
+
+    @property
+    def oidc_domains(self) -> frozenset[str]:
+        return frozenset(d.strip().lower().lstrip("@") for d in self.oidc_allowed_domains.split(",") if d.strip())
+
+    def mfa_required_for(self, is_admin: bool) -> bool:
+        return self.mfa_required == "everyone" or (self.mfa_required == "administrators" and is_admin)
 
     @property
     def secure_cookies(self) -> bool:
@@ -105,6 +136,13 @@ ENVIRONMENT = {
     "HEARD_LOG_LEVEL": "log_level",
     "HEARD_TIMEZONE": "timezone",
     "HEARD_SSO_EMAIL_HEADER": "sso_email_header",
+    "HEARD_MFA_REQUIRED": "mfa_required",
+    "HEARD_OIDC_ISSUER": "oidc_issuer",
+    "HEARD_OIDC_CLIENT_ID": "oidc_client_id",
+    "HEARD_OIDC_CLIENT_SECRET": "oidc_client_secret",
+    "HEARD_OIDC_ALLOWED_DOMAINS": "oidc_allowed_domains",
+    "HEARD_OIDC_NEW_ACCOUNTS": "oidc_new_accounts",
+    "HEARD_OIDC_EMAIL_CLAIM": "oidc_email_claim",
     "HEARD_K_PRACTITIONER": "k_practitioner",
     "HEARD_K_TEAM": "k_team",
     "HEARD_MAX_BODY_BYTES": "max_body_bytes",

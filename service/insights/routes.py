@@ -22,28 +22,27 @@ from service.staff.access import require
 from service.staff.service import Viewer, record, set_sharing
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
+from service.web.numbers import required_number, whole_number
 from service.web.templating import page
 
-from . import queries
+from . import queries, spreadsheet
 from .export import summary_csv
 
 
 def _months(request: Request) -> int:
-    wanted = request.query_params.get("months", "")
-    return int(wanted) if wanted.isdigit() and int(wanted) in MONTH_CHOICES else DEFAULT_MONTHS
+    wanted = whole_number(request.query_params.get("months"), field="months")  # ASCII digits only, else 400
+    return wanted if wanted in MONTH_CHOICES else DEFAULT_MONTHS
 
 
 def _request(request: Request, output: str, team_id: int | None, today) -> FigureRequest:
     """The page's months and filters, as the figures engine is asked for them."""
-    touchpoint = request.query_params.get("touchpoint", "")
-    if touchpoint and not touchpoint.isdigit():
-        raise NotFoundException()
+    touchpoint = whole_number(request.query_params.get("touchpoint"), field="touchpoint")
     audience = request.query_params.get("audience", "")
     kind = request.query_params.get("kind", "")
     return team_request(output, team_id or 0, today, months=_months(request),
                         audience=audience if audience in AUDIENCES else None,
                         contact_kind=kind if kind in CONTACT_KINDS else None,
-                        touchpoint_id=int(touchpoint) if touchpoint else None)
+                        touchpoint_id=touchpoint)
 
 
 async def _published(state: State, viewer: Viewer, asked: FigureRequest):
@@ -106,8 +105,7 @@ async def team_held(team_id: FromPath[int], request: Request, state: State,
         chosen_day = dt.date.fromisoformat(day)
     except ValueError:
         raise NotFoundException() from None
-    if not touchpoint.isdigit():
-        raise NotFoundException()
+    touchpoint = str(required_number(touchpoint, field="touchpoint"))  # ASCII digits only, else 400
     async with transaction(state.pool) as conn:
         await queries.decide_held(conn, team_id=team_id, touchpoint_id=int(touchpoint), day=chosen_day,
                                   include=form.get("decision") == "include")
@@ -124,8 +122,26 @@ async def team_export(team_id: FromPath[int], request: Request, state: State, vi
     hidden = i18n.gettext("hidden (fewer than %(k)s or protecting a small number)") % {"k": result.k}
     body = summary_csv(result, team_name=viewer.teams[team_id].team_name, hidden_label=hidden)
     filename = f"heard-team-{team_id}-{result.first_month:%Y-%m}-{result.last_month:%Y-%m}.csv"
-    return Response(body, media_type="text/csv; charset=utf-8",
+    return Response(spreadsheet.csv_bytes(body), media_type=spreadsheet.CSV_MEDIA_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-ROUTES = [my_feedback, my_sharing, team_dashboard, team_held, team_export]
+@get("/staff/teams/{team_id:int}/export.xlsx", name="team_export_xlsx")
+async def team_export_xlsx(team_id: FromPath[int], request: Request, state: State,
+                           viewer: NamedDependency[Viewer]) -> Response[bytes]:
+    """The same figures as the CSV (and the page), as a workbook: a sheet per table, and the notes."""
+    require(viewer.is_member(team_id))
+    asked = _request(request, "team_csv", team_id, state.settings.today())
+    result = (await _published(state, viewer, asked)).result.summary
+    hidden = i18n.gettext("hidden (fewer than %(k)s or protecting a small number)") % {"k": result.k}
+    body = summary_csv(result, team_name=viewer.teams[team_id].team_name, hidden_label=hidden)
+    notes = [viewer.teams[team_id].team_name, f"{result.first_month:%Y-%m} – {result.last_month:%Y-%m}",
+             i18n.gettext("\"Hidden\" means fewer than %(k)s responses, or a figure hidden so that a small number "
+                          "can't be worked out from the totals.") % {"k": result.k}]
+    filename = f"heard-team-{team_id}-{result.first_month:%Y-%m}-{result.last_month:%Y-%m}.xlsx"
+    return Response(spreadsheet.xlsx_bytes(spreadsheet.tables_from_csv(body), notes=notes),
+                    media_type=spreadsheet.XLSX_MEDIA_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+ROUTES = [my_feedback, my_sharing, team_dashboard, team_held, team_export, team_export_xlsx]

@@ -58,7 +58,7 @@ def review_markdown(prepared: ReviewPage, *, questions: list[SummaryQuestion]) -
     review, summary = prepared.review, prepared.summary
     by_id = {q.id: q for q in questions}
     lines = [
-        "# " + gettext("Learning review: %(team)s") % {"team": review.team_name},
+        "# " + gettext("Learning review: %(team)s") % {"team": _cell(review.team_name)},
         "",
         gettext("Period: %(start)s to %(end)s") % {"start": format_date(review.period_start),
                                                   "end": format_date(review.period_end)},

@@ -22,6 +22,7 @@ from service.staff.service import Viewer, team_people
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
 from service.web.kept import RESPONDENT_PAGES
+from service.web.numbers import whole_numbers
 from service.web.templating import page
 
 from . import service
@@ -107,7 +108,7 @@ async def review_facilitators(team_id: FromPath[int], request: Request, state: S
                               viewer: NamedDependency[Viewer]) -> Redirect:
     require(viewer.manages(team_id))
     fields = await _fields(request)
-    wanted = [int(v) for v in fields.get("staff_id", []) if v.isdigit()]
+    wanted = whole_numbers(fields.get("staff_id", []), field="staff_id")
     async with transaction(state.pool) as conn:
         members = [p.id for p in await team_people(conn, team_id=team_id)]
         await service.set_facilitators(conn, team_id=team_id, staff_ids=wanted, members=members, by=viewer.staff.id)
@@ -212,7 +213,7 @@ def _entry_form(fields: dict[str, list[str]], slots: int) -> EntryForm:
         tag = _one(fields, f"text_{index}_language")
         texts.append((tag, {key: _one(fields, f"text_{index}_{key}") for key in service.ENTRY_FIELDS}))
     everywhere = _one(fields, "where") != "touchpoints"
-    touchpoints = None if everywhere else [int(v) for v in fields.get("touchpoint_id", []) if v.isdigit()]
+    touchpoints = None if everywhere else whole_numbers(fields.get("touchpoint_id", []), field="touchpoint_id")
     return EntryForm(texts, touchpoints, _one(fields, "figure_question"))
 
 

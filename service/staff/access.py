@@ -8,6 +8,7 @@ without the session's CSRF token is refused.
 
 from __future__ import annotations
 
+import hmac
 from urllib.parse import quote
 
 from litestar import Request
@@ -17,6 +18,7 @@ from litestar.exceptions import PermissionDeniedException
 from service.db.pool import transaction
 
 from . import service
+from .queries import PendingSession
 from .service import Viewer
 
 SESSION_COOKIE = "heard_staff"
@@ -24,19 +26,26 @@ SIGN_IN_COOKIE = "heard_signin"  # CSRF for the sign-in form itself (double subm
 
 
 class SignInRequired(Exception):
-    def __init__(self, next_path: str) -> None:
+    def __init__(self, next_path: str, step: str | None = None) -> None:
         super().__init__(next_path)
         self.next_path = next_path
+        self.step = step  # the page of a step still to do (a session part-way through signing in)
+
+
+# Where a session part-way through signing in goes next.
+STAGE_PAGES = {"code": "/staff/sign-in/code", "new_password": "/staff/sign-in/new-password", "enrol": "/staff/two-step"}
 
 
 async def provide_viewer(request: Request, state: State) -> Viewer:
     token = request.cookies.get(SESSION_COOKIE)
-    viewer = None
+    viewer = pending = None
     if token:
         async with transaction(state.pool) as conn:
             viewer = await service.viewer_for_token(conn, token=token)
+            if viewer is None:
+                pending = await service.pending_for_token(conn, token=token)
     if viewer is None:
-        raise SignInRequired(request.url.path)
+        raise SignInRequired(request.url.path, STAGE_PAGES.get(pending.stage) if pending else None)
     if request.method not in ("GET", "HEAD"):
         form = await request.form()
         sent = form.get("csrf_token") or request.headers.get("x-csrf-token")
@@ -45,11 +54,30 @@ async def provide_viewer(request: Request, state: State) -> Viewer:
     return viewer
 
 
+async def provide_signing_in(request: Request, state: State) -> PendingSession:
+    """A session part-way through signing in (or done), for the pages of the
+    steps themselves: the two-step code, a new password, setting up two-step
+    verification. CSRF is checked the same way."""
+    token = request.cookies.get(SESSION_COOKIE)
+    pending = None
+    if token:
+        async with transaction(state.pool) as conn:
+            pending = await service.pending_for_token(conn, token=token)
+    if pending is None:
+        raise SignInRequired(request.url.path)
+    if request.method not in ("GET", "HEAD"):
+        form = await request.form()
+        sent = form.get("csrf_token") or request.headers.get("x-csrf-token")
+        if not isinstance(sent, str) or not hmac.compare_digest(pending.csrf_token.encode(), sent.encode()):
+            raise PermissionDeniedException("The form was out of date. Please go back, reload the page and try again.")
+    return pending
+
+
 def require(allowed: bool) -> None:
     """Stop here unless the viewer may see or do this (checked on the server, every time)."""
     if not allowed:
         raise PermissionDeniedException("You don't have access to this page.")
 
 
-def sign_in_location(next_path: str) -> str:
-    return f"/staff/sign-in?next={quote(next_path, safe='/')}"
+def sign_in_location(next_path: str, step: str | None = None) -> str:
+    return f"{step or '/staff/sign-in'}?next={quote(next_path, safe='/')}"

@@ -1,15 +1,20 @@
-"""Administrators manage teams and staff accounts in the browser."""
+"""Administrators manage teams and staff accounts in the browser; every change
+is written to the audit log, which they can read, filter and export here."""
 
 from __future__ import annotations
 
+import csv
+import io
 import secrets
+from urllib.parse import urlencode
 
-from litestar.di import NamedDependency
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.response import Redirect
 
 from service.db.pool import transaction
+from service.web.numbers import calendar_date, required_number, whole_number
 from service.web.templating import page
 
 from . import service
@@ -27,7 +32,8 @@ async def _people_page(state: State, viewer: Viewer, *, status: int = 200, probl
         people = await service.all_staff(conn)
         teams = await service.all_teams(conn)
     return page("staff/admin_people.html", status=status, viewer=viewer, people=people, teams=teams, roles=ROLES,
-                problem=problem, new_password=new_password, fields=fields or {})
+                problem=problem, new_password=new_password, fields=fields or {},
+                hours=service.FIRST_PASSWORD_HOURS)
 
 
 @get("/staff/admin/teams", name="admin_teams")
@@ -59,48 +65,157 @@ async def admin_people(state: State, viewer: NamedDependency[Viewer]) -> Respons
 
 @post("/staff/admin/people", name="admin_person_add")
 async def admin_person_add(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    """Add a person with a one-time password the admin passes on; they are asked to keep it private."""
+    """Add a person with a first password the admin passes on: it works once, within 72 hours, to choose their own."""
     require(viewer.staff.is_admin)
     fields = await _fields(request)
+    team_id = whole_number(fields.get("team_id"), field="team_id")
     password = secrets.token_urlsafe(12)
     try:
         async with transaction(state.pool) as conn:
             staff_id = await service.add_staff(conn, email=fields.get("email", ""),
-                                               display_name=fields.get("display_name", ""), password=password)
-            team = fields.get("team_id", "")
-            if team.isdigit():
-                await service.give_role(conn, team_id=int(team), staff_id=staff_id,
-                                        role=fields.get("role", "practitioner"))
+                                               display_name=fields.get("display_name", ""), password=password,
+                                               first_password=True, by=viewer.staff.id)
+            if team_id is not None:
+                await service.give_role(conn, team_id=team_id, staff_id=staff_id,
+                                        role=fields.get("role", "practitioner"), by=viewer.staff.id)
     except StaffError as error:
         return await _people_page(state, viewer, status=422, problem=error.code, fields=fields)
     return await _people_page(state, viewer, new_password=password, fields={"email": fields.get("email", "")})
 
 
-@post("/staff/admin/people/role", name="admin_person_role")
-async def admin_person_role(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+async def _change(state: State, viewer: Viewer, change) -> Response[str] | Redirect:
+    """Run one administrative change (audited by the service); a refusal shows the page with why."""
     require(viewer.staff.is_admin)
-    fields = await _fields(request)
     try:
         async with transaction(state.pool) as conn:
-            if not (fields.get("staff_id", "").isdigit() and fields.get("team_id", "").isdigit()):
-                raise StaffError("choose")
-            await service.give_role(conn, team_id=int(fields["team_id"]), staff_id=int(fields["staff_id"]),
-                                    role=fields.get("role", ""))
+            await change(conn)
     except StaffError as error:
         return await _people_page(state, viewer, status=422, problem=error.code)
     return Redirect("/staff/admin/people", status_code=303)
+
+
+@post("/staff/admin/people/role", name="admin_person_role")
+async def admin_person_role(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+    fields = await _fields(request)
+    staff_id = required_number(fields.get("staff_id"), field="staff_id")
+    team_id = required_number(fields.get("team_id"), field="team_id")
+    return await _change(state, viewer, lambda conn: service.give_role(
+        conn, team_id=team_id, staff_id=staff_id, role=fields.get("role", ""), by=viewer.staff.id))
+
+
+@post("/staff/admin/people/role/remove", name="admin_person_role_remove")
+async def admin_person_role_remove(request: Request, state: State,
+                                   viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+    fields = await _fields(request)
+    staff_id = required_number(fields.get("staff_id"), field="staff_id")
+    team_id = required_number(fields.get("team_id"), field="team_id")
+    return await _change(state, viewer, lambda conn: service.remove_role(
+        conn, team_id=team_id, staff_id=staff_id, role=fields.get("role", ""), by=viewer.staff.id))
 
 
 @post("/staff/admin/people/disable", name="admin_person_disable")
 async def admin_person_disable(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
-    require(viewer.staff.is_admin)
+    """Disable (ending every session) or enable again; never yourself, never the last administrator."""
     fields = await _fields(request)
+    staff_id = whole_number(fields.get("staff_id"), field="staff_id")
+    email = None if staff_id is not None else fields.get("email", "")
+    return await _change(state, viewer, lambda conn: service.set_disabled(
+        conn, staff_id=staff_id, email=email, disabled=fields.get("disabled") != "no", by=viewer.staff.id))
+
+
+@post("/staff/admin/people/administrator", name="admin_person_administrator")
+async def admin_person_administrator(request: Request, state: State,
+                                     viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+    fields = await _fields(request)
+    staff_id = required_number(fields.get("staff_id"), field="staff_id")
+    return await _change(state, viewer, lambda conn: service.set_administrator(
+        conn, staff_id=staff_id, is_admin=fields.get("administrator") == "yes", by=viewer.staff.id))
+
+
+@post("/staff/admin/people/two-step", name="admin_person_two_step")
+async def admin_person_two_step(request: Request, state: State,
+                                viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+    """For someone who lost their phone and their recovery codes: they set it up again at their next sign-in."""
+    fields = await _fields(request)
+    staff_id = required_number(fields.get("staff_id"), field="staff_id")
+    return await _change(state, viewer, lambda conn: service.turn_off_two_step(
+        conn, staff_id=staff_id, by=viewer.staff.id, mfa_policy=state.settings.mfa_required))
+
+
+@post("/staff/admin/people/password", name="admin_person_password")
+async def admin_person_password(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    """A new first password (their sessions end); shown once, on this answer."""
+    require(viewer.staff.is_admin)
+    staff_id = required_number((await _fields(request)).get("staff_id"), field="staff_id")
+    password = secrets.token_urlsafe(12)
     try:
         async with transaction(state.pool) as conn:
-            await service.set_disabled(conn, email=fields.get("email", ""), disabled=fields.get("disabled") != "no")
+            await service.reset_password(conn, staff_id=staff_id, password=password, by=viewer.staff.id)
+            account = await service.account_by_id(conn, staff_id=staff_id)
     except StaffError as error:
         return await _people_page(state, viewer, status=422, problem=error.code)
-    return Redirect("/staff/admin/people", status_code=303)
+    return await _people_page(state, viewer, new_password=password, fields={"email": account.email, "reset": "yes"})
 
 
-ROUTES = [admin_teams, admin_team_create, admin_people, admin_person_add, admin_person_role, admin_person_disable]
+# The audit log ---------------------------------------------------------------------------------
+
+
+class AuditFilter:
+    """What the audit page and its export were asked for (typed, or a 400)."""
+
+    def __init__(self, request: Request) -> None:
+        query = request.query_params
+        self.action = (query.get("action") or "")[:100] or None
+        self.by = whole_number(query.get("by"), field="by")
+        self.about = whole_number(query.get("about"), field="about")
+        self.since = calendar_date(query.get("from"), field="from")
+        self.until = calendar_date(query.get("to"), field="to")
+
+    def query(self) -> dict:
+        return dict(action=self.action, by=self.by, about=self.about, since=self.since, until=self.until)
+
+    def as_params(self) -> str:
+        pairs = {"action": self.action, "by": self.by, "about": self.about, "from": self.since, "to": self.until}
+        return urlencode({k: str(v) for k, v in pairs.items() if v is not None})
+
+
+@get("/staff/admin/audit", name="admin_audit")
+async def admin_audit(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    require(viewer.staff.is_admin)
+    chosen = AuditFilter(request)
+    async with transaction(state.pool) as conn:
+        entries = await service.audit_entries(conn, **chosen.query())
+        actions = await service.audit_actions(conn)
+        people = await service.all_staff(conn)
+    return page("staff/admin_audit.html", viewer=viewer, entries=entries, actions=actions, people=people,
+                chosen=chosen, names={p.id: p.display_name for p in people}, limit=service.AUDIT_LIMIT)
+
+
+def audit_csv(entries, names: dict[int, str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["when (UTC)", "who", "who (email)", "action", "about", "detail"])
+    for entry in entries:
+        about = entry.detail.get("staff_id")
+        detail = "; ".join(f"{k}={v}" for k, v in sorted(entry.detail.items()))
+        row = [entry.at.isoformat(timespec="seconds"), entry.actor_name or "command line or system",
+               entry.actor_email or "", entry.action, names.get(about, "") if isinstance(about, int) else "", detail]
+        writer.writerow([("'" + v) if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in map(str, row)])
+    return out.getvalue()
+
+
+@get("/staff/admin/audit.csv", name="admin_audit_export")
+async def admin_audit_export(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[bytes]:
+    require(viewer.staff.is_admin)
+    chosen = AuditFilter(request)
+    async with transaction(state.pool) as conn:
+        entries = await service.audit_entries(conn, **chosen.query(), limit=100_000)
+        names = {p.id: p.display_name for p in await service.all_staff(conn)}
+    # A byte-order mark so Excel reads UTF-8; Litestar adds "; charset=utf-8" to text/ types itself.
+    return Response(("\ufeff" + audit_csv(entries, names)).encode(), media_type="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="heard-audit-log.csv"'})
+
+
+ROUTES = [admin_teams, admin_team_create, admin_people, admin_person_add, admin_person_role, admin_person_role_remove,
+          admin_person_disable, admin_person_administrator, admin_person_two_step, admin_person_password, admin_audit,
+          admin_audit_export]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import quote
 
 from litestar.di import NamedDependency
 from litestar import Request, Response, get, post
@@ -15,18 +16,32 @@ from service.web import errors
 from service.web.templating import page
 
 from . import service
-from .access import SESSION_COOKIE, SIGN_IN_COOKIE, SignInRequired, sign_in_location
+from .access import SESSION_COOKIE, SIGN_IN_COOKIE, STAGE_PAGES, SignInRequired, sign_in_location
+from .queries import PendingSession
 from .service import Viewer
 
 
-def _safe_next(value: str | None) -> str:
+def safe_next(value: object) -> str:
     """Only ever go back to a staff page on this site."""
-    return value if value and value.startswith("/staff") and not value.startswith("//") else "/staff"
+    return (value if isinstance(value, str) and value.startswith("/staff") and not value.startswith("//")
+            and "\\" not in value else "/staff")
 
 
-def _session_cookie(state: State, token: str, max_age: int | None) -> Cookie:
+_safe_next = safe_next
+
+
+def session_cookie(state: State, token: str, max_age: int | None = service.SESSION_HOURS * 3600) -> Cookie:
     return Cookie(key=SESSION_COOKIE, value=token, path="/staff", httponly=True, samesite="lax",
                   secure=state.settings.secure_cookies, max_age=max_age)
+
+
+_session_cookie = session_cookie
+
+def onward(stage: str, next_path: str) -> str:
+    """The next step's page (carrying where to go in the end), or that place itself."""
+    if stage in STAGE_PAGES:
+        return f"{STAGE_PAGES[stage]}?next={quote(next_path, safe='/')}"
+    return next_path
 
 
 @get("/staff/sign-in", name="sign_in")
@@ -42,14 +57,19 @@ async def sign_in_page(request: Request, state: State) -> Response[str] | Redire
             response = Redirect(next_path, status_code=303)
             response.set_cookie(_session_cookie(state, signed_in.token, service.SESSION_HOURS * 3600))
             return response
-    return _sign_in_form(state, next_path)
+    problem = request.query_params.get("problem")
+    return _sign_in_form(state, next_path, problem if problem in OIDC_PROBLEMS else None)
+
+
+# What a single sign-on attempt that did not work can say (the page words each).
+OIDC_PROBLEMS = ("sso_failed", "sso_domain", "sso_no_account")
 
 
 def _sign_in_form(state: State, next_path: str, problem: str | None = None, email: str = "",
                   status: int = 200) -> Response[str]:
     token = secrets.token_urlsafe(24)
     response = page("staff/sign_in.html", status=status, csrf_token=token, next_path=next_path, problem=problem,
-                    email=email)
+                    email=email, oidc=bool(state.settings.oidc_issuer))
     response.set_cookie(Cookie(key=SIGN_IN_COOKIE, value=token, path="/staff/sign-in", httponly=True,
                                samesite="strict", secure=state.settings.secure_cookies, max_age=3600))
     return response
@@ -66,18 +86,20 @@ async def sign_in(request: Request, state: State) -> Response[str] | Redirect:
         return _sign_in_form(state, next_path, "expired", email, status=403)
     async with transaction(state.pool) as conn:
         result = await service.sign_in(conn, email=email, password=str(form.get("password") or "")[:1000],
-                                       source=request.client.host if request.client else "unknown")
+                                       source=request.client.host if request.client else "unknown",
+                                       mfa_policy=state.settings.mfa_required)
     if result.signed_in is None:
         status = 429 if result.problem == "throttled" else 401
         return _sign_in_form(state, next_path, result.problem, email, status=status)
-    response = Redirect(next_path, status_code=303)
+    response = Redirect(onward(result.signed_in.stage, next_path), status_code=303)
     response.set_cookie(_session_cookie(state, result.signed_in.token, service.SESSION_HOURS * 3600))
     response.delete_cookie(SIGN_IN_COOKIE, path="/staff/sign-in")
     return response
 
 
 @post("/staff/sign-out", name="sign_out")
-async def sign_out(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Redirect:
+async def sign_out(request: Request, state: State, signing_in: NamedDependency[PendingSession]) -> Redirect:
+    """Also from part-way through signing in (the steps' pages offer it)."""
     async with transaction(state.pool) as conn:
         await service.sign_out(conn, token=request.cookies.get(SESSION_COOKIE, ""))
     response = Redirect("/staff/sign-in", status_code=303)
@@ -92,7 +114,7 @@ async def home(viewer: NamedDependency[Viewer]) -> Response[str]:
 
 def sign_in_required(request: Request, error: SignInRequired) -> Redirect:
     # Exception handlers' responses do not get the app's headers: add them.
-    return Redirect(sign_in_location(error.next_path), status_code=303, headers=errors.HEADERS)
+    return Redirect(sign_in_location(error.next_path, error.step), status_code=303, headers=errors.HEADERS)
 
 
 ROUTES = [sign_in_page, sign_in, sign_out, home]

@@ -22,6 +22,7 @@ from service.db.pool import transaction
 from service.staff.access import require
 from service.staff.service import Viewer, team_people
 from service.surveys.model import AUDIENCES
+from service.web.numbers import whole_number
 from service.web.templating import page
 
 from . import codes, printing, queries, service
@@ -52,7 +53,7 @@ async def _touchpoint(state: State, touchpoint_id: int) -> queries.ManagedTouchp
 
 def _form_from(fields: dict[str, str], survey_id: str) -> TouchpointForm:
     def number(value: str) -> int | None:
-        return int(value) if value.isdigit() else None
+        return whole_number(value, field="practitioner_id")
 
     def date(value: str) -> dt.date | None:
         try:
@@ -185,7 +186,7 @@ async def touchpoint_qr(touchpoint_id: FromPath[int], fmt: FromPath[str], state:
         raise NotFoundException()
     filename = f"heard-{touchpoint.code}.{fmt}"
     return Response(body, media_type=media_type, headers={
-        "Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "private, max-age=3600"})
+        "Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "no-store"})
 
 
 async def _sheet(state: State, viewer: Viewer, touchpoint_id: int, size: str, *, pdf: bool) -> str:

@@ -15,6 +15,7 @@ from litestar.exceptions import HTTPException
 
 from service.db.pool import DatabaseUnavailable
 
+from .caching import is_staff_path
 from .headers import SECURITY_HEADERS
 from .templating import page
 
@@ -23,16 +24,30 @@ log = logging.getLogger("heard.web")
 HEADERS = {header.name: header.value for header in SECURITY_HEADERS if header.value is not None}
 
 
+def where(request: Request) -> dict[str, str | None]:
+    """What a log line may say about the request: a staff page's path, but for
+    everything else only the route's pattern (e.g. /t/{code:str}/form/...),
+    never a touchpoint code, which next to a time could point to a family."""
+    if is_staff_path(request.url.path):
+        return {"path": request.url.path}
+    return {"route": request.scope.get("path_template")}
+
+
+def _headers(request: Request, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Error pages under /staff are not kept by the browser either."""
+    return {**HEADERS, **({"Cache-Control": "no-store"} if is_staff_path(request.url.path) else {}), **(extra or {})}
+
+
 def database_unavailable(request: Request, error: DatabaseUnavailable) -> Response[str]:
-    log.warning("database unavailable", extra={"path": request.url.path, "error": str(error)})
-    return page("errors/unavailable.html", status=503, headers={**HEADERS, "Retry-After": "5"})
+    log.warning("database unavailable", extra={**where(request), "error": str(error)})
+    return page("errors/unavailable.html", status=503, headers=_headers(request, {"Retry-After": "5"}))
 
 
 def http_error(request: Request, error: HTTPException) -> Response[str]:
     status = error.status_code
     if status >= 500:
-        log.error("http error", extra={"path": request.url.path, "status": status})
-    return page("errors/http.html", status=status, status_code=status, headers=HEADERS)
+        log.error("http error", extra={**where(request), "status": status})
+    return page("errors/http.html", status=status, status_code=status, headers=_headers(request))
 
 
 def unexpected_error(request: Request, error: Exception) -> Response[str]:
@@ -40,7 +55,7 @@ def unexpected_error(request: Request, error: Exception) -> Response[str]:
         # A body that is not valid UTF-8 (Litestar's multipart parser raises
         # this), or input PostgreSQL refuses as data (a NUL character): a bad
         # request, not our failure; any transaction was rolled back.
-        log.warning("refused data", extra={"path": request.url.path, "error": type(error).__name__})
-        return page("errors/http.html", status=400, status_code=400, headers=HEADERS)
-    log.exception("unexpected error", extra={"path": request.url.path})
-    return page("errors/http.html", status=500, status_code=500, headers=HEADERS)
+        log.warning("refused data", extra={**where(request), "error": type(error).__name__})
+        return page("errors/http.html", status=400, status_code=400, headers=_headers(request))
+    log.exception("unexpected error", extra=where(request))
+    return page("errors/http.html", status=500, status_code=500, headers=_headers(request))

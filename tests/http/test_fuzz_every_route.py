@@ -75,9 +75,18 @@ def _routes(app) -> list[tuple[str, str]]:
     return found
 
 
+# What `str.isdigit()` says yes to but `int()` refuses or reads as another number (superscripts, other
+# scripts' digits, full-width digits), and signs: ids and numbers must answer 4xx to these, never 5xx.
+number_like = st.one_of(
+    st.sampled_from(["²", "³", "¹²", "١٢", "٣", "１２", "０", "߁", "๑", "𝟙", "+1", "-0", "+", "-", "1_000", " 1", "1 "]),
+    st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=1, max_size=6),
+    st.tuples(st.sampled_from(["+", "-", ""]), st.integers(0, 10**20)).map(lambda t: t[0] + str(t[1])),
+)
+
 odd_path_parts = st.one_of(
     st.text(max_size=30).map(lambda s: quote(s, safe="")),
     st.sampled_from(["0", "-1", "9223372036854775808", "1e3", "%00", "..", "%2e%2e%2f", "a" * 2000, "%ff"]),
+    number_like.map(lambda s: quote(s, safe="")),
 )
 
 
@@ -93,17 +102,24 @@ def paths(draw, template: str, world) -> str:
 
 
 query_strings = st.lists(
-    st.tuples(st.sampled_from(["lang", "touchpoint", "period", "weeks", "audience", "kind", "closed", "a", "support",
-                               "next", "page", "x"]),
-              st.one_of(st.binary(max_size=40), st.text(max_size=40).map(str.encode),
-                        st.sampled_from([b"1", b"cy", b"ar", b"12", b"all", b"-5", b"\x00", b"9" * 30, b"x" * 1500]))),
+    st.one_of(
+        st.tuples(st.sampled_from(["lang", "touchpoint", "period", "weeks", "audience", "kind", "closed", "a",
+                                   "support", "next", "page", "x", "action", "by", "about", "from", "to"]),
+                  st.one_of(st.binary(max_size=40), st.text(max_size=40).map(str.encode),
+                            st.sampled_from([b"1", b"cy", b"ar", b"12", b"all", b"-5", b"\x00", b"9" * 30,
+                                             b"x" * 1500]))),
+        # Non-ASCII digits in the numbers and ids staff pages read. (weeks and period are parsed by the figures
+        # work (issue 12), which takes service/web/numbers.py at merge; add them here then.)
+        st.tuples(st.sampled_from(["touchpoint", "by", "about", "from", "to", "page"]), number_like.map(str.encode)),
+    ),
     max_size=4,
 ).map(lambda pairs: "&".join(k + "=" + quote_from_bytes(v, safe=b"") for k, v in pairs))
 
 
 @st.composite
 def bodies(draw, csrf: str | None) -> bytes:
-    fields = [(name.encode(), draw(odd_values)) for name in draw(st.lists(st.sampled_from(FIELD_NAMES), max_size=8))]
+    values = st.one_of(odd_values, number_like.map(str.encode))
+    fields = [(name.encode(), draw(values)) for name in draw(st.lists(st.sampled_from(FIELD_NAMES), max_size=8))]
     if csrf is not None and draw(st.integers(0, 5)) > 0:  # mostly a valid token, so the handler itself runs
         fields.insert(draw(st.integers(0, len(fields))), (b"csrf_token", csrf.encode()))
     return "&".join(quote_from_bytes(k, safe=b"") + "=" + quote_from_bytes(v, safe=b"") for k, v in fields).encode()
@@ -136,6 +152,8 @@ async def test_every_route_is_in_the_fuzzing(app):
 
     assert ("POST", "/staff/safeguarding/{item_id:int}/close") in routes
     assert ("POST", "/staff/admin/people/role") in routes
+    assert ("POST", "/staff/admin/people/role/remove") in routes
+    assert ("GET", "/staff/admin/audit") in routes
     assert len(routes) >= 45
 
 
