@@ -324,15 +324,15 @@ async def test_the_thank_you_address_never_shows_a_flag(client, pool, world):
     plain_page = await client.get(plain.headers["location"])
 
     assert shape.fullmatch(flagged.headers["location"]) and shape.fullmatch(plain.headers["location"])
-    assert "Call 999" in help_page.text and "Chat to Childline online" in help_page.text
+    assert 'tel:999' in help_page.text and "Chat to Childline online" in help_page.text
     assert 'class="button contact-button"' in help_page.text
     assert "You can close this page now" not in help_page.text and "You said" not in help_page.text
-    assert "Call 999" not in plain_page.text and "You can close this page now" in plain_page.text
+    assert 'tel:999' not in plain_page.text and "You can close this page now" in plain_page.text
     assert "<title>Thank you – Heard</title>" in help_page.text and "<title>Thank you – Heard</title>" in plain_page.text
     await pool.execute("update reading_items set arrived_at = arrived_at - interval '2 hours' where submission_id = $1",
                        uuid.UUID(flagged.headers["location"].rsplit("s=", 1)[1]))
     later = await client.get(flagged.headers["location"])
-    assert "Call 999" not in later.text, "an hour on, the address from the history shows the ordinary page"
+    assert 'tel:999' not in later.text, "an hour on, the address from the history shows the ordinary page"
 
 
 async def test_the_team_page_shows_the_backlog_to_managers_and_readers_only(client, pool, world):
