@@ -35,12 +35,11 @@ in a sum):
 
 Pure Python apart from SciPy; nothing here imports Heard beyond the Figure
 and AtomKey shapes, so the same audit runs against any engine (and against
-the legacy engines, through tests/privacy/legacy_adapter.py).
+the engines it replaced: tests/privacy/legacy_audit_report.txt).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -48,25 +47,7 @@ from fractions import Fraction
 
 import msgspec
 
-try:
-    from service.figures.model import AtomKey, Figure
-except ImportError:  # a checkout from before the figures engine (the legacy audit runs on one)
-
-    class AtomKey(msgspec.Struct, frozen=True, order=True):  # type: ignore[no-redef]
-        team_id: int
-        month: dt.date
-        touchpoint_id: int
-        practitioner_id: int | None
-        contact_kind: str
-        audience: str
-        survey_id: str
-
-    class Figure(msgspec.Struct, frozen=True):  # type: ignore[no-redef]
-        measure: str
-        atoms: frozenset[AtomKey]
-        value: int | None
-        noise: int
-
+from service.figures.model import AtomKey, Figure
 
 Truth = Mapping[tuple[AtomKey, str], int]
 
