@@ -30,11 +30,16 @@ PEOPLE = [
     ("priya.shah@demo.heard.invalid", "Priya Shah", "safeguarding_lead", False),
 ]
 ADMIN = ("admin@demo.heard.invalid", "Demo Administrator")
-# (contact kind, practitioner index or None, audience or None for "ask", share of the responses)
+# (contact kind, practitioner index or None, audience or None for "ask", share of the responses).
+# Shaped so that every account sees the product: Tom and Joy don't share, so the
+# manager sees a team slice only when its part from them is spread over both
+# (the practitioner rule); Tom and Joy both ask everyone who answers, so each
+# audience but one mixes them. Children under 8 answer only Tom's touchpoint:
+# that slice stays hidden from everyone but Tom, as it should.
 TOUCHPOINTS = [
     ("child_protection_conference", 0, "parent", 0.25),
     ("home_visit", 1, None, 0.25),
-    ("child_in_care_review", 2, "13to17", 0.2),
+    ("child_in_care_review", 2, None, 0.2),
     ("direct_work", 0, "8to12", 0.15),
     ("direct_work", 1, "under8", 0.14),
     ("family_group_meeting", 2, "parent", 0.01),  # a quiet touchpoint: its figures stay hidden
@@ -101,7 +106,7 @@ async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: d
         day = today - dt.timedelta(days=rng.randrange(1, 120))
         await submit_response(conn, Submission(uuid.uuid4(), touchpoint, survey, audience, "en-GB", checked), today=day)
     # One answer that may disclose harm, so the safeguarding lead's queue has something in it.
-    worrying = touchpoints[2]  # the 13-17 touchpoint
+    worrying = touchpoints[2]  # Joy's reviews for children in care
     variant = survey.survey.audiences["13to17"]
     checked = check_answers(variant, {"q_listened": ["2"], "q_anything_else": ["I don't feel safe at home when my dad is drunk"]})
     await submit_response(conn, Submission(uuid.uuid4(), worrying, survey, "13to17", "en-GB", checked),

@@ -4,7 +4,7 @@ from generate_series, run inside PostgreSQL), for the review-summary timing.
     .venv/bin/python -m infra.scale.generate --responses 1000000 --database-url postgresql://...
 
 Responses are spread over the last `--days` days (default 730), across 12
-touchpoints of several kinds, with all four audiences answering the
+touchpoints of several kinds (each with one of six practitioners), with all four audiences answering the
 after-meeting survey in its real shape (3-point faces for under 8s, 5-point
 faces for 8-12, agree statements for 13-17 and parents, yes/no, choice) and
 about one in ten leaving a short comment. Made-up data only.
@@ -23,12 +23,15 @@ from service.db import partitions
 from service.db.migrate import LOCK_KEY, migrate
 from service.db.pool import create_pool
 from service.settings import REPO_ROOT
+from service.staff import service as staff_service
 from service.surveys.loading import load_surveys
 from service.surveys.service import record_versions
 from service.touchpoints import codes
 
 KINDS = ["child_protection_conference", "home_visit", "child_in_care_review", "direct_work", "family_group_meeting",
          "early_help"]
+
+PRACTITIONERS = 6
 
 # One INSERT for all responses. Each row draws an audience, a touchpoint, a
 # day and a "mood" that leans every answer the same way, as real answers do.
@@ -82,7 +85,8 @@ where t.team_id = $1 and r.id % 10 = 0
 
 
 async def generate(dsn: str, *, responses: int, days: int, today: dt.date) -> int:
-    """Create a team with 12 touchpoints and `responses` responses; return the team id."""
+    """Create a team (a manager, PRACTITIONERS practitioners, half of them sharing) with 12
+    touchpoints and `responses` responses; return the team id."""
     await migrate(dsn)
     surveys = load_surveys(REPO_ROOT / "surveys")
     pool = await create_pool(dsn, min_size=1, max_size=2)
@@ -93,10 +97,21 @@ async def generate(dsn: str, *, responses: int, days: int, today: dt.date) -> in
             version = surveys.current("after-meeting").version_hash
             team_id = await conn.fetchval("insert into teams (name) values ($1) returning id",
                                           f"Scale team ({responses:,} responses)")
+            manager = await staff_service.add_staff(conn, email=f"manager-{team_id}@scale.invalid",
+                                                    display_name="Scale manager", password=None)
+            await staff_service.give_role(conn, team_id=team_id, staff_id=manager, role="team_manager")
+            practitioners = []
+            for index in range(PRACTITIONERS):  # every other one shares their results with the manager
+                person = await staff_service.add_staff(conn, email=f"p{index}-{team_id}@scale.invalid",
+                                                       display_name=f"Practitioner {index}", password=None)
+                await staff_service.give_role(conn, team_id=team_id, staff_id=person, role="practitioner")
+                await staff_service.set_sharing(conn, staff_id=person, shares=index % 2 == 0)
+                practitioners.append(person)
             for index in range(12):
                 await conn.execute(
-                    "insert into touchpoints (code, team_id, contact_kind, survey_id, language) "
-                    "values ($1, $2, $3, 'after-meeting', 'en-GB')", codes.new_code(), team_id, KINDS[index % len(KINDS)])
+                    "insert into touchpoints (code, team_id, contact_kind, practitioner_id, survey_id, language) "
+                    "values ($1, $2, $3, $4, 'after-meeting', 'en-GB')", codes.new_code(), team_id,
+                    KINDS[index % len(KINDS)], practitioners[index % PRACTITIONERS])
             await conn.execute(GENERATE, responses, version, today - dt.timedelta(days=1), days, team_id,
                                timeout=3600)
             await conn.execute(COMMENT, team_id, timeout=3600)

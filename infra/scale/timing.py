@@ -7,20 +7,27 @@
 
 For each size it creates a database `heard_scale_<n>`, migrates it, generates
 n responses for one team over the last two years (infra/scale/generate.py,
-one INSERT ... SELECT from generate_series inside PostgreSQL), and then times,
-six times each, what the review page computes:
+one INSERT ... SELECT from generate_series inside PostgreSQL; the team's
+touchpoints belong to six practitioners, some sharing with the manager), and
+then times, RUNS + 1 times each, what the review page computes through the
+figures engine (service.figures.service.review_summary), as the team manager
+sees it:
 
-- quarter: the summary of the last 13 whole weeks compared with the 13 weeks
-  before (the previous review), with comments: about one eighth of the
-  responses in each period, as for a real quarterly review;
-- everything: a summary whose period holds every response of the team
-  (two years), compared with the two years before (empty): the worst case.
+- quarter: the last 3 whole months compared with the 3 months before, with
+  comments: about one eighth of the responses in each period, as for a real
+  quarterly review;
+- everything: the 24 whole months before this one (about every response of
+  the team) compared with the 24 before them (empty): the worst case.
 
-The first run of each also counts the period's ended weeks into the weekly
-rollup (review_week_counts), as the first opening of a review page does; the
-runs after it read the rollup. It prints the first run, then the median and
-the fastest of the others. Timings are wall-clock on this machine, whatever
-else is running; run it when the machine is quiet.
+The first run of each also counts the period's months into the monthly
+rollup (figure_month_counts), as the first opening of a review page does;
+the runs after it read the rollup. With --warm the nightly warm-up
+(`heard reviews warm`) runs first, so "first" is a first opening on a
+deployed system. It prints the first run, then the median and the fastest of
+the others, wall-clock, and the CPU time the summary used in this process and
+its PostgreSQL backend (read from /proc, so only for a server on this
+machine): on a loaded machine the wall clock is mostly waiting for a core.
+Run it when the machine is quiet; it prints the load average before and after.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import statistics
 import sys
 import time
@@ -40,10 +48,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate  # noqa: E402  (this folder is not a package)
 
 from service.db.pool import _init_connection as init_connection  # noqa: E402
-from service.reviews.queries import Scope  # noqa: E402
-from service.reviews.service import default_period  # noqa: E402
-from service.reviews.summary import review_summary, warm_rollups  # noqa: E402
-from service.settings import REPO_ROOT  # noqa: E402
+from service.figures import grid  # noqa: E402
+from service.figures.service import ReviewSlice, review_summary, warm_rollups  # noqa: E402
+from service.settings import REPO_ROOT, load_settings  # noqa: E402
+from service.staff.service import viewer_for_token, start_session  # noqa: E402
 from service.surveys.loading import load_surveys  # noqa: E402
 
 DAYS = 730
@@ -64,42 +72,62 @@ async def _fresh(server_url: str, name: str) -> str:
     return _database(server_url, name)
 
 
-async def _time(pool, surveys, scope: Scope, previous: Scope) -> list[float]:
-    """[first run, then RUNS more]: the first also counts the period's ended weeks into the weekly rollup."""
-    times = []
+def _backend_cpu(pid: int) -> float | None:
+    """CPU seconds a local PostgreSQL backend has used (None when it is not on this machine)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _time(pool, surveys, settings, viewer, scope: ReviewSlice) -> tuple[list[float], list[float | None]]:
+    """Wall-clock and CPU seconds (this process and its PostgreSQL backend) of [first run, then RUNS more]:
+    the first also counts the period's months into the monthly rollup. On a loaded machine the wall clock
+    is mostly waiting for a core; CPU time says what the summary itself costs."""
+    times, cpu = [], []
     for _ in range(RUNS + 1):
         async with pool.acquire() as conn, conn.transaction():
+            backend = conn.get_server_pid()
+            server_before, client_before = _backend_cpu(backend), time.process_time()
             started = time.perf_counter()
-            result = await review_summary(conn, surveys, scope=scope, k=5, previous_scope=previous)
+            result = await review_summary(conn, surveys, viewer=viewer, settings=settings, scope=scope)
             times.append(time.perf_counter() - started)
-        assert result.responses, "the generated team has responses in the period"
-    return times
+            server_after = _backend_cpu(backend)
+            cpu.append(time.process_time() - client_before + server_after - server_before
+                       if server_before is not None and server_after is not None else None)
+        assert result.responses, "the generated team has responses in the period, shown to its manager"
+    return times, cpu
 
 
-async def measure(server_url: str, size: int, today: dt.date, warm: bool = False) -> dict[str, list[float]]:
+async def measure(server_url: str, size: int, today: dt.date,
+                  warm: bool = False) -> dict[str, tuple[list[float], list[float | None]]]:
     dsn = await _fresh(server_url, f"heard_scale_{size}")
     started = time.perf_counter()
     team_id = await generate(dsn, responses=size, days=DAYS, today=today)
     print(f"{size:>9,} responses generated in {time.perf_counter() - started:.1f} s", flush=True)
     surveys = load_surveys(REPO_ROOT / "surveys")
+    settings = load_settings({}, database_url=dsn)
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=1, init=init_connection, command_timeout=3600)
     try:
-        start, last = default_period(today)
-        quarter = Scope(team_id, start, last + dt.timedelta(days=1))
-        before = Scope(team_id, start - dt.timedelta(weeks=13), start)
-        everything = Scope(team_id, today - dt.timedelta(days=DAYS + 1), last + dt.timedelta(days=1))
-        earlier = Scope(team_id, everything.start - dt.timedelta(days=DAYS), everything.start)
+        async with pool.acquire() as conn:
+            manager = await conn.fetchval("select staff_id from team_members where team_id = $1 "
+                                          "and role = 'team_manager'", team_id)
+            viewer = await viewer_for_token(conn, token=(await start_session(conn, staff_id=manager)).token)
+        first, last = grid.window(today, grid.REVIEW_MONTHS)
+        quarter = ReviewSlice(team_id, first, last)
+        everything = ReviewSlice(team_id, *grid.window(today, 24))
         async with pool.acquire() as conn:
             in_quarter = await conn.fetchval("select count(*) from responses where submitted_on >= $1 "
-                                             "and submitted_on < $2", quarter.start, quarter.end)
+                                             "and submitted_on < $2", first, grid.add_months(last, 1))
         print(f"{'':>9} {in_quarter:,} of them in the review quarter", flush=True)
         if warm:  # as the nightly `heard reviews warm` does, before anyone opens a review
             async with pool.acquire() as conn, conn.transaction():
                 started = time.perf_counter()
                 await warm_rollups(conn, today=today)
             print(f"{'':>9} nightly warm-up took {time.perf_counter() - started:.1f} s", flush=True)
-        return {"quarter": await _time(pool, surveys, quarter, before),
-                "everything": await _time(pool, surveys, everything, earlier)}
+        return {"quarter": await _time(pool, surveys, settings, viewer, quarter),
+                "everything": await _time(pool, surveys, settings, viewer, everything)}
     finally:
         await pool.close()
 
@@ -119,16 +147,24 @@ def main() -> None:
 
         server_url = start_embedded(Path(args.data_dir), database="postgres")
 
-    async def run() -> list[tuple[int, dict[str, list[float]]]]:
+    async def run():
         return [(size, await measure(server_url, size, dt.date.today(), args.warm)) for size in args.sizes]
 
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     results = asyncio.run(run())
-    print(f"\n{'responses':>10}  {'quarter: first':>14}  {'then median':>11}  {'fastest':>7}"
-          f"  {'everything: first':>17}  {'then median':>11}  {'fastest':>7}")
-    for size, times in results:
-        q, e = times["quarter"], times["everything"]
-        print(f"{size:>10,}  {q[0]:>12.3f} s  {statistics.median(q[1:]):>9.3f} s  {min(q[1:]):>5.3f} s"
-              f"  {e[0]:>15.3f} s  {statistics.median(e[1:]):>9.3f} s  {min(e[1:]):>5.3f} s")
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+
+    def cpu(values: list[float | None]) -> str:
+        known = [v for v in values if v is not None]
+        return f"{statistics.median(known):.3f} s" if known else "?"
+
+    print(f"\n{'responses':>10}  {'period':>10}  {'first':>8}  {'then median':>11}  {'fastest':>8}"
+          f"  {'CPU first':>9}  {'CPU then (median)':>17}")
+    for size, found in results:
+        for period in ("quarter", "everything"):
+            wall, used = found[period]
+            print(f"{size:>10,}  {period:>10}  {wall[0]:>6.3f} s  {statistics.median(wall[1:]):>9.3f} s"
+                  f"  {min(wall[1:]):>6.3f} s  {cpu(used[:1]):>9}  {cpu(used[1:]):>17}")
 
 
 if __name__ == "__main__":

@@ -129,6 +129,10 @@ async def test_upgrading_to_partitions_keeps_every_response_and_its_free_text(ne
                 "'{\"listened\": 5}') returning id", submission_id, touchpoint.id, day)
             await conn.execute("insert into free_text_answers (response_id, question_id, body) "
                                "values ($1, 'anything_else', $2)", response_id, f"said on {day}")
+            await conn.execute("insert into safeguarding_items (response_id, touchpoint_id, team_id, kind, "
+                               "question_id, body, audience, language) values ($1, $2, $3, 'disclosure', "
+                               "'anything_else', $4, 'parent', 'en-GB')", response_id, touchpoint.id,
+                               touchpoint.team_id, f"said on {day}")
             stored.append((response_id, submission_id, day))
     finally:
         await pool.release(conn)
@@ -146,6 +150,8 @@ async def test_upgrading_to_partitions_keeps_every_response_and_its_free_text(ne
             assert await _home(conn, "responses", response_id) == partitions.partition_name("responses", day)
             assert await conn.fetchval("select body from free_text_answers where response_id = $1",
                                        response_id) == f"said on {day}"
+            assert await conn.fetchval("select body from safeguarding_items where response_id = $1",
+                                       response_id) == f"said on {day}"  # every referring table follows
             assert await _store(conn, touchpoint, day=day, submission_id=submission_id) is None
         newest = await _store(conn, touchpoint, day=dt.date(2026, 11, 4))
         assert newest not in {response_id for response_id, _, _ in stored}

@@ -28,19 +28,19 @@ in a sum):
   exact rational arithmetic over the blocks);
 - bounds: with SciPy's HiGHS, minimise and maximise the target subject to
   every shown figure (value - noise <= sum <= value + noise, counts >= 0;
-  hidden figures give no equation). Counts are whole numbers, so a target is
+  hidden figures give no equation, or, with `hidden_not_empty`, a sum >= 1,
+  for an engine that shows an empty cell as 0). Counts are whole numbers, so a target is
   disclosed when its feasible interval holds one whole number; an interval
   that excludes 0 and is narrower than the target's k is reported as
   "narrowed", for information.
 
 Pure Python apart from SciPy; nothing here imports Heard beyond the Figure
 and AtomKey shapes, so the same audit runs against any engine (and against
-the legacy engines, through tests/privacy/legacy_adapter.py).
+the engines it replaced: tests/privacy/legacy_audit_report.txt).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -48,25 +48,7 @@ from fractions import Fraction
 
 import msgspec
 
-try:
-    from service.figures.model import AtomKey, Figure
-except ImportError:  # a checkout from before the figures engine (the legacy audit runs on one)
-
-    class AtomKey(msgspec.Struct, frozen=True, order=True):  # type: ignore[no-redef]
-        team_id: int
-        month: dt.date
-        touchpoint_id: int
-        practitioner_id: int | None
-        contact_kind: str
-        audience: str
-        survey_id: str
-
-    class Figure(msgspec.Struct, frozen=True):  # type: ignore[no-redef]
-        measure: str
-        atoms: frozenset[AtomKey]
-        value: int | None
-        noise: int
-
+from service.figures.model import AtomKey, Figure
 
 Truth = Mapping[tuple[AtomKey, str], int]
 
@@ -159,11 +141,13 @@ def describe(finding: Finding) -> str:
 
 def audit(truth: Truth, figures: Sequence[Figure], *, k_team: int, k_practitioner: int,
           closed: Collection[int] = (), labels: Sequence[str] | None = None, bounds: bool = True,
-          groups: bool = True) -> Report:
+          groups: bool = True, hidden_not_empty: bool = False) -> Report:
     """Audit one role's figures. `closed`: the practitioners whose results this
     role may not read. `labels`: a readable name per figure (same order).
     `bounds`: also run the linear-programming test; `groups`: also protect
-    blocks of atoms the figures never tell apart."""
+    blocks of atoms the figures never tell apart; `hidden_not_empty`: the
+    attacker also knows a hidden figure is not empty (true of any engine that
+    shows an empty cell as 0), a sum >= 1 in the bounds test."""
     labels = list(labels) if labels is not None else [f"figure {i}" for i in range(len(figures))]
     report = Report([], [], [], figures=sum(1 for f in figures if f.value is not None))
     by_measure: dict[str, list[int]] = defaultdict(list)
@@ -176,7 +160,7 @@ def audit(truth: Truth, figures: Sequence[Figure], *, k_team: int, k_practitione
     for measure in sorted(set(by_measure) | set(truth_by_measure)):
         _audit_measure(measure, truth_by_measure.get(measure, {}), [(i, figures[i]) for i in by_measure[measure]],
                        labels, report, k_team=k_team, k_practitioner=k_practitioner, closed=set(closed),
-                       bounds=bounds, groups=groups)
+                       bounds=bounds, groups=groups, hidden_not_empty=hidden_not_empty)
     return report
 
 
@@ -267,7 +251,7 @@ class _Basis:
 
 def _audit_measure(measure: str, truth: dict[AtomKey, int], figures: list[tuple[int, Figure]], labels: list[str],
                    report: Report, *, k_team: int, k_practitioner: int, closed: set[int], bounds: bool,
-                   groups: bool) -> None:
+                   groups: bool, hidden_not_empty: bool) -> None:
     shown = [(i, f) for i, f in figures if f.value is not None]
     for i, figure in shown:
         true = sum(truth.get(a, 0) for a in figure.atoms)
@@ -304,9 +288,14 @@ def _audit_measure(measure: str, truth: dict[AtomKey, int], figures: list[tuple[
             seen.add(key)
             basis.add(key, position)
 
-    components = _components(len(blocks), figure_blocks)
-    bounder = _Bounds(live, figure_blocks, components, [sum(truth.get(a, 0) for a in b) for b in blocks]) \
-        if bounds else None
+    # A hidden figure is not empty (an empty cell is shown as 0): its blocks hold at least one response.
+    # (Atoms no shown figure counts are free, so a hidden figure over one of them says nothing.)
+    hidden = [(labels[i], sorted({block_of[a] for a in f.atoms - zero})) for i, f in figures
+              if hidden_not_empty and f.value is None and f.atoms - zero
+              and all(a in block_of for a in f.atoms - zero)]
+    components = _components(len(blocks), figure_blocks + [b for _, b in hidden])
+    bounder = _Bounds(live, figure_blocks, components, [sum(truth.get(a, 0) for a in b) for b in blocks], hidden,
+                      labels) if bounds else None
     universe = set(truth).union(*(f.atoms for _, f in figures))
     targets = _targets(measure, truth, [frozenset(b) for b in blocks], universe, k_team=k_team,
                        k_practitioner=k_practitioner, closed=closed, groups=groups)
@@ -402,7 +391,7 @@ def _examine(target: Target, zero: set[AtomKey], block_of: dict[AtomKey, int], b
             return Finding(target, "exact", target.true, target.true, used)
     if bounder is None:
         return None
-    return bounder.examine(target, full, sorted(touched), labels, target.k or k_practitioner)
+    return bounder.examine(target, full, sorted(touched), target.k or k_practitioner)
 
 
 def _coefficient(value: Fraction) -> str:
@@ -421,8 +410,10 @@ class _Bounds:
     so most targets need no solve at all."""
 
     def __init__(self, live: list[tuple[int, Figure, frozenset[AtomKey]]], figure_blocks: list[list[int]],
-                 components: list[int], block_truth: list[int]) -> None:
+                 components: list[int], block_truth: list[int], hidden: list[tuple[str, list[int]]],
+                 labels: list[str]) -> None:
         self.live, self.figure_blocks, self.components, self.block_truth = live, figure_blocks, components, block_truth
+        self.hidden, self.labels = hidden, labels
         self.models: dict[int, dict] = {}
 
     def _model(self, component: int) -> dict:
@@ -436,13 +427,19 @@ class _Bounds:
         equal, equal_b, upper, upper_b, equal_of, upper_of = [], [], [], [], [], []
         for p in rows:
             figure = self.live[p][1]
+            name = f"{self.labels[self.live[p][0]]} (={figure.value}+-{figure.noise})"
             vector = np.zeros(len(columns))
             vector[[index[b] for b in self.figure_blocks[p]]] = 1
             if figure.noise == 0:
-                equal.append(vector), equal_b.append(figure.value), equal_of.append(p)
+                equal.append(vector), equal_b.append(figure.value), equal_of.append(name)
             else:
-                upper.append(vector), upper_b.append(figure.value + figure.noise), upper_of.append(p)
-                upper.append(-vector), upper_b.append(-max(0, figure.value - figure.noise)), upper_of.append(p)
+                upper.append(vector), upper_b.append(figure.value + figure.noise), upper_of.append(name)
+                upper.append(-vector), upper_b.append(-max(0, figure.value - figure.noise)), upper_of.append(name)
+        for name, blocks in self.hidden:
+            if self.components[blocks[0]] == component:
+                vector = np.zeros(len(columns))
+                vector[[index[b] for b in blocks]] = 1
+                upper.append(-vector), upper_b.append(-1), upper_of.append(f"{name} (hidden: not empty)")
         model = dict(index=index, size=len(columns),
                      A_ub=np.array(upper) if upper else None, b_ub=upper_b or None, upper_of=upper_of,
                      A_eq=np.array(equal) if equal else None, b_eq=equal_b or None, equal_of=equal_of,
@@ -459,12 +456,11 @@ class _Bounds:
             model["points"].append(result.x)
         return result
 
-    def examine(self, target: Target, full: list[int], touched: list[int], labels: list[str],
-                k: int) -> Finding | None:
+    def examine(self, target: Target, full: list[int], touched: list[int], k: int) -> Finding | None:
         """Smallest and largest value of the target consistent with every shown figure."""
         import numpy as np
 
-        used: set[int] = set()
+        used: set[str] = set()
         known_low = known_high = 0.0  # the target's smallest and largest value among known solutions
         for component in sorted({self.components[b] for b in touched}):
             model = self._model(component)
@@ -497,6 +493,4 @@ class _Bounds:
         low, high = math.ceil(outcome[0] - 1e-6), math.floor(outcome[1] + 1e-6)
         if low < high and (low < 1 or high - low >= k):
             return None  # not pinned down, and not known to be non-empty within less than k
-        names = [f"{labels[self.live[p][0]]} (={self.live[p][1].value}+-{self.live[p][1].noise})"
-                 for p in sorted(used)]
-        return Finding(target, "bounds", low, high, names)
+        return Finding(target, "bounds", low, high, sorted(used))

@@ -85,6 +85,19 @@ def test_a_hidden_figure_gives_no_equation():
     assert report.clean
 
 
+def test_a_hidden_figure_can_be_read_as_not_empty():
+    a, b = atom(touchpoint=1), atom(touchpoint=2)
+    truth = {(a, "responses"): 1, (b, "responses"): 5}
+    # a + b = 6 and b is 5..9, so a is 0 or 1; a is hidden, so not 0: a = 1.
+    figures = [figure(truth, [a, b]), figure(truth, [b], noise=2, value=7), figure(truth, [a], value=None)]
+
+    [finding] = run(truth, figures, hidden_not_empty=True).disclosed
+
+    assert finding.target.atoms == {a} and finding.how == "bounds" and finding.low == 1
+    assert "F2 (hidden: not empty)" in finding.figures
+    assert run(truth, figures).clean  # hidden figures give no equation unless asked
+
+
 def test_noisy_figures_at_the_edges_of_their_ranges_disclose_by_bounds():
     x1, x2, x3 = atom(touchpoint=1), atom(touchpoint=2), atom(touchpoint=3)
     truth = {(x1, "responses"): 4, (x2, "responses"): 0, (x3, "responses"): 0}

@@ -29,13 +29,24 @@ set id = m.new_id, practitioner_id = t.practitioner_id, contact_kind = t.contact
 from response_renumbering m, touchpoints t
 where r.id = m.old_id and r.submitted_on = m.submitted_on and t.id = r.touchpoint_id;
 
-update free_text_answers f set response_id = m.new_id
-from response_renumbering m
-where f.response_id = m.old_id and f.submitted_on = m.submitted_on;
-
-update safeguarding_items s set response_id = m.new_id
-from response_renumbering m
-where s.response_id = m.old_id;
+-- Every table that refers to responses.id, in one list: (table, its column, the
+-- column holding the response's submitted_on, or '' when it has none). A table
+-- that refers to a response and exists when this runs must be named here.
+do $$
+declare
+    referring constant text[] := array[
+        ['free_text_answers',  'response_id', 'submitted_on'],
+        ['safeguarding_items', 'response_id', '']
+    ];
+begin
+    for i in 1 .. array_length(referring, 1) loop
+        execute format('update %I x set %I = m.new_id from response_renumbering m where x.%I = m.old_id%s',
+                       referring[i][1], referring[i][2], referring[i][2],
+                       case when referring[i][3] = '' then ''
+                            else format(' and x.%I = m.submitted_on', referring[i][3]) end);
+    end loop;
+end
+$$;
 
 alter table responses
     alter column contact_kind set not null,
