@@ -291,11 +291,18 @@ def _filters_valid(request: FigureRequest) -> bool:
 async def _comments(conn: asyncpg.Connection, *, team_id: int, months: list[dt.date], audience: str | None,
                     contact_kind: str | None, touchpoint_id: int | None, practitioner_id: int | None,
                     limit: int) -> list[queries.Candidate]:
-    if not months:
-        return []
-    return await queries.comments(conn, team_id=team_id, months=months, audience=audience,
-                                  contact_kind=contact_kind, touchpoint_id=touchpoint_id,
-                                  practitioner_id=practitioner_id, limit=limit)
+    """Up to `limit` written answers of a slice, from these months only (each shown on its own). The months
+    are read one at a time in a fixed order of their own (a hash of team and month, nothing about the
+    answers), stopping once there are enough, so a period of two years reads a month or two of free
+    text rather than all of it; within a month the order is the query's (a keyed hash, never arrival)."""
+    found: list[queries.Candidate] = []
+    for month in sorted(months, key=lambda m: hashlib.sha256(f"{team_id}:{m.isoformat()}".encode()).digest()):
+        if len(found) >= limit:
+            break
+        found += await queries.comments(conn, team_id=team_id, months=[month], audience=audience,
+                                        contact_kind=contact_kind, touchpoint_id=touchpoint_id,
+                                        practitioner_id=practitioner_id, limit=limit - len(found))
+    return found
 
 
 def _shown_months(summary: Summary) -> list[dt.date]:
