@@ -157,6 +157,11 @@ def survey_text(message: str) -> str:
     return current_language().surveys.ugettext(message) if message else message
 
 
+def language_name(tag: str) -> str:
+    """A language's name in the current language ("Saesneg" for en-GB on a Welsh page), from CLDR."""
+    return language(tag).locale.get_language_name(current_language().locale) or language(tag).own_name
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction; translate it later, where it is shown."""
     return message
