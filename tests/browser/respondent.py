@@ -35,6 +35,7 @@ async def choose(page: Page, question: str, label: str) -> None:
 
 async def answer(page: Page, choices: list[tuple[str, str]], words: str = "") -> None:
     """Choose `label` for each `question`, write `words` in the free-text box, screen by screen."""
+    await page.locator("form#answers").wait_for()
     pending = list(choices)
     while True:
         moved = False

@@ -19,7 +19,8 @@ from tests import factories
 from tests.browser.conftest import _free_port
 from tests.browser.test_forms_htmx import FAKE_VOICES, visible_speak_buttons
 
-LISTENED = '{ kind = "faces", points = 3, id = "listened", text = "Did the grown-up listen to you?", required = true }'
+LISTENED = ('{ kind = "faces", points = 3, id = "listened", text = "Did the grown-up listen to you?", required = true, '
+            'unanswered = "Choose a face to show if the grown-up listened" }')
 WITH_AUDIO = LISTENED[:-2] + ', audio = { "en-GB" = "listened-en.wav" } }'
 
 

@@ -1,7 +1,7 @@
 """A child under 8, on a phone: one tap a face moves on (with JavaScript), the
 phone's Back button goes back a question with its answer kept, children's words
-on the welcome and thank-you pages, and "Need help now?" on screen however far
-down the page they are."""
+on the welcome and thank-you pages, and "Need help now?" at the top and again
+at the bottom of every page, so nobody scrolls back up for it."""
 
 from __future__ import annotations
 
@@ -119,14 +119,19 @@ async def test_under_8_pages_use_a_childs_words_and_the_childs_you_said(page, se
 
 
 HELP_ON_SCREEN = """() => {
+  const onScreen = () => [...document.querySelectorAll('a')].some(a => {
+    const r = a.getBoundingClientRect();
+    return a.textContent.trim() === 'Need help now?' && r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+  window.scrollTo(0, 0);
+  const atTop = onScreen();
   window.scrollTo(0, document.documentElement.scrollHeight);
-  const r = document.querySelector('.help-link').getBoundingClientRect();
-  return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;
+  return atTop && onScreen();
 }"""
 
 
 @pytest.mark.parametrize("audience", ["under8", "8to12", "13to17", "parent"])
-async def test_need_help_now_is_on_screen_at_the_bottom_of_every_page(page, server, pool, audience):
+async def test_need_help_now_is_on_screen_at_the_top_and_the_bottom_of_every_page(page, server, pool, audience):
     touchpoint = await factories.touchpoint(pool, audience=audience)
     off_screen = []
 
