@@ -23,12 +23,16 @@ async def touchpoint(
     expires_on: dt.date | None = None,
     language: str = "en-GB",
     team_id: int | None = None,
+    contact_kind: str = "home_visit",
+    shared_device: bool = False,
 ) -> Touchpoint:
     team_id = team_id or await team(pool)
     code = codes.new_code()
     async with pool.acquire() as conn:
-        await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind="home_visit", practitioner_id=None,
+        await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind=contact_kind, practitioner_id=None,
                                 survey_id="after-meeting", audience=audience, language=language, expires_on=expires_on)
+        if shared_device:
+            await conn.execute("update touchpoints set shared_device = true where code = $1", code)
         if status != "active":
             await set_touchpoint_status(conn, code=code, status=status)
         found = await touchpoint_by_code(conn, code=code, today=dt.date.today())
@@ -114,3 +118,13 @@ async def responses(pool: asyncpg.Pool, touchpoint: Touchpoint, answers: list[di
             "insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, "
             "language, submitted_on, answers) values ($1, $2, 'after-meeting', $3, $4, 'en-GB', $5, $6)",
             [(uuid.uuid4(), touchpoint.id, version, audience, day, a) for a in answers])
+
+
+async def you_said_entry(pool: asyncpg.Pool, *, team_id: int, texts: dict[str, dict[str, str]]) -> int:
+    """A published "you said, we did" entry for every touchpoint of a team: {language: {you_said, we_did, child}}."""
+    from service.reviews.queries import insert_entry
+
+    async with pool.acquire() as conn:
+        return await insert_entry(conn, team_id=team_id, review_id=None, touchpoint_ids=None, languages=list(texts),
+                                  texts=texts, figure_question=None, figure_percent=None, figure_base=None,
+                                  created_by=None)

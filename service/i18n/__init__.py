@@ -218,6 +218,11 @@ def survey_label(question_text: str, english: str, generic: str) -> str:
     return found or generic
 
 
+def language_name(tag: str) -> str:
+    """A language's name in the current language ("Saesneg" for en-GB on a Welsh page), from CLDR."""
+    return language(tag).locale.get_language_name(current_language().locale) or language(tag).own_name
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction; translate it later, where it is shown."""
     return message

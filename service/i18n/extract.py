@@ -2,7 +2,8 @@
 `heard_survey` (pyproject.toml), so translators get survey wording in the same
 .po workflow as the interface, in the `surveys` domain.
 
-Every title, question text, hint and option text is a message; the comment
+Every title, question text (and its wording per kind of contact), hint, error
+message and option text is a message; the comment
 tells the translator which survey, audience and question it belongs to.
 """
 
@@ -36,8 +37,14 @@ def extract_surveys(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
             where = f"{survey_id}, {audience}, question {question.get('id')}"
             if question.get("text"):
                 yield line_of(question["text"]), None, question["text"], [f"{where} ({AUDIENCE_NOTES.get(audience, audience)})"]
+            for contact_kind, words in (question.get("text_for") or {}).items():
+                yield line_of(words), None, words, [f"{where}, worded for a {contact_kind.replace('_', ' ')} "
+                                                    f"({AUDIENCE_NOTES.get(audience, audience)})"]
             if question.get("hint"):
                 yield line_of(question["hint"]), None, question["hint"], [f"{where}: hint"]
+            if question.get("unanswered"):
+                yield line_of(question["unanswered"]), None, question["unanswered"], [
+                    f"{where}: the error message when it is left unanswered (says what to do)"]
             for option in question.get("options", []):
                 yield line_of(option["text"]), None, option["text"], [f"{where}: answer option"]
             for answer, word in (question.get("labels") or {}).items():

@@ -54,3 +54,7 @@ async def store_response(
 
 async def touchpoint_baseline(conn: asyncpg.Connection, *, touchpoint_id: int, today: dt.date) -> float:
     return await conn.fetchval(SQL["touchpoint_baseline"], touchpoint_id, today)
+
+
+async def submission_stored(conn: asyncpg.Connection, *, submission_id: uuid.UUID) -> bool:
+    return await conn.fetchval(SQL["submission_stored"], submission_id)

@@ -54,3 +54,7 @@ select id from response
 -- A touchpoint's average answers per day over the 28 days before today; $1 touchpoint, $2 today.
 select count(*)::float / 28 from responses
 where touchpoint_id = $1 and submitted_on >= $2::date - 28 and submitted_on < $2::date
+
+-- name: submission_stored
+-- Whether a submission id has been stored (claimed), e.g. for a form the person came Back to; $1 submission id.
+select exists (select 1 from submission_ids where submission_id = $1)

@@ -30,7 +30,8 @@ from service.web.kept import RESPONDENT_PAGES, Kept
 from service.web.templating import ENV, HTML, fragment, page, render
 
 from . import steps
-from .service import Closed, Submission, audience_allowed, open_touchpoint, submit_response
+from .service import (Closed, Submission, already_sent, audience_allowed, open_touchpoint, skipping,
+                      submit_response, worded_for)
 
 
 # Touchpoints change rarely and every form page needs one: each process keeps
@@ -90,12 +91,16 @@ def _survey(state: State, touchpoint: Touchpoint) -> LoadedSurvey:
 async def welcome(code: FromPath[str], request: Request, state: State) -> Response[str]:
     touchpoint = await _touchpoint(state, code)
     lang = _speak(request, touchpoint)
-    variant = _survey(state, touchpoint).survey.variant(touchpoint.audience) if touchpoint.audience else None
+    loaded = _survey(state, touchpoint)
+    variant = loaded.survey.variant(touchpoint.audience) if touchpoint.audience else None
     count = len(variant.questions) if variant else None  # how many questions, when the audience is known
+    audiences = [touchpoint.audience] if touchpoint.audience else [
+        a for a in AUDIENCES if audience_allowed(touchpoint, loaded, a)]
+    skip = skipping([loaded.survey.audiences[a] for a in audiences])  # type: ignore[index]
     key = ("welcome", touchpoint.code, lang)
     return await _same_for_everyone(key, lambda you_said: render(
-        "respondent/welcome.html", touchpoint=touchpoint, lang=lang, question_count=count, you_said=you_said),
-        state, touchpoint, lang)
+        "respondent/welcome.html", touchpoint=touchpoint, lang=lang, question_count=count, skipping=skip,
+        you_said=you_said), state, touchpoint, lang)
 
 
 @get("/t/{code:str}/who", name="who")
@@ -108,13 +113,20 @@ async def who(code: FromPath[str], request: Request, state: State) -> Response[s
 
 
 @get("/t/{code:str}/form/{audience:str}", name="form")
-async def form(code: FromPath[str], audience: FromPath[str], request: Request, state: State) -> Response[str]:
+async def form(code: FromPath[str], audience: FromPath[str], request: Request,
+               state: State) -> Response[str] | Redirect:
     touchpoint = await _touchpoint(state, code)
     lang = _speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
     if not audience_allowed(touchpoint, loaded, audience):
         raise Closed("unknown")
-    return _form_page(touchpoint.code, loaded, audience, lang, submission_id=uuid.uuid4(), step=0)
+    sent = _uuid(request.query_params.get("sent"))
+    if sent is not None:  # heard.js marks the form's address once sent: Back after "thank you" lands here
+        async with statements(state.pool) as conn:
+            if await already_sent(conn, submission_id=sent):
+                return Redirect(f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&again=1", status_code=303)
+    return _form_page(touchpoint.code, loaded, audience, lang, submission_id=uuid.uuid4(), step=0,
+                      contact_kind=touchpoint.contact_kind)
 
 
 @post("/t/{code:str}/form/{audience:str}", name="submit")
@@ -151,23 +163,25 @@ async def _submit(
     go = _first(fields, "go")
     if steps.is_stepped(audience) and go in steps.MOVES:  # one question per screen: nothing stored yet
         questions = loaded.survey.audiences[audience].questions  # type: ignore[index]
+        to = steps.parse_step(_first(fields, "to"), len(questions)) if _first(fields, "to") else None
         step, problems = steps.move(questions, steps.parse_step(_first(fields, "step"), len(questions)), go,
-                                    checked.problems)
+                                    checked.problems, to)
         return _form_page(touchpoint.code, loaded, audience, lang, submission_id, checked.given, problems,
-                          422 if problems else 200, step=step, htmx=htmx)
+                          422 if problems else 200, step=step, htmx=htmx, contact_kind=touchpoint.contact_kind)
     if rendered_from is None:
         checked.problems["form"] = "survey_changed"
     if not checked.ok:
         return _form_page(touchpoint.code, loaded, audience, lang, submission_id, checked.given, checked.problems, 422,
-                          htmx=htmx)
+                          htmx=htmx, contact_kind=touchpoint.contact_kind)
     # Never refused: over the flood limit an answer is kept, listed for reading and held out of the figures.
     over_limit = not state.limiter.allow(request.client.host if request.client else "", touchpoint.id)
     submission = Submission(submission_id, touchpoint, loaded, audience, lang, checked)
     async with statements(state.pool) as conn:  # the answers are stored by one statement
-        await submit_response(conn, submission, today=state.settings.today(), bursts=state.bursts,
-                              over_limit=over_limit)
+        stored = await submit_response(conn, submission, today=state.settings.today(), bursts=state.bursts,
+                                       over_limit=over_limit)
     # Every thank-you address looks the same: whether the words were flagged is looked up by the thank-you page.
     thanks_url = f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&s={submission_id}"
+    thanks_url += "" if stored.new else "&again=1"  # sent before (a retry, or Back and send): stored once
     if htmx:  # a whole new page: htmx loads it like a link
         return Response("", status_code=200, media_type="text/html", headers={"HX-Redirect": thanks_url})
     return Redirect(thanks_url, status_code=303)
@@ -197,12 +211,13 @@ async def thanks(code: FromPath[str], request: Request, state: State) -> Respons
     audience = request.query_params.get("a")
     audience = audience if audience in AUDIENCES else (touchpoint.audience or "")
     submission = _uuid(request.query_params.get("s"))
+    again = request.query_params.get("again") == "1"
     async with statements(state.pool) as conn:  # after a disclosure: where help is (service/reading)
         support = await reading.needs_support(conn, submission_id=submission)
-    key = ("thanks", touchpoint.code, lang, audience, support)
+    key = ("thanks", touchpoint.code, lang, audience, support, again)
     page_for_all = await _same_for_everyone(key, lambda you_said: render(
         "respondent/thanks.html", touchpoint=touchpoint, lang=lang, audience=audience, support=support,
-        you_said=you_said, submission=_PLACEHOLDER), state, touchpoint, lang)
+        again=again, you_said=you_said, submission=_PLACEHOLDER), state, touchpoint, lang)
     return Response(page_for_all.content.replace(str(_PLACEHOLDER), str(submission or "")), media_type=HTML)
 
 
@@ -222,9 +237,10 @@ def _form_page(
     *,
     step: int | None = None,
     htmx: bool = False,
+    contact_kind: str | None = None,
 ) -> Response[str]:
     headers = {"Retry-After": "5"} if status == 503 else None
-    questions = loaded.survey.audiences[audience].questions  # type: ignore[index]
+    questions = worded_for(loaded.survey.audiences[audience].questions, contact_kind)  # type: ignore[index]
     if steps.is_stepped(audience) and step is None:
         step = steps.screen_for(questions, problems or {})
     context = dict(code=code, survey=loaded, audience=audience, questions=questions, lang=lang,
@@ -232,7 +248,7 @@ def _form_page(
                    step=step if steps.is_stepped(audience) else None)
     blank = not given and not problems and status == 200 and not htmx
     if blank:  # the same empty form for everyone: render once, then only the submission id differs
-        key = (code, loaded.version_hash, audience, lang, context["step"])
+        key = (code, loaded.version_hash, audience, lang, context["step"], contact_kind)
         html = _blank_forms.get(key)
         if html is None:
             if len(_blank_forms) > 5_000:
@@ -312,8 +328,9 @@ async def switch_language(code: FromPath[str], audience: FromPath[str], request:
     fields = (await request.form()).dict()
     lang = _speak_anywhere(request, chosen=_first(fields, "lang"))
     context = _answers_so_far(state, code, audience, fields)
+    touchpoint = await _touchpoint(state, context["code"])  # for its kind of contact's wording
     return _form_page(context["code"], context["survey"], audience, lang, context["submission_id"], context["given"],
-                      step=context["step"])
+                      step=context["step"], contact_kind=touchpoint.contact_kind)
 
 
 _LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_-]{0,200}(\?[A-Za-z0-9_=&-]{0,200})?")

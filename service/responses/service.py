@@ -10,7 +10,7 @@ import msgspec
 
 from service.safeguarding import service as safeguarding
 from service.surveys.answers import CheckedAnswers
-from service.surveys.model import LoadedSurvey
+from service.surveys.model import LoadedSurvey, Question, Variant
 from service.touchpoints import codes
 from service.touchpoints.service import Touchpoint, find_by_code
 
@@ -40,6 +40,25 @@ def audience_allowed(touchpoint: Touchpoint, loaded: LoadedSurvey, audience: str
     if touchpoint.audience is not None and audience != touchpoint.audience:
         return False
     return loaded.survey.variant(audience) is not None
+
+
+def worded_for(questions: list[Question], contact_kind: str | None) -> list[Question]:
+    """The questions as a touchpoint's kind of contact words them (a survey's `text_for`)."""
+    return [msgspec.structs.replace(q, text=q.text_at(contact_kind)) if q.text_for else q for q in questions]
+
+
+def skipping(variants: list[Variant]) -> str:
+    """What the welcome page can promise about skipping, from the survey file:
+    "any" (nothing is required), "first" (only the first question) or "some"."""
+    required = [[i for i, q in enumerate(v.questions) if q.required] for v in variants]
+    if not any(required):
+        return "any"
+    return "first" if all(indexes == [0] for indexes in required) else "some"
+
+
+async def already_sent(conn: asyncpg.Connection, *, submission_id: uuid.UUID) -> bool:
+    """Whether answers with this submission id were stored."""
+    return await queries.submission_stored(conn, submission_id=submission_id)
 
 
 class Submission(msgspec.Struct, frozen=True):

@@ -10,6 +10,10 @@ import msgspec
 
 from .model import AUDIENCES, Choice, Faces, LoadedSurvey, Survey, Text, Variant, YesNo
 
+# The kinds of contact a touchpoint can be about (service/touchpoints/kinds.py
+# names them for people); a survey may word a question for one of them.
+CONTACT_KIND_KEYS = ("home_visit", "child_protection_conference", "child_in_care_review", "family_group_meeting",
+                     "direct_work", "early_help", "other")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _SURVEY_ID = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 # Kinds that measure the same thing on an ordered scale can share a question
@@ -91,6 +95,13 @@ def _problems(survey: Survey):
             seen.add(question.id)
             if not question.text.strip():
                 yield f"{at}: text is empty"
+            for contact_kind, words in question.text_for.items():
+                if contact_kind not in CONTACT_KIND_KEYS:
+                    yield f"{at}: text_for {contact_kind!r} is not a kind of contact ({', '.join(CONTACT_KIND_KEYS)})"
+                elif not words.strip():
+                    yield f"{at}: text_for {contact_kind!r} is empty"
+            if question.unanswered and not question.required:
+                yield f"{at}: unanswered is the message for a required question, but this one is not required"
             if isinstance(question, Faces):
                 wanted = 3 if audience == "under8" else 5
                 if question.points != wanted:

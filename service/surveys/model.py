@@ -24,6 +24,17 @@ class _Question(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, tag_fi
     required: bool = False
     # Recorded audio per language, e.g. {"en-GB" = "listened-en.mp3"} (read-aloud).
     audio: dict[str, str] = {}
+    # What to do when a required question is left unanswered, said for this
+    # question ("Choose how much your worker listened"): the error message.
+    unanswered: str = ""
+    # The question worded for one kind of contact, where `text` would be
+    # ambiguous there, e.g. {child_protection_conference = "The social worker
+    # listened to me."}. The meaning (and so the id) stays the same.
+    text_for: dict[str, str] = {}
+
+    def text_at(self, contact_kind: str | None) -> str:
+        """The question's words for a touchpoint's kind of contact."""
+        return self.text_for.get(contact_kind or "", self.text)
 
 
 class YesNoLabels(msgspec.Struct, forbid_unknown_fields=True, frozen=True):

@@ -26,6 +26,7 @@ class Touchpoint(msgspec.Struct, frozen=True):
     audience: str | None
     language: str
     follow_browser_language: bool
+    shared_device: bool  # a device handed from person to person: offer a clean start after sending
     status: str  # active, paused, expired or revoked
 
 
@@ -69,6 +70,7 @@ class ManagedTouchpoint(msgspec.Struct, frozen=True):
     audience: str | None
     language: str
     follow_browser_language: bool
+    shared_device: bool
     status: str
     expires_on: dt.date | None
 
@@ -86,9 +88,10 @@ async def team_touchpoint_list(conn: asyncpg.Connection, *, team_id: int,
 
 async def update_touchpoint(conn: asyncpg.Connection, *, touchpoint_id: int, contact_kind: str,
                             practitioner_id: int | None, audience: str | None, language: str,
-                            expires_on: dt.date | None, follow_browser_language: bool) -> None:
+                            expires_on: dt.date | None, follow_browser_language: bool,
+                            shared_device: bool = False) -> None:
     await conn.execute(SQL["update_touchpoint"], touchpoint_id, contact_kind, practitioner_id, audience, language,
-                       expires_on, follow_browser_language)
+                       expires_on, follow_browser_language, shared_device)
 
 
 async def set_status_by_id(conn: asyncpg.Connection, *, touchpoint_id: int, status: str) -> None:

@@ -1,7 +1,7 @@
 -- name: touchpoint_by_code
 -- The touchpoint a family's link points at; $1 code. Includes whether it has expired today ($2 today).
 select t.id, t.code, t.team_id, tm.name as team_name, t.contact_kind, t.practitioner_id,
-       t.survey_id, t.audience, t.language, t.follow_browser_language,
+       t.survey_id, t.audience, t.language, t.follow_browser_language, t.shared_device,
        case when t.status = 'active' and t.expires_on < $2 then 'expired' else t.status end as status
 from touchpoints t
 join teams tm on tm.id = t.team_id
@@ -22,7 +22,7 @@ update touchpoints set status = $2 where code = $1
 -- One touchpoint for the staff pages; $1 touchpoint id.
 select t.id, t.code, t.team_id, tm.name as team_name, t.contact_kind, t.practitioner_id,
        s.display_name as practitioner_name, t.survey_id, t.audience, t.language, t.follow_browser_language,
-       t.status, t.expires_on
+       t.shared_device, t.status, t.expires_on
 from touchpoints t
 join teams tm on tm.id = t.team_id
 left join staff s on s.id = t.practitioner_id
@@ -32,7 +32,7 @@ where t.id = $1
 -- A team's touchpoints, or only one practitioner's; $1 team id, $2 practitioner id or null.
 select t.id, t.code, t.team_id, tm.name as team_name, t.contact_kind, t.practitioner_id,
        s.display_name as practitioner_name, t.survey_id, t.audience, t.language, t.follow_browser_language,
-       t.status, t.expires_on
+       t.shared_device, t.status, t.expires_on
 from touchpoints t
 join teams tm on tm.id = t.team_id
 left join staff s on s.id = t.practitioner_id
@@ -41,10 +41,10 @@ order by t.created_at desc, t.id desc
 
 -- name: update_touchpoint
 -- Change what a touchpoint asks; $1 id, $2 contact kind, $3 practitioner or null, $4 audience or null,
--- $5 language, $6 expires on or null, $7 follow browser language.
+-- $5 language, $6 expires on or null, $7 follow browser language, $8 on a shared device.
 update touchpoints
 set contact_kind = $2, practitioner_id = $3, audience = $4, language = $5, expires_on = $6,
-    follow_browser_language = $7
+    follow_browser_language = $7, shared_device = $8
 where id = $1
 
 -- name: set_status_by_id

@@ -69,6 +69,7 @@ def _form_from(fields: dict[str, str], survey_id: str) -> TouchpointForm:
         language=fields.get("language", ""),
         expires_on=date(fields.get("expires_on", "")),
         follow_browser_language=fields.get("follow_browser_language") == "yes",
+        shared_device=fields.get("shared_device") == "yes",
     )
 
 

@@ -26,6 +26,7 @@ class TouchpointForm(msgspec.Struct, frozen=True):
     language: str
     expires_on: dt.date | None = None
     follow_browser_language: bool = True
+    shared_device: bool = False  # handed from person to person (a family centre's tablet)
 
 
 class Invalid(Exception):
@@ -63,11 +64,12 @@ async def create_touchpoint(conn: asyncpg.Connection, registry: SurveyRegistry, 
         conn, code=codes.new_code(), team_id=team_id, contact_kind=form.contact_kind,
         practitioner_id=form.practitioner_id, survey_id=form.survey_id, audience=form.audience,
         language=form.language, expires_on=form.expires_on)
-    if not form.follow_browser_language:
+    if not form.follow_browser_language or form.shared_device:
         await queries.update_touchpoint(conn, touchpoint_id=touchpoint_id, contact_kind=form.contact_kind,
                                         practitioner_id=form.practitioner_id, audience=form.audience,
                                         language=form.language, expires_on=form.expires_on,
-                                        follow_browser_language=False)
+                                        follow_browser_language=form.follow_browser_language,
+                                        shared_device=form.shared_device)
     return touchpoint_id
 
 
@@ -89,7 +91,8 @@ async def change_touchpoint(conn: asyncpg.Connection, registry: SurveyRegistry, 
     await queries.update_touchpoint(conn, touchpoint_id=touchpoint.id, contact_kind=form.contact_kind,
                                     practitioner_id=form.practitioner_id, audience=form.audience,
                                     language=form.language, expires_on=form.expires_on,
-                                    follow_browser_language=form.follow_browser_language)
+                                    follow_browser_language=form.follow_browser_language,
+                                    shared_device=form.shared_device)
 
 
 async def set_status(conn: asyncpg.Connection, *, touchpoint: queries.ManagedTouchpoint, status: str) -> None:

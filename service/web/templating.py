@@ -48,6 +48,7 @@ def _environment() -> jinja2.Environment:
     env.globals["survey_label"] = i18n.survey_label
     env.globals["current_language"] = i18n.current_language
     env.globals["available_languages"] = i18n.available_languages
+    env.globals["language_name"] = i18n.language_name
     # Numbers, dates and lists in the current language's way (CLDR, via Babel).
     for helper in (i18n.format_number, i18n.format_percent, i18n.format_date, i18n.format_datetime, i18n.format_list):
         env.globals[helper.__name__] = helper

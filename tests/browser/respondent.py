@@ -1,7 +1,8 @@
 """Filling in Heard's forms in a real browser, as a person would.
 
 Under 8s see one question a screen: the helpers press "Next" until every
-question asked for has been answered, with or without JavaScript.
+question asked for has been answered, with or without JavaScript (with it,
+tapping a face moves on by itself, so they wait for the next screen instead).
 """
 
 from __future__ import annotations
@@ -16,15 +17,37 @@ async def next_screen(page: Page) -> None:
     await expect(page.locator("input[name=step]")).not_to_have_value(step or "")
 
 
+async def moves_on_by_itself(page: Page) -> bool:
+    """Whether choosing an answer on this screen goes to the next one (one question a screen, with JavaScript)."""
+    return await page.evaluate("!!window.htmx") and await page.locator("form[data-step-on-choice]").count() > 0
+
+
+async def choose(page: Page, question: str, label: str) -> None:
+    """Choose an answer; where that moves on by itself, wait for the next screen."""
+    step = await page.locator("input[name=step]").get_attribute("value") if await page.locator(
+        "input[name=step]").count() else None
+    moving = step is not None and await moves_on_by_itself(page) and await page.get_by_role(
+        "button", name="Next").count()
+    await page.get_by_role("group", name=question).get_by_role("radio", name=label, exact=True).check()
+    if moving:
+        await expect(page.locator("input[name=step]")).not_to_have_value(step or "")
+
+
 async def answer(page: Page, choices: list[tuple[str, str]], words: str = "") -> None:
     """Choose `label` for each `question`, write `words` in the free-text box, screen by screen."""
+    await page.locator("form#answers").wait_for()
     pending = list(choices)
     while True:
+        moved = False
         for question, label in list(pending):
             group = page.get_by_role("group", name=question)
             if await group.count():
-                await group.get_by_role("radio", name=label, exact=True).check()
+                moved = await page.locator("input[name=step]").count() > 0 and await moves_on_by_itself(page) \
+                    and await page.get_by_role("button", name="Next").count() > 0
+                await choose(page, question, label)
                 pending.remove((question, label))
+        if moved:
+            continue
         if words and await page.get_by_role("textbox").count():
             await page.get_by_role("textbox").fill(words)
             words = ""

@@ -107,10 +107,10 @@ async def test_problems_are_shown_and_linked_without_javascript(no_js_page, serv
     await page.get_by_role("group", name="Are things getting better for you?").get_by_role("radio", name="Mostly").check()
 
     await page.get_by_role("button", name="Send my answers").click()
-    await page.get_by_role("link", name="Did your worker listen to you?: Please answer this question.").click()
+    await page.get_by_role("link", name="Choose how much your worker listened").click()
 
     assert await page.title() == "Please check your answers: After a meeting with us – Heard"
-    assert page.url.endswith("#q_listened")
+    assert page.url.endswith("#q_listened-input")
     better = page.get_by_role("group", name="Are things getting better for you?")
     assert await better.get_by_role("radio", name="Mostly").is_checked()
     assert await factories.stored_responses(pool, touchpoint.id) == []
@@ -130,7 +130,7 @@ async def test_an_under_8_goes_back_a_screen_without_javascript_and_keeps_the_an
     await page.get_by_role("button", name="Back").click()
     await page.get_by_role("group", name="Did the grown-up listen to you?").wait_for()
 
-    assert "Please answer this question." in problem
+    assert "Choose a face to show if the grown-up listened" in problem
     assert on_second == "q_understood"
     assert await page.get_by_role("radio", name="A bit").is_checked()
     assert await page.locator("input[type=hidden][name=q_understood]").get_attribute("value") == "3"

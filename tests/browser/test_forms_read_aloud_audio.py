@@ -20,7 +20,7 @@ from tests.browser.conftest import _free_port
 from tests.browser.test_forms_htmx import FAKE_VOICES, visible_speak_buttons
 
 LISTENED = ('{ kind = "faces", points = 3, id = "listened", text = "Did the grown-up listen to you?", required = true, '
-            'labels = { yes = "Yes", no = "No" } }')
+            'labels = { yes = "Yes", no = "No" }, unanswered = "Choose a face to show if the grown-up listened" }')
 WITH_AUDIO = LISTENED[:-2] + ', audio = { "en-GB" = "listened-en.wav" } }'
 
 

@@ -48,7 +48,7 @@ async def test_a_problem_is_shown_next_to_the_question_and_answers_stay(page, se
     await page.get_by_role("button", name="Send my answers").click()
 
     listened = page.get_by_role("group", name="The worker listened to me.")
-    await listened.get_by_text("Please answer this question.").wait_for()  # with htmx it swaps in
+    await listened.get_by_text("Choose how much you agree that you were listened to").wait_for()  # htmx swaps it in
     respect = page.get_by_role("group", name="I was treated with respect.")
     assert await respect.get_by_role("radio", name="Agree", exact=True).is_checked()
     assert await page.get_by_role("textbox").input_value() == "Kept text"

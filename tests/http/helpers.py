@@ -13,7 +13,7 @@ def hidden_fields(html: str) -> dict[str, str]:
 
 
 def checked_values(html: str) -> dict[str, str]:
-    return dict(re.findall(r'<input type="radio" name="q_([a-z_]+)" value="([^"]*)" checked>', html))
+    return dict(re.findall(r'<input type="radio" name="q_([a-z_]+)" value="([^"]*)"(?: id="[^"]*")? checked>', html))
 
 
 def textarea_value(html: str, question: str) -> str:

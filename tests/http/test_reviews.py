@@ -198,7 +198,7 @@ async def test_the_full_flow_ends_on_the_respondents_pages_in_two_languages(clie
     assert "We now send a one-page plan" not in welcome_cy.text
     assert "Rydym bellach yn anfon cynllun un dudalen" in thanks.text
     # No Polish translation: the first language it was written in, marked as such.
-    assert re.search(r'<li lang="en-GB" dir="ltr">\s*<p>You told us meetings', thanks_pl.text)
+    assert re.search(r'<div class="entry-words" lang="en-GB" dir="ltr">\s*<p>You told us meetings', thanks_pl.text)
     assert "Send a one-page plan before every meeting" in page.text
     assert "Duty senior" in page.text
     assert "Reports arrive on the day" in markdown.text and "Send a one\\-page plan" not in markdown.text

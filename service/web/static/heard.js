@@ -3,8 +3,15 @@
      device's own voice for the page's language; a button with neither stays
      hidden (never a button that does nothing).
    - After htmx swaps a form in: move focus to what changed.
-   - When sending fails on a bad connection: say so, keep every answer, and
-     let the person send again (same submission id, so it is stored once). */
+   - When sending fails on a bad connection, or Heard refuses it (any 4xx or
+     5xx it cannot show as the form): say so, clear older messages, keep every
+     answer, and let the person send again (same submission id: stored once).
+   - One question a screen (under 8s): tapping an answer moves on after a
+     moment; each screen is a history entry, so the phone's Back and Forward
+     buttons move between questions with the answers kept (posted like "Back").
+   - The error summary's links put focus on the answer, its question in view.
+   - Once sent, the form's address is marked, so Back after "thank you" asks
+     Heard, which says the answers were already sent. */
 (function () {
   "use strict";
 
@@ -65,14 +72,48 @@
   if (synth && synth.addEventListener) { synth.addEventListener("voiceschanged", showSpeakButtons); }
   showSpeakButtons();
 
-  function sendFailed(show) {
-    var box = document.getElementById("send-failed");
-    if (!box) { return; }
-    box.hidden = !show;
-    if (show) { box.focus(); }
+  function show(id, visible) {
+    var box = document.getElementById(id);
+    if (!box) { return null; }
+    box.hidden = !visible;
+    if (visible) { box.focus(); }
+    return box;
   }
 
-  document.addEventListener("htmx:beforeRequest", function () { sendFailed(false); });
+  function sendFailed(visible) { show("send-failed", visible); }
+
+  function clearMessages() {
+    show("send-failed", false);
+    show("send-refused", false);
+  }
+
+  document.addEventListener("htmx:beforeRequest", function () { clearMessages(); cancelStep(); });
+
+  // Refused (4xx, 5xx): a response carrying the form (problems, "try again")
+  // is swapped in; anything else leaves the answers alone and says so.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail, status = detail.xhr ? detail.xhr.status : 0;
+    if (status < 400) { return; }
+    var body = detail.serverResponse || "";
+    if (body.indexOf('id="form-area"') !== -1) {
+      detail.shouldSwap = true;
+      detail.isError = false;
+      return;
+    }
+    detail.shouldSwap = false;
+    var old = document.getElementById("problems");
+    if (old) { old.hidden = true; }
+    var inline = document.querySelectorAll("#answers .problem");
+    for (var i = 0; i < inline.length; i++) { inline[i].hidden = true; }
+    var box = show("send-refused", true);
+    var reason = box && box.querySelector(".refused-reason");
+    if (reason) {
+      var heading = null;
+      try { heading = new window.DOMParser().parseFromString(body, "text/html").querySelector("main h1"); } catch (e) { heading = null; }
+      reason.textContent = heading ? heading.textContent.trim() : "";
+      reason.hidden = !reason.textContent;
+    }
+  });
 
   // No answer at all (offline, dropped connection): nothing was swapped, so
   // every answer is still in the form; the same button sends them again.
@@ -82,7 +123,97 @@
   // A new screen or the problems came in: start reading there.
   document.addEventListener("htmx:afterSwap", function () {
     showSpeakButtons();
+    rememberScreen();
     var target = document.getElementById("problems") || document.getElementById("progress");
     if (target) { target.focus(); }
+  });
+
+  // --- one question a screen ------------------------------------------------
+
+  var stepTimer = null;
+  var restoring = false;
+
+  function stepOf(form) {
+    var field = form && form.querySelector("input[name=step]");
+    return field ? parseInt(field.value, 10) : null;
+  }
+
+  function cancelStep() {
+    if (stepTimer) { window.clearTimeout(stepTimer); stepTimer = null; }
+  }
+
+  // A tap (not the keyboard: arrows move between answers) on an answer moves
+  // on after a moment to see the choice; "Next" and "Back" stay for skipping
+  // a question and going back.
+  document.addEventListener("click", function (event) {
+    var label = event.target.closest && event.target.closest("form[data-step-on-choice] label.option");
+    if (!label || (event.target.tagName === "INPUT" && event.detail === 0)) { return; }
+    var form = label.closest("form");
+    cancelStep();
+    stepTimer = window.setTimeout(function () {
+      stepTimer = null;
+      var next = form.querySelector("button[value=next]");
+      if (document.body.contains(form) && label.querySelector("input:checked") && next) { next.click(); }
+    }, 700);
+  });
+
+  function rememberScreen() {
+    var form = document.querySelector("form#answers");
+    var step = stepOf(form);
+    if (step === null || !window.history.pushState) { return; }
+    var state = window.history.state || {};
+    if (restoring || state.heardStep === undefined) {
+      window.history.replaceState({ heardStep: step }, "");
+    } else if (state.heardStep !== step) {
+      window.history.pushState({ heardStep: step }, "");
+    }
+    restoring = false;
+  }
+
+  // Back or Forward between screens: post the answers so far, asking for that screen.
+  window.addEventListener("popstate", function (event) {
+    var form = document.querySelector("form#answers");
+    var wanted = event.state && event.state.heardStep;
+    if (!form || typeof wanted !== "number" || wanted === stepOf(form) || !window.htmx) { return; }
+    cancelStep();
+    var to = document.createElement("input");
+    to.type = "hidden"; to.name = "to"; to.value = String(wanted);
+    var go = document.createElement("button");
+    go.type = "submit"; go.name = "go"; go.value = "to"; go.hidden = true; go.setAttribute("formnovalidate", "");
+    form.appendChild(to);
+    form.appendChild(go);
+    restoring = true;
+    go.click();
+  });
+
+  rememberScreen();
+
+  // --- the error summary ----------------------------------------------------
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".problem-summary a[href^='#']");
+    var answer = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!answer) { return; }
+    event.preventDefault();
+    var question = answer.closest("fieldset") || answer;
+    question.scrollIntoView();
+    answer.focus({ preventScroll: true });
+  });
+
+  // --- already sent ---------------------------------------------------------
+
+  // Sent: mark this page's address, so coming Back to it asks Heard, which knows.
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    var xhr = event.detail.xhr;
+    var id = document.querySelector("form#answers input[name=submission_id]");
+    if (!xhr || !xhr.getResponseHeader("HX-Redirect") || !id || !window.history.replaceState) { return; }
+    var address = window.location.pathname + window.location.search.replace(/([?&])sent=[^&]*&?/, "$1");
+    address += (address.indexOf("?") === -1 ? "?" : (/[?&]$/.test(address) ? "" : "&")) + "sent=" + id.value;
+    window.history.replaceState(window.history.state, "", address);
+  });
+
+  // A page kept whole by the browser (back-forward cache) since it was sent: ask again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && /[?&]sent=/.test(window.location.search)) { window.location.reload(); }
   });
 }());
