@@ -31,15 +31,15 @@ def version_hash(survey: Survey) -> str:
 
 # Optional fields added after surveys were first answered: left out of the
 # hash while unset, so adding the field to the model changes no survey's version.
-_LATER_OPTIONS = ("labels",)
+_LATER_OPTIONS = {"labels": None, "unanswered": "", "text_for": {}}  # name -> its value when unset
 
 
 def _without_unset_options(survey: Survey) -> dict:
     data = msgspec.to_builtins(survey)
     for variant in data["audiences"].values():
         for question in variant["questions"]:
-            for name in _LATER_OPTIONS:
-                if question.get(name, "") is None:
+            for name, unset in _LATER_OPTIONS.items():
+                if name in question and question[name] == unset:
                     del question[name]
     return data
 
