@@ -35,6 +35,7 @@ from service.staff.access import SignInRequired, provide_signing_in, provide_vie
 from service.touchpoints import routes as touchpoints
 from service.settings import Settings, load_settings
 from service.surveys.loading import load_surveys
+from service.responses.service import thanks_key
 from service.surveys.service import record_versions
 from service.web import errors, templating
 from service.web.assets import Assets
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             async with transaction(app.state.pool) as conn:
                 await record_versions(conn, surveys)
+                app.state.thanks_key = await thanks_key(conn)
             log.info("ready", extra={"surveys": [s.survey.id for s in surveys]})
             yield
         finally:

@@ -58,3 +58,7 @@ async def touchpoint_baseline(conn: asyncpg.Connection, *, touchpoint_id: int, t
 
 async def submission_stored(conn: asyncpg.Connection, *, submission_id: uuid.UUID) -> bool:
     return await conn.fetchval(SQL["submission_stored"], submission_id)
+
+
+async def instance_key(conn: asyncpg.Connection, *, name: str) -> bytes:
+    return await conn.fetchval(SQL["instance_key"], name)

@@ -58,3 +58,7 @@ where touchpoint_id = $1 and submitted_on >= $2::date - 28 and submitted_on < $2
 -- name: submission_stored
 -- Whether a submission id has been stored (claimed), e.g. for a form the person came Back to; $1 submission id.
 select exists (select 1 from submission_ids where submission_id = $1)
+
+-- name: instance_key
+-- A key only Heard's instances know (made by migration 0012); $1 its name.
+select key from instance_keys where name = $1

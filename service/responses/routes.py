@@ -30,6 +30,7 @@ from service.web.kept import RESPONDENT_PAGES, Kept
 from service.web.templating import ENV, HTML, fragment, page, render
 
 from . import steps
+from . import thanks as thanks_address
 from .service import (Closed, Submission, already_sent, audience_allowed, open_touchpoint, skipping,
                       submit_response, worded_for)
 
@@ -180,7 +181,8 @@ async def _submit(
         stored = await submit_response(conn, submission, today=state.settings.today(), bursts=state.bursts,
                                        over_limit=over_limit)
     # Every thank-you address looks the same: whether the words were flagged is looked up by the thank-you page.
-    thanks_url = f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&s={submission_id}"
+    signed = thanks_address.address_part(state.thanks_key, submission_id, flagged=stored.needs_support)
+    thanks_url = f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&s={signed}"
     thanks_url += "" if stored.new else "&again=1"  # sent before (a retry, or Back and send): stored once
     if htmx:  # a whole new page: htmx loads it like a link
         return Response("", status_code=200, media_type="text/html", headers={"HX-Redirect": thanks_url})
@@ -210,15 +212,17 @@ async def thanks(code: FromPath[str], request: Request, state: State) -> Respons
     lang = _speak(request, touchpoint)
     audience = request.query_params.get("a")
     audience = audience if audience in AUDIENCES else (touchpoint.audience or "")
-    submission = _uuid(request.query_params.get("s"))
+    submission, signed, flagged = thanks_address.read(state.thanks_key, request.query_params.get("s"))
     again = request.query_params.get("again") == "1"
-    async with statements(state.pool) as conn:  # after a disclosure: where help is (service/reading)
-        support = await reading.needs_support(conn, submission_id=submission)
+    support = False
+    if flagged:  # after a disclosure: where help is, for an hour (service/reading); others need no read
+        async with statements(state.pool) as conn:
+            support = await reading.needs_support(conn, submission_id=submission)
     key = ("thanks", touchpoint.code, lang, audience, support, again)
     page_for_all = await _same_for_everyone(key, lambda you_said: render(
         "respondent/thanks.html", touchpoint=touchpoint, lang=lang, audience=audience, support=support,
         again=again, you_said=you_said, submission=_PLACEHOLDER), state, touchpoint, lang)
-    return Response(page_for_all.content.replace(str(_PLACEHOLDER), str(submission or "")), media_type=HTML)
+    return Response(page_for_all.content.replace(str(_PLACEHOLDER), signed), media_type=HTML)
 
 
 _PLACEHOLDER = uuid.UUID(int=0)

@@ -56,6 +56,11 @@ def skipping(variants: list[Variant]) -> str:
     return "first" if all(indexes == [0] for indexes in required) else "some"
 
 
+async def thanks_key(conn: asyncpg.Connection) -> bytes:
+    """The key that signs thank-you addresses (responses/thanks.py), read once at start-up."""
+    return await queries.instance_key(conn, name="thanks")
+
+
 async def already_sent(conn: asyncpg.Connection, *, submission_id: uuid.UUID) -> bool:
     """Whether answers with this submission id were stored."""
     return await queries.submission_stored(conn, submission_id=submission_id)

@@ -82,9 +82,10 @@ def _audience(value: str | None) -> str:
 
 
 def _submission(value: str | None) -> uuid.UUID | None:
-    """The answer a contact request came with: the form's submission id, carried by the thank-you page."""
+    """The answer a contact request came with: the form's submission id, carried by the thank-you page
+    (its address part is `<id>.<tag>`, responses/thanks.py; the tag is not needed here)."""
     try:
-        return uuid.UUID(value) if value else None
+        return uuid.UUID(value.partition(".")[0]) if value else None
     except ValueError:
         return None
 

@@ -318,7 +318,8 @@ async def test_a_flood_of_contact_requests_is_kept_and_listed_but_does_not_flood
 async def test_the_thank_you_address_never_shows_a_flag(client, pool, world):
     flagged = await _submit(client, world["touchpoint"], "my dad hits me when hes angry")
     plain = await _submit(client, world["touchpoint"], "It was a good visit")
-    shape = re.compile(rf"/t/{world['touchpoint'].code}/thanks\?lang=en-GB&a=13to17&s=[0-9a-f-]{{36}}")
+    # The submission id and a keyed tag (responses/thanks.py): the same shape, flagged or not.
+    shape = re.compile(rf"/t/{world['touchpoint'].code}/thanks\?lang=en-GB&a=13to17&s=[0-9a-f-]{{36}}\.[0-9a-f]{{16}}")
 
     help_page = await client.get(flagged.headers["location"])
     plain_page = await client.get(plain.headers["location"])
@@ -330,9 +331,11 @@ async def test_the_thank_you_address_never_shows_a_flag(client, pool, world):
     assert 'tel:999' not in plain_page.text and "You can close this page now" in plain_page.text
     assert "<title>Thank you – Heard</title>" in help_page.text and "<title>Thank you – Heard</title>" in plain_page.text
     await pool.execute("update reading_items set arrived_at = arrived_at - interval '2 hours' where submission_id = $1",
-                       uuid.UUID(flagged.headers["location"].rsplit("s=", 1)[1]))
+                       uuid.UUID(flagged.headers["location"].rsplit("s=", 1)[1].partition(".")[0]))
     later = await client.get(flagged.headers["location"])
+    forged = await client.get(plain.headers["location"].rsplit(".", 1)[0] + ".0123456789abcdef")
     assert 'tel:999' not in later.text, "an hour on, the address from the history shows the ordinary page"
+    assert 'tel:999' not in forged.text and "Thank you" in forged.text, "a made-up tag shows the ordinary page"
 
 
 async def test_the_team_page_shows_the_backlog_to_managers_and_readers_only(client, pool, world):
