@@ -204,7 +204,8 @@ async def test_monthly_counts_follow_deleted_and_added_responses(pool, app, sett
     await pool.execute("delete from responses where touchpoint_id = $1 and submitted_on = $2", touchpoint.id,
                        early)  # as retention or a deletion would
     after_delete, delete_total, delete_positive, delete_rolled = await summary_and_truth()
-    await _store(pool, touchpoint, [("parent", late, {"listened": 2})] * 6)
+    # 8 new answers: even moved down by D = 2 they stay at or above k = 5, so the share is always shown.
+    await _store(pool, touchpoint, [("parent", late, {"listened": 2})] * 8)
     after_insert, insert_total, insert_positive, insert_rolled = await summary_and_truth()
 
     assert first_rolled == {late.replace(day=1): 12, early.replace(day=1): 8}  # ended months counted into the rollup
@@ -213,8 +214,8 @@ async def test_monthly_counts_follow_deleted_and_added_responses(pool, app, sett
     assert delete_rolled == {late.replace(day=1): 12}
     assert delete_total[0] == 12 and after_delete.responses == _shown(*delete_total, k)
     assert after_delete.question("listened").share.value == 1.0  # nobody left answered otherwise
-    assert insert_rolled == {late.replace(day=1): 18}
-    assert insert_total[0] == 18 and after_insert.responses == _shown(*insert_total, k)
+    assert insert_rolled == {late.replace(day=1): 20}
+    assert insert_total[0] == 20 and after_insert.responses == _shown(*insert_total, k)
     assert after_insert.question("listened").share.part == _shown(*insert_positive, k)
     assert after_insert.question("listened").share.value < 1.0
 
