@@ -20,6 +20,7 @@ from service.staff.access import require
 from service.staff.service import Viewer
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
+from service.web.flash import done
 from service.web.templating import page
 
 from . import service
@@ -66,7 +67,7 @@ async def safeguarding_close(item_id: FromPath[int], request: Request, state: St
     if problem:
         return page("staff/safeguarding_item.html", status=422, viewer=viewer, item=item, trail=[],
                     waiting=_waiting, kinds=CONTACT_KINDS, problem=problem, zone=ZoneInfo(state.settings.timezone))
-    return Redirect("/staff/safeguarding", status_code=303)
+    return Redirect(done("/staff/safeguarding", "safeguarding_closed"), status_code=303)
 
 
 def _speak(request: Request, touchpoint, chosen: str | None) -> str:

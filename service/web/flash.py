@@ -22,8 +22,8 @@ DONE = frozenset({
     "entry_published", "entry_saved", "entry_withdrawn", "entry_published_again",
     # touchpoints
     "touchpoint_created", "touchpoint_saved", "touchpoint_status_saved",
-    # administration
-    "team_created", "person_saved",
+    # administration and one's own account
+    "team_created", "person_saved", "password_changed",
     # safeguarding and reading
     "safeguarding_closed", "outcome_saved", "dealing_saved", "readers_saved",
     # own feedback and team pages
