@@ -354,3 +354,30 @@ async def test_the_admin_page_lists_actions_followed_by_a_clear_improvement_and_
     assert "Aaa: ask the child first" in improved and "Improving Team" in improved
     assert "not a ranking of teams" in page.text
     assert refused.status_code == 403
+
+
+async def test_what_went_well_lists_only_questions_clearly_better_than_the_period_before(client, pool):
+    team = await factories.team(pool, "Went Well Team")
+    manager = await factories.staff(pool, team_id=team, role="team_manager")
+    token, csrf = await factories.session(pool, manager)
+    touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None)
+    start, end = default_period(dt.date.today())
+    earlier_start, earlier_end = grid.previous(start, end)
+    # "listened" is high in both periods (no clear change); "understood" moves from low to high.
+    await factories.responses(pool, touchpoint, [{"listened": 5, "understood": 1, "respect": 3, "better": 3}] * 30,
+                              on=earlier_end.replace(day=10))
+    await factories.responses(pool, touchpoint, [{"listened": 5, "understood": 5, "respect": 3, "better": 3}] * 30)
+    client.cookies.clear()
+
+    started = await client.post(f"/staff/teams/{team}/reviews", headers=_cookie(token), data={
+        "csrf_token": csrf, "first_month": f"{start:%Y-%m}", "last_month": f"{end:%Y-%m}"})
+    page = await client.get(started.headers["location"], headers=_cookie(token))
+    review_id = int(started.headers["location"].split("?")[0].rsplit("/", 1)[-1])
+    markdown = await client.get(f"/staff/reviews/{review_id}/export.md", headers=_cookie(token))
+
+    went_well = page.text.split("What went well")[1].split("Where people felt least heard")[0]
+    assert went_well.count("<li>") == 1
+    assert "understand what happens next and why" in went_well and "clearly better" in went_well
+    assert "listened to me" not in went_well  # 100% positive, but no clearer than before
+    exported = markdown.text.split("What went well")[1].split("###")[0]
+    assert "understand what happens next" in exported and "listened" not in exported
