@@ -34,11 +34,11 @@ def _waiting(arrived: dt.datetime) -> float:
 @get("/staff/safeguarding", name="safeguarding_queue")
 async def safeguarding_queue(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     require(bool(service.lead_teams(viewer)))
-    include_closed = request.query_params.get("closed") == "yes"
+    shown = service.queue_filter(request.query_params.get("show"), request.query_params.get("closed"))
     async with transaction(state.pool) as conn:
-        items = await service.lead_queue(conn, viewer=viewer, include_closed=include_closed)
-    return page("staff/safeguarding_queue.html", viewer=viewer, items=items, include_closed=include_closed,
-                waiting=_waiting, kinds=CONTACT_KINDS)
+        items = await service.lead_queue(conn, viewer=viewer, shown=shown)
+    return page("staff/safeguarding_queue.html", viewer=viewer, items=items, shown=shown,
+                filters=list(service.QUEUE_FILTERS), waiting=_waiting, kinds=CONTACT_KINDS)
 
 
 @get("/staff/safeguarding/{item_id:int}", name="safeguarding_item")
