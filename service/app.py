@@ -37,18 +37,20 @@ from service.settings import Settings, load_settings
 from service.surveys.loading import load_surveys
 from service.responses.service import thanks_key
 from service.surveys.service import record_versions
-from service.web import errors, templating
+from service.web import errors, flash, templating
 from service.web.assets import Assets
 from service.web.assets import ROUTES as STATIC_ROUTES
-from service.web.caching import no_store_for_staff
+from service.web.caching import is_staff_path, no_store_for_staff
 from service.web.headers import SECURITY_HEADERS
 from service.web.numbers import check_path_numbers
 
 log = logging.getLogger("heard")
 
 
-async def numbers_in_path(request: Request) -> None:
+async def before_request(request: Request) -> None:
     check_path_numbers(request.route_handler.paths, request.url.path)
+    # The success banner this page shows after a staff change, if any (service/web/flash.py).
+    flash.remember(request.query_params.get("done") if is_staff_path(request.url.path) else None)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -115,7 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # No staff response is kept in a browser's cache (a shared PC's Back button after sign-out).
         middleware=[no_store_for_staff],
         # Ids in addresses are plain 0-9 or a 400 (Litestar's int() would read "１" as 1).
-        before_request=numbers_in_path,
+        before_request=before_request,
         exception_handlers={
             respondent.Closed: respondent.closed_page,
             SignInRequired: staff.sign_in_required,

@@ -128,3 +128,13 @@ async def you_said_entry(pool: asyncpg.Pool, *, team_id: int, texts: dict[str, d
         return await insert_entry(conn, team_id=team_id, review_id=None, touchpoint_ids=None, languages=list(texts),
                                   texts=texts, figure_question=None, figure_percent=None, figure_base=None,
                                   created_by=None)
+
+
+async def safeguarding_item(pool: asyncpg.Pool, touchpoint: Touchpoint, body: str, *, audience: str = "8to12") -> int:
+    """An item in the team's safeguarding queue, as the flagger puts it there (a possible disclosure)."""
+    from service.safeguarding.queries import insert_item
+
+    async with pool.acquire() as conn:
+        return await insert_item(conn, response_id=None, touchpoint_id=touchpoint.id, team_id=touchpoint.team_id,
+                                 kind="disclosure", question_id="anything_else", body=body, contact_name=None,
+                                 contact_how=None, categories=["harm"], audience=audience, language="en-GB")

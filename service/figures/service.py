@@ -30,14 +30,13 @@ from .model import RESPONSES, AtomKey, Figure, FigureRequest, Published
 from .protection import Rules, decide
 from .results import (BreakdownRow, Cell, Comment, CommentGroup, GroupShare, Period, QuestionResult, QuestionView,
                       ReviewSummary, Summary)
-from .stats import Share, share, verdict, wilson
+from .stats import HIGHER, Share, share, verdict, wilson
 
 SURVEY_ID = "after-meeting"
 COMMENTS = 20  # written answers on a staff page, redacted
 LISTENED = "listened"  # the question "where people felt least heard" is read from
 COMMENTS_EACH_WAY = 3  # per question in a review: up to this many positive and this many critical comments
 CANDIDATES = 400  # comments read from the database before a review chooses
-WENT_WELL = 2
 ROLL_BATCH = 24  # touchpoint-months counted per statement when the monthly rollup is filled
 WARM_MONTHS = 24
 
@@ -487,7 +486,9 @@ async def review_summary(conn: asyncpg.Connection, registry: SurveyRegistry, *, 
                         least_heard.append(GroupShare(kind, key, found))
     least_heard.sort(key=lambda g: (g.share.value, g.kind, g.key))
     shown = [q for q in results if q.share is not None]
-    went_well = sorted(shown, key=lambda q: (-q.share.low, q.id))[:WENT_WELL]
+    # What went well, by the summary's own rule: clearly better than the period before (the two
+    # 95% intervals do not overlap), never "a high share" on its own.
+    went_well = [q for q in shown if q.change == HIGHER]
     groups: list[CommentGroup] = []
     shown_months = [m for m in months if engine.value(RESPONSES, [a for a in atoms if a.month == m]) is not None]
     if comments:

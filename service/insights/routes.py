@@ -23,6 +23,7 @@ from service.staff.service import Viewer, record, set_sharing
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
 from service.web.numbers import required_number, whole_number
+from service.web.flash import done
 from service.web.templating import page
 
 from . import queries, spreadsheet
@@ -74,7 +75,7 @@ async def my_sharing(request: Request, state: State, viewer: NamedDependency[Vie
     form = await request.form()
     async with transaction(state.pool) as conn:
         await set_sharing(conn, staff_id=viewer.staff.id, shares=form.get("share") == "yes")
-    return Redirect("/staff/me", status_code=303)
+    return Redirect(done("/staff/me", "sharing_saved"), status_code=303)
 
 
 @get("/staff/teams/{team_id:int}", name="team_dashboard")
@@ -111,7 +112,7 @@ async def team_held(team_id: FromPath[int], request: Request, state: State,
                                   include=form.get("decision") == "include")
         await record(conn, staff_id=viewer.staff.id, action="held_answers_decided",
                      detail={"touchpoint": int(touchpoint), "day": day, "decision": str(form.get("decision"))})
-    return Redirect(f"/staff/teams/{team_id}", status_code=303)
+    return Redirect(done(f"/staff/teams/{team_id}", "held_decided"), status_code=303)
 
 
 @get("/staff/teams/{team_id:int}/export.csv", name="team_export")

@@ -20,6 +20,7 @@ from service.safeguarding.hours import WorkingWeek
 from service.staff.access import require
 from service.staff.service import Viewer, team_people
 from service.touchpoints.kinds import CONTACT_KINDS
+from service.web.flash import done
 from service.web.templating import page
 
 from . import service
@@ -91,8 +92,8 @@ async def reading_outcome(item_id: FromPath[int], request: Request, state: State
                     outcomes=service.outcomes_for(item), chosen=fields.get("outcome"), note=fields.get("note", ""),
                     **_context(state))
     if fields.get("back") == "item":
-        return Redirect(f"/staff/reading/{item_id}", status_code=303)
-    return Redirect(f"/staff/reading#{fields.get('next') or 'items'}", status_code=303)
+        return Redirect(done(f"/staff/reading/{item_id}", "outcome_saved"), status_code=303)
+    return Redirect(done(f"/staff/reading#{fields.get('next') or 'items'}", "outcome_saved"), status_code=303)
 
 
 @post("/staff/reading/{item_id:int}/dealing", name="reading_dealing")
@@ -104,7 +105,7 @@ async def reading_dealing(item_id: FromPath[int], request: Request, state: State
         require(item is not None)
         await service.set_dealing(conn, viewer=viewer, item=item, dealing=fields.get("dealing") != "no")
     back = f"/staff/reading/{item_id}" if fields.get("back") == "item" else f"/staff/reading#item-{item_id}"
-    return Redirect(back, status_code=303)
+    return Redirect(done(back, "dealing_saved"), status_code=303)
 
 
 @get("/staff/teams/{team_id:int}/readers", name="team_readers")
@@ -128,7 +129,7 @@ async def team_readers_set(team_id: FromPath[int], request: Request, state: Stat
                                      reads=fields.get("reads") == "yes")
     except ReaderProblem:
         require(False)
-    return Redirect(f"/staff/teams/{team_id}/readers", status_code=303)
+    return Redirect(done(f"/staff/teams/{team_id}/readers", "readers_saved"), status_code=303)
 
 
 ROUTES = [reading_list, reading_item, reading_outcome, reading_dealing, team_readers, team_readers_set]

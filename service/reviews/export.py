@@ -93,7 +93,8 @@ def review_markdown(prepared: ReviewPage, *, questions: list[SummaryQuestion]) -
                         "change": gettext(CHANGES.get(result.change, N_("can't be compared (figures hidden)")))})
         if summary.went_well:
             lines += ["", "### " + gettext("What went well"), ""]
-            lines += [f"- {_cell(survey_text(q.text))}: {share_text(q.share)}" for q in summary.went_well]
+            lines += [f"- {_cell(survey_text(q.text))}: " + gettext("clearly better, %(before)s then, %(after)s now") % {
+                "before": share_text(q.previous), "after": share_text(q.share)} for q in summary.went_well]
         if summary.least_heard:
             lines += ["", "### " + gettext("Where people felt least heard"), ""]
             for group in summary.least_heard:

@@ -21,6 +21,7 @@ from service.staff.access import require
 from service.staff.service import Viewer, team_people
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
+from service.web.flash import done
 from service.web.kept import RESPONDENT_PAGES
 from service.web.numbers import whole_numbers
 from service.web.templating import page
@@ -100,7 +101,7 @@ async def review_start(team_id: FromPath[int], request: Request, state: State,
     except Invalid as error:
         return await _team_page(state, viewer, team_id, problems=error.problems,
                                 fields={k: _one(fields, k) for k in fields})
-    return Redirect(f"/staff/reviews/{review_id}", status_code=303)
+    return Redirect(done(f"/staff/reviews/{review_id}", "review_started"), status_code=303)
 
 
 @post("/staff/teams/{team_id:int}/reviews/facilitators", name="review_facilitators")
@@ -112,10 +113,19 @@ async def review_facilitators(team_id: FromPath[int], request: Request, state: S
     async with transaction(state.pool) as conn:
         members = [p.id for p in await team_people(conn, team_id=team_id)]
         await service.set_facilitators(conn, team_id=team_id, staff_ids=wanted, members=members, by=viewer.staff.id)
-    return Redirect(f"/staff/teams/{team_id}/reviews", status_code=303)
+    return Redirect(done(f"/staff/teams/{team_id}/reviews#who-runs", "facilitators_saved"), status_code=303)
 
 
-# One review ---------------------------------------------------------------------------------
+# One review, in four steps -----------------------------------------------------------------------
+
+# Each step is its own page with its own form, saved on its own: what people told us → what we
+# think → what we'll do → what we tell people (templates/reviews/_review_layout.html names them).
+STEPS = {"told": ("", "reviews/review.html"), "think": ("/think", "reviews/review_think.html"),
+         "do": ("/do", "reviews/review_do.html"), "tell": ("/tell", "reviews/review_tell.html")}
+
+
+def step_path(review_id: int, step: str, anchor: str = "") -> str:
+    return f"/staff/reviews/{review_id}{STEPS[step][0]}" + (f"#{anchor}" if anchor else "")
 
 
 async def _review_context(state: State, viewer: Viewer, review_id: int) -> dict:
@@ -131,16 +141,31 @@ async def _review_context(state: State, viewer: Viewer, review_id: int) -> dict:
                 slots=ENTRY_SLOTS, **_common(state))
 
 
+async def _step_page(state: State, viewer: Viewer, review_id: int, step: str, *, problems: dict | None = None,
+                     fields: dict | None = None) -> Response[str]:
+    context = await _review_context(state, viewer, review_id)
+    return page(STEPS[step][1], status=422 if problems else 200, problems=problems or {}, fields=fields or {},
+                **context)
+
+
 @get("/staff/reviews/{review_id:int}", name="review")
 async def review_page(review_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    context = await _review_context(state, viewer, review_id)
-    return page("reviews/review.html", problems={}, fields={}, **context)
+    return await _step_page(state, viewer, review_id, "told")
 
 
-async def _review_problems(state: State, viewer: Viewer, review_id: int, problems: dict, fields: dict,
-                           anchor: str) -> Response[str]:
-    context = await _review_context(state, viewer, review_id)
-    return page("reviews/review.html", status=422, problems=problems, fields=fields, anchor=anchor, **context)
+@get("/staff/reviews/{review_id:int}/think", name="review_think")
+async def review_think(review_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    return await _step_page(state, viewer, review_id, "think")
+
+
+@get("/staff/reviews/{review_id:int}/do", name="review_do")
+async def review_do(review_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    return await _step_page(state, viewer, review_id, "do")
+
+
+@get("/staff/reviews/{review_id:int}/tell", name="review_tell")
+async def review_tell(review_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    return await _step_page(state, viewer, review_id, "tell")
 
 
 @post("/staff/reviews/{review_id:int}/reflections", name="review_reflections")
@@ -151,7 +176,7 @@ async def review_reflections(review_id: FromPath[int], request: Request, state: 
     async with transaction(state.pool) as conn:
         await service.save_reflections(conn, review=found, fields={k: _one(fields, k) for k in fields},
                                        by=viewer.staff.id)
-    return Redirect(f"/staff/reviews/{review_id}#reflections", status_code=303)
+    return Redirect(done(step_path(review_id, "think"), "reflections_saved"), status_code=303)
 
 
 @post("/staff/reviews/{review_id:int}/actions", name="review_action_add")
@@ -165,9 +190,9 @@ async def review_action_add(review_id: FromPath[int], request: Request, state: S
         async with transaction(state.pool) as conn:
             await service.add_action(conn, state.surveys, review=found, form=form, by=viewer.staff.id)
     except Invalid as error:
-        return await _review_problems(state, viewer, review_id, error.problems,
-                                      {k: _one(fields, k) for k in fields}, "actions")
-    return Redirect(f"/staff/reviews/{review_id}#actions", status_code=303)
+        kept = {k: _one(fields, k) for k in fields} | {"target_questions_all": form.target_questions}
+        return await _step_page(state, viewer, review_id, "do", problems=error.problems, fields=kept)
+    return Redirect(done(step_path(review_id, "do", "actions"), "action_added"), status_code=303)
 
 
 @post("/staff/actions/{action_id:int}/status", name="review_action_status")
@@ -182,10 +207,11 @@ async def review_action_status(action_id: FromPath[int], request: Request, state
         try:
             await service.set_action_status(conn, action=found, status=_one(fields, "status"), by=viewer.staff.id)
         except Invalid:
-            pass  # an unknown status changes nothing; the page shows the action as it is
+            # an unknown status changes nothing; the page shows the action as it is
+            return Redirect(step_path(found.review_id, "do", "actions"), status_code=303)
     back = _one(fields, "back")
-    return Redirect(back if back.startswith("/staff/reviews/") else f"/staff/reviews/{found.review_id}",
-                    status_code=303)
+    back = back if back.startswith("/staff/reviews/") else step_path(found.review_id, "do", "actions")
+    return Redirect(done(back, "action_saved"), status_code=303)
 
 
 @get("/staff/reviews/{review_id:int}/print", name="review_print")
@@ -230,9 +256,9 @@ async def entry_publish(review_id: FromPath[int], request: Request, state: State
                                         form=_entry_form(fields, ENTRY_SLOTS), by=viewer.staff.id)
         RESPONDENT_PAGES.forget()  # respondents see the entry now (other processes within seconds)
     except Invalid as error:
-        return await _review_problems(state, viewer, review_id, error.problems,
-                                      {k: _one(fields, k) for k in fields}, "you-said")
-    return Redirect(f"/staff/reviews/{review_id}#you-said", status_code=303)
+        return await _step_page(state, viewer, review_id, "tell", problems=error.problems,
+                                fields={k: _one(fields, k) for k in fields})
+    return Redirect(done(step_path(review_id, "tell", "you-said"), "entry_published"), status_code=303)
 
 
 async def _entry(state: State, viewer: Viewer, entry_id: int, *, run: bool = True):
@@ -267,7 +293,7 @@ async def entry_edit(entry_id: FromPath[int], request: Request, state: State,
         return page("reviews/entry.html", status=422, viewer=viewer, entry=found, touchpoints=touchpoints,
                     problems=error.problems, fields={k: _one(fields, k) for k in fields},
                     team=viewer.teams[found.team_id], **_common(state))
-    return Redirect(f"/staff/entries/{entry_id}", status_code=303)
+    return Redirect(done(f"/staff/entries/{entry_id}", "entry_saved"), status_code=303)
 
 
 @post("/staff/entries/{entry_id:int}/status", name="entry_status")
@@ -275,11 +301,12 @@ async def entry_status(entry_id: FromPath[int], request: Request, state: State,
                        viewer: NamedDependency[Viewer]) -> Redirect:
     found, _ = await _entry(state, viewer, entry_id)
     fields = await _fields(request)
+    publish = _one(fields, "status") == "published"
     async with transaction(state.pool) as conn:
-        await service.set_entry_status(conn, entry=found, published=_one(fields, "status") == "published",
-                                       by=viewer.staff.id)
+        await service.set_entry_status(conn, entry=found, published=publish, by=viewer.staff.id)
     RESPONDENT_PAGES.forget()
-    return Redirect(f"/staff/entries/{entry_id}", status_code=303)
+    return Redirect(done(f"/staff/entries/{entry_id}", "entry_published_again" if publish else "entry_withdrawn"),
+                    status_code=303)
 
 
 @get("/staff/entries/{entry_id:int}/print/{audience:str}/{size:str}", name="entry_print")
@@ -310,6 +337,7 @@ async def admin_actions(state: State, viewer: NamedDependency[Viewer]) -> Respon
     return page("reviews/admin_actions.html", viewer=viewer, overview=overview, **_common(state))
 
 
-ROUTES = [team_reviews, review_start, review_facilitators, review_page, review_reflections, review_action_add,
+ROUTES = [team_reviews, review_start, review_facilitators, review_page, review_think, review_do, review_tell,
+          review_reflections, review_action_add,
           review_action_status, review_print, review_export, entry_publish, entry_page, entry_edit, entry_status,
           entry_print, admin_actions]

@@ -32,6 +32,8 @@ class Item(msgspec.Struct, frozen=True):
     outcome: str | None
     closed_by_name: str | None
     reader_note: str | None = None  # what a reader did before it reached the queue
+    state: str = ""  # in the queue: "new", "looking" (a lead has opened it) or "done" (closed)
+    opened_by_name: str | None = None  # in the queue: the first lead who opened it
 
 
 class Overdue(msgspec.Struct, frozen=True):
@@ -55,8 +57,8 @@ async def insert_item(conn: asyncpg.Connection, *, response_id: int | None, touc
                                contact_name, contact_how, categories, audience, language)
 
 
-async def queue(conn: asyncpg.Connection, *, team_ids: list[int], include_closed: bool) -> list[Item]:
-    return [Item(**row) for row in await conn.fetch(SQL["queue"], team_ids, include_closed)]
+async def queue(conn: asyncpg.Connection, *, team_ids: list[int], states: list[str]) -> list[Item]:
+    return [Item(**row) for row in await conn.fetch(SQL["queue"], team_ids, states)]
 
 
 async def item(conn: asyncpg.Connection, *, item_id: int) -> Item | None:

@@ -7,16 +7,34 @@ values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 returning id
 
 -- name: queue
--- Items for the teams a lead covers, open ones first, oldest first; $1 team ids, $2 include closed.
+-- Items for the teams a lead covers, open ones first, oldest first, each with its state: "new" (open, no lead has
+-- opened it), "looking" (open, a lead has opened it: the first one is named) or "done" (closed). Opening is read
+-- from the audit log, where every view of an item is recorded (service.view_item). $1 team ids, $2 the states
+-- wanted ("new", "looking", "done").
+with opened as (
+    select distinct on (a.detail ->> 'item_id') (a.detail ->> 'item_id')::bigint as item_id, a.staff_id
+    from audit_log a
+    where a.detail ? 'item_id'
+      and (a.action like 'read a possible disclosure from %' or a.action like 'read a request to be contacted from %')
+    order by a.detail ->> 'item_id', a.at
+), shown as (
+    select i.*, o.staff_id as opened_by,
+           case when i.closed_at is not null then 'done' when o.item_id is not null then 'looking' else 'new' end
+               as state
+    from safeguarding_items i left join opened o on o.item_id = i.id
+    where i.team_id = any($1::bigint[])
+)
 select i.id, i.kind, i.team_id, tm.name as team_name, t.contact_kind, s.display_name as practitioner_name,
        i.question_id, i.body, i.contact_name, i.contact_how, i.categories, i.audience, i.language, i.arrived_at,
-       i.escalated_at, i.closed_at, i.outcome, c.display_name as closed_by_name, i.reader_note
-from safeguarding_items i
+       i.escalated_at, i.closed_at, i.outcome, c.display_name as closed_by_name, i.reader_note, i.state,
+       r.display_name as opened_by_name
+from shown i
 join teams tm on tm.id = i.team_id
 join touchpoints t on t.id = i.touchpoint_id
 left join staff s on s.id = t.practitioner_id
 left join staff c on c.id = i.closed_by
-where i.team_id = any($1::bigint[]) and ($2 or i.closed_at is null)
+left join staff r on r.id = i.opened_by
+where i.state = any($2::text[])
 order by i.closed_at is not null, i.arrived_at
 
 -- name: item

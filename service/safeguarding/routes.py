@@ -20,6 +20,7 @@ from service.staff.access import require
 from service.staff.service import Viewer
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
+from service.web.flash import done
 from service.web.templating import page
 
 from . import service
@@ -33,11 +34,11 @@ def _waiting(arrived: dt.datetime) -> float:
 @get("/staff/safeguarding", name="safeguarding_queue")
 async def safeguarding_queue(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     require(bool(service.lead_teams(viewer)))
-    include_closed = request.query_params.get("closed") == "yes"
+    shown = service.queue_filter(request.query_params.get("show"), request.query_params.get("closed"))
     async with transaction(state.pool) as conn:
-        items = await service.lead_queue(conn, viewer=viewer, include_closed=include_closed)
-    return page("staff/safeguarding_queue.html", viewer=viewer, items=items, include_closed=include_closed,
-                waiting=_waiting, kinds=CONTACT_KINDS)
+        items = await service.lead_queue(conn, viewer=viewer, shown=shown)
+    return page("staff/safeguarding_queue.html", viewer=viewer, items=items, shown=shown,
+                filters=list(service.QUEUE_FILTERS), waiting=_waiting, kinds=CONTACT_KINDS)
 
 
 @get("/staff/safeguarding/{item_id:int}", name="safeguarding_item")
@@ -66,7 +67,7 @@ async def safeguarding_close(item_id: FromPath[int], request: Request, state: St
     if problem:
         return page("staff/safeguarding_item.html", status=422, viewer=viewer, item=item, trail=[],
                     waiting=_waiting, kinds=CONTACT_KINDS, problem=problem, zone=ZoneInfo(state.settings.timezone))
-    return Redirect("/staff/safeguarding", status_code=303)
+    return Redirect(done("/staff/safeguarding", "safeguarding_closed"), status_code=303)
 
 
 def _speak(request: Request, touchpoint, chosen: str | None) -> str:

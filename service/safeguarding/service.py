@@ -92,8 +92,21 @@ def lead_teams(viewer: staff.Viewer) -> list[int]:
     return [team_id for team_id in viewer.teams if viewer.leads_safeguarding(team_id)]
 
 
-async def lead_queue(conn: asyncpg.Connection, *, viewer: staff.Viewer, include_closed: bool) -> list[Item]:
-    items = await queries.queue(conn, team_ids=lead_teams(viewer), include_closed=include_closed)
+# The queue's filter: what a lead may ask to see, and the item states each shows. An item is "new" until a
+# lead opens it, "looking" (being looked at) once one has, "done" when closed with what was done.
+QUEUE_FILTERS = {"open": ["new", "looking"], "new": ["new"], "looking": ["looking"], "done": ["done"],
+                 "all": ["new", "looking", "done"]}
+
+
+def queue_filter(asked: str | None, closed: str | None = None) -> str:
+    """The filter asked for; an unknown one (or none) shows the open items. `closed=yes` is the old address."""
+    if asked in QUEUE_FILTERS:
+        return asked
+    return "all" if closed == "yes" else "open"
+
+
+async def lead_queue(conn: asyncpg.Connection, *, viewer: staff.Viewer, shown: str = "open") -> list[Item]:
+    items = await queries.queue(conn, team_ids=lead_teams(viewer), states=QUEUE_FILTERS[shown])
     await staff.record(conn, staff_id=viewer.staff.id, action=f"opened the safeguarding queue ({len(items)} items)",
                        detail={"items": [i.id for i in items]})
     return items

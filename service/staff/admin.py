@@ -15,6 +15,7 @@ from litestar.response import Redirect
 
 from service.db.pool import transaction
 from service.web.numbers import calendar_date, required_number, whole_number
+from service.web.flash import done
 from service.web.templating import page
 
 from . import service
@@ -54,7 +55,7 @@ async def admin_team_create(request: Request, state: State, viewer: NamedDepende
         async with transaction(state.pool) as conn:
             teams = await service.all_teams(conn)
         return page("staff/admin_teams.html", status=422, viewer=viewer, teams=teams, problem=error.code)
-    return Redirect("/staff/admin/teams", status_code=303)
+    return Redirect(done("/staff/admin/teams", "team_created"), status_code=303)
 
 
 @get("/staff/admin/people", name="admin_people")
@@ -91,7 +92,7 @@ async def _change(state: State, viewer: Viewer, change) -> Response[str] | Redir
             await change(conn)
     except StaffError as error:
         return await _people_page(state, viewer, status=422, problem=error.code)
-    return Redirect("/staff/admin/people", status_code=303)
+    return Redirect(done("/staff/admin/people", "person_saved"), status_code=303)
 
 
 @post("/staff/admin/people/role", name="admin_person_role")

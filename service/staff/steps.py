@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect
 
 from service.db.pool import transaction
+from service.web.flash import done
 from service.web.templating import page
 
 from . import mfa, service
@@ -156,17 +157,16 @@ async def two_step_off(state: State, viewer: NamedDependency[Viewer],
 # One's own account ------------------------------------------------------------------------------
 
 
-async def _account_page(state: State, viewer: Viewer, *, status: int = 200, problem: str | None = None,
-                        changed: bool = False) -> Response[str]:
+async def _account_page(state: State, viewer: Viewer, *, status: int = 200, problem: str | None = None) -> Response[str]:
     async with transaction(state.pool) as conn:
         enabled = await service.two_step_enabled(conn, staff_id=viewer.staff.id)
-    return page("staff/account.html", status=status, viewer=viewer, problem=problem, changed=changed,
+    return page("staff/account.html", status=status, viewer=viewer, problem=problem,
                 two_step=enabled, sso=bool(state.settings.oidc_issuer))
 
 
 @get("/staff/account", name="account")
 async def account(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    return await _account_page(state, viewer, changed=request.query_params.get("changed") == "password")
+    return await _account_page(state, viewer)
 
 
 @post("/staff/account/password", name="account_password")
@@ -182,7 +182,7 @@ async def account_password(request: Request, state: State, viewer: NamedDependen
     if result.signed_in is None:
         return await _account_page(state, viewer, status=429 if result.problem == "throttled" else 422,
                                    problem=result.problem)
-    response = Redirect("/staff/account?changed=password", status_code=303)
+    response = Redirect(done("/staff/account", "password_changed"), status_code=303)
     response.set_cookie(session_cookie(state, result.signed_in.token))  # every other session has ended
     return response
 

@@ -23,6 +23,7 @@ from service.staff.access import require
 from service.staff.service import Viewer, team_people
 from service.surveys.model import AUDIENCES
 from service.web.numbers import whole_number
+from service.web.flash import done
 from service.web.templating import page
 
 from . import codes, printing, queries, service
@@ -128,7 +129,7 @@ async def touchpoint_create(team_id: FromPath[int], request: Request, state: Sta
                 today=state.settings.today())
     except Invalid as error:
         return await _list_page(state, viewer, team_id, problems=error.problems, fields=fields)
-    return Redirect(f"/staff/touchpoints/{touchpoint_id}", status_code=303)
+    return Redirect(done(f"/staff/touchpoints/{touchpoint_id}", "touchpoint_created"), status_code=303)
 
 
 @get("/staff/touchpoints/{touchpoint_id:int}", name="touchpoint")
@@ -151,7 +152,7 @@ async def touchpoint_change(touchpoint_id: FromPath[int], request: Request, stat
                                             by=viewer.staff.id)
     except Invalid as error:
         return await _detail_page(state, viewer, touchpoint, problems=error.problems, fields=fields)
-    return Redirect(f"/staff/touchpoints/{touchpoint_id}", status_code=303)
+    return Redirect(done(f"/staff/touchpoints/{touchpoint_id}", "touchpoint_saved"), status_code=303)
 
 
 @post("/staff/touchpoints/{touchpoint_id:int}/status", name="touchpoint_status")
@@ -168,8 +169,9 @@ async def touchpoint_status(touchpoint_id: FromPath[int], request: Request, stat
         async with transaction(state.pool) as conn:
             await service.set_status(conn, touchpoint=touchpoint, status=fields.get("status", ""))
     except Invalid:
-        pass  # a revoked touchpoint stays revoked; the page shows its state
-    return Redirect(f"/staff/touchpoints/{touchpoint_id}", status_code=303)
+        # a revoked touchpoint stays revoked; the page shows its state
+        return Redirect(f"/staff/touchpoints/{touchpoint_id}", status_code=303)
+    return Redirect(done(f"/staff/touchpoints/{touchpoint_id}", "touchpoint_status_saved"), status_code=303)
 
 
 @get("/staff/touchpoints/{touchpoint_id:int}/qr/{fmt:str}", name="touchpoint_qr")

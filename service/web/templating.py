@@ -12,6 +12,7 @@ from litestar import Response
 from litestar.datastructures import ResponseHeader
 
 from service import i18n
+from service.web import flash
 from service.settings import REPO_ROOT
 
 TEMPLATES_DIR = REPO_ROOT / "templates"
@@ -44,6 +45,7 @@ def _environment() -> jinja2.Environment:
         newstyle=True,
     )
     env.globals["phone"] = phone
+    env.globals["done_banner"] = flash.current  # the staff layout's success banner (service/web/flash.py)
     env.globals["survey_text"] = i18n.survey_text
     env.globals["survey_label"] = i18n.survey_label
     env.globals["current_language"] = i18n.current_language

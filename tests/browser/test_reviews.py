@@ -1,7 +1,9 @@
 """A learning review in a real browser, with the keyboard only (Tab, typing,
-Space and Enter; no mouse): sign in, start a review, write a reflection, add
-an action, publish "you said, we did" in English and Welsh, and see it on the
-respondent's welcome page. axe-core finds no violations on any review page."""
+Space and Enter; no mouse): sign in, start a review, and go through its four
+steps, each its own page saved on its own with a "saved" message: read what
+people told us, write a reflection, add an action, publish "you said, we did"
+in English and Welsh, and see it on the respondent's welcome page. axe-core
+finds no violations on any review page."""
 
 import datetime as dt
 import uuid
@@ -49,6 +51,16 @@ async def _world(pool):
     return team, manager, touchpoint
 
 
+async def next_step(page, name: str) -> None:
+    await tab_to(page, page.get_by_role("link", name=f"Next: {name}"))
+    await page.keyboard.press("Enter")
+    await page.get_by_role("link", name=name, exact=True).and_(page.locator("[aria-current=step]")).wait_for()
+
+
+async def banner(page) -> str:
+    return (await page.locator(".success-banner").inner_text()).strip()
+
+
 async def test_a_whole_review_with_the_keyboard_only(page, server, pool):
     team, manager, touchpoint = await _world(pool)
     found: list[str] = []
@@ -62,16 +74,25 @@ async def test_a_whole_review_with_the_keyboard_only(page, server, pool):
     await page.keyboard.press("Enter")
     await page.get_by_role("heading", name="Learning review:").wait_for()
     review_url = page.url
-    found += await violations(page, "review")
+    assert await banner(page) == "Review started."
+    found += await violations(page, "review, step 1")
     async with pool.acquire() as conn:  # 32, with the engine's adjustment
         shown = await truth.published(conn, team, *default_period(dt.date.today()), k=5)
     assert await page.get_by_text(f"{shown} responses", exact=True).count() == 1
+    assert await page.get_by_label("What happened?").count() == 0  # each step on its own page
 
+    await next_step(page, "What we think")
+    assert await page.locator(".success-banner").count() == 0
     await tab_to(page, page.get_by_label("What happened?"))
     await page.keyboard.type("Parents said the plan came too late.")
     await tab_to(page, page.get_by_role("button", name="Save reflections"))
     await page.keyboard.press("Enter")
-    await page.wait_for_url("**#reflections")
+    await page.wait_for_url("**/think?done=reflections_saved")
+    assert await banner(page) == "Reflections saved."
+    assert await page.get_by_label("What happened?").input_value() == "Parents said the plan came too late."
+    found += await violations(page, "review, step 2, saved")
+
+    await next_step(page, "What we'll do")
 
     await tab_to(page, page.get_by_label("What will we do?"))
     await page.keyboard.type("Send the plan two days before the meeting")
@@ -81,8 +102,12 @@ async def test_a_whole_review_with_the_keyboard_only(page, server, pool):
     await page.keyboard.press("Space")
     await tab_to(page, page.get_by_role("button", name="Add action"))
     await page.keyboard.press("Enter")
-    await page.wait_for_url("**#actions")
+    await page.wait_for_url("**/do?done=action_added#actions")
+    assert await banner(page) == "Action added."
     assert await page.get_by_role("cell", name="Send the plan two days before the meeting", exact=True).count() == 1
+    found += await violations(page, "review, step 3, saved")
+
+    await next_step(page, "What we tell people")
 
     await tab_to(page, page.locator("#text_0_you_said"))
     await page.keyboard.type("You told us the plan came too late.")
@@ -97,10 +122,11 @@ async def test_a_whole_review_with_the_keyboard_only(page, server, pool):
     await page.keyboard.type("Rydym bellach yn ei anfon ddau ddiwrnod cyn pob cyfarfod.")
     await tab_to(page, page.get_by_role("button", name="Publish", exact=True))
     await page.keyboard.press("Enter")
-    await page.wait_for_url("**#you-said")
-    found += await violations(page, "review, filled in")
+    await page.wait_for_url("**/tell?done=entry_published#you-said")
+    assert await banner(page) == "Published: people see it on the welcome and thank-you pages."
+    found += await violations(page, "review, step 4, published")
 
-    await page.goto(review_url.split("#")[0] + "/print")
+    await page.goto(review_url.split("?")[0] + "/print")
     found += await violations(page, "printable review")
     assert await page.get_by_text("Parents said the plan came too late.").count() == 1
     entry_id = await pool.fetchval("select id from you_said_we_did where team_id = $1", team)

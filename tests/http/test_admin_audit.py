@@ -188,3 +188,31 @@ async def test_resetting_someones_two_step_verification_is_audited(client, pool,
     assert await pool.fetchval("select count(*) from staff_recovery_codes where staff_id = $1", person) == 0
     assert await _entries(pool, admin_id, "two_step_reset") == [{"staff_id": person}]
     assert "<td>two_step_reset</td>" in audit.text and "Lost Phone" in audit.text
+
+
+async def test_an_administrator_cannot_disable_their_own_account(client, pool):
+    admin_id = await factories.staff(pool, admin=True, name="Selma Self")
+    token, csrf = await factories.session(pool, admin_id)
+    await factories.staff(pool, admin=True, name="Otto Other")  # not the last administrator: only "yourself" applies
+
+    page = await _get(client, "/staff/admin/people", token)
+    refused = await _post(client, "/staff/admin/people/disable", token, {"csrf_token": csrf, "staff_id": str(admin_id),
+                                                                         "disabled": "yes"})
+
+    assert "Disable Selma Self" not in page.text and "Disable Otto Other" in page.text
+    assert refused.status_code == 422
+    assert "There is a problem" in refused.text and "You cannot disable your own account" in refused.text
+    assert await pool.fetchval("select disabled from staff where id = $1", admin_id) is False
+    assert not await _entries(pool, admin_id, "account_disabled")
+
+
+async def test_roles_in_the_audit_log_are_named_in_words(client, pool, admin):
+    admin_id, token, csrf = admin
+    team = await factories.team(pool, "Worded Team")
+    person = await factories.staff(pool, name="Wendy Words")
+
+    await _post(client, "/staff/admin/people/role", token, {"csrf_token": csrf, "staff_id": str(person),
+                                                            "team_id": str(team), "role": "team_manager"})
+    audit = await _get(client, "/staff/admin/audit", token)
+
+    assert "role=Team manager" in audit.text and "role=team_manager" not in audit.text

@@ -110,7 +110,7 @@ async def test_each_outcome_works_and_is_audit_logged_in_plain_words(client, poo
                                  data={"csrf_token": csrf, "outcome": "learning"})
 
     assert seen.status_code == 200 and "The meeting was long" in seen.text
-    assert read.status_code == 303 and read.headers["location"] == f"/staff/reading#item-{ids[1]}"
+    assert read.status_code == 303 and read.headers["location"] == f"/staff/reading?done=outcome_saved#item-{ids[1]}"
     assert no_note.status_code == 422 and "Please write what you did about the concern." in no_note.text
     assert concern.status_code == 303 and learning.status_code == 303
     rows = {r["id"]: r for r in await pool.fetch("select id, outcome, note, closed_by from reading_items "

@@ -80,7 +80,7 @@ def _percent(part: int, whole: int) -> str:
 async def _start(client, world, who="manager", **extra) -> int:
     response = await _post(client, world, who, f"/staff/teams/{world['team']}/reviews", {**_period(), **extra})
     assert response.status_code == 303, response.text[:500]
-    return int(response.headers["location"].rsplit("/", 1)[-1])
+    return int(response.headers["location"].split("?")[0].rsplit("/", 1)[-1])
 
 
 async def test_a_team_manager_starts_a_review_and_reads_its_summary(client, world):
@@ -114,7 +114,7 @@ async def test_a_member_the_manager_allows_may_start_and_write_reviews(client, w
                         {"reflection_expected": "We thought parents felt heard."})
     member_wrote = await _post(client, world, "member", f"/staff/reviews/{review_id}/reflections",
                                {"reflection_expected": "Overwritten by someone not allowed"})
-    page = await _get(client, world, "member", f"/staff/reviews/{review_id}")
+    page = await _get(client, world, "member", f"/staff/reviews/{review_id}/think")
 
     assert refused.status_code == 403 and granted.status_code == 303
     assert wrote.status_code == 303 and member_wrote.status_code == 403
@@ -164,7 +164,7 @@ async def test_the_form_offers_whole_months_and_a_day_means_its_month(client, wo
     started = await _post(client, world, "manager", f"/staff/teams/{world['team']}/reviews",
                           {"period_start": first.replace(day=14).isoformat(),
                            "period_end": last.replace(day=3).isoformat()})
-    review_id = int(started.headers["location"].rsplit("/", 1)[-1])
+    review_id = int(started.headers["location"].split("?")[0].rsplit("/", 1)[-1])
     stored = await pool.fetchrow("select period_start, period_end from reviews where id = $1", review_id)
 
     offered = re.findall(r'<select id="first_month" name="first_month"[^>]*>(.*?)</select>', form.text, re.S)[0]
@@ -193,7 +193,7 @@ async def test_the_full_flow_ends_on_the_respondents_pages_in_two_languages(clie
     welcome_cy = await client.get(f"/t/{touchpoint.code}?lang=cy")
     thanks = await client.get(f"/t/{touchpoint.code}/thanks?lang=cy")
     thanks_pl = await client.get(f"/t/{touchpoint.code}/thanks?lang=pl")
-    page = await _get(client, world, "manager", f"/staff/reviews/{review_id}")
+    page = await _get(client, world, "manager", f"/staff/reviews/{review_id}/do")
     markdown = await _get(client, world, "manager", f"/staff/reviews/{review_id}/export.md")
     printable = await _get(client, world, "manager", f"/staff/reviews/{review_id}/print")
 
@@ -266,7 +266,7 @@ async def test_an_entry_cannot_type_a_percentage_or_use_a_hidden_figure(client, 
     client.cookies.clear()
     started = await client.post(f"/staff/teams/{small}/reviews", data={**_period(), "csrf_token": csrf},
                                 headers=_cookie(token))
-    review_id = int(started.headers["location"].rsplit("/", 1)[-1])
+    review_id = int(started.headers["location"].split("?")[0].rsplit("/", 1)[-1])
 
     typed = await client.post(f"/staff/reviews/{review_id}/entries", headers=_cookie(token), data={
         "csrf_token": csrf, "text_0_language": "en-GB", "text_0_you_said": "100% of you said it was great.",
@@ -315,7 +315,7 @@ async def test_open_actions_carry_over_to_the_next_review_with_their_feedback(cl
 
     first = await post(f"/staff/teams/{team}/reviews", {"first_month": f"{earlier_start:%Y-%m}",
                                                         "last_month": f"{earlier_end:%Y-%m}"})
-    first_id = int(first.headers["location"].rsplit("/", 1)[-1])
+    first_id = int(first.headers["location"].split("?")[0].rsplit("/", 1)[-1])
     await post(f"/staff/reviews/{first_id}/actions", {"what": "Book interpreters before meetings",
                                                       "target_questions": "understood"})
     await post(f"/staff/reviews/{first_id}/actions", {"what": "An action already finished"})
@@ -323,9 +323,9 @@ async def test_open_actions_carry_over_to_the_next_review_with_their_feedback(cl
     await post(f"/staff/actions/{finished}/status", {"status": "done"})
     second = await post(f"/staff/teams/{team}/reviews", {"first_month": f"{start:%Y-%m}",
                                                          "last_month": f"{end:%Y-%m}"})
-    page = await client.get(second.headers["location"], headers=_cookie(token))
+    page = await client.get(second.headers["location"].split("?")[0] + "/do", headers=_cookie(token))
 
-    carried = page.text.split('id="carried"')[1].split('id="reflections"')[0]
+    carried = page.text.split('id="carried"')[1].split('id="actions"')[0]
     assert "Book interpreters before meetings" in carried
     assert "An action already finished" not in carried
     shares = sorted(int(p) for p in re.findall(r"(\d+)%", carried))
@@ -346,7 +346,7 @@ async def test_the_admin_page_lists_actions_followed_by_a_clear_improvement_and_
     client.cookies.clear()
     first = await client.post(f"/staff/teams/{team}/reviews", headers=_cookie(token), data={
         "csrf_token": csrf, "first_month": f"{earlier_start:%Y-%m}", "last_month": f"{earlier_end:%Y-%m}"})
-    first_id = int(first.headers["location"].rsplit("/", 1)[-1])
+    first_id = int(first.headers["location"].split("?")[0].rsplit("/", 1)[-1])
     await client.post(f"/staff/reviews/{first_id}/actions", headers=_cookie(token), data={
         "csrf_token": csrf, "what": "Aaa: ask the child first", "target_questions": "listened"})
     await client.post(f"/staff/teams/{team}/reviews", headers=_cookie(token), data={
@@ -359,3 +359,30 @@ async def test_the_admin_page_lists_actions_followed_by_a_clear_improvement_and_
     assert "Aaa: ask the child first" in improved and "Improving Team" in improved
     assert "not a ranking of teams" in page.text
     assert refused.status_code == 403
+
+
+async def test_what_went_well_lists_only_questions_clearly_better_than_the_period_before(client, pool):
+    team = await factories.team(pool, "Went Well Team")
+    manager = await factories.staff(pool, team_id=team, role="team_manager")
+    token, csrf = await factories.session(pool, manager)
+    touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None)
+    start, end = default_period(dt.date.today())
+    earlier_start, earlier_end = grid.previous(start, end)
+    # "listened" is high in both periods (no clear change); "understood" moves from low to high.
+    await factories.responses(pool, touchpoint, [{"listened": 5, "understood": 1, "respect": 3, "better": 3}] * 30,
+                              on=earlier_end.replace(day=10))
+    await factories.responses(pool, touchpoint, [{"listened": 5, "understood": 5, "respect": 3, "better": 3}] * 30)
+    client.cookies.clear()
+
+    started = await client.post(f"/staff/teams/{team}/reviews", headers=_cookie(token), data={
+        "csrf_token": csrf, "first_month": f"{start:%Y-%m}", "last_month": f"{end:%Y-%m}"})
+    page = await client.get(started.headers["location"], headers=_cookie(token))
+    review_id = int(started.headers["location"].split("?")[0].rsplit("/", 1)[-1])
+    markdown = await client.get(f"/staff/reviews/{review_id}/export.md", headers=_cookie(token))
+
+    went_well = page.text.split("What went well")[1].split("Where people felt least heard")[0]
+    assert went_well.count("<li>") == 1
+    assert "understand what happens next and why" in went_well and "clearly better" in went_well
+    assert "listened to me" not in went_well  # 100% positive, but no clearer than before
+    exported = markdown.text.split("What went well")[1].split("###")[0]
+    assert "understand what happens next" in exported and "listened" not in exported

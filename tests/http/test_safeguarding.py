@@ -257,3 +257,33 @@ async def test_a_fresh_item_is_not_escalated(client, pool, settings, team_with_l
 
     assert item_id not in [i.id for i in result.items]
     await asyncio.sleep(0)
+
+
+async def test_the_queue_shows_each_items_state_and_filters_by_it(client, pool, team_with_lead):
+    team, lead, _ = team_with_lead
+    touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None, audience="8to12")
+    for text in ("I don't feel safe at home", "dad hits me when hes angry", "I am scared to go home"):
+        await _submit(client, touchpoint, "8to12", text, "en-GB")
+    new, looking, done = [r["id"] for r in await pool.fetch(
+        "select id from safeguarding_items where touchpoint_id = $1 order by id", touchpoint.id)]
+    token, csrf = await factories.session(pool, lead)
+    cookie = {"Cookie": f"heard_staff={token}"}
+    client.cookies.clear()
+    await client.get(f"/staff/safeguarding/{looking}", headers=cookie)  # opened: being looked at
+    await client.post(f"/staff/safeguarding/{done}/close", headers=cookie,
+                      data={"csrf_token": csrf, "outcome": "Reviewed with the practitioner; not a disclosure"})
+
+    async def listed(query: str) -> dict[int, str]:
+        page = (await client.get(f"/staff/safeguarding{query}", headers=cookie)).text
+        rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:] if "<tbody>" in page else []
+        return {item: row for row in rows for item in (new, looking, done) if f"/staff/safeguarding/{item}\"" in row}
+
+    default, only_new, only_looking = await listed(""), await listed("?show=new"), await listed("?show=looking")
+    only_done, everything, old_address = await listed("?show=done"), await listed("?show=all"), await listed("?closed=yes")
+
+    assert set(default) == {new, looking}
+    assert ">New<" in default[new] and ">Being looked at<" in default[looking]
+    assert "opened first by Lena Lead" in default[looking] and "opened first by" not in default[new]
+    assert set(only_new) == {new} and set(only_looking) == {looking}
+    assert set(only_done) == {done} and ">Done<" in only_done[done]
+    assert set(everything) == set(old_address) == {new, looking, done}

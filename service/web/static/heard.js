@@ -9,7 +9,8 @@
    - One question a screen (under 8s): tapping an answer moves on after a
      moment; each screen is a history entry, so the phone's Back and Forward
      buttons move between questions with the answers kept (posted like "Back").
-   - The error summary's links put focus on the answer, its question in view.
+   - The error summary's links put focus on the answer, its question in view;
+     on a staff page that came back with problems, the summary has the focus.
    - Once sent, the form's address is marked, so Back after "thank you" asks
      Heard, which says the answers were already sent. */
 (function () {
@@ -199,6 +200,10 @@
     question.scrollIntoView();
     answer.focus({ preventScroll: true });
   });
+
+  // A staff page that came back with problems: start reading at the summary.
+  var summaryOnLoad = document.querySelector("[data-focus-on-load]");
+  if (summaryOnLoad) { summaryOnLoad.focus(); }
 
   // --- already sent ---------------------------------------------------------
 
