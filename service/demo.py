@@ -165,7 +165,8 @@ PULSE_WORDS = [
 async def _culture_pulse(conn: asyncpg.Connection, surveys: SurveyRegistry, *, team_id: int, today: dt.date,
                          rng: random.Random) -> None:
     """Two quarters of the team culture pulse: a QR code shown in a team meeting, answered by the team's staff
-    (more people than the demo's accounts: a real team's whole staff), a little more positive the second time."""
+    (more people than the demo's accounts: a real team's whole staff), more agreeing the second time. Answers
+    lean clearly one way or the other, so each statement's counts are large enough to be shown."""
     from service.culture import service as culture
     from service.figures import grid
     from service.figures.pulse import PULSE_SURVEY, ended_quarter
@@ -178,18 +179,18 @@ async def _culture_pulse(conn: asyncpg.Connection, surveys: SurveyRegistry, *, t
     found = await touchpoints_service.find_by_code(conn, code=touchpoint.code, today=today)
     first, _ = ended_quarter(grid.last_whole_month(today))
     variant = survey.survey.audiences["staff"]
-    for quarter_start, people, lean in ((grid.add_months(first, -3), 18, 0.45), (first, 21, 0.7)):
+    # (first month of the quarter, people answering, how many agree with statement i: base + i)
+    for quarter_start, people, agreeing in ((grid.add_months(first, -3), 24, 10), (first, 28, 16)):
         meeting = quarter_start + dt.timedelta(days=20)  # the quarter's team meeting
-        for _ in range(people):
+        for person in range(people):
             form: dict[str, list[str]] = {}
+            statements = [q for q in variant.questions if not isinstance(q, Text)]
+            for index, question in enumerate(statements):
+                agrees = person < agreeing + index
+                form[field_name(question)] = [str(rng.choice((5, 6, 7) if agrees else (1, 2, 3)))]
             for question in variant.questions:
-                if isinstance(question, Text):
-                    if rng.random() < 0.3:
-                        form[field_name(question)] = [rng.choice(PULSE_WORDS)]
-                    continue
-                values = scale_values(question)
-                point = min(len(values) - 1, max(0, round(lean * (len(values) - 1) + rng.gauss(0, 1.2))))
-                form[field_name(question)] = [values[point]]
+                if isinstance(question, Text) and rng.random() < 0.3:
+                    form[field_name(question)] = [rng.choice(PULSE_WORDS)]
             checked = check_answers(variant, form)
             await submit_response(conn, Submission(uuid.uuid4(), found, survey, "staff", "en-GB", checked),
                                   today=meeting)
