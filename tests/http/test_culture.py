@@ -71,6 +71,8 @@ async def test_a_manager_makes_the_pulse_qr_code_and_staff_answer_it_anonymously
     refused = await _post(client, world["member"], f"/staff/teams/{world['team']}/culture/touchpoints", {})
     touchpoint = await pool.fetchrow("select id, code, survey_id, audience, contact_kind, practitioner_id "
                                      "from touchpoints where team_id = $1", world["team"])
+    detail = await _get(client, world["manager"], made.headers["location"])
+    listing = await _get(client, world["manager"], f"/staff/teams/{world['team']}/touchpoints")
     client.cookies.clear()
 
     welcome = await client.get(f"/t/{touchpoint['code']}")
@@ -85,6 +87,8 @@ async def test_a_manager_makes_the_pulse_qr_code_and_staff_answer_it_anonymously
     assert refused.status_code == 403
     assert (touchpoint["survey_id"], touchpoint["audience"], touchpoint["contact_kind"],
             touchpoint["practitioner_id"]) == ("culture-pulse", "staff", "team_meeting", None)
+    assert "Team meeting: the staff culture pulse" in detail.text and touchpoint["code"] in detail.text
+    assert "Team meeting: the staff culture pulse" in listing.text
     assert "How we work together" in welcome.text and f"/t/{touchpoint['code']}/form/staff" in welcome.text
     assert "Somewhat agree" in form.text and len(re.findall(r'name="q_new_ideas"', form.text)) == 7
     assert sent.status_code == 303, sent.text
