@@ -23,6 +23,8 @@ from service.responses import privacy
 from service.responses import routes as respondent
 from service.responses.limits import BurstWatch, SubmissionLimiter
 from service.reading import routes as reading
+from service.reflection import routes as reflection
+from service.culture import routes as culture
 from service.safeguarding import routes as safeguarding
 from service.safeguarding.hours import triage_hours
 from service.insights import routes as insights
@@ -103,6 +105,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *reviews.ROUTES,
             *safeguarding.ROUTES,
             *reading.ROUTES,
+            *reflection.ROUTES,
+            *culture.ROUTES,
             *STATIC_ROUTES,
         ],
         state=State({"settings": settings, "surveys": surveys, "assets": assets,

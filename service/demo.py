@@ -112,7 +112,88 @@ async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: d
     await submit_response(conn, Submission(uuid.uuid4(), worrying, survey, "13to17", "en-GB", checked),
                           today=today - dt.timedelta(days=1))
     await _earlier_review(conn, surveys, team_id=team_id, manager_id=staff_ids[3], today=today)
+    await _reflections(conn, writer_id=staff_ids[0], manager_id=staff_ids[3], today=today)
+    await _culture_pulse(conn, surveys, team_id=team_id, today=today, rng=rng)
     return team_id
+
+
+# A practitioner's private reflections (Amira's): (title, what happened, noticed, think now, do differently,
+# about last month's feedback, shared with the manager).
+REFLECTIONS = [
+    ("Conference where dad walked out",
+     "Dad left the child protection conference halfway through, after the police report was read out.",
+     "I had not gone through the report with him beforehand. I was more worried about the chair than about him.",
+     "He heard the worst of it for the first time in a room full of professionals. Anyone would walk out.",
+     "Go through every report with parents before the conference, in their language, and say what will be read.",
+     True, True),
+    ("Direct work with a 10-year-old",
+     "We used the three houses tool at school. She drew her brother in the house of worries.",
+     "She talked more when we were drawing side by side than face to face.",
+     "The setting mattered more than the questions.",
+     "Offer drawing or a walk first, and let the child choose where we sit.",
+     False, False),
+    ("Feedback said the plan was unclear",
+     "Two parents said after meetings that they did not understand what happens next.",
+     "I end meetings in a rush and write the plan afterwards.",
+     "The plan is written for the file, not for the family.",
+     "Agree the next three steps in plain words before anyone leaves the room.",
+     True, False),
+]
+
+
+async def _reflections(conn: asyncpg.Connection, *, writer_id: int, manager_id: int, today: dt.date) -> None:
+    """A few private reflections for one practitioner; one shared with her manager for supervision."""
+    from service.figures import grid
+    from service.reflection import service as reflection
+
+    month = grid.last_whole_month(today).strftime("%Y-%m")
+    for title, happened, noticed, think_now, differently, about_feedback, shared in REFLECTIONS:
+        form = reflection.EntryForm(title, happened, noticed, think_now, differently,
+                                    month if about_feedback else "", month if about_feedback else "")
+        entry_id = await reflection.write_entry(conn, writer_id=writer_id, checked=reflection.check(form, today))
+        if shared:
+            await reflection.share_entry(conn, writer_id=writer_id, entry_id=entry_id, manager_id=manager_id)
+
+
+PULSE_WORDS = [
+    "Time after hard visits to talk it through with someone.",
+    "Case discussions that are not only about risk.",
+    "Hearing back from other agencies about what happened next.",
+]
+
+
+async def _culture_pulse(conn: asyncpg.Connection, surveys: SurveyRegistry, *, team_id: int, today: dt.date,
+                         rng: random.Random) -> None:
+    """Two quarters of the team culture pulse: a QR code shown in a team meeting, answered by the team's staff
+    (more people than the demo's accounts: a real team's whole staff), more agreeing the second time. Answers
+    lean clearly one way or the other, so each statement's counts are large enough to be shown."""
+    from service.culture import service as culture
+    from service.figures import grid
+    from service.figures.pulse import PULSE_SURVEY, ended_quarter
+
+    survey = surveys.current(PULSE_SURVEY)
+    assert survey is not None, "the demo needs surveys/culture-pulse.toml"
+    touchpoint_id = await culture.start_pulse(conn, surveys, team_id=team_id, language="en-GB", today=today)
+    touchpoint = next(t for t in await touchpoints_service.team_touchpoints(conn, team_id=team_id)
+                      if t.id == touchpoint_id)
+    found = await touchpoints_service.find_by_code(conn, code=touchpoint.code, today=today)
+    first, _ = ended_quarter(grid.last_whole_month(today))
+    variant = survey.survey.audiences["staff"]
+    # (first month of the quarter, people answering, how many agree with statement i: base + i)
+    for quarter_start, people, agreeing in ((grid.add_months(first, -3), 24, 10), (first, 28, 16)):
+        meeting = quarter_start + dt.timedelta(days=20)  # the quarter's team meeting
+        for person in range(people):
+            form: dict[str, list[str]] = {}
+            statements = [q for q in variant.questions if not isinstance(q, Text)]
+            for index, question in enumerate(statements):
+                agrees = person < agreeing + index
+                form[field_name(question)] = [str(rng.choice((5, 6, 7) if agrees else (1, 2, 3)))]
+            for question in variant.questions:
+                if isinstance(question, Text) and rng.random() < 0.3:
+                    form[field_name(question)] = [rng.choice(PULSE_WORDS)]
+            checked = check_answers(variant, form)
+            await submit_response(conn, Submission(uuid.uuid4(), found, survey, "staff", "en-GB", checked),
+                                  today=meeting)
 
 
 async def _earlier_review(conn: asyncpg.Connection, surveys: SurveyRegistry, *, team_id: int, manager_id: int,

@@ -138,3 +138,33 @@ async def safeguarding_item(pool: asyncpg.Pool, touchpoint: Touchpoint, body: st
         return await insert_item(conn, response_id=None, touchpoint_id=touchpoint.id, team_id=touchpoint.team_id,
                                  kind="disclosure", question_id="anything_else", body=body, contact_name=None,
                                  contact_how=None, categories=["harm"], audience=audience, language="en-GB")
+
+
+PULSE = "culture-pulse"
+
+
+async def pulse_touchpoint(pool: asyncpg.Pool, *, team_id: int) -> Touchpoint:
+    """A team's culture pulse touchpoint (staff answer it in a team meeting)."""
+    code = codes.new_code()
+    async with pool.acquire() as conn:
+        await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind="team_meeting", practitioner_id=None,
+                                survey_id=PULSE, audience="staff", language="en-GB")
+        found = await touchpoint_by_code(conn, code=code, today=dt.date.today())
+    assert found is not None
+    return found
+
+
+async def pulse_answers(pool: asyncpg.Pool, touchpoint: Touchpoint, answers: list[dict], *, on: dt.date) -> None:
+    """Culture pulse responses stored directly, dated `on` (the survey's current version is recorded first)."""
+    from service.settings import REPO_ROOT
+    from service.surveys.loading import load_surveys
+    from service.surveys.service import record_versions
+
+    registry = load_surveys(REPO_ROOT / "surveys")
+    async with pool.acquire() as conn:
+        await record_versions(conn, registry)
+        version = registry.current(PULSE).version_hash
+        await conn.executemany(
+            "insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, "
+            "language, submitted_on, answers) values ($1, $2, $3, $4, 'staff', 'en-GB', $5, $6)",
+            [(uuid.uuid4(), touchpoint.id, PULSE, version, on, a) for a in answers])

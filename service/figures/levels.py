@@ -5,7 +5,7 @@ positive, neutral or negative, so answers from different audiences (3 faces,
 from __future__ import annotations
 
 from service.surveys.loading import SurveyRegistry
-from service.surveys.model import AUDIENCES, Agree, Choice, Faces, Question, Text, YesNo
+from service.surveys.model import AUDIENCES, STAFF, Agree, Choice, Faces, Question, Text, YesNo
 
 SCALE_LEVELS = ("positive", "neutral", "negative")
 NO_ANSWER = "no_answer"
@@ -17,9 +17,9 @@ def level(question: Question, value: str) -> str | None:
         if top == 3:
             return ("negative", "neutral", "positive")[point - 1]
         return "positive" if point >= 4 else "neutral" if point == 3 else "negative"
-    if isinstance(question, Agree):
-        point = int(value)
-        return "positive" if point >= 4 else "neutral" if point == 3 else "negative"
+    if isinstance(question, Agree):  # 5 points: 4-5 agree, 3 neither; 7 points: 5-7 agree, 4 neither
+        point, middle = int(value), (question.scale + 1) // 2
+        return "positive" if point > middle else "neutral" if point == middle else "negative"
     if isinstance(question, YesNo):
         return {"yes": "positive", "not_sure": "neutral", "no": "negative"}.get(value)
     if isinstance(question, Choice):
@@ -49,14 +49,14 @@ def summary_questions(registry: SurveyRegistry, survey_id: str) -> list[SummaryQ
         return []
     order: list[str] = []
     labelled: dict[str, Question] = {}
-    for audience in AUDIENCES:
+    for audience in (*AUDIENCES, STAFF):
         variant = loaded.survey.variant(audience)
         for question in variant.questions if variant else []:
             if isinstance(question, Text):
                 continue
             if question.id not in order:
                 order.append(question.id)
-    for audience in reversed(_LABEL_ORDER):
+    for audience in reversed((*_LABEL_ORDER, STAFF)):
         variant = loaded.survey.variant(audience)
         for question in variant.questions if variant else []:
             if not isinstance(question, Text):

@@ -48,6 +48,7 @@ OUTPUTS = (
     "review_markdown",  # its Markdown export
     "admin_overview",   # the administrator's overview of every team
     "you_said",         # "you said, we did" figures on the public page
+    "culture",          # a team's culture pulse for one calendar quarter, with the quarter before (figures/pulse.py)
 )
 
 

@@ -105,9 +105,9 @@ async def team_staff_names(conn: asyncpg.Connection, *, team_id: int) -> list[st
 
 async def comments(conn: asyncpg.Connection, *, team_id: int, months: list[dt.date], audience: str | None,
                    contact_kind: str | None, touchpoint_id: int | None, practitioner_id: int | None,
-                   limit: int) -> list[Candidate]:
+                   limit: int, survey_id: str = "after-meeting") -> list[Candidate]:
     rows = await conn.fetch(SQL["comments"], team_id, months, audience, contact_kind, touchpoint_id,
-                            practitioner_id, limit)
+                            practitioner_id, limit, survey_id)
     return [Candidate(**r) for r in rows]
 
 
@@ -126,8 +126,9 @@ class Shape(msgspec.Struct, frozen=True):
     audience: str
 
 
-async def team_shape(conn: asyncpg.Connection, *, team_id: int, first: dt.date, end: dt.date) -> list[Shape]:
-    return [Shape(**r) for r in await conn.fetch(SQL["team_shape"], team_id, first, end)]
+async def team_shape(conn: asyncpg.Connection, *, team_id: int, first: dt.date, end: dt.date,
+                     survey_id: str = "after-meeting") -> list[Shape]:
+    return [Shape(**r) for r in await conn.fetch(SQL["team_shape"], team_id, first, end, survey_id)]
 
 
 async def all_team_ids(conn: asyncpg.Connection) -> list[int]:

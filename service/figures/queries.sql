@@ -102,7 +102,7 @@ select distinct s.display_name from staff s join team_members m on m.staff_id = 
 -- that says nothing about arrival: a hash of the words keyed by the response's secret record key. Never their
 -- dates or ids. Answers that went to the safeguarding queue stay there. $1 team, $2 the months (first days) to read,
 -- $3 audience or null, $4 contact kind (at answer time) or null, $5 touchpoint or null, $6 practitioner (at answer
--- time) or null, $7 how many.
+-- time) or null, $7 how many, $8 the survey (staff's culture pulse answers never mix with families').
 select f.question_id, f.body, r.survey_id, r.audience, r.answers
 from free_text_answers f
 join responses r on r.id = f.response_id and r.submitted_on = f.submitted_on
@@ -115,6 +115,7 @@ where t.team_id = $1 and not r.held
   and ($4::text is null or r.contact_kind = $4)
   and ($5::bigint is null or r.touchpoint_id = $5)
   and ($6::bigint is null or r.practitioner_id = $6)
+  and r.survey_id = $8
   and not exists (select 1 from safeguarding_items s where s.response_id = f.response_id)
 order by md5(f.question_id || ':' || f.body || ':' || r.record_key::text), md5(f.body)
 limit $7
@@ -154,8 +155,9 @@ group by 1, 2, 3, 4, 5, 6
 
 -- name: team_shape
 -- Which months, contact kinds (at answer time) and audiences a team's counted responses have, from $2 to before
--- $3; $1 team. What a viewer may ask for is enumerated only where figures are not all zero (requests_for).
+-- $3; $1 team, $4 the survey. What a viewer may ask for is enumerated only where figures are not all zero
+-- (requests_for).
 select distinct date_trunc('month', r.submitted_on)::date as month, r.contact_kind, r.audience
 from responses r
 join touchpoints t on t.id = r.touchpoint_id
-where t.team_id = $1 and not r.held and r.submitted_on >= $2 and r.submitted_on < $3
+where t.team_id = $1 and not r.held and r.submitted_on >= $2 and r.submitted_on < $3 and r.survey_id = $4

@@ -520,6 +520,11 @@ async def published(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
     if request.output in ("team", "team_csv"):
         result = await team_page(conn, registry, viewer=viewer, request=request, settings=settings, rollup=rollup)
         return Published(request, result, result.summary.figures)
+    if request.output == "culture":
+        from .pulse import pulse  # the team culture pulse: the same engine over the pulse survey's atoms
+
+        found = await pulse(conn, registry, viewer=viewer, request=request, settings=settings, rollup=rollup)
+        return Published(request, found, found.figures)
     if request.output == "my_feedback":
         sections = await my_feedback(conn, registry, viewer=viewer, request=request, settings=settings,
                                      rollup=rollup)
@@ -593,6 +598,12 @@ async def requests_for(conn: asyncpg.Connection, viewer, settings, today: dt.dat
                         for audience in [None, *audiences]:
                             found.append(FigureRequest("review", team.team_id, first, last, audience, kind))
         found.append(FigureRequest("you_said", team.team_id))
+        from .pulse import PULSE_SURVEY, pulse_requests
+
+        pulse_shape = await queries.team_shape(conn, team_id=team.team_id, first=oldest,
+                                               end=grid.add_months(last_month, 1), survey_id=PULSE_SURVEY)
+        if pulse_shape:
+            found += pulse_requests(team.team_id, min(s.month for s in pulse_shape), today)
     kinds_mine = [k for k in CONTACT_KINDS if k in kinds_anywhere]
     audiences_mine = [a for a in AUDIENCES if a in audiences_anywhere]
     for first, last in windows:

@@ -12,6 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from service import i18n
+from service.culture.service import pulse_for_review
 from service.db.pool import transaction
 from service.figures import grid
 from service.figures.levels import summary_questions
@@ -137,8 +138,10 @@ async def _review_context(state: State, viewer: Viewer, review_id: int) -> dict:
         except NotAllowed:
             require(False)
         touchpoints = await service.team_touchpoints(conn, team_id=found.team_id)
+        culture = await pulse_for_review(conn, state.surveys, viewer=viewer, settings=state.settings,
+                                         team_id=found.team_id, review_last=found.period_end)
     return dict(viewer=viewer, prepared=prepared, review=found, allowed=allowed, touchpoints=touchpoints,
-                slots=ENTRY_SLOTS, **_common(state))
+                slots=ENTRY_SLOTS, culture=culture, **_common(state))
 
 
 async def _step_page(state: State, viewer: Viewer, review_id: int, step: str, *, problems: dict | None = None,

@@ -44,7 +44,7 @@ def scale_values(question: Question) -> tuple[str, ...]:
     if isinstance(question, Faces):
         return tuple(str(point) for point in range(1, question.points + 1))
     if isinstance(question, Agree):
-        return tuple(str(point) for point in range(1, AGREE_POINTS + 1))
+        return tuple(str(point) for point in range(1, question.scale + 1))
     if isinstance(question, YesNo):
         return YES_NO_VALUES
     if isinstance(question, Choice):

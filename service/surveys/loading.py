@@ -8,7 +8,7 @@ from pathlib import Path
 
 import msgspec
 
-from .model import AUDIENCES, Choice, Faces, LoadedSurvey, Survey, Text, Variant, YesNo
+from .model import AUDIENCES, STAFF, Choice, Faces, LoadedSurvey, Survey, Text, Variant, YesNo
 
 # The kinds of contact a touchpoint can be about (service/touchpoints/kinds.py
 # names them for people); a survey may word a question for one of them.
@@ -31,7 +31,7 @@ def version_hash(survey: Survey) -> str:
 
 # Optional fields added after surveys were first answered: left out of the
 # hash while unset, so adding the field to the model changes no survey's version.
-_LATER_OPTIONS = {"labels": None, "unanswered": "", "text_for": {}}  # name -> its value when unset
+_LATER_OPTIONS = {"labels": None, "unanswered": "", "text_for": {}, "scale": 5}  # name -> its value when unset
 
 
 def _without_unset_options(survey: Survey) -> dict:
@@ -79,6 +79,8 @@ def _problems(survey: Survey):
         yield f"`$.id` {survey.id!r} must be lowercase letters, digits and hyphens"
     if not survey.audiences:
         yield "`$.audiences` must define at least one audience of " + ", ".join(AUDIENCES)
+    if STAFF in survey.audiences and len(survey.audiences) > 1:
+        yield f"`$.audiences`: a survey for {STAFF} asks staff alone; families' audiences go in another survey"
     kinds: dict[str, tuple[str, str]] = {}
     for audience, variant in survey.audiences.items():
         where = f"`$.audiences.{audience}.questions"

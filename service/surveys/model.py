@@ -11,8 +11,12 @@ from typing import Literal, Union
 
 import msgspec
 
-Audience = Literal["under8", "8to12", "13to17", "parent"]
+Audience = Literal["under8", "8to12", "13to17", "parent", "staff"]
+# The families' audiences: who the after-meeting survey asks, and what family figures are broken down by.
 AUDIENCES: tuple[Audience, ...] = ("under8", "8to12", "13to17", "parent")
+# Staff answering about their own team (the culture pulse, surveys/culture-pulse.toml). A survey for staff has
+# this audience alone; its answers never mix with families' (figures select by survey).
+STAFF: Audience = "staff"
 
 
 class _Question(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, tag_field="kind"):
@@ -57,7 +61,10 @@ class Faces(_Question, tag="faces"):
 
 
 class Agree(_Question, tag="agree"):
-    """A statement with a 5-point scale from strongly disagree to strongly agree."""
+    """A statement with a 5-point scale from strongly disagree to strongly agree (or 7 points, adding
+    "somewhat disagree" and "somewhat agree", as the culture pulse asks)."""
+
+    scale: Literal[5, 7] = 5
 
 
 class YesNo(_Question, tag="yes_no"):

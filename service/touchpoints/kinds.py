@@ -12,3 +12,9 @@ CONTACT_KINDS: dict[str, str] = {
     "early_help": N_("Early help meeting"),
     "other": N_("Other meeting"),
 }
+
+# Kinds of touchpoint answered by staff, not families: never offered on the families' touchpoint form, and only
+# with the audience "staff" (service/culture makes them).
+STAFF_KINDS: dict[str, str] = {
+    "team_meeting": N_("Team meeting: the staff culture pulse"),
+}

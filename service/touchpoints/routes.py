@@ -27,7 +27,7 @@ from service.web.flash import done
 from service.web.templating import page
 
 from . import codes, printing, queries, service
-from .kinds import CONTACT_KINDS
+from .kinds import CONTACT_KINDS, STAFF_KINDS
 from .qr import qr_png, qr_svg
 from .service import Invalid, TouchpointForm
 
@@ -84,6 +84,7 @@ async def _choices(state: State, team_id: int) -> dict:
         people = await team_people(conn, team_id=team_id)
     return {
         "kinds": CONTACT_KINDS,
+        "kind_labels": {**CONTACT_KINDS, **STAFF_KINDS},  # what a touchpoint is called, staff kinds too
         "audiences": AUDIENCES,
         "languages": [(tag, i18n.language(tag).own_name) for tag in i18n.available_tags()],
         "practitioners": [p for p in people if "practitioner" in p.roles],

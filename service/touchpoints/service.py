@@ -10,10 +10,10 @@ import msgspec
 from service.i18n import available_tags
 from service.staff.service import record
 from service.surveys.loading import SurveyRegistry
-from service.surveys.model import AUDIENCES
+from service.surveys.model import AUDIENCES, STAFF
 
 from . import codes, queries
-from .kinds import CONTACT_KINDS
+from .kinds import CONTACT_KINDS, STAFF_KINDS
 
 STATUSES = ("active", "paused", "expired", "revoked")
 
@@ -40,12 +40,18 @@ class Invalid(Exception):
 async def _check(conn: asyncpg.Connection, registry: SurveyRegistry, team_id: int, form: TouchpointForm,
                  today: dt.date) -> None:
     problems = {}
-    if form.contact_kind not in CONTACT_KINDS:
+    for_staff = form.audience == STAFF  # a staff survey's touchpoint (the culture pulse): a staff kind, no practitioner
+    if form.contact_kind not in (STAFF_KINDS if for_staff else CONTACT_KINDS):
         problems["contact_kind"] = "choose"
-    if registry.current(form.survey_id) is None:
+    loaded = registry.current(form.survey_id)
+    if loaded is None:
         problems["survey_id"] = "choose"
-    if form.audience is not None and form.audience not in AUDIENCES:
+    if form.audience is not None and form.audience not in (*AUDIENCES, STAFF):
         problems["audience"] = "choose"
+    elif loaded is not None and (loaded.survey.variant(STAFF) is not None) != for_staff:
+        problems["audience"] = "choose"  # staff answer staff surveys only, and families never do
+    if for_staff and form.practitioner_id is not None:
+        problems["practitioner_id"] = "choose"
     if form.language not in available_tags():
         problems["language"] = "choose"
     if form.expires_on is not None and form.expires_on <= today:
