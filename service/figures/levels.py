@@ -9,6 +9,9 @@ from service.surveys.model import AUDIENCES, STAFF, Agree, Choice, Faces, Questi
 
 SCALE_LEVELS = ("positive", "neutral", "negative")
 NO_ANSWER = "no_answer"
+# Everyone who gave one of a scale question's answers: the whole a share is a part of, published and protected
+# like any count, so a share never needs the counts of the other answers (often too few to show).
+ANSWERED = "answered"
 
 
 def level(question: Question, value: str) -> str | None:

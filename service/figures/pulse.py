@@ -96,8 +96,8 @@ async def pulse(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, r
     statements = []
     for question in summary_questions(registry, PULSE_SURVEY):
         row = engine.question_row(question, atoms)
-        now = _share(question, row)
-        then = _share(question, engine.question_row(question, before)) if before_total else None
+        now = _share(engine, question, atoms)
+        then = _share(engine, question, before) if before_total else None
         statements.append(StatementResult(question.id, question.text, [Cell(c, n) for c, n in zip(question.columns, row)],
                                           now, then, verdict(then, now)))
     return PulseResult(**shape, responses=total, previous_responses=before_total, statements=statements,

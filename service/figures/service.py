@@ -25,7 +25,7 @@ from service.surveys.model import AUDIENCES, Question, Text
 from service.touchpoints.kinds import CONTACT_KINDS
 
 from . import grid, queries
-from .levels import SCALE_LEVELS, SummaryQuestion, level, question_for, summary_questions
+from .levels import ANSWERED, SummaryQuestion, level, question_for, summary_questions
 from .model import RESPONSES, AtomKey, Figure, FigureRequest, Published
 from .protection import Rules, decide
 from .results import (BreakdownRow, Cell, Comment, CommentGroup, GroupShare, Period, QuestionResult, QuestionView,
@@ -100,6 +100,8 @@ def _table(team_id: int, rows: list[queries.AtomCount], registry: SurveyRegistry
             n = responses[0] - sum(a[0] for a in answered)
             if n > 0:  # not asked or not answered: the rest of the atom's responses, and the rest of their keys
                 measures[f"{question.id}:no_answer"] = [n, responses[1] - sum(a[1] for a in answered)]
+            if question.is_scale and answered:  # each response gives one answer: the sets, and their keys, add up
+                measures[f"{question.id}:{ANSWERED}"] = [sum(a[0] for a in answered), sum(a[1] for a in answered)]
     return Table(team_id, {a: dict(m) for a, m in counts.items()})
 
 
@@ -201,14 +203,18 @@ class Engine:
     def question_row(self, question: SummaryQuestion, atoms: list[AtomKey]) -> list[int | None]:
         return [self.value(f"{question.id}:{column}", atoms) for column in question.columns]
 
+    def positive(self, question: SummaryQuestion, atoms: list[AtomKey]) -> tuple[int, int] | None:
+        """(positive, answered) for a share: how many gave a positive answer and how many answered at all, two
+        published counts, each protected like any other; shown only when both are. The other answers' counts
+        need not be shown (a share of 100% with its other answers hidden says no more than these two counts).
+        Each count carries its own adjustment, so the part is capped at the whole."""
+        if not question.is_scale:
+            return None
+        part = self.value(f"{question.id}:positive", atoms)
+        whole = self.value(f"{question.id}:{ANSWERED}", atoms)
+        return (min(part, whole), whole) if part is not None and whole is not None else None
 
-def positive(question: SummaryQuestion, row: list[int | None]) -> tuple[int, int] | None:
-    """(positive, answered) from published counts, only when every part is shown."""
-    parts = row[: len(SCALE_LEVELS)]
-    if not question.is_scale or any(p is None for p in parts):
-        return None
-    answered = sum(parts)  # type: ignore[arg-type]
-    return (parts[0], answered) if answered else None  # type: ignore[return-value]
+
 
 
 def _percent(part: int | None, whole: int | None) -> float | None:
@@ -235,10 +241,10 @@ def staff_summary(engine: Engine, registry: SurveyRegistry, *, atoms: list[AtomK
     for question in summary_questions(registry, SURVEY_ID):
         row = engine.question_row(question, atoms)
         cells = [Cell(c, n, _percent(n, total)) for c, n in zip(question.columns, row)]
-        found = positive(question, row)
+        found = engine.positive(question, atoms)
         trend = []
         for m in months:
-            monthly = positive(question, engine.question_row(question, by_month[m])) if question.is_scale else None
+            monthly = engine.positive(question, by_month[m])
             trend.append(_percent(*monthly) if monthly else None)
         views.append(QuestionView(question, cells, _percent(*found) if found else None,
                                   wilson(*found) if found else None, trend))
@@ -251,7 +257,7 @@ def staff_summary(engine: Engine, registry: SurveyRegistry, *, atoms: list[AtomK
             theirs = [a for a in atoms if a.practitioner_id == person.id]
             shares = []
             for view in views:
-                found = positive(view.question, engine.question_row(view.question, theirs))
+                found = engine.positive(view.question, theirs)
                 shares.append(_percent(*found) if found else None)
             breakdown.append(BreakdownRow(person.id, person.display_name, engine.value(RESPONSES, theirs), shares))
     return Summary(first, last, k, total, periods, by_audience, by_touchpoint, views, breakdown,
@@ -391,8 +397,8 @@ class ReviewSlice(msgspec.Struct, frozen=True):
     focus_audience: str | None = None
 
 
-def _share(question: SummaryQuestion, row: list[int | None]) -> Share | None:
-    found = positive(question, row)
+def _share(engine: Engine, question: SummaryQuestion, atoms: list[AtomKey]) -> Share | None:
+    found = engine.positive(question, atoms)
     return share(*found) if found else None
 
 
@@ -471,9 +477,9 @@ async def review_summary(conn: asyncpg.Connection, registry: SurveyRegistry, *, 
     for question in summary_questions(registry, SURVEY_ID):
         row = engine.question_row(question, atoms)
         result = QuestionResult(question.id, question.text, question.is_scale, question.options,
-                                [Cell(c, n) for c, n in zip(question.columns, row)], _share(question, row))
+                                [Cell(c, n) for c, n in zip(question.columns, row)], _share(engine, question, atoms))
         if before_total is not None:
-            then = _share(question, engine.question_row(question, before))
+            then = _share(engine, question, before)
             result = msgspec.structs.replace(result, previous=then, change=verdict(then, result.share))
         results.append(result)
         if question.id == LISTENED:
@@ -481,7 +487,7 @@ async def review_summary(conn: asyncpg.Connection, registry: SurveyRegistry, *, 
                                           ("contact_kind", kinds, "contact_kind")):
                 for key in keys:
                     group = [a for a in atoms if getattr(a, attribute) == key]
-                    found = _share(question, engine.question_row(question, group))
+                    found = _share(engine, question, group)
                     if found is not None:
                         least_heard.append(GroupShare(kind, key, found))
     least_heard.sort(key=lambda g: (g.share.value, g.kind, g.key))

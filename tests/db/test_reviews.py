@@ -163,7 +163,16 @@ async def test_summary_figures_equal_independent_sql_aggregates_after_protection
     def cells(audience=None, kind=None, question=None) -> dict[str, int | None]:
         found = {row["level"]: _shown(row["n"], row["keys"], k) for row in levels
                  if (row["audience"], row["contact_kind"], row["question"]) == (audience, kind, question)}
-        return {level: found.get(level, 0) for level in ("positive", "neutral", "negative")}
+        return {level: found.get(level, _shown(0, 0, k)) for level in ("positive", "neutral", "negative")}
+
+    def answered(audience=None, kind=None, question=None) -> int | None:
+        """Everyone who gave one of the question's answers: the whole of its share, a protected count itself."""
+        rows = [row for row in levels if (row["audience"], row["contact_kind"], row["question"]) == (audience, kind,
+                                                                                                      question)]
+        return _shown(sum(row["n"] for row in rows), sum(row["keys"] for row in rows), k)
+
+    def share_of(expected: dict[str, int | None], whole: int | None) -> tuple[int, int] | None:
+        return None if expected["positive"] is None or whole is None else (min(expected["positive"], whole), whole)
 
     assert total[0] > 200
     assert result.responses == _shown(*total, k) and abs(result.responses - total[0]) <= D
@@ -175,18 +184,18 @@ async def test_summary_figures_equal_independent_sql_aggregates_after_protection
         shown = {c.key: c.count for c in result.question(question_id).cells}
         assert {key: shown[key] for key in expected} == expected, question_id
         share = result.question(question_id).share
-        whole = sum(expected.values())
-        assert (share.part, share.whole) == (expected["positive"], whole)  # from the published counts
-        wilson = await pool.fetchrow(WILSON_SQL, expected["positive"], whole)
+        part, whole = share_of(expected, answered(question=question_id))
+        assert (share.part, share.whole) == (part, whole)  # from the published counts
+        wilson = await pool.fetchrow(WILSON_SQL, part, whole)
         assert (share.low, share.high) == pytest.approx((wilson["low"], wilson["high"]))
     shown = {c.key: c.count for c in result.question("contact").cells}
     assert (shown["positive"], shown["neutral"], shown["negative"]) == tuple(
         _shown(*contact.get(answer, (0, 0)), k) for answer in ("yes", "not_sure", "no"))
     assert result.least_heard
     for group in result.least_heard:
-        expected = cells(audience=group.key, question="listened") if group.kind == "audience" else \
-            cells(kind=group.key, question="listened")
-        assert (group.share.part, group.share.whole) == (expected["positive"], sum(expected.values()))
+        where = dict(audience=group.key) if group.kind == "audience" else dict(kind=group.key)
+        expected = cells(question="listened", **where)
+        assert (group.share.part, group.share.whole) == share_of(expected, answered(question="listened", **where))
 
 
 async def test_monthly_counts_follow_deleted_and_added_responses(pool, app, settings, k, period):
@@ -216,11 +225,14 @@ async def test_monthly_counts_follow_deleted_and_added_responses(pool, app, sett
     assert first_rolled == {late.replace(day=1): 12, early.replace(day=1): 8}  # ended months counted into the rollup
     assert first_total[0] == 20 and first_summary.responses == _shown(*first_total, k)
     assert _count(first_summary, "listened", "positive") == _shown(*first_positive, k)
-    assert first_summary.question("listened").share is None  # nobody answered in between: that empty level is hidden
+    # The share's whole is everyone who answered "listened": here all 20, the same responses as the total.
+    assert (first_summary.question("listened").share.part, first_summary.question("listened").share.whole) == (
+        _shown(*first_positive, k), first_summary.responses)
     assert delete_rolled == {late.replace(day=1): 12}
     assert delete_total[0] == 12 and after_delete.responses == _shown(*delete_total, k)
     # Nobody left answered otherwise: the same 12 answers, so the same cell key and the same published value.
     assert _count(after_delete, "listened", "positive") == after_delete.responses
+    assert after_delete.question("listened").share.value == 1.0
     assert insert_rolled == {late.replace(day=1): 20}
     assert insert_total[0] == 20 and after_insert.responses == _shown(*insert_total, k)
     assert _count(after_insert, "listened", "positive") == _shown(*insert_positive, k)
@@ -353,6 +365,9 @@ async def test_no_published_figure_rests_on_one_to_k_minus_one_responses(pool, a
         if measure == RESPONSES:
             return len(mine)
         question, level = measure.split(":")
+        if level == "answered":  # everyone who gave one of the question's answers
+            return sum(1 for audience, answers in mine
+                       if _level(audience, question, answers) in ("positive", "neutral", "negative"))
         return sum(1 for audience, answers in mine if _level(audience, question, answers) == level)
 
     assert result.figures
@@ -367,9 +382,9 @@ async def test_no_published_figure_rests_on_one_to_k_minus_one_responses(pool, a
         return
     assert result.responses >= k
     for question in result.questions:
-        if question.share is not None:
-            assert all(c.count is not None for c in question.cells[:3])
-            assert question.share.whole >= k
+        if question.share is not None:  # made of two shown counts: who answered positively, and who answered
+            assert question.cells[0].count is not None and question.share.part <= question.share.whole
+            assert question.share.part >= k and question.share.whole >= k
     review = reviews.ReviewPage(review=Review(0, team, "t", first, grid.last_day(last), None, None, {}, "",
                                               dt.datetime.now()),
                                 summary=result, actions=[], carried=[], entries=[])

@@ -46,8 +46,9 @@ async def world(pool, client):
     k = 5
     shown = [truth.shown(*level, k) for level in levels]
     assert total[0] == 48 and None not in shown
-    # What the engine publishes: counts with their adjustment, the share computed from them (positive, answered).
-    listened = shown[0], sum(shown)
+    # What the engine publishes: counts with their adjustment, the share computed from two of them: who answered
+    # positively, and who answered at all (everyone here, so the same responses and the same value as the total).
+    listened = shown[0], truth.shown(*total, k)
     return {"team": team, "people": people, "sessions": sessions, "touchpoint": touchpoint,
             "responses": truth.shown(*total, k), "listened": listened}
 
@@ -368,8 +369,9 @@ async def test_what_went_well_lists_only_questions_clearly_better_than_the_perio
     touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None)
     start, end = default_period(dt.date.today())
     earlier_start, earlier_end = grid.previous(start, end)
-    # "listened" is high in both periods (no clear change); "understood" moves from low to high.
-    await factories.responses(pool, touchpoint, [{"listened": 5, "understood": 1, "respect": 3, "better": 3}] * 30,
+    # "listened" is high in both periods (no clear change); "understood" moves from low (8 of 30) to high.
+    await factories.responses(pool, touchpoint, [{"listened": 5, "understood": 1, "respect": 3, "better": 3}] * 22
+                              + [{"listened": 5, "understood": 5, "respect": 3, "better": 3}] * 8,
                               on=earlier_end.replace(day=10))
     await factories.responses(pool, touchpoint, [{"listened": 5, "understood": 5, "respect": 3, "better": 3}] * 30)
     client.cookies.clear()

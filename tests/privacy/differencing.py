@@ -161,10 +161,51 @@ def audit(truth: Truth, figures: Sequence[Figure], *, k_team: int, k_practitione
         if n:
             truth_by_measure[measure][atom] = n
     for measure in sorted(set(by_measure) | set(truth_by_measure)):
+        if measure.endswith(":" + ANSWERED):
+            continue  # a sum over a question's answers: audited with them, below
         _audit_measure(measure, truth_by_measure.get(measure, {}), [(i, figures[i]) for i in by_measure[measure]],
                        labels, report, k_team=k_team, k_practitioner=k_practitioner, closed=set(closed),
                        bounds=bounds, groups=groups, knows_rules=knows_rules)
+    # One question's counts per answer and its count of everyone who answered ("<question>:answered") are sums
+    # over the same responses, so they can be subtracted from one another: audit them together too, in one
+    # system whose cells are (atom, answer).
+    for question, (joint_truth, joint_figures) in sorted(_answers_together(truth_by_measure, figures).items()):
+        _audit_measure(f"{question}:*", joint_truth, joint_figures, labels, report, k_team=k_team,
+                       k_practitioner=k_practitioner, closed=set(closed), bounds=bounds, groups=groups,
+                       knows_rules=knows_rules)
     return report
+
+
+ANSWERED = "answered"  # "<question>:answered" counts every answer of the question's other measures but no_answer
+
+
+def _answers_together(truth_by_measure: Mapping[str, Mapping[AtomKey, int]], figures: Sequence[Figure]
+                      ) -> dict[str, tuple[dict[AtomKey, int], list[tuple[int, Figure]]]]:
+    """Per question with an "answered" figure: the truth and figures over cells (atom, answer), each cell an
+    atom whose survey is tagged with the answer (so practitioner, month and the rest still read as before)."""
+    questions = {f.measure.rsplit(":", 1)[0] for f in figures if f.measure.endswith(":" + ANSWERED)}
+    found = {}
+    for question in questions:
+        answers = sorted({m.rsplit(":", 1)[1] for m in [*truth_by_measure, *(f.measure for f in figures)]
+                          if m.rsplit(":", 1)[0] == question and m.rsplit(":", 1)[-1] not in (ANSWERED, "no_answer")
+                          and ":" in m})
+        truth = {_tagged(atom, answer): n for answer in answers
+                 for atom, n in truth_by_measure.get(f"{question}:{answer}", {}).items()}
+        joint = []
+        for index, figure in enumerate(figures):
+            if not figure.measure.startswith(question + ":"):
+                continue
+            answer = figure.measure.rsplit(":", 1)[1]
+            covers = answers if answer == ANSWERED else [answer] if answer in answers else []
+            if covers:
+                atoms = frozenset(_tagged(atom, a) for atom in figure.atoms for a in covers)
+                joint.append((index, Figure(f"{question}:*", atoms, figure.value, figure.noise)))
+        found[question] = (truth, joint)
+    return found
+
+
+def _tagged(atom: AtomKey, answer: str) -> AtomKey:
+    return msgspec.structs.replace(atom, survey_id=f"{atom.survey_id}#{answer}")
 
 
 def _k_of(atoms: Iterable[AtomKey], k_team: int, k_practitioner: int) -> int:

@@ -200,3 +200,20 @@ def test_a_figure_that_cannot_come_from_the_true_counts_is_reported():
     report = run(truth, [figure(truth, [a, b], value=25), figure(truth, [a], noise=2, value=0)])
 
     assert len(report.inconsistent) == 2 and not report.clean
+
+
+def test_a_question_s_answers_are_audited_together_with_its_count_of_everyone_who_answered():
+    a, b = atom(touchpoint=1), atom(touchpoint=2)
+    truth = {(a, "listened:positive"): 9, (a, "listened:negative"): 1, (b, "listened:positive"): 7,
+             (b, "listened:negative"): 6}
+    # No figure of "listened:negative" is published, but answered minus positive is one person in a.
+    figures = [figure(truth, [a], measure="listened:positive"),
+               Figure("listened:answered", frozenset([a]), 10, 0),
+               figure(truth, [b], measure="listened:negative")]
+
+    report = run(truth, figures)
+
+    [finding] = [f for f in report.disclosed if f.target.measure == "listened:*"]
+    assert finding.target.kind == SMALL_CELL and finding.low == finding.high == 1
+    assert {a.survey_id for a in finding.target.atoms} == {"after-meeting#negative"}
+    assert run(truth, figures[:1] + figures[2:]).clean  # without the count of everyone who answered
