@@ -190,6 +190,11 @@ def start_heard(dsn: str, port: int, workdir: Path, name: str = "heard", workers
     environment = {"DATABASE_URL": dsn, "HEARD_LOG_LEVEL": "WARNING", "HEARD_BASE_URL": f"http://127.0.0.1:{port}",
                    "HEARD_SUBMISSIONS_PER_SOURCE": "0", **(env or {})}
     command = [str(VENV_BIN / "heard"), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    if os.environ.get("HEARD_PLANTED_FAULT"):
+        # A deliberately broken Heard (infra/bench/faulty_app.py), to show the checks fail when they should.
+        print(f"PLANTED FAULT: {os.environ['HEARD_PLANTED_FAULT']} ({name} is infra/bench/faulty_app.py)", flush=True)
+        command = [str(VENV_BIN / "python"), str(REPO / "infra" / "bench" / "faulty_app.py"), "--port", str(port),
+                   "--workers", str(workers)]
     return Process(name, command, environment, workdir / f"{name}.log")
 
 
