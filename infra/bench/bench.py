@@ -101,6 +101,7 @@ def measure(name: str, base: str, code: str, scan: harness.FormScan, args: argpa
                 "BENCH_TEXT": quote_plus(TEXT), "BENCH_FLAGGED_TEXT": quote_plus(FLAGGED_TEXT)}
     if warm:
         # With text too: each worker's first free-text answer loads the screening lists (seconds, once).
+        harness.warm_screening(base, scan, TEXT_FIELD, [TEXT, FLAGGED_TEXT], args.workers)
         wrk(form_url, script="get.lua", connections=args.connections, threads=2, duration=3)
         wrk(base, script="submit.lua", connections=args.connections, threads=args.connections, duration=3,
             env={**env, **text_env, "BENCH_NONCE": secrets.token_hex(4)})
