@@ -427,6 +427,9 @@ def report_open(opened: dict, args: argparse.Namespace) -> bool:
             print(f"{'    Heard':30}" + "".join(f"{heard[c]:9.1f}" for c in cells))
             print(f"{'    bare':30}" + "".join(f"{bare[c]:9.1f}" for c in cells))
             print(f"{'    Heard/bare':30}" + "".join(f"{heard[c] / bare[c] if bare[c] else 0:9.2f}" for c in cells))
+            lag = max(heard["late_start_ms"], bare["late_start_ms"])
+            if lag > 20:
+                print(f"    (the client sent up to {lag:.0f} ms late: the machine is too busy for these figures)")
             errors = heard["errors"] + bare["errors"]
             problems = heard["problems"] + bare["problems"]
             if fraction == 0.5:
