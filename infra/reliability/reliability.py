@@ -449,6 +449,8 @@ def pg_restart(work: Path, seconds: float) -> bool:
         alive = heard.handle.poll() is None
     ok, lines = asyncio.run(verify(dsn, code, tally))
     after_restart = [t for t in tally.outage if t > events["started"] + RECOVERY_SECONDS]
+    # The load must go on long enough after PostgreSQL is back for "no 503 from then" to mean something.
+    covered = seconds >= events["started"] + RECOVERY_SECONDS + 5
     extra = [
         f"PostgreSQL stopped at {events['stopped']:.1f} s, started again at {events['started']:.1f} s",
         f"POSTs answered 503 'try again':              {tally.unavailable_pages} "
@@ -459,8 +461,11 @@ def pg_restart(work: Path, seconds: float) -> bool:
         if tally.outage else "no 503 seen",
         f"Heard process still the same one: {alive}; /readyz after: {ready_after}",
     ]
+    if not covered:
+        extra.append(f"FAIL: the load stopped at {seconds:.0f} s, too soon after PostgreSQL was back to show "
+                     f"recovery (use --seconds 30)")
     ok = ok and tally.unavailable_pages > 0 and tally.unavailable_kept == tally.unavailable_pages and alive \
-        and ready_after == 200 and not after_restart
+        and ready_after == 200 and not after_restart and covered
     return summary("pg-restart: the same while PostgreSQL restarts", tally, ok, lines, extra)
 
 
