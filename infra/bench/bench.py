@@ -14,10 +14,30 @@
    (b) a full valid submission: POST the form (fields read from the page) with
        a fresh submission id, follow the 303, GET the thank-you page
        (infra/bench/submit.lua; wrk does not follow redirects by itself).
-4. Prints requests/s (full submissions/s for (b)), p50/p99 latency and the
-   ratio Heard/bare, and checks that every accepted submission was stored.
+   (c) the same with free text: every 3rd submission writes in the text box,
+       every 5th of those something that may disclose harm (screened, queued
+       for the safeguarding lead, and its thank-you page reads the reading list).
+4. Prints requests/s (full submissions/s for (b), (c)), p50/p99 latency and the
+   ratio Heard/bare, and checks the SETS of submission ids: submit.lua logs every
+   id it sends, every 303 and every thank-you page (which must carry the
+   thank-you heading); every accepted id must be stored exactly once, no id may
+   be stored that was never sent, and with free text, every stored answer that
+   carried text has it stored (and queued, when flagged).
+5. Open loop (infra/bench/openloop.py, --open-seconds, 0 to skip): requests at
+   a fixed rate, 50% and 80% of the bare app's closed-loop capacity measured
+   above, form GET and full submission, Heard then bare at each rate; latency
+   from each request's due time; prints p50/p90/p99/p99.9 and Heard/bare. The
+   requests slower than each run's 95th percentile are written, with the UTC
+   time each was due, to slow-requests.tsv in the log folder (line them up with
+   a --profile or the server's log to find what made the tail).
 
-Bounded: a 3-second warm-up, then --duration seconds per load; about 3
+Exits 1 when a target is missed or anything is lost, doubled or unexplained:
+targets Heard/bare >= 0.6 and p99 < 100 ms closed loop with no errors, and open
+loop at 50% of capacity Heard's p99 within 1.2x bare's with no errors.
+HEARD_PLANTED_FAULT (see infra/bench/faulty_app.py) runs it against a
+deliberately broken Heard, to show that it fails.
+
+Bounded: a 3-second warm-up, then --duration seconds per load; about 5
 minutes with the defaults, never more than 10 (run.sh enforces it).
 """
 
@@ -33,12 +53,21 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import harness
+import openloop
 
 HERE = Path(__file__).resolve().parent
 TARGET_RATIO = 0.6
 TARGET_P99_MS = 100
+TARGET_OPEN_P99_RATIO = 1.2  # open loop at 50% of bare's capacity: Heard's p99 / bare's
+OPEN_FRACTIONS = (0.5, 0.8)
+TEXT_FIELD = "q_anything_else"
+TEXT = "The worker came on time and explained the plan clearly. Thank you."
+FLAGGED_TEXT = "My dad hits me when he is angry and I am scared to go home."
+TEXT_EVERY, FLAG_EVERY = 3, 5
+THANKS_MARK = "<h1>Thank you</h1>"  # the thank-you page's heading (en-GB): an error page has another
 
 
 def wrk(url: str, *, script: str, connections: int, threads: int, duration: float,
@@ -64,14 +93,18 @@ def server_cpu(pid: int) -> float:
 
 
 def measure(name: str, base: str, code: str, scan: harness.FormScan, args: argparse.Namespace,
-            warm: bool, pid: int) -> dict:
+            warm: bool, pid: int, thanks_mark: str) -> dict:
     form_url = f"{base}/t/{code}/form/parent"
     body = harness.form_body(scan, "SUBMISSION").replace("SUBMISSION", "{id}")
-    env = {"BENCH_PATH": scan.action, "BENCH_BODY": body}
+    env = {"BENCH_PATH": scan.action, "BENCH_BODY": body, "BENCH_THANKS_MARK": thanks_mark}
+    text_env = {"BENCH_TEXT_FIELD": TEXT_FIELD, "BENCH_TEXT_EVERY": str(TEXT_EVERY), "BENCH_FLAG_EVERY": str(FLAG_EVERY),
+                "BENCH_TEXT": quote_plus(TEXT), "BENCH_FLAGGED_TEXT": quote_plus(FLAGGED_TEXT)}
     if warm:
+        # With text too: each worker's first free-text answer loads the screening lists (seconds, once).
+        harness.warm_screening(base, scan, TEXT_FIELD, [TEXT, FLAGGED_TEXT], args.workers)
         wrk(form_url, script="get.lua", connections=args.connections, threads=2, duration=3)
         wrk(base, script="submit.lua", connections=args.connections, threads=args.connections, duration=3,
-            env={**env, "BENCH_NONCE": secrets.token_hex(4)})
+            env={**env, **text_env, "BENCH_NONCE": secrets.token_hex(4)})
     figures = {}
     profiling = args.profile is not None and name == "Heard" and warm
     # (a) the form
@@ -83,27 +116,114 @@ def measure(name: str, base: str, code: str, scan: harness.FormScan, args: argpa
     figures["form"] = {"rps": get["requests"] / (get["duration_us"] / 1e6), "p50_ms": get["p50_us"] / 1000,
                        "p99_ms": get["p99_us"] / 1000, "errors": get["status_errors"] + get["socket_errors"],
                        "cpu_ms": 1000 * cpu / max(get["requests"], 1)}
-    # (b) the full submission: POST + 303 + thank-you page, one person per connection
-    nonce = secrets.token_hex(4)
-    spy = start_profile(args, "submit") if profiling else None
-    cpu = server_cpu(pid)
-    sub = wrk(base, script="submit.lua", connections=args.connections, threads=args.connections,
-              duration=args.duration, env={**env, "BENCH_NONCE": nonce})
-    cpu = server_cpu(pid) - cpu
-    finish_profile(spy)
-    stored = harness.run(stored_with_nonce(args.dsn, nonce))
-    figures["submit"] = {"rps": sub["completed"] / (sub["duration_us"] / 1e6), "p50_ms": sub["p50_us"] / 1000,
-                         "p99_ms": sub["p99_us"] / 1000, "errors": sub["bad_status"] + sub["socket_errors"],
-                         "completed": sub["completed"], "posts": sub["posts"], "stored": stored,
-                         "cpu_ms": 1000 * cpu / max(sub["completed"], 1)}
-    print(f"  {name:6} form {figures['form']['rps']:6.0f} req/s p50 {figures['form']['p50_ms']:6.1f} ms "
-          f"p99 {figures['form']['p99_ms']:6.1f} ms cpu {figures['form']['cpu_ms']:.2f} ms/req | "
-          f"submissions {figures['submit']['rps']:5.0f}/s p50 {figures['submit']['p50_ms']:6.1f} ms "
-          f"p99 {figures['submit']['p99_ms']:6.1f} ms cpu {figures['submit']['cpu_ms']:.2f} ms/subm "
-          f"({sub['completed']} thank-you pages, {sub['posts']} accepted, {stored} stored; errors: "
-          f"form {get['status_errors']} status + {get['socket_errors']} socket, submissions {sub['bad_status']} "
-          f"status + {sub['socket_errors']} socket)", flush=True)
+    line = (f"  {name:6} form {figures['form']['rps']:6.0f} req/s p50 {figures['form']['p50_ms']:6.1f} ms "
+            f"p99 {figures['form']['p99_ms']:6.1f} ms cpu {figures['form']['cpu_ms']:.2f} ms/req "
+            f"(errors {get['status_errors']} status + {get['socket_errors']} socket)")
+    print(line, flush=True)
+    # (b) the full submission: POST + 303 + thank-you page, one person per connection; (c) with free text
+    for key, extra in (("submit", {}), ("text", text_env)):
+        nonce = secrets.token_hex(4)
+        log = args.work / f"ids-{name}-{key}-{nonce}.txt"
+        spy = start_profile(args, key) if profiling else None
+        cpu = server_cpu(pid)
+        sub = wrk(base, script="submit.lua", connections=args.connections, threads=args.connections,
+                  duration=args.duration, env={**env, **extra, "BENCH_NONCE": nonce, "BENCH_LOG": str(log)})
+        cpu = server_cpu(pid) - cpu
+        finish_profile(spy)
+        sent, accepted, thanked, with_text = read_id_log(log, nonce)
+        check = harness.run(check_stored(args.dsn, nonce, sent, accepted, thanked, with_text if extra else None,
+                                         free_text_table=name == "Heard", in_flight_allowed=args.connections))
+        figures[key] = {"rps": sub["completed"] / (sub["duration_us"] / 1e6), "p50_ms": sub["p50_us"] / 1000,
+                        "p99_ms": sub["p99_us"] / 1000, "errors": sub["bad_status"] + sub["socket_errors"],
+                        "completed": sub["completed"], "posts": sub["posts"], "stored": check["stored"],
+                        "cpu_ms": 1000 * cpu / max(sub["completed"], 1), "problems": check["problems"]}
+        print(f"  {name:6} {'submissions' if key == 'submit' else 'with text  '} {figures[key]['rps']:5.0f}/s "
+              f"p50 {figures[key]['p50_ms']:6.1f} ms p99 {figures[key]['p99_ms']:6.1f} ms cpu "
+              f"{figures[key]['cpu_ms']:.2f} ms/subm ({len(sent)} sent, {len(accepted)} accepted, "
+              f"{len(thanked)} thank-you pages, {check['stored']} stored; errors {sub['bad_status']} status + "
+              f"{sub['socket_errors']} socket)", flush=True)
+        for problem in check["problems"]:
+            print(f"    {name}: {problem}", flush=True)
     return figures
+
+
+def submission_id(nonce: str, thread: int, seq: int) -> str:
+    """The id submit.lua sends (same format)."""
+    return f"{nonce}-{thread:04x}-4000-8000-{seq:012x}"
+
+
+def read_id_log(path: Path, nonce: str) -> tuple[set[str], set[str], set[str], dict[str, int]]:
+    """Every id submit.lua sent, had accepted (303) and thanked (the thank-you page
+    with its heading); and which sent ids carried text (1) or flagged text (2)."""
+    sent, accepted, thanked, with_text = set(), set(), set(), {}
+    for line in path.read_text().splitlines():
+        kind, thread, seq = line.split()
+        if kind == "S":
+            for n in range(1, int(seq) + 1):
+                sent.add(submission_id(nonce, int(thread), n))
+        else:
+            (accepted if kind == "A" else thanked).add(submission_id(nonce, int(thread), int(seq)))
+    for ident in sent:
+        n = int(ident.rsplit("-", 1)[1], 16)
+        if n % TEXT_EVERY == 0:
+            with_text[ident] = 2 if (n // TEXT_EVERY) % FLAG_EVERY == 0 else 1
+    return sent, accepted, thanked, with_text
+
+
+async def check_stored(dsn: str, nonce: str, sent: set[str], accepted: set[str], thanked: set[str],
+                       with_text: dict[str, int] | None, *, free_text_table: bool,
+                       in_flight_allowed: int = 256) -> dict:
+    """Compare the stored submission ids with the ids sent: nothing accepted is
+    lost, nothing stored twice, nothing stored that was never sent, every
+    accepted submission thanked; and (Heard, free text) every stored answer that
+    carried text has it stored, flagged text queued too. An id sent when time ran
+    out may be stored without its 303 having been read (at most one a connection)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        pattern = nonce + "-%"
+        rows = await conn.fetch("select submission_id::text as id, count(*) as n from responses "
+                                "where submission_id::text like $1 group by 1", pattern)
+        texts = {r["id"] for r in await conn.fetch(
+            "select distinct r.submission_id::text as id from responses r join free_text_answers f "
+            "on f.response_id = r.id where r.submission_id::text like $1", pattern)} if free_text_table else set()
+        queued = {r["id"] for r in await conn.fetch(
+            "select distinct r.submission_id::text as id from responses r join safeguarding_items s "
+            "on s.response_id = r.id where r.submission_id::text like $1", pattern)} if free_text_table else set()
+    finally:
+        await conn.close()
+    stored = {row["id"]: row["n"] for row in rows}
+    problems = []
+    lost = accepted - stored.keys()
+    doubled = [i for i, n in stored.items() if n > 1]
+    unknown = stored.keys() - sent
+    unanswered = (stored.keys() & sent) - accepted
+    # A thank-you page that came back wrong is an error (wrk's bad status count); one still on its way when
+    # time ran out is not (at most one a connection).
+    unthanked = accepted - thanked
+    if lost:
+        problems.append(f"{len(lost)} accepted submissions not stored (lost), e.g. {sorted(lost)[0]}")
+    if doubled:
+        problems.append(f"{len(doubled)} submission ids stored more than once, e.g. {sorted(doubled)[0]}")
+    if unknown:
+        problems.append(f"{len(unknown)} stored submission ids were never sent, e.g. {sorted(unknown)[0]}")
+    if len(unanswered) > in_flight_allowed:
+        problems.append(f"{len(unanswered)} stored submissions were never answered with a 303")
+    if len(unthanked) > in_flight_allowed:
+        problems.append(f"{len(unthanked)} accepted submissions got no proper thank-you page (status or heading)")
+    if free_text_table and with_text:
+        should_text = {i for i in stored if with_text.get(i)}
+        should_queue = {i for i in stored if with_text.get(i) == 2}
+        if should_text - texts or texts - should_text:
+            problems.append(f"free text: {len(should_text - texts)} stored answers lost their text, "
+                            f"{len(texts - should_text)} have text never sent")
+        if should_queue - queued or queued - should_queue:
+            problems.append(f"flagged text: {len(should_queue - queued)} not queued for safeguarding, "
+                            f"{len(queued - should_queue)} queued that were not flagged")
+        if not should_queue:
+            problems.append("no flagged text was stored: the variant did not measure screening")
+    return {"stored": sum(stored.values()), "problems": problems}
 
 
 def start_profile(args: argparse.Namespace, what: str) -> tuple[subprocess.Popen, Path] | None:
@@ -161,23 +281,14 @@ def summarise_profile(path: Path, top: int = 14) -> list[str]:
 
 
 def combine(rounds: list[dict]) -> dict:
-    """Mean of the rounds (throughput, latency percentiles); errors and counts summed."""
+    """Mean of the rounds (throughput, latency percentiles); errors, counts and problems summed."""
     out = {}
-    for key in ("form", "submit"):
+    for key in ("form", "submit", "text"):
         items = [r[key] for r in rounds]
-        out[key] = {k: (sum(i[k] for i in items) if k in ("errors", "completed", "posts", "stored")
+        out[key] = {k: ([p for i in items for p in i[k]] if k == "problems" else
+                        sum(i[k] for i in items) if k in ("errors", "completed", "posts", "stored")
                         else sum(i[k] for i in items) / len(items)) for k in items[0]}
     return out
-
-
-async def stored_with_nonce(dsn: str, nonce: str) -> int:
-    import asyncpg
-
-    conn = await asyncpg.connect(dsn)
-    try:
-        return await conn.fetchval("select count(*) from responses where submission_id::text like $1", nonce + "-%")
-    finally:
-        await conn.close()
 
 
 def bare_templates(base: str, code: str, directory: Path) -> None:
@@ -200,12 +311,15 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=64, help="concurrent connections (default 64)")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes, both apps (default 2)")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds, Heard then bare (default 2)")
+    parser.add_argument("--open-seconds", type=int, default=8,
+                        help="seconds of each open-loop load (default 8; 0 skips the open loop)")
     parser.add_argument("--profile", type=Path, metavar="DIR",
                         help="sample Heard's workers with py-spy during round 1 and write the stacks to DIR "
                              "(py-spy from PATH or $PY_SPY)")
     args = parser.parse_args()
-    if not 1 <= args.duration <= 60 or not 1 <= args.connections <= 256 or not 1 <= args.rounds <= 5:
-        parser.error("--duration 1..60 seconds, --connections 1..256, --rounds 1..5")
+    if not 1 <= args.duration <= 60 or not 1 <= args.connections <= 256 or not 1 <= args.rounds <= 5 \
+            or not 0 <= args.open_seconds <= 30:
+        parser.error("--duration 1..60 seconds, --connections 1..256, --rounds 1..5, --open-seconds 0..30")
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install wrk (infra/bench/run.sh does this)", file=sys.stderr)
         return 2
@@ -217,7 +331,7 @@ def main() -> int:
             return 2
         args.profile.mkdir(parents=True, exist_ok=True)
 
-    work = Path(tempfile.mkdtemp(prefix="heard-bench-"))
+    work = args.work = Path(tempfile.mkdtemp(prefix="heard-bench-"))
     postgres = harness.Postgres()
     args.dsn = postgres.create_database("heard_bench")
     code = harness.run(harness.prepare_database(args.dsn))
@@ -248,11 +362,86 @@ def main() -> int:
             rounds: dict[str, list[dict]] = {"Heard": [], "bare": []}
             for round_number in range(1, args.rounds + 1):
                 print(f"round {round_number} of {args.rounds}", flush=True)
-                rounds["Heard"].append(measure("Heard", heard_base, code, scan, args, round_number == 1, heard.pid))
-                rounds["bare"].append(measure("bare", bare_base, code, bare_scan, args, round_number == 1, bare.pid))
-    results = {name: combine(figures) for name, figures in rounds.items()}
-    report(results, args)
-    return 0
+                rounds["Heard"].append(measure("Heard", heard_base, code, scan, args, round_number == 1, heard.pid,
+                                               THANKS_MARK))
+                rounds["bare"].append(measure("bare", bare_base, code, bare_scan, args, round_number == 1, bare.pid,
+                                              THANKS_MARK))
+            results = {name: combine(figures) for name, figures in rounds.items()}
+            opened = open_loop(args, code, {"Heard": (port, scan), "bare": (bare_port, bare_scan)}, results) \
+                if args.open_seconds else {}
+    ok = report(results, args)
+    ok = report_open(opened, args) and ok
+    print("\nall targets met, nothing lost" if ok else "\nsome targets NOT met or something lost (see above)")
+    return 0 if ok else 1
+
+
+def open_loop(args: argparse.Namespace, code: str, servers: dict[str, tuple[int, harness.FormScan]],
+              results: dict) -> dict:
+    """Open loop at 50% and 80% of the bare app's closed-loop capacity, form and
+    submission, Heard then bare at each rate (same run, same machine)."""
+    slow_log = args.work / "slow-requests.tsv"
+    slow_log.write_text("# load\tdue (UTC)\tlatency ms: requests slower than their run's 95th percentile\n")
+    out: dict = {}
+    print(f"\nopen loop: {args.open_seconds} s per load, rates from bare's capacity above", flush=True)
+    for key in ("form", "submit"):
+        capacity = results["bare"][key]["rps"]
+        for fraction in OPEN_FRACTIONS:
+            rate = max(1.0, capacity * fraction)
+            for name, (port, scan) in servers.items():
+                nonce = secrets.token_hex(4)
+                body = harness.form_body(scan, "SUBMISSION").replace("SUBMISSION", "{id}")
+                run = openloop.run_sync(port, key, rate, args.open_seconds, form_path=f"/t/{code}/form/parent",
+                                        action=scan.action or "", body=body, nonce=nonce, thanks_mark=THANKS_MARK)
+                figures = run.summary()
+                figures["problems"] = []
+                if key == "submit":
+                    sent = {f"{nonce}-ffff-4000-8000-{n:012x}" for n in range(1, figures["sent"] + 1)}
+                    figures["problems"] = harness.run(check_stored(
+                        args.dsn, nonce, sent, run.accepted, run.thanked, None, free_text_table=False,
+                        in_flight_allowed=0))["problems"]
+                label = f"{name} {key} {int(fraction * 100)}%"
+                slow = run.write_slow(slow_log, label) if name == "Heard" else 0
+                out[(key, fraction, name)] = figures
+                print(f"  {label:18} {rate:7.0f}/s sent {figures['sent']:6} errors {figures['errors']:4} "
+                      f"p50 {figures['p50_ms']:7.1f} p90 {figures['p90_ms']:7.1f} p99 {figures['p99_ms']:7.1f} "
+                      f"p99.9 {figures['p99_9_ms']:7.1f} max {figures['max_ms']:7.1f} ms "
+                      f"(client's worst send lag {figures['late_start_ms']:.1f} ms"
+                      f"{f'; {slow} slow requests logged' if slow else ''})", flush=True)
+                for problem in figures["problems"]:
+                    print(f"    {name}: {problem}", flush=True)
+    print(f"  slow requests (over each run's p95, with the time each was due): {slow_log}")
+    return out
+
+
+def report_open(opened: dict, args: argparse.Namespace) -> bool:
+    if not opened:
+        return True
+    print(f"\nopen loop, {args.open_seconds} s per load (latency from each request's due time)")
+    print(f"{'':30}{'p50':>9}{'p90':>9}{'p99':>9}{'p99.9':>9}  (ms; Heard / bare / ratio)")
+    ok = True
+    for key, title in (("form", "GET respondent form"), ("submit", "full submission")):
+        for fraction in OPEN_FRACTIONS:
+            heard, bare = opened[(key, fraction, "Heard")], opened[(key, fraction, "bare")]
+            print(f"{title + f' at {int(fraction * 100)}%':30}")
+            cells = ("p50_ms", "p90_ms", "p99_ms", "p99_9_ms")
+            print(f"{'    Heard':30}" + "".join(f"{heard[c]:9.1f}" for c in cells))
+            print(f"{'    bare':30}" + "".join(f"{bare[c]:9.1f}" for c in cells))
+            print(f"{'    Heard/bare':30}" + "".join(f"{heard[c] / bare[c] if bare[c] else 0:9.2f}" for c in cells))
+            lag = max(heard["late_start_ms"], bare["late_start_ms"])
+            if lag > 20:
+                print(f"    (the client sent up to {lag:.0f} ms late: the machine is too busy for these figures)")
+            errors = heard["errors"] + bare["errors"]
+            problems = heard["problems"] + bare["problems"]
+            if fraction == 0.5:
+                met = heard["p99_ms"] <= TARGET_OPEN_P99_RATIO * bare["p99_ms"] and not errors and not problems
+                print(f"    target: p99 within {TARGET_OPEN_P99_RATIO}x bare's, no errors, nothing lost: "
+                      f"{'met' if met else 'NOT met'}")
+            else:
+                met = not errors and not problems
+                print(f"    errors: {heard['errors']} Heard, {bare['errors']} bare; "
+                      f"{'nothing lost' if not problems else 'SOMETHING LOST'}")
+            ok = ok and met
+    return ok
 
 
 async def touchpoint_of(dsn: str, code: str) -> int:
@@ -265,14 +454,15 @@ async def touchpoint_of(dsn: str, code: str) -> int:
         await conn.close()
 
 
-def report(results: dict, args: argparse.Namespace) -> None:
+def report(results: dict, args: argparse.Namespace) -> bool:
     print()
     print(f"{args.connections} connections, {args.workers} workers, 127.0.0.1; mean of {args.rounds} rounds "
           f"of {args.duration} s each")
     print(f"{'':28}{'Heard':>22}{'bare':>22}{'Heard/bare':>12}")
     ok = True
     for key, title, unit in [("form", "(a) GET respondent form", "req/s"),
-                             ("submit", "(b) full submission", "subm/s")]:
+                             ("submit", "(b) full submission", "subm/s"),
+                             ("text", "(c) ... 1 in 3 with text", "subm/s")]:
         heard, bare = results["Heard"][key], results["bare"][key]
         ratio = heard["rps"] / bare["rps"] if bare["rps"] else 0
         print(f"{title:28}{heard['rps']:>15.0f} {unit:6}{bare['rps']:>15.0f} {unit:6}{ratio:>12.2f}")
@@ -281,16 +471,16 @@ def report(results: dict, args: argparse.Namespace) -> None:
         print(f"{'    server CPU per ' + ('request' if key == 'form' else 'submission'):28}"
               f"{heard['cpu_ms']:>18.2f} ms {bare['cpu_ms']:>18.2f} ms{heard['cpu_ms'] / bare['cpu_ms']:>12.2f}")
         print(f"{'    errors':28}{heard['errors']:>21} {bare['errors']:>21}")
-        met = ratio >= TARGET_RATIO and heard["p99_ms"] < TARGET_P99_MS and heard["errors"] == 0
+        met = ratio >= TARGET_RATIO and heard["p99_ms"] < TARGET_P99_MS and heard["errors"] == 0 \
+            and bare["errors"] == 0
         ok = ok and met
         print(f"    target: Heard/bare >= {TARGET_RATIO}, p99 < {TARGET_P99_MS} ms, no errors: "
               f"{'met' if met else 'NOT met'}")
-    for name in ("Heard", "bare"):
-        sub = results[name]["submit"]
-        if sub["stored"] < sub["posts"]:
-            ok = False
-            print(f"    {name}: {sub['posts']} submissions accepted but only {sub['stored']} stored!")
-    print("\nall targets met" if ok else "\nsome targets NOT met (see above)")
+        for name in ("Heard", "bare"):
+            for problem in results[name][key].get("problems", []):
+                ok = False
+                print(f"    {name}: {problem}")
+    return ok
 
 
 if __name__ == "__main__":

@@ -190,6 +190,11 @@ def start_heard(dsn: str, port: int, workdir: Path, name: str = "heard", workers
     environment = {"DATABASE_URL": dsn, "HEARD_LOG_LEVEL": "WARNING", "HEARD_BASE_URL": f"http://127.0.0.1:{port}",
                    "HEARD_SUBMISSIONS_PER_SOURCE": "0", **(env or {})}
     command = [str(VENV_BIN / "heard"), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    if os.environ.get("HEARD_PLANTED_FAULT"):
+        # A deliberately broken Heard (infra/bench/faulty_app.py), to show the checks fail when they should.
+        print(f"PLANTED FAULT: {os.environ['HEARD_PLANTED_FAULT']} ({name} is infra/bench/faulty_app.py)", flush=True)
+        command = [str(VENV_BIN / "python"), str(REPO / "infra" / "bench" / "faulty_app.py"), "--port", str(port),
+                   "--workers", str(workers)]
     return Process(name, command, environment, workdir / f"{name}.log")
 
 
@@ -230,7 +235,9 @@ class FormScan(HTMLParser):
         self.radios: dict[str, list[str]] = {}
         self.checked: dict[str, str] = {}  # radio groups with an answer already chosen
         self.texts: list[str] = []
+        self.text_values: dict[str, str] = {}  # what each text area holds
         self._in_form = False
+        self._textarea: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -246,10 +253,18 @@ class FormScan(HTMLParser):
                 self.checked[a["name"]] = a.get("value", "")
         elif tag == "textarea":
             self.texts.append(a["name"])
+            self._textarea = a["name"]
+            self.text_values[a["name"]] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self.text_values[self._textarea] += data
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
             self._in_form = False
+        elif tag == "textarea":
+            self._textarea = None
 
     def filled(self, submission_id: str | None = None) -> dict[str, str]:
         """Every hidden field, and the first offered value of every radio group."""
@@ -275,6 +290,36 @@ def scan_form(base: str, code: str, audience: str = "parent") -> FormScan:
     if status != 200 or not scan.action or "submission_id" not in scan.hidden or not scan.radios:
         raise RuntimeError(f"no respondent form at {base}/t/{code}/form/{audience} (HTTP {status})")
     return scan
+
+
+def warm_screening(base: str, scan: FormScan, field: str, texts: list[str], workers: int) -> set[str]:
+    """Free-text answers until every worker answers them quickly: a worker's
+    first one loads the safeguarding screening lists, which held that worker's
+    event loop for 6.5 s here (longer under load), so measurements start after
+    that. The answers are stored like any other: returns their submission ids."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ids: set[str] = set()
+
+    def post(text: str) -> float:
+        fields = {**scan.filled(new_id()), field: text}
+        ids.add(fields["submission_id"])
+        started = time.monotonic()
+        request = urllib.request.Request(base + (scan.action or ""), urlencode(fields).encode(), method="POST")
+        try:
+            urllib.request.urlopen(request, timeout=60).read()
+        except OSError:
+            return 60.0
+        return time.monotonic() - started
+
+    slowest = 0.0
+    with ThreadPoolExecutor(4 * workers) as pool:
+        for _ in range(6):
+            slowest = max(pool.map(post, texts * 2 * workers))
+            if slowest < 0.5:
+                return ids
+    print(f"    (free-text answers still slow after warming: {slowest:.1f} s)", flush=True)
+    return ids
 
 
 def form_body(scan: FormScan, submission_id: str) -> str:

@@ -5,7 +5,12 @@
 -- script does, and times POST + thank-you together.
 --
 -- Environment: BENCH_PATH (form action), BENCH_BODY (urlencoded form with
--- {id} where the submission id goes), BENCH_NONCE (8 hex digits, new per run).
+-- {id} where the submission id goes), BENCH_NONCE (8 hex digits, new per run),
+-- BENCH_THANKS_MARK (text the thank-you page must contain, else it counts as
+-- bad), BENCH_LOG (file: every submission id sent, accepted and thanked,
+-- written at the end), and for the free-text variant BENCH_TEXT_FIELD,
+-- BENCH_TEXT_EVERY (every Nth submission carries BENCH_TEXT, urlencoded) and
+-- BENCH_FLAG_EVERY (every Nth of those carries BENCH_FLAGGED_TEXT instead).
 local ffi = require("ffi")
 ffi.cdef [[
 typedef struct { long tv_sec; long tv_nsec; } heard_timespec;
@@ -28,9 +33,23 @@ function init(args)
   path = os.getenv("BENCH_PATH")
   body = os.getenv("BENCH_BODY")
   nonce = os.getenv("BENCH_NONCE")
+  mark = os.getenv("BENCH_THANKS_MARK") or ""
+  text_field = os.getenv("BENCH_TEXT_FIELD") or ""
+  text_every = tonumber(os.getenv("BENCH_TEXT_EVERY") or "0")
+  flag_every = tonumber(os.getenv("BENCH_FLAG_EVERY") or "0")
+  text = os.getenv("BENCH_TEXT") or ""
+  flagged_text = os.getenv("BENCH_FLAGGED_TEXT") or ""
   form_headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
   state, location, started, seq = "post", nil, 0, 0
   flows, posts, completed, bad = {}, 0, 0, 0
+  accepted, thanked = {}, {} -- sequence numbers, for the log
+end
+
+-- Which text (if any) submission number n carries: 0 none, 1 plain, 2 flagged.
+function text_kind(n)
+  if text_field == "" or text_every <= 0 or n % text_every ~= 0 then return 0 end
+  if flag_every > 0 and (n / text_every) % flag_every == 0 then return 2 end
+  return 1
 end
 
 function request()
@@ -40,13 +59,19 @@ function request()
   seq = seq + 1
   local id = string.format("%s-%04x-4000-8000-%012x", nonce, tid, seq)
   started = now_us()
-  return wrk.format("POST", path, form_headers, (body:gsub("{id}", id)))
+  local filled = body:gsub("{id}", id)
+  local kind = text_kind(seq)
+  if kind > 0 then
+    filled = filled .. "&" .. text_field .. "=" .. (kind == 2 and flagged_text or text)
+  end
+  return wrk.format("POST", path, form_headers, filled)
 end
 
-function response(status, headers, _)
+function response(status, headers, body)
   if state == "post" then
     if status == 303 then
       posts = posts + 1
+      accepted[#accepted + 1] = seq
       location = headers["Location"] or headers["location"]
       state = "thanks"
     else
@@ -54,8 +79,9 @@ function response(status, headers, _)
     end
   else
     state = "post"
-    if status == 200 then
+    if status == 200 and (mark == "" or (body and body:find(mark, 1, true))) then
       completed = completed + 1
+      thanked[#thanked + 1] = seq
       flows[#flows + 1] = now_us() - started
     else
       bad = bad + 1
@@ -72,6 +98,17 @@ function done(summary, latency, requests)
     bad_total = bad_total + thread:get("bad")
   end
   table.sort(all)
+  local log_path = os.getenv("BENCH_LOG")
+  if log_path then
+    -- One line per thread: "tid last-seq", then "A tid seq" / "T tid seq" for each accepted / thanked.
+    local f = io.open(log_path, "w")
+    for i, thread in ipairs(threads) do
+      f:write(string.format("S %d %d\n", i, thread:get("seq")))
+      for _, n in ipairs(thread:get("accepted")) do f:write(string.format("A %d %d\n", i, n)) end
+      for _, n in ipairs(thread:get("thanked")) do f:write(string.format("T %d %d\n", i, n)) end
+    end
+    f:close()
+  end
   local function pct(p)
     if #all == 0 then return 0 end
     return all[math.max(1, math.ceil(#all * p / 100))]

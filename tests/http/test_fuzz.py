@@ -233,7 +233,9 @@ async def test_ten_thousand_multipart_fields_are_refused_and_nothing_is_stored(c
     boundary = "b" * 8
     body = encode_multipart(fields, str(uuid.uuid4()), boundary)
 
-    await post_and_check(client, pool, target, "parent", body, f"multipart/form-data; boundary={boundary}")
+    status = await post_and_check(client, pool, target, "parent", body, f"multipart/form-data; boundary={boundary}")
+
+    assert status in (413, 422)
 
 
 # --- GET pages with odd paths and query strings -------------------------------
@@ -263,3 +265,65 @@ async def test_respondent_pages_with_odd_paths_and_query_strings_never_5xx(clien
 
     assert response.status_code < 500, (url, response.status_code)
     assert response.status_code in (200, 404, 410) or 400 <= response.status_code < 500
+
+
+# --- "nothing stored unless accepted" on the other respondent POSTs -----------
+
+
+async def everything_stored(pool, touchpoint_id: int) -> tuple[int, ...]:
+    """What a respondent's request could store: answers, safeguarding items, reading-list items, claimed ids."""
+    return (await pool.fetchval("select count(*) from responses where touchpoint_id = $1", touchpoint_id),
+            await pool.fetchval("select count(*) from safeguarding_items where touchpoint_id = $1", touchpoint_id),
+            await pool.fetchval("select count(*) from reading_items where touchpoint_id = $1", touchpoint_id),
+            await pool.fetchval("select count(*) from submission_ids"))
+
+
+contact_values = st.one_of(odd_values, st.sampled_from([b"parent", b"13to17", b"under8", b"en-GB", b"cy", b"ar",
+                                                        b"Sam", b"07700 900123", b"after school"]))
+
+
+@FUZZ
+@given(data=st.data())
+async def test_contact_requests_store_one_item_when_accepted_and_nothing_otherwise(client, pool, target, data):
+    names = [b"audience", b"lang", b"name", b"how", b"s", b"csrf_token", b"x"]
+    fields = data.draw(st.lists(st.tuples(st.sampled_from(names), contact_values), max_size=8))
+    if data.draw(st.booleans()):  # often a request that could be accepted, then odd fields around it
+        fields = [(b"audience", b"13to17"), (b"lang", b"en-GB"), (b"how", b"07700 900123")] + fields
+    body = "&".join(quote_from_bytes(k, safe=b"") + "=" + quote_from_bytes(v, safe=b"") for k, v in fields).encode()
+    before = await everything_stored(pool, target.id)
+
+    response = await client.post(f"/t/{target.code}/contact", content=body,
+                                 headers={"content-type": "application/x-www-form-urlencoded"})
+
+    after = await everything_stored(pool, target.id)
+    assert response.status_code < 500, (response.status_code, body[:300])
+    if after != before:  # accepted (in whichever language): one request, for the lead and the reading list
+        assert (after[0], after[1], after[2], after[3]) == (before[0], before[1] + 1, before[2] + 1, before[3])
+        assert response.status_code == 200 and 'name="how"' not in response.text, "stored, yet the form is shown again"
+    else:
+        assert 400 <= response.status_code < 500, f"{response.status_code} without storing the request"
+
+
+@FUZZ
+@given(data=st.data())
+async def test_choosing_a_language_never_stores_anything(client, pool, target, forms, data):
+    """The language list (GET /language), the list a form posts to (…/language) and the switch (…/switch) carry
+    the answers so far in hidden fields: they must store none of them, whatever is sent."""
+    audience = data.draw(st.sampled_from(AUDIENCES))
+    fields = data.draw(form_bodies(forms[audience]))
+    fields.append((b"lang", data.draw(st.one_of(st.sampled_from([b"cy", b"ar", b"uk", b"en-GB", b"xx"]), odd_values))))
+    body = encode_form(fields, str(uuid.uuid4()))
+    query = "&".join(quote_from_bytes(k, safe=b"") + "=" + quote_from_bytes(v[:300], safe=b"") for k, v in fields[-3:])
+    before = await everything_stored(pool, target.id)
+
+    responses = [
+        await client.get(f"/language?{query}"),
+        await client.post(f"/t/{target.code}/form/{audience}/language", content=body,
+                          headers={"content-type": "application/x-www-form-urlencoded"}),
+        await client.post(f"/t/{target.code}/form/{audience}/switch", content=body,
+                          headers={"content-type": "application/x-www-form-urlencoded"}),
+    ]
+
+    after = await everything_stored(pool, target.id)
+    assert all(r.status_code < 500 for r in responses), [(r.request.url, r.status_code) for r in responses]
+    assert after == before, f"choosing a language stored something: {before} -> {after}"

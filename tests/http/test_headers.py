@@ -6,11 +6,14 @@ checked without anyone remembering to list it here.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 
 from service.app import create_app
+from service.reviews.service import default_period
+from tests import factories
 
 # Sent by a respondent's browser; the respondent side never sets a cookie.
 RESPONDENT_PREFIX = "/t/"
@@ -105,3 +108,46 @@ async def test_the_whole_respondent_journey_sets_no_cookie(client, touchpoint):
     for response in (form, sent, thanks):
         assert "set-cookie" not in response.headers
         assert_security_headers(response, str(response.url))
+
+
+async def test_every_staff_page_signed_in_carries_the_security_headers_and_is_not_cached(client, pool, settings):
+    """As a signed-in manager who is also an administrator (or the team's safeguarding lead, for the lead's pages),
+    with real ids of their own team: every staff GET route answers its page (not a redirect to sign in) with the
+    security headers and Cache-Control: no-store."""
+    team = await factories.team(pool, "Header Team")
+    manager = await factories.staff(pool, team_id=team, role="team_manager", admin=True, name="Hedda Headers")
+    touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=manager)
+    entry = await factories.you_said_entry(pool, team_id=team, texts={
+        "en-GB": {"you_said": "Headers said", "we_did": "Headers did", "child": "Headers child"}})
+    token, csrf = await factories.session(pool, manager)
+    cookie = {"Cookie": f"heard_staff={token}"}
+    first, last = default_period(dt.date.today())
+    client.cookies.clear()
+    started = await client.post(f"/staff/teams/{team}/reviews", headers=cookie, data={
+        "csrf_token": csrf, "first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}"})
+    assert started.status_code == 303, started.text[:300]
+    values = {"team_id": str(team), "touchpoint_id": str(touchpoint.id), "entry_id": str(entry),
+              "review_id": started.headers["location"].rsplit("/", 1)[-1], "fmt": "svg", "size": "card",
+              "audience": "parent"}
+    staff_gets = [path for method, path in _routes(settings) if method == "GET" and path.startswith("/staff")
+                  # pages of signing in and its steps, and item pages (tested in test_staff_hygiene.py), aside
+                  and not path.startswith(("/staff/sign-in", "/staff/two-step")) and "{item_id" not in path]
+    assert len(staff_gets) >= 25
+
+    lead = await factories.staff(pool, team_id=team, role="safeguarding_lead", name="Lena Lead")
+    lead_cookie = {"Cookie": f"heard_staff={(await factories.session(pool, lead))[0]}"}
+    shown = []
+    for template in staff_gets:
+        path = _fill(template, {**values, "size": "postcard"} if template.startswith("/staff/entries") else values)
+        for who in (cookie, lead_cookie):  # the safeguarding pages are the lead's
+            client.cookies.clear()
+            response = await client.get(path, headers=who)
+            where = f"GET {path} -> {response.status_code}"
+            assert_security_headers(response, where)
+            assert response.headers.get("cache-control") == "no-store", where
+            if response.status_code == 200:
+                shown.append(path)
+                break
+        assert response.status_code == 200, f"{where}: {response.text[:200]}"
+
+    assert len(shown) == len(staff_gets)

@@ -1,5 +1,6 @@
 """Health checks, start-up refusal, the CLI, and headers."""
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -26,6 +27,68 @@ async def test_readyz_says_the_database_is_reachable_and_current(client):
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+@pytest.fixture
+async def own_heard(new_database):
+    """Heard on a database of its own, which these tests may break."""
+    import asyncpg
+    from litestar.testing import AsyncTestClient
+
+    from service.db.migrate import migrate
+
+    dsn = await new_database()
+    await migrate(dsn)
+    app = create_app(load_settings({}, database_url=dsn, base_url="https://heard.example.org", log_level="WARNING",
+                                   submissions_per_source=0))
+    async with AsyncTestClient(app=app, base_url="https://heard.example.org") as own_client:
+        conn = await asyncpg.connect(dsn)
+        try:
+            yield app, own_client, conn
+        finally:
+            await conn.close()
+
+
+async def test_readyz_is_unavailable_and_names_a_migration_the_database_lacks(own_heard):
+    app, own_client, conn = own_heard
+    assert (await own_client.get("/readyz")).status_code == 200
+    last = await conn.fetchrow("select version, name from schema_migrations order by version desc limit 1")
+    await conn.execute("delete from schema_migrations where version = $1", last["version"])
+
+    response = await own_client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "pending_migrations": [f"{last['version']:04d}_{last['name']}"]}
+
+
+async def test_readyz_is_unavailable_when_postgresql_cannot_be_reached(own_heard):
+    import asyncpg
+
+    app, own_client, _ = own_heard
+    working = app.state.pool
+    portal = own_client.blocking_portal  # the app's own event loop, where its pool lives
+
+    async def gone():  # a pool whose server is gone: nothing listens on its port, connecting is refused
+        return await asyncpg.create_pool(f"postgresql://heard@127.0.0.1:{_closed_port()}/heard", min_size=0, timeout=2)
+
+    app.state.pool = await asyncio.to_thread(portal.call, gone)
+    try:
+        response = await own_client.get("/readyz")
+    finally:
+        await asyncio.to_thread(portal.call, app.state.pool.close)
+        app.state.pool = working
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable" and response.json()["reason"]
+    assert (await own_client.get("/readyz")).status_code == 200  # and ready again once it is back
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 async def test_respondent_pages_carry_the_security_headers(client, touchpoint):

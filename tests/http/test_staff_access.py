@@ -68,7 +68,7 @@ def _fill(template: str, world) -> str:
     return template.format(
         team1=world["team1"], team2=world["team2"], a=t["a"].id, b=t["b"].id, other=t["other"].id,
         a_code=t["a"].code, b_code=t["b"].code, other_code=t["other"].code, a_grouped=grouped(t["a"].code),
-        pa=world["people"]["practitioner_a"])
+        pa=world["people"]["practitioner_a"], pb=world["people"]["practitioner_b"])
 
 
 def _cookie(token: str) -> dict[str, str]:
@@ -103,35 +103,69 @@ async def test_staff_page_is_shown_only_to_who_may_see_it(client, world, actor, 
         assert proof not in body
 
 
-# (path template, form fields, who may do it)
+# (path template, form fields, who may do it, SQL that sets the state before, SQL that reads it after, what the
+# state must be after an allowed request). Every request starts from the same state, so what it did, or did not do,
+# shows in the database: an allowed one must have done it (a 303 that changed nothing fails), a refused one nothing.
 ACTIONS = [
     ("/staff/teams/{team1}/touchpoints", {"contact_kind": "home_visit", "language": "en-GB", "survey_id": "after-meeting"},
-     {"manager"}),
+     {"manager"}, "delete from touchpoints where team_id = {team1} and id not in ({a}, {b})",
+     "select count(*) from touchpoints where team_id = {team1}", 3),
     ("/staff/touchpoints/{a}", {"contact_kind": "home_visit", "language": "en-GB", "practitioner_id": "{pa}",
-                                "audience": "parent"}, {"manager"}),
-    ("/staff/touchpoints/{b}/status", {"status": "active"}, {"manager"}),
-    ("/staff/admin/teams", {"name": "Made In A Test"}, {"admin"}),
-    ("/staff/admin/people/role", {"staff_id": "0", "team_id": "0", "role": "practitioner"}, {"admin"}),
-    ("/staff/me/sharing", {"share": "yes"}, EVERYONE),
+                                "audience": "parent"},
+     {"manager"}, "update touchpoints set audience = null where id = {a}",
+     "select coalesce(audience, 'none') from touchpoints where id = {a}", "parent"),
+    ("/staff/touchpoints/{b}/status", {"status": "active"},
+     {"manager"}, "update touchpoints set status = 'paused' where id = {b}",
+     "select status from touchpoints where id = {b}", "active"),
+    ("/staff/admin/teams", {"name": "Made In A Test"},
+     {"admin"}, "delete from teams where name = 'Made In A Test'",
+     "select count(*) from teams where name = 'Made In A Test'", 1),
+    ("/staff/admin/people/role", {"staff_id": "{pb}", "team_id": "{team2}", "role": "practitioner"},
+     {"admin"}, "delete from team_members where staff_id = {pb} and team_id = {team2}",
+     "select count(*) from team_members where staff_id = {pb} and team_id = {team2}", 1),
+    ("/staff/me/sharing", {"share": "yes"},
+     EVERYONE, "update staff set shares_with_manager = false where id = {me}",
+     "select shares_with_manager from staff where id = {me}", True),
 ]
 
 
+def _sql(template: str, world, actor: str) -> str:
+    t = world["touchpoints"]
+    return template.format(team1=world["team1"], team2=world["team2"], a=t["a"].id, b=t["b"].id,
+                           pb=world["people"]["practitioner_b"], me=world["people"].get(actor, 0))
+
+
 @pytest.mark.parametrize("actor", ACTORS)
-@pytest.mark.parametrize(("template", "fields", "allowed"), ACTIONS, ids=[a[0] for a in ACTIONS])
-async def test_staff_action_is_done_only_by_who_may_do_it(client, world, actor, template, fields, allowed):
+@pytest.mark.parametrize(("template", "fields", "allowed", "reset", "probe", "done"), ACTIONS,
+                         ids=[a[0] for a in ACTIONS])
+async def test_staff_action_is_done_only_by_who_may_do_it(client, pool, world, actor, template, fields, allowed, reset,
+                                                          probe, done):
     path = _fill(template, world)
     csrf = {} if actor == "anonymous" else {"csrf_token": world["sessions"][actor][1]}
     client.cookies.clear()
+    await pool.execute(_sql(reset, world, actor))
+    before = await pool.fetchval(_sql(probe, world, actor))
 
     fields = {key: _fill(value, world) for key, value in fields.items()}
     response = await client.post(path, data={**fields, **csrf}, headers=_as(world, actor))
 
-    if actor == "anonymous":
-        assert response.status_code == 303 and "/staff/sign-in" in response.headers["location"]
-    elif actor in allowed:
-        assert response.status_code in (303, 422), response.text[:300]
-    else:
-        assert response.status_code == 403
+    after = await pool.fetchval(_sql(probe, world, actor))
+    try:
+        if actor == "anonymous":
+            assert response.status_code == 303 and "/staff/sign-in" in response.headers["location"]
+            assert after == before, "refused, yet the database changed"
+        elif actor in allowed:
+            assert response.status_code == 303, response.text[:300]
+            assert before != done and after == done, f"allowed and answered 303, but the database shows {after!r}"
+        else:
+            assert response.status_code == 403
+            assert after == before, "refused, yet the database changed"
+    finally:  # leave the world as the other tests expect it
+        await pool.execute(_sql(reset, world, actor))
+        if template.endswith("/status"):
+            await pool.execute(_sql("update touchpoints set status = 'active' where id = {b}", world, actor))
+        if template.endswith("/sharing") and actor == "practitioner_a":
+            await pool.execute(_sql("update staff set shares_with_manager = true where id = {me}", world, actor))
 
 
 @pytest.mark.parametrize("template", [a[0] for a in ACTIONS] + ["/staff/sign-out"])
