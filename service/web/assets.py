@@ -88,4 +88,14 @@ async def static_file(path: FromPath[str], state: State) -> Response[bytes]:
     return Response(asset.body, media_type=asset.media_type, headers={"Cache-Control": cache})
 
 
-ROUTES = [static_file]
+@get("/sw.js", name="service_worker", include_in_schema=False)
+async def service_worker(state: State) -> Response[bytes]:
+    """The service worker (static/sw.js) at the site's root, so its scope covers the respondent pages under /t/
+    (and, on a shared device, can keep the tablet on its touchpoint). Browsers check it for updates on each
+    visit, so it is never cached for long."""
+    asset = state.assets.by_name["sw.js"]
+    return Response(asset.body, media_type=asset.media_type,
+                    headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
+
+
+ROUTES = [static_file, service_worker]

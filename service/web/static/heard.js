@@ -11,7 +11,12 @@
      buttons move between questions with the answers kept (posted like "Back").
    - The error summary's links put focus on the answer, its question in view.
    - Once sent, the form's address is marked, so Back after "thank you" asks
-     Heard, which says the answers were already sent. */
+     Heard, which says the answers were already sent.
+   - Answers that cannot be sent wait on the device (sw.js keeps them
+     encrypted) and are sent when there is a connection.
+   - A shared device (a family centre's tablet): a countdown to the next
+     person, "still there?" after a while without a touch, history replaced,
+     and the tablet kept on its touchpoint until a staff PIN (sw.js). */
 (function () {
   "use strict";
 
@@ -19,6 +24,10 @@
   var synth = window.speechSynthesis;
   var voice = null;
   var player = null;
+  var body = document.body;
+  var start = body.getAttribute("data-shared-start");
+  var worker = window.navigator.serviceWorker && window.MessageChannel && window.crypto.subtle ? window.navigator.serviceWorker : null;
+
 
   function findVoice() {
     if (!synth || !window.SpeechSynthesisUtterance) { return null; }
@@ -116,14 +125,38 @@
   });
 
   // No answer at all (offline, dropped connection): nothing was swapped, so
-  // every answer is still in the form; the same button sends them again.
-  document.addEventListener("htmx:sendError", function () { sendFailed(true); });
-  document.addEventListener("htmx:timeout", function () { sendFailed(true); });
+  // every answer is still in the form. A final send waits on this device
+  // (sw.js) when it can; otherwise the same button sends them again.
+  var sending = null;
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt, data = event.detail.formData;
+    sending = form && form.id === "answers" && data && !data.has("go") &&
+      event.detail.path === form.getAttribute("action") ? { form: form, data: data, path: event.detail.path } : null;
+  });
+  function notSent() {
+    var sent = sending;
+    sending = null;
+    if (!sent || !worker) { sendFailed(true); return; }
+    var body = new window.URLSearchParams(sent.data), now = new Date();
+    body.set("answered_on", now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()));
+    toWorker({ queue: { url: sent.path, body: body.toString() } }).then(function () {
+      sent.form.reset();
+      sent.form.parentNode.removeChild(sent.form); // nothing of the answers stays on the page
+      var old = document.getElementById("problems");
+      if (old) { old.hidden = true; }
+      show("saved-offline", true);
+      countdown(document.querySelector("#saved-offline .countdown"));
+    }, function () { sendFailed(true); });
+  }
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  document.addEventListener("htmx:sendError", notSent);
+  document.addEventListener("htmx:timeout", notSent);
 
   // A new screen or the problems came in: start reading there.
   document.addEventListener("htmx:afterSwap", function () {
     showSpeakButtons();
     rememberScreen();
+    markDevice();
     var target = document.getElementById("problems") || document.getElementById("progress");
     if (target) { target.focus(); }
   });
@@ -162,7 +195,7 @@
     var step = stepOf(form);
     if (step === null || !window.history.pushState) { return; }
     var state = window.history.state || {};
-    if (restoring || state.heardStep === undefined) {
+    if (restoring || state.heardStep === undefined || start) { // a shared device: no way Back to earlier answers
       window.history.replaceState({ heardStep: step }, "");
     } else if (state.heardStep !== step) {
       window.history.pushState({ heardStep: step }, "");
@@ -212,8 +245,97 @@
     window.history.replaceState(window.history.state, "", address);
   });
 
+  // A shared device: "thank you" replaces the form in the history.
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    var xhr = event.detail.xhr, address = xhr && xhr.getResponseHeader("HX-Redirect");
+    if (start && address) { event.preventDefault(); window.location.replace(address); }
+  });
+
   // A page kept whole by the browser (back-forward cache) since it was sent: ask again.
   window.addEventListener("pageshow", function (event) {
-    if (event.persisted && /[?&]sent=/.test(window.location.search)) { window.location.reload(); }
+    if (event.persisted && (start || /[?&]sent=/.test(window.location.search))) { window.location.reload(); }
   });
+
+  // --- answers that wait on the device (sw.js) --------------------------------
+
+  function toWorker(message) {
+    return worker.ready.then(function (registration) {
+      return new Promise(function (resolve, reject) {
+        var channel = new window.MessageChannel();
+        channel.port1.onmessage = function (event) { if (event.data && event.data.ok) { resolve(); } else { reject(); } };
+        registration.active.postMessage(message, [channel.port2]);
+      });
+    });
+  }
+
+  function noop() {}
+
+  if (worker && (/^\/t\//.test(window.location.pathname) || body.hasAttribute("data-unlock"))) {
+    var first = !worker.controller;
+    worker.register("/sw.js").then(function () {
+      if (body.hasAttribute("data-unlock")) { return toWorker({ unlock: true }); }
+      if (start) {
+        var files = [];
+        var links = document.querySelectorAll("script[src], link[rel=stylesheet]");
+        for (var i = 0; i < links.length; i++) { files.push(links[i].src || links[i].href); }
+        if (first && document.getElementById("answers")) { files.push(window.location.href); }
+        toWorker({ lock: { path: body.getAttribute("data-lock"), start: start }, cache: files }).catch(noop);
+      }
+      return toWorker({ flush: true });
+    }).catch(noop);
+    window.addEventListener("online", function () { toWorker({ flush: true }).catch(noop); });
+  }
+
+  // --- a shared device ------------------------------------------------------
+
+  // Its own random id (nothing else about it), so staff see when it last sent answers.
+  function markDevice() {
+    var field = document.querySelector("form#answers input[name=device]");
+    if (!field || !window.crypto.randomUUID) { return; }
+    try {
+      var id = window.localStorage.getItem("heard-device");
+      if (!id) { id = window.crypto.randomUUID(); window.localStorage.setItem("heard-device", id); }
+      field.value = id;
+    } catch (e) { field.value = ""; }
+  }
+
+  function nextPerson() { window.location.replace(start); }
+
+  function countdown(line) {
+    if (!start || !line) { return; }
+    var left = 20, seconds = line.querySelector(".seconds");
+    line.hidden = false;
+    (function tick() {
+      seconds.textContent = String(left);
+      if (left-- <= 0) { nextPerson(); } else { window.setTimeout(tick, 1000); }
+    }());
+  }
+
+  if (start) {
+    markDevice();
+    countdown(document.getElementById("next-countdown"));
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a.next-person");
+      if (link) { event.preventDefault(); nextPerson(); }
+    });
+  }
+
+  // After a while without a touch: "still there?", then a clean start.
+  var prompt = start && document.getElementById("still-there");
+  if (prompt) {
+    var idle = Math.max(2, parseInt(body.getAttribute("data-idle"), 10) || 180) * 1000;
+    var last = Date.now(), asked = 0;
+    var touched = function () { if (!asked) { last = Date.now(); } };
+    ["pointerdown", "keydown", "input", "scroll", "touchstart"].forEach(function (name) {
+      document.addEventListener(name, touched, true);
+    });
+    document.getElementById("still-here").addEventListener("click", function () {
+      asked = 0; last = Date.now(); prompt.hidden = true;
+    });
+    window.setInterval(function () {
+      var now = Date.now();
+      if (!asked && now - last > idle) { asked = now; show("still-there", true); }
+      else if (asked && now - asked > Math.min(idle, 30000)) { nextPerson(); }
+    }, 500);
+  }
 }());
