@@ -388,7 +388,7 @@ async def _exit_touchpoint(state: State, code: str) -> Touchpoint:
 async def exit_form(code: FromPath[str], request: Request, state: State) -> Response[str]:
     touchpoint = await _exit_touchpoint(state, code)
     lang = _speak(request, touchpoint)
-    return page("respondent/exit.html", touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint), problem=None,
+    return page("staff/shared_exit.html", touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint), problem=None,
                 headers=NO_STORE)
 
 
@@ -398,14 +398,14 @@ async def exit_pin(code: FromPath[str], request: Request, state: State) -> Respo
     fields = (await request.form()).dict()
     lang = _speak(request, touchpoint, chosen=_first(fields, "lang"))
     if not state.exit_guesses.allow("", touchpoint.id):
-        return page("respondent/exit.html", status=429, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
+        return page("staff/shared_exit.html", status=429, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
                     problem="too_many", headers={**NO_STORE, "Retry-After": "900"})
     async with statements(state.pool) as conn:
         matches = await exit_pin_matches(conn, touchpoint_id=touchpoint.id, pin=_first(fields, "pin") or "")
     if not matches:
-        return page("respondent/exit.html", status=422, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
+        return page("staff/shared_exit.html", status=422, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
                     problem="wrong", headers=NO_STORE)
-    return page("respondent/exit_done.html", touchpoint=touchpoint, lang=lang, headers=NO_STORE)
+    return page("staff/shared_exit_done.html", touchpoint=touchpoint, lang=lang, headers=NO_STORE)
 
 
 _LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_-]{0,200}(\?[A-Za-z0-9_=&-]{0,200})?")
