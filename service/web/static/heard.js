@@ -14,9 +14,8 @@
      Heard, which says the answers were already sent.
    - Answers that cannot be sent wait on the device (sw.js keeps them
      encrypted) and are sent when there is a connection.
-   - A shared device (a family centre's tablet): a countdown to the next
-     person, "still there?" after a while without a touch, history replaced,
-     and the tablet kept on its touchpoint until a staff PIN (sw.js). */
+   - A shared device (a family centre's tablet): "thank you" replaces the
+     form in the history; the rest is in shared.js, loaded on its pages only. */
 (function () {
   "use strict";
 
@@ -145,7 +144,7 @@
       var old = document.getElementById("problems");
       if (old) { old.hidden = true; }
       show("saved-offline", true);
-      countdown(document.querySelector("#saved-offline .countdown"));
+      document.dispatchEvent(new window.Event("heard:saved")); // shared.js: the next person's countdown
     }, function () { sendFailed(true); });
   }
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -156,7 +155,6 @@
   document.addEventListener("htmx:afterSwap", function () {
     showSpeakButtons();
     rememberScreen();
-    markDevice();
     var target = document.getElementById("problems") || document.getElementById("progress");
     if (target) { target.focus(); }
   });
@@ -271,71 +269,8 @@
   function noop() {}
 
   if (worker && (/^\/t\//.test(window.location.pathname) || body.hasAttribute("data-unlock"))) {
-    var first = !worker.controller;
-    worker.register("/sw.js").then(function () {
-      if (body.hasAttribute("data-unlock")) { return toWorker({ unlock: true }); }
-      if (start) {
-        var files = [];
-        var links = document.querySelectorAll("script[src], link[rel=stylesheet]");
-        for (var i = 0; i < links.length; i++) { files.push(links[i].src || links[i].href); }
-        if (first && document.getElementById("answers")) { files.push(window.location.href); }
-        toWorker({ lock: { path: body.getAttribute("data-lock"), start: start }, cache: files }).catch(noop);
-      }
-      return toWorker({ flush: true });
-    }).catch(noop);
+    window.heardWorker = toWorker; // for shared.js
+    worker.register("/sw.js").then(function () { return toWorker({ flush: true }); }).catch(noop);
     window.addEventListener("online", function () { toWorker({ flush: true }).catch(noop); });
-  }
-
-  // --- a shared device ------------------------------------------------------
-
-  // Its own random id (nothing else about it), so staff see when it last sent answers.
-  function markDevice() {
-    var field = document.querySelector("form#answers input[name=device]");
-    if (!field || !window.crypto.randomUUID) { return; }
-    try {
-      var id = window.localStorage.getItem("heard-device");
-      if (!id) { id = window.crypto.randomUUID(); window.localStorage.setItem("heard-device", id); }
-      field.value = id;
-    } catch (e) { field.value = ""; }
-  }
-
-  function nextPerson() { window.location.replace(start); }
-
-  function countdown(line) {
-    if (!start || !line) { return; }
-    var left = 20, seconds = line.querySelector(".seconds");
-    line.hidden = false;
-    (function tick() {
-      seconds.textContent = String(left);
-      if (left-- <= 0) { nextPerson(); } else { window.setTimeout(tick, 1000); }
-    }());
-  }
-
-  if (start) {
-    markDevice();
-    countdown(document.getElementById("next-countdown"));
-    document.addEventListener("click", function (event) {
-      var link = event.target.closest && event.target.closest("a.next-person");
-      if (link) { event.preventDefault(); nextPerson(); }
-    });
-  }
-
-  // After a while without a touch: "still there?", then a clean start.
-  var prompt = start && document.getElementById("still-there");
-  if (prompt) {
-    var idle = Math.max(2, parseInt(body.getAttribute("data-idle"), 10) || 180) * 1000;
-    var last = Date.now(), asked = 0;
-    var touched = function () { if (!asked) { last = Date.now(); } };
-    ["pointerdown", "keydown", "input", "scroll", "touchstart"].forEach(function (name) {
-      document.addEventListener(name, touched, true);
-    });
-    document.getElementById("still-here").addEventListener("click", function () {
-      asked = 0; last = Date.now(); prompt.hidden = true;
-    });
-    window.setInterval(function () {
-      var now = Date.now();
-      if (!asked && now - last > idle) { asked = now; show("still-there", true); }
-      else if (asked && now - asked > Math.min(idle, 30000)) { nextPerson(); }
-    }, 500);
   }
 }());
