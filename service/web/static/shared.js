@@ -74,7 +74,7 @@
       asked = now;
       prompt.hidden = false;
       prompt.focus();
-    } else if (asked && now - asked > Math.min(idle, 30000)) {
+    } else if (asked && now - asked > Math.min(Math.max(idle, 10000), 30000)) { // 10 to 30 seconds to answer
       nextPerson();
     }
   }, 500);
