@@ -259,3 +259,40 @@ async def test_the_shared_device_pages_have_no_axe_violations_or_script_errors(b
     expected = ("Failed to load resource", "htmx:", "net::ERR_INTERNET_DISCONNECTED")
     assert [e for e in errors if not e.startswith(expected) and "Failed to load resource" not in e] == []
     await context.close()
+
+
+@pytest.mark.parametrize("lost", ["request", "response"])
+async def test_on_someones_own_phone_a_failed_send_waits_on_the_device_and_is_stored_once(browser, server, pool,
+                                                                                           lost):
+    touchpoint = await factories.touchpoint(pool, audience="parent")
+    context, page = await _tablet(browser)
+    await page.goto(f"{server}/t/{touchpoint.code}/form/parent")
+    await page.wait_for_function("navigator.serviceWorker.controller !== null")
+    failures = []
+
+    async def drop_first_send(route) -> None:
+        if route.request.method == "POST" and not failures:
+            failures.append(route.request.url)
+            if lost == "response":  # it reached Heard and was stored; the answer never came back
+                await route.fetch()
+            await route.abort("internetdisconnected")
+            return
+        await route.continue_()
+
+    await page.route("**/form/parent", drop_first_send)
+    await _answer(page, WORDS[0])
+    await page.get_by_role("button", name="Send my answers").click()
+    await expect(page.get_by_text(SAVED)).to_be_visible(timeout=30000)
+
+    assert failures, "the first send was dropped"
+    assert await page.get_by_role("link", name="Start again for the next person").count() == 0, "not a shared device"
+
+    async def stored_once():
+        stored = await factories.stored_responses(pool, touchpoint.id)
+        return stored or None
+    stored = await _until(stored_once)  # the service worker sends it as soon as it can
+    assert [row["free_text"]["anything_else"] for row in stored] == [WORDS[0]]
+    await asyncio.sleep(0.5)
+    assert len(await factories.stored_responses(pool, touchpoint.id)) == 1
+    assert await _until(lambda: page.evaluate("(" + WAITING + ")().then(n => n === 0)"))
+    await context.close()

@@ -135,7 +135,7 @@
   function notSent() {
     var sent = sending;
     sending = null;
-    if (!sent || !worker) { sendFailed(true); return; }
+    if (!sent || !worker || !worker.controller) { sendFailed(true); return; } // no service worker: try again by hand
     var body = new window.URLSearchParams(sent.data), now = new Date();
     body.set("answered_on", now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()));
     toWorker({ queue: { url: sent.path, body: body.toString() } }).then(function () {
