@@ -35,7 +35,7 @@ TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf
 
 
 # A block comment, or a line that is only a comment. Heard's scripts keep "/*" and "//" out of strings and
-# regular expressions at the start of a line (tests/http/test_shared_device.py checks the result still runs).
+# regular expressions at the start of a line (the browser tests run the scripts as served).
 _COMMENTS = re.compile(rb"/\*.*?\*/\n?|^[ \t]*//[^\n]*\n", re.S | re.M)
 
 

@@ -216,3 +216,11 @@ async def test_the_service_worker_is_served_from_the_root_and_checked_for_update
     assert response.headers["content-type"].startswith("text/javascript")
     assert response.headers["cache-control"] == "no-cache"
     assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+async def test_heards_own_scripts_are_served_without_their_comments(client, app):
+    served = (await client.get("/static/sw.js")).text
+    heard = (await client.get("/static/heard.js")).text
+
+    assert "/*" not in served and "\n//" not in served and "heard-outbox" in served
+    assert "/*" not in heard and "toWorker" in heard
