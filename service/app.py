@@ -110,7 +110,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *STATIC_ROUTES,
         ],
         state=State({"settings": settings, "surveys": surveys, "assets": assets,
-                     "limiter": SubmissionLimiter(settings.submissions_per_source), "bursts": BurstWatch()}),
+                     "limiter": SubmissionLimiter(settings.submissions_per_source), "bursts": BurstWatch(),
+                     # a shared device's staff exit: 5 PIN guesses per touchpoint in 15 minutes (per process)
+                     "exit_guesses": SubmissionLimiter(5, window_seconds=900.0)}),
         lifespan=[database],
         response_headers=SECURITY_HEADERS,
         compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),

@@ -25,6 +25,8 @@ async def touchpoint(
     team_id: int | None = None,
     contact_kind: str = "home_visit",
     shared_device: bool = False,
+    idle_seconds: int | None = None,
+    exit_pin: str | None = None,
 ) -> Touchpoint:
     team_id = team_id or await team(pool)
     code = codes.new_code()
@@ -33,6 +35,12 @@ async def touchpoint(
                                 survey_id="after-meeting", audience=audience, language=language, expires_on=expires_on)
         if shared_device:
             await conn.execute("update touchpoints set shared_device = true where code = $1", code)
+        if idle_seconds is not None:
+            await conn.execute("update touchpoints set idle_seconds = $2 where code = $1", code, idle_seconds)
+        if exit_pin is not None:
+            from service.staff.passwords import hash_password
+
+            await conn.execute("update touchpoints set exit_pin_hash = $2 where code = $1", code, hash_password(exit_pin))
         if status != "active":
             await set_touchpoint_status(conn, code=code, status=status)
         found = await touchpoint_by_code(conn, code=code, today=dt.date.today())

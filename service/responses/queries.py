@@ -29,6 +29,7 @@ async def store_response(
     flagged: dict[str, list[str]],
     held: bool = False,
     burst_starts: bool = False,
+    arrived_on: dt.date | None = None,
 ) -> int | None:
     """The new response's id, or None when this submission id was stored before."""
     return await conn.fetchval(
@@ -49,6 +50,7 @@ async def store_response(
         list(flagged),
         [free_text[question] for question in flagged],
         [",".join(categories) for categories in flagged.values()],
+        arrived_on or submitted_on,
     )
 
 
@@ -62,3 +64,10 @@ async def submission_stored(conn: asyncpg.Connection, *, submission_id: uuid.UUI
 
 async def instance_key(conn: asyncpg.Connection, *, name: str) -> bytes:
     return await conn.fetchval(SQL["instance_key"], name)
+
+
+async def version_life(conn: asyncpg.Connection, *, survey_id: str, version_hash: str,
+                       timezone: str) -> tuple[dt.date, dt.date | None] | None:
+    """(first day, last day or None while current) of a survey version; None for an unknown version."""
+    row = await conn.fetchrow(SQL["version_life"], survey_id, version_hash, timezone)
+    return (row["starts"], row["ends"]) if row else None

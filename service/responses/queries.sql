@@ -8,7 +8,9 @@
 -- contact kind as they are at this moment.
 -- $1 submission id, $2 touchpoint, $3 survey id, $4 version hash, $5 audience, $6 language, $7 date,
 -- $8 closed answers, $9 held (part of a burst: out of summaries until a manager includes it), $10 burst starts here,
--- $11/$12 free text question ids/words, $13 team, $14/$15/$16 flagged question ids/words/categories (comma-joined).
+-- $11/$12 free text question ids/words, $13 team, $14/$15/$16 flagged question ids/words/categories (comma-joined),
+-- $17 the day it arrived (the reading list counts from it; $7 is the day it was answered, earlier when it waited
+-- on a device without a connection).
 with claimed as (
     insert into submission_ids (submission_id, submitted_on)
     values ($1, $7)
@@ -38,7 +40,7 @@ with claimed as (
                                safeguarding_item_id, question_id, body, categories, held, audience, language,
                                arrived_on)
     select $13, $2, (select practitioner_id from touchpoints where id = $2), 'answer', r.id, $1, q.id,
-           t.question_id, t.body, coalesce(string_to_array(f.categories, ','), '{}'), $9, $5, $6, $7
+           t.question_id, t.body, coalesce(string_to_array(f.categories, ','), '{}'), $9, $5, $6, $17::date
     from response r
     cross join unnest($11::text[], $12::text[]) as t (question_id, body)
     left join unnest($14::text[], $16::text[]) as f (question_id, categories) on f.question_id = t.question_id
@@ -62,3 +64,12 @@ select exists (select 1 from submission_ids where submission_id = $1)
 -- name: instance_key
 -- A key only Heard's instances know (made by migration 0012); $1 its name.
 select key from instance_keys where name = $1
+
+-- name: version_life
+-- The days a survey version was current, in a time zone: from the day it was first seen to the day the next version
+-- was first seen (null: still current); no row for an unknown version. $1 survey id, $2 version hash, $3 time zone.
+select (v.first_seen_at at time zone $3)::date as starts,
+       ((select min(n.first_seen_at) from survey_versions n
+         where n.survey_id = v.survey_id and n.first_seen_at > v.first_seen_at) at time zone $3)::date as ends
+from survey_versions v
+where v.survey_id = $1 and v.version_hash = $2

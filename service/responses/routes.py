@@ -6,6 +6,7 @@ parameter (or the form), never in a cookie.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
@@ -31,8 +32,8 @@ from service.web.templating import ENV, HTML, fragment, page, render
 
 from . import steps
 from . import thanks as thanks_address
-from .service import (Closed, Submission, already_sent, audience_allowed, open_touchpoint, skipping,
-                      submit_response, worded_for)
+from .service import (Closed, Submission, already_sent, audience_allowed, exit_pin_matches, open_touchpoint,
+                      skipping, submit_response, touchpoint_for_exit, worded_for)
 
 
 # Touchpoints change rarely and every form page needs one: each process keeps
@@ -81,6 +82,26 @@ async def _same_for_everyone(key: tuple, make: Callable[[list[ShownEntry]], str]
     return Response(html, media_type=HTML)
 
 
+def _shared(touchpoint: Touchpoint) -> dict | None:
+    """For a shared device's pages: where the next person starts, how long without a touch before "still
+    there?", and the touchpoint the device is locked to (heard.js and sw.js read them from the page)."""
+    if not touchpoint.shared_device:
+        return None
+    start = f"/t/{touchpoint.code}" + (f"/form/{touchpoint.audience}" if touchpoint.audience else "/who")
+    return {"start": f"{start}?lang={touchpoint.language}", "idle": touchpoint.idle_seconds,
+            "lock": f"/t/{touchpoint.code}"}
+
+
+# A shared device's pages are never kept by the browser: Back cannot bring one back from its cache.
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _kept_from_next_person(response: Response, touchpoint: Touchpoint) -> Response:
+    if touchpoint.shared_device:
+        response.headers.update(NO_STORE)
+    return response
+
+
 def _survey(state: State, touchpoint: Touchpoint) -> LoadedSurvey:
     loaded = state.surveys.current(touchpoint.survey_id)
     if loaded is None:  # the survey file was removed while touchpoints still use it
@@ -99,9 +120,9 @@ async def welcome(code: FromPath[str], request: Request, state: State) -> Respon
         a for a in AUDIENCES if audience_allowed(touchpoint, loaded, a)]
     skip = skipping([loaded.survey.audiences[a] for a in audiences])  # type: ignore[index]
     key = ("welcome", touchpoint.code, lang)
-    return await _same_for_everyone(key, lambda you_said: render(
+    return _kept_from_next_person(await _same_for_everyone(key, lambda you_said: render(
         "respondent/welcome.html", touchpoint=touchpoint, lang=lang, question_count=count, skipping=skip,
-        you_said=you_said), state, touchpoint, lang)
+        you_said=you_said, shared=_shared(touchpoint)), state, touchpoint, lang), touchpoint)
 
 
 @get("/t/{code:str}/who", name="who")
@@ -110,7 +131,8 @@ async def who(code: FromPath[str], request: Request, state: State) -> Response[s
     lang = _speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
     audiences = [a for a in AUDIENCES if audience_allowed(touchpoint, loaded, a)]
-    return page("respondent/who.html", touchpoint=touchpoint, lang=lang, audiences=audiences)
+    return _kept_from_next_person(page("respondent/who.html", touchpoint=touchpoint, lang=lang, audiences=audiences,
+                                       shared=_shared(touchpoint)), touchpoint)
 
 
 @get("/t/{code:str}/form/{audience:str}", name="form")
@@ -127,7 +149,7 @@ async def form(code: FromPath[str], audience: FromPath[str], request: Request,
             if await already_sent(conn, submission_id=sent):
                 return Redirect(f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&again=1", status_code=303)
     return _form_page(touchpoint.code, loaded, audience, lang, submission_id=uuid.uuid4(), step=0,
-                      contact_kind=touchpoint.contact_kind)
+                      contact_kind=touchpoint.contact_kind, shared=_shared(touchpoint))
 
 
 @post("/t/{code:str}/form/{audience:str}", name="submit")
@@ -168,18 +190,21 @@ async def _submit(
         step, problems = steps.move(questions, steps.parse_step(_first(fields, "step"), len(questions)), go,
                                     checked.problems, to)
         return _form_page(touchpoint.code, loaded, audience, lang, submission_id, checked.given, problems,
-                          422 if problems else 200, step=step, htmx=htmx, contact_kind=touchpoint.contact_kind)
+                          422 if problems else 200, step=step, htmx=htmx, contact_kind=touchpoint.contact_kind,
+                          shared=_shared(touchpoint))
     if rendered_from is None:
         checked.problems["form"] = "survey_changed"
     if not checked.ok:
         return _form_page(touchpoint.code, loaded, audience, lang, submission_id, checked.given, checked.problems, 422,
-                          htmx=htmx, contact_kind=touchpoint.contact_kind)
+                          htmx=htmx, contact_kind=touchpoint.contact_kind, shared=_shared(touchpoint))
     # Never refused: over the flood limit an answer is kept, listed for reading and held out of the figures.
     over_limit = not state.limiter.allow(request.client.host if request.client else "", touchpoint.id)
-    submission = Submission(submission_id, touchpoint, loaded, audience, lang, checked)
+    # An answer that waited on a device (sw.js) says the day it was given, and a shared device its random id.
+    submission = Submission(submission_id, touchpoint, loaded, audience, lang, checked,
+                            answered_on=_day(_first(fields, "answered_on")), device_id=_uuid(_first(fields, "device")))
     async with statements(state.pool) as conn:  # the answers are stored by one statement
         stored = await submit_response(conn, submission, today=state.settings.today(), bursts=state.bursts,
-                                       over_limit=over_limit)
+                                       over_limit=over_limit, timezone=state.settings.timezone)
     # Every thank-you address looks the same: whether the words were flagged is looked up by the thank-you page.
     signed = thanks_address.address_part(state.thanks_key, submission_id, flagged=stored.needs_support)
     thanks_url = f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&s={signed}"
@@ -221,8 +246,9 @@ async def thanks(code: FromPath[str], request: Request, state: State) -> Respons
     key = ("thanks", touchpoint.code, lang, audience, support, again)
     page_for_all = await _same_for_everyone(key, lambda you_said: render(
         "respondent/thanks.html", touchpoint=touchpoint, lang=lang, audience=audience, support=support,
-        again=again, you_said=you_said, submission=_PLACEHOLDER), state, touchpoint, lang)
-    return Response(page_for_all.content.replace(str(_PLACEHOLDER), signed), media_type=HTML)
+        again=again, you_said=you_said, submission=_PLACEHOLDER, shared=_shared(touchpoint)), state, touchpoint, lang)
+    return _kept_from_next_person(Response(page_for_all.content.replace(str(_PLACEHOLDER), signed), media_type=HTML),
+                                  touchpoint)
 
 
 _PLACEHOLDER = uuid.UUID(int=0)
@@ -242,23 +268,26 @@ def _form_page(
     step: int | None = None,
     htmx: bool = False,
     contact_kind: str | None = None,
+    shared: dict | None = None,
 ) -> Response[str]:
-    headers = {"Retry-After": "5"} if status == 503 else None
+    headers = {"Retry-After": "5"} if status == 503 else {}
+    headers |= NO_STORE if shared else {}
     questions = worded_for(loaded.survey.audiences[audience].questions, contact_kind)  # type: ignore[index]
     if steps.is_stepped(audience) and step is None:
         step = steps.screen_for(questions, problems or {})
     context = dict(code=code, survey=loaded, audience=audience, questions=questions, lang=lang,
                    submission_id=submission_id, given=given or {}, problems=problems or {},
-                   step=step if steps.is_stepped(audience) else None)
+                   step=step if steps.is_stepped(audience) else None, shared=shared)
     blank = not given and not problems and status == 200 and not htmx
     if blank:  # the same empty form for everyone: render once, then only the submission id differs
-        key = (code, loaded.version_hash, audience, lang, context["step"], contact_kind)
+        key = (code, loaded.version_hash, audience, lang, context["step"], contact_kind, shared and shared["idle"])
         html = _blank_forms.get(key)
         if html is None:
             if len(_blank_forms) > 5_000:
                 _blank_forms.clear()
             html = _blank_forms[key] = render("respondent/form.html", **{**context, "submission_id": _PLACEHOLDER})
-        return Response(html.replace(str(_PLACEHOLDER), str(submission_id)), status_code=200, media_type=HTML)
+        return Response(html.replace(str(_PLACEHOLDER), str(submission_id)), status_code=200, media_type=HTML,
+                        headers=headers)
     if htmx:  # only the form swaps; its <title> comes along so the tab and screen readers follow
         title = render_block(ENV, "respondent/form.html", "title", **context).strip()
         html = f"<title>{title} – Heard</title>" + render_block(ENV, "respondent/form.html", "form_area", **context)
@@ -269,6 +298,13 @@ def _form_page(
 def _first(fields: dict[str, list[str]], name: str) -> str | None:
     values = fields.get(name) or []
     return values[0] if values and isinstance(values[0], str) else None
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value and len(value) == 10 else None
+    except ValueError:
+        return None
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:
@@ -334,7 +370,42 @@ async def switch_language(code: FromPath[str], audience: FromPath[str], request:
     context = _answers_so_far(state, code, audience, fields)
     touchpoint = await _touchpoint(state, context["code"])  # for its kind of contact's wording
     return _form_page(context["code"], context["survey"], audience, lang, context["submission_id"], context["given"],
-                      step=context["step"], contact_kind=touchpoint.contact_kind)
+                      step=context["step"], contact_kind=touchpoint.contact_kind, shared=_shared(touchpoint))
+
+
+# A shared device's staff exit: a staff member types the touchpoint's PIN and the device is no longer locked
+# to it (sw.js forgets the lock when the page that says so loads). Guesses are limited per touchpoint.
+
+async def _exit_touchpoint(state: State, code: str) -> Touchpoint:
+    async with statements(state.pool) as conn:  # paused or expired too: staff must still get the tablet back
+        touchpoint = await touchpoint_for_exit(conn, typed_code=code, today=state.settings.today())
+    if touchpoint is None or not touchpoint.shared_device:
+        raise Closed("unknown")
+    return touchpoint
+
+
+@get("/t/{code:str}/exit", name="exit_shared")
+async def exit_form(code: FromPath[str], request: Request, state: State) -> Response[str]:
+    touchpoint = await _exit_touchpoint(state, code)
+    lang = _speak(request, touchpoint)
+    return page("staff/shared_exit.html", touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint), problem=None,
+                headers=NO_STORE)
+
+
+@post("/t/{code:str}/exit", name="exit_shared_pin")
+async def exit_pin(code: FromPath[str], request: Request, state: State) -> Response[str]:
+    touchpoint = await _exit_touchpoint(state, code)
+    fields = (await request.form()).dict()
+    lang = _speak(request, touchpoint, chosen=_first(fields, "lang"))
+    if not state.exit_guesses.allow("", touchpoint.id):
+        return page("staff/shared_exit.html", status=429, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
+                    problem="too_many", headers={**NO_STORE, "Retry-After": "900"})
+    async with statements(state.pool) as conn:
+        matches = await exit_pin_matches(conn, touchpoint_id=touchpoint.id, pin=_first(fields, "pin") or "")
+    if not matches:
+        return page("staff/shared_exit.html", status=422, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
+                    problem="wrong", headers=NO_STORE)
+    return page("staff/shared_exit_done.html", touchpoint=touchpoint, lang=lang, headers=NO_STORE)
 
 
 _LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_-]{0,200}(\?[A-Za-z0-9_=&-]{0,200})?")
@@ -356,4 +427,4 @@ def closed_page(request: Request, error: Closed) -> Response[str]:
                 headers=errors.HEADERS)
 
 
-ROUTES = [welcome, who, form, submit, thanks, languages, form_languages, switch_language]
+ROUTES = [welcome, who, form, submit, thanks, languages, form_languages, switch_language, exit_form, exit_pin]

@@ -12,6 +12,7 @@ from service.safeguarding import service as safeguarding
 from service.surveys.answers import CheckedAnswers
 from service.surveys.model import LoadedSurvey, Question, Variant
 from service.touchpoints import codes
+from service.touchpoints import service as touchpoints
 from service.touchpoints.service import Touchpoint, find_by_code
 
 from . import queries
@@ -34,6 +35,16 @@ async def open_touchpoint(conn: asyncpg.Connection, *, typed_code: str, today: d
     if touchpoint.status != "active":
         raise Closed(touchpoint.status)
     return touchpoint
+
+
+async def touchpoint_for_exit(conn: asyncpg.Connection, *, typed_code: str, today: dt.date) -> Touchpoint | None:
+    """The touchpoint behind a code whatever its state (a shared device's staff exit works when it is paused)."""
+    code = codes.normalise(typed_code)
+    return await find_by_code(conn, code=code, today=today) if code else None
+
+
+async def exit_pin_matches(conn: asyncpg.Connection, *, touchpoint_id: int, pin: str) -> bool:
+    return await touchpoints.exit_pin_matches(conn, touchpoint_id=touchpoint_id, pin=pin)
 
 
 def audience_allowed(touchpoint: Touchpoint, loaded: LoadedSurvey, audience: str) -> bool:
@@ -73,6 +84,23 @@ class Submission(msgspec.Struct, frozen=True):
     audience: str
     language: str
     answers: CheckedAnswers
+    answered_on: dt.date | None = None  # the device's day, for answers that waited offline (None: today)
+    device_id: uuid.UUID | None = None  # a shared device's random id, remembered with the day it last sent
+
+
+async def answered_day(conn: asyncpg.Connection, submission: Submission, *, today: dt.date, timezone: str) -> dt.date:
+    """The day stored with an answer: today, or for one that waited on a device the day the device says it was
+    given, never in the future and never outside the days its survey version was current (a device's clock can be
+    wrong; a version cannot have been answered before it existed or long after it was replaced)."""
+    day = submission.answered_on
+    if day is None or day >= today:
+        return today
+    life = await queries.version_life(conn, survey_id=submission.survey.survey.id,
+                                      version_hash=submission.survey.version_hash, timezone=timezone)
+    if life is None:
+        return today
+    starts, ends = life
+    return min(max(day, starts), ends or today, today)
 
 
 async def burst_state(conn: asyncpg.Connection, bursts: BurstWatch, *, touchpoint_id: int,
@@ -93,11 +121,13 @@ class Stored(msgspec.Struct, frozen=True):
 
 
 async def submit_response(conn: asyncpg.Connection, submission: Submission, *, today: dt.date,
-                          bursts: BurstWatch | None = None, over_limit: bool = False) -> Stored:
+                          bursts: BurstWatch | None = None, over_limit: bool = False,
+                          timezone: str = "Europe/London") -> Stored:
     """Store the answers once, in one statement: every written answer goes to the team's
     reading list and free text that may disclose harm to its safeguarding queue with them, or
     nothing is stored. Over the flood limit (`over_limit`) the answer is kept all the same,
-    held out of the figures like a burst: it is never refused."""
+    held out of the figures like a burst: it is never refused. An answer that waited on a device is stored with
+    the day it was given (`answered_day`) and arrives on the reading list today, like any other."""
     free_text = submission.answers.free_text
     flagged = safeguarding.screen(free_text, submission.language)
     burst = "calm" if bursts is None else await burst_state(conn, bursts, touchpoint_id=submission.touchpoint.id,
@@ -111,11 +141,15 @@ async def submit_response(conn: asyncpg.Connection, submission: Submission, *, t
         version_hash=submission.survey.version_hash,
         audience=submission.audience,
         language=submission.language,
-        submitted_on=today,
+        submitted_on=await answered_day(conn, submission, today=today, timezone=timezone),
+        arrived_on=today,
         answers=submission.answers.closed,
         free_text=free_text,
         flagged=flagged,
         held=burst != "calm" or over_limit,
         burst_starts=burst == "starting",
     )
+    if submission.device_id is not None and submission.touchpoint.shared_device:
+        await touchpoints.device_sent(conn, touchpoint_id=submission.touchpoint.id, device_id=submission.device_id,
+                                      today=today)
     return Stored(new=response_id is not None, needs_support=bool(flagged))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import asyncpg
 import msgspec
@@ -26,7 +27,8 @@ class Touchpoint(msgspec.Struct, frozen=True):
     audience: str | None
     language: str
     follow_browser_language: bool
-    shared_device: bool  # a device handed from person to person: offer a clean start after sending
+    shared_device: bool  # a device handed from person to person: starts over for each person, leaves nothing
+    idle_seconds: int  # on a shared device: how long without a touch before "still there?"
     status: str  # active, paused, expired or revoked
 
 
@@ -73,6 +75,8 @@ class ManagedTouchpoint(msgspec.Struct, frozen=True):
     shared_device: bool
     status: str
     expires_on: dt.date | None
+    idle_seconds: int = 180
+    has_exit_pin: bool = False  # a staff exit PIN is set (only its hash is stored)
 
 
 async def touchpoint_by_id(conn: asyncpg.Connection, *, touchpoint_id: int) -> ManagedTouchpoint | None:
@@ -100,3 +104,29 @@ async def set_status_by_id(conn: asyncpg.Connection, *, touchpoint_id: int, stat
 
 async def is_team_practitioner(conn: asyncpg.Connection, *, team_id: int, staff_id: int) -> bool:
     return await conn.fetchval(SQL["is_team_practitioner"], team_id, staff_id)
+
+
+async def set_exit_pin(conn: asyncpg.Connection, *, touchpoint_id: int, pin_hash: str) -> None:
+    await conn.execute(SQL["set_exit_pin"], touchpoint_id, pin_hash)
+
+
+async def set_idle_seconds(conn: asyncpg.Connection, *, touchpoint_id: int, seconds: int) -> None:
+    await conn.execute(SQL["set_idle_seconds"], touchpoint_id, seconds)
+
+
+async def exit_pin_hash(conn: asyncpg.Connection, *, touchpoint_id: int) -> str | None:
+    return await conn.fetchval(SQL["exit_pin_hash"], touchpoint_id)
+
+
+async def device_sent(conn: asyncpg.Connection, *, touchpoint_id: int, device_id: uuid.UUID, today: dt.date) -> None:
+    await conn.execute(SQL["device_sent"], touchpoint_id, device_id, today)
+
+
+class DeviceLastSent(msgspec.Struct, frozen=True):
+    device_id: uuid.UUID  # random, made by the device when Heard was first opened on it
+    last_sent_on: dt.date
+
+
+async def devices_last_sent(conn: asyncpg.Connection, *, touchpoint_id: int) -> list[DeviceLastSent]:
+    rows = await conn.fetch(SQL["devices_last_sent"], touchpoint_id)
+    return [DeviceLastSent(**row) for row in rows]

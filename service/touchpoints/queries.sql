@@ -1,7 +1,7 @@
 -- name: touchpoint_by_code
 -- The touchpoint a family's link points at; $1 code. Includes whether it has expired today ($2 today).
 select t.id, t.code, t.team_id, tm.name as team_name, t.contact_kind, t.practitioner_id,
-       t.survey_id, t.audience, t.language, t.follow_browser_language, t.shared_device,
+       t.survey_id, t.audience, t.language, t.follow_browser_language, t.shared_device, t.idle_seconds,
        case when t.status = 'active' and t.expires_on < $2 then 'expired' else t.status end as status
 from touchpoints t
 join teams tm on tm.id = t.team_id
@@ -22,7 +22,7 @@ update touchpoints set status = $2 where code = $1
 -- One touchpoint for the staff pages; $1 touchpoint id.
 select t.id, t.code, t.team_id, tm.name as team_name, t.contact_kind, t.practitioner_id,
        s.display_name as practitioner_name, t.survey_id, t.audience, t.language, t.follow_browser_language,
-       t.shared_device, t.status, t.expires_on
+       t.shared_device, t.status, t.expires_on, t.idle_seconds, t.exit_pin_hash is not null as has_exit_pin
 from touchpoints t
 join teams tm on tm.id = t.team_id
 left join staff s on s.id = t.practitioner_id
@@ -32,7 +32,7 @@ where t.id = $1
 -- A team's touchpoints, or only one practitioner's; $1 team id, $2 practitioner id or null.
 select t.id, t.code, t.team_id, tm.name as team_name, t.contact_kind, t.practitioner_id,
        s.display_name as practitioner_name, t.survey_id, t.audience, t.language, t.follow_browser_language,
-       t.shared_device, t.status, t.expires_on
+       t.shared_device, t.status, t.expires_on, t.idle_seconds, t.exit_pin_hash is not null as has_exit_pin
 from touchpoints t
 join teams tm on tm.id = t.team_id
 left join staff s on s.id = t.practitioner_id
@@ -54,3 +54,26 @@ update touchpoints set status = $2 where id = $1 and status <> 'revoked'
 -- name: is_team_practitioner
 -- Whether a person is a practitioner in a team; $1 team id, $2 staff id.
 select exists (select 1 from team_members where team_id = $1 and staff_id = $2 and role = 'practitioner')
+
+-- name: set_exit_pin
+-- Set the PIN that takes a shared device out of its touchpoint (stored hashed); $1 id, $2 Argon2id hash.
+update touchpoints set exit_pin_hash = $2 where id = $1
+
+-- name: set_idle_seconds
+-- How long a shared device waits without a touch before asking "still there?"; $1 id, $2 seconds.
+update touchpoints set idle_seconds = $2 where id = $1
+
+-- name: exit_pin_hash
+-- The hashed exit PIN of a touchpoint, or null when none was set; $1 touchpoint id.
+select exit_pin_hash from touchpoints where id = $1
+
+-- name: device_sent
+-- A device sent answers to a shared touchpoint today: remember the day; $1 touchpoint, $2 device id, $3 today.
+insert into device_last_sent (touchpoint_id, device_id, last_sent_on) values ($1, $2, $3)
+on conflict (touchpoint_id, device_id) do update
+set last_sent_on = greatest(device_last_sent.last_sent_on, excluded.last_sent_on)
+
+-- name: devices_last_sent
+-- The devices that sent answers to a touchpoint and the last day each did, latest first; $1 touchpoint id.
+select device_id, last_sent_on from device_last_sent where touchpoint_id = $1
+order by last_sent_on desc, device_id

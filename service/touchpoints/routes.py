@@ -71,6 +71,8 @@ def _form_from(fields: dict[str, str], survey_id: str) -> TouchpointForm:
         expires_on=date(fields.get("expires_on", "")),
         follow_browser_language=fields.get("follow_browser_language") == "yes",
         shared_device=fields.get("shared_device") == "yes",
+        exit_pin=fields.get("exit_pin", "").strip(),
+        idle_minutes=whole_number(fields["idle_minutes"], field="idle_minutes") if fields.get("idle_minutes") else None,
     )
 
 
@@ -105,11 +107,15 @@ async def _list_page(state: State, viewer: Viewer, team_id: int, *, problems: di
 
 async def _detail_page(state: State, viewer: Viewer, touchpoint: queries.ManagedTouchpoint, *,
                        problems: dict[str, str] | None = None, fields: dict[str, str] | None = None) -> Response[str]:
+    devices = []
+    if touchpoint.shared_device:  # when each tablet last sent answers: one with answers stuck on it shows
+        async with transaction(state.pool) as conn:
+            devices = await service.devices_last_sent(conn, touchpoint_id=touchpoint.id)
     return page("staff/touchpoint.html", status=422 if problems else 200, viewer=viewer, touchpoint=touchpoint,
                 manages=viewer.manages(touchpoint.team_id),
                 link=codes.public_url(state.settings.base_url, touchpoint.code),
                 grouped=codes.grouped(touchpoint.code), **await _choices(state, touchpoint.team_id),
-                problems=problems or {}, fields=fields or {})
+                problems=problems or {}, fields=fields or {}, devices=devices)
 
 
 @get("/staff/teams/{team_id:int}/touchpoints", name="touchpoints")

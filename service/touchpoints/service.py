@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import asyncpg
 import msgspec
 
 from service.i18n import available_tags
+from service.staff.passwords import hash_password, verify_password
 from service.staff.service import record
 from service.surveys.loading import SurveyRegistry
 from service.surveys.model import AUDIENCES, STAFF
@@ -27,6 +29,12 @@ class TouchpointForm(msgspec.Struct, frozen=True):
     expires_on: dt.date | None = None
     follow_browser_language: bool = True
     shared_device: bool = False  # handed from person to person (a family centre's tablet)
+    exit_pin: str = ""  # a new staff exit PIN for a shared device (empty: keep the one set)
+    idle_minutes: int | None = None  # a shared device starts over after this long without a touch (None: keep)
+
+
+PIN_DIGITS = (4, 8)
+IDLE_MINUTES = (1, 60)
 
 
 class Invalid(Exception):
@@ -59,8 +67,21 @@ async def _check(conn: asyncpg.Connection, registry: SurveyRegistry, team_id: in
     if form.practitioner_id is not None and not await queries.is_team_practitioner(
             conn, team_id=team_id, staff_id=form.practitioner_id):
         problems["practitioner_id"] = "choose"
+    if form.exit_pin and not (form.exit_pin.isascii() and form.exit_pin.isdigit()
+                              and PIN_DIGITS[0] <= len(form.exit_pin) <= PIN_DIGITS[1]):
+        problems["exit_pin"] = "pin"
+    if form.idle_minutes is not None and not IDLE_MINUTES[0] <= form.idle_minutes <= IDLE_MINUTES[1]:
+        problems["idle_minutes"] = "minutes"
     if problems:
         raise Invalid(problems)
+
+
+async def _shared_settings(conn: asyncpg.Connection, touchpoint_id: int, form: TouchpointForm) -> None:
+    """The exit PIN (stored as an Argon2id hash, never as typed) and the idle time, when given."""
+    if form.exit_pin:
+        await queries.set_exit_pin(conn, touchpoint_id=touchpoint_id, pin_hash=hash_password(form.exit_pin))
+    if form.idle_minutes is not None:
+        await queries.set_idle_seconds(conn, touchpoint_id=touchpoint_id, seconds=form.idle_minutes * 60)
 
 
 async def create_touchpoint(conn: asyncpg.Connection, registry: SurveyRegistry, *, team_id: int,
@@ -76,6 +97,7 @@ async def create_touchpoint(conn: asyncpg.Connection, registry: SurveyRegistry, 
                                         language=form.language, expires_on=form.expires_on,
                                         follow_browser_language=form.follow_browser_language,
                                         shared_device=form.shared_device)
+    await _shared_settings(conn, touchpoint_id, form)
     return touchpoint_id
 
 
@@ -99,6 +121,7 @@ async def change_touchpoint(conn: asyncpg.Connection, registry: SurveyRegistry, 
                                     language=form.language, expires_on=form.expires_on,
                                     follow_browser_language=form.follow_browser_language,
                                     shared_device=form.shared_device)
+    await _shared_settings(conn, touchpoint.id, form)
 
 
 async def set_status(conn: asyncpg.Connection, *, touchpoint: queries.ManagedTouchpoint, status: str) -> None:
@@ -129,3 +152,18 @@ async def add_touchpoint(conn: asyncpg.Connection, *, team_id: int, contact_kind
 
 
 Touchpoint = queries.Touchpoint
+
+
+async def exit_pin_matches(conn: asyncpg.Connection, *, touchpoint_id: int, pin: str) -> bool:
+    """Whether `pin` is the staff exit PIN of a shared device's touchpoint (never true when none was set)."""
+    stored = await queries.exit_pin_hash(conn, touchpoint_id=touchpoint_id)
+    return verify_password(stored, pin[:PIN_DIGITS[1] * 4])
+
+
+async def device_sent(conn: asyncpg.Connection, *, touchpoint_id: int, device_id: uuid.UUID, today: dt.date) -> None:
+    """A shared device sent answers today (its random id and the day, nothing else)."""
+    await queries.device_sent(conn, touchpoint_id=touchpoint_id, device_id=device_id, today=today)
+
+
+async def devices_last_sent(conn: asyncpg.Connection, *, touchpoint_id: int) -> list[queries.DeviceLastSent]:
+    return await queries.devices_last_sent(conn, touchpoint_id=touchpoint_id)

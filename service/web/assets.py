@@ -5,13 +5,17 @@ that address never changes meaning, so it is served with a one-year immutable
 cache header. The plain name still answers (cached briefly) for anything that
 cannot know the hash. Recorded read-aloud audio named by survey files lives in
 `<surveys dir>/audio/` and is served the same way under `audio/`.
-Compression is left to the app's gzip middleware.
+Compression is left to the app's gzip middleware. Heard's own scripts are
+served without their comments (`without_comments`): the comments are for
+people reading the source, and phones on a small data plan should not pay for
+them (the service worker counts in the first-load budget).
 """
 
 from __future__ import annotations
 
 import hashlib
 import mimetypes
+import re
 from pathlib import Path
 
 import msgspec
@@ -30,6 +34,15 @@ TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf
          ".ogg": "audio/ogg", ".m4a": "audio/mp4", ".wav": "audio/wav", ".svg": "image/svg+xml"}
 
 
+# A block comment, or a line that is only a comment. Heard's scripts keep "/*" and "//" out of strings and
+# regular expressions at the start of a line (the browser tests run the scripts as served).
+_COMMENTS = re.compile(rb"/\*.*?\*/\n?|^[ \t]*//[^\n]*\n", re.S | re.M)
+
+
+def without_comments(script: bytes) -> bytes:
+    return _COMMENTS.sub(b"", script)
+
+
 class Asset(msgspec.Struct, frozen=True):
     name: str  # logical name, e.g. "heard.css" or "audio/listened-en.mp3"
     hashed: str  # e.g. "heard.3f2a9c1d.css"
@@ -45,6 +58,8 @@ class Assets:
         self.by_hashed: dict[str, Asset] = {}
         for name, path in sorted(files.items()):
             body = path.read_bytes()
+            if path.suffix == ".js" and path.parent == STATIC_DIR:
+                body = without_comments(body)
             digest = hashlib.sha256(body).hexdigest()[:10]
             stem, dot, suffix = name.rpartition(".")
             hashed = f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
@@ -88,4 +103,14 @@ async def static_file(path: FromPath[str], state: State) -> Response[bytes]:
     return Response(asset.body, media_type=asset.media_type, headers={"Cache-Control": cache})
 
 
-ROUTES = [static_file]
+@get("/sw.js", name="service_worker", include_in_schema=False)
+async def service_worker(state: State) -> Response[bytes]:
+    """The service worker (static/sw.js) at the site's root, so its scope covers the respondent pages under /t/
+    (and, on a shared device, can keep the tablet on its touchpoint). Browsers check it for updates on each
+    visit, so it is never cached for long."""
+    asset = state.assets.by_name["sw.js"]
+    return Response(asset.body, media_type=asset.media_type,
+                    headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
+
+
+ROUTES = [static_file, service_worker]

@@ -57,7 +57,11 @@ async def test_problems_swap_in_without_reloading_and_take_focus(page, server, p
 
 
 @pytest.mark.parametrize("lost", ["request", "response"])
-async def test_under_8_answers_survive_a_failed_send_and_are_stored_once_on_retry(page, server, pool, lost):
+async def test_under_8_answers_survive_a_failed_send_and_are_stored_once_on_retry(browser, server, pool, lost):
+    # A browser without the service worker (blocked here): the answers stay in the form to send again by hand.
+    # With it, they wait on the device instead (tests/browser/test_shared_device.py).
+    context = await browser.new_context(viewport={"width": 360, "height": 640}, locale="en-GB", service_workers="block")
+    page = await context.new_page()
     touchpoint = await factories.touchpoint(pool, audience="under8")
     failures = []
 
@@ -86,6 +90,7 @@ async def test_under_8_answers_survive_a_failed_send_and_are_stored_once_on_retr
     [stored] = await factories.stored_responses(pool, touchpoint.id)
     assert stored["answers"] == {"listened": 3, "understood": 2}
     assert stored["free_text"] == {"anything_else": "Thank you"}
+    await context.close()
 
 
 # --- read aloud ----------------------------------------------------------------

@@ -12,7 +12,11 @@
    - The error summary's links put focus on the answer, its question in view;
      on a staff page that came back with problems, the summary has the focus.
    - Once sent, the form's address is marked, so Back after "thank you" asks
-     Heard, which says the answers were already sent. */
+     Heard, which says the answers were already sent.
+   - Answers that cannot be sent wait on the device (sw.js keeps them
+     encrypted) and are sent when there is a connection.
+   - A shared device (a family centre's tablet): "thank you" replaces the
+     form in the history; the rest is in shared.js, loaded on its pages only. */
 (function () {
   "use strict";
 
@@ -20,6 +24,10 @@
   var synth = window.speechSynthesis;
   var voice = null;
   var player = null;
+  var body = document.body;
+  var start = body.getAttribute("data-shared-start");
+  var worker = window.navigator.serviceWorker && window.MessageChannel && window.crypto.subtle ? window.navigator.serviceWorker : null;
+
 
   function findVoice() {
     if (!synth || !window.SpeechSynthesisUtterance) { return null; }
@@ -117,9 +125,32 @@
   });
 
   // No answer at all (offline, dropped connection): nothing was swapped, so
-  // every answer is still in the form; the same button sends them again.
-  document.addEventListener("htmx:sendError", function () { sendFailed(true); });
-  document.addEventListener("htmx:timeout", function () { sendFailed(true); });
+  // every answer is still in the form. A final send waits on this device
+  // (sw.js) when it can; otherwise the same button sends them again.
+  var sending = null;
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt, data = event.detail.formData;
+    sending = form && form.id === "answers" && data && !data.has("go") &&
+      event.detail.path === form.getAttribute("action") ? { form: form, data: data, path: event.detail.path } : null;
+  });
+  function notSent() {
+    var sent = sending;
+    sending = null;
+    if (!sent || !worker || !worker.controller) { sendFailed(true); return; } // no service worker: try again by hand
+    var body = new window.URLSearchParams(sent.data), now = new Date();
+    body.set("answered_on", now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()));
+    toWorker({ queue: { url: sent.path, body: body.toString() } }).then(function () {
+      sent.form.reset();
+      sent.form.parentNode.removeChild(sent.form); // nothing of the answers stays on the page
+      var old = document.getElementById("problems");
+      if (old) { old.hidden = true; }
+      show("saved-offline", true);
+      document.dispatchEvent(new window.Event("heard:saved")); // shared.js: the next person's countdown
+    }, function () { sendFailed(true); });
+  }
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  document.addEventListener("htmx:sendError", notSent);
+  document.addEventListener("htmx:timeout", notSent);
 
   // A new screen or the problems came in: start reading there.
   document.addEventListener("htmx:afterSwap", function () {
@@ -163,7 +194,7 @@
     var step = stepOf(form);
     if (step === null || !window.history.pushState) { return; }
     var state = window.history.state || {};
-    if (restoring || state.heardStep === undefined) {
+    if (restoring || state.heardStep === undefined || start) { // a shared device: no way Back to earlier answers
       window.history.replaceState({ heardStep: step }, "");
     } else if (state.heardStep !== step) {
       window.history.pushState({ heardStep: step }, "");
@@ -217,8 +248,34 @@
     window.history.replaceState(window.history.state, "", address);
   });
 
+  // A shared device: "thank you" replaces the form in the history.
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    var xhr = event.detail.xhr, address = xhr && xhr.getResponseHeader("HX-Redirect");
+    if (start && address) { event.preventDefault(); window.location.replace(address); }
+  });
+
   // A page kept whole by the browser (back-forward cache) since it was sent: ask again.
   window.addEventListener("pageshow", function (event) {
-    if (event.persisted && /[?&]sent=/.test(window.location.search)) { window.location.reload(); }
+    if (event.persisted && (start || /[?&]sent=/.test(window.location.search))) { window.location.reload(); }
   });
+
+  // --- answers that wait on the device (sw.js) --------------------------------
+
+  function toWorker(message) {
+    return worker.ready.then(function (registration) {
+      return new Promise(function (resolve, reject) {
+        var channel = new window.MessageChannel();
+        channel.port1.onmessage = function (event) { if (event.data && event.data.ok) { resolve(); } else { reject(); } };
+        registration.active.postMessage(message, [channel.port2]);
+      });
+    });
+  }
+
+  function noop() {}
+
+  if (worker && (/^\/t\//.test(window.location.pathname) || body.hasAttribute("data-unlock"))) {
+    window.heardWorker = toWorker; // for shared.js
+    worker.register("/sw.js").then(function () { return toWorker({ flush: true }); }).catch(noop);
+    window.addEventListener("online", function () { toWorker({ flush: true }).catch(noop); });
+  }
 }());
