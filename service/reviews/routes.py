@@ -24,6 +24,7 @@ from service.touchpoints.kinds import CONTACT_KINDS
 from service.web.kept import RESPONDENT_PAGES
 from service.web.numbers import whole_numbers
 from service.web.templating import page
+from service.debriefs.routes import review_lessons
 
 from . import service
 from .export import review_markdown
@@ -128,7 +129,7 @@ async def _review_context(state: State, viewer: Viewer, review_id: int) -> dict:
             require(False)
         touchpoints = await service.team_touchpoints(conn, team_id=found.team_id)
     return dict(viewer=viewer, prepared=prepared, review=found, allowed=allowed, touchpoints=touchpoints,
-                slots=ENTRY_SLOTS, **_common(state))
+                slots=ENTRY_SLOTS, debrief_lessons=await review_lessons(state, viewer, found), **_common(state))
 
 
 @get("/staff/reviews/{review_id:int}", name="review")

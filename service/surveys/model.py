@@ -11,8 +11,11 @@ from typing import Literal, Union
 
 import msgspec
 
-Audience = Literal["under8", "8to12", "13to17", "parent"]
+Audience = Literal["under8", "8to12", "13to17", "parent", "partner"]
+# The families' audiences: the after-meeting survey, touchpoints, figures and reviews.
 AUDIENCES: tuple[Audience, ...] = ("under8", "8to12", "13to17", "parent")
+# A professional answering about their own piece of work (surveys/debrief.toml, service/debriefs).
+PARTNER = "partner"
 
 
 class _Question(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, tag_field="kind"):
