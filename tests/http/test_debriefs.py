@@ -148,7 +148,7 @@ async def test_answers_stay_hidden_until_the_debrief_closes_then_the_group_reads
     assert "The school shared attendance early" not in before.text + partner_before.text
     assert refused.status_code == 403 and closed.status_code == 303
     for page in (after, partner_after):
-        assert "3 people answered" in page.text
+        assert "People who answered: 3" in page.text
         assert "The school shared attendance early" in page.text and "Health notes were late" in page.text
         # 3 answered: each person's answers show where they work.
         assert "A school or nursery" in page.text and "Police" in page.text
