@@ -29,6 +29,7 @@ from service.safeguarding import routes as safeguarding
 from service.safeguarding.hours import triage_hours
 from service.insights import routes as insights
 from service.reviews import routes as reviews
+from service.debriefs import routes as debriefs
 from service.staff import admin as staff_admin
 from service.staff import oidc_routes as staff_oidc
 from service.staff import routes as staff
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *touchpoints.ROUTES,
             *insights.ROUTES,
             *reviews.ROUTES,
+            *debriefs.ROUTES,
             *safeguarding.ROUTES,
             *reading.ROUTES,
             *reflection.ROUTES,

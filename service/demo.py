@@ -114,6 +114,7 @@ async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: d
     await _earlier_review(conn, surveys, team_id=team_id, manager_id=staff_ids[3], today=today)
     await _reflections(conn, writer_id=staff_ids[0], manager_id=staff_ids[3], today=today)
     await _culture_pulse(conn, surveys, team_id=team_id, today=today, rng=rng)
+    await _closed_debrief(conn, surveys, team_id=team_id, opener_id=staff_ids[0], today=today)
     return team_id
 
 
@@ -194,6 +195,43 @@ async def _culture_pulse(conn: asyncpg.Connection, surveys: SurveyRegistry, *, t
             checked = check_answers(variant, form)
             await submit_response(conn, Submission(uuid.uuid4(), found, survey, "staff", "en-GB", checked),
                                   today=meeting)
+
+
+# One closed debrief: four people answered (so each person's answers show where they work), one raised a lesson
+# with management that waits for the manager's response in the next learning review and on the team page.
+DEBRIEF_ANSWERS = [
+    {"q_role": ["social_care"], "q_went_well": ["We agreed the plan with the family before the conference."],
+     "q_did_not": ["The report reached the family on the morning of the conference."],
+     "q_change": ["Share the report three working days before."]},
+    {"q_role": ["school"], "q_went_well": ["The school was asked for its view early."],
+     "q_did_not": ["We were not told the time had changed."], "q_change": ["One contact list for every agency."],
+     "q_raise": ["Partner agencies need the conference report three working days before, every time."]},
+    {"q_role": ["health"], "q_went_well": ["The health visitor's concerns were heard."],
+     "q_change": ["Invite the GP in writing, not by phone."]},
+    {"q_role": ["police"], "q_did_not": ["The checks were asked for late."],
+     "q_change": ["Ask for police checks when the conference is booked."]},
+]
+
+
+async def _closed_debrief(conn: asyncpg.Connection, surveys: SurveyRegistry, *, team_id: int, opener_id: int,
+                          today: dt.date) -> None:
+    from service.debriefs import service as debriefs
+
+    survey = surveys.current(debriefs.SURVEY_ID)
+    if survey is None:
+        return
+    session = await staff.start_session(conn, staff_id=opener_id)
+    opener = await staff.viewer_for_token(conn, token=session.token)
+    await staff.sign_out(conn, token=session.token)
+    opened = today - dt.timedelta(days=12)
+    debrief_id = await debriefs.open_debrief(conn, viewer=opener, today=opened, form=debriefs.OpenForm(
+        str(team_id), "Child protection conference for the B. family", (opened + dt.timedelta(days=7)).isoformat()))
+    found = await debriefs.debrief(conn, debrief_id=debrief_id, today=opened)
+    variant = survey.survey.audiences[debriefs.AUDIENCE]
+    for form in DEBRIEF_ANSWERS:
+        await debriefs.answer(conn, debrief=found, checked=check_answers(variant, form), submission_id=uuid.uuid4(),
+                              language="en-GB", today=opened + dt.timedelta(days=2))
+    # Not closed by hand: it closed by itself after its deadline day, so the raised lesson has waited a few days.
 
 
 async def _earlier_review(conn: asyncpg.Connection, surveys: SurveyRegistry, *, team_id: int, manager_id: int,

@@ -86,7 +86,7 @@ group by 1, 2, 3, 4, 5, 6, 7, 8
 select t.id, t.code, t.contact_kind, t.audience, t.status, t.practitioner_id, s.display_name as practitioner_name,
        coalesce(s.shares_with_manager, false) as practitioner_shares
 from touchpoints t left join staff s on s.id = t.practitioner_id
-where t.team_id = $1
+where t.team_id = $1 and t.contact_kind <> 'debrief' -- debriefs' reading-list touchpoint (service/debriefs)
 order by t.created_at, t.id
 
 -- name: sharing

@@ -28,6 +28,9 @@ RESPONDENT_SOURCES = (
     "templates/reviews/_you_said.html",  # on the welcome and thank-you pages
     "templates/reviews/postcard.html",  # "you said, we did" postcards families receive
     "templates/staff/print.html",  # the printed card and poster families scan
+    # A debrief's invitation link: partner agencies answer and read (service/debriefs).
+    "templates/debriefs/_partner.html", "templates/debriefs/answer.html", "templates/debriefs/thanks.html",
+    "templates/debriefs/results.html", "templates/debriefs/_results.html", "templates/debriefs/_response.html",
     "templates/staff/show.html",  # the full-screen QR code families scan
     "service/surveys/",
     "service/touchpoints/kinds.py",

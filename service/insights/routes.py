@@ -18,6 +18,7 @@ from service.figures.grid import DEFAULT_MONTHS, MONTH_CHOICES
 from service.figures.model import FigureRequest
 from service.figures.service import NotAllowed, published, team_request
 from service.reading.routes import team_backlog
+from service.debriefs.routes import team_waiting
 from service.staff.access import require
 from service.staff.service import Viewer, record, set_sharing
 from service.surveys.model import AUDIENCES
@@ -92,6 +93,7 @@ async def team_dashboard(team_id: FromPath[int], request: Request, state: State,
     # JavaScript the filter form is a plain GET.
     return page("staff/team.html", viewer=viewer, team=viewer.teams[team_id], touchpoints=result.touchpoints,
                 filterable=result.filterable, summary=result.summary, held=held, backlog=backlog,
+                raised=await team_waiting(state, viewer, team_id),  # templates/debriefs/_waiting.html
                 **_filter_context(asked))
 
 

@@ -99,6 +99,13 @@ async def insert_contact_request(conn: asyncpg.Connection, *, touchpoint_id: int
                                body, contact_name, contact_how, categories, held, audience, language, arrived_on)
 
 
+async def insert_written_answers(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, texts: dict[str, str],
+                                 categories: dict[str, list[str]], audience: str, language: str,
+                                 arrived_on: dt.date) -> None:
+    await conn.execute(SQL["insert_written_answers"], team_id, touchpoint_id, list(texts), list(texts.values()),
+                       [",".join(categories.get(q, [])) for q in texts], audience, language, arrived_on)
+
+
 async def first_screen(conn: asyncpg.Connection, *, team_ids: list[int], reader_id: int, limit: int) -> list[Item]:
     return [Item(**row) for row in await conn.fetch(SQL["first_screen"], team_ids, reader_id, limit)]
 

@@ -155,3 +155,12 @@ select a.at, s.display_name, a.action
 from audit_log a left join staff s on s.id = a.staff_id
 where a.detail ->> 'reading_item_id' = $1::text
 order by a.at
+
+-- name: insert_written_answers
+-- Written answers that came some other way than a family's response (a debrief's, service/debriefs) join the team's
+-- reading list, flagged ones first like any other; $1 team, $2 touchpoint they are filed under, $3/$4/$5 question
+-- ids/words/categories (comma-joined, empty when not flagged), $6 audience, $7 language, $8 date.
+insert into reading_items (team_id, touchpoint_id, kind, question_id, body, categories, audience, language, arrived_on)
+select $1, $2, 'answer', t.question_id, t.body, coalesce(string_to_array(nullif(t.categories, ''), ','), '{}'), $6, $7,
+       $8
+from unnest($3::text[], $4::text[], $5::text[]) as t (question_id, body, categories)

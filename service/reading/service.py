@@ -213,6 +213,16 @@ async def request_contact(conn: asyncpg.Connection, *, touchpoint_id: int, team_
         held=over_limit, audience=audience, language=language, arrived_on=today)
 
 
+async def add_written_answers(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, texts: dict[str, str],
+                              audience: str, language: str, today: dt.date) -> bool:
+    """Written answers that did not come with a family's response (a debrief's): into the team's reading list like
+    every written answer, screened by the flagger so flagged ones come first. Returns whether any was flagged."""
+    categories = safeguarding.screen(texts, language)
+    await queries.insert_written_answers(conn, team_id=team_id, touchpoint_id=touchpoint_id, texts=texts,
+                                         categories=categories, audience=audience, language=language, arrived_on=today)
+    return bool(categories)
+
+
 async def needs_support(conn: asyncpg.Connection, *, submission_id: uuid.UUID | None) -> bool:
     """Whether the thank-you page for this submission shows where help is (the flagger caught its words).
     The address never says so: it carries the submission id every thank-you page carries."""

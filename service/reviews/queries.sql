@@ -129,7 +129,7 @@ limit $3
 -- A team's touchpoints, to link an entry to; $1 team id.
 select t.id, t.code, t.contact_kind, t.audience, t.language, t.status, s.display_name as practitioner_name
 from touchpoints t left join staff s on s.id = t.practitioner_id
-where t.team_id = $1
+where t.team_id = $1 and t.contact_kind <> 'debrief' -- debriefs' reading-list touchpoint (service/debriefs)
 order by t.created_at, t.id
 
 -- name: audit

@@ -26,6 +26,7 @@ from service.web.flash import done
 from service.web.kept import RESPONDENT_PAGES
 from service.web.numbers import whole_numbers
 from service.web.templating import page
+from service.debriefs.routes import review_lessons
 
 from . import service
 from .export import review_markdown
@@ -141,7 +142,8 @@ async def _review_context(state: State, viewer: Viewer, review_id: int) -> dict:
         culture = await pulse_for_review(conn, state.surveys, viewer=viewer, settings=state.settings,
                                          team_id=found.team_id, review_last=found.period_end)
     return dict(viewer=viewer, prepared=prepared, review=found, allowed=allowed, touchpoints=touchpoints,
-                slots=ENTRY_SLOTS, culture=culture, **_common(state))
+                slots=ENTRY_SLOTS, culture=culture, debrief_lessons=await review_lessons(state, viewer, found),
+                **_common(state))
 
 
 async def _step_page(state: State, viewer: Viewer, review_id: int, step: str, *, problems: dict | None = None,

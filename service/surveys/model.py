@@ -11,12 +11,14 @@ from typing import Literal, Union
 
 import msgspec
 
-Audience = Literal["under8", "8to12", "13to17", "parent", "staff"]
+Audience = Literal["under8", "8to12", "13to17", "parent", "staff", "partner"]
 # The families' audiences: who the after-meeting survey asks, and what family figures are broken down by.
 AUDIENCES: tuple[Audience, ...] = ("under8", "8to12", "13to17", "parent")
 # Staff answering about their own team (the culture pulse, surveys/culture-pulse.toml). A survey for staff has
 # this audience alone; its answers never mix with families' (figures select by survey).
 STAFF: Audience = "staff"
+# A professional answering about their own piece of work (surveys/debrief.toml, service/debriefs).
+PARTNER = "partner"
 
 
 class _Question(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, tag_field="kind"):

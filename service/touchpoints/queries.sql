@@ -36,7 +36,7 @@ select t.id, t.code, t.team_id, tm.name as team_name, t.contact_kind, t.practiti
 from touchpoints t
 join teams tm on tm.id = t.team_id
 left join staff s on s.id = t.practitioner_id
-where t.team_id = $1 and ($2::bigint is null or t.practitioner_id = $2)
+where t.team_id = $1 and ($2::bigint is null or t.practitioner_id = $2) and t.contact_kind <> 'debrief' -- debriefs' reading-list touchpoint
 order by t.created_at desc, t.id desc
 
 -- name: update_touchpoint

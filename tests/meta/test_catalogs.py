@@ -16,9 +16,13 @@ from service.i18n import DOMAINS, LOCALES_DIR, catalogs, plurals
 from service.settings import REPO_ROOT
 from service.web.templating import ENV
 
+DEBRIEF_PARTNER_PAGES = ("_partner.html", "answer.html", "thanks.html", "results.html", "_results.html",
+                         "_response.html")
 RESPONDENT_TEMPLATES = sorted(
     [REPO_ROOT / "templates" / "base.html"]
     + [p for folder in ("respondent", "_macros", "errors") for p in (REPO_ROOT / "templates" / folder).glob("*.html")]
+    # What a partner agency reads by a debrief's invitation link (service/debriefs).
+    + [REPO_ROOT / "templates" / "debriefs" / name for name in DEBRIEF_PARTNER_PAGES]
 )
 # Words that are the same in every language.
 NOT_TRANSLATED = {"Heard"}

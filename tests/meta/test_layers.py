@@ -8,7 +8,7 @@ from service.settings import REPO_ROOT
 
 SERVICE = REPO_ROOT / "service"
 CAPABILITIES = {"surveys", "touchpoints", "responses", "staff", "figures", "insights", "reviews", "safeguarding",
-                "reading", "reflection", "culture"}
+                "reading", "reflection", "culture", "debriefs"}
 FOUNDATIONS = {"db", "web", "i18n"}
 
 
