@@ -47,7 +47,8 @@ def _editor(viewer: Viewer, form: EntryForm, problems: dict[str, str], entry_id:
 async def reflections(state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     async with transaction(state.pool) as conn:
         own, shared = await service.journal(conn, staff_id=viewer.staff.id)
-    return page("reflection/list.html", viewer=viewer, own=own, shared=shared)
+    # (not `shared`: base.html reads that name as a shared device's settings)
+    return page("reflection/list.html", viewer=viewer, own=own, shared_with_me=shared)
 
 
 @get("/staff/me/reflections/new", name="reflection_new")

@@ -21,6 +21,7 @@ import datetime as dt
 import functools
 import inspect
 import re
+import uuid
 from collections import Counter
 from pathlib import Path
 from urllib.parse import quote, quote_from_bytes
@@ -66,7 +67,7 @@ async def world(client, pool):
     started = await client.post(f"/staff/teams/{team}/reviews", headers={"Cookie": f"heard_staff={token}"},
                                 data={"csrf_token": csrf, "first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}"})
     assert started.status_code == 303, started.text[:300]
-    review = int(started.headers["location"].rsplit("/", 1)[-1])
+    review = int(started.headers["location"].split("?")[0].rsplit("/", 1)[-1])
     # A written answer that may disclose harm, sent as a person would: it makes the team's reading-list item and
     # its safeguarding item.
     client.cookies.clear()
@@ -86,9 +87,34 @@ async def world(client, pool):
             "en-GB": {"you_said": "Fuzz said", "we_did": "Fuzz did", "child": "Fuzz child"}}),
         "item_id": await pool.fetchval("select id from safeguarding_items where team_id = $1", team),
         "reading_item_id": await pool.fetchval("select id from reading_items where team_id = $1", team),
+        **await _debrief_and_reflection(pool, team, people["manager"]),
     }
     assert all(ids.values()), ids
     return {"ids": ids, "code": touchpoint.code, "sessions": sessions, "people": people}
+
+
+async def _debrief_and_reflection(pool, team: int, manager: int) -> dict[str, int]:
+    """A debrief of the team with one answer that raises a lesson, and a reflection of the manager's."""
+    from service.debriefs import service as debriefs
+    from service.reflection import service as reflections
+    from service.surveys.answers import check_answers
+    from service.settings import REPO_ROOT
+    from service.surveys.loading import load_surveys
+
+    today = dt.date.today()
+    variant = load_surveys(REPO_ROOT / "surveys").current(debriefs.SURVEY_ID).survey.audiences[debriefs.AUDIENCE]
+    async with pool.acquire() as conn:
+        debrief_id = await debriefs.open_debrief(conn, viewer=await factories.viewer(pool, manager), today=today,
+                                                 form=debriefs.OpenForm(str(team), "Fuzz debrief",
+                                                                        (today + dt.timedelta(days=7)).isoformat()))
+        found = await debriefs.debrief(conn, debrief_id=debrief_id, today=today)
+        await debriefs.answer(conn, debrief=found, checked=check_answers(variant, {
+            "q_role": ["school"], "q_raise": ["Fuzz lesson for management."]}), submission_id=uuid.uuid4(),
+            language="en-GB", today=today)
+        entry = await reflections.write_entry(conn, writer_id=manager, checked=reflections.check(
+            reflections.EntryForm(title="Fuzz reflection", happened="A visit."), today))
+        answer = await conn.fetchval("select id from debrief_answers where debrief_id = $1", debrief_id)
+    return {"debrief_id": debrief_id, "answer_id": answer, "reflection_id": entry}
 
 
 # What each path parameter is in the sweep (besides the ids above).
@@ -98,6 +124,8 @@ SWEEP_VALUES = {"audience": "parent", "fmt": "svg", "size": "card"}
 def _real_value(name: str, template: str, world) -> str:
     if name == "item_id" and template.startswith("/staff/reading/"):
         return str(world["ids"]["reading_item_id"])
+    if name == "entry_id" and template.startswith("/staff/reflections/"):
+        return str(world["ids"]["reflection_id"])
     if name in world["ids"]:
         return str(world["ids"][name])
     if name == "code":
