@@ -94,3 +94,24 @@ def decide(rules: Rules, by_practitioner: dict[int | None, int], key_sum: int) -
     # Hidden when the adjusted count is below k, and also when the true one is: a count of 1..k-1 is never
     # published, even moved up to k by its adjustment.
     return (value, D) if value >= k and total >= k else (None, D)
+
+
+# Why a count is hidden, in the words a page uses ------------------------------------------------------------------
+
+FEW, PRIVATE, FEW_OR_PRIVATE = "few", "private", "few_or_private"
+
+
+def why_hidden(rules: Rules, by_practitioner: dict[int | None, int]) -> tuple[str, int]:
+    """(reason, threshold) a page gives for a hidden count, from the same
+    branches as `decide`: the threshold that applies (k_practitioner when every
+    response is about one practitioner, else k_team); "private" when they are
+    all about one practitioner closed to the viewer; "few_or_private" for any
+    mix that holds a closed practitioner's answers (whether it failed on its
+    count or on the spread of the closed part is not said, so the reason tells
+    nothing about how a closed practitioner's answers are spread)."""
+    present = [p for p, n in by_practitioner.items() if n > 0]
+    if len(present) == 1 and present[0] is not None:
+        return (FEW if rules.is_open(present[0]) else PRIVATE), rules.k_practitioner
+    if any(not rules.is_open(p) for p in present):
+        return FEW_OR_PRIVATE, rules.k_team
+    return FEW, rules.k_team
