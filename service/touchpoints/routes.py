@@ -234,13 +234,11 @@ async def touchpoint_show(touchpoint_id: FromPath[int], state: State, viewer: Na
 
 @get("/staff/me/qr", name="my_qr")
 async def my_qr(state: State, viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
-    """"Show my QR code", one tap from the staff home: straight to the full-screen code when the
-    practitioner has one touchpoint that can be shown, else a short list to choose from."""
-    today = state.settings.today()
+    """"Show my QR code": straight to the full-screen code when the practitioner has one
+    touchpoint that can be shown, else a short list to choose from."""
     async with transaction(state.pool) as conn:
-        mine = [t for team_id in viewer.teams
-                for t in await queries.team_touchpoint_list(conn, team_id=team_id, practitioner_id=viewer.staff.id)]
-    live = [t for t in mine if t.status == "active" and (t.expires_on is None or t.expires_on >= today)]
+        live = await service.codes_to_show(conn, staff_id=viewer.staff.id, team_ids=list(viewer.teams),
+                                           today=state.settings.today())
     if len(live) == 1:
         return Redirect(f"/staff/touchpoints/{live[0].id}/show", status_code=303)
     return page("staff/my_codes.html", viewer=viewer, touchpoints=live, kinds=CONTACT_KINDS)
