@@ -135,3 +135,28 @@ async def test_every_staff_page_passes_axe_and_fits_a_phone(browser, demo, role,
     await context.close()
 
     assert found == []
+
+
+async def test_the_practitioners_own_page_is_short_and_their_codes_are_on_the_home_page(browser, demo):
+    """The issue measured about 5,800 px for "Your feedback" at 1280x800: the secondary parts now fold away."""
+    base, ids, tokens = demo
+    context = await browser.new_context(viewport=VIEWPORTS["laptop"])
+    await context.add_cookies([{"name": "heard_staff", "value": tokens["practitioner"], "url": base + "/staff"}])
+    page = await context.new_page()
+
+    await page.goto(f"{base}/staff/me")
+    height = await page.evaluate("document.documentElement.scrollHeight")
+    headlines = await page.locator(".question-summary .headline").count()
+    await page.set_viewport_size(VIEWPORTS["phone"])
+    await page.goto(f"{base}/staff")
+    codes = page.locator(".show-qr")
+
+    assert headlines >= 4, "the headline figures are there"
+    assert height < 3600, f"'Your feedback' is {height} px tall"
+    assert await codes.count() == 2, "Amira has two touchpoints: one button each"
+    boxes = [await codes.nth(i).bounding_box() for i in range(2)]
+    assert all(box["y"] + box["height"] <= 640 for box in boxes), "both above the fold"
+    await codes.first.click()
+    await page.wait_for_url("**/show")
+    assert await page.locator("img.qr").is_visible()
+    await context.close()
