@@ -98,20 +98,13 @@ def decide(rules: Rules, by_practitioner: dict[int | None, int], key_sum: int) -
 
 # Why a count is hidden, in the words a page uses ------------------------------------------------------------------
 
-FEW, PRIVATE, FEW_OR_PRIVATE = "few", "private", "few_or_private"
+FEW, FEW_OR_ONE = "few", "few_or_one"
 
 
-def why_hidden(rules: Rules, by_practitioner: dict[int | None, int]) -> tuple[str, int]:
-    """(reason, threshold) a page gives for a hidden count, from the same
-    branches as `decide`: the threshold that applies (k_practitioner when every
-    response is about one practitioner, else k_team); "private" when they are
-    all about one practitioner closed to the viewer; "few_or_private" for any
-    mix that holds a closed practitioner's answers (whether it failed on its
-    count or on the spread of the closed part is not said, so the reason tells
-    nothing about how a closed practitioner's answers are spread)."""
-    present = [p for p, n in by_practitioner.items() if n > 0]
-    if len(present) == 1 and present[0] is not None:
-        return (FEW if rules.is_open(present[0]) else PRIVATE), rules.k_practitioner
-    if any(not rules.is_open(p) for p in present):
-        return FEW_OR_PRIVATE, rules.k_team
-    return FEW, rules.k_team
+def why_hidden(k: int, k_practitioner: int) -> tuple[str, int, int]:
+    """(reason, threshold, one-practitioner threshold) a page gives for its hidden figures. It depends
+    only on what the page is (k: the page's own threshold), never on the counts or on whose answers a
+    cell holds, so a reason tells nothing a hidden figure does not: not whether the cell is empty, nor
+    whether it is all one practitioner's. A practitioner's own page says k_practitioner; a team page
+    says k_team, and k_practitioner when the answers are all about one practitioner."""
+    return (FEW if k >= k_practitioner else FEW_OR_ONE), k, k_practitioner

@@ -13,14 +13,14 @@ from .stats import NOT_COMPARABLE, Share
 
 
 class Hidden(msgspec.Struct, frozen=True):
-    """Why a figure is hidden, as a page says it: `why` is "few" (fewer than
-    `k` answers), "part" (a share: fewer than `k` gave one of its answers),
-    "private" (all about a practitioner closed to the viewer) or
-    "few_or_private" (fewer than `k`, or a closed practitioner's answers too
-    concentrated; which of the two is not said). See protection.why_hidden."""
+    """Why a figure is hidden, as a page says it: `why` is "few" (fewer than `k` answers),
+    "few_or_one" (fewer than `k`, or fewer than `k_one` when all about one practitioner, or
+    about a practitioner who has not shared) or "part" (a share: one of its answers is hidden).
+    The same for every figure of a page (see protection.why_hidden)."""
 
     why: str
     k: int
+    k_one: int = 0
 
 
 class Cell(msgspec.Struct, frozen=True):

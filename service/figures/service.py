@@ -27,7 +27,7 @@ from service.touchpoints.kinds import CONTACT_KINDS
 from . import grid, queries
 from .levels import SCALE_LEVELS, SummaryQuestion, level, question_for, summary_questions
 from .model import RESPONSES, AtomKey, Figure, FigureRequest, Published
-from .protection import FEW, Rules, decide, why_hidden
+from .protection import Rules, decide, why_hidden
 from .results import (BreakdownRow, Cell, Comment, CommentGroup, GroupShare, Hidden, Period, QuestionResult,
                       QuestionView, ReviewSummary, Summary, TrendRow)
 from .stats import Share, share, verdict, wilson
@@ -177,7 +177,7 @@ class Engine:
         self.table = table
         self.rules = rules
         self.figures: dict[tuple[str, frozenset[AtomKey]], Figure] = {}
-        self.reasons: dict[tuple[str, frozenset[AtomKey]], Hidden] = {}
+        self.reason = Hidden(*why_hidden(rules.k_team, rules.k_practitioner))  # set per page: see staff_summary
 
     def figure(self, measure: str, atoms: Iterable[AtomKey]) -> Figure:
         chosen = frozenset(atoms)
@@ -192,14 +192,11 @@ class Engine:
                     key_sum += count[1]
             value, noise = decide(self.rules, by_practitioner, key_sum)
             found = self.figures[(measure, chosen)] = Figure(measure, chosen, value, noise if value else 0)
-            if value is None:
-                self.reasons[(measure, chosen)] = Hidden(*why_hidden(self.rules, by_practitioner))
         return found
 
     def hidden(self, measure: str, atoms: Iterable[AtomKey]) -> Hidden | None:
-        """Why this figure is hidden (None when it is shown)."""
-        chosen = frozenset(atoms)
-        return self.reasons.get((measure, chosen)) if self.figure(measure, chosen).value is None else None
+        """Why this figure is hidden (None when it is shown): the page's one reason, whatever the cell holds."""
+        return self.reason if self.figure(measure, atoms).value is None else None
 
     def cell(self, key: str, measure: str, atoms: Iterable[AtomKey], whole: int | None = None) -> Cell:
         chosen = frozenset(atoms)
@@ -211,7 +208,7 @@ class Engine:
         for column in question.columns[: len(SCALE_LEVELS)]:
             found = self.hidden(f"{question.id}:{column}", atoms)
             if found is not None:
-                return Hidden("part", found.k) if found.why == FEW else found
+                return Hidden("part", found.k, found.k_one)
         return None
 
     def value(self, measure: str, atoms: Iterable[AtomKey]) -> int | None:
@@ -287,9 +284,10 @@ def _question_view(engine: Engine, question: SummaryQuestion, atoms: list[AtomKe
 def staff_summary(engine: Engine, registry: SurveyRegistry, *, atoms: list[AtomKey], first: dt.date,
                   last: dt.date, k: int, touchpoints: list[TouchpointLabel] | None = None,
                   sharing: list[queries.Person] | None = None, audience: str | None = None) -> Summary:
+    engine.reason = Hidden(*why_hidden(k, engine.rules.k_practitioner))
     total = engine.value(RESPONSES, atoms)
     if not total:  # hidden, or nobody answered: nothing else is shown
-        because = engine.hidden(RESPONSES, atoms) or Hidden(FEW, k)
+        because = engine.reason
         return Summary(first, last, because.k, None, figures=engine.published(), hidden_because=because,
                        audience=audience)
     months = grid.months(first, last)

@@ -60,8 +60,7 @@ async def test_each_role_signs_in_and_reaches_what_it_needs(page, server, pool, 
     if role in ("practitioner", "team_manager"):
         assert await page.get_by_text(f"{shown} responses", exact=True).count() == 1
     if role == "safeguarding_lead":
-        assert await page.get_by_text("These answers are about a practitioner who has not chosen to share their "
-                                      "results, so they are hidden.").count() == 1
+        assert await page.get_by_text("Results are also hidden when they would show one practitioner's").count() == 1
         assert await page.get_by_text(f"{shown} responses", exact=True).count() == 0
     if role == "practitioner":
         await page.goto(f"{server}/staff/me")
