@@ -19,9 +19,7 @@ where t.team_id = $1 and not r.held and r.submitted_on >= $2 and r.submitted_on 
 
 def shown(n: int, keys: int, k: int) -> int | None:
     """What the engine publishes for a cell of n responses whose record keys add up to `keys`:
-    perturbed, and hidden (None) when the true or the perturbed count is below k; 0 stays 0."""
-    if n == 0:
-        return 0
+    perturbed, and hidden (None) when the true or the perturbed count is below k, an empty cell included."""
     value = perturb(n, keys)
     return value if n >= k and value >= k else None
 

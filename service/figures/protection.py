@@ -7,9 +7,12 @@ for Census 2021), thresholds, and the practitioner rule with dominance.
   appears: asking again or slicing differently gains nothing.
 - A fixed p-table (PTABLE below, committed) maps (count, cell key) to an
   adjustment in [-D, D] with mean zero for every count; it never makes a
-  positive count 0 or negative, and 0 stays 0.
+  positive count 0 or negative.
 - A count below k, before or after its adjustment, is shown as hidden: k_team for team slices,
-  k_practitioner when every response in the cell is about one practitioner.
+  k_practitioner when every response in the cell is about one practitioner. An empty cell is
+  below k too, and hidden like any other: if 0 were shown as 0, "hidden" would mean "at least
+  one", and that, with the bounded adjustments of neighbouring cells, can pin a hidden count of
+  1 (the differencing audit found such a case).
 - Practitioner rule: for viewer V, a practitioner P other than V is closed
   unless V manages the team and P chose to share. A cell whose responses are
   all one practitioner's is theirs: shown only when they are open to V. A
@@ -79,7 +82,7 @@ def decide(rules: Rules, by_practitioner: dict[int | None, int], key_sum: int) -
     counts per practitioner at answer time (None: no practitioner)."""
     total = sum(by_practitioner.values())
     if total == 0:
-        return 0, 0
+        return None, D  # hidden like any count below k, so that hidden never means "not empty"
     present = [p for p, n in by_practitioner.items() if n > 0]
     if len(present) == 1 and present[0] is not None:
         if not rules.is_open(present[0]):

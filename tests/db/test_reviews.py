@@ -99,6 +99,11 @@ async def _store(pool, touchpoint, rows: list[tuple[str, dt.date, dict]], commen
 
 
 _shown = truth_module.shown
+
+
+def _count(summary, question_id: str, level: str) -> int | None:
+    return {c.key: c.count for c in summary.question(question_id).cells}[level]
+
 _truth = truth_module.truth
 TRUTH_SQL = truth_module.TRUTH_SQL
 
@@ -210,14 +215,17 @@ async def test_monthly_counts_follow_deleted_and_added_responses(pool, app, sett
 
     assert first_rolled == {late.replace(day=1): 12, early.replace(day=1): 8}  # ended months counted into the rollup
     assert first_total[0] == 20 and first_summary.responses == _shown(*first_total, k)
-    assert first_summary.question("listened").share.part == _shown(*first_positive, k)
+    assert _count(first_summary, "listened", "positive") == _shown(*first_positive, k)
+    assert first_summary.question("listened").share is None  # nobody answered in between: that empty level is hidden
     assert delete_rolled == {late.replace(day=1): 12}
     assert delete_total[0] == 12 and after_delete.responses == _shown(*delete_total, k)
-    assert after_delete.question("listened").share.value == 1.0  # nobody left answered otherwise
+    # Nobody left answered otherwise: the same 12 answers, so the same cell key and the same published value.
+    assert _count(after_delete, "listened", "positive") == after_delete.responses
     assert insert_rolled == {late.replace(day=1): 20}
     assert insert_total[0] == 20 and after_insert.responses == _shown(*insert_total, k)
-    assert after_insert.question("listened").share.part == _shown(*insert_positive, k)
-    assert after_insert.question("listened").share.value < 1.0
+    assert _count(after_insert, "listened", "positive") == _shown(*insert_positive, k)
+    assert _count(after_insert, "listened", "negative") == _shown(insert_total[0] - insert_positive[0],
+                                                                   insert_total[1] - insert_positive[1], k)
 
 
 async def test_two_people_opening_a_review_at_once_get_the_same_figures(pool, app, settings, k, period):
@@ -270,10 +278,11 @@ async def test_held_responses_count_only_once_a_manager_includes_them(pool, app,
         positive = await _truth(conn, team, first, last, " and (r.answers->>'listened')::int >= 4")
 
     assert held_truth[0] == 10 and held.responses == _shown(*held_truth, k)
-    assert held.question("listened").share.value == 1.0
+    assert _count(held, "listened", "positive") == held.responses  # the held answers (all negative) left out
+    assert _count(held, "listened", "negative") is None
     assert included_truth[0] == 40 and included.responses == _shown(*included_truth, k)
-    assert included.question("listened").share.part == _shown(*positive, k)
-    assert included.question("listened").share.value < 0.5
+    assert _count(included, "listened", "positive") == _shown(*positive, k)
+    assert _count(included, "listened", "negative") == _shown(30, included_truth[1] - positive[1], k)
 
 
 async def test_the_focus_narrows_every_figure_to_that_kind_and_audience(pool, app, settings, k, period):
@@ -290,7 +299,7 @@ async def test_the_focus_narrows_every_figure_to_that_kind_and_audience(pool, ap
         truth = await _truth(conn, team, first, last, " and r.contact_kind = 'home_visit' and r.audience = 'parent'")
 
     assert truth[0] == 12 and focused.responses == _shown(*truth, k)
-    assert focused.question("listened").share.value == 1.0  # nobody else's answers are in it
+    assert _count(focused, "listened", "positive") == focused.responses  # nobody else's answers are in it
     assert [c.key for c in focused.by_kind] == ["home_visit"]
 
 
@@ -427,8 +436,13 @@ async def test_open_actions_carry_over_and_finished_ones_do_not(pool, app, setti
     before_first, before_last = grid.previous(first, last)
     today = settings.today()
     touchpoint = await _touchpoint(pool, team, "home_visit")
-    await _store(pool, touchpoint, [("parent", before_last.replace(day=10), {"listened": 2})] * 20
-                 + [("parent", last.replace(day=10), {"listened": 5})] * 20)
+    # Every level well above k in both periods (an empty level is hidden, and with it the share): mostly
+    # "not listened to" before, mostly "listened to" after.
+    answers = {2: 30, 3: 8, 5: 8}
+    await _store(pool, touchpoint, [("parent", before_last.replace(day=10), {"listened": face})
+                                    for face, n in answers.items() for _ in range(n)]
+                 + [("parent", last.replace(day=10), {"listened": face})
+                    for face, n in {2: 8, 3: 8, 5: 40}.items() for _ in range(n)])
 
     async with pool.acquire() as conn:
         first_id = await reviews.start_review(conn, team_id=team, by=manager, today=today, form=reviews.ReviewForm(
@@ -452,7 +466,7 @@ async def test_open_actions_carry_over_and_finished_ones_do_not(pool, app, setti
     assert (earlier_review.period_start, earlier_review.period_end) == (before_first, grid.last_day(before_last))
     assert [c.action.id for c in later.carried] == [kept]
     [feedback] = later.carried[0].feedback
-    assert feedback.before.value == 0 and feedback.after.value == 1 and feedback.change == "higher"
+    assert feedback.before.value < 0.35 and feedback.after.value > 0.6 and feedback.change == "higher"
     assert later.summary.question("listened").change == "higher"
     assert earlier.carried == []  # a later review's actions never appear in an earlier one
 

@@ -14,6 +14,9 @@ from tests import factories, truth
 
 GOOD = {"listened": 5, "understood": 4, "respect": 5, "better": 4, "contact": "yes"}
 POOR = {"listened": 2, "understood": 1, "respect": 3, "better": 2, "contact": "no"}
+# In between on most questions, so every level of every question holds well over k answers (an empty level is
+# hidden like any count below k, and a share is shown only when every level it is made of is shown).
+MIDDLE = {"listened": 3, "understood": 3, "respect": 1, "better": 3, "contact": "not_sure"}
 
 
 def _cookie(token: str) -> dict[str, str]:
@@ -33,16 +36,18 @@ async def world(pool, client):
         "admin": await factories.staff(pool, role=None, admin=True, name="Ada Admin"),
     }
     touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None)
-    await factories.responses(pool, touchpoint, [GOOD] * 30 + [POOR] * 10)  # in the last whole month
+    await factories.responses(pool, touchpoint, [GOOD] * 30 + [POOR] * 10 + [MIDDLE] * 8)  # in the last whole month
     sessions = {who: await factories.session(pool, staff_id) for who, staff_id in people.items()}
     first, last = default_period(dt.date.today())
     async with pool.acquire() as conn:
         total = await truth.truth(conn, team, first, last)
-        positive = await truth.truth(conn, team, first, last, " and (r.answers->>'listened')::int >= 4")
+        levels = [await truth.truth(conn, team, first, last, f" and (r.answers->>'listened')::int {where}")
+                  for where in (">= 4", "= 3", "<= 2")]
     k = 5
-    listened = truth.shown(*positive, k), truth.shown(total[0] - positive[0], total[1] - positive[1], k)
-    assert total[0] == 40 and None not in listened
-    # What the engine publishes: counts with their adjustment, the share computed from them.
+    shown = [truth.shown(*level, k) for level in levels]
+    assert total[0] == 48 and None not in shown
+    # What the engine publishes: counts with their adjustment, the share computed from them (positive, answered).
+    listened = shown[0], sum(shown)
     return {"team": team, "people": people, "sessions": sessions, "touchpoint": touchpoint,
             "responses": truth.shown(*total, k), "listened": listened}
 
@@ -83,11 +88,11 @@ async def test_a_team_manager_starts_a_review_and_reads_its_summary(client, worl
 
     page = await _get(client, world, "manager", f"/staff/reviews/{review_id}")
 
-    positive, negative = world["listened"]
+    positive, answered = world["listened"]
     assert page.status_code == 200
     assert _responses(world["responses"]) in page.text  # 40, with the engine's adjustment
     assert "not about who is to blame" in page.text
-    assert _percent(positive, positive + negative) in page.text  # about 30 of 40 positive on "listened"
+    assert _percent(positive, answered) in page.text  # about 30 of 48 positive on "listened"
     assert "95% interval" in page.text
 
 
@@ -279,7 +284,7 @@ async def test_an_entry_cannot_type_a_percentage_or_use_a_hidden_figure(client, 
 
 
 async def test_a_figure_in_an_entry_comes_from_the_review_and_rests_on_at_least_k(client, world, pool):
-    positive, negative = world["listened"]
+    positive, answered = world["listened"]
     review_id = await _start(client, world)
 
     published = await _post(client, world, "manager", f"/staff/reviews/{review_id}/entries", {
@@ -289,9 +294,8 @@ async def test_a_figure_in_an_entry_comes_from_the_review_and_rests_on_at_least_
                               review_id)
 
     assert published.status_code == 303
-    # The review's published share (about 30 of 40), never the exact one.
-    assert (row["figure_percent"], row["figure_base"]) == (round(100 * positive / (positive + negative)),
-                                                           positive + negative)
+    # The review's published share (about 30 of 48), never the exact one.
+    assert (row["figure_percent"], row["figure_base"]) == (round(100 * positive / answered), answered)
     assert row["figure_base"] >= 5
 
 
@@ -302,8 +306,8 @@ async def test_open_actions_carry_over_to_the_next_review_with_their_feedback(cl
     touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None)
     start, end = default_period(dt.date.today())
     earlier_start, earlier_end = grid.previous(start, end)
-    await factories.responses(pool, touchpoint, [POOR] * 30, on=earlier_end.replace(day=10))
-    await factories.responses(pool, touchpoint, [GOOD] * 30)
+    await factories.responses(pool, touchpoint, [POOR] * 30 + [MIDDLE] * 8 + [GOOD] * 8, on=earlier_end.replace(day=10))
+    await factories.responses(pool, touchpoint, [GOOD] * 30 + [MIDDLE] * 8 + [POOR] * 8)
     client.cookies.clear()
 
     async def post(path, data):
@@ -324,7 +328,8 @@ async def test_open_actions_carry_over_to_the_next_review_with_their_feedback(cl
     carried = page.text.split('id="carried"')[1].split('id="reflections"')[0]
     assert "Book interpreters before meetings" in carried
     assert "An action already finished" not in carried
-    assert "0%" in carried and "100%" in carried  # understood: 0% positive then, 100% now
+    shares = sorted(int(p) for p in re.findall(r"(\d+)%", carried))
+    assert shares[0] < 35 and shares[-1] > 55  # understood: about 17% positive then, about 65% now
     assert "clearly higher" in carried
 
 
@@ -335,8 +340,8 @@ async def test_the_admin_page_lists_actions_followed_by_a_clear_improvement_and_
     touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None)
     start, end = default_period(dt.date.today())
     earlier_start, earlier_end = grid.previous(start, end)
-    await factories.responses(pool, touchpoint, [POOR] * 25, on=earlier_end.replace(day=10))
-    await factories.responses(pool, touchpoint, [GOOD] * 25)
+    await factories.responses(pool, touchpoint, [POOR] * 25 + [MIDDLE] * 8 + [GOOD] * 8, on=earlier_end.replace(day=10))
+    await factories.responses(pool, touchpoint, [GOOD] * 25 + [MIDDLE] * 8 + [POOR] * 8)
     token, csrf = await factories.session(pool, manager)
     client.cookies.clear()
     first = await client.post(f"/staff/teams/{team}/reviews", headers=_cookie(token), data={

@@ -28,8 +28,11 @@ in a sum):
   exact rational arithmetic over the blocks);
 - bounds: with SciPy's HiGHS, minimise and maximise the target subject to
   every shown figure (value - noise <= sum <= value + noise, counts >= 0;
-  hidden figures give no equation, or, with `hidden_not_empty`, a sum >= 1,
-  for an engine that shows an empty cell as 0). Counts are whole numbers, so a target is
+  hidden figures give no equation). With `knows_rules` (the engine's largest
+  adjustment D) the attacker also knows the publishing rules and learns from
+  what is shown and what is hidden: a shown figure holds at least its k, and
+  a figure hidden for its size (it has no closed practitioner's cells) at
+  most k - 1 + D. Counts are whole numbers, so a target is
   disclosed when its feasible interval holds one whole number; an interval
   that excludes 0 and is narrower than the target's k is reported as
   "narrowed", for information.
@@ -141,13 +144,13 @@ def describe(finding: Finding) -> str:
 
 def audit(truth: Truth, figures: Sequence[Figure], *, k_team: int, k_practitioner: int,
           closed: Collection[int] = (), labels: Sequence[str] | None = None, bounds: bool = True,
-          groups: bool = True, hidden_not_empty: bool = False) -> Report:
+          groups: bool = True, knows_rules: int | None = None) -> Report:
     """Audit one role's figures. `closed`: the practitioners whose results this
     role may not read. `labels`: a readable name per figure (same order).
     `bounds`: also run the linear-programming test; `groups`: also protect
-    blocks of atoms the figures never tell apart; `hidden_not_empty`: the
-    attacker also knows a hidden figure is not empty (true of any engine that
-    shows an empty cell as 0), a sum >= 1 in the bounds test."""
+    blocks of atoms the figures never tell apart; `knows_rules`: the largest
+    adjustment D of an engine that hides every count below k, empty ones
+    included, so shown means at least k and hidden-for-size at most k - 1 + D."""
     labels = list(labels) if labels is not None else [f"figure {i}" for i in range(len(figures))]
     report = Report([], [], [], figures=sum(1 for f in figures if f.value is not None))
     by_measure: dict[str, list[int]] = defaultdict(list)
@@ -160,7 +163,7 @@ def audit(truth: Truth, figures: Sequence[Figure], *, k_team: int, k_practitione
     for measure in sorted(set(by_measure) | set(truth_by_measure)):
         _audit_measure(measure, truth_by_measure.get(measure, {}), [(i, figures[i]) for i in by_measure[measure]],
                        labels, report, k_team=k_team, k_practitioner=k_practitioner, closed=set(closed),
-                       bounds=bounds, groups=groups, hidden_not_empty=hidden_not_empty)
+                       bounds=bounds, groups=groups, knows_rules=knows_rules)
     return report
 
 
@@ -251,7 +254,7 @@ class _Basis:
 
 def _audit_measure(measure: str, truth: dict[AtomKey, int], figures: list[tuple[int, Figure]], labels: list[str],
                    report: Report, *, k_team: int, k_practitioner: int, closed: set[int], bounds: bool,
-                   groups: bool, hidden_not_empty: bool) -> None:
+                   groups: bool, knows_rules: int | None) -> None:
     shown = [(i, f) for i, f in figures if f.value is not None]
     for i, figure in shown:
         true = sum(truth.get(a, 0) for a in figure.atoms)
@@ -288,14 +291,21 @@ def _audit_measure(measure: str, truth: dict[AtomKey, int], figures: list[tuple[
             seen.add(key)
             basis.add(key, position)
 
-    # A hidden figure is not empty (an empty cell is shown as 0): its blocks hold at least one response.
-    # (Atoms no shown figure counts are free, so a hidden figure over one of them says nothing.)
-    hidden = [(labels[i], sorted({block_of[a] for a in f.atoms - zero})) for i, f in figures
-              if hidden_not_empty and f.value is None and f.atoms - zero
-              and all(a in block_of for a in f.atoms - zero)]
-    components = _components(len(blocks), figure_blocks + [b for _, b in hidden])
-    bounder = _Bounds(live, figure_blocks, components, [sum(truth.get(a, 0) for a in b) for b in blocks], hidden,
-                      labels) if bounds else None
+    # What an attacker who knows the rules learns from showing and hiding: a shown figure holds at least its k
+    # (a count below k is never published); one hidden for its size, at most k - 1 + D, so the blocks wholly
+    # inside it hold no more. A figure with a closed practitioner's cells may be hidden whatever its size.
+    floors = [_k_of(f.atoms, k_team, k_practitioner) if knows_rules is not None else 0 for _, f, _ in live]
+    ceilings: list[tuple[str, list[int], int]] = []
+    for i, f in figures:
+        if knows_rules is None or f.value is not None or any(a.practitioner_id in closed for a in f.atoms):
+            continue
+        inside = sorted(b for b in {block_of[a] for a in f.atoms - zero if a in block_of} if blocks[b] <= f.atoms)
+        if inside:
+            k = k_practitioner if any(a.practitioner_id is not None for a in f.atoms) else k_team
+            ceilings.append((labels[i], inside, k - 1 + knows_rules))
+    components = _components(len(blocks), figure_blocks + [b for _, b, _ in ceilings])
+    bounder = _Bounds(live, figure_blocks, floors, components, [sum(truth.get(a, 0) for a in b) for b in blocks],
+                      ceilings, labels) if bounds else None
     universe = set(truth).union(*(f.atoms for _, f in figures))
     targets = _targets(measure, truth, [frozenset(b) for b in blocks], universe, k_team=k_team,
                        k_practitioner=k_practitioner, closed=closed, groups=groups)
@@ -410,10 +420,10 @@ class _Bounds:
     so most targets need no solve at all."""
 
     def __init__(self, live: list[tuple[int, Figure, frozenset[AtomKey]]], figure_blocks: list[list[int]],
-                 components: list[int], block_truth: list[int], hidden: list[tuple[str, list[int]]],
-                 labels: list[str]) -> None:
+                 floors: list[int], components: list[int], block_truth: list[int],
+                 ceilings: list[tuple[str, list[int], int]], labels: list[str]) -> None:
         self.live, self.figure_blocks, self.components, self.block_truth = live, figure_blocks, components, block_truth
-        self.hidden, self.labels = hidden, labels
+        self.floors, self.ceilings, self.labels = floors, ceilings, labels
         self.models: dict[int, dict] = {}
 
     def _model(self, component: int) -> dict:
@@ -434,12 +444,13 @@ class _Bounds:
                 equal.append(vector), equal_b.append(figure.value), equal_of.append(name)
             else:
                 upper.append(vector), upper_b.append(figure.value + figure.noise), upper_of.append(name)
-                upper.append(-vector), upper_b.append(-max(0, figure.value - figure.noise)), upper_of.append(name)
-        for name, blocks in self.hidden:
+                low = max(0, figure.value - figure.noise, self.floors[p])
+                upper.append(-vector), upper_b.append(-low), upper_of.append(name)
+        for name, blocks, ceiling in self.ceilings:
             if self.components[blocks[0]] == component:
                 vector = np.zeros(len(columns))
                 vector[[index[b] for b in blocks]] = 1
-                upper.append(-vector), upper_b.append(-1), upper_of.append(f"{name} (hidden: not empty)")
+                upper.append(vector), upper_b.append(ceiling), upper_of.append(f"{name} (hidden: at most {ceiling})")
         model = dict(index=index, size=len(columns),
                      A_ub=np.array(upper) if upper else None, b_ub=upper_b or None, upper_of=upper_of,
                      A_eq=np.array(equal) if equal else None, b_eq=equal_b or None, equal_of=equal_of,

@@ -85,17 +85,34 @@ def test_a_hidden_figure_gives_no_equation():
     assert report.clean
 
 
-def test_a_hidden_figure_can_be_read_as_not_empty():
+def test_an_attacker_who_knows_the_rules_reads_a_shown_figure_as_at_least_k():
+    a, b = atom(touchpoint=1, practitioner=7), atom(touchpoint=2)
+    truth = {(a, "responses"): 4, (b, "responses"): 8}
+    # a + b = 12; b is published as 6 +-2, so 4..8, but shown means at least k = 5: a is 4..7, not 4..8.
+    figures = [figure(truth, [a, b]), figure(truth, [a], value=None), figure(truth, [b], noise=2, value=6)]
+
+    [weak] = run(truth, figures).narrowed
+    [strong] = run(truth, figures, knows_rules=2).narrowed
+
+    assert (weak.low, weak.high) == (4, 8) and (strong.low, strong.high) == (4, 7)
+
+
+def test_an_attacker_who_knows_the_rules_reads_a_figure_hidden_for_its_size_as_at_most_k_minus_1_plus_d():
     a, b = atom(touchpoint=1), atom(touchpoint=2)
-    truth = {(a, "responses"): 1, (b, "responses"): 5}
-    # a + b = 6 and b is 5..9, so a is 0 or 1; a is hidden, so not 0: a = 1.
-    figures = [figure(truth, [a, b]), figure(truth, [b], noise=2, value=7), figure(truth, [a], value=None)]
+    truth = {(a, "responses"): 4, (b, "responses"): 8}
+    # As above, but a is a team cell (k = 5): hidden for its size, it is at most 5 - 1 + 2 = 6.
+    figures = [figure(truth, [a, b]), figure(truth, [a], value=None), figure(truth, [b], noise=2, value=6)]
 
-    [finding] = run(truth, figures, hidden_not_empty=True).disclosed
+    [strong] = run(truth, figures, knows_rules=2).narrowed
 
-    assert finding.target.atoms == {a} and finding.how == "bounds" and finding.low == 1
-    assert "F2 (hidden: not empty)" in finding.figures
-    assert run(truth, figures).clean  # hidden figures give no equation unless asked
+    assert (strong.low, strong.high) == (4, 6) and "F1 (hidden: at most 6)" in strong.figures
+
+    c = atom(touchpoint=3, practitioner=7)
+    truth[(c, "responses")] = 0
+    mixed = [figure(truth, [a, b, c]), figure(truth, [a, c], value=None), figure(truth, [b], noise=2, value=6)]
+    for closed, high in (([], 6), ([7], 7)):  # (k = 5 for practitioners too, so only `closed` differs)
+        [finding] = audit(truth, mixed, k_team=5, k_practitioner=5, closed=closed, knows_rules=2).narrowed
+        assert finding.high == high  # hidden perhaps by the practitioner rule (7 closed): no ceiling from it
 
 
 def test_noisy_figures_at_the_edges_of_their_ranges_disclose_by_bounds():

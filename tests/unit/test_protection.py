@@ -49,3 +49,10 @@ def test_a_team_cell_with_a_dominant_closed_practitioner_is_hidden_and_a_balance
 
 def test_a_perturbed_count_below_k_is_hidden():
     assert all(decide(RULES, {None: 2}, key)[0] is None for key in range(KEYS))
+
+
+def test_an_empty_cell_is_hidden_like_any_count_below_k():
+    # If 0 were shown as 0, "hidden" would tell a determined colleague "at least one answer here".
+    assert decide(RULES, {}, 0)[0] is None
+    assert decide(RULES, {None: 0, 1: 0}, 0)[0] is None
+    assert decide(RULES, {None: 5}, 0)[0] is not None or decide(RULES, {None: 7}, 0)[0] is not None
