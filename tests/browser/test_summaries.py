@@ -86,7 +86,9 @@ async def test_runs_of_hidden_months_fold_into_one_line_saying_why_with_both_thr
     pats = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=pat)
     first, last = grid.window(dt.date.today(), 6)
     months = grid.months(first, last)  # six whole months, oldest first
-    await factories.responses(pool, team_wide, [{"listened": 5}] * 20, on=months[5].replace(day=10))
+    # The last month: every level well over k_team, so its share is shown (an empty level would be hidden).
+    await factories.responses(pool, team_wide, [{"listened": 5}, {"listened": 3}, {"listened": 1}] * 9,
+                              on=months[5].replace(day=10))
     for month in (months[3], months[4]):  # all about Pat: k_practitioner (10) applies
         await factories.responses(pool, pats, [{"listened": 4}] * 3, on=month.replace(day=10))
     await factories.responses(pool, team_wide, [{"listened": 4}] * 2, on=months[2].replace(day=10))  # k_team (5)
