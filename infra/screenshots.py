@@ -1,9 +1,11 @@
-"""Phone-sized screenshots of every respondent page, for people to look at.
+"""Screenshots of every respondent page and the staff pages, for people to look at.
 
 Used by infra/screenshots.sh. Starts Heard against a throw-away embedded
 PostgreSQL, makes one touchpoint that asks who is answering, and saves
 full-page screenshots at 360x640 (the viewport of a small, cheap phone) in
-English and Arabic (right to left) into screenshots/<language>/.
+English and Arabic (right to left) into screenshots/<language>/. Then loads
+the demo data and saves each demo role's main staff pages at 1280x800 and
+360x640 into screenshots/staff/<role>/ (infra/staff_screenshots.py).
 """
 
 from __future__ import annotations
@@ -73,6 +75,17 @@ async def shoot(page: Page, path: Path) -> None:
     print(path.relative_to(REPO_ROOT))
 
 
+async def take_staff(base: str, dsn: str, out: Path) -> None:
+    sys.path.insert(0, str(REPO_ROOT / "infra"))
+    import staff_screenshots
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                   args=["--no-sandbox", "--disable-gpu"])
+        await staff_screenshots.take(browser, base, dsn, out)
+        await browser.close()
+
+
 async def take(base: str, code: str, out: Path, width: int, height: int) -> None:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
@@ -110,12 +123,21 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "screenshots")
     parser.add_argument("--width", type=int, default=360)
     parser.add_argument("--height", type=int, default=640)
+    parser.add_argument("--only", choices=["respondent", "staff"], help="take only these pages")
     args = parser.parse_args()
     dsn = start_embedded(Path(tempfile.mkdtemp(prefix="heard-screenshots-")))
     code = asyncio.run(make_touchpoint(dsn))
+    if args.only != "respondent":
+        sys.path.insert(0, str(REPO_ROOT / "infra"))
+        import staff_screenshots
+
+        staff_screenshots.load_demo(dsn)
     process, base = serve(dsn)
     try:
-        asyncio.run(take(base, code, args.out.resolve(), args.width, args.height))
+        if args.only != "staff":
+            asyncio.run(take(base, code, args.out.resolve(), args.width, args.height))
+        if args.only != "respondent":
+            asyncio.run(take_staff(base, dsn, args.out.resolve()))
     finally:
         process.terminate()
         process.wait(timeout=10)

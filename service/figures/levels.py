@@ -40,6 +40,17 @@ class SummaryQuestion:
         self.is_scale = not isinstance(question, Choice)
         self.options = [(o.id, o.text) for o in question.options] if isinstance(question, Choice) else []
         self.columns = [*(SCALE_LEVELS if self.is_scale else [o for o, _ in self.options]), NO_ANSWER]
+        self.texts: dict[str, str] = {}  # audience -> its own wording, for every audience asked this question
+        self.kinds: dict[str, str] = {}  # audience -> the question's kind for them ("faces", "agree", ...)
+
+    @property
+    def asked_of(self) -> list[str]:
+        """The audiences asked this question, in the usual order."""
+        return [a for a in AUDIENCES if a in self.texts]
+
+    def text_for(self, audience: str | None) -> str:
+        """The words this audience saw (the adults' wording when no one audience is chosen)."""
+        return self.texts.get(audience, self.text) if audience else self.text
 
 
 # Staff read the wording the adults saw, where there is one.
@@ -64,7 +75,15 @@ def summary_questions(registry: SurveyRegistry, survey_id: str) -> list[SummaryQ
         for question in variant.questions if variant else []:
             if not isinstance(question, Text):
                 labelled[question.id] = question
-    return [SummaryQuestion(survey_id, labelled[qid]) for qid in order]
+    found = [SummaryQuestion(survey_id, labelled[qid]) for qid in order]
+    for question in found:
+        for audience in AUDIENCES:
+            variant = loaded.survey.variant(audience)
+            asked = next((q for q in variant.questions if q.id == question.id), None) if variant else None
+            if asked is not None:
+                question.texts[audience] = asked.text
+                question.kinds[audience] = type(asked).__name__.lower()
+    return found
 
 
 def question_for(registry: SurveyRegistry, survey_id: str, audience: str, question_id: str) -> Question | None:

@@ -97,3 +97,17 @@ def decide(rules: Rules, by_practitioner: dict[int | None, int], key_sum: int) -
     # Hidden when the adjusted count is below k, and also when the true one is: a count of 1..k-1 is never
     # published, even moved up to k by its adjustment.
     return (value, D) if value >= k and total >= k else (None, D)
+
+
+# Why a count is hidden, in the words a page uses ------------------------------------------------------------------
+
+FEW, FEW_OR_ONE = "few", "few_or_one"
+
+
+def why_hidden(k: int, k_practitioner: int) -> tuple[str, int, int]:
+    """(reason, threshold, one-practitioner threshold) a page gives for its hidden figures. It depends
+    only on what the page is (k: the page's own threshold), never on the counts or on whose answers a
+    cell holds, so a reason tells nothing a hidden figure does not: not whether the cell is empty, nor
+    whether it is all one practitioner's. A practitioner's own page says k_practitioner; a team page
+    says k_team, and k_practitioner when the answers are all about one practitioner."""
+    return (FEW if k >= k_practitioner else FEW_OR_ONE), k, k_practitioner

@@ -27,9 +27,9 @@ from service.touchpoints.kinds import CONTACT_KINDS
 from . import grid, queries
 from .levels import ANSWERED, SummaryQuestion, level, question_for, summary_questions
 from .model import RESPONSES, AtomKey, Figure, FigureRequest, Published
-from .protection import Rules, decide
-from .results import (BreakdownRow, Cell, Comment, CommentGroup, GroupShare, Period, QuestionResult, QuestionView,
-                      ReviewSummary, Summary)
+from .protection import Rules, decide, why_hidden
+from .results import (BreakdownRow, Cell, Comment, CommentGroup, GroupShare, Hidden, Period, QuestionResult,
+                      QuestionView, ReviewSummary, Summary, TrendRow)
 from .stats import HIGHER, Share, share, verdict, wilson
 
 SURVEY_ID = "after-meeting"
@@ -178,6 +178,7 @@ class Engine:
         self.table = table
         self.rules = rules
         self.figures: dict[tuple[str, frozenset[AtomKey]], Figure] = {}
+        self.reason = Hidden(*why_hidden(rules.k_team, rules.k_practitioner))  # set per page: see staff_summary
 
     def figure(self, measure: str, atoms: Iterable[AtomKey]) -> Figure:
         chosen = frozenset(atoms)
@@ -193,6 +194,23 @@ class Engine:
             value, noise = decide(self.rules, by_practitioner, key_sum)
             found = self.figures[(measure, chosen)] = Figure(measure, chosen, value, noise if value else 0)
         return found
+
+    def hidden(self, measure: str, atoms: Iterable[AtomKey]) -> Hidden | None:
+        """Why this figure is hidden (None when it is shown): the page's one reason, whatever the cell holds."""
+        return self.reason if self.figure(measure, atoms).value is None else None
+
+    def cell(self, key: str, measure: str, atoms: Iterable[AtomKey], whole: int | None = None) -> Cell:
+        chosen = frozenset(atoms)
+        count = self.value(measure, chosen)
+        return Cell(key, count, _percent(count, whole), self.hidden(measure, chosen))
+
+    def share_hidden(self, question: SummaryQuestion, atoms: list[AtomKey]) -> Hidden | None:
+        """Why a question's share of these atoms is hidden: the first hidden part it is made of."""
+        for measure in (f"{question.id}:positive", f"{question.id}:{ANSWERED}"):  # what a share is made of
+            found = self.hidden(measure, atoms)
+            if found is not None:
+                return Hidden("part", found.k, found.k_one)
+        return None
 
     def value(self, measure: str, atoms: Iterable[AtomKey]) -> int | None:
         return self.figure(measure, atoms).value
@@ -215,8 +233,6 @@ class Engine:
         return (min(part, whole), whole) if part is not None and whole is not None else None
 
 
-
-
 def _percent(part: int | None, whole: int | None) -> float | None:
     return round(100 * part / whole, 1) if part is not None and whole else None
 
@@ -224,31 +240,70 @@ def _percent(part: int | None, whole: int | None) -> float | None:
 # Staff pages: the team page (and its CSV) and a practitioner's own feedback -----------------------------------
 
 
+def _asked(question: SummaryQuestion, atoms: list[AtomKey], audience: str | None) -> bool:
+    """Asked of the chosen audience, or (with none chosen) of an audience that answered in this slice."""
+    if audience is not None:
+        return audience in question.texts
+    return any(a.audience in question.texts for a in atoms)
+
+
+def _trend_rows(engine: Engine, question: SummaryQuestion, months: list[dt.date], periods: list[Period],
+                by_month: dict[dt.date, list[AtomKey]], trend: list[float | None]) -> list[TrendRow]:
+    """One row a month, with runs of months hidden for the same reason (or with no responses) folded into one."""
+    rows: list[TrendRow] = []
+    for month, period, value in zip(months, periods, trend):
+        hidden = None
+        if value is None and period.responses != 0:
+            hidden = (engine.hidden(RESPONSES, by_month[month]) if period.responses is None
+                      else engine.share_hidden(question, by_month[month]))  # None: nobody answered it that month
+        previous = rows[-1] if rows else None
+        if value is None and previous is not None and previous.percent is None and previous.hidden == hidden:
+            rows[-1] = msgspec.structs.replace(previous, last=month)
+        else:
+            rows.append(TrendRow(month, month, value, hidden))
+    return rows
+
+
+def _question_view(engine: Engine, question: SummaryQuestion, atoms: list[AtomKey], total: int, *,
+                   audience: str | None, months: list[dt.date], periods: list[Period],
+                   by_month: dict[dt.date, list[AtomKey]]) -> QuestionView:
+    row = engine.question_row(question, atoms)
+    cells = [Cell(c, n, _percent(n, total)) for c, n in zip(question.columns, row)]
+    parts = row[:-1]
+    if question.is_scale:  # everyone who answered it: a published count of its own (the share's whole)
+        answered = engine.value(f"{question.id}:{ANSWERED}", atoms)
+    else:
+        answered = None if any(n is None for n in parts) else sum(parts)  # type: ignore[arg-type]
+    answers = [engine.cell(c, f"{question.id}:{c}", atoms, answered) for c in question.columns[:-1]]
+    found = engine.positive(question, atoms)
+    trend = []
+    for m in months:
+        monthly = engine.positive(question, by_month[m])
+        trend.append(_percent(*monthly) if monthly else None)
+    hidden = engine.share_hidden(question, atoms) if question.is_scale and not found else None
+    rows = _trend_rows(engine, question, months, periods, by_month, trend) if question.is_scale else []
+    return QuestionView(question, cells, _percent(*found) if found else None, wilson(*found) if found else None,
+                        trend, question.text_for(audience), question.asked_of, answers, answered, hidden,
+                        rows)
+
+
 def staff_summary(engine: Engine, registry: SurveyRegistry, *, atoms: list[AtomKey], first: dt.date,
                   last: dt.date, k: int, touchpoints: list[TouchpointLabel] | None = None,
-                  sharing: list[queries.Person] | None = None) -> Summary:
+                  sharing: list[queries.Person] | None = None, audience: str | None = None) -> Summary:
+    engine.reason = Hidden(*why_hidden(k, engine.rules.k_practitioner))
     total = engine.value(RESPONSES, atoms)
     if not total:  # hidden, or nobody answered: nothing else is shown
-        return Summary(first, last, k, None, figures=engine.published())
+        because = engine.reason
+        return Summary(first, last, because.k, None, figures=engine.published(), hidden_because=because,
+                       audience=audience)
     months = grid.months(first, last)
     by_month = {m: [a for a in atoms if a.month == m] for m in months}
     periods = [Period(m, grid.last_day(m), engine.value(RESPONSES, by_month[m])) for m in months]
-    by_audience = []
-    for audience in AUDIENCES:
-        count = engine.value(RESPONSES, [a for a in atoms if a.audience == audience])
-        by_audience.append(Cell(audience, count, _percent(count, total)))
-    views = []
-    for question in summary_questions(registry, SURVEY_ID):
-        row = engine.question_row(question, atoms)
-        cells = [Cell(c, n, _percent(n, total)) for c, n in zip(question.columns, row)]
-        found = engine.positive(question, atoms)
-        trend = []
-        for m in months:
-            monthly = engine.positive(question, by_month[m])
-            trend.append(_percent(*monthly) if monthly else None)
-        views.append(QuestionView(question, cells, _percent(*found) if found else None,
-                                  wilson(*found) if found else None, trend))
-    by_touchpoint = [Cell(str(t.id), engine.value(RESPONSES, [a for a in atoms if a.touchpoint_id == t.id]))
+    by_audience = [engine.cell(a, RESPONSES, [x for x in atoms if x.audience == a], total) for a in AUDIENCES]
+    views = [_question_view(engine, question, atoms, total, audience=audience, months=months, periods=periods,
+                            by_month=by_month)
+             for question in summary_questions(registry, SURVEY_ID) if _asked(question, atoms, audience)]
+    by_touchpoint = [engine.cell(str(t.id), RESPONSES, [a for a in atoms if a.touchpoint_id == t.id])
                      for t in touchpoints or []]
     breakdown = None
     if sharing is not None:
@@ -261,7 +316,7 @@ def staff_summary(engine: Engine, registry: SurveyRegistry, *, atoms: list[AtomK
                 shares.append(_percent(*found) if found else None)
             breakdown.append(BreakdownRow(person.id, person.display_name, engine.value(RESPONSES, theirs), shares))
     return Summary(first, last, k, total, periods, by_audience, by_touchpoint, views, breakdown,
-                   figures=engine.published())
+                   figures=engine.published(), audience=audience)
 
 
 def filterable(viewer, team_id: int, touchpoint: TouchpointLabel) -> bool:
@@ -339,7 +394,8 @@ async def team_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
         members = {t.practitioner_id for t in touchpoints}
         sharing = [p for p in await queries.sharing(conn, staff_ids=ids) if p.shares_with_manager and p.id in members]
     summary = staff_summary(engine, registry, atoms=atoms, first=request.first_month, last=request.last_month,
-                            k=settings.k_team, touchpoints=touchpoints if unfiltered else None, sharing=sharing)
+                            k=settings.k_team, touchpoints=touchpoints if unfiltered else None, sharing=sharing,
+                            audience=request.audience)
     if not summary.hidden and request.output == "team":
         names = await queries.team_staff_names(conn, team_id=team_id)
         found = await _comments(conn, team_id=team_id, months=_shown_months(summary), audience=request.audience,
@@ -369,7 +425,7 @@ async def my_feedback(conn: asyncpg.Connection, registry: SurveyRegistry, *, vie
         atoms = table.select(audience=request.audience, contact_kind=request.contact_kind,
                              touchpoint_id=request.touchpoint_id, practitioner_id=viewer.staff.id)
         summary = staff_summary(engine, registry, atoms=atoms, first=request.first_month, last=request.last_month,
-                                k=settings.k_practitioner)
+                                k=settings.k_practitioner, audience=request.audience)
         if not summary.hidden:
             names = await queries.team_staff_names(conn, team_id=team.team_id)
             found = await _comments(conn, team_id=team.team_id, months=_shown_months(summary),

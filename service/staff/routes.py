@@ -12,6 +12,8 @@ from litestar.response import Redirect
 
 from service import i18n
 from service.db.pool import transaction
+from service.touchpoints.kinds import CONTACT_KINDS
+from service.touchpoints.service import codes_to_show
 from service.web import errors
 from service.web.templating import page
 
@@ -108,8 +110,12 @@ async def sign_out(request: Request, state: State, signing_in: NamedDependency[P
 
 
 @get("/staff", name="staff_home")
-async def home(viewer: NamedDependency[Viewer]) -> Response[str]:
-    return page("staff/home.html", viewer=viewer)
+async def home(state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    """The staff home: a practitioner's own QR codes one tap away, then their feedback and teams."""
+    async with transaction(state.pool) as conn:
+        codes = await codes_to_show(conn, staff_id=viewer.staff.id, team_ids=list(viewer.teams),
+                                    today=state.settings.today())
+    return page("staff/home.html", viewer=viewer, codes=codes, kinds=CONTACT_KINDS)
 
 
 def sign_in_required(request: Request, error: SignInRequired) -> Redirect:

@@ -241,5 +241,17 @@ async def touchpoint_show(touchpoint_id: FromPath[int], state: State, viewer: Na
     return page("staff/show.html", touchpoint=touchpoint, grouped=codes.grouped(touchpoint.code))
 
 
-ROUTES = [touchpoint_list, touchpoint_create, touchpoint_page, touchpoint_change, touchpoint_status, touchpoint_qr,
+@get("/staff/me/qr", name="my_qr")
+async def my_qr(state: State, viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+    """"Show my QR code": straight to the full-screen code when the practitioner has one
+    touchpoint that can be shown, else a short list to choose from."""
+    async with transaction(state.pool) as conn:
+        live = await service.codes_to_show(conn, staff_id=viewer.staff.id, team_ids=list(viewer.teams),
+                                           today=state.settings.today())
+    if len(live) == 1:
+        return Redirect(f"/staff/touchpoints/{live[0].id}/show", status_code=303)
+    return page("staff/my_codes.html", viewer=viewer, touchpoints=live, kinds=CONTACT_KINDS)
+
+
+ROUTES = [my_qr, touchpoint_list, touchpoint_create, touchpoint_page, touchpoint_change, touchpoint_status, touchpoint_qr,
           touchpoint_print, touchpoint_pdf, touchpoint_show]
