@@ -62,6 +62,19 @@ PAGES = [
     ("admin", "what helped", "/staff/admin/actions"),
     ("admin", "audit log", "/staff/admin/audit"),
     ("admin", "two-step verification", "/staff/two-step"),
+    # The learning review's other three steps, debriefs, reflections and the culture pulse.
+    ("team_manager", "review, what we think", "/staff/reviews/{review}/think"),
+    ("team_manager", "review, what we'll do", "/staff/reviews/{review}/do"),
+    ("team_manager", "review, what we tell people", "/staff/reviews/{review}/tell"),
+    ("practitioner", "debriefs", "/staff/debriefs"),
+    ("practitioner", "debrief", "/staff/debriefs/{debrief}"),
+    ("team_manager", "debrief", "/staff/debriefs/{debrief}"),
+    ("practitioner", "your reflections", "/staff/me/reflections"),
+    ("practitioner", "new reflection", "/staff/me/reflections/new"),
+    ("practitioner", "reflection", "/staff/reflections/{reflection}"),
+    ("practitioner", "reflections to print", "/staff/me/reflections/print?entry={reflection}"),
+    ("team_manager", "reflection shared with you", "/staff/reflections/{shared_reflection}"),
+    ("team_manager", "culture pulse", "/staff/teams/{team}/culture"),
 ]
 
 
@@ -92,6 +105,11 @@ async def _ids_and_sessions(pool):
         "entry": await pool.fetchval("select min(id) from you_said_we_did where team_id = $1", team),
         "item": await pool.fetchval("select min(id) from safeguarding_items"),
         "reading": await pool.fetchval("select min(id) from reading_items where team_id = $1", team),
+        "debrief": await pool.fetchval("select min(id) from debriefs where team_id = $1", team),
+        "reflection": await pool.fetchval("select min(id) from reflections where staff_id = $1",
+                                          people["practitioner"]),
+        "shared_reflection": await pool.fetchval("select min(id) from reflections where shared_with = $1",
+                                                 people["team_manager"]),
     }
     assert all(ids.values()), ids
     tokens = {role: (await factories.session(pool, staff_id))[0] for role, staff_id in people.items()}
