@@ -64,7 +64,8 @@ async def _tablet(browser):
 async def _ready(page: Page) -> None:
     """The service worker runs this page and holds the lock (set up after the first visit)."""
     await page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    await page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # Polled from here: the page's CSP (script-src 'self', no eval) refuses wait_for_function's string predicate.
+    assert await _until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"))
     for _ in range(100):
         if await page.evaluate("indexedDB.databases().then(d => d.some(x => x.name === 'heard'))") and \
                 await page.evaluate(LOCK):
@@ -267,7 +268,8 @@ async def test_on_someones_own_phone_a_failed_send_waits_on_the_device_and_is_st
     touchpoint = await factories.touchpoint(pool, audience="parent")
     context, page = await _tablet(browser)
     await page.goto(f"{server}/t/{touchpoint.code}/form/parent")
-    await page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # Polled from here: the page's CSP (script-src 'self', no eval) refuses wait_for_function's string predicate.
+    assert await _until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"))
     failures = []
 
     async def drop_first_send(route) -> None:

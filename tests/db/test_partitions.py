@@ -23,7 +23,9 @@ TODAY = dt.date(2026, 11, 24)
 async def _store(conn, touchpoint, *, day, submission_id=None, text=None):
     return await store_response(
         conn, submission_id=submission_id or uuid.uuid4(), touchpoint_id=touchpoint.id, team_id=touchpoint.team_id,
-        survey_id="after-meeting", version_hash=await conn.fetchval("select version_hash from survey_versions limit 1"),
+        survey_id="after-meeting",  # a recorded version of this survey (others, e.g. the culture pulse, are recorded too)
+        version_hash=await conn.fetchval("select version_hash from survey_versions where survey_id = 'after-meeting' "
+                                         "limit 1"),
         audience="parent", language="en-GB", submitted_on=day, answers={"listened": 4},
         free_text={"anything_else": text} if text else {}, flagged={})
 

@@ -11,7 +11,9 @@ from tests import factories
 async def _insert(conn, touchpoint, submission_id):
     return await store_response(
         conn, submission_id=submission_id, touchpoint_id=touchpoint.id, team_id=touchpoint.team_id,
-        survey_id="after-meeting", version_hash=await conn.fetchval("select version_hash from survey_versions limit 1"),
+        survey_id="after-meeting",  # a recorded version of this survey (others, e.g. the culture pulse, are recorded too)
+        version_hash=await conn.fetchval("select version_hash from survey_versions where survey_id = 'after-meeting' "
+                                         "limit 1"),
         audience="parent", language="en-GB", submitted_on=dt.date(2026, 11, 2), answers={"listened": 4},
         free_text={}, flagged={},
     )
