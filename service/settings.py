@@ -61,6 +61,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # hours (counted inside the triage hours, on weekdays that are not bank
     # holidays of this country or subdivision, e.g. GB-ENG, GB-WLS, GB-SCT, GB-NIR).
     read_within_hours: float = 4.0
+    # An answer that waited on a device (offline) this many days or more is marked on the reading list with how
+    # long it waited: it is still accepted, stored with the day it was given, and read like any other.
+    offline_late_days: int = 7
     holidays: str = "GB-ENG"
     # Escalation email (empty host: no email). Recipients are comma-separated.
     escalation_email: str = ""
@@ -153,6 +156,7 @@ ENVIRONMENT = {
     "HEARD_ESCALATE_AFTER_HOURS": "escalate_after_hours",
     "HEARD_ESCALATION_WEBHOOK": "escalation_webhook",
     "HEARD_READ_WITHIN_HOURS": "read_within_hours",
+    "HEARD_OFFLINE_LATE_DAYS": "offline_late_days",
     "HEARD_HOLIDAYS": "holidays",
     "HEARD_ESCALATION_EMAIL": "escalation_email",
     "HEARD_SMTP_HOST": "smtp_host",

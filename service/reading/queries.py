@@ -40,6 +40,7 @@ class Item(msgspec.Struct, frozen=True):
     note: str | None
     closed_at: dt.datetime | None
     closed_by_name: str | None
+    waited_days: int | None = None  # days the answer waited on a device before it arrived (None: none)
 
 
 class FullItem(Item, frozen=True):

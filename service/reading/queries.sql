@@ -17,7 +17,7 @@ returning id
 select i.id, i.kind, i.team_id, tm.name as team_name, t.contact_kind, i.question_id, i.body, i.contact_name,
        i.contact_how, i.categories, i.held, i.audience, i.language, i.arrived_on, i.arrived_at, i.escalated,
        i.dealing_by, d.display_name as dealing_name, i.dealing_since, i.answer_item_id, a.body as answer_body,
-       i.safeguarding_item_id, i.outcome, i.note, i.closed_at, c.display_name as closed_by_name
+       i.safeguarding_item_id, i.outcome, i.note, i.closed_at, c.display_name as closed_by_name, i.waited_days
 from unnest($1::bigint[]) as team (id)
 cross join lateral (
     select * from reading_items r
@@ -39,7 +39,7 @@ limit $3
 select i.id, i.kind, i.team_id, tm.name as team_name, t.contact_kind, i.question_id, i.body, i.contact_name,
        i.contact_how, i.categories, i.held, i.audience, i.language, i.arrived_on, i.arrived_at, i.escalated,
        i.dealing_by, d.display_name as dealing_name, i.dealing_since, i.answer_item_id, a.body as answer_body,
-       i.safeguarding_item_id, i.outcome, i.note, i.closed_at, c.display_name as closed_by_name,
+       i.safeguarding_item_id, i.outcome, i.note, i.closed_at, c.display_name as closed_by_name, i.waited_days,
        i.practitioner_id, t.practitioner_id as touchpoint_practitioner_id, i.touchpoint_id, i.response_id
 from reading_items i
 join teams tm on tm.id = i.team_id

@@ -33,7 +33,7 @@ def _waiting(arrived: dt.datetime | None) -> float:
 
 def _context(state: State) -> dict:
     return {"kinds": CONTACT_KINDS, "waiting": _waiting, "within": state.settings.read_within_hours,
-            "zone": ZoneInfo(state.settings.timezone)}
+            "zone": ZoneInfo(state.settings.timezone), "late_days": state.settings.offline_late_days}
 
 
 def _id(value: str | None) -> int | None:

@@ -38,9 +38,10 @@ with claimed as (
     -- Every written answer goes to the team's reading list, flagged or not (service/reading).
     insert into reading_items (team_id, touchpoint_id, practitioner_id, kind, response_id, submission_id,
                                safeguarding_item_id, question_id, body, categories, held, audience, language,
-                               arrived_on)
+                               arrived_on, waited_days)
     select $13, $2, (select practitioner_id from touchpoints where id = $2), 'answer', r.id, $1, q.id,
-           t.question_id, t.body, coalesce(string_to_array(f.categories, ','), '{}'), $9, $5, $6, $17::date
+           t.question_id, t.body, coalesce(string_to_array(f.categories, ','), '{}'), $9, $5, $6, $17::date,
+           nullif($17::date - $7::date, 0) -- days it waited on a device (sw.js), if any
     from response r
     cross join unnest($11::text[], $12::text[]) as t (question_id, body)
     left join unnest($14::text[], $16::text[]) as f (question_id, categories) on f.question_id = t.question_id

@@ -224,3 +224,25 @@ async def test_heards_own_scripts_are_served_without_their_comments(client, app)
 
     assert "/*" not in served and "\n//" not in served and "heard-outbox" in served
     assert "/*" not in heard and "toWorker" in heard
+
+
+async def test_the_reading_list_says_when_words_waited_on_a_device_a_week_or_more(client, pool):
+    touchpoint = await factories.touchpoint(pool, audience="parent", shared_device=True)
+    lead = await factories.staff(pool, team_id=touchpoint.team_id, role="safeguarding_lead")
+    token, _ = await factories.session(pool, lead)
+    shown = {}
+    for days in (9, 3):  # HEARD_OFFLINE_LATE_DAYS is 7
+        client.cookies.clear()
+        form = await _form(client, touchpoint)
+        async with _version_first_seen(pool, form, days_ago=30):
+            await _send(client, touchpoint, form, answered_on=(TODAY - dt.timedelta(days=days)).isoformat())
+        item = await pool.fetchrow("select id, waited_days from reading_items where submission_id = $1",
+                                   uuid.UUID(form["submission_id"]))
+        client.cookies.clear()
+        page = await client.get(f"/staff/reading/{item['id']}", headers={"Cookie": f"heard_staff={token}"})
+        assert page.status_code == 200 and WORDS in page.text
+        shown[days] = (item["waited_days"], "days before it arrived: it waited on a device" in page.text)
+        if days == 9:
+            assert "Written 9 days before it arrived: it waited on a device without a connection." in page.text
+
+    assert shown == {9: (9, True), 3: (3, False)}
