@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar, Request
+from litestar import Litestar, Request, Router
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -43,14 +43,16 @@ from service.surveys.service import record_versions
 from service.web import errors, flash, templating
 from service.web.assets import Assets
 from service.web.assets import ROUTES as STATIC_ROUTES
-from service.web.caching import is_staff_path, no_store_for_staff
-from service.web.headers import SECURITY_HEADERS
+from service.web.headers import is_staff_path, security_headers
 from service.web.numbers import check_path_numbers
 
 log = logging.getLogger("heard")
 
 
-async def before_request(request: Request) -> None:
+async def before_staff_request(request: Request) -> None:
+    """Ids in addresses are plain 0-9 or a 400 (Litestar's int() would read "１" as 1), and a staff page
+    shows its banner. Not run for the respondent's pages and static files, which have neither: a hook
+    costs every request it runs for."""
     check_path_numbers(request.route_handler.paths, request.url.path)
     # The success banner this page shows after a staff change, if any (service/web/flash.py).
     flash.remember(request.query_params.get("done") if is_staff_path(request.url.path) else None)
@@ -97,35 +99,35 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *respondent_help.ROUTES,
             *privacy.ROUTES,
             *health.ROUTES,
-            *staff.ROUTES,
-            *staff_admin.ROUTES,
-            *staff_steps.ROUTES,
-            *staff_oidc.ROUTES,
-            *touchpoints.ROUTES,
-            *insights.ROUTES,
-            *reviews.ROUTES,
-            *debriefs.ROUTES,
-            *safeguarding.ROUTES,
-            *reading.ROUTES,
-            *reflection.ROUTES,
-            *culture.ROUTES,
             *STATIC_ROUTES,
+            Router(path="/", before_request=before_staff_request, route_handlers=[
+                *staff.ROUTES,
+                *staff_admin.ROUTES,
+                *staff_steps.ROUTES,
+                *staff_oidc.ROUTES,
+                *touchpoints.ROUTES,
+                *insights.ROUTES,
+                *reviews.ROUTES,
+                *debriefs.ROUTES,
+                *safeguarding.ROUTES,
+                *reading.ROUTES,
+                *reflection.ROUTES,
+                *culture.ROUTES,
+            ]),
         ],
         state=State({"settings": settings, "surveys": surveys, "assets": assets,
                      "limiter": SubmissionLimiter(settings.submissions_per_source), "bursts": BurstWatch(),
                      # a shared device's staff exit: 5 PIN guesses per touchpoint in 15 minutes (per process)
                      "exit_guesses": SubmissionLimiter(5, window_seconds=900.0)}),
         lifespan=[database],
-        response_headers=SECURITY_HEADERS,
         compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),
         # Staff handlers declare `viewer`; providing it checks the session and CSRF.
         # Staff handlers declare `viewer`; providing it checks the session and CSRF. The pages of the steps
         # after a password (two-step code, new password, setting up two-step) declare `signing_in` instead.
         dependencies={"viewer": Provide(provide_viewer), "signing_in": Provide(provide_signing_in)},
-        # No staff response is kept in a browser's cache (a shared PC's Back button after sign-out).
-        middleware=[no_store_for_staff],
-        # Ids in addresses are plain 0-9 or a 400 (Litestar's int() would read "１" as 1).
-        before_request=before_request,
+        # Security headers on every response; no staff response is kept in a browser's cache
+        # (a shared PC's Back button after sign-out).
+        middleware=[security_headers],
         exception_handlers={
             respondent.Closed: respondent.closed_page,
             SignInRequired: staff.sign_in_required,

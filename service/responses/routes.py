@@ -26,7 +26,6 @@ from service.surveys.model import AUDIENCES, LoadedSurvey
 from service.surveys.service import find_version
 from service.touchpoints import codes
 from service.touchpoints.service import Touchpoint
-from service.web import errors
 from service.web.kept import RESPONDENT_PAGES, Kept
 from service.web.templating import ENV, HTML, fragment, page, render
 
@@ -422,9 +421,7 @@ def closed_page(request: Request, error: Closed) -> Response[str]:
         )
     )
     status = 404 if error.reason == "unknown" else 410
-    # Exception handlers' responses do not get the app's headers: add them.
-    return page("respondent/closed.html", status=status, reason=error.reason, here=_back(request.url.path),
-                headers=errors.HEADERS)
+    return page("respondent/closed.html", status=status, reason=error.reason, here=_back(request.url.path))
 
 
 ROUTES = [welcome, who, form, submit, thanks, languages, form_languages, switch_language, exit_form, exit_pin]

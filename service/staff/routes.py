@@ -14,7 +14,6 @@ from service import i18n
 from service.db.pool import transaction
 from service.touchpoints.kinds import CONTACT_KINDS
 from service.touchpoints.service import codes_to_show
-from service.web import errors
 from service.web.templating import page
 
 from . import service
@@ -119,8 +118,7 @@ async def home(state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
 
 
 def sign_in_required(request: Request, error: SignInRequired) -> Redirect:
-    # Exception handlers' responses do not get the app's headers: add them.
-    return Redirect(sign_in_location(error.next_path, error.step), status_code=303, headers=errors.HEADERS)
+    return Redirect(sign_in_location(error.next_path, error.step), status_code=303)
 
 
 ROUTES = [sign_in_page, sign_in, sign_out, home]

@@ -1,8 +1,8 @@
 """Error pages: kind words in the person's language, never a stack trace.
 
-Litestar adds the app's response headers to what handlers return, not to
-what exception handlers return, so every error page here carries the
-security headers itself.
+Errors raised in a handler pass through the security-headers middleware
+(service/web/headers.py); an address no route matches does not, so every
+error page here carries the security headers itself.
 """
 
 from __future__ import annotations
@@ -15,13 +15,10 @@ from litestar.exceptions import HTTPException
 
 from service.db.pool import DatabaseUnavailable
 
-from .caching import is_staff_path
-from .headers import SECURITY_HEADERS
+from .headers import NO_STORE, SECURITY_HEADERS, is_staff_path
 from .templating import page
 
 log = logging.getLogger("heard.web")
-
-HEADERS = {header.name: header.value for header in SECURITY_HEADERS if header.value is not None}
 
 
 def where(request: Request) -> dict[str, str | None]:
@@ -35,7 +32,7 @@ def where(request: Request) -> dict[str, str | None]:
 
 def _headers(request: Request, extra: dict[str, str] | None = None) -> dict[str, str]:
     """Error pages under /staff are not kept by the browser either."""
-    return {**HEADERS, **({"Cache-Control": "no-store"} if is_staff_path(request.url.path) else {}), **(extra or {})}
+    return {**SECURITY_HEADERS, **(NO_STORE if is_staff_path(request.url.path) else {}), **(extra or {})}
 
 
 def database_unavailable(request: Request, error: DatabaseUnavailable) -> Response[str]:
