@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -87,6 +88,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 await record_versions(conn, surveys)
                 app.state.thanks_key = await thanks_key(conn)
             log.info("ready", extra={"surveys": [s.survey.id for s in surveys]})
+            # What start-up made (surveys, catalogs, templates) lives as long as the process: kept out of the
+            # garbage collector's full collections, which would otherwise walk it again and again.
+            gc.freeze()
             yield
         finally:
             if app.state.read_pool is not app.state.pool:

@@ -106,9 +106,9 @@ def measure(name: str, base: str, code: str, scan: harness.FormScan, args: argpa
         wrk(base, script="submit.lua", connections=args.connections, threads=args.connections, duration=3,
             env={**env, **text_env, "BENCH_NONCE": secrets.token_hex(4)})
     figures = {}
-    profiling = args.profile is not None and name == "Heard" and warm
+    profiling = args.profile is not None and warm  # both apps: where Heard's time goes next to bare's
     # (a) the form
-    spy = start_profile(args, "form") if profiling else None
+    spy = start_profile(args, f"{name.lower()}-form", pid) if profiling else None
     cpu = server_cpu(pid)
     get = wrk(form_url, script="get.lua", connections=args.connections, threads=2, duration=args.duration)
     cpu = server_cpu(pid) - cpu
@@ -124,7 +124,7 @@ def measure(name: str, base: str, code: str, scan: harness.FormScan, args: argpa
     for key, extra in (("submit", {}), ("text", text_env)):
         nonce = secrets.token_hex(4)
         log = args.work / f"ids-{name}-{key}-{nonce}.txt"
-        spy = start_profile(args, key) if profiling else None
+        spy = start_profile(args, f"{name.lower()}-{key}", pid) if profiling else None
         cpu = server_cpu(pid)
         sub = wrk(base, script="submit.lua", connections=args.connections, threads=args.connections,
                   duration=args.duration, env={**env, **extra, "BENCH_NONCE": nonce, "BENCH_LOG": str(log)})
@@ -226,10 +226,10 @@ async def check_stored(dsn: str, nonce: str, sent: set[str], accepted: set[str],
     return {"stored": sum(stored.values()), "problems": problems}
 
 
-def start_profile(args: argparse.Namespace, what: str) -> tuple[subprocess.Popen, Path] | None:
-    """py-spy on Heard's workers for the length of one load (sampling, no restart)."""
-    out = args.profile / f"heard-{what}.txt"
-    command = [args.py_spy, "record", "--pid", str(args.heard_pid), "--subprocesses", "--nonblocking", "--format",
+def start_profile(args: argparse.Namespace, what: str, pid: int) -> tuple[subprocess.Popen, Path] | None:
+    """py-spy on a server's workers for the length of one load (sampling, no restart)."""
+    out = args.profile / f"{what}.txt"
+    command = [args.py_spy, "record", "--pid", str(pid), "--subprocesses", "--nonblocking", "--format",
                "raw", "--rate", "200", "--duration", str(args.duration), "-o", str(out)]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), out
 

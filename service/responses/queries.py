@@ -11,6 +11,7 @@ from service.db.sql import sql_beside
 
 SQL = sql_beside(__file__)
 _STORE_RESPONSE = SQL["store_response"]
+_STORE_CLOSED_ANSWERS = SQL["store_closed_answers"]
 
 
 async def store_response(
@@ -32,6 +33,9 @@ async def store_response(
     arrived_on: dt.date | None = None,
 ) -> int | None:
     """The new response's id, or None when this submission id was stored before."""
+    if not free_text and not burst_starts:
+        return await conn.fetchval(_STORE_CLOSED_ANSWERS, submission_id, touchpoint_id, survey_id, version_hash,
+                                   audience, language, submitted_on, answers, held)
     return await conn.fetchval(
         _STORE_RESPONSE,
         submission_id,

@@ -95,6 +95,7 @@ Matching never needs the network; lists are compiled once per language.
 from __future__ import annotations
 
 import functools
+import gc
 import itertools
 import re
 import tomllib
@@ -416,6 +417,14 @@ def _negated(lang: _Language, before: str, matched: str, after: str) -> bool:
 
 @functools.cache
 def _load(code: str) -> _Language | None:
+    language = _build(code)
+    # A language's lists are a few hundred thousand objects that live as long as the process: out of the
+    # garbage collector's sight, so its full collections do not walk them again on every request's behalf.
+    gc.freeze()
+    return language
+
+
+def _build(code: str) -> _Language | None:
     path = INDICATORS / f"{code}.toml"
     if not path.is_file():
         return None
