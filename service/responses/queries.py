@@ -76,3 +76,7 @@ async def version_life(conn: asyncpg.Connection, *, survey_id: str, version_hash
 async def decide_held(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, day: dt.date,
                       include: bool) -> None:
     await conn.execute(SQL["decide_held"], team_id, touchpoint_id, day, include)
+
+
+async def forget_old_submission_ids(conn: asyncpg.Connection, *, before: dt.date) -> int:
+    return await conn.fetchval(SQL["forget_old_submission_ids"], before)

@@ -81,3 +81,8 @@ where v.survey_id = $1 and v.version_hash = $2
 update responses r set held = not $4, held_reviewed = true
 from touchpoints t
 where t.id = r.touchpoint_id and t.team_id = $1 and r.touchpoint_id = $2 and r.submitted_on = $3 and r.held
+
+-- name: forget_old_submission_ids
+-- Retention: submission ids of responses before a date (their months are dropped); $1 cutoff.
+with gone as (delete from submission_ids where submitted_on < $1 returning 1)
+select count(*) from gone

@@ -159,3 +159,8 @@ async def decide_held(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: 
                       include: bool) -> None:
     """A manager includes one touchpoint's answers held as a burst on one day in the figures, or keeps them out."""
     await queries.decide_held(conn, team_id=team_id, touchpoint_id=touchpoint_id, day=day, include=include)
+
+
+async def forget_submission_ids_before(conn: asyncpg.Connection, *, before: dt.date) -> int:
+    """Retention: forget the submission ids of responses before a date (their months are dropped)."""
+    return await queries.forget_old_submission_ids(conn, before=before)
