@@ -24,7 +24,7 @@ import msgspec
 from service.db import partitions
 from service.db.migrate import LOCK_KEY
 from service.reading import service as reading
-from service.responses import service as responses
+from service.responses import service as answering
 from service.staff import service as staff
 
 from . import queries
@@ -63,7 +63,7 @@ async def run_retention(conn: asyncpg.Connection, *, today: dt.date, free_text_m
         conn, before=dt.datetime.combine(free_text_cutoff, dt.time(), dt.UTC))
     read = await reading.forget_before(conn, before=free_text_cutoff)  # with the free text, counts kept
     await queries.aggregate_old_responses(conn, before=response_cutoff)
-    await responses.forget_submission_ids_before(conn, before=response_cutoff)
+    await answering.forget_submission_ids_before(conn, before=response_cutoff)
     audit = await staff.forget_audit_before(conn, before=audit_cutoff)
     sign_in = await staff.forget_stale_sign_ins(conn)
     # Dropping a month locks the whole table until commit: last.
