@@ -43,4 +43,4 @@ echo "==> Installing front-end packages (pinned in package-lock.json)"
 npm ci --no-audit --no-fund --loglevel=error
 
 echo "==> Compiling translation catalogs"
-.venv/bin/python -m service.i18n.catalogs compile
+.venv/bin/heard i18n compile

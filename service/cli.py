@@ -213,11 +213,26 @@ def cmd_qr(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_i18n(settings: Settings, args: argparse.Namespace) -> int:
-    from service.i18n.catalogs import main as catalogs_main
+    from service.i18n import SOURCE_LANGUAGE, catalogs
+    from service.i18n.completeness import print_report, report
 
     if (args.action == "init") != bool(args.tag):
         raise CliError("give a language tag with init (heard i18n init TAG), and only with init")
-    return catalogs_main([args.action, *([args.tag] if args.tag else [])])
+    if args.action == "extract":
+        changed = catalogs.extract()
+        print("templates changed: " + ", ".join(p.name for p in changed) if changed else "templates are up to date")
+    elif args.action == "update":
+        print(f"updated {len(catalogs.update())} catalogs from the templates")
+    elif args.action == "init":
+        if args.tag == SOURCE_LANGUAGE:
+            raise CliError(f"{SOURCE_LANGUAGE} is the source language: it needs no catalog")
+        written = catalogs.init(args.tag)
+        print("\n".join(f"wrote {p}" for p in written) or "those catalogs exist already")
+    elif args.action == "compile":
+        print(f"compiled {len(catalogs.compile_all())} catalogs")
+    else:
+        print_report(report())
+    return 0
 
 
 async def _touchpoint_exists(dsn: str, code: str) -> bool:

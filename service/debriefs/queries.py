@@ -63,10 +63,6 @@ def _all(rows, kind):
     return [msgspec.convert(dict(row), kind) for row in rows]
 
 
-async def reading_touchpoint(conn: asyncpg.Connection, *, team_id: int, new_code: str) -> int:
-    return await conn.fetchval(SQL["reading_touchpoint"], team_id, new_code)
-
-
 async def insert_debrief(conn: asyncpg.Connection, *, team_id: int, code: str, name: str, deadline: dt.date,
                          opened_by: int, today: dt.date) -> int:
     return await conn.fetchval(SQL["insert_debrief"], team_id, code, name, deadline, opened_by, today)

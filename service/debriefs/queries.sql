@@ -1,17 +1,3 @@
--- name: reading_touchpoint
--- The team's touchpoint that debriefs' written answers are filed under in the reading list (made the first time,
--- revoked so its code opens nothing); $1 team, $2 a new code in case it is made now.
-with made as (
-    insert into touchpoints (code, team_id, contact_kind, survey_id, status)
-    values ($2, $1, 'debrief', 'debrief', 'revoked')
-    on conflict (team_id) where contact_kind = 'debrief' do nothing
-    returning id
-)
-select id from made
-union all
-select id from touchpoints where team_id = $1 and contact_kind = 'debrief'
-limit 1
-
 -- name: insert_debrief
 -- Open a debrief; $1 team, $2 invitation code, $3 name of the piece of work, $4 deadline, $5 opener, $6 today.
 insert into debriefs (team_id, code, name, deadline, opened_by, opened_on)

@@ -36,6 +36,7 @@ from service.staff import service as staff
 from service.staff.service import Viewer
 from service.surveys.answers import CheckedAnswers
 from service.touchpoints import codes
+from service.touchpoints import service as touchpoint_service
 
 from . import queries
 from .queries import Answer, Debrief, Lesson
@@ -155,7 +156,7 @@ async def answer(conn: asyncpg.Connection, *, debrief: Debrief, checked: Checked
     if answer_id is None:
         return False
     if texts:
-        touchpoint_id = await queries.reading_touchpoint(conn, team_id=debrief.team_id, new_code=codes.new_code())
+        touchpoint_id = await touchpoint_service.debrief_touchpoint(conn, team_id=debrief.team_id)
         await reading.add_written_answers(conn, team_id=debrief.team_id, touchpoint_id=touchpoint_id, texts=texts,
                                           audience=AUDIENCE, language=language, today=today)
     return True

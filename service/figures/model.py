@@ -15,6 +15,10 @@ This is the interface the pages, the exports and the differencing audit
   and months, an export, a review).
 - `Published`: the output's structured result for rendering, and every
   figure it shows.
+
+Beside these, in service.figures.service (which imports this module, so they
+cannot live here without an import circle):
+
 - `published(conn, registry, viewer=, request=, settings=)`: the one function
   every page and export calls.
 - `requests_for(conn, viewer, settings, today)`: every request that viewer
@@ -24,16 +28,9 @@ This is the interface the pages, the exports and the differencing audit
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgspec
-
-if TYPE_CHECKING:  # pragma: no cover
-    import asyncpg
-
-    from service.settings import Settings
-    from service.staff.service import Viewer
-    from service.surveys.loading import SurveyRegistry
 
 
 RESPONSES = "responses"  # the measure counting responses; others are "<question_id>:<level>"
@@ -95,19 +92,3 @@ class Published(msgspec.Struct, frozen=True):
     request: FigureRequest
     result: Any                          # the page's structured result (what the template renders)
     figures: list[Figure] = []           # every number the output shows, and the counts behind each percentage
-
-
-async def published(conn: "asyncpg.Connection", registry: "SurveyRegistry", *, viewer: "Viewer",
-                    request: FigureRequest, settings: "Settings") -> Published:
-    """Every figure of one output, protected. (Implemented in service.figures.service.)"""
-    from .service import published as _published
-
-    return await _published(conn, registry, viewer=viewer, request=request, settings=settings)
-
-
-async def requests_for(conn: "asyncpg.Connection", viewer: "Viewer", settings: "Settings",
-                       today: dt.date) -> list[FigureRequest]:
-    """Every request this viewer may make today. (Implemented in service.figures.service.)"""
-    from .service import requests_for as _requests_for
-
-    return await _requests_for(conn, viewer, settings, today)

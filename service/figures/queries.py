@@ -31,17 +31,6 @@ class MonthCount(msgspec.Struct, frozen=True):
     responses: int
 
 
-class TouchpointLabel(msgspec.Struct, frozen=True):
-    id: int
-    code: str
-    contact_kind: str
-    audience: str | None
-    status: str
-    practitioner_id: int | None
-    practitioner_name: str | None
-    practitioner_shares: bool
-
-
 class Person(msgspec.Struct, frozen=True):
     id: int
     display_name: str
@@ -89,10 +78,6 @@ async def roll_months(conn: asyncpg.Connection, *, months: list[MonthCount]) -> 
 
 async def atom_counts(conn: asyncpg.Connection, *, team_id: int, first: dt.date, end: dt.date) -> list[AtomCount]:
     return [AtomCount(**r) for r in await conn.fetch(SQL["atom_counts"], team_id, first, end)]
-
-
-async def team_touchpoints(conn: asyncpg.Connection, *, team_id: int) -> list[TouchpointLabel]:
-    return [TouchpointLabel(**r) for r in await conn.fetch(SQL["team_touchpoints"], team_id)]
 
 
 async def sharing(conn: asyncpg.Connection, *, staff_ids: list[int]) -> list[Person]:

@@ -81,14 +81,6 @@ join touchpoints t on t.id = c.touchpoint_id
 where t.team_id = $1 and c.month >= $2 and c.month < $3
 group by 1, 2, 3, 4, 5, 6, 7, 8
 
--- name: team_touchpoints
--- A team's touchpoints for labels and filters, with their practitioner now; $1 team id.
-select t.id, t.code, t.contact_kind, t.audience, t.status, t.practitioner_id, s.display_name as practitioner_name,
-       coalesce(s.shares_with_manager, false) as practitioner_shares
-from touchpoints t left join staff s on s.id = t.practitioner_id
-where t.team_id = $1 and t.contact_kind <> 'debrief' -- debriefs' reading-list touchpoint (service/debriefs)
-order by t.created_at, t.id
-
 -- name: sharing
 -- Which of these staff share their results with their managers, with their names; $1 staff ids.
 select id, display_name, shares_with_manager from staff where id = any($1::bigint[])

@@ -22,6 +22,7 @@ import msgspec
 from service.safeguarding.redaction import redact
 from service.surveys.loading import SurveyRegistry
 from service.surveys.model import AUDIENCES, Question, Text
+from service.touchpoints import service as touchpoint_service
 from service.touchpoints.kinds import CONTACT_KINDS
 
 from . import grid, queries
@@ -40,7 +41,7 @@ CANDIDATES = 400  # comments read from the database before a review chooses
 ROLL_BATCH = 24  # touchpoint-months counted per statement when the monthly rollup is filled
 WARM_MONTHS = 24
 
-TouchpointLabel = queries.TouchpointLabel
+TouchpointLabel = touchpoint_service.ManagedTouchpoint  # a team's touchpoint, as the touchpoints capability lists it
 
 
 class NotAllowed(Exception):
@@ -377,7 +378,7 @@ async def team_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
         raise NotAllowed()
     if not _window_allowed(request, settings.today()):
         raise NotAllowed()
-    touchpoints = await queries.team_touchpoints(conn, team_id=team_id)
+    touchpoints = await touchpoint_service.team_touchpoints(conn, team_id=team_id)
     allowed = [t for t in touchpoints if filterable(viewer, team_id, t)]
     if request.touchpoint_id is not None and request.touchpoint_id not in {t.id for t in allowed}:
         raise NotAllowed()
@@ -414,7 +415,7 @@ async def my_feedback(conn: asyncpg.Connection, registry: SurveyRegistry, *, vie
     for team in viewer.teams.values():
         if request.team_id is not None and team.team_id != request.team_id:
             continue
-        mine = [t for t in await queries.team_touchpoints(conn, team_id=team.team_id)
+        mine = [t for t in await touchpoint_service.team_touchpoints(conn, team_id=team.team_id)
                 if t.practitioner_id == viewer.staff.id]
         if request.touchpoint_id is not None and request.touchpoint_id not in {t.id for t in mine}:
             continue  # the chosen touchpoint is in another team: nothing to show here
@@ -642,7 +643,7 @@ async def requests_for(conn: asyncpg.Connection, viewer, settings, today: dt.dat
         audiences = [a for a in AUDIENCES if any(s.audience == a for s in shape)]
         kinds_anywhere.update(kinds)
         audiences_anywhere.update(audiences)
-        touchpoints = await queries.team_touchpoints(conn, team_id=team.team_id)
+        touchpoints = await touchpoint_service.team_touchpoints(conn, team_id=team.team_id)
         mine += [t for t in touchpoints if t.practitioner_id == viewer.staff.id]
         allowed = [t for t in touchpoints if filterable(viewer, team.team_id, t)]
         for first, last in windows:
@@ -680,10 +681,6 @@ def team_request(output: str, team_id: int, today: dt.date, *, months: int, audi
                  contact_kind: str | None = None, touchpoint_id: int | None = None) -> FigureRequest:
     first, last = grid.window(today, months if months in grid.MONTH_CHOICES else grid.DEFAULT_MONTHS)
     return FigureRequest(output, team_id, first, last, audience, contact_kind, touchpoint_id)
-
-
-async def team_touchpoints(conn: asyncpg.Connection, *, team_id: int) -> list[TouchpointLabel]:
-    return await queries.team_touchpoints(conn, team_id=team_id)
 
 
 __all__ = ["Engine", "NotAllowed", "ReviewSlice", "Table", "TeamResult", "filterable", "load",

@@ -1,12 +1,15 @@
-"""The translation catalogs' life cycle, for `heard i18n` and the set-up:
+"""The translation catalogs' life cycle, behind `heard i18n` (service/cli.py)
+and the set-up:
 
     extract   read the sources, write locales/messages.pot and locales/surveys.pot
     update    merge the .pot files into every locales/<lang>/LC_MESSAGES/*.po
-    init TAG  start the catalogs of a new language
+    init      start the catalogs of a new language
     compile   build .mo files from the .po files (what Heard reads)
-    report    how complete each language is, and who has checked it (locales/REVIEW.toml)
 
-`python -m service.i18n.catalogs compile` is what infra/setup.sh runs.
+(`heard i18n report` is completeness.py's.) Stock `pybabel` cannot do these
+as Heard needs: its extract has no glossary notes, its update and init number
+plural forms gettext's way rather than CLDR's and drop the X-Heard-Review
+header, and its compile fails on a stale fuzzy entry that is never compiled.
 
 Fuzzy entries are never compiled: a guess shown to a child is worse than
 English. The templates carry no line numbers and their creation date is left
@@ -17,7 +20,6 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,7 +33,7 @@ from babel.util import pathmatch
 
 from service.settings import REPO_ROOT
 
-from . import DOMAINS, LOCALES_DIR, SOURCE_LANGUAGE, glossary, plurals
+from . import DOMAINS, LOCALES_DIR, glossary, plurals
 
 # Which configuration feeds which catalog template.
 CONFIGS = {"messages": "babel.cfg", "surveys": "babel-surveys.cfg"}
@@ -226,37 +228,3 @@ def compile_all(locales_dir: Path = LOCALES_DIR) -> list[Path]:
             write_mo(target, catalog, use_fuzzy=False)
         written.append(mo)
     return written
-
-
-# ---- the command -----------------------------------------------------------
-
-USAGE = "usage: heard i18n extract | update | init TAG | compile | report"
-
-
-def main(argv: list[str], locales_dir: Path = LOCALES_DIR) -> int:
-    action, rest = (argv[0], argv[1:]) if argv else ("", [])
-    if action == "extract":
-        changed = extract(locales_dir)
-        print("templates changed: " + ", ".join(p.name for p in changed) if changed else "templates are up to date")
-    elif action == "update":
-        print(f"updated {len(update(locales_dir))} catalogs from the templates")
-    elif action == "init" and len(rest) == 1:
-        if rest[0] == SOURCE_LANGUAGE:
-            print("en-GB is the source language: it needs no catalog", file=sys.stderr)
-            return 2
-        written = init(rest[0], locales_dir)
-        print("\n".join(f"wrote {p}" for p in written) or "those catalogs exist already")
-    elif action == "compile":
-        print(f"compiled {len(compile_all(locales_dir))} catalogs")
-    elif action == "report":
-        from .completeness import print_report, report
-
-        print_report(report(locales_dir))
-    else:
-        print(USAGE, file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

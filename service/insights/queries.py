@@ -1,5 +1,6 @@
 """Typed wrappers for insights/queries.sql: answers held back as a burst (every
-figure itself comes from service.figures)."""
+figure itself comes from service.figures; the decision about them is written by
+service.responses)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,3 @@ class HeldBatch(msgspec.Struct, frozen=True):
 
 async def held_batches(conn: asyncpg.Connection, *, team_id: int) -> list[HeldBatch]:
     return [HeldBatch(**row) for row in await conn.fetch(SQL["held_batches"], team_id)]
-
-
-async def decide_held(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, day: dt.date,
-                      include: bool) -> None:
-    await conn.execute(SQL["decide_held"], team_id, touchpoint_id, day, include)

@@ -7,10 +7,3 @@ left join staff s on s.id = t.practitioner_id
 where t.team_id = $1 and r.held and not r.held_reviewed
 group by 1, 2, 3, 4
 order by r.submitted_on desc
-
--- name: decide_held
--- A manager includes a held day's answers in the results, or keeps them out; $1 team, $2 touchpoint, $3 day,
--- $4 include.
-update responses r set held = not $4, held_reviewed = true
-from touchpoints t
-where t.id = r.touchpoint_id and t.team_id = $1 and r.touchpoint_id = $2 and r.submitted_on = $3 and r.held

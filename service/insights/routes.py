@@ -18,6 +18,7 @@ from service.figures.grid import DEFAULT_MONTHS, MONTH_CHOICES
 from service.figures.model import FigureRequest
 from service.figures.service import NotAllowed, published, team_request
 from service.reading.routes import team_backlog
+from service.responses import service as responses
 from service.debriefs.routes import team_waiting
 from service.staff.access import require
 from service.staff.service import Viewer, record, set_sharing
@@ -110,8 +111,8 @@ async def team_held(team_id: FromPath[int], request: Request, state: State,
         raise NotFoundException() from None
     touchpoint = str(required_number(touchpoint, field="touchpoint"))  # ASCII digits only, else 400
     async with transaction(state.pool) as conn:
-        await queries.decide_held(conn, team_id=team_id, touchpoint_id=int(touchpoint), day=chosen_day,
-                                  include=form.get("decision") == "include")
+        await responses.decide_held(conn, team_id=team_id, touchpoint_id=int(touchpoint), day=chosen_day,
+                                    include=form.get("decision") == "include")
         await record(conn, staff_id=viewer.staff.id, action="held_answers_decided",
                      detail={"touchpoint": int(touchpoint), "day": day, "decision": str(form.get("decision"))})
     return Redirect(done(f"/staff/teams/{team_id}", "held_decided"), status_code=303)

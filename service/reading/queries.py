@@ -130,11 +130,6 @@ async def close_item(conn: asyncpg.Connection, *, item_id: int, staff_id: int, o
                                on_time)) == "UPDATE 1"
 
 
-async def close_for_safeguarding_item(conn: asyncpg.Connection, *, safeguarding_item_id: int, staff_id: int,
-                                      note: str) -> None:
-    await conn.execute(SQL["close_for_safeguarding_item"], safeguarding_item_id, staff_id, note)
-
-
 async def link_safeguarding_item(conn: asyncpg.Connection, *, item_id: int, safeguarding_item_id: int) -> None:
     await conn.execute(SQL["link_safeguarding_item"], item_id, safeguarding_item_id)
 

@@ -72,15 +72,6 @@ set outcome = $3, note = $4, waited_hours = $5, on_time = $6, closed_at = now(),
     dealing_since = null
 where id = $1 and closed_at is null
 
--- name: close_for_safeguarding_item
--- A lead closed a safeguarding item: the reading items it came from are done too; $1 safeguarding item id,
--- $2 staff id, $3 note.
-update reading_items
-set outcome = 'concern', note = $3, waited_hours = 0, on_time = true, closed_at = now(), closed_by = $2,
-    response_id = null, submission_id = null, arrived_at = null, escalated_at = null, dealing_by = null,
-    dealing_since = null
-where safeguarding_item_id = $1 and closed_at is null
-
 -- name: link_safeguarding_item
 -- Remember which safeguarding item a reading item went to; $1 reading item id, $2 safeguarding item id.
 update reading_items set safeguarding_item_id = $2 where id = $1

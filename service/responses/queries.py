@@ -75,3 +75,12 @@ async def version_life(conn: asyncpg.Connection, *, survey_id: str, version_hash
     """(first day, last day or None while current) of a survey version; None for an unknown version."""
     row = await conn.fetchrow(SQL["version_life"], survey_id, version_hash, timezone)
     return (row["starts"], row["ends"]) if row else None
+
+
+async def decide_held(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, day: dt.date,
+                      include: bool) -> None:
+    await conn.execute(SQL["decide_held"], team_id, touchpoint_id, day, include)
+
+
+async def forget_old_submission_ids(conn: asyncpg.Connection, *, before: dt.date) -> int:
+    return await conn.fetchval(SQL["forget_old_submission_ids"], before)

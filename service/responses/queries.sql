@@ -94,3 +94,15 @@ select (v.first_seen_at at time zone $3)::date as starts,
          where n.survey_id = v.survey_id and n.first_seen_at > v.first_seen_at) at time zone $3)::date as ends
 from survey_versions v
 where v.survey_id = $1 and v.version_hash = $2
+
+-- name: decide_held
+-- A manager includes a held day's answers in the results, or keeps them out; $1 team, $2 touchpoint, $3 day,
+-- $4 include.
+update responses r set held = not $4, held_reviewed = true
+from touchpoints t
+where t.id = r.touchpoint_id and t.team_id = $1 and r.touchpoint_id = $2 and r.submitted_on = $3 and r.held
+
+-- name: forget_old_submission_ids
+-- Retention: submission ids of responses before a date (their months are dropped); $1 cutoff.
+with gone as (delete from submission_ids where submitted_on < $1 returning 1)
+select count(*) from gone

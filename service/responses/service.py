@@ -153,3 +153,14 @@ async def submit_response(conn: asyncpg.Connection, submission: Submission, *, t
         await touchpoints.device_sent(conn, touchpoint_id=submission.touchpoint.id, device_id=submission.device_id,
                                       today=today)
     return Stored(new=response_id is not None, needs_support=bool(flagged))
+
+
+async def decide_held(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, day: dt.date,
+                      include: bool) -> None:
+    """A manager includes one touchpoint's answers held as a burst on one day in the figures, or keeps them out."""
+    await queries.decide_held(conn, team_id=team_id, touchpoint_id=touchpoint_id, day=day, include=include)
+
+
+async def forget_submission_ids_before(conn: asyncpg.Connection, *, before: dt.date) -> int:
+    """Retention: forget the submission ids of responses before a date (their months are dropped)."""
+    return await queries.forget_old_submission_ids(conn, before=before)

@@ -73,16 +73,6 @@ class Entry(msgspec.Struct, frozen=True):
     published_at: dt.datetime
 
 
-class TouchpointChoice(msgspec.Struct, frozen=True):
-    id: int
-    code: str
-    contact_kind: str
-    audience: str | None
-    language: str
-    status: str
-    practitioner_name: str | None
-
-
 async def insert_review(conn: asyncpg.Connection, *, team_id: int, period_start: dt.date, period_end: dt.date,
                         focus_kind: str | None, focus_audience: str | None, created_by: int | None) -> int:
     return await conn.fetchval(SQL["insert_review"], team_id, period_start, period_end, focus_kind, focus_audience,
@@ -169,11 +159,3 @@ async def team_entries(conn: asyncpg.Connection, *, team_id: int) -> list[Entry]
 async def published_for_touchpoint(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int,
                                    limit: int) -> list[Entry]:
     return [Entry(**row) for row in await conn.fetch(SQL["published_for_touchpoint"], team_id, touchpoint_id, limit)]
-
-
-async def team_touchpoints(conn: asyncpg.Connection, *, team_id: int) -> list[TouchpointChoice]:
-    return [TouchpointChoice(**row) for row in await conn.fetch(SQL["team_touchpoints"], team_id)]
-
-
-async def audit(conn: asyncpg.Connection, *, staff_id: int, action: str, detail: dict) -> None:
-    await conn.execute(SQL["audit"], staff_id, action, detail)

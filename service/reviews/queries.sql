@@ -124,15 +124,3 @@ from you_said_we_did e
 where e.team_id = $1 and e.status = 'published' and (e.touchpoint_ids is null or $2 = any(e.touchpoint_ids))
 order by e.published_at desc, e.id desc
 limit $3
-
--- name: team_touchpoints
--- A team's touchpoints, to link an entry to; $1 team id.
-select t.id, t.code, t.contact_kind, t.audience, t.language, t.status, s.display_name as practitioner_name
-from touchpoints t left join staff s on s.id = t.practitioner_id
-where t.team_id = $1 and t.contact_kind <> 'debrief' -- debriefs' reading-list touchpoint (service/debriefs)
-order by t.created_at, t.id
-
--- name: audit
--- Record what a member of staff did; $1 staff id, $2 action, $3 detail.
-insert into audit_log (staff_id, action, detail) values ($1, $2, $3)
-

@@ -18,7 +18,9 @@ from service.figures.model import Figure, FigureRequest
 from service.figures.results import ReviewSummary
 from service.i18n import N_, available_tags, language, match_tag
 from service.surveys.loading import SurveyRegistry
+from service.staff import service as staff
 from service.surveys.model import AUDIENCES
+from service.touchpoints import service as touchpoint_service
 from service.touchpoints.kinds import CONTACT_KINDS
 
 from . import queries
@@ -81,7 +83,7 @@ async def set_facilitators(conn: asyncpg.Connection, *, team_id: int, staff_ids:
     await queries.revoke_facilitators(conn, team_id=team_id, keep=keep)
     for staff_id in keep:
         await queries.grant_facilitator(conn, team_id=team_id, staff_id=staff_id, granted_by=by)
-    await queries.audit(conn, staff_id=by, action="review_facilitators_set", detail={"team_id": team_id, "staff": keep})
+    await staff.record(conn, staff_id=by, action="review_facilitators_set", detail={"team_id": team_id, "staff": keep})
 
 
 async def facilitators(conn: asyncpg.Connection, *, team_id: int) -> set[int]:
@@ -126,7 +128,7 @@ async def start_review(conn: asyncpg.Connection, *, team_id: int, form: ReviewFo
     review_id = await queries.insert_review(conn, team_id=team_id, period_start=first, period_end=grid.last_day(last),
                                             focus_kind=form.focus_kind or None,
                                             focus_audience=form.focus_audience or None, created_by=by)
-    await queries.audit(conn, staff_id=by, action="review_started", detail={"review_id": review_id})
+    await staff.record(conn, staff_id=by, action="review_started", detail={"review_id": review_id})
     return review_id
 
 
@@ -239,7 +241,7 @@ async def prepared_review(conn: asyncpg.Connection, registry: SurveyRegistry, *,
 async def save_reflections(conn: asyncpg.Connection, *, review: Review, fields: dict[str, str], by: int) -> None:
     reflections = {pid: fields.get(f"reflection_{pid}", "").strip()[:MAX_TEXT] for pid in PROMPT_IDS}
     await queries.set_reflections(conn, review_id=review.id, reflections={k: v for k, v in reflections.items() if v})
-    await queries.audit(conn, staff_id=by, action="review_reflections_saved", detail={"review_id": review.id})
+    await staff.record(conn, staff_id=by, action="review_reflections_saved", detail={"review_id": review.id})
 
 
 def _date(value: str) -> dt.date | None:
@@ -272,7 +274,7 @@ async def add_action(conn: asyncpg.Connection, registry: SurveyRegistry, *, revi
     action_id = await queries.insert_action(conn, review_id=review.id, team_id=review.team_id,
                                             what=form.what.strip()[:MAX_TEXT], owner=form.owner.strip()[:200],
                                             review_on=review_on, target_questions=list(dict.fromkeys(form.target_questions)))
-    await queries.audit(conn, staff_id=by, action="review_action_added", detail={"action_id": action_id})
+    await staff.record(conn, staff_id=by, action="review_action_added", detail={"action_id": action_id})
     return action_id
 
 
@@ -284,7 +286,7 @@ async def set_action_status(conn: asyncpg.Connection, *, action: Action, status:
     if status not in ACTION_STATUSES:
         raise Invalid({"status": "choose"})
     await queries.set_action_status(conn, action_id=action.id, status=status)
-    await queries.audit(conn, staff_id=by, action="review_action_status", detail={"action_id": action.id,
+    await staff.record(conn, staff_id=by, action="review_action_status", detail={"action_id": action.id,
                                                                                   "status": status})
 
 
@@ -337,7 +339,7 @@ async def publish_entry(conn: asyncpg.Connection, *, review: Review, summary: Re
     """Publish a reply from a review. A figure, if chosen, is taken from the
     review's own summary and refused unless it is shown there (so it rests on
     at least k responses)."""
-    touchpoints = {t.id for t in await queries.team_touchpoints(conn, team_id=review.team_id)}
+    touchpoints = {t.id for t in await touchpoint_service.team_touchpoints(conn, team_id=review.team_id)}
     problems: dict[str, str] = {}
     try:
         languages, texts = _check_entry(form, touchpoints)
@@ -356,22 +358,22 @@ async def publish_entry(conn: asyncpg.Connection, *, review: Review, summary: Re
         texts=texts, figure_question=form.figure_question or None,
         figure_percent=round(figure.value * 100) if figure else None, figure_base=figure.whole if figure else None,
         created_by=by)
-    await queries.audit(conn, staff_id=by, action="you_said_we_did_published", detail={"entry_id": entry_id})
+    await staff.record(conn, staff_id=by, action="you_said_we_did_published", detail={"entry_id": entry_id})
     return entry_id
 
 
 async def edit_entry(conn: asyncpg.Connection, *, entry: Entry, form: EntryForm, by: int) -> None:
-    touchpoints = {t.id for t in await queries.team_touchpoints(conn, team_id=entry.team_id)}
+    touchpoints = {t.id for t in await touchpoint_service.team_touchpoints(conn, team_id=entry.team_id)}
     languages, texts = _check_entry(form, touchpoints)
     await queries.update_entry(conn, entry_id=entry.id, touchpoint_ids=form.touchpoint_ids, languages=languages,
                                texts=texts)
-    await queries.audit(conn, staff_id=by, action="you_said_we_did_edited", detail={"entry_id": entry.id})
+    await staff.record(conn, staff_id=by, action="you_said_we_did_edited", detail={"entry_id": entry.id})
 
 
 async def set_entry_status(conn: asyncpg.Connection, *, entry: Entry, published: bool, by: int) -> None:
     status = "published" if published else "withdrawn"
     await queries.set_entry_status(conn, entry_id=entry.id, status=status)
-    await queries.audit(conn, staff_id=by, action=f"you_said_we_did_{status}", detail={"entry_id": entry.id})
+    await staff.record(conn, staff_id=by, action=f"you_said_we_did_{status}", detail={"entry_id": entry.id})
 
 
 async def entry(conn: asyncpg.Connection, *, entry_id: int) -> Entry | None:
@@ -382,8 +384,8 @@ async def team_entries(conn: asyncpg.Connection, *, team_id: int) -> list[Entry]
     return await queries.team_entries(conn, team_id=team_id)
 
 
-async def team_touchpoints(conn: asyncpg.Connection, *, team_id: int) -> list[queries.TouchpointChoice]:
-    return await queries.team_touchpoints(conn, team_id=team_id)
+async def team_touchpoints(conn: asyncpg.Connection, *, team_id: int) -> list[touchpoint_service.ManagedTouchpoint]:
+    return await touchpoint_service.team_touchpoints(conn, team_id=team_id)
 
 
 class ShownEntry(msgspec.Struct, frozen=True):

@@ -101,15 +101,3 @@ async def delete_old_closed_items(conn: asyncpg.Connection, *, before: dt.dateti
 async def aggregate_old_responses(conn: asyncpg.Connection, *, before: dt.date) -> None:
     await conn.execute(SQL["aggregate_old_responses"], before)
     await conn.execute(SQL["aggregate_old_answers"], before)
-
-
-async def forget_old_submission_ids(conn: asyncpg.Connection, *, before: dt.date) -> int:
-    return await conn.fetchval(SQL["forget_old_submission_ids"], before)
-
-
-async def delete_old_audit(conn: asyncpg.Connection, *, before: dt.datetime) -> int:
-    return await conn.fetchval(SQL["delete_old_audit"], before)
-
-
-async def delete_stale_sign_in_data(conn: asyncpg.Connection) -> int:
-    return await conn.fetchval(SQL["delete_stale_sign_in_data"])

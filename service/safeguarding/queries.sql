@@ -125,19 +125,3 @@ where r.submitted_on < $1
 group by 1, 2, 3, 4, 5, 6
 on conflict (month, touchpoint_id, audience, survey_id, question_id, value)
 do update set answers = answer_counts_by_month.answers + excluded.answers
-
--- name: forget_old_submission_ids
--- Retention: submission ids of responses before a date (their months are dropped); $1 cutoff.
-with gone as (delete from submission_ids where submitted_on < $1 returning 1)
-select count(*) from gone
-
--- name: delete_old_audit
--- Retention: audit log entries before a moment; $1 cutoff.
-with gone as (delete from audit_log where at < $1 returning 1)
-select count(*) from gone
-
--- name: delete_stale_sign_in_data
--- Expired sessions and sign-in failures older than a day.
-with sessions as (delete from staff_sessions where expires_at < now() returning 1),
-     failures as (delete from sign_in_failures where failed_at < now() - interval '1 day' returning 1)
-select (select count(*) from sessions) + (select count(*) from failures)

@@ -24,6 +24,8 @@ import msgspec
 from service.db import partitions
 from service.db.migrate import LOCK_KEY
 from service.reading import service as reading
+from service.responses import service as answering
+from service.staff import service as staff
 
 from . import queries
 
@@ -61,9 +63,9 @@ async def run_retention(conn: asyncpg.Connection, *, today: dt.date, free_text_m
         conn, before=dt.datetime.combine(free_text_cutoff, dt.time(), dt.UTC))
     read = await reading.forget_before(conn, before=free_text_cutoff)  # with the free text, counts kept
     await queries.aggregate_old_responses(conn, before=response_cutoff)
-    await queries.forget_old_submission_ids(conn, before=response_cutoff)
-    audit = await queries.delete_old_audit(conn, before=audit_cutoff)
-    sign_in = await queries.delete_stale_sign_in_data(conn)
+    await answering.forget_submission_ids_before(conn, before=response_cutoff)
+    audit = await staff.forget_audit_before(conn, before=audit_cutoff)
+    sign_in = await staff.forget_stale_sign_ins(conn)
     # Dropping a month locks the whole table until commit: last.
     # Free text goes with its response at the latest.
     free_texts = await partitions.drop_months_before(conn, "free_text_answers",

@@ -272,3 +272,11 @@ async def audit_entries(conn: asyncpg.Connection, *, action: str | None, by: int
 
 async def audit_actions(conn: asyncpg.Connection) -> list[str]:
     return [row["action"] for row in await conn.fetch(SQL["audit_actions"])]
+
+
+async def delete_old_audit(conn: asyncpg.Connection, *, before: dt.datetime) -> int:
+    return await conn.fetchval(SQL["delete_old_audit"], before)
+
+
+async def delete_stale_sign_in_data(conn: asyncpg.Connection) -> int:
+    return await conn.fetchval(SQL["delete_stale_sign_in_data"])

@@ -215,3 +215,14 @@ limit $6
 -- name: audit_actions
 -- Every kind of action the audit log holds, for the filter.
 select distinct action from audit_log order by action
+
+-- name: delete_old_audit
+-- Retention: audit log entries before a moment; $1 cutoff.
+with gone as (delete from audit_log where at < $1 returning 1)
+select count(*) from gone
+
+-- name: delete_stale_sign_in_data
+-- Expired sessions and sign-in failures older than a day.
+with sessions as (delete from staff_sessions where expires_at < now() returning 1),
+     failures as (delete from sign_in_failures where failed_at < now() - interval '1 day' returning 1)
+select (select count(*) from sessions) + (select count(*) from failures)

@@ -512,3 +512,13 @@ async def audit_entries(conn: asyncpg.Connection, *, action: str | None = None, 
 
 async def audit_actions(conn: asyncpg.Connection) -> list[str]:
     return await queries.audit_actions(conn)
+
+
+async def forget_audit_before(conn: asyncpg.Connection, *, before: dt.datetime) -> int:
+    """Retention: delete audit log entries before a moment; how many went."""
+    return await queries.delete_old_audit(conn, before=before)
+
+
+async def forget_stale_sign_ins(conn: asyncpg.Connection) -> int:
+    """Retention: expired sessions and sign-in failures older than a day; how many went."""
+    return await queries.delete_stale_sign_in_data(conn)

@@ -77,6 +77,7 @@ class ManagedTouchpoint(msgspec.Struct, frozen=True):
     expires_on: dt.date | None
     idle_seconds: int = 180
     has_exit_pin: bool = False  # a staff exit PIN is set (only its hash is stored)
+    practitioner_shares: bool = False  # its practitioner shares their results with their managers
 
 
 async def touchpoint_by_id(conn: asyncpg.Connection, *, touchpoint_id: int) -> ManagedTouchpoint | None:
@@ -130,3 +131,7 @@ class DeviceLastSent(msgspec.Struct, frozen=True):
 async def devices_last_sent(conn: asyncpg.Connection, *, touchpoint_id: int) -> list[DeviceLastSent]:
     rows = await conn.fetch(SQL["devices_last_sent"], touchpoint_id)
     return [DeviceLastSent(**row) for row in rows]
+
+
+async def debrief_touchpoint(conn: asyncpg.Connection, *, team_id: int, new_code: str) -> int:
+    return await conn.fetchval(SQL["debrief_touchpoint"], team_id, new_code)

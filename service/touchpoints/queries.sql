@@ -22,17 +22,20 @@ update touchpoints set status = $2 where code = $1
 -- One touchpoint for the staff pages; $1 touchpoint id.
 select t.id, t.code, t.team_id, tm.name as team_name, t.contact_kind, t.practitioner_id,
        s.display_name as practitioner_name, t.survey_id, t.audience, t.language, t.follow_browser_language,
-       t.shared_device, t.status, t.expires_on, t.idle_seconds, t.exit_pin_hash is not null as has_exit_pin
+       t.shared_device, t.status, t.expires_on, t.idle_seconds, t.exit_pin_hash is not null as has_exit_pin,
+       coalesce(s.shares_with_manager, false) as practitioner_shares
 from touchpoints t
 join teams tm on tm.id = t.team_id
 left join staff s on s.id = t.practitioner_id
 where t.id = $1
 
 -- name: team_touchpoint_list
--- A team's touchpoints, or only one practitioner's; $1 team id, $2 practitioner id or null.
+-- A team's touchpoints, or only one practitioner's, newest first, with their practitioner now (every page and
+-- figure that lists a team's touchpoints reads this one); $1 team id, $2 practitioner id or null.
 select t.id, t.code, t.team_id, tm.name as team_name, t.contact_kind, t.practitioner_id,
        s.display_name as practitioner_name, t.survey_id, t.audience, t.language, t.follow_browser_language,
-       t.shared_device, t.status, t.expires_on, t.idle_seconds, t.exit_pin_hash is not null as has_exit_pin
+       t.shared_device, t.status, t.expires_on, t.idle_seconds, t.exit_pin_hash is not null as has_exit_pin,
+       coalesce(s.shares_with_manager, false) as practitioner_shares
 from touchpoints t
 join teams tm on tm.id = t.team_id
 left join staff s on s.id = t.practitioner_id
@@ -77,3 +80,17 @@ set last_sent_on = greatest(device_last_sent.last_sent_on, excluded.last_sent_on
 -- The devices that sent answers to a touchpoint and the last day each did, latest first; $1 touchpoint id.
 select device_id, last_sent_on from device_last_sent where touchpoint_id = $1
 order by last_sent_on desc, device_id
+
+-- name: debrief_touchpoint
+-- The team's touchpoint that debriefs' written answers are filed under in the reading list (made the first time,
+-- revoked so its code opens nothing); $1 team, $2 a new code in case it is made now.
+with made as (
+    insert into touchpoints (code, team_id, contact_kind, survey_id, status)
+    values ($2, $1, 'debrief', 'debrief', 'revoked')
+    on conflict (team_id) where contact_kind = 'debrief' do nothing
+    returning id
+)
+select id from made
+union all
+select id from touchpoints where team_id = $1 and contact_kind = 'debrief'
+limit 1

@@ -17,6 +17,8 @@ from service.surveys.model import AUDIENCES, STAFF
 from . import codes, queries
 from .kinds import CONTACT_KINDS, STAFF_KINDS
 
+ManagedTouchpoint = queries.ManagedTouchpoint  # a touchpoint as staff see it, for other capabilities' types
+
 STATUSES = ("active", "paused", "expired", "revoked")
 
 
@@ -145,8 +147,16 @@ async def codes_to_show(conn: asyncpg.Connection, *, staff_id: int, team_ids: li
     return [t for t in mine if t.status == "active" and (t.expires_on is None or t.expires_on >= today)]
 
 
-async def team_touchpoints(conn: asyncpg.Connection, *, team_id: int) -> list[queries.ManagedTouchpoint]:
-    return await queries.team_touchpoint_list(conn, team_id=team_id)
+async def team_touchpoints(conn: asyncpg.Connection, *, team_id: int) -> list[ManagedTouchpoint]:
+    """A team's touchpoints (not debriefs' reading-list one), oldest first, with their practitioner now: the one
+    list the figures, reviews and culture read."""
+    return list(reversed(await queries.team_touchpoint_list(conn, team_id=team_id)))
+
+
+async def debrief_touchpoint(conn: asyncpg.Connection, *, team_id: int) -> int:
+    """The team's touchpoint debriefs' written answers are filed under in the reading list: made (revoked, so its
+    code opens nothing) the first time it is needed."""
+    return await queries.debrief_touchpoint(conn, team_id=team_id, new_code=codes.new_code())
 
 
 async def add_touchpoint(conn: asyncpg.Connection, *, team_id: int, contact_kind: str, practitioner_id: int | None,

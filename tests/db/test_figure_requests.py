@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 
 from service.figures import grid
-from service.figures.model import FigureRequest, published, requests_for
+from service.figures.model import FigureRequest
+from service.figures.service import published, requests_for
 from tests import factories
 
 GOOD = {"listened": 5, "understood": 4, "respect": 5}

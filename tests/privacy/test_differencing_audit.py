@@ -44,8 +44,8 @@ from service.db.migrate import migrate
 from service.db.pool import create_pool
 from service.figures import grid
 from service.figures.levels import level, question_for, summary_questions
-from service.figures.model import RESPONSES, AtomKey, FigureRequest, published, requests_for
-from service.figures.service import NotAllowed
+from service.figures.model import RESPONSES, AtomKey, FigureRequest
+from service.figures.service import NotAllowed, published, requests_for
 from service.reviews import service as reviews
 from service.staff import service as staff_service
 from service.surveys.loading import load_surveys
