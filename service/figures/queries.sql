@@ -82,9 +82,10 @@ where t.team_id = $1 and c.month >= $2 and c.month < $3
 group by 1, 2, 3, 4, 5, 6, 7, 8
 
 -- name: team_touchpoints
--- A team's touchpoints for labels and filters, with their practitioner now; $1 team id.
+-- A team's touchpoints for labels and filters, with their practitioner now and the survey each asks, oldest first
+-- (so a team's surveys come in the order it began asking them); $1 team id.
 select t.id, t.code, t.contact_kind, t.audience, t.status, t.practitioner_id, s.display_name as practitioner_name,
-       coalesce(s.shares_with_manager, false) as practitioner_shares
+       coalesce(s.shares_with_manager, false) as practitioner_shares, t.survey_id
 from touchpoints t left join staff s on s.id = t.practitioner_id
 where t.team_id = $1 and t.contact_kind <> 'debrief' -- debriefs' reading-list touchpoint (service/debriefs)
 order by t.created_at, t.id
@@ -121,8 +122,9 @@ order by md5(f.question_id || ':' || f.body || ':' || r.record_key::text), md5(f
 limit $7
 
 -- name: review_slice
--- A review's team, months and focus; $1 review id.
-select v.team_id, v.period_start, v.period_end, v.focus_kind, v.focus_audience from reviews v where v.id = $1
+-- A review's team, months, focus and survey; $1 review id.
+select v.team_id, v.period_start, v.period_end, v.focus_kind, v.focus_audience, v.survey_id
+from reviews v where v.id = $1
 
 -- name: team_reviews
 -- A team's review ids (each is an output staff may open); $1 team id.
