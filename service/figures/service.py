@@ -669,17 +669,18 @@ async def requests_for(conn: asyncpg.Connection, viewer, settings, today: dt.dat
     windows = [grid.window(today, m) for m in grid.MONTH_CHOICES]
     last_month = grid.last_whole_month(today)
     oldest = grid.add_months(last_month, -(grid.OLDEST_MONTHS - 1))
-    mine: dict[str, list[TouchpointLabel]] = defaultdict(list)
-    kinds_anywhere: dict[str, set[str]] = defaultdict(set)
-    audiences_anywhere: dict[str, set[str]] = defaultdict(set)
+    mine: dict[str | None, list[TouchpointLabel]] = defaultdict(list)
+    kinds_anywhere: dict[str | None, set[str]] = defaultdict(set)
+    audiences_anywhere: dict[str | None, set[str]] = defaultdict(set)
     for team in viewer.teams.values():
         every = await queries.team_touchpoints(conn, team_id=team.team_id)
         runs = (await reviews.permissions(conn, viewer, team.team_id)).run
         # Each families' survey the team asks, on its own (a touchpoint asks one survey, so their atoms never
-        # overlap); a survey the team does not ask publishes nothing.
-        for survey_id in dict.fromkeys(t.survey_id for t in every if t.audience != STAFF):
-            shape = await queries.team_shape(conn, team_id=team.team_id, first=oldest,
-                                             end=grid.add_months(last_month, 1), survey_id=survey_id)
+        # overlap); a survey the team does not ask publishes nothing (None: the pages of a team that asks none yet).
+        asked: list[str | None] = list(dict.fromkeys(t.survey_id for t in every if t.audience != STAFF))
+        for survey_id in asked or [None]:
+            shape = [] if survey_id is None else await queries.team_shape(
+                conn, team_id=team.team_id, first=oldest, end=grid.add_months(last_month, 1), survey_id=survey_id)
             kinds = [k for k in CONTACT_KINDS if any(s.contact_kind == k for s in shape)]
             audiences = [a for a in AUDIENCES if any(s.audience == a for s in shape)]
             kinds_anywhere[survey_id].update(kinds)
@@ -710,7 +711,7 @@ async def requests_for(conn: asyncpg.Connection, viewer, settings, today: dt.dat
                                                end=grid.add_months(last_month, 1), survey_id=PULSE_SURVEY)
         if pulse_shape:
             found += pulse_requests(team.team_id, min(s.month for s in pulse_shape), today)
-    for survey_id in mine:
+    for survey_id in mine or {None: []}:
         kinds_mine = [k for k in CONTACT_KINDS if k in kinds_anywhere[survey_id]]
         audiences_mine = [a for a in AUDIENCES if a in audiences_anywhere[survey_id]]
         for first, last in windows:
