@@ -105,10 +105,10 @@ class ReviewForm(msgspec.Struct, frozen=True):
 
 
 async def team_surveys(conn: asyncpg.Connection, registry: SurveyRegistry, *, team_id: int) -> list[str]:
-    """The families' surveys a review of this team can be about: those its touchpoints ask, first asked first,
-    or every families' survey when it has no touchpoints yet."""
+    """The families' surveys a review of this team can be about: those its touchpoints ask, first asked first (a
+    team that asks none yet: the first families' survey, whose figures it would read as empty as any other's)."""
     asked = figures.surveys_asked(registry, await figures.team_touchpoints(conn, team_id=team_id))
-    return asked or registry.family_survey_ids()
+    return asked or registry.family_survey_ids()[:1]
 
 
 async def start_review(conn: asyncpg.Connection, registry: SurveyRegistry, *, team_id: int, form: ReviewForm,
