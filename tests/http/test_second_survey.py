@@ -187,6 +187,11 @@ async def test_a_touchpoint_is_made_for_the_survey_chosen_and_refused_without_on
     assert await pool.fetchval("select survey_id from touchpoints where id = $1", touchpoint_id) == REVIEW
     made_count = await pool.fetchval("select count(*) from touchpoints where team_id = $1", team)
     assert made_count == 3  # the two the team had, and the one made
+    shown = await _get(client, world, f"/staff/touchpoints/{touchpoint_id}")
+    listed = await _get(client, world, f"/staff/teams/{team}/touchpoints")
+    assert "Survey: <strong>After a review meeting</strong>" in shown.text
+    assert '<td data-label="Survey">After a review meeting</td>' in listed.text
+    assert '<td data-label="Survey">After a meeting with us</td>' in listed.text
 
 
 async def test_a_review_is_about_the_survey_chosen_and_its_export_says_so(client, pool, world):
@@ -231,3 +236,24 @@ async def test_an_action_of_a_review_aims_only_at_its_own_surveys_questions(clie
     assert right.status_code == 303
     stored = await pool.fetch("select target_questions from review_actions where review_id = $1", review_id)
     assert [r["target_questions"] for r in stored] == [["said_it"]]
+
+
+async def test_a_practitioners_own_feedback_is_shown_per_survey(client, pool):
+    team = await factories.team(pool)
+    practitioner = await factories.staff(pool, team_id=team, name="Pat Practitioner")
+    meeting = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=practitioner)
+    review = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=practitioner,
+                                                     contact_kind="child_in_care_review", survey_id=REVIEW)
+    await factories.responses(pool, meeting, [MEETING_GOOD] * 25)
+    await factories.responses(pool, review, [REVIEW_GOOD] * 25)
+    token, _ = await factories.session(pool, practitioner)
+
+    client.cookies.clear()
+    first = await client.get("/staff/me", headers=_cookie(token))
+    client.cookies.clear()
+    chosen = await client.get(f"/staff/me?survey={REVIEW}", headers=_cookie(token))
+
+    assert 'href="/staff/me?survey=after-care-review&amp;months=3">After a review meeting</a>' in first.text
+    assert MEETING_LISTENED in first.text and REVIEW_LISTENED not in first.text
+    assert REVIEW_LISTENED in chosen.text and MEETING_LISTENED not in chosen.text
+    assert 'href="/staff/me?survey=after-care-review&amp;months=3" aria-current="page"' in chosen.text
