@@ -30,6 +30,12 @@ PEOPLE = [
     ("priya.shah@demo.heard.invalid", "Priya Shah", "safeguarding_lead", False),
 ]
 ADMIN = ("admin@demo.heard.invalid", "Demo Administrator")
+# The families' surveys the demo team asks (surveys/<id>.toml): after a meeting with us, and, at one more
+# touchpoint, after a child in care's review meeting, so its pages show the survey chooser.
+MEETING_SURVEY = "after-meeting"
+REVIEW_SURVEY = "after-care-review"
+REVIEW_TOUCHPOINT = ("child_in_care_review", 2, None)  # Joy's, asking the review survey; everyone but under 8s
+REVIEW_RESPONSES = 240
 # (contact kind, practitioner index or None, audience or None for "ask", share of the responses).
 # Shaped so that every account sees the product: Tom and Joy don't share, so the
 # manager sees a team slice only when its part from them is spread over both
@@ -65,13 +71,14 @@ async def load_demo(conn: asyncpg.Connection, surveys: SurveyRegistry, *, base_u
     if team_id is None:
         team_id = await _create(conn, surveys, today=today, responses=responses, rng=random.Random(seed))
     touchpoints = sorted(await touchpoints_service.team_touchpoints(conn, team_id=team_id), key=lambda t: t.id)
-    return [(f"{t.contact_kind} ({t.audience or 'ask'})", codes.public_url(base_url, t.code)) for t in touchpoints]
+    return [(f"{t.contact_kind} ({t.audience or 'ask'}, {t.survey_id})", codes.public_url(base_url, t.code))
+            for t in touchpoints]
 
 
 async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: dt.date, responses: int,
                   rng: random.Random) -> int:
-    survey = surveys.current("after-meeting")
-    assert survey is not None, "the demo needs surveys/after-meeting.toml"
+    survey = surveys.current(MEETING_SURVEY)
+    assert survey is not None, f"the demo needs surveys/{MEETING_SURVEY}.toml"
     team_id = await staff.create_team(conn, name=DEMO_TEAM, by=None)
     staff_ids = []
     for email, name, role, shares in PEOPLE:
@@ -87,6 +94,31 @@ async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: d
             conn, team_id=team_id, contact_kind=kind, practitioner_id=staff_ids[practitioner],
             survey_id=survey.survey.id, audience=audience, language="en-GB"))
         weights.append(weight)
+    await _answers(conn, survey, touchpoints, weights, responses, rng=rng, today=today)
+    # One answer that may disclose harm, so the safeguarding lead's queue has something in it.
+    worrying = touchpoints[2]  # Joy's reviews for children in care
+    variant = survey.survey.audiences["13to17"]
+    checked = check_answers(variant, {"q_listened": ["2"], "q_anything_else": ["I don't feel safe at home when my dad is drunk"]})
+    await submit_response(conn, Submission(uuid.uuid4(), worrying, survey, "13to17", "en-GB", checked),
+                          today=today - dt.timedelta(days=1))
+    review_survey = surveys.current(REVIEW_SURVEY)
+    if review_survey is not None:  # its own random numbers, so the first survey's answers stay as they were
+        kind, practitioner, audience = REVIEW_TOUCHPOINT
+        asked = await touchpoints_service.add_touchpoint(
+            conn, team_id=team_id, contact_kind=kind, practitioner_id=staff_ids[practitioner],
+            survey_id=REVIEW_SURVEY, audience=audience, language="en-GB")
+        await _answers(conn, review_survey, [asked], [1.0], REVIEW_RESPONSES, rng=random.Random(REVIEW_SURVEY),
+                       today=today)
+    await _earlier_review(conn, surveys, team_id=team_id, manager_id=staff_ids[3], today=today)
+    await _reflections(conn, writer_id=staff_ids[0], manager_id=staff_ids[3], today=today)
+    await _culture_pulse(conn, surveys, team_id=team_id, today=today, rng=rng)
+    await _closed_debrief(conn, surveys, team_id=team_id, opener_id=staff_ids[0], today=today)
+    return team_id
+
+
+async def _answers(conn: asyncpg.Connection, survey, touchpoints: list, weights: list[float], responses: int, *,
+                   rng: random.Random, today: dt.date) -> None:
+    """`responses` plausible answers to one survey, spread over these touchpoints by weight and the last 120 days."""
     for _ in range(responses):
         [touchpoint] = rng.choices(touchpoints, weights)
         audience = touchpoint.audience or rng.choice(["8to12", "13to17", "parent"])
@@ -105,17 +137,6 @@ async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: d
         checked = check_answers(variant, form)
         day = today - dt.timedelta(days=rng.randrange(1, 120))
         await submit_response(conn, Submission(uuid.uuid4(), touchpoint, survey, audience, "en-GB", checked), today=day)
-    # One answer that may disclose harm, so the safeguarding lead's queue has something in it.
-    worrying = touchpoints[2]  # Joy's reviews for children in care
-    variant = survey.survey.audiences["13to17"]
-    checked = check_answers(variant, {"q_listened": ["2"], "q_anything_else": ["I don't feel safe at home when my dad is drunk"]})
-    await submit_response(conn, Submission(uuid.uuid4(), worrying, survey, "13to17", "en-GB", checked),
-                          today=today - dt.timedelta(days=1))
-    await _earlier_review(conn, surveys, team_id=team_id, manager_id=staff_ids[3], today=today)
-    await _reflections(conn, writer_id=staff_ids[0], manager_id=staff_ids[3], today=today)
-    await _culture_pulse(conn, surveys, team_id=team_id, today=today, rng=rng)
-    await _closed_debrief(conn, surveys, team_id=team_id, opener_id=staff_ids[0], today=today)
-    return team_id
 
 
 # A practitioner's private reflections (Amira's): (title, what happened, noticed, think now, do differently,
@@ -244,8 +265,8 @@ async def _earlier_review(conn: asyncpg.Connection, surveys: SurveyRegistry, *, 
 
     first, _ = reviews.default_period(today)
     earlier = grid.add_months(first, -1)  # the month before the default review period
-    period = reviews.ReviewForm(earlier.strftime("%Y-%m"), earlier.strftime("%Y-%m"))
-    review_id = await reviews.start_review(conn, team_id=team_id, form=period, by=manager_id, today=today)
+    period = reviews.ReviewForm(earlier.strftime("%Y-%m"), earlier.strftime("%Y-%m"), survey_id=MEETING_SURVEY)
+    review_id = await reviews.start_review(conn, surveys, team_id=team_id, form=period, by=manager_id, today=today)
     review = await reviews.review(conn, review_id=review_id)
     session = await staff.start_session(conn, staff_id=manager_id)
     manager = await staff.viewer_for_token(conn, token=session.token)

@@ -10,6 +10,11 @@ import asyncpg
 from service.touchpoints import codes
 from service.touchpoints.queries import Touchpoint, insert_touchpoint, set_touchpoint_status, touchpoint_by_code
 
+# The families' survey a factory touchpoint asks unless a test names another (surveys/<id>.toml).
+SURVEY = "after-meeting"
+# The second families' survey: after a child in care's review meeting.
+REVIEW_SURVEY = "after-care-review"
+
 
 async def team(pool: asyncpg.Pool, name: str | None = None) -> int:
     return await pool.fetchval("insert into teams (name) values ($1) returning id", name or f"Team {uuid.uuid4().hex[:6]}")
@@ -27,12 +32,13 @@ async def touchpoint(
     shared_device: bool = False,
     idle_seconds: int | None = None,
     exit_pin: str | None = None,
+    survey_id: str = SURVEY,
 ) -> Touchpoint:
     team_id = team_id or await team(pool)
     code = codes.new_code()
     async with pool.acquire() as conn:
         await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind=contact_kind, practitioner_id=None,
-                                survey_id="after-meeting", audience=audience, language=language, expires_on=expires_on)
+                                survey_id=survey_id, audience=audience, language=language, expires_on=expires_on)
         if shared_device:
             await conn.execute("update touchpoints set shared_device = true where code = $1", code)
         if idle_seconds is not None:
@@ -98,11 +104,12 @@ async def viewer(pool: asyncpg.Pool, staff_id: int):
 
 
 async def practitioner_touchpoint(pool: asyncpg.Pool, *, team_id: int, practitioner_id: int | None,
-                                  audience: str | None = "parent", contact_kind: str = "home_visit") -> Touchpoint:
+                                  audience: str | None = "parent", contact_kind: str = "home_visit",
+                                  survey_id: str = SURVEY) -> Touchpoint:
     code = codes.new_code()
     async with pool.acquire() as conn:
         await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind=contact_kind,
-                                practitioner_id=practitioner_id, survey_id="after-meeting", audience=audience,
+                                practitioner_id=practitioner_id, survey_id=survey_id, audience=audience,
                                 language="en-GB")
         found = await touchpoint_by_code(conn, code=code, today=dt.date.today())
     assert found is not None
@@ -117,15 +124,16 @@ def last_month_day(day: int = 10) -> dt.date:
 
 async def responses(pool: asyncpg.Pool, touchpoint: Touchpoint, answers: list[dict], *, days_ago: int | None = None,
                     audience: str = "parent", on: dt.date | None = None) -> None:
-    """Store responses directly, dated `on`, or `days_ago`, or (by default) in the last whole month."""
-    version = await pool.fetchval("select version_hash from survey_versions where survey_id = 'after-meeting' "
-                                  "order by first_seen_at desc limit 1")
+    """Store responses directly to the touchpoint's survey, dated `on`, or `days_ago`, or (by default) in the last
+    whole month."""
+    version = await pool.fetchval("select version_hash from survey_versions where survey_id = $1 "
+                                  "order by first_seen_at desc limit 1", touchpoint.survey_id)
     day = on or (dt.date.today() - dt.timedelta(days=days_ago) if days_ago is not None else last_month_day())
     async with pool.acquire() as conn:
         await conn.executemany(
             "insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, "
-            "language, submitted_on, answers) values ($1, $2, 'after-meeting', $3, $4, 'en-GB', $5, $6)",
-            [(uuid.uuid4(), touchpoint.id, version, audience, day, a) for a in answers])
+            "language, submitted_on, answers) values ($1, $2, $7, $3, $4, 'en-GB', $5, $6)",
+            [(uuid.uuid4(), touchpoint.id, version, audience, day, a, touchpoint.survey_id) for a in answers])
 
 
 async def you_said_entry(pool: asyncpg.Pool, *, team_id: int, texts: dict[str, dict[str, str]]) -> int:

@@ -54,6 +54,8 @@ from service.settings import REPO_ROOT, load_settings  # noqa: E402
 from service.staff.service import viewer_for_token, start_session  # noqa: E402
 from service.surveys.loading import load_surveys  # noqa: E402
 
+SURVEY = "after-meeting"  # the survey infra/scale/generate.py answers
+
 DAYS = 730
 RUNS = 5
 
@@ -115,8 +117,8 @@ async def measure(server_url: str, size: int, today: dt.date,
                                           "and role = 'team_manager'", team_id)
             viewer = await viewer_for_token(conn, token=(await start_session(conn, staff_id=manager)).token)
         first, last = grid.window(today, grid.REVIEW_MONTHS)
-        quarter = ReviewSlice(team_id, first, last)
-        everything = ReviewSlice(team_id, *grid.window(today, 24))
+        quarter = ReviewSlice(team_id, first, last, survey_id=SURVEY)
+        everything = ReviewSlice(team_id, *grid.window(today, 24), survey_id=SURVEY)
         async with pool.acquire() as conn:
             in_quarter = await conn.fetchval("select count(*) from responses where submitted_on >= $1 "
                                              "and submitted_on < $2", first, grid.add_months(last, 1))

@@ -53,8 +53,8 @@ class SummaryQuestion:
         return self.texts.get(audience, self.text) if audience else self.text
 
 
-# Staff read the wording the adults saw, where there is one.
-_LABEL_ORDER = ("parent", "13to17", "8to12", "under8")
+# Staff read the wording the adults saw, where there is one (AUDIENCES runs from the youngest to the adults).
+_LABEL_ORDER = tuple(reversed(AUDIENCES))
 
 
 def summary_questions(registry: SurveyRegistry, survey_id: str) -> list[SummaryQuestion]:

@@ -78,7 +78,10 @@ class FigureRequest(msgspec.Struct, frozen=True):
     audience: str | None = None
     contact_kind: str | None = None
     touchpoint_id: int | None = None
-    survey_id: str = "after-meeting"
+    # The survey: a families' survey (registry.family_surveys()) for the team pages, their exports, my feedback and
+    # a review not yet saved (None: the first one the team's touchpoints ask); the pulse's for "culture". A saved
+    # review, "you said" and the admin overview read each review's own survey.
+    survey_id: str | None = None
     review_id: int | None = None         # for review outputs: the saved review (its months and focus)
 
     @property

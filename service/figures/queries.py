@@ -51,6 +51,7 @@ class ReviewSlice(msgspec.Struct, frozen=True):
     period_end: dt.date
     focus_kind: str | None
     focus_audience: str | None
+    survey_id: str
 
 
 async def day_fingerprints(conn: asyncpg.Connection, *, team_id: int, first: dt.date,
@@ -90,7 +91,7 @@ async def team_staff_names(conn: asyncpg.Connection, *, team_id: int) -> list[st
 
 async def comments(conn: asyncpg.Connection, *, team_id: int, months: list[dt.date], audience: str | None,
                    contact_kind: str | None, touchpoint_id: int | None, practitioner_id: int | None,
-                   limit: int, survey_id: str = "after-meeting") -> list[Candidate]:
+                   limit: int, survey_id: str) -> list[Candidate]:
     rows = await conn.fetch(SQL["comments"], team_id, months, audience, contact_kind, touchpoint_id,
                             practitioner_id, limit, survey_id)
     return [Candidate(**r) for r in rows]
@@ -112,7 +113,7 @@ class Shape(msgspec.Struct, frozen=True):
 
 
 async def team_shape(conn: asyncpg.Connection, *, team_id: int, first: dt.date, end: dt.date,
-                     survey_id: str = "after-meeting") -> list[Shape]:
+                     survey_id: str) -> list[Shape]:
     return [Shape(**r) for r in await conn.fetch(SQL["team_shape"], team_id, first, end, survey_id)]
 
 

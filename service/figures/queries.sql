@@ -113,8 +113,9 @@ order by md5(f.question_id || ':' || f.body || ':' || r.record_key::text), md5(f
 limit $7
 
 -- name: review_slice
--- A review's team, months and focus; $1 review id.
-select v.team_id, v.period_start, v.period_end, v.focus_kind, v.focus_audience from reviews v where v.id = $1
+-- A review's team, months, focus and survey; $1 review id.
+select v.team_id, v.period_start, v.period_end, v.focus_kind, v.focus_audience, v.survey_id
+from reviews v where v.id = $1
 
 -- name: team_reviews
 -- A team's review ids (each is an output staff may open); $1 team id.

@@ -21,7 +21,7 @@ import msgspec
 
 from service.safeguarding.redaction import redact
 from service.surveys.loading import SurveyRegistry
-from service.surveys.model import AUDIENCES, Question, Text
+from service.surveys.model import AUDIENCES, STAFF, Question, Text
 from service.touchpoints import service as touchpoint_service
 from service.touchpoints.kinds import CONTACT_KINDS
 
@@ -33,7 +33,6 @@ from .results import (BreakdownRow, Cell, Comment, CommentGroup, GroupShare, Hid
                       QuestionView, ReviewSummary, Summary, TrendRow)
 from .stats import HIGHER, Share, share, verdict, wilson
 
-SURVEY_ID = "after-meeting"
 COMMENTS = 20  # written answers on a staff page, redacted
 LISTENED = "listened"  # the question "where people felt least heard" is read from
 COMMENTS_EACH_WAY = 3  # per question in a review: up to this many positive and this many critical comments
@@ -61,7 +60,8 @@ class Table:
 
     def select(self, *, months: Iterable[dt.date] | None = None, audience: str | None = None,
                contact_kind: str | None = None, touchpoint_id: int | None = None,
-               practitioner_id: int | None = None, survey_id: str | None = SURVEY_ID) -> list[AtomKey]:
+               practitioner_id: int | None = None, survey_id: str) -> list[AtomKey]:
+        """The atoms of one survey (families' surveys and the staff pulse never mix), narrowed by the filters."""
         wanted = set(months) if months is not None else None
         return [a for a in self.atoms
                 if (wanted is None or a.month in wanted) and (audience is None or a.audience == audience)
@@ -288,7 +288,7 @@ def _question_view(engine: Engine, question: SummaryQuestion, atoms: list[AtomKe
                         rows)
 
 
-def staff_summary(engine: Engine, registry: SurveyRegistry, *, atoms: list[AtomKey], first: dt.date,
+def staff_summary(engine: Engine, registry: SurveyRegistry, *, survey_id: str, atoms: list[AtomKey], first: dt.date,
                   last: dt.date, k: int, touchpoints: list[TouchpointLabel] | None = None,
                   sharing: list[queries.Person] | None = None, audience: str | None = None) -> Summary:
     engine.reason = Hidden(*why_hidden(k, engine.rules.k_practitioner))
@@ -303,7 +303,7 @@ def staff_summary(engine: Engine, registry: SurveyRegistry, *, atoms: list[AtomK
     by_audience = [engine.cell(a, RESPONSES, [x for x in atoms if x.audience == a], total) for a in AUDIENCES]
     views = [_question_view(engine, question, atoms, total, audience=audience, months=months, periods=periods,
                             by_month=by_month)
-             for question in summary_questions(registry, SURVEY_ID) if _asked(question, atoms, audience)]
+             for question in summary_questions(registry, survey_id) if _asked(question, atoms, audience)]
     by_touchpoint = [engine.cell(str(t.id), RESPONSES, [a for a in atoms if a.touchpoint_id == t.id])
                      for t in touchpoints or []]
     breakdown = None
@@ -331,13 +331,37 @@ class TeamResult(msgspec.Struct, frozen=True):
     summary: Summary
     touchpoints: list[TouchpointLabel]  # the rows of "responses by touchpoint" (unfiltered pages only)
     filterable: list[TouchpointLabel]  # what the touchpoint filter offers
+    survey_id: str = ""  # the families' survey these figures are of
+    surveys: list[str] = []  # the families' surveys the team asks (a chooser where there are two or more)
 
 
 class MySection(msgspec.Struct, frozen=True):
     team_id: int
     team_name: str
-    touchpoints: list[TouchpointLabel]  # theirs now
+    touchpoints: list[TouchpointLabel]  # theirs now, of the chosen survey
     summary: Summary
+    survey_id: str = ""  # the families' survey these figures are of
+    surveys: list[str] = []  # the families' surveys their touchpoints in this team ask
+
+
+def surveys_asked(registry: SurveyRegistry, touchpoints: list[TouchpointLabel]) -> list[str]:
+    """The families' surveys these touchpoints ask, in the order they began asking them (a team's first survey
+    first). Staff surveys (the culture pulse) and debriefs are never among them."""
+    families = set(registry.family_survey_ids())
+    return list(dict.fromkeys(t.survey_id for t in touchpoints if t.survey_id in families and t.audience != STAFF))
+
+
+def chosen_survey(registry: SurveyRegistry, request: FigureRequest, asked: list[str]) -> str:
+    """The families' survey a request is about: the one it names, or (none named) the first its touchpoints ask,
+    or the first families' survey there is. A survey that is not a families' survey is refused."""
+    families = registry.family_survey_ids()
+    if request.survey_id is not None:
+        if request.survey_id not in families:
+            raise NotAllowed()
+        return request.survey_id
+    if asked or families:
+        return (asked or families)[0]
+    raise NotAllowed()
 
 
 def _window_allowed(request: FigureRequest, today: dt.date) -> bool:
@@ -349,9 +373,9 @@ def _filters_valid(request: FigureRequest) -> bool:
             and (request.contact_kind is None or request.contact_kind in CONTACT_KINDS))
 
 
-async def _comments(conn: asyncpg.Connection, *, team_id: int, months: list[dt.date], audience: str | None,
-                    contact_kind: str | None, touchpoint_id: int | None, practitioner_id: int | None,
-                    limit: int) -> list[queries.Candidate]:
+async def _comments(conn: asyncpg.Connection, *, team_id: int, survey_id: str, months: list[dt.date],
+                    audience: str | None, contact_kind: str | None, touchpoint_id: int | None,
+                    practitioner_id: int | None, limit: int) -> list[queries.Candidate]:
     """Up to `limit` written answers of a slice, from these months only (each shown on its own). The months
     are read one at a time in a fixed order of their own (a hash of team and month, nothing about the
     answers), stopping once there are enough, so a period of two years reads a month or two of free
@@ -362,7 +386,8 @@ async def _comments(conn: asyncpg.Connection, *, team_id: int, months: list[dt.d
             break
         found += await queries.comments(conn, team_id=team_id, months=[month], audience=audience,
                                         contact_kind=contact_kind, touchpoint_id=touchpoint_id,
-                                        practitioner_id=practitioner_id, limit=limit - len(found))
+                                        practitioner_id=practitioner_id, limit=limit - len(found),
+                                        survey_id=survey_id)
     return found
 
 
@@ -378,7 +403,10 @@ async def team_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
         raise NotAllowed()
     if not _window_allowed(request, settings.today()):
         raise NotAllowed()
-    touchpoints = await touchpoint_service.team_touchpoints(conn, team_id=team_id)
+    every = await touchpoint_service.team_touchpoints(conn, team_id=team_id)
+    surveys = surveys_asked(registry, every)
+    survey_id = chosen_survey(registry, request, surveys)
+    touchpoints = [t for t in every if t.survey_id == survey_id]
     allowed = [t for t in touchpoints if filterable(viewer, team_id, t)]
     if request.touchpoint_id is not None and request.touchpoint_id not in {t.id for t in allowed}:
         raise NotAllowed()
@@ -387,23 +415,24 @@ async def team_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
     rules = await rules_for(conn, viewer, team_id, table, settings)
     engine = Engine(table, rules)
     atoms = table.select(audience=request.audience, contact_kind=request.contact_kind,
-                         touchpoint_id=request.touchpoint_id)
+                         touchpoint_id=request.touchpoint_id, survey_id=survey_id)
     unfiltered = request.audience is None and request.contact_kind is None and request.touchpoint_id is None
     sharing = None
     if viewer.manages(team_id) and unfiltered:
         ids = sorted({a.practitioner_id for a in atoms if a.practitioner_id is not None})
         members = {t.practitioner_id for t in touchpoints}
         sharing = [p for p in await queries.sharing(conn, staff_ids=ids) if p.shares_with_manager and p.id in members]
-    summary = staff_summary(engine, registry, atoms=atoms, first=request.first_month, last=request.last_month,
-                            k=settings.k_team, touchpoints=touchpoints if unfiltered else None, sharing=sharing,
+    summary = staff_summary(engine, registry, survey_id=survey_id, atoms=atoms, first=request.first_month,
+                            last=request.last_month, k=settings.k_team,
+                            touchpoints=touchpoints if unfiltered else None, sharing=sharing,
                             audience=request.audience)
     if not summary.hidden and request.output == "team":
         names = await queries.team_staff_names(conn, team_id=team_id)
-        found = await _comments(conn, team_id=team_id, months=_shown_months(summary), audience=request.audience,
-                                contact_kind=request.contact_kind, touchpoint_id=request.touchpoint_id,
-                                practitioner_id=None, limit=COMMENTS)
+        found = await _comments(conn, team_id=team_id, survey_id=survey_id, months=_shown_months(summary),
+                                audience=request.audience, contact_kind=request.contact_kind,
+                                touchpoint_id=request.touchpoint_id, practitioner_id=None, limit=COMMENTS)
         summary = msgspec.structs.replace(summary, comments=[redact(c.body, staff_names=names).text for c in found])
-    return TeamResult(summary, touchpoints if unfiltered else [], allowed)
+    return TeamResult(summary, touchpoints if unfiltered else [], allowed, survey_id, surveys)
 
 
 async def my_feedback(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, request: FigureRequest,
@@ -415,8 +444,11 @@ async def my_feedback(conn: asyncpg.Connection, registry: SurveyRegistry, *, vie
     for team in viewer.teams.values():
         if request.team_id is not None and team.team_id != request.team_id:
             continue
-        mine = [t for t in await touchpoint_service.team_touchpoints(conn, team_id=team.team_id)
-                if t.practitioner_id == viewer.staff.id]
+        theirs = [t for t in await touchpoint_service.team_touchpoints(conn, team_id=team.team_id)
+                  if t.practitioner_id == viewer.staff.id]
+        surveys = surveys_asked(registry, theirs)
+        survey_id = chosen_survey(registry, request, surveys)
+        mine = [t for t in theirs if t.survey_id == survey_id]
         if request.touchpoint_id is not None and request.touchpoint_id not in {t.id for t in mine}:
             continue  # the chosen touchpoint is in another team: nothing to show here
         found_touchpoint = True
@@ -424,18 +456,19 @@ async def my_feedback(conn: asyncpg.Connection, registry: SurveyRegistry, *, vie
                            last=request.last_month, rollup=rollup)
         engine = Engine(table, await rules_for(conn, viewer, team.team_id, table, settings))
         atoms = table.select(audience=request.audience, contact_kind=request.contact_kind,
-                             touchpoint_id=request.touchpoint_id, practitioner_id=viewer.staff.id)
-        summary = staff_summary(engine, registry, atoms=atoms, first=request.first_month, last=request.last_month,
-                                k=settings.k_practitioner, audience=request.audience)
+                             touchpoint_id=request.touchpoint_id, practitioner_id=viewer.staff.id,
+                             survey_id=survey_id)
+        summary = staff_summary(engine, registry, survey_id=survey_id, atoms=atoms, first=request.first_month,
+                                last=request.last_month, k=settings.k_practitioner, audience=request.audience)
         if not summary.hidden:
             names = await queries.team_staff_names(conn, team_id=team.team_id)
-            found = await _comments(conn, team_id=team.team_id, months=_shown_months(summary),
+            found = await _comments(conn, team_id=team.team_id, survey_id=survey_id, months=_shown_months(summary),
                                     audience=request.audience, contact_kind=request.contact_kind,
                                     touchpoint_id=request.touchpoint_id, practitioner_id=viewer.staff.id,
                                     limit=COMMENTS)
             summary = msgspec.structs.replace(summary, comments=[redact(c.body, staff_names=names).text
                                                                  for c in found])
-        sections.append(MySection(team.team_id, team.team_name, mine, summary))
+        sections.append(MySection(team.team_id, team.team_name, mine, summary, survey_id, surveys))
     if not found_touchpoint:
         raise NotAllowed()
     return sections
@@ -445,13 +478,15 @@ async def my_feedback(conn: asyncpg.Connection, registry: SurveyRegistry, *, vie
 
 
 class ReviewSlice(msgspec.Struct, frozen=True):
-    """Which responses a review reads: a team, whole months, and the review's optional focus."""
+    """Which responses a review reads: a team, whole months, the review's optional focus, and its survey (a
+    families' survey: a review is about one)."""
 
     team_id: int
     first: dt.date
     last: dt.date
     focus_kind: str | None = None
     focus_audience: str | None = None
+    survey_id: str = ""
 
 
 def _share(engine: Engine, question: SummaryQuestion, atoms: list[AtomKey]) -> Share | None:
@@ -472,21 +507,21 @@ def tone(registry: SurveyRegistry, candidate: queries.Candidate) -> str | None:
     return "positive" if score > 0 else "critical" if score < 0 else None
 
 
-def choose_comments(candidates: list[queries.Candidate], registry: SurveyRegistry, *,
+def choose_comments(candidates: list[queries.Candidate], registry: SurveyRegistry, *, survey_id: str,
                     staff_names: list[str]) -> list[CommentGroup]:
     """Up to COMMENTS_EACH_WAY positive and as many critical comments per
     question, balanced, redacted, without dates, in an order that says nothing
     about when they were written."""
     labels: dict[str, str] = {}
-    loaded = registry.current(SURVEY_ID)
-    for audience in ("under8", "8to12", "13to17", "parent"):
+    loaded = registry.current(survey_id)
+    for audience in AUDIENCES:
         variant = loaded.survey.variant(audience) if loaded else None
         for question in variant.questions if variant else []:
             if isinstance(question, Text):
                 labels[question.id] = question.text
     by_question: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"positive": [], "critical": []})
     for candidate in candidates:
-        if candidate.survey_id != SURVEY_ID or not candidate.body.strip():
+        if candidate.survey_id != survey_id or not candidate.body.strip():
             continue
         found = tone(registry, candidate)
         side = by_question[candidate.question_id][found] if found else None
@@ -516,7 +551,8 @@ async def review_summary(conn: asyncpg.Connection, registry: SurveyRegistry, *, 
     months = grid.months(scope.first, last)
 
     def pick(**extra) -> list[AtomKey]:
-        options = {"contact_kind": scope.focus_kind, "audience": scope.focus_audience, **extra}
+        options = {"contact_kind": scope.focus_kind, "audience": scope.focus_audience, "survey_id": scope.survey_id,
+                   **extra}
         return table.select(**options)
 
     atoms = pick(months=months)
@@ -531,7 +567,7 @@ async def review_summary(conn: asyncpg.Connection, registry: SurveyRegistry, *, 
     before = pick(months=grid.months(previous_first, previous_last)) if compare else []
     before_total = engine.value(RESPONSES, before) if compare else None
     results, least_heard = [], []
-    for question in summary_questions(registry, SURVEY_ID):
+    for question in summary_questions(registry, scope.survey_id):
         row = engine.question_row(question, atoms)
         result = QuestionResult(question.id, question.text, question.is_scale, question.options,
                                 [Cell(c, n) for c, n in zip(question.columns, row)], _share(engine, question, atoms))
@@ -555,11 +591,11 @@ async def review_summary(conn: asyncpg.Connection, registry: SurveyRegistry, *, 
     groups: list[CommentGroup] = []
     shown_months = [m for m in months if engine.value(RESPONSES, [a for a in atoms if a.month == m]) is not None]
     if comments:
-        candidates = await _comments(conn, team_id=scope.team_id, months=shown_months, audience=scope.focus_audience,
-                                     contact_kind=scope.focus_kind, touchpoint_id=None, practitioner_id=None,
-                                     limit=CANDIDATES)
+        candidates = await _comments(conn, team_id=scope.team_id, survey_id=scope.survey_id, months=shown_months,
+                                     audience=scope.focus_audience, contact_kind=scope.focus_kind, touchpoint_id=None,
+                                     practitioner_id=None, limit=CANDIDATES)
         names = await queries.team_staff_names(conn, team_id=scope.team_id)
-        groups = choose_comments(candidates, registry, staff_names=names)
+        groups = choose_comments(candidates, registry, survey_id=scope.survey_id, staff_names=names)
     return ReviewSummary(start, last_day, k, total, by_audience, by_kind, results,
                          previous_first if compare else None, grid.last_day(previous_last) if compare else None,
                          before_total, went_well, least_heard[:3], groups, engine.published())
@@ -570,7 +606,7 @@ async def review_slice(conn: asyncpg.Connection, *, review_id: int) -> ReviewSli
     if found is None:
         return None
     return ReviewSlice(found.team_id, grid.month_of(found.period_start), grid.month_of(found.period_end),
-                       found.focus_kind, found.focus_audience)
+                       found.focus_kind, found.focus_audience, found.survey_id)
 
 
 # The one door: every output, and every request a viewer may make ----------------------------------------
@@ -634,32 +670,41 @@ async def requests_for(conn: asyncpg.Connection, viewer, settings, today: dt.dat
     windows = [grid.window(today, m) for m in grid.MONTH_CHOICES]
     last_month = grid.last_whole_month(today)
     oldest = grid.add_months(last_month, -(grid.OLDEST_MONTHS - 1))
-    mine: list[TouchpointLabel] = []
-    kinds_anywhere: set[str] = set()
-    audiences_anywhere: set[str] = set()
+    mine: dict[str | None, list[TouchpointLabel]] = defaultdict(list)
+    kinds_anywhere: dict[str | None, set[str]] = defaultdict(set)
+    audiences_anywhere: dict[str | None, set[str]] = defaultdict(set)
     for team in viewer.teams.values():
-        shape = await queries.team_shape(conn, team_id=team.team_id, first=oldest, end=grid.add_months(last_month, 1))
-        kinds = [k for k in CONTACT_KINDS if any(s.contact_kind == k for s in shape)]
-        audiences = [a for a in AUDIENCES if any(s.audience == a for s in shape)]
-        kinds_anywhere.update(kinds)
-        audiences_anywhere.update(audiences)
-        touchpoints = await touchpoint_service.team_touchpoints(conn, team_id=team.team_id)
-        mine += [t for t in touchpoints if t.practitioner_id == viewer.staff.id]
-        allowed = [t for t in touchpoints if filterable(viewer, team.team_id, t)]
-        for first, last in windows:
-            for audience, kind, touchpoint in _filter_choices(allowed, kinds, audiences):
-                for output in ("team", "team_csv"):
-                    found.append(FigureRequest(output, team.team_id, first, last, audience, kind, touchpoint))
+        every = await touchpoint_service.team_touchpoints(conn, team_id=team.team_id)
+        runs = (await reviews.permissions(conn, viewer, team.team_id)).run
+        # Each families' survey the team asks, on its own (a touchpoint asks one survey, so their atoms never
+        # overlap); a survey the team does not ask publishes nothing (None: the pages of a team that asks none yet).
+        asked: list[str | None] = list(dict.fromkeys(t.survey_id for t in every if t.audience != STAFF))
+        for survey_id in asked or [None]:
+            shape = [] if survey_id is None else await queries.team_shape(
+                conn, team_id=team.team_id, first=oldest, end=grid.add_months(last_month, 1), survey_id=survey_id)
+            kinds = [k for k in CONTACT_KINDS if any(s.contact_kind == k for s in shape)]
+            audiences = [a for a in AUDIENCES if any(s.audience == a for s in shape)]
+            kinds_anywhere[survey_id].update(kinds)
+            audiences_anywhere[survey_id].update(audiences)
+            touchpoints = [t for t in every if t.survey_id == survey_id]
+            mine[survey_id] += [t for t in touchpoints if t.practitioner_id == viewer.staff.id]
+            allowed = [t for t in touchpoints if filterable(viewer, team.team_id, t)]
+            for first, last in windows:
+                for audience, kind, touchpoint in _filter_choices(allowed, kinds, audiences):
+                    for output in ("team", "team_csv"):
+                        found.append(FigureRequest(output, team.team_id, first, last, audience, kind, touchpoint,
+                                                   survey_id))
+            if shape and runs:
+                starts = grid.months(min(s.month for s in shape), last_month)
+                for first in starts:
+                    for last in (m for m in starts if m >= first):
+                        for kind in [None, *kinds]:
+                            for audience in [None, *audiences]:
+                                found.append(FigureRequest("review", team.team_id, first, last, audience, kind,
+                                                           survey_id=survey_id))
         for review_id in await queries.team_review_ids(conn, team_id=team.team_id):
             for output in ("review", "review_print", "review_markdown"):
                 found.append(FigureRequest(output, team.team_id, review_id=review_id))
-        if shape and (await reviews.permissions(conn, viewer, team.team_id)).run:
-            starts = grid.months(min(s.month for s in shape), last_month)
-            for first in starts:
-                for last in (m for m in starts if m >= first):
-                    for kind in [None, *kinds]:
-                        for audience in [None, *audiences]:
-                            found.append(FigureRequest("review", team.team_id, first, last, audience, kind))
         found.append(FigureRequest("you_said", team.team_id))
         from .pulse import PULSE_SURVEY, pulse_requests
 
@@ -667,20 +712,22 @@ async def requests_for(conn: asyncpg.Connection, viewer, settings, today: dt.dat
                                                end=grid.add_months(last_month, 1), survey_id=PULSE_SURVEY)
         if pulse_shape:
             found += pulse_requests(team.team_id, min(s.month for s in pulse_shape), today)
-    kinds_mine = [k for k in CONTACT_KINDS if k in kinds_anywhere]
-    audiences_mine = [a for a in AUDIENCES if a in audiences_anywhere]
-    for first, last in windows:
-        for audience, kind, touchpoint in _filter_choices(mine, kinds_mine, audiences_mine):
-            found.append(FigureRequest("my_feedback", None, first, last, audience, kind, touchpoint))
+    for survey_id in mine or {None: []}:
+        kinds_mine = [k for k in CONTACT_KINDS if k in kinds_anywhere[survey_id]]
+        audiences_mine = [a for a in AUDIENCES if a in audiences_anywhere[survey_id]]
+        for first, last in windows:
+            for audience, kind, touchpoint in _filter_choices(mine[survey_id], kinds_mine, audiences_mine):
+                found.append(FigureRequest("my_feedback", None, first, last, audience, kind, touchpoint, survey_id))
     if viewer.staff.is_admin:
         found.append(FigureRequest("admin_overview"))
     return found
 
 
 def team_request(output: str, team_id: int, today: dt.date, *, months: int, audience: str | None = None,
-                 contact_kind: str | None = None, touchpoint_id: int | None = None) -> FigureRequest:
+                 contact_kind: str | None = None, touchpoint_id: int | None = None,
+                 survey_id: str | None = None) -> FigureRequest:
     first, last = grid.window(today, months if months in grid.MONTH_CHOICES else grid.DEFAULT_MONTHS)
-    return FigureRequest(output, team_id, first, last, audience, contact_kind, touchpoint_id)
+    return FigureRequest(output, team_id, first, last, audience, contact_kind, touchpoint_id, survey_id)
 
 
 __all__ = ["Engine", "NotAllowed", "ReviewSlice", "Table", "TeamResult", "filterable", "load",

@@ -37,15 +37,23 @@ def _months(request: Request) -> int:
     return wanted if wanted in MONTH_CHOICES else DEFAULT_MONTHS
 
 
-def _request(request: Request, output: str, team_id: int | None, today) -> FigureRequest:
-    """The page's months and filters, as the figures engine is asked for them."""
+def _request(request: Request, output: str, team_id: int | None, today, surveys) -> FigureRequest:
+    """The page's survey, months and filters, as the figures engine is asked for them (no survey named, or one
+    that is not a families' survey: the first the team asks)."""
     touchpoint = whole_number(request.query_params.get("touchpoint"), field="touchpoint")
     audience = request.query_params.get("audience", "")
     kind = request.query_params.get("kind", "")
+    survey = request.query_params.get("survey", "")
     return team_request(output, team_id or 0, today, months=_months(request),
                         audience=audience if audience in AUDIENCES else None,
                         contact_kind=kind if kind in CONTACT_KINDS else None,
-                        touchpoint_id=touchpoint)
+                        touchpoint_id=touchpoint, survey_id=survey if survey in surveys.family_survey_ids() else None)
+
+
+def _survey_context(state: State, chosen: str, asked: list[str]) -> dict:
+    """The survey chooser (templates/staff/_survey_choice.html): shown where there are two or more to choose."""
+    return dict(chosen_survey=chosen, surveys=asked,
+                survey_titles={s.survey.id: s.survey.title for s in state.surveys.family_surveys()})
 
 
 async def _published(state: State, viewer: Viewer, asked: FigureRequest):
@@ -64,12 +72,15 @@ def _filter_context(asked: FigureRequest) -> dict:
 @get("/staff/me", name="my_feedback")
 async def my_feedback(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     """Feedback about this practitioner (attributed when it was given), in each of their teams."""
-    asked = msgspec.structs.replace(_request(request, "my_feedback", None, state.settings.today()), team_id=None)
+    asked = msgspec.structs.replace(_request(request, "my_feedback", None, state.settings.today(), state.surveys),
+                                    team_id=None)
     result = await _published(state, viewer, asked)
     sections = result.result
     touchpoints = [t for s in sections for t in s.touchpoints]
+    surveys = list(dict.fromkeys(survey for s in sections for survey in s.surveys))
+    chosen = asked.survey_id or next((s.survey_id for s in sections), "")
     return page("staff/my_feedback.html", viewer=viewer, sections=sections, k=state.settings.k_practitioner,
-                touchpoints=touchpoints, **_filter_context(asked))
+                touchpoints=touchpoints, **_filter_context(asked), **_survey_context(state, chosen, surveys))
 
 
 @post("/staff/me/sharing", name="my_sharing")
@@ -83,7 +94,7 @@ async def my_sharing(request: Request, state: State, viewer: NamedDependency[Vie
 @get("/staff/teams/{team_id:int}", name="team_dashboard")
 async def team_dashboard(team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     require(viewer.is_member(team_id))
-    asked = _request(request, "team", team_id, state.settings.today())
+    asked = _request(request, "team", team_id, state.settings.today(), state.surveys)
     result = (await _published(state, viewer, asked)).result
     held = []
     if viewer.manages(team_id):
@@ -95,7 +106,7 @@ async def team_dashboard(team_id: FromPath[int], request: Request, state: State,
     return page("staff/team.html", viewer=viewer, team=viewer.teams[team_id], touchpoints=result.touchpoints,
                 filterable=result.filterable, summary=result.summary, held=held, backlog=backlog,
                 raised=await team_waiting(state, viewer, team_id),  # templates/debriefs/_waiting.html
-                **_filter_context(asked))
+                **_filter_context(asked), **_survey_context(state, result.survey_id, result.surveys))
 
 
 @post("/staff/teams/{team_id:int}/held", name="team_held")
@@ -121,11 +132,12 @@ async def team_held(team_id: FromPath[int], request: Request, state: State,
 @get("/staff/teams/{team_id:int}/export.csv", name="team_export")
 async def team_export(team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     require(viewer.is_member(team_id))
-    asked = _request(request, "team_csv", team_id, state.settings.today())
-    result = (await _published(state, viewer, asked)).result.summary
+    asked = _request(request, "team_csv", team_id, state.settings.today(), state.surveys)
+    team = (await _published(state, viewer, asked)).result
+    result = team.summary
     hidden = i18n.gettext("hidden (fewer than %(k)s or protecting a small number)") % {"k": result.k}
     body = summary_csv(result, team_name=viewer.teams[team_id].team_name, hidden_label=hidden)
-    filename = f"heard-team-{team_id}-{result.first_month:%Y-%m}-{result.last_month:%Y-%m}.csv"
+    filename = f"heard-team-{team_id}-{team.survey_id}-{result.first_month:%Y-%m}-{result.last_month:%Y-%m}.csv"
     return Response(spreadsheet.csv_bytes(body), media_type=spreadsheet.CSV_MEDIA_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -135,14 +147,17 @@ async def team_export_xlsx(team_id: FromPath[int], request: Request, state: Stat
                            viewer: NamedDependency[Viewer]) -> Response[bytes]:
     """The same figures as the CSV (and the page), as a workbook: a sheet per table, and the notes."""
     require(viewer.is_member(team_id))
-    asked = _request(request, "team_csv", team_id, state.settings.today())
-    result = (await _published(state, viewer, asked)).result.summary
+    asked = _request(request, "team_csv", team_id, state.settings.today(), state.surveys)
+    team = (await _published(state, viewer, asked)).result
+    result = team.summary
     hidden = i18n.gettext("hidden (fewer than %(k)s or protecting a small number)") % {"k": result.k}
     body = summary_csv(result, team_name=viewer.teams[team_id].team_name, hidden_label=hidden)
-    notes = [viewer.teams[team_id].team_name, f"{result.first_month:%Y-%m} – {result.last_month:%Y-%m}",
+    title = state.surveys.current(team.survey_id).survey.title  # the survey these figures are of
+    notes = [viewer.teams[team_id].team_name, i18n.survey_text(title),
+             f"{result.first_month:%Y-%m} – {result.last_month:%Y-%m}",
              i18n.gettext("\"Hidden\" means fewer than %(k)s responses, or a figure hidden so that a small number "
                           "can't be worked out from the totals.") % {"k": result.k}]
-    filename = f"heard-team-{team_id}-{result.first_month:%Y-%m}-{result.last_month:%Y-%m}.xlsx"
+    filename = f"heard-team-{team_id}-{team.survey_id}-{result.first_month:%Y-%m}-{result.last_month:%Y-%m}.xlsx"
     return Response(spreadsheet.xlsx_bytes(spreadsheet.tables_from_csv(body), notes=notes),
                     media_type=spreadsheet.XLSX_MEDIA_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

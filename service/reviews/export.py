@@ -54,7 +54,7 @@ def _column(question: SummaryQuestion | None, key: str) -> str:
     return survey_text(options.get(key, key))
 
 
-def review_markdown(prepared: ReviewPage, *, questions: list[SummaryQuestion]) -> str:
+def review_markdown(prepared: ReviewPage, *, questions: list[SummaryQuestion], survey_title: str = "") -> str:
     review, summary = prepared.review, prepared.summary
     by_id = {q.id: q for q in questions}
     lines = [
@@ -63,6 +63,8 @@ def review_markdown(prepared: ReviewPage, *, questions: list[SummaryQuestion]) -
         gettext("Period: %(start)s to %(end)s") % {"start": format_date(review.period_start),
                                                   "end": format_date(review.period_end)},
     ]
+    if survey_title:  # the survey the review is about
+        lines.append(gettext("Survey: %(survey)s") % {"survey": _cell(survey_text(survey_title))})
     if review.focus_kind:
         lines.append(gettext("Focus: %(focus)s") % {"focus": gettext(CONTACT_KINDS.get(review.focus_kind,
                                                                                         review.focus_kind))})

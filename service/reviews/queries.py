@@ -23,6 +23,7 @@ class Review(msgspec.Struct, frozen=True):
     reflections: dict[str, str]
     created_by_name: str
     created_at: dt.datetime
+    survey_id: str  # the families' survey the review is about
 
 
 class Action(msgspec.Struct, frozen=True):
@@ -55,6 +56,7 @@ class FollowedAction(msgspec.Struct, frozen=True):
     period_end: dt.date
     focus_kind: str | None
     focus_audience: str | None
+    survey_id: str
     next_start: dt.date | None
     next_end: dt.date | None
 
@@ -71,12 +73,14 @@ class Entry(msgspec.Struct, frozen=True):
     figure_base: int | None
     status: str
     published_at: dt.datetime
+    survey_id: str | None = None  # its review's survey (entry_by_id only): what its figure's question is
 
 
 async def insert_review(conn: asyncpg.Connection, *, team_id: int, period_start: dt.date, period_end: dt.date,
-                        focus_kind: str | None, focus_audience: str | None, created_by: int | None) -> int:
+                        focus_kind: str | None, focus_audience: str | None, created_by: int | None,
+                        survey_id: str) -> int:
     return await conn.fetchval(SQL["insert_review"], team_id, period_start, period_end, focus_kind, focus_audience,
-                               created_by)
+                               created_by, survey_id)
 
 
 async def review_by_id(conn: asyncpg.Connection, *, review_id: int) -> Review | None:
@@ -110,8 +114,9 @@ async def review_actions(conn: asyncpg.Connection, *, review_id: int) -> list[Ac
     return [Action(**row) for row in await conn.fetch(SQL["review_actions"], review_id)]
 
 
-async def earlier_open_actions(conn: asyncpg.Connection, *, team_id: int, before: dt.date) -> list[EarlierAction]:
-    return [EarlierAction(**row) for row in await conn.fetch(SQL["earlier_open_actions"], team_id, before)]
+async def earlier_open_actions(conn: asyncpg.Connection, *, team_id: int, before: dt.date,
+                               survey_id: str) -> list[EarlierAction]:
+    return [EarlierAction(**row) for row in await conn.fetch(SQL["earlier_open_actions"], team_id, before, survey_id)]
 
 
 async def followed_actions(conn: asyncpg.Connection) -> list[FollowedAction]:

@@ -1,13 +1,14 @@
 -- name: insert_review
--- Start a review; $1 team, $2 first day, $3 last day, $4 focus kind or null, $5 focus audience or null, $6 by.
-insert into reviews (team_id, period_start, period_end, focus_kind, focus_audience, created_by)
-values ($1, $2, $3, $4, $5, $6)
+-- Start a review; $1 team, $2 first day, $3 last day, $4 focus kind or null, $5 focus audience or null, $6 by,
+-- $7 the families' survey it is about.
+insert into reviews (team_id, period_start, period_end, focus_kind, focus_audience, created_by, survey_id)
+values ($1, $2, $3, $4, $5, $6, $7)
 returning id
 
 -- name: review_by_id
 -- One review with its team's name and who started it; $1 review id.
 select v.id, v.team_id, tm.name as team_name, v.period_start, v.period_end, v.focus_kind, v.focus_audience,
-       v.reflections, coalesce(s.display_name, '') as created_by_name, v.created_at
+       v.reflections, coalesce(s.display_name, '') as created_by_name, v.created_at, v.survey_id
 from reviews v
 join teams tm on tm.id = v.team_id
 left join staff s on s.id = v.created_by
@@ -16,7 +17,7 @@ where v.id = $1
 -- name: team_reviews
 -- A team's reviews, latest period first; $1 team id.
 select v.id, v.team_id, tm.name as team_name, v.period_start, v.period_end, v.focus_kind, v.focus_audience,
-       v.reflections, coalesce(s.display_name, '') as created_by_name, v.created_at
+       v.reflections, coalesce(s.display_name, '') as created_by_name, v.created_at, v.survey_id
 from reviews v
 join teams tm on tm.id = v.team_id
 left join staff s on s.id = v.created_by
@@ -48,26 +49,26 @@ select a.id, a.review_id, a.team_id, a.what, a.owner, a.review_on, a.status, a.t
 from review_actions a where a.review_id = $1 order by a.id
 
 -- name: earlier_open_actions
--- Actions still open from the team's reviews whose period ended before $2, with that review's period and focus;
--- $1 team id.
+-- Actions still open from the team's reviews of the same survey whose period ended before $2, with that review's
+-- period and focus; $1 team id, $3 the survey (an action's target questions are its review's survey's).
 select a.id, a.review_id, a.team_id, a.what, a.owner, a.review_on, a.status, a.target_questions,
        v.period_start, v.period_end, v.focus_kind, v.focus_audience
 from review_actions a join reviews v on v.id = a.review_id
-where a.team_id = $1 and a.status = 'open' and v.period_end < $2
+where a.team_id = $1 and a.status = 'open' and v.period_end < $2 and v.survey_id = $3
 order by v.period_start, a.id
 
 -- name: followed_actions
 -- For the admin overview: every action with target questions that was not dropped, with its review's period and
--- the period of the same team's next review (null when there is none yet). No parameters.
+-- survey and the period of the same team's next review of that survey (null when there is none yet). No parameters.
 select a.id, a.what, a.status, a.target_questions, a.team_id, tm.name as team_name,
-       v.period_start, v.period_end, v.focus_kind, v.focus_audience,
+       v.period_start, v.period_end, v.focus_kind, v.focus_audience, v.survey_id,
        n.period_start as next_start, n.period_end as next_end
 from review_actions a
 join reviews v on v.id = a.review_id
 join teams tm on tm.id = a.team_id
 left join lateral (
     select w.period_start, w.period_end from reviews w
-    where w.team_id = a.team_id and w.period_start > v.period_end
+    where w.team_id = a.team_id and w.survey_id = v.survey_id and w.period_start > v.period_end
     order by w.period_start, w.id limit 1
 ) n on true
 where cardinality(a.target_questions) > 0 and a.status <> 'dropped'
@@ -104,10 +105,10 @@ set status = $2, updated_at = now(), published_at = case when $2 = 'published' t
 where id = $1
 
 -- name: entry_by_id
--- One entry; $1 entry id.
+-- One entry, with the survey of the review it came from (its figure is that survey's); $1 entry id.
 select e.id, e.team_id, e.review_id, e.touchpoint_ids, e.languages, e.texts, e.figure_question, e.figure_percent,
-       e.figure_base, e.status, e.published_at
-from you_said_we_did e where e.id = $1
+       e.figure_base, e.status, e.published_at, v.survey_id
+from you_said_we_did e left join reviews v on v.id = e.review_id where e.id = $1
 
 -- name: team_entries
 -- A team's entries, newest first; $1 team id.

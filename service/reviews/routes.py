@@ -20,7 +20,7 @@ from service.figures.model import FigureRequest
 from service.figures.service import NotAllowed, published
 from service.staff.access import require
 from service.staff.service import Viewer, team_people
-from service.surveys.model import AUDIENCES
+from service.surveys.model import AUDIENCES, CHILDREN
 from service.touchpoints.kinds import CONTACT_KINDS
 from service.web.flash import done
 from service.web.kept import RESPONDENT_PAGES
@@ -31,7 +31,6 @@ from service.debriefs.routes import review_lessons
 from . import service
 from .export import review_markdown
 from .service import ActionForm, EntryForm, Invalid, ReviewForm
-from .service import SURVEY_ID
 
 ENTRY_SLOTS = 2  # empty language slots offered on the publish form
 
@@ -46,9 +45,12 @@ def _one(fields: dict[str, list[str]], name: str) -> str:
     return values[0]
 
 
-def _common(state: State) -> dict:
+def _common(state: State, survey_id: str | None = None) -> dict:
+    """What review pages share; `questions` are the review's survey's (a review is about one survey)."""
     return {"kinds": CONTACT_KINDS, "audiences": AUDIENCES, "prompts": service.PROMPTS,
-            "questions": summary_questions(state.surveys, SURVEY_ID), "languages": service.entry_languages()}
+            "questions": summary_questions(state.surveys, survey_id) if survey_id else [],
+            "languages": service.entry_languages(),
+            "survey_titles": {s.survey.id: s.survey.title for s in state.surveys.family_surveys()}}
 
 
 async def _review(state: State, viewer: Viewer, review_id: int, *, run: bool = False):
@@ -74,10 +76,11 @@ async def _team_page(state: State, viewer: Viewer, team_id: int, *, problems: di
         entries = await service.team_entries(conn, team_id=team_id)
         people = await team_people(conn, team_id=team_id) if allowed.manage else []
         chosen = await service.facilitators(conn, team_id=team_id) if allowed.manage else set()
+        surveys = await service.team_surveys(conn, state.surveys, team_id=team_id)
     first, last = service.default_period(state.settings.today())
     return page("reviews/team.html", status=422 if problems else 200, viewer=viewer, team=viewer.teams[team_id],
                 allowed=allowed, reviews=reviews, entries=entries, people=people, chosen=chosen,
-                default_first=first, default_last=last,
+                default_first=first, default_last=last, surveys=surveys,
                 month_options=[grid.add_months(last, -n) for n in range(grid.OLDEST_MONTHS)], problems=problems or {}, fields=fields or {},
                 **_common(state))
 
@@ -94,11 +97,11 @@ async def review_start(team_id: FromPath[int], request: Request, state: State,
     # Months; a day (an old bookmarked form, or someone typing one) means its whole month.
     form = ReviewForm(_one(fields, "first_month") or _one(fields, "period_start"),
                       _one(fields, "last_month") or _one(fields, "period_end"), _one(fields, "focus_kind"),
-                      _one(fields, "focus_audience"))
+                      _one(fields, "focus_audience"), _one(fields, "survey_id"))
     try:
         async with transaction(state.pool) as conn:
             require((await service.permissions(conn, viewer, team_id)).run)
-            review_id = await service.start_review(conn, team_id=team_id, form=form, by=viewer.staff.id,
+            review_id = await service.start_review(conn, state.surveys, team_id=team_id, form=form, by=viewer.staff.id,
                                                    today=state.settings.today())
     except Invalid as error:
         return await _team_page(state, viewer, team_id, problems=error.problems,
@@ -143,7 +146,7 @@ async def _review_context(state: State, viewer: Viewer, review_id: int) -> dict:
                                          team_id=found.team_id, review_last=found.period_end)
     return dict(viewer=viewer, prepared=prepared, review=found, allowed=allowed, touchpoints=touchpoints,
                 slots=ENTRY_SLOTS, culture=culture, debrief_lessons=await review_lessons(state, viewer, found),
-                **_common(state))
+                **_common(state, found.survey_id))
 
 
 async def _step_page(state: State, viewer: Viewer, review_id: int, step: str, *, problems: dict | None = None,
@@ -229,7 +232,9 @@ async def review_print(review_id: FromPath[int], state: State, viewer: NamedDepe
 async def review_export(review_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     context = await _review_context(state, viewer, review_id)
     prepared = context["prepared"]
-    body = review_markdown(prepared, questions=context["questions"])
+    survey_id = prepared.review.survey_id
+    body = review_markdown(prepared, questions=context["questions"],
+                           survey_title=context["survey_titles"].get(survey_id, survey_id))
     name = f"heard-review-{prepared.review.team_id}-{prepared.review.period_start}-{prepared.review.period_end}.md"
     return Response(body, media_type="text/markdown; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -281,7 +286,7 @@ async def _entry(state: State, viewer: Viewer, entry_id: int, *, run: bool = Tru
 async def entry_page(entry_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     found, touchpoints = await _entry(state, viewer, entry_id)
     return page("reviews/entry.html", viewer=viewer, entry=found, touchpoints=touchpoints, problems={}, fields={},
-                team=viewer.teams[found.team_id], **_common(state))
+                team=viewer.teams[found.team_id], **_common(state, found.survey_id))
 
 
 @post("/staff/entries/{entry_id:int}", name="entry_edit")
@@ -297,7 +302,7 @@ async def entry_edit(entry_id: FromPath[int], request: Request, state: State,
     except Invalid as error:
         return page("reviews/entry.html", status=422, viewer=viewer, entry=found, touchpoints=touchpoints,
                     problems=error.problems, fields={k: _one(fields, k) for k in fields},
-                    team=viewer.teams[found.team_id], **_common(state))
+                    team=viewer.teams[found.team_id], **_common(state, found.survey_id))
     return Redirect(done(f"/staff/entries/{entry_id}", "entry_saved"), status_code=303)
 
 
@@ -326,8 +331,8 @@ async def entry_print(entry_id: FromPath[int], audience: FromPath[str], size: Fr
     shown = service.in_language(found, wanted)
     i18n.use_language(i18n.match_tag(shown.language) or i18n.SOURCE_LANGUAGE)
     return page("reviews/postcard.html", entry=shown, audience=audience, size=size,
-                team_name=viewer.teams[found.team_id].team_name, child=audience in ("under8", "8to12"),
-                **_common(state))
+                team_name=viewer.teams[found.team_id].team_name, child=audience in CHILDREN,
+                **_common(state, found.survey_id))
 
 
 # Across teams ------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from . import queries
 from .queries import Action, EarlierAction, Entry, Review
 from .stats import HIGHER, LOWER, NO_CLEAR_CHANGE, NOT_COMPARABLE, Share, verdict
 
-SURVEY_ID = figures.SURVEY_ID
+# A review is about one families' survey (reviews.survey_id): its figures, comments and action targets.
 
 # The debrief prompts, in the order a team talks them through. They ask about
 # the work and its conditions, never about who is to blame.
@@ -103,12 +103,25 @@ class ReviewForm(msgspec.Struct, frozen=True):
     last_month: str
     focus_kind: str = ""
     focus_audience: str = ""
+    survey_id: str = ""  # a families' survey; empty where the team asks one (or there is only one)
 
 
-async def start_review(conn: asyncpg.Connection, *, team_id: int, form: ReviewForm, by: int, today: dt.date) -> int:
+async def team_surveys(conn: asyncpg.Connection, registry: SurveyRegistry, *, team_id: int) -> list[str]:
+    """The families' surveys a review of this team can be about: those its touchpoints ask, first asked first (a
+    team that asks none yet: the first families' survey, whose figures it would read as empty as any other's)."""
+    asked = figures.surveys_asked(registry, await touchpoint_service.team_touchpoints(conn, team_id=team_id))
+    return asked or registry.family_survey_ids()[:1]
+
+
+async def start_review(conn: asyncpg.Connection, registry: SurveyRegistry, *, team_id: int, form: ReviewForm,
+                       by: int, today: dt.date) -> int:
     """A review covers whole calendar months that have ended: nobody chooses a period's edges to the day."""
     first, last = grid.parse_month(form.first_month), grid.parse_month(form.last_month)
     problems = {}
+    surveys = await team_surveys(conn, registry, team_id=team_id)
+    survey_id = form.survey_id or (surveys[0] if len(surveys) == 1 else "")
+    if survey_id not in registry.family_survey_ids():
+        problems["survey_id"] = "choose"
     if first is None:
         problems["first_month"] = "month_missing"
     elif first < grid.add_months(grid.last_whole_month(today), -(grid.OLDEST_MONTHS - 1)):
@@ -127,7 +140,8 @@ async def start_review(conn: asyncpg.Connection, *, team_id: int, form: ReviewFo
         raise Invalid(problems)
     review_id = await queries.insert_review(conn, team_id=team_id, period_start=first, period_end=grid.last_day(last),
                                             focus_kind=form.focus_kind or None,
-                                            focus_audience=form.focus_audience or None, created_by=by)
+                                            focus_audience=form.focus_audience or None, created_by=by,
+                                            survey_id=survey_id)
     await staff.record(conn, staff_id=by, action="review_started", detail={"review_id": review_id})
     return review_id
 
@@ -170,7 +184,8 @@ class ReviewPage(msgspec.Struct, frozen=True):
 def _slice(review: Review, period_start: dt.date | None = None, period_end: dt.date | None = None) -> figures.ReviewSlice:
     """A review's months (or another period's, read with this review's focus, so like is compared with like)."""
     return figures.ReviewSlice(review.team_id, grid.month_of(period_start or review.period_start),
-                               grid.month_of(period_end or review.period_end), review.focus_kind, review.focus_audience)
+                               grid.month_of(period_end or review.period_end), review.focus_kind, review.focus_audience,
+                               review.survey_id)
 
 
 async def review_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, viewer,
@@ -194,7 +209,8 @@ async def carried_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *,
                           summary: ReviewSummary, viewer, settings) -> tuple[list[CarriedAction], list[Figure]]:
     """Open actions from earlier reviews, each with its target questions then
     (the action's review months) and now (this review's months)."""
-    earlier = await queries.earlier_open_actions(conn, team_id=review.team_id, before=review.period_start)
+    earlier = await queries.earlier_open_actions(conn, team_id=review.team_id, before=review.period_start,
+                                                 survey_id=review.survey_id)
     then: dict[figures.ReviewSlice, ReviewSummary] = {}
     carried = []
     for action in earlier:
@@ -233,8 +249,10 @@ async def prepared_review(conn: asyncpg.Connection, registry: SurveyRegistry, *,
         return None
     if request.last_month > grid.last_whole_month(settings.today()) or request.last_month < request.first_month:
         return None
+    asked = figures.surveys_asked(registry, await touchpoint_service.team_touchpoints(conn, team_id=request.team_id))
     unsaved = Review(0, request.team_id, "", request.first_month, grid.last_day(request.last_month),
-                     request.contact_kind, request.audience, {}, "", dt.datetime.now(dt.timezone.utc))
+                     request.contact_kind, request.audience, {}, "", dt.datetime.now(dt.timezone.utc),
+                     figures.chosen_survey(registry, request, asked))
     return await review_page(conn, registry, review=unsaved, viewer=viewer, settings=settings)
 
 
@@ -260,7 +278,7 @@ class ActionForm(msgspec.Struct, frozen=True):
 
 async def add_action(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, form: ActionForm,
                      by: int) -> int:
-    known = {q.id for q in summary_questions(registry, SURVEY_ID)}
+    known = {q.id for q in summary_questions(registry, review.survey_id)}
     problems = {}
     if not form.what.strip():
         problems["what"] = "action_missing"
@@ -444,6 +462,7 @@ class QuestionOutcomes(msgspec.Struct, frozen=True):
     question_id: str
     question_text: str
     counts: dict[str, int]  # verdict -> how many actions
+    survey_id: str = ""  # question ids are a survey's own: "listened" after a meeting is not "listened" at a review
 
 
 class Overview(msgspec.Struct, frozen=True):
@@ -467,8 +486,8 @@ async def followed_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *
                                                         compare=False, comments=False)
         return cache[scope]
 
-    outcomes: dict[str, dict[str, int]] = {}
-    labels: dict[str, str] = {}
+    outcomes: dict[tuple[str, str], dict[str, int]] = {}
+    labels: dict[tuple[str, str], str] = {}
     improved, waiting = [], 0
     for found in await queries.followed_actions(conn):
         if found.next_start is None or found.next_end is None:
@@ -476,20 +495,21 @@ async def followed_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *
             continue
         before = await summary_for(figures.ReviewSlice(found.team_id, grid.month_of(found.period_start),
                                                        grid.month_of(found.period_end), found.focus_kind,
-                                                       found.focus_audience))
+                                                       found.focus_audience, found.survey_id))
         after = await summary_for(figures.ReviewSlice(found.team_id, grid.month_of(found.next_start),
                                                       grid.month_of(found.next_end), found.focus_kind,
-                                                      found.focus_audience))
+                                                      found.focus_audience, found.survey_id))
         for row in _feedback(found.target_questions, before, after):
-            labels[row.question_id] = row.question_text
-            tally = outcomes.setdefault(row.question_id, {HIGHER: 0, NO_CLEAR_CHANGE: 0, LOWER: 0,
-                                                          NOT_COMPARABLE: 0})
+            key = (found.survey_id, row.question_id)
+            labels[key] = row.question_text
+            tally = outcomes.setdefault(key, {HIGHER: 0, NO_CLEAR_CHANGE: 0, LOWER: 0, NOT_COMPARABLE: 0})
             tally[row.change] += 1
             if row.change == HIGHER:
                 improved.append(FollowedUp(found, row.question_id, row.question_text, row.before, row.after,
                                            row.change))
     improved.sort(key=lambda f: (f.action.what.casefold(), f.question_id, f.action.id))
-    return Overview([QuestionOutcomes(q, labels[q], outcomes[q]) for q in sorted(outcomes)], improved, waiting,
+    return Overview([QuestionOutcomes(q, labels[(s, q)], outcomes[(s, q)], s) for s, q in sorted(outcomes)], improved,
+                    waiting,
                     [f for s in cache.values() for f in s.figures])
 
 

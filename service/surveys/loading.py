@@ -158,6 +158,14 @@ class SurveyRegistry:
     def __iter__(self):
         return iter(self._current.values())
 
+    def family_surveys(self) -> list[LoadedSurvey]:
+        """The surveys families answer (current versions), by id: what a touchpoint, a team page, an export and a
+        review choose from. Adding a file to surveys/ adds one here; nothing else names a survey."""
+        return sorted((s for s in self._current.values() if s.survey.for_families), key=lambda s: s.survey.id)
+
+    def family_survey_ids(self) -> list[str]:
+        return [s.survey.id for s in self.family_surveys()]
+
 
 def load_surveys(directory: Path) -> SurveyRegistry:
     files = sorted(directory.glob("*.toml"))

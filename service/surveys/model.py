@@ -12,8 +12,11 @@ from typing import Literal, Union
 import msgspec
 
 Audience = Literal["under8", "8to12", "13to17", "parent", "staff", "partner"]
-# The families' audiences: who the after-meeting survey asks, and what family figures are broken down by.
+# The families' audiences: who a families' survey (surveys/after-meeting.toml, surveys/after-care-review.toml)
+# asks, and what family figures are broken down by. The one list: everything else reads it from here.
 AUDIENCES: tuple[Audience, ...] = ("under8", "8to12", "13to17", "parent")
+# The families' audiences that are children (a child's wording, a child's privacy notice).
+CHILDREN: tuple[Audience, ...] = ("under8", "8to12")
 # Staff answering about their own team (the culture pulse, surveys/culture-pulse.toml). A survey for staff has
 # this audience alone; its answers never mix with families' (figures select by survey).
 STAFF: Audience = "staff"
@@ -108,6 +111,12 @@ class Survey(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     def variant(self, audience: str) -> Variant | None:
         return self.audiences.get(audience)  # type: ignore[call-overload]
+
+    @property
+    def for_families(self) -> bool:
+        """Asked of children, young people and parents (every audience one of AUDIENCES), not of staff or
+        partners: a families' survey has touchpoints, team figures, reviews and exports of its own."""
+        return bool(self.audiences) and all(a in AUDIENCES for a in self.audiences)
 
 
 class LoadedSurvey(msgspec.Struct, frozen=True):

@@ -76,6 +76,12 @@ def _form_from(fields: dict[str, str], survey_id: str) -> TouchpointForm:
     )
 
 
+def _only_survey(state: State) -> str:
+    """With one families' survey there is nothing to choose: the form asks it. With more, the form says which."""
+    families = state.surveys.family_survey_ids()
+    return families[0] if len(families) == 1 else ""
+
+
 async def _fields(request: Request) -> dict[str, str]:
     form = await request.form()
     return {key: value for key, value in form.items() if isinstance(value, str)}
@@ -90,7 +96,7 @@ async def _choices(state: State, team_id: int) -> dict:
         "audiences": AUDIENCES,
         "languages": [(tag, i18n.language(tag).own_name) for tag in i18n.available_tags()],
         "practitioners": [p for p in people if "practitioner" in p.roles],
-        "surveys": [s.survey for s in state.surveys],
+        "surveys": [s.survey for s in state.surveys.family_surveys()],  # a choice where there are two or more
     }
 
 
@@ -132,7 +138,7 @@ async def touchpoint_create(team_id: FromPath[int], request: Request, state: Sta
     try:
         async with transaction(state.pool) as conn:
             touchpoint_id = await service.create_touchpoint(
-                conn, state.surveys, team_id=team_id, form=_form_from(fields, "after-meeting"),
+                conn, state.surveys, team_id=team_id, form=_form_from(fields, _only_survey(state)),
                 today=state.settings.today())
     except Invalid as error:
         return await _list_page(state, viewer, team_id, problems=error.problems, fields=fields)

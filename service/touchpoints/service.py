@@ -60,6 +60,10 @@ async def _check(conn: asyncpg.Connection, registry: SurveyRegistry, team_id: in
         problems["audience"] = "choose"
     elif loaded is not None and (loaded.survey.variant(STAFF) is not None) != for_staff:
         problems["audience"] = "choose"  # staff answer staff surveys only, and families never do
+    elif loaded is not None and not for_staff and not loaded.survey.for_families:
+        problems["survey_id"] = "choose"  # families answer families' surveys (a debrief's survey has its own page)
+    elif loaded is not None and form.audience is not None and loaded.survey.variant(form.audience) is None:
+        problems["audience"] = "choose"  # the survey asks no variant of its questions of them
     if for_staff and form.practitioner_id is not None:
         problems["practitioner_id"] = "choose"
     if form.language not in available_tags():

@@ -74,6 +74,7 @@ async def test_a_manager_creates_a_touchpoint_downloads_its_qr_code_and_prints_a
     await sign_in(page, server, people["team_manager"], pool)
 
     await page.goto(f"{server}/staff/teams/{team}/touchpoints")
+    await page.get_by_label("Survey", exact=True).select_option(label="After a meeting with us")  # one of two
     await page.get_by_label("Kind of contact").select_option("family_group_meeting")
     await page.get_by_label("Practitioner (optional)").select_option(label="Pat Practitioner")
     await page.get_by_label("Who answers").select_option("parent")

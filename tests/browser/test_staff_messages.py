@@ -56,6 +56,7 @@ async def test_a_touchpoint_form_with_a_past_date_links_to_the_date(page, server
     await sign_in(page, server, manager, pool)
     await page.goto(f"{server}/staff/teams/{team}/touchpoints")
 
+    await page.get_by_label("Survey", exact=True).select_option(label="After a meeting with us")  # one of two
     await page.get_by_label("Kind of contact").select_option("home_visit")
     await page.get_by_label("Stop taking answers after (optional)").fill(f"{dt.date.today() - dt.timedelta(days=3)}")
     await page.get_by_role("button", name="Create touchpoint").click()
@@ -76,6 +77,7 @@ async def test_creating_saving_and_pausing_a_touchpoint_each_say_so(page, server
     await page.goto(f"{server}/staff/teams/{team}/touchpoints")
     assert await page.locator(".success-banner").count() == 0
 
+    await page.get_by_label("Survey", exact=True).select_option(label="After a meeting with us")  # one of two
     await page.get_by_label("Kind of contact").select_option("home_visit")
     await page.get_by_role("button", name="Create touchpoint").click()
     await page.locator(".success-banner").wait_for()

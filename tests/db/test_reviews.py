@@ -147,7 +147,7 @@ async def test_summary_figures_equal_independent_sql_aggregates_after_protection
 
     async with pool.acquire() as conn:
         result = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
-                                      scope=ReviewSlice(team, first, last))
+                                      scope=ReviewSlice(team, first, last, survey_id=factories.SURVEY))
         total = await _truth(conn, team, first, last)
         by_audience = {r["audience"]: (r["n"], r["keys"]) for r in await conn.fetch(
             TRUTH_SQL.replace("select", "select r.audience,", 1) + " group by 1", team, first,
@@ -204,7 +204,7 @@ async def test_monthly_counts_follow_deleted_and_added_responses(pool, app, sett
     touchpoint = await _touchpoint(pool, team, "home_visit")
     late, early = last.replace(day=12), grid.add_months(last, -1).replace(day=3)
     await _store(pool, touchpoint, [("parent", late, {"listened": 5})] * 12 + [("parent", early, {"listened": 1})] * 8)
-    scope = ReviewSlice(team, first, last)
+    scope = ReviewSlice(team, first, last, survey_id=factories.SURVEY)
     positive = " and (r.answers->>'listened')::int >= 4"
 
     async def summary_and_truth():
@@ -252,7 +252,7 @@ async def test_two_people_opening_a_review_at_once_get_the_same_figures(pool, ap
     async def open_review():
         async with pool.acquire() as conn, conn.transaction():
             return await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
-                                        scope=ReviewSlice(team, first, last))
+                                        scope=ReviewSlice(team, first, last, survey_id=factories.SURVEY))
 
     one, two = await asyncio.gather(open_review(), open_review())
     async with pool.acquire() as conn:
@@ -278,7 +278,7 @@ async def test_held_responses_count_only_once_a_manager_includes_them(pool, app,
     await _store(pool, touchpoint, [("parent", kept, {"listened": 5})] * 10 + [("parent", held_day, {"listened": 1})] * 30)
     await pool.execute("update responses set held = true where touchpoint_id = $1 and submitted_on = $2",
                        touchpoint.id, held_day)
-    scope = ReviewSlice(team, first, last)
+    scope = ReviewSlice(team, first, last, survey_id=factories.SURVEY)
 
     async with pool.acquire() as conn:
         held = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings, scope=scope)
@@ -307,7 +307,7 @@ async def test_the_focus_narrows_every_figure_to_that_kind_and_audience(pool, ap
 
     async with pool.acquire() as conn:
         focused = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
-                                       scope=ReviewSlice(team, first, last, "home_visit", "parent"))
+                                       scope=ReviewSlice(team, first, last, "home_visit", "parent", factories.SURVEY))
         truth = await _truth(conn, team, first, last, " and r.contact_kind = 'home_visit' and r.audience = 'parent'")
 
     assert truth[0] == 12 and focused.responses == _shown(*truth, k)
@@ -357,7 +357,7 @@ async def test_no_published_figure_rests_on_one_to_k_minus_one_responses(pool, a
 
     async with pool.acquire() as conn:
         result = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
-                                      scope=ReviewSlice(team, first, last))
+                                      scope=ReviewSlice(team, first, last, survey_id=factories.SURVEY))
 
     def truth(measure: str, atoms) -> int:
         cells = {(a.touchpoint_id, a.month, a.audience) for a in atoms}
@@ -386,9 +386,9 @@ async def test_no_published_figure_rests_on_one_to_k_minus_one_responses(pool, a
             assert question.cells[0].count is not None and question.share.part <= question.share.whole
             assert question.share.part >= k and question.share.whole >= k
     review = reviews.ReviewPage(review=Review(0, team, "t", first, grid.last_day(last), None, None, {}, "",
-                                              dt.datetime.now()),
+                                              dt.datetime.now(), factories.SURVEY),
                                 summary=result, actions=[], carried=[], entries=[])
-    markdown = review_markdown(review, questions=summary_questions(app.state.surveys, "after-meeting"))
+    markdown = review_markdown(review, questions=summary_questions(app.state.surveys, factories.SURVEY))
     small = [n for n in re.findall(r"\| (\d+) \|", markdown) if 0 < int(n) < k]
     assert small == []
 
@@ -411,9 +411,9 @@ async def test_comments_are_redacted_balanced_and_never_shown_below_k(pool, app,
 
     async with pool.acquire() as conn:
         result = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
-                                      scope=ReviewSlice(team, first, last))
+                                      scope=ReviewSlice(team, first, last, survey_id=factories.SURVEY))
         hidden = await review_summary(conn, app.state.surveys, viewer=small_viewer, settings=settings,
-                                      scope=ReviewSlice(small_team, first, last))
+                                      scope=ReviewSlice(small_team, first, last, survey_id=factories.SURVEY))
 
     [group] = result.comments
     tones = [c.tone for c in group.comments]
@@ -439,7 +439,7 @@ async def test_answers_in_the_safeguarding_queue_never_reach_the_review(pool, ap
 
     async with pool.acquire() as conn:
         result = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
-                                      scope=ReviewSlice(team, first, last))
+                                      scope=ReviewSlice(team, first, last, survey_id=factories.SURVEY))
 
     texts = [c.text for group in result.comments for c in group.comments]
     assert texts == ["Nobody listened to me at all."]
@@ -460,7 +460,7 @@ async def test_open_actions_carry_over_and_finished_ones_do_not(pool, app, setti
                     for face, n in {2: 8, 3: 8, 5: 40}.items() for _ in range(n)])
 
     async with pool.acquire() as conn:
-        first_id = await reviews.start_review(conn, team_id=team, by=manager, today=today, form=reviews.ReviewForm(
+        first_id = await reviews.start_review(conn, app.state.surveys, team_id=team, by=manager, today=today, form=reviews.ReviewForm(
             f"{before_first:%Y-%m}", f"{before_last:%Y-%m}"))
         earlier_review = await reviews.review(conn, review_id=first_id)
         kept = await reviews.add_action(conn, app.state.surveys, review=earlier_review, by=manager,
@@ -469,7 +469,7 @@ async def test_open_actions_carry_over_and_finished_ones_do_not(pool, app, setti
                                            form=reviews.ActionForm("Something we stopped"))
         await reviews.set_action_status(conn, action=await reviews.action(conn, action_id=dropped), status="dropped",
                                         by=manager)
-        second_id = await reviews.start_review(conn, team_id=team, by=manager, today=today,
+        second_id = await reviews.start_review(conn, app.state.surveys, team_id=team, by=manager, today=today,
                                                form=reviews.ReviewForm(f"{first:%Y-%m}", f"{last:%Y-%m}"))
         second = await reviews.review(conn, review_id=second_id)
         later = await reviews.review_page(conn, app.state.surveys, review=second, viewer=viewer, settings=settings)
@@ -493,7 +493,7 @@ async def test_publishing_refuses_a_figure_the_review_hides(pool, app, settings,
     await _store(pool, touchpoint, [("parent", last.replace(day=20), {"listened": 5})] * (k - 1))
 
     async with pool.acquire() as conn:
-        review_id = await reviews.start_review(conn, team_id=team, by=manager, today=settings.today(),
+        review_id = await reviews.start_review(conn, app.state.surveys, team_id=team, by=manager, today=settings.today(),
                                                form=reviews.ReviewForm(f"{first:%Y-%m}", f"{last:%Y-%m}"))
         review = await reviews.review(conn, review_id=review_id)
         prepared = await reviews.review_page(conn, app.state.surveys, review=review, viewer=viewer,

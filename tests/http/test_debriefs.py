@@ -188,9 +188,9 @@ async def test_a_raised_lesson_reaches_the_review_and_the_response_reaches_the_g
     await _answer(client, link, role="school", raise_="")  # nothing raised
     await _answer(client, link, role="health", **{"raise": "We need a shared calendar with health visitors"})
     await _close(client, world, debrief_id)
-    review_id = await pool.fetchval("insert into reviews (team_id, period_start, period_end) values ($1, $2, $3) "
-                                    "returning id", world["team"], dt.date.today().replace(day=1),
-                                    dt.date.today().replace(day=1))
+    review_id = await pool.fetchval("insert into reviews (team_id, period_start, period_end, survey_id) "
+                                    "values ($1, $2, $3, $4) returning id", world["team"],
+                                    dt.date.today().replace(day=1), dt.date.today().replace(day=1), factories.SURVEY)
     manager, csrf = world["sessions"]["manager"]
 
     team_page = await client.get(f"/staff/teams/{world['team']}", headers=_cookie(manager))

@@ -134,9 +134,13 @@ async def test_revoking_asks_first_then_no_code_card_or_poster_is_offered(client
 
 
 async def _entry(pool, team: int, texts: dict) -> int:
+    """An entry with a figure, from a review of the after-meeting survey (its figure's question is that survey's)."""
+    review = await pool.fetchval("insert into reviews (team_id, period_start, period_end, survey_id) "
+                                 "values ($1, current_date - 30, current_date - 1, $2) returning id",
+                                 team, factories.SURVEY)
     return await pool.fetchval(
-        "insert into you_said_we_did (team_id, languages, texts, figure_question, figure_percent, figure_base) "
-        "values ($1, array['en-GB'], $2, 'listened', 72, 40) returning id", team, texts)
+        "insert into you_said_we_did (team_id, review_id, languages, texts, figure_question, figure_percent, "
+        "figure_base) values ($1, $3, array['en-GB'], $2, 'listened', 72, 40) returning id", team, texts, review)
 
 
 @pytest.mark.parametrize("audience", ["under8", "8to12", "parent"])

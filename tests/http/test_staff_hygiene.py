@@ -38,12 +38,15 @@ async def staff_world(client, pool):
 
 async def _review(pool, team: int, by: int) -> int:
     from service.reviews import service as reviews_service
+    from service.settings import REPO_ROOT
+    from service.surveys.loading import load_surveys
 
     today = dt.date.today()
     last = today.replace(day=1) - dt.timedelta(days=1)  # the last whole month
     form = reviews_service.ReviewForm(f"{last.replace(day=1) - dt.timedelta(days=1):%Y-%m}", f"{last:%Y-%m}")
+    registry = load_surveys(REPO_ROOT / "surveys")
     async with pool.acquire() as conn:
-        return await reviews_service.start_review(conn, team_id=team, form=form, by=by, today=today)
+        return await reviews_service.start_review(conn, registry, team_id=team, form=form, by=by, today=today)
 
 
 def _fill(template: str, ids: dict[str, int]) -> str:

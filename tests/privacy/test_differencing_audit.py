@@ -220,7 +220,7 @@ async def _build(conn, registry, plan: dict, today: dt.date) -> World:
     focus_kind, focus_audience = plan["review_focus"]
     saved = []
     for first, last_month in ((months[0], months[-2]), (months[-1], months[-1])):
-        saved.append(await reviews.start_review(conn, team_id=team_id, by=people["manager"], today=today,
+        saved.append(await reviews.start_review(conn, registry, team_id=team_id, by=people["manager"], today=today,
                                                 form=reviews.ReviewForm(first.isoformat(), last_month.isoformat(),
                                                                         focus_kind or "", focus_audience or "")))
     await reviews.add_action(conn, registry, review=await reviews.review(conn, review_id=saved[0]),

@@ -19,9 +19,18 @@ questions = [
 """
 
 
-def test_after_meeting_survey_has_every_audience_with_three_to_six_questions():
-    registry = load_surveys(REPO_ROOT / "surveys")
-    survey = registry.current("after-meeting").survey
+REGISTRY = load_surveys(REPO_ROOT / "surveys")
+FAMILY_SURVEYS = REGISTRY.family_survey_ids()
+
+
+def test_both_families_surveys_are_found_and_staff_and_partner_surveys_are_not_among_them():
+    assert FAMILY_SURVEYS == ["after-care-review", "after-meeting"]
+    assert {s.survey.id for s in REGISTRY} - set(FAMILY_SURVEYS) == {"culture-pulse", "debrief"}
+
+
+@pytest.mark.parametrize("survey_id", FAMILY_SURVEYS)
+def test_a_families_survey_has_every_audience_with_three_to_six_questions(survey_id):
+    survey = REGISTRY.current(survey_id).survey
 
     assert set(survey.audiences) == set(AUDIENCES)
     for audience, variant in survey.audiences.items():
@@ -30,8 +39,9 @@ def test_after_meeting_survey_has_every_audience_with_three_to_six_questions():
     assert len(survey.audiences["under8"].questions) <= 4
 
 
-def test_after_meeting_faces_have_three_points_for_under_8s_and_five_for_older_children():
-    survey = load_surveys(REPO_ROOT / "surveys").current("after-meeting").survey
+@pytest.mark.parametrize("survey_id", FAMILY_SURVEYS)
+def test_a_families_survey_has_three_point_faces_for_under_8s_and_five_for_older_children(survey_id):
+    survey = REGISTRY.current(survey_id).survey
 
     under8 = [q for q in survey.audiences["under8"].questions if isinstance(q, Faces)]
     older = [q for q in survey.audiences["8to12"].questions if isinstance(q, Faces)]
@@ -40,12 +50,23 @@ def test_after_meeting_faces_have_three_points_for_under_8s_and_five_for_older_c
     assert older and all(q.points == 5 for q in older)
 
 
-def test_after_meeting_shares_question_ids_across_audiences():
-    survey = load_surveys(REPO_ROOT / "surveys").current("after-meeting").survey
+@pytest.mark.parametrize(("survey_id", "shared"), [("after-meeting", {"listened", "understood", "respect"}),
+                                                   ("after-care-review", {"listened"})])
+def test_a_families_survey_shares_question_ids_across_audiences(survey_id, shared):
+    survey = REGISTRY.current(survey_id).survey
 
     ids = [{q.id for q in variant.questions} for variant in survey.audiences.values()]
 
-    assert {"listened", "understood", "respect", "anything_else"} <= set.intersection(*ids)
+    assert shared | {"anything_else"} <= set.intersection(*ids)
+
+
+@pytest.mark.parametrize("survey_id", FAMILY_SURVEYS)
+def test_a_families_survey_starts_every_audience_with_the_required_question_listened(survey_id):
+    survey = REGISTRY.current(survey_id).survey
+
+    firsts = [variant.questions[0] for variant in survey.audiences.values()]
+
+    assert all(q.id == "listened" and q.required and q.unanswered for q in firsts)
 
 
 def test_version_hash_changes_when_wording_changes():
