@@ -13,9 +13,8 @@ from litestar.datastructures import ResponseHeader
 
 from service import i18n
 from service.web import flash
-from service.settings import REPO_ROOT
+from service.paths import TEMPLATES_DIR
 
-TEMPLATES_DIR = REPO_ROOT / "templates"
 HTML = "text/html"
 
 
