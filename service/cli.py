@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from service.db.embedded import EmbeddedUnavailable
 from service.settings import Settings, SettingsError, load_settings
 
 
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"heard: configuration error: {error}", file=sys.stderr)
         return 2
-    except CliError as error:
+    except (CliError, EmbeddedUnavailable) as error:
         print(f"heard: {error}", file=sys.stderr)
         return 2
 
