@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import asyncio
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -97,7 +97,6 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from service.db.migrate import MigrationError, migrate
-
     from service.logs import configure_logging
 
     configure_logging(settings.log_level)  # every line from here on is JSON, uvicorn's too

@@ -206,10 +206,9 @@ def wait_ready(port: int, process: Process | None = None, timeout: float = 90, p
     while time.monotonic() < deadline:
         if process is not None and process.handle.poll() is not None:
             raise RuntimeError(f"{process.name} exited; see {process.log}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
-                if response.status == 200:
-                    return
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
+            if response.status == 200:
+                return
         time.sleep(0.2)
     raise RuntimeError(f"nothing ready on port {port} after {timeout}s")
 

@@ -27,7 +27,6 @@ from service.reading import service as reading
 
 from . import queries
 
-
 DROP_LOCK_WAIT = "5s"
 
 

@@ -88,7 +88,7 @@ def test_statements_are_split_at_semicolons_ending_a_line_and_comments_alone_are
 def test_a_dollar_quoted_body_is_refused_outside_a_transaction():
     body = "-- heard: no-transaction\ndo $$ begin perform 1; end $$;\n"
 
-    with pytest.raises(migrate.MigrationError, match="9998_x.sql: a no-transaction migration holds no dollar"):
+    with pytest.raises(migrate.MigrationError, match=r"9998_x\.sql: a no-transaction migration holds no dollar"):
         migrate.Migration(9998, "x", body).statements()
 
 
