@@ -35,8 +35,12 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> Creating .venv"
   python3 -m venv .venv
 fi
-echo "==> Installing Python packages (pinned in requirements.lock)"
-.venv/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+# Pinned with hashes (requirements/, made by infra/lock.sh): Heard and its embedded PostgreSQL, plus the
+# test and dev tools with --test. Production installs requirements/runtime.lock only (README: "Deploying").
+lock=requirements/embedded.lock
+[ "$want_tests" = 1 ] && lock=requirements/test.lock
+echo "==> Installing Python packages (pinned in $lock)"
+.venv/bin/pip install --quiet --disable-pip-version-check --require-hashes -r "$lock"
 .venv/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 
 echo "==> Installing front-end packages (pinned in package-lock.json)"

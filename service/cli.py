@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import asyncio
+import datetime as dt
 import os
 import sys
 from pathlib import Path
 
+from service.db.embedded import EmbeddedUnavailable
 from service.settings import Settings, SettingsError, load_settings
 
 
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"heard: configuration error: {error}", file=sys.stderr)
         return 2
-    except CliError as error:
+    except (CliError, EmbeddedUnavailable) as error:
         print(f"heard: {error}", file=sys.stderr)
         return 2
 
@@ -96,7 +97,6 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from service.db.migrate import MigrationError, migrate
-
     from service.logs import configure_logging
 
     configure_logging(settings.log_level)  # every line from here on is JSON, uvicorn's too

@@ -9,7 +9,11 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from service import paths
+
+# The checkout (tools that read the sources: `heard i18n extract`, tests). What Heard serves is found
+# through service.paths, which also knows the copies a built wheel carries.
+REPO_ROOT = paths.SOURCE_ROOT
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -23,7 +27,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
-    surveys_dir: Path = REPO_ROOT / "surveys"
+    surveys_dir: Path = paths.SURVEYS_DIR
     pool_min_size: int = 2
     pool_max_size: int = 10
     log_level: str = "INFO"

@@ -47,11 +47,11 @@ import argparse
 import json
 import re
 import secrets
-from collections import Counter
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote_plus
 

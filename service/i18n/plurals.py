@@ -16,7 +16,7 @@ from babel import Locale
 from babel.plural import _plural_tags, to_gettext
 
 # Counts that reach every category any language has for whole numbers.
-SAMPLE_COUNTS = (*range(0, 1001), 1_000_000, 2_000_000)
+SAMPLE_COUNTS = (*range(1001), 1_000_000, 2_000_000)
 
 
 def categories(locale: Locale) -> list[str]:

@@ -33,6 +33,7 @@ word lists are read once from files beside this module.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -230,7 +231,7 @@ def _spoken_number(run: list[re.Match[str]]) -> Span | None:
 
 def _counting(digits: str) -> bool:
     """"one two three ... nine" is a child counting, not a number."""
-    steps = {int(b) - int(a) for a, b in zip(digits, digits[1:])}
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(digits)}
     return steps in ({1}, {-1})
 
 
@@ -643,7 +644,7 @@ def _is_name(text: str, words: list[re.Match[str]], index: int, lists: _Lists, t
     key = word.casefold()
     if key[:1] in _ARABIC_PREFIXES and key[1:] in lists.first_names:
         return True
-    if len(key) < 2 or key in lists.common and key not in lists.first_names:
+    if len(key) < 2 or (key in lists.common and key not in lists.first_names):
         return _cued(words, index) and key not in lists.common
     capital = word[0].isupper()
     if _cued(words, index) and not title_case:

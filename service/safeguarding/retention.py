@@ -29,7 +29,6 @@ from service.staff import service as staff
 
 from . import queries
 
-
 DROP_LOCK_WAIT = "5s"
 
 

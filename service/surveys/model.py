@@ -7,7 +7,7 @@ fields are refused, so a typo in a survey file fails with its path.
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Literal
 
 import msgspec
 
@@ -96,7 +96,7 @@ class Text(_Question, tag="text"):
     max_length: int = 1000
 
 
-Question = Union[Faces, Agree, YesNo, Choice, Text]
+Question = Faces | Agree | YesNo | Choice | Text
 
 
 class Variant(msgspec.Struct, forbid_unknown_fields=True):

@@ -24,10 +24,8 @@ from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
-from service.settings import REPO_ROOT
+from service.paths import HTMX, STATIC_DIR
 
-STATIC_DIR = REPO_ROOT / "service" / "web" / "static"
-HTMX = REPO_ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js"
 FOREVER = "public, max-age=31536000, immutable"
 BRIEFLY = "public, max-age=300"
 TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mp3": "audio/mpeg",

@@ -6,16 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 from jinja2_fragments import render_block
 from litestar import Response
 from litestar.datastructures import ResponseHeader
+from markupsafe import Markup
 
 from service import i18n
+from service.paths import TEMPLATES_DIR
 from service.web import flash
-from service.settings import REPO_ROOT
 
-TEMPLATES_DIR = REPO_ROOT / "templates"
 HTML = "text/html"
 
 

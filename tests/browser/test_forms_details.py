@@ -55,7 +55,7 @@ async def test_the_contact_form_puts_each_label_above_its_own_box(page, server, 
     assert all(item["boxWidth"] >= main_width * 0.8 and item["border"] == "2px" for item in layout), layout
 
 
-@pytest.mark.parametrize("kind, listened, contact", [
+@pytest.mark.parametrize(("kind", "listened", "contact"), [
     ("child_protection_conference", "The social worker listened to me.",
      "Do you know how to contact your social worker if you need to?"),
     ("home_visit", "The worker listened to me.", "Do you know how to contact your worker if you need to?"),

@@ -125,7 +125,7 @@ async def test_read_aloud_speaks_each_question_and_answer_with_the_devices_voice
     assert not await page.get_by_role("radio", name="A bit").is_checked()  # listening is not choosing
 
 
-@pytest.mark.parametrize("voices, lang", [("[]", "en-GB"), ('[{"lang": "en-GB", "name": "A voice"}]', "ar")])
+@pytest.mark.parametrize(("voices", "lang"), [("[]", "en-GB"), ('[{"lang": "en-GB", "name": "A voice"}]', "ar")])
 async def test_read_aloud_buttons_are_hidden_without_a_voice_for_the_language(page, server, pool, voices, lang):
     touchpoint = await factories.touchpoint(pool, audience="under8")
     await page.add_init_script(FAKE_VOICES % voices)

@@ -214,8 +214,8 @@ def _survey_texts(variant) -> list[str]:
 @pytest.mark.parametrize("audience", AUDIENCES)
 @pytest.mark.parametrize("tag", i18n.available_tags())
 async def test_every_language_renders_every_audiences_form_and_submits(page, server, pool, tag, audience):
-    from service.surveys.loading import load_surveys
     from service.settings import load_settings
+    from service.surveys.loading import load_surveys
 
     survey = load_surveys(load_settings().surveys_dir).current("after-meeting").survey
     english = _survey_texts(survey.audiences[audience])

@@ -12,8 +12,6 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.async_api import Browser
 
-from tests import factories
-
 BUDGET = {"with JavaScript": 30 * 1024, "without JavaScript": 15 * 1024}
 AUDIENCES = ["under8", "8to12", "13to17", "parent"]
 # transferSize: bytes over the wire, headers included; encodedBodySize: the compressed body.

@@ -88,8 +88,8 @@ async def test_staff_answer_the_pulse_on_a_phone_without_javascript_and_the_revi
     manager = await factories.staff(pool, team_id=team, role="team_manager", name="Pat Pulse")
     touchpoint = await factories.pulse_touchpoint(pool, team_id=team)
     first, last = ended_quarter(grid.last_whole_month(dt.date.today()))
-    await factories.pulse_answers(pool, touchpoint, [{s: 6 for s in STATEMENTS}] * 12, on=first.replace(day=9))
-    await factories.pulse_answers(pool, touchpoint, [{s: 6 for s in STATEMENTS}] * 12,
+    await factories.pulse_answers(pool, touchpoint, [dict.fromkeys(STATEMENTS, 6)] * 12, on=first.replace(day=9))
+    await factories.pulse_answers(pool, touchpoint, [dict.fromkeys(STATEMENTS, 6)] * 12,
                                   on=grid.add_months(first, -3).replace(day=9))
     phone = await browser.new_context(viewport={"width": 360, "height": 640}, locale="en-GB",
                                       java_script_enabled=False)

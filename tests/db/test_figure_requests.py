@@ -4,7 +4,6 @@ kinds and audiences the team's responses have are offered as filters or a
 focus. What it leaves out publishes nothing new: the same figures as a
 listed request, or zeros over no atoms."""
 
-import datetime as dt
 
 import pytest
 

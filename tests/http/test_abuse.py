@@ -2,12 +2,11 @@
 a team manager decides; one source past its limit is never refused: its answers
 are kept, held out of the figures, and listed for reading."""
 
-import datetime as dt
 import re
 import uuid
 
-from service.responses.limits import SubmissionLimiter
 from service.figures.protection import D
+from service.responses.limits import SubmissionLimiter
 from tests import factories
 from tests.http.helpers import answers, hidden_fields
 

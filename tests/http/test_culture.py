@@ -27,7 +27,7 @@ def _answers(agree: int, disagree: int, new_ideas: tuple[int, int] | None = None
     (agree, disagree) overrides that one statement, counted within the same people."""
     people = []
     for index in range(agree + disagree):
-        answer = {s: 6 if index < agree else 2 for s in STATEMENTS}
+        answer = dict.fromkeys(STATEMENTS, 6 if index < agree else 2)
         if new_ideas:
             answer["new_ideas"] = 6 if index < new_ideas[0] else 2 if index < sum(new_ideas) else None
             if answer["new_ideas"] is None:

@@ -274,7 +274,7 @@ async def test_response_ids_say_nothing_about_arrival_order(client, pool):
         sent.append(uuid.UUID(hidden["submission_id"]))
 
     rows = await pool.fetch("select submission_id, id from responses where touchpoint_id = $1", touchpoint.id)
-    ids = [dict((r["submission_id"], r["id"]) for r in rows)[s] for s in sent]
+    ids = [{r["submission_id"]: r["id"] for r in rows}[s] for s in sent]
     assert len(set(ids)) == 8
     assert ids != sorted(ids), "ids rise in the order the answers arrived"
     assert max(ids) - min(ids) > 1_000_000, "ids are a running sequence"

@@ -15,9 +15,9 @@ import uuid
 from html.parser import HTMLParser
 from urllib.parse import quote, quote_from_bytes
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-import pytest
 
 from tests import factories
 
@@ -288,7 +288,7 @@ async def test_contact_requests_store_one_item_when_accepted_and_nothing_otherwi
     names = [b"audience", b"lang", b"name", b"how", b"s", b"csrf_token", b"x"]
     fields = data.draw(st.lists(st.tuples(st.sampled_from(names), contact_values), max_size=8))
     if data.draw(st.booleans()):  # often a request that could be accepted, then odd fields around it
-        fields = [(b"audience", b"13to17"), (b"lang", b"en-GB"), (b"how", b"07700 900123")] + fields
+        fields = [(b"audience", b"13to17"), (b"lang", b"en-GB"), (b"how", b"07700 900123"), *fields]
     body = "&".join(quote_from_bytes(k, safe=b"") + "=" + quote_from_bytes(v, safe=b"") for k, v in fields).encode()
     before = await everything_stored(pool, target.id)
 

@@ -97,8 +97,8 @@ async def _debrief_and_reflection(pool, team: int, manager: int) -> dict[str, in
     """A debrief of the team with one answer that raises a lesson, and a reflection of the manager's."""
     from service.debriefs import service as debriefs
     from service.reflection import service as reflections
-    from service.surveys.answers import check_answers
     from service.settings import REPO_ROOT
+    from service.surveys.answers import check_answers
     from service.surveys.loading import load_surveys
 
     today = dt.date.today()
@@ -196,7 +196,7 @@ odd_path_parts = st.one_of(
 @st.composite
 def paths(draw, template: str, world) -> str:
     def fill(match: re.Match) -> str:
-        name, kind = match.group(1), match.group(2)
+        name = match.group(1)
         real = (_real_value(name, template, world) if name in world["ids"] or name == "code" else
                 draw(st.sampled_from(["parent", "under8", "svg", "png", "card", "poster", "postcard", "css/app.css"])))
         return draw(st.one_of(st.just(real), odd_path_parts)) if draw(st.integers(0, 3)) == 0 else real
@@ -254,10 +254,10 @@ async def test_every_handler_is_reached_by_every_person_with_real_ids_and_a_vali
     """Every (handler, person) pair, every run: own team's ids, own session, a valid CSRF token (and, for POST, only
     that token: the handler itself must answer the empty form, with a page or a 4xx, never a 5xx)."""
     static = re.search(r'href="/static/([^"?]+)"', (await client.get(f"/t/{world['code']}/form/parent")).text)
-    pairs = [(method, template, actor) for method, template in _routes(app) + [SIGN_OUT] for actor in ACTORS]
+    pairs = [(method, template, actor) for method, template in [*_routes(app), SIGN_OUT] for actor in ACTORS]
     missed = []
     for method, template, actor in pairs:
-        url = PARAM.sub(lambda m: _real_value(m.group(1), template, world), template)
+        url = PARAM.sub(lambda m, template=template: _real_value(m.group(1), template, world), template)
         url = url.replace("{path:path}", static.group(1) if static else "css/app.css")
         if (method, template) == SIGN_OUT and actor != "anonymous":  # a session of its own, not the shared one
             token, csrf = await factories.session(pool, world["people"][actor])

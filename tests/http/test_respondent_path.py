@@ -2,8 +2,8 @@
 form, submit, thank you, and everything that can go wrong on the way."""
 
 import asyncio
-import functools
 import datetime as dt
+import functools
 
 import asyncpg
 import pytest

@@ -121,7 +121,7 @@ async def test_a_member_the_manager_allows_may_start_and_write_reviews(client, w
     assert wrote.status_code == 303 and member_wrote.status_code == 403
     assert "We thought parents felt heard." in page.text  # members read the review
     assert "Overwritten" not in page.text
-    assert 'action="/staff/reviews/%d/reflections"' % review_id not in page.text  # but get no form
+    assert f'action="/staff/reviews/{review_id}/reflections"' not in page.text  # but get no form
 
 
 @pytest.mark.parametrize("who", ["other_manager", "admin"])

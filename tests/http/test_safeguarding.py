@@ -27,10 +27,9 @@ DISCLOSURES = {
 
 def _helpline_text(lang: str) -> str:
     """What the thank-you page must say about Childline, in that language (from the catalogs)."""
-    from service import i18n
-
     from markupsafe import Markup
 
+    from service import i18n
     from service.web.templating import phone
 
     i18n.use_language(lang)
@@ -177,7 +176,7 @@ async def test_before_the_free_text_box_each_audience_is_told_what_happens(clien
                                  data={**hidden_fields(text), "q_listened": "3", "q_understood": "3", "q_respect": "3",
                                        "go": "next"})
         assert step.status_code == 200, step.text[:300]
-        assert 'name="step" value="%d"' % (screens + 1) in step.text or "textarea" in step.text
+        assert f'name="step" value="{screens + 1}"' in step.text or "textarea" in step.text
         text, screens = step.text, screens + 1
         assert screens < 10
     assert (screens > 0) == (audience == "under8")

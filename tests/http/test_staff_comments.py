@@ -8,7 +8,6 @@ from tests import factories
 
 async def _with_text(pool, touchpoint, texts):
     version = await pool.fetchval("select version_hash from survey_versions where survey_id = 'after-meeting' limit 1")
-    import datetime as dt
 
     for text in texts:
         response_id = await pool.fetchval(

@@ -185,7 +185,7 @@ async def test_the_xlsx_has_the_same_figures_as_the_csv_and_the_page(client, sta
     sheets = {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets}
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert workbook.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
-    assert list(sheets)[0] == "notes"
+    assert next(iter(sheets)) == "notes"
     assert any("Hidden" in str(row[0]) for row in sheets["notes"])
     figures = {(r[3], r[4]): r[5] for r in rows[1:]}
     from_xlsx = {(r[3], r[4]): r[5] for title, table in sheets.items() if title != "notes" for r in table[1:]}
@@ -196,10 +196,10 @@ async def test_the_xlsx_has_the_same_figures_as_the_csv_and_the_page(client, sta
 
 
 async def test_the_markdown_heading_escapes_the_team_name(pool):
-    from service.reviews import service as reviews_service
-    from service.surveys.loading import load_surveys
-    from service.settings import load_settings
     from service.figures.levels import summary_questions
+    from service.reviews import service as reviews_service
+    from service.settings import load_settings
+    from service.surveys.loading import load_surveys
 
     team = await factories.team(pool, "# Team [click](https://evil.example) <b>x</b>")
     manager = await factories.staff(pool, team_id=team, role="team_manager")

@@ -426,7 +426,7 @@ def _components(count: int, figure_blocks: list[list[int]]) -> list[int]:
 
 def _examine(target: Target, zero: set[AtomKey], block_of: dict[AtomKey, int], blocks: list[set[AtomKey]],
              basis: _Basis, live: list[tuple[int, Figure, frozenset[AtomKey]]], labels: list[str],
-             bounder: "_Bounds | None", *, k_practitioner: int) -> Finding | None:
+             bounder: _Bounds | None, *, k_practitioner: int) -> Finding | None:
     atoms = target.atoms - zero
     if not atoms or any(a not in block_of for a in atoms):
         return None  # an atom no figure counts: unbounded (and zeros are not protected)

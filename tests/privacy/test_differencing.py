@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.privacy.differencing import (CLOSED_ALL, CLOSED_MONTH, CLOSED_PART, ISOLATED, SMALL_CELL, SMALL_GROUP,
-                                        AtomKey, Figure, audit)
+from tests.privacy.differencing import (
+    CLOSED_ALL,
+    CLOSED_MONTH,
+    CLOSED_PART,
+    ISOLATED,
+    SMALL_CELL,
+    SMALL_GROUP,
+    AtomKey,
+    Figure,
+    audit,
+)
 
 
 def atom(month: int = 1, touchpoint: int = 1, practitioner: int | None = None, audience: str = "parent",

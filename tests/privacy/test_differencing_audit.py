@@ -44,7 +44,8 @@ from service.db.migrate import migrate
 from service.db.pool import create_pool
 from service.figures import grid
 from service.figures.levels import level, question_for, summary_questions
-from service.figures.model import RESPONSES, AtomKey, FigureRequest
+from service.figures.model import RESPONSES, AtomKey, Figure, FigureRequest
+from service.figures.protection import D
 from service.figures.service import NotAllowed, published, requests_for
 from service.reviews import service as reviews
 from service.staff import service as staff_service
@@ -52,8 +53,6 @@ from service.surveys.loading import load_surveys
 from service.surveys.service import record_versions
 from service.touchpoints import codes
 from service.touchpoints.queries import insert_touchpoint
-from service.figures.model import Figure
-from service.figures.protection import D
 from tests.privacy.differencing import CLOSED_MONTH, ISOLATED, SMALL_CELL, SMALL_GROUP, audit
 
 SURVEY = "after-meeting"

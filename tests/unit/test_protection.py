@@ -3,7 +3,7 @@ practitioner rule with dominance."""
 
 import pytest
 
-from service.figures.protection import D, DOMINANCE, KEYS, PTABLE, Rules, adjustment, decide, perturb
+from service.figures.protection import DOMINANCE, KEYS, PTABLE, D, Rules, adjustment, decide, perturb
 
 RULES = Rules(viewer_id=1, open_practitioners=frozenset({1}), k_team=5, k_practitioner=10)
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.reviews.stats import HIGHER, LOWER, NO_CLEAR_CHANGE, NOT_COMPARABLE, wilson, verdict
+from service.reviews.stats import HIGHER, LOWER, NO_CLEAR_CHANGE, NOT_COMPARABLE, verdict, wilson
 
 
 def test_wilson_matches_published_values():

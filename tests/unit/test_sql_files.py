@@ -18,7 +18,7 @@ def test_a_name_defined_twice_is_refused():
 def test_asking_for_a_missing_statement_names_the_file():
     sql = sql_beside(str(REPO_ROOT / "service" / "responses" / "queries.py"))
 
-    with pytest.raises(KeyError, match="queries.sql: no statement named 'nope'"):
+    with pytest.raises(KeyError, match=r"queries\.sql: no statement named 'nope'"):
         sql["nope"]
 
 

@@ -50,7 +50,7 @@ def test_a_wording_for_an_unknown_kind_or_a_message_for_an_optional_question_is_
 
 
 def test_the_survey_knows_every_kind_of_contact_a_touchpoint_can_be():
-    assert CONTACT_KIND_KEYS == tuple(CONTACT_KINDS)
+    assert tuple(CONTACT_KINDS) == CONTACT_KIND_KEYS
 
 
 def test_what_the_welcome_page_promises_follows_the_required_questions():

@@ -115,7 +115,7 @@ questions = [
 def test_survey_file_must_be_named_after_its_id(tmp_path: Path):
     (tmp_path / "other.toml").write_text(GOOD)
 
-    with pytest.raises(SurveyError, match="must be named tiny.toml"):
+    with pytest.raises(SurveyError, match=r"must be named tiny\.toml"):
         load_surveys(tmp_path)
 
 
