@@ -5,8 +5,7 @@ two never overlap, and nothing can be worked out by setting one against the othe
 import pytest
 
 from service.figures.model import FigureRequest
-from service.figures.service import published, requests_for
-from service.figures.service import NotAllowed
+from service.figures.service import NotAllowed, published, requests_for
 from tests import factories
 
 REVIEW = factories.REVIEW_SURVEY
