@@ -251,6 +251,7 @@ async def thanks(code: FromPath[str], request: Request, state: State) -> Respons
 
 
 _PLACEHOLDER = uuid.UUID(int=0)
+_PLACEHOLDER_TEXT = str(_PLACEHOLDER)
 _blank_forms: dict[tuple, str] = {}
 
 
@@ -271,22 +272,26 @@ def _form_page(
 ) -> Response[str]:
     headers = {"Retry-After": "5"} if status == 503 else {}
     headers |= NO_STORE if shared else {}
+    stepped = steps.is_stepped(audience)
+    blank = not given and not problems and status == 200 and not htmx
+    # The same empty form for everyone: rendered once, then only the submission id differs (looked up first:
+    # this is the page most people load).
+    key = (code, loaded.version_hash, audience, lang, step if stepped else None, contact_kind,
+           shared and shared["idle"])
+    if blank and (step is not None or not stepped) and (html := _blank_forms.get(key)) is not None:
+        return Response(html.replace(_PLACEHOLDER_TEXT, str(submission_id)), media_type=HTML, headers=headers or None)
     questions = worded_for(loaded.survey.audiences[audience].questions, contact_kind)  # type: ignore[index]
-    if steps.is_stepped(audience) and step is None:
+    if stepped and step is None:
         step = steps.screen_for(questions, problems or {})
     context = dict(code=code, survey=loaded, audience=audience, questions=questions, lang=lang,
                    submission_id=submission_id, given=given or {}, problems=problems or {},
-                   step=step if steps.is_stepped(audience) else None, shared=shared)
-    blank = not given and not problems and status == 200 and not htmx
-    if blank:  # the same empty form for everyone: render once, then only the submission id differs
+                   step=step if stepped else None, shared=shared)
+    if blank:
         key = (code, loaded.version_hash, audience, lang, context["step"], contact_kind, shared and shared["idle"])
-        html = _blank_forms.get(key)
-        if html is None:
-            if len(_blank_forms) > 5_000:
-                _blank_forms.clear()
-            html = _blank_forms[key] = render("respondent/form.html", **{**context, "submission_id": _PLACEHOLDER})
-        return Response(html.replace(str(_PLACEHOLDER), str(submission_id)), status_code=200, media_type=HTML,
-                        headers=headers)
+        if len(_blank_forms) > 5_000:
+            _blank_forms.clear()
+        html = _blank_forms[key] = render("respondent/form.html", **{**context, "submission_id": _PLACEHOLDER})
+        return Response(html.replace(_PLACEHOLDER_TEXT, str(submission_id)), media_type=HTML, headers=headers or None)
     if htmx:  # only the form swaps; its <title> comes along so the tab and screen readers follow
         title = render_block(ENV, "respondent/form.html", "title", **context).strip()
         html = f"<title>{title} – Heard</title>" + render_block(ENV, "respondent/form.html", "form_area", **context)
