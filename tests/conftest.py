@@ -46,6 +46,7 @@ FOLDER_MARKS = {"unit": "unit", "meta": "unit", "db": "db", "privacy": "db", "ht
 KEPT_TABLES = frozenset({"schema_migrations", "survey_versions", "instance_keys"})
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     tests = Path(__file__).parent
     for item in items:
