@@ -103,25 +103,49 @@ async def dsn(new_database) -> str:
     return url
 
 
-async def empty_tables(dsn: str) -> None:
-    """Delete every row a test can have made, in one round trip. Triggers and foreign
-    keys are skipped while emptying (every table is emptied); without the right to
-    skip them (a non-superuser DATABASE_URL), TRUNCATE ... CASCADE does it, slower."""
-    conn = await asyncpg.connect(dsn)
-    try:
-        tables = [row["name"] for row in await conn.fetch(
-            """select format('%I.%I', n.nspname, c.relname) as name, c.relname
-               from pg_class c join pg_namespace n on n.oid = c.relnamespace
-               where c.relkind in ('r', 'p') and not c.relispartition
-                 and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'""")
-            if row["relname"] not in KEPT_TABLES]
+# Every table but the kept ones, read afresh each time (a test may add a partition): its rows deleted.
+_EMPTY = """
+do $$
+declare
+    name text;
+begin
+    set local session_replication_role = replica;  -- no triggers, no foreign-key checks: every table is emptied
+    for name in
+        select format('%I.%I', n.nspname, c.relname)
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.relkind in ('r', 'p') and not c.relispartition and c.relname <> all($kept$)
+          and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'
+    loop
+        execute 'delete from ' || name;
+    end loop;
+end
+$$"""
+
+
+class Emptier:
+    """Deletes every row a test can have made, in one round trip on a connection of its own. Without
+    the right to skip triggers (a non-superuser DATABASE_URL), TRUNCATE ... CASCADE does it, slower."""
+
+    def __init__(self, dsn: str) -> None:
+        self.dsn = dsn
+        self.conn: asyncpg.Connection | None = None
+        kept = "'{" + ",".join(sorted(KEPT_TABLES)) + "}'::name[]"
+        self.statement = _EMPTY.replace("$kept$", kept)
+
+    async def empty(self) -> None:
+        if self.conn is None or self.conn.is_closed():
+            self.conn = await asyncpg.connect(self.dsn)
         try:
-            await conn.execute("set session_replication_role = replica; "
-                               + " ".join(f"delete from {table};" for table in tables))
+            await self.conn.execute(self.statement)
         except asyncpg.InsufficientPrivilegeError:
-            await conn.execute(f"truncate {', '.join(tables)} cascade")
-    finally:
-        await conn.close()
+            tables = await self.conn.fetch(
+                "select format('%I.%I', schemaname, tablename) as name from pg_tables "
+                "where schemaname = 'public' and tablename <> all($1::name[])", sorted(KEPT_TABLES))
+            await self.conn.execute(f"truncate {', '.join(row['name'] for row in tables)} cascade")
+
+    async def close(self) -> None:
+        if self.conn is not None:
+            await self.conn.close()
 
 
 @pytest.fixture(autouse=True)
@@ -138,14 +162,21 @@ def fresh_rows_for_module(request: pytest.FixtureRequest) -> None:
         request.getfixturevalue("_emptied_for_module")
 
 
+@pytest.fixture(scope="session")
+async def emptier(dsn: str) -> AsyncIterator[Emptier]:
+    emptier = Emptier(dsn)
+    yield emptier
+    await emptier.close()
+
+
 @pytest.fixture
-async def _emptied(dsn: str) -> None:
-    await empty_tables(dsn)
+async def _emptied(emptier: Emptier) -> None:
+    await emptier.empty()
 
 
 @pytest.fixture(scope="module")
-async def _emptied_for_module(dsn: str) -> None:
-    await empty_tables(dsn)
+async def _emptied_for_module(emptier: Emptier) -> None:
+    await emptier.empty()
 
 
 @pytest.fixture(scope="session")

@@ -169,6 +169,12 @@ def _results(html: str) -> str:
     return html[start:at]
 
 
+def _responses(results: str) -> int:
+    found = re.search(r"(\d+) responses", re.sub(r"<[^>]+>", " ", results))
+    assert found, results[:500]
+    return int(found.group(1))
+
+
 async def test_changing_a_filter_with_htmx_gives_results_for_that_filter_for_htmx_to_select(client, pool):
     team = await factories.team(pool)
     manager = await factories.staff(pool, team_id=team, role="team_manager")
@@ -186,7 +192,8 @@ async def test_changing_a_filter_with_htmx_gives_results_for_that_filter_for_htm
     parents = await client.get(f"{page}?months=3&audience=parent", headers=cookie | htmx(page, "results"))
 
     assert everyone.status_code == parents.status_code == 200
-    assert re.search(r"\b54\b", _results(everyone.text)) and not re.search(r"\b54\b", _results(parents.text))
-    assert re.search(r"\b23\b", _results(parents.text)) and not re.search(r"\b31\b", _results(parents.text))
+    # Published counts carry a little cell-key noise (PRIVACY-METHODS.md): near 54 for everyone, near 23 for parents.
+    assert abs(_responses(_results(everyone.text)) - 54) <= 5
+    assert abs(_responses(_results(parents.text)) - 23) <= 5
     assert '<option value="parent" selected>' in parents.text  # the form says what it shows
     assert await pool.fetchval("select count(*) from responses") == 54  # reading changed nothing
