@@ -12,6 +12,9 @@ from playwright.async_api import Browser, expect
 from service import i18n
 from tests import factories
 
+# The module-scoped fixtures below make rows every test here reads: emptied once, before the module.
+pytestmark = pytest.mark.shared_rows
+
 AUDIENCES = ["under8", "8to12", "13to17", "parent"]
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
 ENGLISH_ENTRY = {"en-GB": {"you_said": "You told us the letters about conferences were hard to understand.",

@@ -17,6 +17,9 @@ import pytest
 from tests import factories
 from tests.http.helpers import hidden_fields
 
+# The module-scoped fixtures below make rows every test here reads: emptied once, before the module.
+pytestmark = pytest.mark.shared_rows
+
 
 def _last_month() -> dt.date:
     """The first day of the last whole calendar month (every staff view shows it)."""

@@ -21,6 +21,9 @@ from hypothesis import strategies as st
 
 from tests import factories
 
+# The module-scoped fixtures below make rows every test here reads: emptied once, before the module.
+pytestmark = pytest.mark.shared_rows
+
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                        HealthCheck.too_slow])
 AUDIENCES = ("under8", "8to12", "13to17", "parent")

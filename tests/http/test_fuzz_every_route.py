@@ -34,6 +34,9 @@ from service.reviews.service import default_period
 from tests import factories
 from tests.http.test_fuzz import odd_values
 
+# The module-scoped fixtures below make rows every test here reads: emptied once, before the module.
+pytestmark = pytest.mark.shared_rows
+
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                         HealthCheck.too_slow])
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

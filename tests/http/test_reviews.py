@@ -12,6 +12,9 @@ from service.figures import grid
 from service.reviews.service import default_period
 from tests import factories, truth
 
+# The module-scoped fixtures below make rows every test here reads: emptied once, before the module.
+pytestmark = pytest.mark.shared_rows
+
 GOOD = {"listened": 5, "understood": 4, "respect": 5, "better": 4, "contact": "yes"}
 POOR = {"listened": 2, "understood": 1, "respect": 3, "better": 2, "contact": "no"}
 # In between on most questions, so every level of every question holds well over k answers (an empty level is

@@ -8,6 +8,9 @@ import pytest
 
 from tests import factories
 
+# The module-scoped fixtures below make rows every test here reads: emptied once, before the module.
+pytestmark = pytest.mark.shared_rows
+
 
 @pytest.fixture(scope="module")
 async def world(client, pool):

@@ -16,6 +16,9 @@ import pytest
 from service.reviews.export import review_markdown
 from tests import factories
 
+# The module-scoped fixtures below make rows every test here reads: emptied once, before the module.
+pytestmark = pytest.mark.shared_rows
+
 PARAM = re.compile(r"\{([a-z_]+):([a-z]+)\}")
 
 
