@@ -21,7 +21,7 @@ CHILDREN: tuple[Audience, ...] = ("under8", "8to12")
 # this audience alone; its answers never mix with families' (figures select by survey).
 STAFF: Audience = "staff"
 # A professional answering about their own piece of work (surveys/debrief.toml, service/debriefs).
-PARTNER = "partner"
+PARTNER: Audience = "partner"
 
 
 class _Question(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, tag_field="kind"):
