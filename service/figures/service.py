@@ -274,7 +274,8 @@ def _question_view(engine: Engine, question: SummaryQuestion, atoms: list[AtomKe
     if question.is_scale:  # everyone who answered it: a published count of its own (the share's whole)
         answered = engine.value(f"{question.id}:{ANSWERED}", atoms)
     else:
-        answered = None if any(n is None for n in parts) else sum(parts)  # type: ignore[arg-type]
+        published = [n for n in parts if n is not None]
+        answered = sum(published) if len(published) == len(parts) else None  # None: a part is hidden
     answers = [engine.cell(c, f"{question.id}:{c}", atoms, answered) for c in question.columns[:-1]]
     found = engine.positive(question, atoms)
     trend = []
