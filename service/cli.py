@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TypedDict
 
 from service.db.embedded import EmbeddedUnavailable
 from service.settings import Settings, SettingsError, load_settings
@@ -116,18 +117,36 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     # uvicorn's own lines (start, stop, a worker that died) go through Heard's JSON formatter too: no
     # log_config of its own, its loggers propagate to the root handler configure_logging set (above, and in
     # every worker, where create_app sets it).
-    options.update(log_config=None, log_level=settings.log_level.lower())
+    options["log_config"] = None
+    options["log_level"] = settings.log_level.lower()
     if settings.trusted_proxies:
         # Behind nginx: take the client address from X-Forwarded-For, only from these proxies,
         # so flood control counts people, not the proxy. It is never logged or stored.
-        options.update(proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)
+        options["proxy_headers"] = True
+        options["forwarded_allow_ips"] = settings.trusted_proxies
     uvicorn.run("service.app:create_app", factory=True, **options)
     return 0
 
 
-def server_options(host: str, port: int, workers: int) -> dict[str, object]:
+class ServerOptions(TypedDict, total=False):
+    """The keyword arguments of uvicorn.run that Heard sets."""
+
+    host: str
+    port: int
+    workers: int
+    loop: str
+    http: str
+    access_log: bool
+    log_level: str
+    timeout_keep_alive: int
+    proxy_headers: bool
+    forwarded_allow_ips: str
+    log_config: None
+
+
+def server_options(host: str, port: int, workers: int) -> ServerOptions:
     """How `heard serve` runs uvicorn (infra/bench runs its bare app with the same)."""
-    return dict(
+    return ServerOptions(
         host=host,
         port=port,
         workers=workers,

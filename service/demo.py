@@ -199,6 +199,7 @@ async def _culture_pulse(conn: asyncpg.Connection, surveys: SurveyRegistry, *, t
     touchpoint = next(t for t in await touchpoints_service.team_touchpoints(conn, team_id=team_id)
                       if t.id == touchpoint_id)
     found = await touchpoints_service.find_by_code(conn, code=touchpoint.code, today=today)
+    assert found is not None, "the pulse's touchpoint, just started, opens"
     first, _ = ended_quarter(grid.last_whole_month(today))
     variant = survey.survey.audiences["staff"]
     # (first month of the quarter, people answering, how many agree with statement i: base + i)
@@ -210,9 +211,9 @@ async def _culture_pulse(conn: asyncpg.Connection, surveys: SurveyRegistry, *, t
             for index, question in enumerate(statements):
                 agrees = person < agreeing + index
                 form[field_name(question)] = [str(rng.choice((5, 6, 7) if agrees else (1, 2, 3)))]
-            for question in variant.questions:
-                if isinstance(question, Text) and rng.random() < 0.3:
-                    form[field_name(question)] = [rng.choice(PULSE_WORDS)]
+            for written in variant.questions:
+                if isinstance(written, Text) and rng.random() < 0.3:
+                    form[field_name(written)] = [rng.choice(PULSE_WORDS)]
             checked = check_answers(variant, form)
             await submit_response(conn, Submission(uuid.uuid4(), found, survey, "staff", "en-GB", checked),
                                   today=meeting)
@@ -244,10 +245,12 @@ async def _closed_debrief(conn: asyncpg.Connection, surveys: SurveyRegistry, *, 
     session = await staff.start_session(conn, staff_id=opener_id)
     opener = await staff.viewer_for_token(conn, token=session.token)
     await staff.sign_out(conn, token=session.token)
+    assert opener is not None, "the demo's staff account can sign in"
     opened = today - dt.timedelta(days=12)
     debrief_id = await debriefs.open_debrief(conn, viewer=opener, today=opened, form=debriefs.OpenForm(
         str(team_id), "Child protection conference for the B. family", (opened + dt.timedelta(days=7)).isoformat()))
     found = await debriefs.debrief(conn, debrief_id=debrief_id, today=opened)
+    assert found is not None, "the debrief just opened is there"
     variant = survey.survey.audiences[debriefs.AUDIENCE]
     for form in DEBRIEF_ANSWERS:
         await debriefs.answer(conn, debrief=found, checked=check_answers(variant, form), submission_id=uuid.uuid4(),
@@ -268,6 +271,7 @@ async def _earlier_review(conn: asyncpg.Connection, surveys: SurveyRegistry, *, 
     period = reviews.ReviewForm(earlier.strftime("%Y-%m"), earlier.strftime("%Y-%m"), survey_id=MEETING_SURVEY)
     review_id = await reviews.start_review(conn, surveys, team_id=team_id, form=period, by=manager_id, today=today)
     review = await reviews.review(conn, review_id=review_id)
+    assert review is not None, "the review just started is there"
     session = await staff.start_session(conn, staff_id=manager_id)
     manager = await staff.viewer_for_token(conn, token=session.token)
     await staff.sign_out(conn, token=session.token)

@@ -35,6 +35,7 @@ from service.safeguarding import redact
 from service.staff import service as staff
 from service.staff.service import Viewer
 from service.surveys.answers import CheckedAnswers
+from service.surveys.model import PARTNER, Audience
 from service.touchpoints import codes
 from service.touchpoints import service as touchpoint_service
 
@@ -42,7 +43,7 @@ from . import queries
 from .queries import Answer, Debrief, Lesson
 
 SURVEY_ID = "debrief"
-AUDIENCE = "partner"
+AUDIENCE: Audience = PARTNER
 ROLE_QUESTION = "role"
 RAISE_QUESTION = "raise"
 AUTHORSHIP_FROM = 3  # answers shown with their writer's agency only from this many people answering
@@ -108,7 +109,7 @@ async def open_debrief(conn: asyncpg.Connection, *, viewer: Viewer, form: OpenFo
     else:
         if not today <= deadline <= today + dt.timedelta(days=LONGEST_DEADLINE):
             problems["deadline"] = "out_of_range"
-    if problems:
+    if problems or team_id is None:  # (team_id is None only with a problem)
         raise Invalid(problems)
     debrief_id = await queries.insert_debrief(conn, team_id=team_id, code=codes.new_code(), name=name,
                                               deadline=deadline, opened_by=viewer.staff.id, today=today)

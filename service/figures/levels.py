@@ -76,13 +76,13 @@ def summary_questions(registry: SurveyRegistry, survey_id: str) -> list[SummaryQ
             if not isinstance(question, Text):
                 labelled[question.id] = question
     found = [SummaryQuestion(survey_id, labelled[qid]) for qid in order]
-    for question in found:
+    for summary in found:
         for audience in AUDIENCES:
             variant = loaded.survey.variant(audience)
-            asked = next((q for q in variant.questions if q.id == question.id), None) if variant else None
+            asked = next((q for q in variant.questions if q.id == summary.id), None) if variant else None
             if asked is not None:
-                question.texts[audience] = asked.text
-                question.kinds[audience] = type(asked).__name__.lower()
+                summary.texts[audience] = asked.text
+                summary.kinds[audience] = type(asked).__name__.lower()
     return found
 
 

@@ -79,7 +79,7 @@ async def pulse(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, r
 
     team_id, first, last = request.team_id, request.first_month, request.last_month
     if (team_id is None or not viewer.is_member(team_id) or request.survey_id != PULSE_SURVEY
-            or not is_quarter(first, last) or last > grid.last_whole_month(settings.today())
+            or first is None or last is None or not is_quarter(first, last) or last > grid.last_whole_month(settings.today())
             or request.audience or request.contact_kind or request.touchpoint_id):
         raise NotAllowed()
     before_first, before_last = grid.add_months(first, -3), grid.add_months(first, -1)

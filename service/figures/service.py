@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import asyncpg
 import msgspec
@@ -274,7 +274,8 @@ def _question_view(engine: Engine, question: SummaryQuestion, atoms: list[AtomKe
     if question.is_scale:  # everyone who answered it: a published count of its own (the share's whole)
         answered = engine.value(f"{question.id}:{ANSWERED}", atoms)
     else:
-        answered = None if any(n is None for n in parts) else sum(parts)  # type: ignore[arg-type]
+        published = [n for n in parts if n is not None]
+        answered = sum(published) if len(published) == len(parts) else None  # None: a part is hidden
     answers = [engine.cell(c, f"{question.id}:{c}", atoms, answered) for c in question.columns[:-1]]
     found = engine.positive(question, atoms)
     trend = []
@@ -364,8 +365,10 @@ def chosen_survey(registry: SurveyRegistry, request: FigureRequest, asked: list[
     raise NotAllowed()
 
 
-def _window_allowed(request: FigureRequest, today: dt.date) -> bool:
-    return any((request.first_month, request.last_month) == grid.window(today, m) for m in grid.MONTH_CHOICES)
+def _allowed_window(request: FigureRequest, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The request's (first month, last month) when it is one of the windows offered, else None."""
+    asked = (request.first_month, request.last_month)
+    return next((w for w in (grid.window(today, m) for m in grid.MONTH_CHOICES) if w == asked), None)
 
 
 def _filters_valid(request: FigureRequest) -> bool:
@@ -401,8 +404,10 @@ async def team_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
     team_id = request.team_id
     if team_id is None or not viewer.is_member(team_id) or not _filters_valid(request):
         raise NotAllowed()
-    if not _window_allowed(request, settings.today()):
+    window = _allowed_window(request, settings.today())
+    if window is None:
         raise NotAllowed()
+    first, last = window
     every = await touchpoint_service.team_touchpoints(conn, team_id=team_id)
     surveys = surveys_asked(registry, every)
     survey_id = chosen_survey(registry, request, surveys)
@@ -410,8 +415,7 @@ async def team_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
     allowed = [t for t in touchpoints if filterable(viewer, team_id, t)]
     if request.touchpoint_id is not None and request.touchpoint_id not in {t.id for t in allowed}:
         raise NotAllowed()
-    table = await load(conn, registry, team_id=team_id, first=request.first_month, last=request.last_month,
-                       rollup=rollup)
+    table = await load(conn, registry, team_id=team_id, first=first, last=last, rollup=rollup)
     rules = await rules_for(conn, viewer, team_id, table, settings)
     engine = Engine(table, rules)
     atoms = table.select(audience=request.audience, contact_kind=request.contact_kind,
@@ -422,8 +426,8 @@ async def team_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
         ids = sorted({a.practitioner_id for a in atoms if a.practitioner_id is not None})
         members = {t.practitioner_id for t in touchpoints}
         sharing = [p for p in await queries.sharing(conn, staff_ids=ids) if p.shares_with_manager and p.id in members]
-    summary = staff_summary(engine, registry, survey_id=survey_id, atoms=atoms, first=request.first_month,
-                            last=request.last_month, k=settings.k_team,
+    summary = staff_summary(engine, registry, survey_id=survey_id, atoms=atoms, first=first, last=last,
+                            k=settings.k_team,
                             touchpoints=touchpoints if unfiltered else None, sharing=sharing,
                             audience=request.audience)
     if not summary.hidden and request.output == "team":
@@ -438,8 +442,10 @@ async def team_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
 async def my_feedback(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, request: FigureRequest,
                       settings, rollup: bool = False) -> list[MySection]:
     """Feedback about this practitioner (attributed when it was given), in each of their teams."""
-    if not _filters_valid(request) or not _window_allowed(request, settings.today()):
+    window = _allowed_window(request, settings.today()) if _filters_valid(request) else None
+    if window is None:
         raise NotAllowed()
+    first, last = window
     sections, found_touchpoint = [], request.touchpoint_id is None
     for team in viewer.teams.values():
         if request.team_id is not None and team.team_id != request.team_id:
@@ -452,14 +458,13 @@ async def my_feedback(conn: asyncpg.Connection, registry: SurveyRegistry, *, vie
         if request.touchpoint_id is not None and request.touchpoint_id not in {t.id for t in mine}:
             continue  # the chosen touchpoint is in another team: nothing to show here
         found_touchpoint = True
-        table = await load(conn, registry, team_id=team.team_id, first=request.first_month,
-                           last=request.last_month, rollup=rollup)
+        table = await load(conn, registry, team_id=team.team_id, first=first, last=last, rollup=rollup)
         engine = Engine(table, await rules_for(conn, viewer, team.team_id, table, settings))
         atoms = table.select(audience=request.audience, contact_kind=request.contact_kind,
                              touchpoint_id=request.touchpoint_id, practitioner_id=viewer.staff.id,
                              survey_id=survey_id)
-        summary = staff_summary(engine, registry, survey_id=survey_id, atoms=atoms, first=request.first_month,
-                                last=request.last_month, k=settings.k_practitioner, audience=request.audience)
+        summary = staff_summary(engine, registry, survey_id=survey_id, atoms=atoms, first=first, last=last,
+                                k=settings.k_practitioner, audience=request.audience)
         if not summary.hidden:
             names = await queries.team_staff_names(conn, team_id=team.team_id)
             found = await _comments(conn, team_id=team.team_id, survey_id=survey_id, months=_shown_months(summary),
@@ -647,8 +652,8 @@ async def published(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
     raise NotAllowed()
 
 
-def _filter_choices(touchpoints: list[TouchpointLabel], kinds: list[str],
-                    audiences: list[str]) -> list[tuple[str | None, str | None, int | None]]:
+def _filter_choices(touchpoints: list[TouchpointLabel], kinds: Sequence[str],
+                    audiences: Sequence[str]) -> list[tuple[str | None, str | None, int | None]]:
     return [(a, c, t) for a in [None, *audiences] for c in [None, *kinds] for t in [None, *(t.id for t in touchpoints)]]
 
 

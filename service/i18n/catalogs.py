@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from babel import Locale
@@ -139,9 +139,9 @@ class _CatalogWithExtras(Catalog):
 
     extra_headers: list[tuple[str, str]]
 
-    @property  # type: ignore[override]
+    @property
     def mime_headers(self) -> list[tuple[str, str]]:
-        headers = list(Catalog.mime_headers.fget(self))  # type: ignore[attr-defined]
+        headers = self._get_mime_headers()  # Babel's own
         if not self.extra_headers:
             return headers
         # Babel ends the header block with the newline in its last value.
@@ -151,12 +151,13 @@ class _CatalogWithExtras(Catalog):
         return [*headers, *extras]
 
     @mime_headers.setter
-    def mime_headers(self, headers) -> None:  # type: ignore[no-untyped-def]
-        Catalog.mime_headers.fset(self, headers)  # type: ignore[attr-defined]
+    def mime_headers(self, headers: Iterable[tuple[str, str]]) -> None:
+        self._set_mime_headers(headers)
 
 
 def _with_extras(catalog: Catalog, extra: dict[str, str]) -> Catalog:
     catalog.__class__ = _CatalogWithExtras
+    # mypy cannot follow the change of class above: to it, `catalog` is still a plain Catalog.
     catalog.extra_headers = sorted(extra.items())  # type: ignore[attr-defined]
     return catalog
 

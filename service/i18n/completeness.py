@@ -74,7 +74,7 @@ def is_respondent_facing(message: Message, domain: str) -> bool:
 
 def is_optional(message: Message) -> bool:
     """A question's own yes/no words: left empty, the generic words are shown."""
-    return bool(message.context) and message.context.startswith(LABEL_CONTEXT.format(""))
+    return bool(message.context and message.context.startswith(LABEL_CONTEXT.format("")))
 
 
 def is_translated(message: Message | None, num_plurals: int) -> bool:

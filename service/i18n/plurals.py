@@ -29,7 +29,10 @@ def plural_forms(locale: Locale) -> tuple[int, str]:
     """(nplurals, plural expression) for the language's CLDR rule, as gettext
     can evaluate it: counts are whole numbers, so the exponent `e` is 0."""
     header = to_gettext(locale.plural_form)
-    count, expression = re.fullmatch(r"nplurals=(\d+); plural=(.*);", header).groups()  # type: ignore[union-attr]
+    found = re.fullmatch(r"nplurals=(\d+); plural=(.*);", header)
+    if found is None:
+        raise ValueError(f"Babel's plural forms for {locale} are not in gettext's shape: {header!r}")
+    count, expression = found.groups()
     return int(count), re.sub(r"\be\b", "0", expression)
 
 

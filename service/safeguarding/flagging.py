@@ -513,7 +513,8 @@ _MAX_VARIANTS = 5000
 
 def _expand(pattern: str) -> list[str]:
     """`(a|b c)? d s?` -> every plain variant: innermost groups first, then optional letters and spaces."""
-    done, pending = [], [pattern.strip()]
+    done: list[str] = []
+    pending = [pattern.strip()]
     while pending:
         if len(done) + len(pending) > _MAX_VARIANTS:
             raise ValueError(f"concept term {pattern!r} has more than {_MAX_VARIANTS} variants: split it")

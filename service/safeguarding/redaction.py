@@ -193,10 +193,9 @@ def _spoken_phones(text: str) -> list[Span]:
     found: list[Span] = []
     run: list[re.Match[str]] = []
     for token in [*_NUMBER_TOKEN.finditer(text), None]:
-        joined = token is not None and _number_part(token.group()) and (
+        if token is not None and _number_part(token.group()) and (
             not run or _NUMBER_GAP.fullmatch(text, run[-1].end(), token.start())
-        )
-        if joined:
+        ):
             run.append(token)
             continue
         span = _spoken_number(run)
@@ -493,8 +492,8 @@ def _school_name_start(text: str, start: int, *, lowercase: bool) -> int:
         word = before.group(1)
         if word in ("St", "St.", "Saint"):
             return before.start(1)
-        if word in ("and", "&") and _WORD_BEFORE.search(text, 0, before.start(1)):
-            previous = _WORD_BEFORE.search(text, 0, before.start(1)).group(1)
+        if word in ("and", "&") and (word_before := _WORD_BEFORE.search(text, 0, before.start(1))):
+            previous = word_before.group(1)
             if previous[0].isupper() and previous.lower() not in _SCHOOL_NOT_NAME:
                 start = before.start(1)
                 continue

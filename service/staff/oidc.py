@@ -103,17 +103,23 @@ async def identity(settings: Settings, *, code: str, nonce: str, code_verifier: 
                     name=name if isinstance(name, str) and name.strip() else email)
 
 
+async def _key_set(url: str, *, fresh: bool = False) -> KeySet:
+    """The provider's signing keys, from its JWKS document ({"keys": [...]})."""
+    document = await _get_json(url, fresh=fresh)
+    return KeySet.import_key_set({"keys": document["keys"]})
+
+
 async def _checked_claims(metadata: dict, token: dict, *, settings: Settings, nonce: str) -> CodeIDToken:
     if "id_token" not in token:
         raise OidcFailed("no ID token")
     # Only asymmetric signatures: never "none", never a shared-secret HMAC.
     algorithms = [a for a in metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
                   if a != "none" and not a.startswith("HS")] or ["RS256"]
-    keys = KeySet.import_key_set(await _get_json(metadata["jwks_uri"]))
+    keys = await _key_set(metadata["jwks_uri"])
     try:
         decoded = jwt.decode(token["id_token"], keys, algorithms=algorithms)
     except JoseError:  # the provider may have rotated its keys: fetch them once more
-        keys = KeySet.import_key_set(await _get_json(metadata["jwks_uri"], fresh=True))
+        keys = await _key_set(metadata["jwks_uri"], fresh=True)
         decoded = jwt.decode(token["id_token"], keys, algorithms=algorithms)
     claims = CodeIDToken(decoded.claims, decoded.header, {"iss": {"values": [metadata["issuer"]]}},
                          {"nonce": nonce, "client_id": settings.oidc_client_id,

@@ -135,7 +135,8 @@ async def sign_in(conn: asyncpg.Connection, *, email: str, password: str, source
                                                        password_hash=account.password_hash or ""))):
         await queries.record_failure(conn, subject=account_key)
         await queries.record_failure(conn, subject=source_key)
-        return SignInResult(problem="first_password_expired" if valid and expired and not account.disabled else "wrong")
+        return SignInResult(problem="first_password_expired" if valid and expired and account is not None and not account.disabled
+                            else "wrong")
     await queries.forget_failures(conn, subject=account_key, older_than=now - dt.timedelta(days=1))
     stage = next_stage(account, mfa_policy, code_passed=False)
     return SignInResult(signed_in=await start_session(conn, staff_id=account.id, stage=stage,

@@ -31,7 +31,7 @@ def version_hash(survey: Survey) -> str:
 
 # Optional fields added after surveys were first answered: left out of the
 # hash while unset, so adding the field to the model changes no survey's version.
-_LATER_OPTIONS = {"labels": None, "unanswered": "", "text_for": {}, "scale": 5}  # name -> its value when unset
+_LATER_OPTIONS: dict[str, object] = {"labels": None, "unanswered": "", "text_for": {}, "scale": 5}  # name -> its value when unset
 
 
 def _without_unset_options(survey: Survey) -> dict:
@@ -89,7 +89,7 @@ def _problems(survey: Survey):
         seen: set[str] = set()
         for index, question in enumerate(variant.questions):
             at = f"{where}[{index}]`"
-            kind = type(question).__struct_config__.tag
+            kind = str(type(question).__struct_config__.tag)  # every kind's tag is its name (model.py)
             if not _ID.match(question.id):
                 yield f"{at}: id {question.id!r} must be lowercase letters, digits and underscores"
             if question.id in seen:

@@ -7,11 +7,21 @@ fields are refused, so a typo in a survey file fails with its path.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeGuard, get_args
 
 import msgspec
 
 Audience = Literal["under8", "8to12", "13to17", "parent", "staff", "partner"]
+
+
+_AUDIENCE_NAMES = frozenset(get_args(Audience))
+
+
+def is_audience(value: str) -> TypeGuard[Audience]:
+    """One of the audiences a survey file may define."""
+    return value in _AUDIENCE_NAMES
+
+
 # The families' audiences: who a families' survey (surveys/after-meeting.toml, surveys/after-care-review.toml)
 # asks, and what family figures are broken down by. The one list: everything else reads it from here.
 AUDIENCES: tuple[Audience, ...] = ("under8", "8to12", "13to17", "parent")
@@ -21,7 +31,7 @@ CHILDREN: tuple[Audience, ...] = ("under8", "8to12")
 # this audience alone; its answers never mix with families' (figures select by survey).
 STAFF: Audience = "staff"
 # A professional answering about their own piece of work (surveys/debrief.toml, service/debriefs).
-PARTNER = "partner"
+PARTNER: Audience = "partner"
 
 
 class _Question(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, tag_field="kind"):
@@ -110,7 +120,7 @@ class Survey(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     audiences: dict[Audience, Variant]
 
     def variant(self, audience: str) -> Variant | None:
-        return self.audiences.get(audience)  # type: ignore[call-overload]
+        return self.audiences.get(audience) if is_audience(audience) else None
 
     @property
     def for_families(self) -> bool:

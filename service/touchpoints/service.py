@@ -170,7 +170,10 @@ async def add_touchpoint(conn: asyncpg.Connection, *, team_id: int, contact_kind
     await queries.insert_touchpoint(conn, code=code, team_id=team_id, contact_kind=contact_kind,
                                     practitioner_id=practitioner_id, survey_id=survey_id, audience=audience,
                                     language=language)
-    return await queries.touchpoint_by_code(conn, code=code, today=dt.date.today())
+    touchpoint = await queries.touchpoint_by_code(conn, code=code, today=dt.date.today())
+    if touchpoint is None:
+        raise LookupError(f"the touchpoint just made ({code}) cannot be read back")
+    return touchpoint
 
 
 Touchpoint = queries.Touchpoint
