@@ -224,7 +224,7 @@ def _unavailable_form(
     loaded = state.surveys.version(survey_id, version) or state.surveys.current(survey_id)
     if loaded is None or loaded.survey.variant(audience) is None:
         return page("errors/unavailable.html", status=503, headers={"Retry-After": "5"})
-    given = check_answers(loaded.survey.audiences[audience], fields).given  # type: ignore[index]
+    given = check_answers(loaded.survey.audiences[audience], fields).given
     submission_id = _uuid(_first(fields, "submission_id")) or uuid.uuid4()
     return _form_page(code, loaded, audience, lang, submission_id, given, {"form": "unavailable"}, 503,
                       htmx=_htmx(request))
@@ -287,7 +287,8 @@ def _form_page(
                    submission_id=submission_id, given=given or {}, problems=problems or {},
                    step=step if stepped else None, shared=shared)
     if blank:
-        key = (code, loaded.version_hash, audience, lang, context["step"], contact_kind, shared and shared["idle"])
+        key = (code, loaded.version_hash, audience, lang, step if stepped else None, contact_kind,
+               shared and shared["idle"])
         if len(_blank_forms) > 5_000:
             _blank_forms.clear()
         html = _blank_forms[key] = render("respondent/form.html", **{**context, "submission_id": _PLACEHOLDER})
@@ -348,10 +349,10 @@ def _answers_so_far(state: State, code: str, audience: str, fields: dict[str, li
         state.surveys.current(_first(fields, "survey") or "")
     if codes.normalise(code) is None or loaded is None or loaded.survey.variant(audience) is None:
         raise Closed("unknown")
-    questions = loaded.survey.audiences[audience].questions  # type: ignore[index]
+    questions = loaded.survey.audiences[audience].questions
     step = steps.parse_step(_first(fields, "step"), len(questions)) if _first(fields, "step") else None
     return dict(code=codes.normalise(code), audience=audience, survey=loaded, step=step,
-                given=check_answers(loaded.survey.audiences[audience], fields).given,  # type: ignore[index]
+                given=check_answers(loaded.survey.audiences[audience], fields).given,
                 submission_id=_uuid(_first(fields, "submission_id")) or uuid.uuid4())
 
 

@@ -16,6 +16,7 @@ share of the respondent form's time).
 
 from __future__ import annotations
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 STAFF_PREFIX = "/staff"
@@ -61,7 +62,7 @@ def is_staff_path(path: str) -> bool:
 
 def security_headers(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         staff = is_staff_path(scope["path"])
