@@ -17,6 +17,7 @@ from service import health, i18n
 from service.db import migrate
 from service.db.embedded import start_embedded
 from service.db.pool import DatabaseUnavailable, create_pool, transaction
+from service.db.request import provide_conn, provide_db
 from service.logs import configure_logging
 from service.responses import help as respondent_help
 from service.responses import privacy
@@ -118,10 +119,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[database],
         response_headers=SECURITY_HEADERS,
         compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),
-        # Staff handlers declare `viewer`; providing it checks the session and CSRF.
-        # Staff handlers declare `viewer`; providing it checks the session and CSRF. The pages of the steps
+        # One connection per request (service/db/request.py): `conn` for a handler that always needs the
+        # database, `db` for one that may not (acquired on first use). Staff handlers declare `viewer`; providing it checks the session and CSRF. The pages of the steps
         # after a password (two-step code, new password, setting up two-step) declare `signing_in` instead.
-        dependencies={"viewer": Provide(provide_viewer), "signing_in": Provide(provide_signing_in)},
+        dependencies={"db": Provide(provide_db), "conn": Provide(provide_conn),
+                      "viewer": Provide(provide_viewer), "signing_in": Provide(provide_signing_in)},
         # No staff response is kept in a browser's cache (a shared PC's Back button after sign-out).
         middleware=[no_store_for_staff],
         # Ids in addresses are plain 0-9 or a 400 (Litestar's int() would read "１" as 1).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from asyncpg import Connection
 import msgspec
 from litestar.di import NamedDependency
 from litestar import Request, Response, get, post
@@ -72,33 +73,31 @@ async def my_feedback(request: Request, state: State, viewer: NamedDependency[Vi
 
 
 @post("/staff/me/sharing", name="my_sharing")
-async def my_sharing(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Redirect:
+async def my_sharing(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Redirect:
     form = await request.form()
-    async with transaction(state.pool) as conn:
-        await set_sharing(conn, staff_id=viewer.staff.id, shares=form.get("share") == "yes")
+    await set_sharing(conn, staff_id=viewer.staff.id, shares=form.get("share") == "yes")
     return Redirect(done("/staff/me", "sharing_saved"), status_code=303)
 
 
 @get("/staff/teams/{team_id:int}", name="team_dashboard")
-async def team_dashboard(team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def team_dashboard(team_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     require(viewer.is_member(team_id))
     asked = _request(request, "team", team_id, state.settings.today())
     result = (await _published(state, viewer, asked)).result
     held = []
     if viewer.manages(team_id):
-        async with transaction(state.pool) as conn:
-            held = await queries.held_batches(conn, team_id=team_id)
-    backlog = await team_backlog(state, viewer, team_id)  # the reading list's line (templates/safeguarding/_backlog.html)
+        held = await queries.held_batches(conn, team_id=team_id)
+    backlog = await team_backlog(conn, state, viewer, team_id)  # the reading list's line (templates/safeguarding/_backlog.html)
     # htmx asks for the same page and swaps in #results (hx-select); without
     # JavaScript the filter form is a plain GET.
     return page("staff/team.html", viewer=viewer, team=viewer.teams[team_id], touchpoints=result.touchpoints,
                 filterable=result.filterable, summary=result.summary, held=held, backlog=backlog,
-                raised=await team_waiting(state, viewer, team_id),  # templates/debriefs/_waiting.html
+                raised=await team_waiting(conn, state, viewer, team_id),  # templates/debriefs/_waiting.html
                 **_filter_context(asked))
 
 
 @post("/staff/teams/{team_id:int}/held", name="team_held")
-async def team_held(team_id: FromPath[int], request: Request, state: State,
+async def team_held(team_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                     viewer: NamedDependency[Viewer]) -> Redirect:
     """A manager decides about answers held as a burst: include them in the results, or keep them out."""
     require(viewer.manages(team_id))
@@ -109,11 +108,10 @@ async def team_held(team_id: FromPath[int], request: Request, state: State,
     except ValueError:
         raise NotFoundException() from None
     touchpoint = str(required_number(touchpoint, field="touchpoint"))  # ASCII digits only, else 400
-    async with transaction(state.pool) as conn:
-        await queries.decide_held(conn, team_id=team_id, touchpoint_id=int(touchpoint), day=chosen_day,
-                                  include=form.get("decision") == "include")
-        await record(conn, staff_id=viewer.staff.id, action="held_answers_decided",
-                     detail={"touchpoint": int(touchpoint), "day": day, "decision": str(form.get("decision"))})
+    await queries.decide_held(conn, team_id=team_id, touchpoint_id=int(touchpoint), day=chosen_day,
+                              include=form.get("decision") == "include")
+    await record(conn, staff_id=viewer.staff.id, action="held_answers_decided",
+                 detail={"touchpoint": int(touchpoint), "day": day, "decision": str(form.get("decision"))})
     return Redirect(done(f"/staff/teams/{team_id}", "held_decided"), status_code=303)
 
 

@@ -11,14 +11,17 @@ import re
 import uuid
 from collections.abc import Callable
 
+from asyncpg import Connection
 from jinja2_fragments import render_block
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.response import Redirect
 
 from service import i18n
-from service.db.pool import DatabaseUnavailable, statements, transaction
+from service.db.pool import UNAVAILABLE, DatabaseUnavailable
+from service.db.request import RequestDb
 from service.reading import service as reading
 from service.reviews.service import ShownEntry, published_entries
 from service.surveys.answers import check_answers
@@ -36,17 +39,19 @@ from .service import (Closed, Submission, already_sent, audience_allowed, exit_p
                       skipping, submit_response, touchpoint_for_exit, worded_for)
 
 
+# The respondent's POSTs read, or store answers with one statement: no BEGIN/COMMIT (service/db/request.py).
+STANDALONE = {"transaction": False}
+
 # Touchpoints change rarely and every form page needs one: each process keeps
 # what it looked up for a few seconds (service/web/kept.py).
 _touchpoints: Kept[Touchpoint | Closed] = Kept()
 
 
-async def _touchpoint(state: State, code: str) -> Touchpoint:
+async def _touchpoint(db: RequestDb, state: State, code: str) -> Touchpoint:
     found = _touchpoints.get(code)
-    if found is None:
+    if found is None:  # the request's connection is only taken here, when the touchpoint is not kept
         try:
-            async with statements(state.pool) as conn:  # one read: no transaction needed
-                found = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
+            found = await open_touchpoint(await db.connection(), typed_code=code, today=state.settings.today())
         except Closed as closed:
             found = closed
         _touchpoints.put(code, found)
@@ -66,18 +71,18 @@ def _speak(request: Request, touchpoint: Touchpoint, chosen: str | None = None) 
     return tag
 
 
-async def _you_said(state: State, touchpoint: Touchpoint, lang: str) -> list[ShownEntry]:
+async def _you_said(db: RequestDb, touchpoint: Touchpoint, lang: str) -> list[ShownEntry]:
     """What the team changed after listening ("you said, we did"), newest first, in this language where written."""
-    async with statements(state.pool) as conn:
-        return await published_entries(conn, team_id=touchpoint.team_id, touchpoint_id=touchpoint.id, language=lang)
+    return await published_entries(await db.connection(), team_id=touchpoint.team_id, touchpoint_id=touchpoint.id,
+                                   language=lang)
 
 
-async def _same_for_everyone(key: tuple, make: Callable[[list[ShownEntry]], str], state: State,
+async def _same_for_everyone(key: tuple, make: Callable[[list[ShownEntry]], str], db: RequestDb,
                              touchpoint: Touchpoint, lang: str) -> Response[str]:
     """A welcome or thank-you page, rendered once per few seconds per process (service/web/kept.py)."""
     html = RESPONDENT_PAGES.get(key)
     if html is None:
-        html = make(await _you_said(state, touchpoint, lang))
+        html = make(await _you_said(db, touchpoint, lang))
         RESPONDENT_PAGES.put(key, html)
     return Response(html, media_type=HTML)
 
@@ -110,8 +115,8 @@ def _survey(state: State, touchpoint: Touchpoint) -> LoadedSurvey:
 
 
 @get("/t/{code:str}", name="welcome")
-async def welcome(code: FromPath[str], request: Request, state: State) -> Response[str]:
-    touchpoint = await _touchpoint(state, code)
+async def welcome(code: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]) -> Response[str]:
+    touchpoint = await _touchpoint(db, state, code)
     lang = _speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
     variant = loaded.survey.variant(touchpoint.audience) if touchpoint.audience else None
@@ -122,12 +127,12 @@ async def welcome(code: FromPath[str], request: Request, state: State) -> Respon
     key = ("welcome", touchpoint.code, lang)
     return _kept_from_next_person(await _same_for_everyone(key, lambda you_said: render(
         "respondent/welcome.html", touchpoint=touchpoint, lang=lang, question_count=count, skipping=skip,
-        you_said=you_said, shared=_shared(touchpoint)), state, touchpoint, lang), touchpoint)
+        you_said=you_said, shared=_shared(touchpoint)), db, touchpoint, lang), touchpoint)
 
 
 @get("/t/{code:str}/who", name="who")
-async def who(code: FromPath[str], request: Request, state: State) -> Response[str]:
-    touchpoint = await _touchpoint(state, code)
+async def who(code: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]) -> Response[str]:
+    touchpoint = await _touchpoint(db, state, code)
     lang = _speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
     audiences = [a for a in AUDIENCES if audience_allowed(touchpoint, loaded, a)]
@@ -137,27 +142,26 @@ async def who(code: FromPath[str], request: Request, state: State) -> Response[s
 
 @get("/t/{code:str}/form/{audience:str}", name="form")
 async def form(code: FromPath[str], audience: FromPath[str], request: Request,
-               state: State) -> Response[str] | Redirect:
-    touchpoint = await _touchpoint(state, code)
+               state: State, db: NamedDependency[RequestDb]) -> Response[str] | Redirect:
+    touchpoint = await _touchpoint(db, state, code)
     lang = _speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
     if not audience_allowed(touchpoint, loaded, audience):
         raise Closed("unknown")
     sent = _uuid(request.query_params.get("sent"))
     if sent is not None:  # heard.js marks the form's address once sent: Back after "thank you" lands here
-        async with statements(state.pool) as conn:
-            if await already_sent(conn, submission_id=sent):
-                return Redirect(f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&again=1", status_code=303)
+        if await already_sent(await db.connection(), submission_id=sent):
+            return Redirect(f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&again=1", status_code=303)
     return _form_page(touchpoint.code, loaded, audience, lang, submission_id=uuid.uuid4(), step=0,
                       contact_kind=touchpoint.contact_kind, shared=_shared(touchpoint))
 
 
-@post("/t/{code:str}/form/{audience:str}", name="submit")
-async def submit(code: FromPath[str], audience: FromPath[str], request: Request, state: State) -> Response[str] | Redirect:
+@post("/t/{code:str}/form/{audience:str}", name="submit", opt=STANDALONE)
+async def submit(code: FromPath[str], audience: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]) -> Response[str] | Redirect:
     fields = (await request.form()).dict()
     try:
-        return await _submit(code, audience, request, state, fields)
-    except DatabaseUnavailable:
+        return await _submit(code, audience, request, state, db, fields)
+    except (DatabaseUnavailable, *UNAVAILABLE):
         # Whatever failed, the person keeps every answer and can send again.
         return _unavailable_form(code, audience, request, state, fields)
 
@@ -167,9 +171,9 @@ def _htmx(request: Request) -> bool:
 
 
 async def _submit(
-    code: str, audience: str, request: Request, state: State, fields: dict[str, list[str]]
+    code: str, audience: str, request: Request, state: State, db: RequestDb, fields: dict[str, list[str]]
 ) -> Response[str] | Redirect:
-    touchpoint = await _touchpoint(state, code)
+    touchpoint = await _touchpoint(db, state, code)
     lang = _speak(request, touchpoint, chosen=_first(fields, "lang"))
     current = _survey(state, touchpoint)
     if not audience_allowed(touchpoint, current, audience):
@@ -178,8 +182,7 @@ async def _submit(
     wanted_version = _first(fields, "version") or ""
     rendered_from = state.surveys.version(current.survey.id, wanted_version)
     if rendered_from is None:  # rendered by another instance or an earlier deploy: ask the database
-        async with transaction(state.pool) as conn:
-            rendered_from = await find_version(conn, state.surveys, current.survey.id, wanted_version)
+        rendered_from = await find_version(await db.connection(), state.surveys, current.survey.id, wanted_version)
     loaded = rendered_from or current
     checked = check_answers(loaded.survey.audiences[audience], fields)  # type: ignore[index]
     htmx = _htmx(request)
@@ -202,9 +205,9 @@ async def _submit(
     # An answer that waited on a device (sw.js) says the day it was given, and a shared device its random id.
     submission = Submission(submission_id, touchpoint, loaded, audience, lang, checked,
                             answered_on=_day(_first(fields, "answered_on")), device_id=_uuid(_first(fields, "device")))
-    async with statements(state.pool) as conn:  # the answers are stored by one statement
-        stored = await submit_response(conn, submission, today=state.settings.today(), bursts=state.bursts,
-                                       over_limit=over_limit, timezone=state.settings.timezone)
+    # The answers are stored by one statement: no transaction (the route's opt), one round trip.
+    stored = await submit_response(await db.connection(), submission, today=state.settings.today(), bursts=state.bursts,
+                                   over_limit=over_limit, timezone=state.settings.timezone)
     # Every thank-you address looks the same: whether the words were flagged is looked up by the thank-you page.
     signed = thanks_address.address_part(state.thanks_key, submission_id, flagged=stored.needs_support)
     thanks_url = f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&s={signed}"
@@ -232,8 +235,8 @@ def _unavailable_form(
 
 
 @get("/t/{code:str}/thanks", name="thanks")
-async def thanks(code: FromPath[str], request: Request, state: State) -> Response[str]:
-    touchpoint = await _touchpoint(state, code)
+async def thanks(code: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]) -> Response[str]:
+    touchpoint = await _touchpoint(db, state, code)
     lang = _speak(request, touchpoint)
     audience = request.query_params.get("a")
     audience = audience if audience in AUDIENCES else (touchpoint.audience or "")
@@ -241,12 +244,11 @@ async def thanks(code: FromPath[str], request: Request, state: State) -> Respons
     again = request.query_params.get("again") == "1"
     support = False
     if flagged:  # after a disclosure: where help is, for an hour (service/reading); others need no read
-        async with statements(state.pool) as conn:
-            support = await reading.needs_support(conn, submission_id=submission)
+        support = await reading.needs_support(await db.connection(), submission_id=submission)
     key = ("thanks", touchpoint.code, lang, audience, support, again)
     page_for_all = await _same_for_everyone(key, lambda you_said: render(
         "respondent/thanks.html", touchpoint=touchpoint, lang=lang, audience=audience, support=support,
-        again=again, you_said=you_said, submission=_PLACEHOLDER, shared=_shared(touchpoint)), state, touchpoint, lang)
+        again=again, you_said=you_said, submission=_PLACEHOLDER, shared=_shared(touchpoint)), db, touchpoint, lang)
     return _kept_from_next_person(Response(page_for_all.content.replace(str(_PLACEHOLDER), signed), media_type=HTML),
                                   touchpoint)
 
@@ -362,13 +364,13 @@ async def form_languages(code: FromPath[str], audience: FromPath[str], request: 
     return page("respondent/language.html", lang=lang, htmx=False, **context)
 
 
-@post("/t/{code:str}/form/{audience:str}/switch", name="switch_language")
-async def switch_language(code: FromPath[str], audience: FromPath[str], request: Request, state: State) -> Response[str]:
+@post("/t/{code:str}/form/{audience:str}/switch", name="switch_language", opt=STANDALONE)
+async def switch_language(code: FromPath[str], audience: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]) -> Response[str]:
     """The same form in the chosen language: same answers, same submission id."""
     fields = (await request.form()).dict()
     lang = _speak_anywhere(request, chosen=_first(fields, "lang"))
     context = _answers_so_far(state, code, audience, fields)
-    touchpoint = await _touchpoint(state, context["code"])  # for its kind of contact's wording
+    touchpoint = await _touchpoint(db, state, context["code"])  # for its kind of contact's wording
     return _form_page(context["code"], context["survey"], audience, lang, context["submission_id"], context["given"],
                       step=context["step"], contact_kind=touchpoint.contact_kind, shared=_shared(touchpoint))
 
@@ -376,32 +378,31 @@ async def switch_language(code: FromPath[str], audience: FromPath[str], request:
 # A shared device's staff exit: a staff member types the touchpoint's PIN and the device is no longer locked
 # to it (sw.js forgets the lock when the page that says so loads). Guesses are limited per touchpoint.
 
-async def _exit_touchpoint(state: State, code: str) -> Touchpoint:
-    async with statements(state.pool) as conn:  # paused or expired too: staff must still get the tablet back
-        touchpoint = await touchpoint_for_exit(conn, typed_code=code, today=state.settings.today())
+async def _exit_touchpoint(conn: Connection, state: State, code: str) -> Touchpoint:
+    # paused or expired too: staff must still get the tablet back
+    touchpoint = await touchpoint_for_exit(conn, typed_code=code, today=state.settings.today())
     if touchpoint is None or not touchpoint.shared_device:
         raise Closed("unknown")
     return touchpoint
 
 
 @get("/t/{code:str}/exit", name="exit_shared")
-async def exit_form(code: FromPath[str], request: Request, state: State) -> Response[str]:
-    touchpoint = await _exit_touchpoint(state, code)
+async def exit_form(code: FromPath[str], request: Request, state: State, conn: NamedDependency[Connection]) -> Response[str]:
+    touchpoint = await _exit_touchpoint(conn, state, code)
     lang = _speak(request, touchpoint)
     return page("staff/shared_exit.html", touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint), problem=None,
                 headers=NO_STORE)
 
 
-@post("/t/{code:str}/exit", name="exit_shared_pin")
-async def exit_pin(code: FromPath[str], request: Request, state: State) -> Response[str]:
-    touchpoint = await _exit_touchpoint(state, code)
+@post("/t/{code:str}/exit", name="exit_shared_pin", opt=STANDALONE)
+async def exit_pin(code: FromPath[str], request: Request, state: State, conn: NamedDependency[Connection]) -> Response[str]:
+    touchpoint = await _exit_touchpoint(conn, state, code)
     fields = (await request.form()).dict()
     lang = _speak(request, touchpoint, chosen=_first(fields, "lang"))
     if not state.exit_guesses.allow("", touchpoint.id):
         return page("staff/shared_exit.html", status=429, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
                     problem="too_many", headers={**NO_STORE, "Retry-After": "900"})
-    async with statements(state.pool) as conn:
-        matches = await exit_pin_matches(conn, touchpoint_id=touchpoint.id, pin=_first(fields, "pin") or "")
+    matches = await exit_pin_matches(conn, touchpoint_id=touchpoint.id, pin=_first(fields, "pin") or "")
     if not matches:
         return page("staff/shared_exit.html", status=422, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
                     problem="wrong", headers=NO_STORE)

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from zoneinfo import ZoneInfo
 
+from asyncpg import Connection
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
@@ -13,7 +14,6 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from service import i18n
-from service.db.pool import transaction
 from service.reading import service as reading
 from service.responses.service import open_touchpoint
 from service.staff.access import require
@@ -22,6 +22,7 @@ from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
 from service.web.flash import done
 from service.web.templating import page
+from service.db.request import WRITES
 
 from . import service
 from .service import ContactProblem
@@ -32,38 +33,35 @@ def _waiting(arrived: dt.datetime) -> float:
 
 
 @get("/staff/safeguarding", name="safeguarding_queue")
-async def safeguarding_queue(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def safeguarding_queue(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     require(bool(service.lead_teams(viewer)))
     shown = service.queue_filter(request.query_params.get("show"), request.query_params.get("closed"))
-    async with transaction(state.pool) as conn:
-        items = await service.lead_queue(conn, viewer=viewer, shown=shown)
+    items = await service.lead_queue(conn, viewer=viewer, shown=shown)
     return page("staff/safeguarding_queue.html", viewer=viewer, items=items, shown=shown,
                 filters=list(service.QUEUE_FILTERS), waiting=_waiting, kinds=CONTACT_KINDS)
 
 
-@get("/staff/safeguarding/{item_id:int}", name="safeguarding_item")
-async def safeguarding_item(item_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    async with transaction(state.pool) as conn:
-        item = await service.view_item(conn, viewer=viewer, item_id=item_id)
-        trail = await service.audit_trail(conn, item_id=item_id) if item else []
+@get("/staff/safeguarding/{item_id:int}", name="safeguarding_item", opt=WRITES)
+async def safeguarding_item(item_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    item = await service.view_item(conn, viewer=viewer, item_id=item_id)
+    trail = await service.audit_trail(conn, item_id=item_id) if item else []
     require(item is not None)
     return page("staff/safeguarding_item.html", viewer=viewer, item=item, trail=trail, waiting=_waiting,
                 kinds=CONTACT_KINDS, problem=None, zone=ZoneInfo(state.settings.timezone))
 
 
 @post("/staff/safeguarding/{item_id:int}/close", name="safeguarding_close")
-async def safeguarding_close(item_id: FromPath[int], request: Request, state: State,
+async def safeguarding_close(item_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                              viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
     outcome = str((await request.form()).get("outcome") or "")
-    async with transaction(state.pool) as conn:
-        item = await service.view_item(conn, viewer=viewer, item_id=item_id)
-        require(item is not None)
-        try:
-            await service.close_item(conn, viewer=viewer, item=item, outcome=outcome, zone=state.settings.timezone)
-        except ContactProblem:
-            problem = "outcome"
-        else:
-            problem = None
+    item = await service.view_item(conn, viewer=viewer, item_id=item_id)
+    require(item is not None)
+    try:
+        await service.close_item(conn, viewer=viewer, item=item, outcome=outcome, zone=state.settings.timezone)
+    except ContactProblem:
+        problem = "outcome"
+    else:
+        problem = None
     if problem:
         return page("staff/safeguarding_item.html", status=422, viewer=viewer, item=item, trail=[],
                     waiting=_waiting, kinds=CONTACT_KINDS, problem=problem, zone=ZoneInfo(state.settings.timezone))
@@ -92,9 +90,8 @@ def _submission(value: str | None) -> uuid.UUID | None:
 
 
 @get("/t/{code:str}/contact", name="contact")
-async def contact_form(code: FromPath[str], request: Request, state: State) -> Response[str]:
-    async with transaction(state.pool) as conn:
-        touchpoint = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
+async def contact_form(code: FromPath[str], request: Request, conn: NamedDependency[Connection], state: State) -> Response[str]:
+    touchpoint = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
     lang = _speak(request, touchpoint, None)
     audience = _audience(request.query_params.get("a") or touchpoint.audience)
     return page("respondent/contact.html", touchpoint=touchpoint, lang=lang, audience=audience, fields={},
@@ -102,25 +99,24 @@ async def contact_form(code: FromPath[str], request: Request, state: State) -> R
 
 
 @post("/t/{code:str}/contact", name="contact_post")
-async def contact_post(code: FromPath[str], request: Request, state: State) -> Response[str]:
+async def contact_post(code: FromPath[str], request: Request, conn: NamedDependency[Connection], state: State) -> Response[str]:
     """Never refused: over the flood limit a request is kept and listed for reading (service/reading)."""
     fields = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     submission = _submission(fields.get("s"))
-    async with transaction(state.pool) as conn:
-        touchpoint = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
-        lang = _speak(request, touchpoint, fields.get("lang"))
-        audience = _audience(fields.get("audience"))
-        over_limit = not state.limiter.allow(f"contact|{request.client.host if request.client else ''}",
-                                             touchpoint.id)
-        try:
-            await reading.request_contact(conn, touchpoint_id=touchpoint.id, team_id=touchpoint.team_id,
-                                          audience=audience, language=lang, name=fields.get("name", ""),
-                                          how=fields.get("how", ""), message=fields.get("message", ""),
-                                          submission_id=submission, over_limit=over_limit,
-                                          today=state.settings.today())
-        except ContactProblem as error:
-            return page("respondent/contact.html", status=422, touchpoint=touchpoint, lang=lang, audience=audience,
-                        fields=fields, problems=error.problems, submission=submission)
+    touchpoint = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
+    lang = _speak(request, touchpoint, fields.get("lang"))
+    audience = _audience(fields.get("audience"))
+    over_limit = not state.limiter.allow(f"contact|{request.client.host if request.client else ''}",
+                                         touchpoint.id)
+    try:
+        await reading.request_contact(conn, touchpoint_id=touchpoint.id, team_id=touchpoint.team_id,
+                                      audience=audience, language=lang, name=fields.get("name", ""),
+                                      how=fields.get("how", ""), message=fields.get("message", ""),
+                                      submission_id=submission, over_limit=over_limit,
+                                      today=state.settings.today())
+    except ContactProblem as error:
+        return page("respondent/contact.html", status=422, touchpoint=touchpoint, lang=lang, audience=audience,
+                    fields=fields, problems=error.problems, submission=submission)
     return page("respondent/contact_sent.html", touchpoint=touchpoint, lang=lang, audience=audience)
 
 
