@@ -46,6 +46,7 @@ from service.web.assets import Assets
 from service.web.assets import ROUTES as STATIC_ROUTES
 from service.web.caching import is_staff_path, no_store_for_staff
 from service.web.headers import SECURITY_HEADERS
+from service.web.language import provide_lang
 from service.web.numbers import check_path_numbers
 
 log = logging.getLogger("heard")
@@ -123,7 +124,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # database, `db` for one that may not (acquired on first use). Staff handlers declare `viewer`; providing it checks the session and CSRF. The pages of the steps
         # after a password (two-step code, new password, setting up two-step) declare `signing_in` instead.
         dependencies={"db": Provide(provide_db), "conn": Provide(provide_conn),
-                      "viewer": Provide(provide_viewer), "signing_in": Provide(provide_signing_in)},
+                      "viewer": Provide(provide_viewer), "signing_in": Provide(provide_signing_in),
+                      # The request's language, for pages without a touchpoint (service/web/language.py).
+                      "lang": Provide(provide_lang)},
         # No staff response is kept in a browser's cache (a shared PC's Back button after sign-out).
         middleware=[no_store_for_staff],
         # Ids in addresses are plain 0-9 or a 400 (Litestar's int() would read "１" as 1).

@@ -17,13 +17,13 @@ from service.staff.access import require
 from service.staff.service import Viewer
 from service.web.templating import page
 
-from . import service
+from . import rules, service
 
 
 @get("/staff/teams/{team_id:int}/culture", name="team_culture")
 async def team_culture(team_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                        viewer: NamedDependency[Viewer]) -> Response[str]:
-    require(viewer.is_member(team_id))
+    require(rules.may_see_pulse(viewer, team_id))
     today = state.settings.today()
     first, last = service.chosen_quarter(grid.parse_month(request.query_params.get("quarter") or ""), today)
     try:
@@ -34,13 +34,13 @@ async def team_culture(team_id: FromPath[int], request: Request, conn: NamedDepe
     codes = await service.pulse_touchpoints(conn, team_id=team_id)
     earlier = [quarter_of(grid.add_months(first, -3 * n))[0] for n in range(1, 5)]
     return page("culture/team.html", viewer=viewer, team=viewer.teams[team_id], culture=culture, codes=codes,
-                manages=viewer.manages(team_id), earlier=earlier)
+                manages=rules.may_start_pulse(viewer, team_id), earlier=earlier)
 
 
 @post("/staff/teams/{team_id:int}/culture/touchpoints", name="team_culture_start")
 async def team_culture_start(team_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Redirect:
     """A manager makes a QR code for the pulse, to show in a team meeting."""
-    require(viewer.manages(team_id))
+    require(rules.may_start_pulse(viewer, team_id))
     touchpoint_id = await service.start_pulse(conn, state.surveys, team_id=team_id,
                                               language=i18n.current_language().tag, today=state.settings.today())
     return Redirect(f"/staff/touchpoints/{touchpoint_id}", status_code=303)

@@ -17,6 +17,7 @@ throws a handler's exception in here first, so an error rolls back.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -36,27 +37,40 @@ WRITES = {"transaction": True}
 class RequestDb:
     """The request's one connection (and transaction, when it writes), made on first use."""
 
-    __slots__ = ("_conn", "_pool", "_tx", "_write")
+    __slots__ = ("_conn", "_finished", "_lock", "_pool", "_tx", "_write")
 
     def __init__(self, pool: asyncpg.Pool, *, write: bool) -> None:
         self._pool = pool
         self._write = write
         self._conn: asyncpg.Connection | None = None
         self._tx: Transaction | None = None
+        self._finished: BaseException | bool = False
+        # Litestar resolves sibling dependencies concurrently (the viewer and `conn`): they wait for one connection.
+        self._lock = asyncio.Lock()
 
     async def connection(self) -> asyncpg.Connection:
-        if self._conn is None:
-            try:
-                if self._write:
-                    self._conn, self._tx = await begin(self._pool)
-                else:
-                    self._conn = await self._pool.acquire()
-            except UNAVAILABLE as error:
-                raise DatabaseUnavailable(str(error)) from error
+        if self._conn is not None:
+            return self._conn
+        async with self._lock:
+            if self._finished:  # a sibling dependency failed and gave the connection back: stop the same way
+                raise self._finished if isinstance(self._finished, BaseException) else RuntimeError("request over")
+            if self._conn is None:
+                try:
+                    if self._write:
+                        self._conn, self._tx = await begin(self._pool)
+                    else:
+                        self._conn = await self._pool.acquire()
+                except UNAVAILABLE as error:
+                    raise DatabaseUnavailable(str(error)) from error
         return self._conn
 
     async def finish(self, error: BaseException | None = None) -> None:
         """Commit (or roll back after an error) and give the connection back; safe to call twice."""
+        async with self._lock:
+            await self._finish(error)
+
+    async def _finish(self, error: BaseException | None) -> None:
+        self._finished = error if error is not None else True
         conn, tx = self._conn, self._tx
         self._conn = self._tx = None
         if conn is None:

@@ -14,7 +14,6 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from service import i18n
 from service.db.pool import statements
 from service.staff.access import require
 from service.staff.service import Viewer
@@ -24,7 +23,7 @@ from service.touchpoints import codes
 from service.touchpoints.qr import qr_png, qr_svg
 from service.web.templating import page
 
-from . import service
+from . import rules, service
 from .queries import Debrief
 from .service import Invalid, OpenForm
 
@@ -58,7 +57,7 @@ async def _list_page(conn: Connection, state: State, viewer: Viewer, *, problems
     today = state.settings.today()
     debriefs = await service.team_debriefs(conn, viewer=viewer, today=today)
     return page("debriefs/list.html", status=422 if problems else 200, viewer=viewer, debriefs=debriefs,
-                teams=[viewer.teams[t] for t in service.opening_teams(viewer)], problems=problems or {},
+                teams=[viewer.teams[t] for t in rules.opening_teams(viewer)], problems=problems or {},
                 fields=fields or {}, today=today)
 
 
@@ -83,7 +82,7 @@ async def _debrief(conn: Connection, state: State, viewer: Viewer, debrief_id: i
     found = await service.debrief(conn, debrief_id=debrief_id, today=state.settings.today())
     if found is None:
         raise NotFoundException()
-    require(service.may_see(viewer, found))
+    require(rules.may_see(viewer, found))
     return found
 
 
@@ -94,7 +93,7 @@ async def debrief_page(debrief_id: FromPath[int], conn: NamedDependency[Connecti
     results = await service.results(conn, debrief=found, question_ids=[q.id for q in questions])
     return page("debriefs/debrief.html", viewer=viewer, debrief=found, link=_link(state, found),
                 grouped=codes.grouped(found.code), results=results, questions=questions,
-                may_close=service.may_close(viewer, found))
+                may_close=rules.may_close(viewer, found))
 
 
 @get("/staff/debriefs/{debrief_id:int}/qr/{fmt:str}", name="debrief_qr")
@@ -112,20 +111,12 @@ async def debrief_qr(debrief_id: FromPath[int], fmt: FromPath[str], conn: NamedD
 @post("/staff/debriefs/{debrief_id:int}/close", name="debrief_close")
 async def debrief_close(debrief_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Redirect:
     found = await _debrief(conn, state, viewer, debrief_id)
-    require(found.closed or service.may_close(viewer, found))
+    require(found.closed or rules.may_close(viewer, found))
     await service.close(conn, viewer=viewer, debrief=found)
     return Redirect(f"/staff/debriefs/{debrief_id}", status_code=303)
 
 
 # ---------------------------------------------------------------- the invitation link: answer, then read
-
-
-def _speak(request: Request, chosen: str | None = None) -> str:
-    tag = i18n.negotiate(chosen=chosen or request.query_params.get("lang"),
-                         accept_language=request.headers.get("accept-language"),
-                         default=i18n.SOURCE_LANGUAGE, follow_browser=True)
-    i18n.use_language(tag)
-    return tag
 
 
 async def _by_code(conn: Connection, state: State, code: str) -> Debrief:
@@ -143,9 +134,9 @@ def _form_page(state: State, found: Debrief, lang: str, *, given: dict, problems
 
 
 @get("/d/{code:str}", name="debrief_invitation")
-async def invitation(code: FromPath[str], request: Request, conn: NamedDependency[Connection], state: State) -> Response[str]:
+async def invitation(code: FromPath[str], conn: NamedDependency[Connection], state: State,
+                     lang: NamedDependency[str]) -> Response[str]:
     found = await _by_code(conn, state, code)
-    lang = _speak(request)
     if not found.closed:
         return _form_page(state, found, lang, given={}, problems={}, submission_id=uuid.uuid4())
     questions = _questions(state)
@@ -155,11 +146,11 @@ async def invitation(code: FromPath[str], request: Request, conn: NamedDependenc
 
 
 @post("/d/{code:str}", name="debrief_answer")
-async def answer(code: FromPath[str], request: Request, conn: NamedDependency[Connection], state: State) -> Response[str] | Redirect:
+async def answer(code: FromPath[str], request: Request, conn: NamedDependency[Connection], state: State,
+                 lang: NamedDependency[str]) -> Response[str] | Redirect:
     found = await _by_code(conn, state, code)
     form = await request.form()
     fields = {key: [v for v in form.getall(key) if isinstance(v, str)] for key in form.keys()}
-    lang = _speak(request, (fields.get("lang") or [""])[0])
     if found.closed:  # closed while the person was writing: show what everyone said
         return Redirect(f"/d/{found.code}?lang={lang}", status_code=303)
     checked = check_answers(_survey(state).survey.audiences[service.AUDIENCE], fields)
@@ -180,9 +171,9 @@ def _uuid(value: str) -> uuid.UUID | None:
 
 
 @get("/d/{code:str}/thanks", name="debrief_thanks")
-async def thanks(code: FromPath[str], request: Request, conn: NamedDependency[Connection], state: State) -> Response[str]:
+async def thanks(code: FromPath[str], conn: NamedDependency[Connection], state: State,
+                 lang: NamedDependency[str]) -> Response[str]:
     found = await _by_code(conn, state, code)
-    lang = _speak(request)
     return page("debriefs/thanks.html", headers=NO_STORE, debrief=found, lang=lang, here=f"/d/{found.code}/thanks")
 
 
@@ -209,7 +200,7 @@ async def lesson_respond(review_id: FromPath[int], answer_id: FromPath[int], req
     team_id = await service.review_team(conn, review_id=review_id)
     if team_id is None:
         raise NotFoundException()
-    require(service.may_respond(viewer, team_id))
+    require(rules.may_respond(viewer, team_id))
     try:
         await service.respond(conn, viewer=viewer, review_id=review_id, review_team_id=team_id,
                               answer_id=answer_id, response=fields.get("response", ""),

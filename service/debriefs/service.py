@@ -39,6 +39,7 @@ from service.touchpoints import codes
 
 from . import queries
 from .queries import Answer, Debrief, Lesson
+from .rules import may_close, may_open, may_respond, may_see, opening_teams  # noqa: F401 (the rules, one place)
 
 SURVEY_ID = "debrief"
 AUDIENCE = "partner"
@@ -60,25 +61,7 @@ class Invalid(Exception):
 # ---------------------------------------------------------------- the rules
 
 
-def may_open(viewer: Viewer, team_id: int) -> bool:
-    return bool({"practitioner", "team_manager"} & set(viewer.roles_in(team_id)))
-
-
-def opening_teams(viewer: Viewer) -> list[int]:
-    return sorted(team_id for team_id in viewer.teams if may_open(viewer, team_id))
-
-
-def may_see(viewer: Viewer, debrief: Debrief) -> bool:
-    """The team's accounts see the invitation while it is open and the answers once it is closed."""
-    return viewer.is_member(debrief.team_id)
-
-
-def may_close(viewer: Viewer, debrief: Debrief) -> bool:
-    return not debrief.closed and (viewer.staff.id == debrief.opened_by or viewer.manages(debrief.team_id))
-
-
-def may_respond(viewer: Viewer, team_id: int) -> bool:
-    return viewer.manages(team_id)
+# may_open, opening_teams, may_see, may_close, may_respond: service/debriefs/rules.py
 
 
 # ---------------------------------------------------------------- opening and closing

@@ -28,7 +28,7 @@ from service.web.numbers import required_number, whole_number
 from service.web.flash import done
 from service.web.templating import page
 
-from . import queries, spreadsheet
+from . import queries, rules, spreadsheet
 from .export import summary_csv
 
 
@@ -81,11 +81,11 @@ async def my_sharing(request: Request, conn: NamedDependency[Connection], state:
 
 @get("/staff/teams/{team_id:int}", name="team_dashboard")
 async def team_dashboard(team_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    require(viewer.is_member(team_id))
+    require(rules.may_see_figures(viewer, team_id))
     asked = _request(request, "team", team_id, state.settings.today())
     result = (await _published(state, viewer, asked)).result
     held = []
-    if viewer.manages(team_id):
+    if rules.may_decide_held(viewer, team_id):
         held = await queries.held_batches(conn, team_id=team_id)
     backlog = await team_backlog(conn, state, viewer, team_id)  # the reading list's line (templates/safeguarding/_backlog.html)
     # htmx asks for the same page and swaps in #results (hx-select); without
@@ -100,7 +100,7 @@ async def team_dashboard(team_id: FromPath[int], request: Request, conn: NamedDe
 async def team_held(team_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                     viewer: NamedDependency[Viewer]) -> Redirect:
     """A manager decides about answers held as a burst: include them in the results, or keep them out."""
-    require(viewer.manages(team_id))
+    require(rules.may_decide_held(viewer, team_id))
     form = await request.form()
     touchpoint, day = str(form.get("touchpoint") or ""), str(form.get("day") or "")
     try:
@@ -117,7 +117,7 @@ async def team_held(team_id: FromPath[int], request: Request, conn: NamedDepende
 
 @get("/staff/teams/{team_id:int}/export.csv", name="team_export")
 async def team_export(team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    require(viewer.is_member(team_id))
+    require(rules.may_see_figures(viewer, team_id))
     asked = _request(request, "team_csv", team_id, state.settings.today())
     result = (await _published(state, viewer, asked)).result.summary
     hidden = i18n.gettext("hidden (fewer than %(k)s or protecting a small number)") % {"k": result.k}
@@ -131,7 +131,7 @@ async def team_export(team_id: FromPath[int], request: Request, state: State, vi
 async def team_export_xlsx(team_id: FromPath[int], request: Request, state: State,
                            viewer: NamedDependency[Viewer]) -> Response[bytes]:
     """The same figures as the CSV (and the page), as a workbook: a sheet per table, and the notes."""
-    require(viewer.is_member(team_id))
+    require(rules.may_see_figures(viewer, team_id))
     asked = _request(request, "team_csv", team_id, state.settings.today())
     result = (await _published(state, viewer, asked)).result.summary
     hidden = i18n.gettext("hidden (fewer than %(k)s or protecting a small number)") % {"k": result.k}

@@ -24,7 +24,7 @@ from service.web.flash import done
 from service.web.templating import page
 from service.db.request import WRITES
 
-from . import service
+from . import rules, service
 from .service import OutcomeProblem, ReaderProblem
 
 
@@ -43,7 +43,7 @@ def _id(value: str | None) -> int | None:
 
 async def team_backlog(conn: Connection, state: State, viewer: Viewer, team_id: int) -> service.Backlog | None:
     """For the team page: the reading list's count and oldest unread, if this person may see it."""
-    if not service.sees_backlog(viewer, team_id):
+    if not rules.sees_backlog(viewer, team_id):
         return None
     return await service.backlog(conn, viewer=viewer, team_id=team_id, week=WorkingWeek.of(state.settings))
 
@@ -54,7 +54,7 @@ async def _fields(request: Request) -> dict[str, str]:
 
 @get("/staff/reading", name="reading_list")
 async def reading_list(conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    require(bool(service.reading_teams(viewer)))
+    require(bool(rules.reading_teams(viewer)))
     screen = await service.first_screen(conn, viewer=viewer, week=WorkingWeek.of(state.settings),
                                         within_hours=state.settings.read_within_hours)
     return page("reading/list.html", viewer=viewer, screen=screen, outcomes_for=service.outcomes_for,
@@ -106,7 +106,7 @@ async def reading_dealing(item_id: FromPath[int], request: Request, conn: NamedD
 
 @get("/staff/teams/{team_id:int}/readers", name="team_readers")
 async def team_readers(team_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    require(viewer.manages(team_id))
+    require(rules.may_choose_readers(viewer, team_id))
     people = await service.team_readers(conn, viewer=viewer, team_id=team_id)
     return page("reading/readers.html", viewer=viewer, team=viewer.teams[team_id], people=people)
 
@@ -114,7 +114,7 @@ async def team_readers(team_id: FromPath[int], conn: NamedDependency[Connection]
 @post("/staff/teams/{team_id:int}/readers", name="team_readers_set")
 async def team_readers_set(team_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                            viewer: NamedDependency[Viewer]) -> Redirect:
-    require(viewer.manages(team_id))
+    require(rules.may_choose_readers(viewer, team_id))
     fields = await _fields(request)
     staff_id = _id(fields.get("staff_id"))
     require(staff_id is not None)

@@ -29,6 +29,7 @@ from service.touchpoints.kinds import CONTACT_KINDS
 
 from . import queries
 from .queries import FullItem, Item, ReviewComment
+from .rules import may_read, reading_teams, sees_backlog  # noqa: F401 (the rules, one place)
 
 SCREEN = 20  # items a reader works through on one screen
 OUTCOMES = ("read", "concern", "learning")
@@ -38,18 +39,7 @@ NOTE_MAX = 2000
 # ---------------------------------------------------------------- the rules
 
 
-def reading_teams(viewer: Viewer) -> list[int]:
-    return sorted(team_id for team_id in viewer.teams if viewer.reads(team_id))
-
-
-def may_read(viewer: Viewer, item: FullItem) -> bool:
-    """A reader of the item's team, and not the practitioner it may be about (then or now)."""
-    about = {item.practitioner_id, item.touchpoint_practitioner_id}
-    return viewer.reads(item.team_id) and viewer.staff.id not in about
-
-
-def sees_backlog(viewer: Viewer, team_id: int) -> bool:
-    return viewer.reads(team_id) or viewer.manages(team_id)
+# reading_teams, may_read, sees_backlog: service/reading/rules.py
 
 
 def outcomes_for(item: Item) -> tuple[str, ...]:

@@ -17,9 +17,9 @@ from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.datastructures import State
 from litestar.params import FromPath
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect
 
-from service import i18n
 from service.db.pool import UNAVAILABLE, DatabaseUnavailable
 from service.db.request import RequestDb
 from service.reading import service as reading
@@ -31,6 +31,7 @@ from service.touchpoints import codes
 from service.touchpoints.service import Touchpoint
 from service.web import errors
 from service.web.kept import RESPONDENT_PAGES, Kept
+from service.web.language import speak
 from service.web.templating import ENV, HTML, fragment, page, render
 
 from . import steps
@@ -58,17 +59,6 @@ async def _touchpoint(db: RequestDb, state: State, code: str) -> Touchpoint:
     if isinstance(found, Closed):
         raise Closed(found.reason)
     return found
-
-
-def _speak(request: Request, touchpoint: Touchpoint, chosen: str | None = None) -> str:
-    tag = i18n.negotiate(
-        chosen=chosen or request.query_params.get("lang"),
-        accept_language=request.headers.get("accept-language"),
-        default=touchpoint.language,
-        follow_browser=touchpoint.follow_browser_language,
-    )
-    i18n.use_language(tag)
-    return tag
 
 
 async def _you_said(db: RequestDb, touchpoint: Touchpoint, lang: str) -> list[ShownEntry]:
@@ -117,7 +107,7 @@ def _survey(state: State, touchpoint: Touchpoint) -> LoadedSurvey:
 @get("/t/{code:str}", name="welcome")
 async def welcome(code: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]) -> Response[str]:
     touchpoint = await _touchpoint(db, state, code)
-    lang = _speak(request, touchpoint)
+    lang = speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
     variant = loaded.survey.variant(touchpoint.audience) if touchpoint.audience else None
     count = len(variant.questions) if variant else None  # how many questions, when the audience is known
@@ -133,7 +123,7 @@ async def welcome(code: FromPath[str], request: Request, state: State, db: Named
 @get("/t/{code:str}/who", name="who")
 async def who(code: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]) -> Response[str]:
     touchpoint = await _touchpoint(db, state, code)
-    lang = _speak(request, touchpoint)
+    lang = speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
     audiences = [a for a in AUDIENCES if audience_allowed(touchpoint, loaded, a)]
     return _kept_from_next_person(page("respondent/who.html", touchpoint=touchpoint, lang=lang, audiences=audiences,
@@ -144,7 +134,7 @@ async def who(code: FromPath[str], request: Request, state: State, db: NamedDepe
 async def form(code: FromPath[str], audience: FromPath[str], request: Request,
                state: State, db: NamedDependency[RequestDb]) -> Response[str] | Redirect:
     touchpoint = await _touchpoint(db, state, code)
-    lang = _speak(request, touchpoint)
+    lang = speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
     if not audience_allowed(touchpoint, loaded, audience):
         raise Closed("unknown")
@@ -156,8 +146,9 @@ async def form(code: FromPath[str], audience: FromPath[str], request: Request,
                       contact_kind=touchpoint.contact_kind, shared=_shared(touchpoint))
 
 
-@post("/t/{code:str}/form/{audience:str}", name="submit", opt=STANDALONE)
-async def submit(code: FromPath[str], audience: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]) -> Response[str] | Redirect:
+@post("/t/{code:str}/form/{audience:str}", name="submit", opt=STANDALONE, request_class=HTMXRequest)
+async def submit(code: FromPath[str], audience: FromPath[str], request: HTMXRequest, state: State,
+                 db: NamedDependency[RequestDb]) -> Response[str] | Redirect:
     fields = (await request.form()).dict()
     try:
         return await _submit(code, audience, request, state, db, fields)
@@ -166,15 +157,11 @@ async def submit(code: FromPath[str], audience: FromPath[str], request: Request,
         return _unavailable_form(code, audience, request, state, fields)
 
 
-def _htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true"
-
-
 async def _submit(
-    code: str, audience: str, request: Request, state: State, db: RequestDb, fields: dict[str, list[str]]
+    code: str, audience: str, request: HTMXRequest, state: State, db: RequestDb, fields: dict[str, list[str]]
 ) -> Response[str] | Redirect:
     touchpoint = await _touchpoint(db, state, code)
-    lang = _speak(request, touchpoint, chosen=_first(fields, "lang"))
+    lang = speak(request, touchpoint, chosen=_first(fields, "lang"))
     current = _survey(state, touchpoint)
     if not audience_allowed(touchpoint, current, audience):
         raise Closed("unknown")
@@ -185,7 +172,7 @@ async def _submit(
         rendered_from = await find_version(await db.connection(), state.surveys, current.survey.id, wanted_version)
     loaded = rendered_from or current
     checked = check_answers(loaded.survey.audiences[audience], fields)  # type: ignore[index]
-    htmx = _htmx(request)
+    htmx = bool(request.htmx)
     go = _first(fields, "go")
     if steps.is_stepped(audience) and go in steps.MOVES:  # one question per screen: nothing stored yet
         questions = loaded.survey.audiences[audience].questions  # type: ignore[index]
@@ -213,17 +200,15 @@ async def _submit(
     thanks_url = f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&s={signed}"
     thanks_url += "" if stored.new else "&again=1"  # sent before (a retry, or Back and send): stored once
     if htmx:  # a whole new page: htmx loads it like a link
-        return Response("", status_code=200, media_type="text/html", headers={"HX-Redirect": thanks_url})
+        return ClientRedirect(thanks_url)
     return Redirect(thanks_url, status_code=303)
 
 
 def _unavailable_form(
-    code: str, audience: str, request: Request, state: State, fields: dict[str, list[str]]
+    code: str, audience: str, request: HTMXRequest, state: State, fields: dict[str, list[str]]
 ) -> Response[str]:
     """The form again, from what the browser sent alone: no database needed."""
-    lang = i18n.negotiate(chosen=_first(fields, "lang"), accept_language=request.headers.get("accept-language"),
-                          default=i18n.SOURCE_LANGUAGE, follow_browser=True)
-    i18n.use_language(lang)
+    lang = speak(request, chosen=_first(fields, "lang"))
     survey_id, version = _first(fields, "survey") or "", _first(fields, "version") or ""
     loaded = state.surveys.version(survey_id, version) or state.surveys.current(survey_id)
     if loaded is None or loaded.survey.variant(audience) is None:
@@ -231,13 +216,13 @@ def _unavailable_form(
     given = check_answers(loaded.survey.audiences[audience], fields).given  # type: ignore[index]
     submission_id = _uuid(_first(fields, "submission_id")) or uuid.uuid4()
     return _form_page(code, loaded, audience, lang, submission_id, given, {"form": "unavailable"}, 503,
-                      htmx=_htmx(request))
+                      htmx=bool(request.htmx))
 
 
 @get("/t/{code:str}/thanks", name="thanks")
 async def thanks(code: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]) -> Response[str]:
     touchpoint = await _touchpoint(db, state, code)
-    lang = _speak(request, touchpoint)
+    lang = speak(request, touchpoint)
     audience = request.query_params.get("a")
     audience = audience if audience in AUDIENCES else (touchpoint.audience or "")
     submission, signed, flagged = thanks_address.read(state.thanks_key, request.query_params.get("s"))
@@ -320,23 +305,13 @@ def _uuid(value: str | None) -> uuid.UUID | None:
 # never a cookie; from the middle of a form the answers so far ride along,
 # hidden, and come back in the chosen language. Nothing is stored.
 
-def _speak_anywhere(request: Request, chosen: str | None = None) -> str:
-    """The language for a page that has no touchpoint at hand."""
-    tag = i18n.negotiate(chosen=chosen or request.query_params.get("lang"),
-                         accept_language=request.headers.get("accept-language"),
-                         default=i18n.SOURCE_LANGUAGE, follow_browser=True)
-    i18n.use_language(tag)
-    return tag
-
-
 def _back(path: str | None) -> str | None:
     """Where the language list sends the person back to: a path (and query) on this site only."""
     return path if path and _LOCAL_PATH.fullmatch(path) else None
 
 
 @get("/language", name="languages")
-async def languages(request: Request) -> Response[str]:
-    lang = _speak_anywhere(request)
+async def languages(request: Request, lang: NamedDependency[str]) -> Response[str]:
     return page("respondent/language.html", lang=lang, back=_back(request.query_params.get("next")))
 
 
@@ -353,22 +328,22 @@ def _answers_so_far(state: State, code: str, audience: str, fields: dict[str, li
                 submission_id=_uuid(_first(fields, "submission_id")) or uuid.uuid4())
 
 
-@post("/t/{code:str}/form/{audience:str}/language", name="form_languages")
-async def form_languages(code: FromPath[str], audience: FromPath[str], request: Request, state: State) -> Response[str]:
+@post("/t/{code:str}/form/{audience:str}/language", name="form_languages", request_class=HTMXRequest)
+async def form_languages(code: FromPath[str], audience: FromPath[str], request: HTMXRequest, state: State,
+                         lang: NamedDependency[str]) -> Response[str]:
     """The language list in the middle of a form (its "Language" button)."""
     fields = (await request.form()).dict()
-    lang = _speak_anywhere(request, chosen=_first(fields, "lang"))
     context = _answers_so_far(state, code, audience, fields)
-    if request.headers.get("hx-request") == "true":  # htmx swaps the form for the list; the list posts plainly
+    if request.htmx:  # htmx swaps the form for the list; the list posts plainly
         return fragment("respondent/language.html", "form_area", lang=lang, htmx=True, **context)
     return page("respondent/language.html", lang=lang, htmx=False, **context)
 
 
 @post("/t/{code:str}/form/{audience:str}/switch", name="switch_language", opt=STANDALONE)
-async def switch_language(code: FromPath[str], audience: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]) -> Response[str]:
+async def switch_language(code: FromPath[str], audience: FromPath[str], request: Request, state: State,
+                          db: NamedDependency[RequestDb], lang: NamedDependency[str]) -> Response[str]:
     """The same form in the chosen language: same answers, same submission id."""
     fields = (await request.form()).dict()
-    lang = _speak_anywhere(request, chosen=_first(fields, "lang"))
     context = _answers_so_far(state, code, audience, fields)
     touchpoint = await _touchpoint(db, state, context["code"])  # for its kind of contact's wording
     return _form_page(context["code"], context["survey"], audience, lang, context["submission_id"], context["given"],
@@ -389,7 +364,7 @@ async def _exit_touchpoint(conn: Connection, state: State, code: str) -> Touchpo
 @get("/t/{code:str}/exit", name="exit_shared")
 async def exit_form(code: FromPath[str], request: Request, state: State, conn: NamedDependency[Connection]) -> Response[str]:
     touchpoint = await _exit_touchpoint(conn, state, code)
-    lang = _speak(request, touchpoint)
+    lang = speak(request, touchpoint)
     return page("staff/shared_exit.html", touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint), problem=None,
                 headers=NO_STORE)
 
@@ -398,7 +373,7 @@ async def exit_form(code: FromPath[str], request: Request, state: State, conn: N
 async def exit_pin(code: FromPath[str], request: Request, state: State, conn: NamedDependency[Connection]) -> Response[str]:
     touchpoint = await _exit_touchpoint(conn, state, code)
     fields = (await request.form()).dict()
-    lang = _speak(request, touchpoint, chosen=_first(fields, "lang"))
+    lang = speak(request, touchpoint, chosen=_first(fields, "lang"))
     if not state.exit_guesses.allow("", touchpoint.id):
         return page("staff/shared_exit.html", status=429, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
                     problem="too_many", headers={**NO_STORE, "Retry-After": "900"})
@@ -414,14 +389,7 @@ _LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_-]{0,200}(\?[A-Za-z0-9_=&-]{0,200})
 
 def closed_page(request: Request, error: Closed) -> Response[str]:
     """A kind page for a code that cannot take answers (404 unknown, 410 otherwise)."""
-    i18n.use_language(
-        i18n.negotiate(
-            chosen=request.query_params.get("lang"),
-            accept_language=request.headers.get("accept-language"),
-            default=i18n.SOURCE_LANGUAGE,
-            follow_browser=True,
-        )
-    )
+    speak(request)
     status = 404 if error.reason == "unknown" else 410
     # Exception handlers' responses do not get the app's headers: add them.
     return page("respondent/closed.html", status=status, reason=error.reason, here=_back(request.url.path),

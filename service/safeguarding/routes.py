@@ -13,7 +13,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from service import i18n
 from service.reading import service as reading
 from service.responses.service import open_touchpoint
 from service.staff.access import require
@@ -21,10 +20,11 @@ from service.staff.service import Viewer
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
 from service.web.flash import done
+from service.web.language import speak
 from service.web.templating import page
 from service.db.request import WRITES
 
-from . import service
+from . import rules, service
 from .service import ContactProblem
 
 
@@ -34,7 +34,7 @@ def _waiting(arrived: dt.datetime) -> float:
 
 @get("/staff/safeguarding", name="safeguarding_queue")
 async def safeguarding_queue(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    require(bool(service.lead_teams(viewer)))
+    require(rules.may_use_queue(viewer))
     shown = service.queue_filter(request.query_params.get("show"), request.query_params.get("closed"))
     items = await service.lead_queue(conn, viewer=viewer, shown=shown)
     return page("staff/safeguarding_queue.html", viewer=viewer, items=items, shown=shown,
@@ -68,14 +68,6 @@ async def safeguarding_close(item_id: FromPath[int], request: Request, conn: Nam
     return Redirect(done("/staff/safeguarding", "safeguarding_closed"), status_code=303)
 
 
-def _speak(request: Request, touchpoint, chosen: str | None) -> str:
-    tag = i18n.negotiate(chosen=chosen or request.query_params.get("lang"),
-                         accept_language=request.headers.get("accept-language"), default=touchpoint.language,
-                         follow_browser=touchpoint.follow_browser_language)
-    i18n.use_language(tag)
-    return tag
-
-
 def _audience(value: str | None) -> str:
     return value if value in AUDIENCES else "parent"
 
@@ -92,7 +84,7 @@ def _submission(value: str | None) -> uuid.UUID | None:
 @get("/t/{code:str}/contact", name="contact")
 async def contact_form(code: FromPath[str], request: Request, conn: NamedDependency[Connection], state: State) -> Response[str]:
     touchpoint = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
-    lang = _speak(request, touchpoint, None)
+    lang = speak(request, touchpoint)
     audience = _audience(request.query_params.get("a") or touchpoint.audience)
     return page("respondent/contact.html", touchpoint=touchpoint, lang=lang, audience=audience, fields={},
                 problems={}, submission=_submission(request.query_params.get("s")))
@@ -104,7 +96,7 @@ async def contact_post(code: FromPath[str], request: Request, conn: NamedDepende
     fields = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     submission = _submission(fields.get("s"))
     touchpoint = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
-    lang = _speak(request, touchpoint, fields.get("lang"))
+    lang = speak(request, touchpoint, chosen=fields.get("lang"))
     audience = _audience(fields.get("audience"))
     over_limit = not state.limiter.allow(f"contact|{request.client.host if request.client else ''}",
                                          touchpoint.id)

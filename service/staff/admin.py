@@ -18,7 +18,7 @@ from service.web.numbers import calendar_date, required_number, whole_number
 from service.web.flash import done
 from service.web.templating import page
 
-from . import service
+from . import rules, service
 from .access import require
 from .service import ROLES, StaffError, Viewer
 
@@ -38,14 +38,14 @@ async def _people_page(conn: Connection, state: State, viewer: Viewer, *, status
 
 @get("/staff/admin/teams", name="admin_teams")
 async def admin_teams(conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    require(viewer.staff.is_admin)
+    require(rules.may_administer(viewer))
     teams = await service.all_teams(conn)
     return page("staff/admin_teams.html", viewer=viewer, teams=teams, problem=None)
 
 
 @post("/staff/admin/teams", name="admin_team_create")
 async def admin_team_create(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
-    require(viewer.staff.is_admin)
+    require(rules.may_administer(viewer))
     try:
         async with conn.transaction():  # undone alone if it fails
             await service.create_team(conn, name=(await _fields(request)).get("name", ""), by=viewer.staff.id)
@@ -57,14 +57,14 @@ async def admin_team_create(request: Request, conn: NamedDependency[Connection],
 
 @get("/staff/admin/people", name="admin_people")
 async def admin_people(conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    require(viewer.staff.is_admin)
+    require(rules.may_administer(viewer))
     return await _people_page(conn, state, viewer)
 
 
 @post("/staff/admin/people", name="admin_person_add")
 async def admin_person_add(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     """Add a person with a first password the admin passes on: it works once, within 72 hours, to choose their own."""
-    require(viewer.staff.is_admin)
+    require(rules.may_administer(viewer))
     fields = await _fields(request)
     team_id = whole_number(fields.get("team_id"), field="team_id")
     password = secrets.token_urlsafe(12)
@@ -83,7 +83,7 @@ async def admin_person_add(request: Request, conn: NamedDependency[Connection], 
 
 async def _change(conn: Connection, state: State, viewer: Viewer, change) -> Response[str] | Redirect:
     """Run one administrative change (audited by the service); a refusal shows the page with why."""
-    require(viewer.staff.is_admin)
+    require(rules.may_administer(viewer))
     try:
         async with conn.transaction():  # undone alone if it fails
             await change(conn)
@@ -143,7 +143,7 @@ async def admin_person_two_step(request: Request, conn: NamedDependency[Connecti
 @post("/staff/admin/people/password", name="admin_person_password")
 async def admin_person_password(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     """A new first password (their sessions end); shown once, on this answer."""
-    require(viewer.staff.is_admin)
+    require(rules.may_administer(viewer))
     staff_id = required_number((await _fields(request)).get("staff_id"), field="staff_id")
     password = secrets.token_urlsafe(12)
     try:
@@ -179,7 +179,7 @@ class AuditFilter:
 
 @get("/staff/admin/audit", name="admin_audit")
 async def admin_audit(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    require(viewer.staff.is_admin)
+    require(rules.may_administer(viewer))
     chosen = AuditFilter(request)
     entries = await service.audit_entries(conn, **chosen.query())
     actions = await service.audit_actions(conn)
@@ -203,7 +203,7 @@ def audit_csv(entries, names: dict[int, str]) -> str:
 
 @get("/staff/admin/audit.csv", name="admin_audit_export")
 async def admin_audit_export(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[bytes]:
-    require(viewer.staff.is_admin)
+    require(rules.may_administer(viewer))
     chosen = AuditFilter(request)
     entries = await service.audit_entries(conn, **chosen.query(), limit=100_000)
     names = {p.id: p.display_name for p in await service.all_staff(conn)}

@@ -11,7 +11,6 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie, State
 from litestar.response import Redirect
 
-from service import i18n
 from service.touchpoints.kinds import CONTACT_KINDS
 from service.touchpoints.service import codes_to_show
 from service.web import errors
@@ -48,9 +47,8 @@ def onward(stage: str, next_path: str) -> str:
 
 
 @get("/staff/sign-in", name="sign_in", opt=WRITES)
-async def sign_in_page(request: Request, conn: NamedDependency[Connection], state: State) -> Response[str] | Redirect:
-    i18n.use_language(i18n.negotiate(chosen=request.query_params.get("lang"), default=i18n.SOURCE_LANGUAGE,
-                                      accept_language=request.headers.get("accept-language"), follow_browser=True))
+async def sign_in_page(request: Request, conn: NamedDependency[Connection], state: State,
+                       lang: NamedDependency[str]) -> Response[str] | Redirect:  # lang: the page's words
     next_path = _safe_next(request.query_params.get("next"))
     header = state.settings.sso_email_header
     if header and request.headers.get(header):

@@ -24,18 +24,13 @@ from service.staff.service import Viewer, team_people
 from service.surveys.model import AUDIENCES
 from service.web.numbers import whole_number
 from service.web.flash import done
+from service.web.language import speak_as
 from service.web.templating import page
 
-from . import codes, printing, queries, service
+from . import codes, printing, queries, rules, service
 from .kinds import CONTACT_KINDS, STAFF_KINDS
 from .qr import qr_png, qr_svg
 from .service import Invalid, TouchpointForm
-
-
-def _may_show(viewer: Viewer, touchpoint: queries.ManagedTouchpoint) -> bool:
-    """Managers of its team, and the practitioner it belongs to (while in that team)."""
-    return viewer.manages(touchpoint.team_id) or (
-        touchpoint.practitioner_id == viewer.staff.id and viewer.is_member(touchpoint.team_id))
 
 
 def _printable(touchpoint: queries.ManagedTouchpoint) -> None:
@@ -116,14 +111,14 @@ async def _detail_page(conn: Connection, state: State, viewer: Viewer, touchpoin
 
 @get("/staff/teams/{team_id:int}/touchpoints", name="touchpoints")
 async def touchpoint_list(team_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    require(viewer.is_member(team_id))
+    require(rules.may_list(viewer, team_id))
     return await _list_page(conn, state, viewer, team_id)
 
 
 @post("/staff/teams/{team_id:int}/touchpoints", name="touchpoint_create")
 async def touchpoint_create(team_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                             viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
-    require(viewer.manages(team_id))
+    require(rules.may_create(viewer, team_id))
     fields = await _fields(request)
     try:
         async with conn.transaction():  # undone alone if it fails
@@ -138,7 +133,7 @@ async def touchpoint_create(team_id: FromPath[int], request: Request, conn: Name
 @get("/staff/touchpoints/{touchpoint_id:int}", name="touchpoint")
 async def touchpoint_page(touchpoint_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     touchpoint = await _touchpoint(conn, state, touchpoint_id)
-    require(_may_show(viewer, touchpoint))
+    require(rules.may_show(viewer, touchpoint))
     return await _detail_page(conn, state, viewer, touchpoint)
 
 
@@ -146,7 +141,7 @@ async def touchpoint_page(touchpoint_id: FromPath[int], conn: NamedDependency[Co
 async def touchpoint_change(touchpoint_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                             viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
     touchpoint = await _touchpoint(conn, state, touchpoint_id)
-    require(viewer.manages(touchpoint.team_id))
+    require(rules.may_change(viewer, touchpoint))
     fields = await _fields(request)
     try:
         async with conn.transaction():  # undone alone if it fails
@@ -162,7 +157,7 @@ async def touchpoint_change(touchpoint_id: FromPath[int], request: Request, conn
 async def touchpoint_status(touchpoint_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                             viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
     touchpoint = await _touchpoint(conn, state, touchpoint_id)
-    require(viewer.manages(touchpoint.team_id))
+    require(rules.may_change(viewer, touchpoint))
     fields = await _fields(request)
     if fields.get("status") == "revoked" and fields.get("confirm") != "yes" and touchpoint.status != "revoked":
         # Revoking cannot be undone: say what it does and ask once more (a plain form, no script needed).
@@ -181,7 +176,7 @@ async def touchpoint_status(touchpoint_id: FromPath[int], request: Request, conn
 async def touchpoint_qr(touchpoint_id: FromPath[int], fmt: FromPath[str], conn: NamedDependency[Connection], state: State,
                         viewer: NamedDependency[Viewer]) -> Response[bytes]:
     touchpoint = await _touchpoint(conn, state, touchpoint_id)
-    require(_may_show(viewer, touchpoint))
+    require(rules.may_show(viewer, touchpoint))
     _printable(touchpoint)
     url = codes.public_url(state.settings.base_url, touchpoint.code)
     if fmt == "png":
@@ -197,11 +192,11 @@ async def touchpoint_qr(touchpoint_id: FromPath[int], fmt: FromPath[str], conn: 
 
 async def _sheet(conn: Connection, state: State, viewer: Viewer, touchpoint_id: int, size: str, *, pdf: bool) -> str:
     touchpoint = await _touchpoint(conn, state, touchpoint_id)
-    require(_may_show(viewer, touchpoint))
+    require(rules.may_show(viewer, touchpoint))
     _printable(touchpoint)
     if size not in printing.SIZES:
         raise NotFoundException()
-    i18n.use_language(i18n.match_tag(touchpoint.language) or i18n.SOURCE_LANGUAGE)
+    speak_as(touchpoint.language)
     link = codes.public_url(state.settings.base_url, touchpoint.code)
     return printing.sheet_html(
         touchpoint=touchpoint, size=size, pdf=pdf, qr=printing.qr_data_uri(link),
@@ -231,9 +226,9 @@ async def touchpoint_pdf(touchpoint_id: FromPath[int], size: FromPath[str], conn
 async def touchpoint_show(touchpoint_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     """The QR code full-screen on a practitioner's phone, for a family to scan."""
     touchpoint = await _touchpoint(conn, state, touchpoint_id)
-    require(_may_show(viewer, touchpoint))
+    require(rules.may_show(viewer, touchpoint))
     _printable(touchpoint)
-    i18n.use_language(i18n.match_tag(touchpoint.language) or i18n.SOURCE_LANGUAGE)
+    speak_as(touchpoint.language)
     return page("staff/show.html", touchpoint=touchpoint, grouped=codes.grouped(touchpoint.code))
 
 
