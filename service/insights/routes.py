@@ -68,7 +68,7 @@ async def my_feedback(request: Request, state: State, viewer: NamedDependency[Vi
     result = await _published(state, viewer, asked)
     sections = result.result
     touchpoints = [t for s in sections for t in s.touchpoints]
-    return page("staff/my_feedback.html", viewer=viewer, sections=sections, k=state.settings.k_practitioner,
+    return page("insights/my_feedback.html", viewer=viewer, sections=sections, k=state.settings.k_practitioner,
                 touchpoints=touchpoints, **_filter_context(asked))
 
 
@@ -90,7 +90,7 @@ async def team_dashboard(team_id: FromPath[int], request: Request, conn: NamedDe
     backlog = await team_backlog(conn, state, viewer, team_id)  # the reading list's line (templates/safeguarding/_backlog.html)
     # htmx asks for the same page and swaps in #results (hx-select); without
     # JavaScript the filter form is a plain GET.
-    return page("staff/team.html", viewer=viewer, team=viewer.teams[team_id], touchpoints=result.touchpoints,
+    return page("insights/team.html", viewer=viewer, team=viewer.teams[team_id], touchpoints=result.touchpoints,
                 filterable=result.filterable, summary=result.summary, held=held, backlog=backlog,
                 raised=await team_waiting(conn, state, viewer, team_id),  # templates/debriefs/_waiting.html
                 **_filter_context(asked))

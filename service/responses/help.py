@@ -14,7 +14,7 @@ from service.web.templating import page
 
 @get("/help", name="help")
 async def help_page(lang: NamedDependency[str]) -> Response[str]:
-    return page("respondent/help.html", lang=lang)
+    return page("responses/help.html", lang=lang)
 
 
 ROUTES = [help_page]

@@ -116,7 +116,7 @@ async def welcome(code: FromPath[str], request: Request, state: State, db: Named
     skip = skipping([loaded.survey.audiences[a] for a in audiences])  # type: ignore[index]
     key = ("welcome", touchpoint.code, lang)
     return _kept_from_next_person(await _same_for_everyone(key, lambda you_said: render(
-        "respondent/welcome.html", touchpoint=touchpoint, lang=lang, question_count=count, skipping=skip,
+        "responses/welcome.html", touchpoint=touchpoint, lang=lang, question_count=count, skipping=skip,
         you_said=you_said, shared=_shared(touchpoint)), db, touchpoint, lang), touchpoint)
 
 
@@ -126,7 +126,7 @@ async def who(code: FromPath[str], request: Request, state: State, db: NamedDepe
     lang = speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
     audiences = [a for a in AUDIENCES if audience_allowed(touchpoint, loaded, a)]
-    return _kept_from_next_person(page("respondent/who.html", touchpoint=touchpoint, lang=lang, audiences=audiences,
+    return _kept_from_next_person(page("responses/who.html", touchpoint=touchpoint, lang=lang, audiences=audiences,
                                        shared=_shared(touchpoint)), touchpoint)
 
 
@@ -232,7 +232,7 @@ async def thanks(code: FromPath[str], request: Request, state: State, db: NamedD
         support = await reading.needs_support(await db.connection(), submission_id=submission)
     key = ("thanks", touchpoint.code, lang, audience, support, again)
     page_for_all = await _same_for_everyone(key, lambda you_said: render(
-        "respondent/thanks.html", touchpoint=touchpoint, lang=lang, audience=audience, support=support,
+        "responses/thanks.html", touchpoint=touchpoint, lang=lang, audience=audience, support=support,
         again=again, you_said=you_said, submission=_PLACEHOLDER, shared=_shared(touchpoint)), db, touchpoint, lang)
     return _kept_from_next_person(Response(page_for_all.content.replace(str(_PLACEHOLDER), signed), media_type=HTML),
                                   touchpoint)
@@ -272,14 +272,14 @@ def _form_page(
         if html is None:
             if len(_blank_forms) > 5_000:
                 _blank_forms.clear()
-            html = _blank_forms[key] = render("respondent/form.html", **{**context, "submission_id": _PLACEHOLDER})
+            html = _blank_forms[key] = render("responses/form.html", **{**context, "submission_id": _PLACEHOLDER})
         return Response(html.replace(str(_PLACEHOLDER), str(submission_id)), status_code=200, media_type=HTML,
                         headers=headers)
     if htmx:  # only the form swaps; its <title> comes along so the tab and screen readers follow
-        title = render_block(ENV, "respondent/form.html", "title", **context).strip()
-        html = f"<title>{title} – Heard</title>" + render_block(ENV, "respondent/form.html", "form_area", **context)
+        title = render_block(ENV, "responses/form.html", "title", **context).strip()
+        html = f"<title>{title} – Heard</title>" + render_block(ENV, "responses/form.html", "form_area", **context)
         return Response(html, status_code=status, media_type=HTML, headers=headers)
-    return page("respondent/form.html", status=status, headers=headers, **context)
+    return page("responses/form.html", status=status, headers=headers, **context)
 
 
 def _first(fields: dict[str, list[str]], name: str) -> str | None:
@@ -312,7 +312,7 @@ def _back(path: str | None) -> str | None:
 
 @get("/language", name="languages")
 async def languages(request: Request, lang: NamedDependency[str]) -> Response[str]:
-    return page("respondent/language.html", lang=lang, back=_back(request.query_params.get("next")))
+    return page("responses/language.html", lang=lang, back=_back(request.query_params.get("next")))
 
 
 def _answers_so_far(state: State, code: str, audience: str, fields: dict[str, list[str]]) -> dict:
@@ -335,8 +335,8 @@ async def form_languages(code: FromPath[str], audience: FromPath[str], request: 
     fields = (await request.form()).dict()
     context = _answers_so_far(state, code, audience, fields)
     if request.htmx:  # htmx swaps the form for the list; the list posts plainly
-        return fragment("respondent/language.html", "form_area", lang=lang, htmx=True, **context)
-    return page("respondent/language.html", lang=lang, htmx=False, **context)
+        return fragment("responses/language.html", "form_area", lang=lang, htmx=True, **context)
+    return page("responses/language.html", lang=lang, htmx=False, **context)
 
 
 @post("/t/{code:str}/form/{audience:str}/switch", name="switch_language", opt=STANDALONE)
@@ -365,7 +365,7 @@ async def _exit_touchpoint(conn: Connection, state: State, code: str) -> Touchpo
 async def exit_form(code: FromPath[str], request: Request, state: State, conn: NamedDependency[Connection]) -> Response[str]:
     touchpoint = await _exit_touchpoint(conn, state, code)
     lang = speak(request, touchpoint)
-    return page("staff/shared_exit.html", touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint), problem=None,
+    return page("responses/shared_exit.html", touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint), problem=None,
                 headers=NO_STORE)
 
 
@@ -375,13 +375,13 @@ async def exit_pin(code: FromPath[str], request: Request, state: State, conn: Na
     fields = (await request.form()).dict()
     lang = speak(request, touchpoint, chosen=_first(fields, "lang"))
     if not state.exit_guesses.allow("", touchpoint.id):
-        return page("staff/shared_exit.html", status=429, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
+        return page("responses/shared_exit.html", status=429, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
                     problem="too_many", headers={**NO_STORE, "Retry-After": "900"})
     matches = await exit_pin_matches(conn, touchpoint_id=touchpoint.id, pin=_first(fields, "pin") or "")
     if not matches:
-        return page("staff/shared_exit.html", status=422, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
+        return page("responses/shared_exit.html", status=422, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
                     problem="wrong", headers=NO_STORE)
-    return page("staff/shared_exit_done.html", touchpoint=touchpoint, lang=lang, headers=NO_STORE)
+    return page("responses/shared_exit_done.html", touchpoint=touchpoint, lang=lang, headers=NO_STORE)
 
 
 _LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_-]{0,200}(\?[A-Za-z0-9_=&-]{0,200})?")
@@ -392,7 +392,7 @@ def closed_page(request: Request, error: Closed) -> Response[str]:
     speak(request)
     status = 404 if error.reason == "unknown" else 410
     # Exception handlers' responses do not get the app's headers: add them.
-    return page("respondent/closed.html", status=status, reason=error.reason, here=_back(request.url.path),
+    return page("responses/closed.html", status=status, reason=error.reason, here=_back(request.url.path),
                 headers=errors.HEADERS)
 
 

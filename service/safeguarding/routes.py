@@ -37,7 +37,7 @@ async def safeguarding_queue(request: Request, conn: NamedDependency[Connection]
     require(rules.may_use_queue(viewer))
     shown = service.queue_filter(request.query_params.get("show"), request.query_params.get("closed"))
     items = await service.lead_queue(conn, viewer=viewer, shown=shown)
-    return page("staff/safeguarding_queue.html", viewer=viewer, items=items, shown=shown,
+    return page("safeguarding/queue.html", viewer=viewer, items=items, shown=shown,
                 filters=list(service.QUEUE_FILTERS), waiting=_waiting, kinds=CONTACT_KINDS)
 
 
@@ -46,7 +46,7 @@ async def safeguarding_item(item_id: FromPath[int], conn: NamedDependency[Connec
     item = await service.view_item(conn, viewer=viewer, item_id=item_id)
     trail = await service.audit_trail(conn, item_id=item_id) if item else []
     require(item is not None)
-    return page("staff/safeguarding_item.html", viewer=viewer, item=item, trail=trail, waiting=_waiting,
+    return page("safeguarding/item.html", viewer=viewer, item=item, trail=trail, waiting=_waiting,
                 kinds=CONTACT_KINDS, problem=None, zone=ZoneInfo(state.settings.timezone))
 
 
@@ -63,7 +63,7 @@ async def safeguarding_close(item_id: FromPath[int], request: Request, conn: Nam
     else:
         problem = None
     if problem:
-        return page("staff/safeguarding_item.html", status=422, viewer=viewer, item=item, trail=[],
+        return page("safeguarding/item.html", status=422, viewer=viewer, item=item, trail=[],
                     waiting=_waiting, kinds=CONTACT_KINDS, problem=problem, zone=ZoneInfo(state.settings.timezone))
     return Redirect(done("/staff/safeguarding", "safeguarding_closed"), status_code=303)
 
@@ -86,7 +86,7 @@ async def contact_form(code: FromPath[str], request: Request, conn: NamedDepende
     touchpoint = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
     lang = speak(request, touchpoint)
     audience = _audience(request.query_params.get("a") or touchpoint.audience)
-    return page("respondent/contact.html", touchpoint=touchpoint, lang=lang, audience=audience, fields={},
+    return page("safeguarding/contact.html", touchpoint=touchpoint, lang=lang, audience=audience, fields={},
                 problems={}, submission=_submission(request.query_params.get("s")))
 
 
@@ -107,9 +107,9 @@ async def contact_post(code: FromPath[str], request: Request, conn: NamedDepende
                                       submission_id=submission, over_limit=over_limit,
                                       today=state.settings.today())
     except ContactProblem as error:
-        return page("respondent/contact.html", status=422, touchpoint=touchpoint, lang=lang, audience=audience,
+        return page("safeguarding/contact.html", status=422, touchpoint=touchpoint, lang=lang, audience=audience,
                     fields=fields, problems=error.problems, submission=submission)
-    return page("respondent/contact_sent.html", touchpoint=touchpoint, lang=lang, audience=audience)
+    return page("safeguarding/contact_sent.html", touchpoint=touchpoint, lang=lang, audience=audience)
 
 
 ROUTES = [safeguarding_queue, safeguarding_item, safeguarding_close, contact_form, contact_post]

@@ -92,7 +92,7 @@ async def _list_page(conn: Connection, state: State, viewer: Viewer, team_id: in
     """Managers see every touchpoint of the team; a practitioner sees their own."""
     mine_only = None if viewer.manages(team_id) else viewer.staff.id
     touchpoints = await queries.team_touchpoint_list(conn, team_id=team_id, practitioner_id=mine_only)
-    return page("staff/touchpoints.html", status=422 if problems else 200, viewer=viewer, team=viewer.teams[team_id],
+    return page("touchpoints/list.html", status=422 if problems else 200, viewer=viewer, team=viewer.teams[team_id],
                 touchpoints=touchpoints, manages=mine_only is None, today=state.settings.today(),
                 grouped=codes.grouped, **await _choices(conn, state, team_id), problems=problems or {}, fields=fields or {})
 
@@ -102,7 +102,7 @@ async def _detail_page(conn: Connection, state: State, viewer: Viewer, touchpoin
     devices = []
     if touchpoint.shared_device:  # when each tablet last sent answers: one with answers stuck on it shows
         devices = await service.devices_last_sent(conn, touchpoint_id=touchpoint.id)
-    return page("staff/touchpoint.html", status=422 if problems else 200, viewer=viewer, touchpoint=touchpoint,
+    return page("touchpoints/touchpoint.html", status=422 if problems else 200, viewer=viewer, touchpoint=touchpoint,
                 manages=viewer.manages(touchpoint.team_id),
                 link=codes.public_url(state.settings.base_url, touchpoint.code),
                 grouped=codes.grouped(touchpoint.code), **await _choices(conn, state, touchpoint.team_id),
@@ -161,7 +161,7 @@ async def touchpoint_status(touchpoint_id: FromPath[int], request: Request, conn
     fields = await _fields(request)
     if fields.get("status") == "revoked" and fields.get("confirm") != "yes" and touchpoint.status != "revoked":
         # Revoking cannot be undone: say what it does and ask once more (a plain form, no script needed).
-        return page("staff/touchpoint_revoke.html", viewer=viewer, touchpoint=touchpoint,
+        return page("touchpoints/touchpoint_revoke.html", viewer=viewer, touchpoint=touchpoint,
                     grouped=codes.grouped(touchpoint.code))
     try:
         async with conn.transaction():  # undone alone if it fails
@@ -229,7 +229,7 @@ async def touchpoint_show(touchpoint_id: FromPath[int], conn: NamedDependency[Co
     require(rules.may_show(viewer, touchpoint))
     _printable(touchpoint)
     speak_as(touchpoint.language)
-    return page("staff/show.html", touchpoint=touchpoint, grouped=codes.grouped(touchpoint.code))
+    return page("touchpoints/show.html", touchpoint=touchpoint, grouped=codes.grouped(touchpoint.code))
 
 
 @get("/staff/me/qr", name="my_qr")
@@ -240,7 +240,7 @@ async def my_qr(conn: NamedDependency[Connection], state: State, viewer: NamedDe
                                        today=state.settings.today())
     if len(live) == 1:
         return Redirect(f"/staff/touchpoints/{live[0].id}/show", status_code=303)
-    return page("staff/my_codes.html", viewer=viewer, touchpoints=live, kinds=CONTACT_KINDS)
+    return page("touchpoints/my_codes.html", viewer=viewer, touchpoints=live, kinds=CONTACT_KINDS)
 
 
 ROUTES = [my_qr, touchpoint_list, touchpoint_create, touchpoint_page, touchpoint_change, touchpoint_status, touchpoint_qr,
