@@ -197,23 +197,25 @@ async def team_waiting(conn: Connection, state: State, viewer: Viewer, team_id: 
 async def lesson_respond(review_id: FromPath[int], answer_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                          viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
     fields = await _fields(request)
+    team_id = await _review_team(conn, review_id)
+    require(rules.may_respond(viewer, team_id))
+    try:
+        problems, lesson = await service.respond_in_review(
+            conn, viewer=viewer, review_id=review_id, review_team_id=team_id, answer_id=answer_id,
+            response=fields.get("response", ""), because=fields.get("because", ""), today=state.settings.today())
+    except Invalid:  # not a lesson raised in this team's debriefs
+        raise NotFoundException() from None
+    if problems:
+        return page("debriefs/respond.html", status=422, viewer=viewer, review_id=review_id, lesson=lesson,
+                    problems=problems, fields=fields)
+    return Redirect(f"/staff/reviews/{review_id}#debriefs", status_code=303)
+
+
+async def _review_team(conn: Connection, review_id: int) -> int:
     team_id = await service.review_team(conn, review_id=review_id)
     if team_id is None:
         raise NotFoundException()
-    require(rules.may_respond(viewer, team_id))
-    try:
-        await service.respond(conn, viewer=viewer, review_id=review_id, review_team_id=team_id,
-                              answer_id=answer_id, response=fields.get("response", ""),
-                              because=fields.get("because", ""), today=state.settings.today())
-    except Invalid as error:
-        if "lesson" in error.problems:
-            raise NotFoundException() from None
-        lessons = await service.for_review(conn, team_id=team_id, review_id=review_id,
-                                           today=state.settings.today())
-        lesson = next((w.lesson for w in lessons.waiting if w.lesson.answer_id == answer_id), None)
-        return page("debriefs/respond.html", status=422, viewer=viewer, review_id=review_id, lesson=lesson,
-                    problems=error.problems, fields=fields)
-    return Redirect(f"/staff/reviews/{review_id}#debriefs", status_code=303)
+    return team_id
 
 
 ROUTES = [debrief_list, debrief_open, debrief_page, debrief_qr, debrief_close, invitation, answer, thanks,

@@ -227,6 +227,23 @@ async def review_team(conn: asyncpg.Connection, *, review_id: int) -> int | None
     return found.team_id if found else None
 
 
+async def respond_in_review(conn: asyncpg.Connection, *, viewer: Viewer, review_id: int, review_team_id: int,
+                            answer_id: int, response: str, because: str,
+                            today: dt.date) -> tuple[dict[str, str], Lesson | None]:
+    """respond(), from the learning review's form: ({}, None) once saved, else what to correct and the lesson
+    to show again (nothing of it kept). A lesson that is not this review's team's raises Invalid({"lesson": ...})."""
+    try:
+        async with conn.transaction():
+            await respond(conn, viewer=viewer, review_id=review_id, review_team_id=review_team_id,
+                          answer_id=answer_id, response=response, because=because, today=today)
+    except Invalid as error:
+        if "lesson" in error.problems:
+            raise
+        lessons = await for_review(conn, team_id=review_team_id, review_id=review_id, today=today)
+        return error.problems, next((w.lesson for w in lessons.waiting if w.lesson.answer_id == answer_id), None)
+    return {}, None
+
+
 async def respond(conn: asyncpg.Connection, *, viewer: Viewer, review_id: int, review_team_id: int, answer_id: int,
                   response: str, because: str, today: dt.date) -> None:
     """A manager answers a raised lesson in the team's learning review; the group sees it on the results."""

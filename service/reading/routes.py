@@ -18,14 +18,14 @@ from litestar.response import Redirect
 
 from service.safeguarding.hours import WorkingWeek
 from service.staff.access import require
-from service.staff.service import Viewer, team_people
+from service.staff.service import Viewer
 from service.touchpoints.kinds import CONTACT_KINDS
 from service.web.flash import done
 from service.web.templating import page
 from service.db.request import WRITES
 
 from . import rules, service
-from .service import OutcomeProblem, ReaderProblem
+from .service import ReaderProblem
 
 
 def _waiting(arrived: dt.datetime | None) -> float:
@@ -74,23 +74,16 @@ async def reading_item(item_id: FromPath[int], conn: NamedDependency[Connection]
 async def reading_outcome(item_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                           viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
     fields = await _fields(request)
-    problem = None
-    item = await service.open_item(conn, viewer=viewer, item_id=item_id, log=False)
+    item, problem = await service.decide(conn, viewer=viewer, item_id=item_id, outcome=fields.get("outcome", ""),
+                                         note=fields.get("note", ""), week=WorkingWeek.of(state.settings),
+                                         within_hours=state.settings.read_within_hours)
     require(item is not None)
-    names = [p.display_name for p in await team_people(conn, team_id=item.team_id)]
-    try:
-        await service.record_outcome(conn, viewer=viewer, item=item, outcome=fields.get("outcome", ""),
-                                     note=fields.get("note", ""), week=WorkingWeek.of(state.settings),
-                                     within_hours=state.settings.read_within_hours, staff_names=names)
-    except OutcomeProblem as error:
-        problem = error.problem
     if problem:
         return page("reading/item.html", status=422, viewer=viewer, item=item, trail=[], problem=problem,
                     outcomes=service.outcomes_for(item), chosen=fields.get("outcome"), note=fields.get("note", ""),
                     **_context(state))
-    if fields.get("back") == "item":
-        return Redirect(done(f"/staff/reading/{item_id}", "outcome_saved"), status_code=303)
-    return Redirect(done(f"/staff/reading#{fields.get('next') or 'items'}", "outcome_saved"), status_code=303)
+    back = f"/staff/reading/{item_id}" if fields.get("back") == "item" else f"/staff/reading#{fields.get('next') or 'items'}"
+    return Redirect(done(back, "outcome_saved"), status_code=303)
 
 
 @post("/staff/reading/{item_id:int}/dealing", name="reading_dealing")

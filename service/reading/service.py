@@ -161,6 +161,23 @@ async def record_outcome(conn: asyncpg.Connection, *, viewer: Viewer, item: Full
     await _log(conn, viewer, _outcome_words(outcome, item), item)
 
 
+async def decide(conn: asyncpg.Connection, *, viewer: Viewer, item_id: int, outcome: str, note: str,
+                 week: WorkingWeek, within_hours: float) -> tuple[FullItem | None, str | None]:
+    """A reader's outcome for an item, from the reading list's form: the item (None: not theirs to read)
+    and what stopped it being saved, if anything (nothing of it is kept then)."""
+    item = await open_item(conn, viewer=viewer, item_id=item_id, log=False)
+    if item is None:
+        return None, None
+    names = await staff.team_names(conn, team_id=item.team_id)
+    try:
+        async with conn.transaction():
+            await record_outcome(conn, viewer=viewer, item=item, outcome=outcome, note=note, week=week,
+                                 within_hours=within_hours, staff_names=names)
+    except OutcomeProblem as error:
+        return item, error.problem
+    return item, None
+
+
 def _outcome_words(outcome: str, item: Item) -> str:
     if outcome == "concern":
         return f"raised a safeguarding concern about {_what(item)} from {_where(item)}"

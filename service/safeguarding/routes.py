@@ -94,22 +94,24 @@ async def contact_form(code: FromPath[str], request: Request, conn: NamedDepende
 async def contact_post(code: FromPath[str], request: Request, conn: NamedDependency[Connection], state: State) -> Response[str]:
     """Never refused: over the flood limit a request is kept and listed for reading (service/reading)."""
     fields = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    submission = _submission(fields.get("s"))
     touchpoint = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
-    lang = speak(request, touchpoint, chosen=fields.get("lang"))
-    audience = _audience(fields.get("audience"))
-    over_limit = not state.limiter.allow(f"contact|{request.client.host if request.client else ''}",
-                                         touchpoint.id)
+    shown = dict(touchpoint=touchpoint, lang=speak(request, touchpoint, chosen=fields.get("lang")),
+                 audience=_audience(fields.get("audience")))
+    over_limit = not state.limiter.allow(f"contact|{request.client.host if request.client else ''}", touchpoint.id)
     try:
         await reading.request_contact(conn, touchpoint_id=touchpoint.id, team_id=touchpoint.team_id,
-                                      audience=audience, language=lang, name=fields.get("name", ""),
-                                      how=fields.get("how", ""), message=fields.get("message", ""),
-                                      submission_id=submission, over_limit=over_limit,
-                                      today=state.settings.today())
+                                      audience=shown["audience"], language=shown["lang"], over_limit=over_limit,
+                                      today=state.settings.today(), **_asked(fields))
     except ContactProblem as error:
-        return page("safeguarding/contact.html", status=422, touchpoint=touchpoint, lang=lang, audience=audience,
-                    fields=fields, problems=error.problems, submission=submission)
-    return page("safeguarding/contact_sent.html", touchpoint=touchpoint, lang=lang, audience=audience)
+        return page("safeguarding/contact.html", status=422, fields=fields, problems=error.problems,
+                    submission=_submission(fields.get("s")), **shown)
+    return page("safeguarding/contact_sent.html", **shown)
+
+
+def _asked(fields: dict[str, str]) -> dict:
+    """What the person wrote, and the answer it came with."""
+    return dict(name=fields.get("name", ""), how=fields.get("how", ""), message=fields.get("message", ""),
+                submission_id=_submission(fields.get("s")))
 
 
 ROUTES = [safeguarding_queue, safeguarding_item, safeguarding_close, contact_form, contact_post]

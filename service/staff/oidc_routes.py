@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from urllib.parse import quote
 
@@ -15,7 +14,7 @@ from litestar.response import Redirect
 
 from service.db.request import WRITES
 
-from . import oidc, service
+from . import oidc, service, sso
 from .routes import safe_next, session_cookie
 
 STATE_COOKIE = "heard_oidc"
@@ -49,32 +48,17 @@ async def oidc_start(request: Request, conn: NamedDependency[Connection], state:
     return response
 
 
-@get(oidc.CALLBACK_PATH, name="oidc_callback", opt=WRITES)
+@get(oidc.CALLBACK_PATH, name="oidc_callback")
 async def oidc_callback(request: Request, conn: NamedDependency[Connection], state: State) -> Redirect:
-    settings = state.settings
-    if not settings.oidc_issuer:
+    """No request transaction (a GET): the provider is asked between two short writes (service/staff/sso.py)."""
+    if not state.settings.oidc_issuer:
         raise NotFoundException()
-    sent, kept = request.query_params.get("state") or "", request.cookies.get(STATE_COOKIE) or ""
-    if not sent or not hmac.compare_digest(sent.encode(), kept.encode()):
-        return _refused("sso_failed")
-    attempt = await service.take_sso_attempt(conn, state=sent)
-    code = request.query_params.get("code")
-    if attempt is None or not code:
-        return _refused("sso_failed")
-    try:
-        who = await oidc.identity(settings, code=code, nonce=attempt.nonce, code_verifier=attempt.code_verifier)
-    except oidc.OidcFailed:
-        return _refused("sso_failed", attempt.next_path)
-    if settings.oidc_domains and who.email.rpartition("@")[2] not in settings.oidc_domains:
-        await service.record(conn, staff_id=None, action="sso_refused",
-                             detail={"email_domain": who.email.rpartition("@")[2], "why": "domain not allowed"})
-        return _refused("sso_domain", attempt.next_path)
-    signed_in = await service.sso_sign_in(conn, email=who.email, subject=who.subject, name=who.name,
-                                          create=settings.oidc_new_accounts == "create")
-    if signed_in is None:
-        return _refused("sso_no_account", attempt.next_path)
-    response = Redirect(attempt.next_path, status_code=303)
-    response.set_cookie(session_cookie(state, signed_in.token))
+    came = await sso.come_back(conn, state.settings, sent=request.query_params.get("state") or "",
+                               kept=request.cookies.get(STATE_COOKIE) or "", code=request.query_params.get("code"))
+    if came.signed_in is None:
+        return _refused(came.problem or "sso_failed", came.next_path)
+    response = Redirect(came.next_path, status_code=303)
+    response.set_cookie(session_cookie(state, came.signed_in.token))
     response.delete_cookie(STATE_COOKIE, path=_PATH)
     return response
 

@@ -80,9 +80,7 @@ async def sign_in(request: Request, conn: NamedDependency[Connection], state: St
     form = await request.form()
     next_path = _safe_next(form.get("next"))
     email = str(form.get("email") or "")[:320]
-    expected = request.cookies.get(SIGN_IN_COOKIE) or ""
-    sent = str(form.get("csrf_token") or "")
-    if not expected or not secrets.compare_digest(expected.encode(), sent.encode()):  # bytes: any letters
+    if not _sign_in_form_fresh(request, str(form.get("csrf_token") or "")):
         return _sign_in_form(state, next_path, "expired", email, status=403)
     result = await service.sign_in(conn, email=email, password=str(form.get("password") or "")[:1000],
                                    source=request.client.host if request.client else "unknown",
@@ -94,6 +92,12 @@ async def sign_in(request: Request, conn: NamedDependency[Connection], state: St
     response.set_cookie(_session_cookie(state, result.signed_in.token, service.SESSION_HOURS * 3600))
     response.delete_cookie(SIGN_IN_COOKIE, path="/staff/sign-in")
     return response
+
+
+def _sign_in_form_fresh(request: Request, sent: str) -> bool:
+    """The sign-in form's own CSRF check: the token it was given, back in its cookie (double submit)."""
+    expected = request.cookies.get(SIGN_IN_COOKIE) or ""
+    return bool(expected) and secrets.compare_digest(expected.encode(), sent.encode())  # bytes: any letters
 
 
 @post("/staff/sign-out", name="sign_out")

@@ -20,7 +20,7 @@ from litestar.response import Redirect
 
 from service import i18n
 from service.staff.access import require
-from service.staff.service import Viewer, team_people
+from service.staff.service import Viewer, team_practitioners
 from service.surveys.model import AUDIENCES
 from service.web.numbers import whole_number
 from service.web.flash import done
@@ -76,13 +76,13 @@ async def _fields(request: Request) -> dict[str, str]:
 
 
 async def _choices(conn: Connection, state: State, team_id: int) -> dict:
-    people = await team_people(conn, team_id=team_id)
+    practitioners = await team_practitioners(conn, team_id=team_id)
     return {
         "kinds": CONTACT_KINDS,
         "kind_labels": {**CONTACT_KINDS, **STAFF_KINDS},  # what a touchpoint is called, staff kinds too
         "audiences": AUDIENCES,
         "languages": [(tag, i18n.language(tag).own_name) for tag in i18n.available_tags()],
-        "practitioners": [p for p in people if "practitioner" in p.roles],
+        "practitioners": practitioners,
         "surveys": [s.survey for s in state.surveys],
     }
 
