@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import asyncpg
 from asyncpg.transaction import Transaction
@@ -52,16 +53,26 @@ class RequestDb:
         if self._conn is not None:
             return self._conn
         async with self._lock:
-            if self._finished:  # a sibling dependency failed and gave the connection back: stop the same way
-                raise self._finished if isinstance(self._finished, BaseException) else RuntimeError("request over")
-            if self._conn is None:
-                try:
-                    if self._write:
-                        self._conn, self._tx = await begin(self._pool)
-                    else:
-                        self._conn = await self._pool.acquire()
-                except UNAVAILABLE as error:
-                    raise DatabaseUnavailable(str(error)) from error
+            return await self._connect()
+
+    @asynccontextmanager
+    async def using(self) -> AsyncIterator[asyncpg.Connection]:
+        """The connection, for a dependency's queries: Litestar resolves sibling dependencies concurrently
+        (the viewer and signing_in on one page), and one connection runs one query at a time."""
+        async with self._lock:
+            yield await self._connect()
+
+    async def _connect(self) -> asyncpg.Connection:
+        if self._finished:  # a sibling dependency failed and gave the connection back: stop the same way
+            raise self._finished if isinstance(self._finished, BaseException) else RuntimeError("request over")
+        if self._conn is None:
+            try:
+                if self._write:
+                    self._conn, self._tx = await begin(self._pool)
+                else:
+                    self._conn = await self._pool.acquire()
+            except UNAVAILABLE as error:
+                raise DatabaseUnavailable(str(error)) from error
         return self._conn
 
     async def finish(self, error: BaseException | None = None) -> None:

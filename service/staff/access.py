@@ -51,10 +51,10 @@ async def _viewer(request: Request, db: RequestDb) -> Viewer:
     token = request.cookies.get(SESSION_COOKIE)
     viewer = pending = None
     if token:
-        conn = await db.connection()
-        viewer = await service.viewer_for_token(conn, token=token)
-        if viewer is None:
-            pending = await service.pending_for_token(conn, token=token)
+        async with db.using() as conn:
+            viewer = await service.viewer_for_token(conn, token=token)
+            if viewer is None:
+                pending = await service.pending_for_token(conn, token=token)
     if viewer is None:
         raise SignInRequired(request.url.path, STAGE_PAGES.get(pending.stage) if pending else None)
     if request.method not in ("GET", "HEAD"):
@@ -80,7 +80,8 @@ async def _signing_in(request: Request, db: RequestDb) -> PendingSession:
     token = request.cookies.get(SESSION_COOKIE)
     pending = None
     if token:
-        pending = await service.pending_for_token(await db.connection(), token=token)
+        async with db.using() as conn:
+            pending = await service.pending_for_token(conn, token=token)
     if pending is None:
         raise SignInRequired(request.url.path)
     if request.method not in ("GET", "HEAD"):
