@@ -365,7 +365,7 @@ async def _exit_touchpoint(conn: Connection, state: State, code: str) -> Touchpo
 async def exit_form(code: FromPath[str], request: Request, state: State, conn: NamedDependency[Connection]) -> Response[str]:
     touchpoint = await _exit_touchpoint(conn, state, code)
     lang = speak(request, touchpoint)
-    return page("responses/shared_exit.html", touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint), problem=None,
+    return page("touchpoints/shared_exit.html", touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint), problem=None,
                 headers=NO_STORE)
 
 
@@ -375,13 +375,13 @@ async def exit_pin(code: FromPath[str], request: Request, state: State, conn: Na
     fields = (await request.form()).dict()
     lang = speak(request, touchpoint, chosen=_first(fields, "lang"))
     if not state.exit_guesses.allow("", touchpoint.id):
-        return page("responses/shared_exit.html", status=429, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
+        return page("touchpoints/shared_exit.html", status=429, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
                     problem="too_many", headers={**NO_STORE, "Retry-After": "900"})
     matches = await exit_pin_matches(conn, touchpoint_id=touchpoint.id, pin=_first(fields, "pin") or "")
     if not matches:
-        return page("responses/shared_exit.html", status=422, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
+        return page("touchpoints/shared_exit.html", status=422, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
                     problem="wrong", headers=NO_STORE)
-    return page("responses/shared_exit_done.html", touchpoint=touchpoint, lang=lang, headers=NO_STORE)
+    return page("touchpoints/shared_exit_done.html", touchpoint=touchpoint, lang=lang, headers=NO_STORE)
 
 
 _LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_-]{0,200}(\?[A-Za-z0-9_=&-]{0,200})?")
