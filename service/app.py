@@ -14,36 +14,36 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException
 
 from service import health, i18n
+from service.culture import routes as culture
 from service.db import migrate
 from service.db.embedded import start_embedded
 from service.db.pool import DatabaseUnavailable, create_pool, transaction
 from service.db.request import provide_conn, provide_db
+from service.debriefs import routes as debriefs
+from service.insights import routes as insights
 from service.logs import configure_logging
+from service.reading import routes as reading
+from service.reflection import routes as reflection
 from service.responses import help as respondent_help
 from service.responses import privacy
 from service.responses import routes as respondent
 from service.responses.limits import BurstWatch, SubmissionLimiter
-from service.reading import routes as reading
-from service.reflection import routes as reflection
-from service.culture import routes as culture
+from service.responses.service import thanks_key
+from service.reviews import routes as reviews
 from service.safeguarding import routes as safeguarding
 from service.safeguarding.hours import triage_hours
-from service.insights import routes as insights
-from service.reviews import routes as reviews
-from service.debriefs import routes as debriefs
+from service.settings import Settings, load_settings
 from service.staff import admin as staff_admin
 from service.staff import oidc_routes as staff_oidc
 from service.staff import routes as staff
 from service.staff import steps as staff_steps
 from service.staff.access import SignInRequired, provide_signing_in, provide_viewer
-from service.touchpoints import routes as touchpoints
-from service.settings import Settings, load_settings
 from service.surveys.loading import load_surveys
-from service.responses.service import thanks_key
 from service.surveys.service import record_versions
+from service.touchpoints import routes as touchpoints
 from service.web import errors, flash, templating
-from service.web.assets import Assets
 from service.web.assets import ROUTES as STATIC_ROUTES
+from service.web.assets import Assets
 from service.web.caching import is_staff_path, no_store_for_staff
 from service.web.headers import SECURITY_HEADERS
 from service.web.language import provide_lang, speak_for

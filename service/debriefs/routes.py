@@ -150,7 +150,7 @@ async def answer(code: FromPath[str], request: Request, conn: NamedDependency[Co
                  lang: NamedDependency[str]) -> Response[str] | Redirect:
     found = await _by_code(conn, state, code)
     form = await request.form()
-    fields = {key: [v for v in form.getall(key) if isinstance(v, str)] for key in form.keys()}
+    fields = {key: [v for v in form.getall(key) if isinstance(v, str)] for key in form}
     if found.closed:  # closed while the person was writing: show what everyone said
         return Redirect(f"/d/{found.code}?lang={lang}", status_code=303)
     checked = check_answers(_survey(state).survey.audiences[service.AUDIENCE], fields)

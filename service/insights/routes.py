@@ -4,28 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 
-from asyncpg import Connection
 import msgspec
-from litestar.di import NamedDependency
+from asyncpg import Connection
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect
 
 from service import i18n
 from service.db.pool import transaction
+from service.debriefs.routes import team_waiting
 from service.figures.grid import DEFAULT_MONTHS, MONTH_CHOICES
 from service.figures.model import FigureRequest
 from service.figures.service import NotAllowed, published, team_request
 from service.reading.routes import team_backlog
-from service.debriefs.routes import team_waiting
 from service.staff.access import require
 from service.staff.service import Viewer, record, set_sharing
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
-from service.web.numbers import required_number, whole_number
 from service.web.flash import done
+from service.web.numbers import required_number, whole_number
 from service.web.templating import page
 
 from . import queries, rules, spreadsheet

@@ -16,13 +16,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from service.db.request import WRITES
 from service.safeguarding.hours import WorkingWeek
 from service.staff.access import require
 from service.staff.service import Viewer
 from service.touchpoints.kinds import CONTACT_KINDS
 from service.web.flash import done
 from service.web.templating import page
-from service.db.request import WRITES
 
 from . import rules, service
 from .service import ReaderProblem

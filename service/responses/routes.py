@@ -14,8 +14,8 @@ from collections.abc import Callable
 from asyncpg import Connection
 from jinja2_fragments import render_block
 from litestar import Request, Response, get, post
-from litestar.di import NamedDependency
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect
@@ -36,9 +36,18 @@ from service.web.templating import ENV, HTML, fragment, page, render
 
 from . import steps
 from . import thanks as thanks_address
-from .service import (Closed, Submission, already_sent, audience_allowed, exit_pin_matches, open_touchpoint,
-                      skipping, submit_response, touchpoint_for_exit, worded_for)
-
+from .service import (
+    Closed,
+    Submission,
+    already_sent,
+    audience_allowed,
+    exit_pin_matches,
+    open_touchpoint,
+    skipping,
+    submit_response,
+    touchpoint_for_exit,
+    worded_for,
+)
 
 # The respondent's POSTs read, or store answers with one statement: no BEGIN/COMMIT (service/db/request.py).
 STANDALONE = {"transaction": False}
@@ -139,9 +148,9 @@ async def form(code: FromPath[str], audience: FromPath[str], request: Request,
     if not audience_allowed(touchpoint, loaded, audience):
         raise Closed("unknown")
     sent = _uuid(request.query_params.get("sent"))
-    if sent is not None:  # heard.js marks the form's address once sent: Back after "thank you" lands here
-        if await already_sent(await db.connection(), submission_id=sent):
-            return Redirect(f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&again=1", status_code=303)
+    # heard.js marks the form's address once sent: Back after "thank you" lands here
+    if sent is not None and await already_sent(await db.connection(), submission_id=sent):
+        return Redirect(f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&again=1", status_code=303)
     return _form_page(touchpoint.code, loaded, audience, lang, submission_id=uuid.uuid4(), step=0,
                       contact_kind=touchpoint.contact_kind, shared=_shared(touchpoint))
 

@@ -13,6 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from service.db.request import WRITES
 from service.reading import service as reading
 from service.responses.service import open_touchpoint
 from service.staff.access import require
@@ -22,7 +23,6 @@ from service.touchpoints.kinds import CONTACT_KINDS
 from service.web.flash import done
 from service.web.language import speak
 from service.web.templating import page
-from service.db.request import WRITES
 
 from . import rules, service
 from .service import ContactProblem

@@ -13,10 +13,10 @@ from service.staff import service as staff
 from service.touchpoints.kinds import CONTACT_KINDS
 
 from . import queries
-from .rules import lead_teams  # noqa: F401 (the rules, one place)
 from .flagging import flag
 from .hours import WorkingWeek, working_hours_between  # noqa: F401 (working_hours_between: one home, hours.py)
 from .queries import Item
+from .rules import lead_teams  # noqa: F401 (the rules, one place)
 
 CONTACT_NAME_MAX = 100
 CONTACT_HOW_MAX = 200

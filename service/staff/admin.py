@@ -14,8 +14,8 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.response import Redirect
 
-from service.web.numbers import calendar_date, required_number, whole_number
 from service.web.flash import done
+from service.web.numbers import calendar_date, required_number, whole_number
 from service.web.templating import page
 
 from . import rules, service

@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 from asyncpg import Connection
 from litestar import Request, get
-from litestar.di import NamedDependency
 from litestar.datastructures import Cookie, State
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 

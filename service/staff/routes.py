@@ -6,16 +6,16 @@ import secrets
 from urllib.parse import quote
 
 from asyncpg import Connection
-from litestar.di import NamedDependency
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie, State
+from litestar.di import NamedDependency
 from litestar.response import Redirect
 
+from service.db.request import WRITES
 from service.touchpoints.kinds import CONTACT_KINDS
 from service.touchpoints.service import codes_to_show
 from service.web import errors
 from service.web.templating import page
-from service.db.request import WRITES
 
 from . import service
 from .access import SESSION_COOKIE, SIGN_IN_COOKIE, STAGE_PAGES, SignInRequired, sign_in_location

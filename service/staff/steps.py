@@ -10,9 +10,9 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.response import Redirect
 
+from service.db.request import WRITES
 from service.web.flash import done
 from service.web.templating import page
-from service.db.request import WRITES
 
 from . import mfa, service
 from .access import SESSION_COOKIE, require

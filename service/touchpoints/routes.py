@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from asyncpg import Connection
 import anyio
-
-from litestar.di import NamedDependency
+from asyncpg import Connection
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
@@ -22,9 +21,9 @@ from service import i18n
 from service.staff.access import require
 from service.staff.service import Viewer, team_practitioners
 from service.surveys.model import AUDIENCES
-from service.web.numbers import whole_number
 from service.web.flash import done
 from service.web.language import speak_as
+from service.web.numbers import whole_number
 from service.web.templating import page
 
 from . import codes, printing, queries, rules, service

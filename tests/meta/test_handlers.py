@@ -54,7 +54,7 @@ def own_connections(source: str, origin: str) -> list[str]:
             continue
         for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
             name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
-            if name in ("transaction", "statements") and call.args or name == "acquire":
+            if (name in ("transaction", "statements") and call.args) or name == "acquire":
                 found.append(f"{origin}:{call.lineno} {function.name} calls {name}()")
     return sorted(set(found))
 
