@@ -46,7 +46,7 @@ from service.web.assets import ROUTES as STATIC_ROUTES
 from service.web.assets import Assets
 from service.web.caching import is_staff_path, no_store_for_staff
 from service.web.headers import SECURITY_HEADERS
-from service.web.language import provide_lang, speak_for
+from service.web.language import provide_lang
 from service.web.numbers import check_path_numbers
 
 log = logging.getLogger("heard")
@@ -56,8 +56,6 @@ async def before_request(request: Request) -> None:
     check_path_numbers(request.route_handler.paths, request.url.path)
     # The success banner this page shows after a staff change, if any (service/web/flash.py).
     flash.remember(request.query_params.get("done") if is_staff_path(request.url.path) else None)
-    # The request's language, for a handler that declares `lang` (service/web/language.py).
-    await speak_for(request)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -128,7 +126,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={"db": Provide(provide_db), "conn": Provide(provide_conn),
                       "viewer": Provide(provide_viewer), "signing_in": Provide(provide_signing_in),
                       # The request's language, for pages without a touchpoint (service/web/language.py).
-                      "lang": Provide(provide_lang, sync_to_thread=False)},
+                      "lang": Provide(provide_lang)},
         # No staff response is kept in a browser's cache (a shared PC's Back button after sign-out).
         middleware=[no_store_for_staff],
         # Ids in addresses are plain 0-9 or a 400 (Litestar's int() would read "１" as 1).

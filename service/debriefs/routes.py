@@ -21,6 +21,7 @@ from service.surveys.answers import check_answers
 from service.surveys.model import LoadedSurvey
 from service.touchpoints import codes
 from service.touchpoints.qr import qr_png, qr_svg
+from service.web.language import speak
 from service.web.templating import page
 
 from . import rules, service
@@ -134,9 +135,10 @@ def _form_page(state: State, found: Debrief, lang: str, *, given: dict, problems
 
 
 @get("/d/{code:str}", name="debrief_invitation")
-async def invitation(code: FromPath[str], conn: NamedDependency[Connection], state: State,
-                     lang: NamedDependency[str]) -> Response[str]:
+async def invitation(code: FromPath[str], request: Request, conn: NamedDependency[Connection],
+                     state: State) -> Response[str]:
     found = await _by_code(conn, state, code)
+    lang = speak(request)
     if not found.closed:
         return _form_page(state, found, lang, given={}, problems={}, submission_id=uuid.uuid4())
     questions = _questions(state)
@@ -146,11 +148,12 @@ async def invitation(code: FromPath[str], conn: NamedDependency[Connection], sta
 
 
 @post("/d/{code:str}", name="debrief_answer")
-async def answer(code: FromPath[str], request: Request, conn: NamedDependency[Connection], state: State,
-                 lang: NamedDependency[str]) -> Response[str] | Redirect:
+async def answer(code: FromPath[str], request: Request, conn: NamedDependency[Connection],
+                 state: State) -> Response[str] | Redirect:
     found = await _by_code(conn, state, code)
     form = await request.form()
     fields = {key: [v for v in form.getall(key) if isinstance(v, str)] for key in form}
+    lang = speak(request, chosen=(fields.get("lang") or [""])[0])
     if found.closed:  # closed while the person was writing: show what everyone said
         return Redirect(f"/d/{found.code}?lang={lang}", status_code=303)
     checked = check_answers(_survey(state).survey.audiences[service.AUDIENCE], fields)
@@ -171,9 +174,10 @@ def _uuid(value: str) -> uuid.UUID | None:
 
 
 @get("/d/{code:str}/thanks", name="debrief_thanks")
-async def thanks(code: FromPath[str], conn: NamedDependency[Connection], state: State,
-                 lang: NamedDependency[str]) -> Response[str]:
+async def thanks(code: FromPath[str], request: Request, conn: NamedDependency[Connection],
+                 state: State) -> Response[str]:
     found = await _by_code(conn, state, code)
+    lang = speak(request)
     return page("debriefs/thanks.html", headers=NO_STORE, debrief=found, lang=lang, here=f"/d/{found.code}/thanks")
 
 

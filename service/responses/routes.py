@@ -350,9 +350,10 @@ async def form_languages(code: FromPath[str], audience: FromPath[str], request: 
 
 @post("/t/{code:str}/form/{audience:str}/switch", name="switch_language", opt=STANDALONE)
 async def switch_language(code: FromPath[str], audience: FromPath[str], request: Request, state: State,
-                          db: NamedDependency[RequestDb], lang: NamedDependency[str]) -> Response[str]:
+                          db: NamedDependency[RequestDb]) -> Response[str]:
     """The same form in the chosen language: same answers, same submission id."""
     fields = (await request.form()).dict()
+    lang = speak(request, chosen=_first(fields, "lang"))
     context = _answers_so_far(state, code, audience, fields)
     touchpoint = await _touchpoint(db, state, context["code"])  # for its kind of contact's wording
     return _form_page(context["code"], context["survey"], audience, lang, context["submission_id"], context["given"],

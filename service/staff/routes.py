@@ -15,6 +15,7 @@ from service.db.request import WRITES
 from service.touchpoints.kinds import CONTACT_KINDS
 from service.touchpoints.service import codes_to_show
 from service.web import errors
+from service.web.language import speak
 from service.web.templating import page
 
 from . import service
@@ -47,8 +48,8 @@ def onward(stage: str, next_path: str) -> str:
 
 
 @get("/staff/sign-in", name="sign_in", opt=WRITES)
-async def sign_in_page(request: Request, conn: NamedDependency[Connection], state: State,
-                       lang: NamedDependency[str]) -> Response[str] | Redirect:  # lang: the page's words
+async def sign_in_page(request: Request, conn: NamedDependency[Connection], state: State) -> Response[str] | Redirect:
+    speak(request)
     next_path = _safe_next(request.query_params.get("next"))
     header = state.settings.sso_email_header
     if header and request.headers.get(header):

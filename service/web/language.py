@@ -6,7 +6,8 @@ say not to follow it. `speak()` sets the language for this request's templates
 and gettext (a ContextVar, service/i18n) and returns its tag.
 
 Pages without a touchpoint declare `lang: NamedDependency[str]` (the `lang`
-dependency, wired in service/app.py, set by speak_for() before the handler); a touchpoint's pages call `speak()` with
+dependency, wired in service/app.py; only for a handler with no other dependency), and the
+others call `speak()`; a touchpoint's pages call `speak()` with
 the touchpoint once they have it (no extra dependency on the respondent's
 measured pages).
 """
@@ -40,33 +41,17 @@ def speak(request: Request, touchpoint: SpeaksFor | None = None, *, chosen: str 
     return tag
 
 
-async def speak_for(request: Request) -> None:
-    """Run before every handler (service/app.py's before_request), in the request's own context: for a handler
-    that declares `lang`, the form's own choice first (a POST), else the address, else the browser. Not in the
-    `lang` dependency itself: Litestar resolves sibling dependencies in tasks of their own, and a language set
-    there would not reach the handler's templates."""
-    if not _declares_lang(request.route_handler):
-        return
+async def provide_lang(request: Request) -> str:
+    """The `lang` dependency: the form's own choice first (a POST), else the address, else the browser.
+
+    Only for a handler with no other dependency (tests/meta/test_handlers.py): Litestar resolves sibling
+    dependencies in tasks of their own, and a language set in one would not reach the handler's templates.
+    A handler that also needs the database calls speak() itself."""
     chosen = None
     if request.method not in SAFE_METHODS:
         sent = (await request.form()).get("lang")
         chosen = sent if isinstance(sent, str) else None
-    speak(request, chosen=chosen)
-
-
-def provide_lang() -> str:
-    """The `lang` dependency: the tag speak_for() chose for this request."""
-    return i18n.current_language().tag
-
-
-_DECLARES: dict[int, bool] = {}
-
-
-def _declares_lang(handler: object) -> bool:
-    found = _DECLARES.get(id(handler))
-    if found is None:
-        found = _DECLARES[id(handler)] = "lang" in handler.parsed_fn_signature.parameters  # type: ignore[attr-defined]
-    return found
+    return speak(request, chosen=chosen)
 
 
 def speak_as(tag: str | None) -> str:

@@ -59,6 +59,22 @@ def own_connections(source: str, origin: str) -> list[str]:
     return sorted(set(found))
 
 
+# The app's dependencies (service/app.py).
+DEPENDENCIES = {"db", "conn", "viewer", "signing_in", "lang"}
+
+
+def lang_beside_others(source: str, origin: str) -> list[str]:
+    """A handler that declares `lang` and another dependency: Litestar resolves them in tasks of their own,
+    and the language the `lang` dependency sets would not reach the page (service/web/language.py)."""
+    found = []
+    for node in ast.walk(ast.parse(source, origin)):
+        if isinstance(node, (ast.AsyncFunctionDef, ast.FunctionDef)) and _is_route(node):
+            declared = {a.arg for a in node.args.args + node.args.kwonlyargs} & DEPENDENCIES
+            if "lang" in declared and len(declared) > 1:
+                found.append(f"{origin}:{node.lineno} {node.name} declares {sorted(declared)}")
+    return found
+
+
 def _route_modules():
     for path in sorted(SERVICE.rglob("*.py")):
         origin = str(path.relative_to(REPO_ROOT))
@@ -76,6 +92,18 @@ def test_no_route_module_opens_its_own_connection():
     offenders = [line for origin, source in _route_modules() for line in own_connections(source, origin)]
 
     assert offenders == []
+
+
+def test_a_handler_that_declares_lang_declares_no_other_dependency():
+    offenders = [line for origin, source in _route_modules() for line in lang_beside_others(source, origin)]
+
+    assert offenders == []
+
+
+def test_the_lang_check_finds_lang_beside_conn():
+    source = '@get("/a")\nasync def page(lang, conn):\n    return 1\n\n@get("/b")\nasync def alone(lang, request):\n    return 2\n'
+
+    assert lang_beside_others(source, "x.py") == ["x.py:2 page declares ['conn', 'lang']"]
 
 
 def test_the_checks_find_a_long_handler_and_a_connection_of_its_own():
