@@ -22,8 +22,8 @@ from tests.http.test_respondent_path import VALID, open_form
 TEMPLATES = Path(REPO_ROOT) / "templates"
 # template: what of it sends with htmx -> the tests below that send it
 HTMX_FORMS = {
-    "respondent/form.html": {"hx-post answers", "formaction language"},
-    "staff/_filters.html": {"hx-get filters"},
+    "responses/form.html": {"hx-post answers", "formaction language"},
+    "insights/_filters.html": {"hx-get filters"},
 }
 
 
@@ -55,7 +55,7 @@ def test_every_htmx_form_in_the_templates_has_its_htmx_test_here():
     assert found == HTMX_FORMS
 
 
-# ---- the answers form (respondent/form.html) ----------------------------------------------------------------------
+# ---- the answers form (responses/form.html) ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("audience", list(VALID))
@@ -154,7 +154,7 @@ async def test_the_language_button_with_htmx_swaps_the_form_for_the_list_keeping
     assert await factories.stored_responses(pool, touchpoint.id) == []
 
 
-# ---- the summary filters (staff/_filters.html) --------------------------------------------------------------------
+# ---- the summary filters (insights/_filters.html) --------------------------------------------------------------------
 
 
 def _results(html: str) -> str:

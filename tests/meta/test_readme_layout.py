@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from service.settings import REPO_ROOT
 
 README = REPO_ROOT / "README.md"
