@@ -46,6 +46,7 @@ from service.figures import grid
 from service.figures.levels import level, question_for, summary_questions
 from service.figures.model import RESPONSES, AtomKey, FigureRequest, published, requests_for
 from service.figures.service import NotAllowed
+from service.reviews import actions as review_actions
 from service.reviews import service as reviews
 from service.staff import service as staff_service
 from service.surveys.loading import load_surveys
@@ -223,8 +224,8 @@ async def _build(conn, registry, plan: dict, today: dt.date) -> World:
         saved.append(await reviews.start_review(conn, team_id=team_id, by=people["manager"], today=today,
                                                 form=reviews.ReviewForm(first.isoformat(), last_month.isoformat(),
                                                                         focus_kind or "", focus_audience or "")))
-    await reviews.add_action(conn, registry, review=await reviews.review(conn, review_id=saved[0]),
-                             by=people["manager"], form=reviews.ActionForm("Explain the plan first", "", "",
+    await review_actions.add_action(conn, registry, review=await reviews.review(conn, review_id=saved[0]),
+                             by=people["manager"], form=review_actions.ActionForm("Explain the plan first", "", "",
                                                                            ["listened"]))
 
     viewers = {}
