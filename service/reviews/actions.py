@@ -11,8 +11,8 @@ import datetime as dt
 import asyncpg
 import msgspec
 
-from service.debriefs import queries as debrief_queries
-from service.debriefs.queries import Lesson
+from service.debriefs import service as debriefs
+from service.debriefs.service import Lesson
 from service.figures.levels import summary_questions
 from service.surveys.loading import SurveyRegistry
 
@@ -48,14 +48,12 @@ def _lesson_id(source: str) -> int | None:
 
 async def _source(conn: asyncpg.Connection, *, review: Review, source: str) -> tuple[str, int | None] | None:
     """(source, lesson id) as chosen on the form, or None when it isn't one the review offers: a lesson must
-    have been raised in one of this team's debriefs."""
+    have been answered in this review (so it was raised in one of this team's debriefs)."""
     if source in SOURCES:
         return source, None
     lesson_id = _lesson_id(source)
-    if lesson_id is None or lesson_id > 2**63 - 1:
-        return None
-    found = await debrief_queries.lesson(conn, answer_id=lesson_id, today=dt.date.today())
-    if found is None or found.team_id != review.team_id or not found.lesson:
+    lessons = await debriefs.for_review(conn, team_id=review.team_id, review_id=review.id, today=dt.date.today())
+    if lesson_id is None or lesson_id not in {lesson.answer_id for lesson in lessons.answered}:
         return None
     return "debrief", lesson_id
 

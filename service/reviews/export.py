@@ -10,8 +10,7 @@ from service.i18n import N_, format_date, format_number, format_percent, gettext
 from service.figures.levels import SummaryQuestion
 from service.touchpoints.kinds import CONTACT_KINDS
 
-from service.debriefs.queries import Lesson
-from service.debriefs.service import ReviewLessons
+from service.debriefs.service import Lesson, ReviewLessons
 from service.figures.pulse import PulseResult
 from service.figures.results import Cell
 

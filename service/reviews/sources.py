@@ -12,7 +12,7 @@ import msgspec
 
 from service.culture.service import pulse_for_review
 from service.debriefs import service as debriefs
-from service.debriefs.queries import Lesson
+from service.debriefs.service import Lesson
 from service.figures.model import FigureRequest
 from service.figures.pulse import PulseResult
 from service.figures.service import NotAllowed, published
