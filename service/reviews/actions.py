@@ -78,8 +78,8 @@ async def add_action(conn: asyncpg.Connection, registry: SurveyRegistry, *, revi
     kind, lesson_id = source
     action_id = await queries.insert_action(
         conn, review_id=review.id, team_id=review.team_id, what=form.what.strip()[:MAX_TEXT],
-        owner=form.owner.strip()[:200], review_on=review_on, target_questions=list(dict.fromkeys(form.target_questions)),
-        source=kind, lesson_answer_id=lesson_id)
+        owner=form.owner.strip()[:200], review_on=review_on,
+        target_questions=list(dict.fromkeys(form.target_questions)), source=kind, lesson_answer_id=lesson_id)
     if action_id is None:  # the lesson already has its action (the form sent twice, or answered twice)
         return await queries.action_for_lesson(conn, lesson_answer_id=lesson_id)
     await queries.audit(conn, staff_id=by, action="review_action_added",

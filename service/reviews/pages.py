@@ -10,6 +10,7 @@ from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 
 from service.db.pool import transaction
+from service.debriefs.service import may_respond
 from service.figures.levels import summary_questions
 from service.staff.access import require
 from service.surveys.model import AUDIENCES
@@ -87,9 +88,11 @@ async def sources_for(state: State, viewer, review_id: int) -> ReviewSources:
 
 def sources_context(state: State, viewer, sources: ReviewSources, *, printing: bool = False) -> dict:
     """What the step pages and the printable review (`printing`: no forms) render."""
-    return dict(viewer=viewer, printing=printing, review=sources.review, allowed=sources.allowed, prepared=sources.prepared,
+    return dict(viewer=viewer, printing=printing, review=sources.review, allowed=sources.allowed,
+                prepared=sources.prepared,
                 actions_by_source=actions.by_source(sources.prepared.actions), debrief_lessons=sources.debrief_lessons,
-                to_act_on=sources.to_act_on, culture=sources.culture, touchpoints=sources.touchpoints,
+                to_act_on=sources.to_act_on, may_answer_lessons=may_respond(viewer, sources.review.team_id),
+                culture=sources.culture, touchpoints=sources.touchpoints,
                 slots=ENTRY_SLOTS, **common(state))
 
 
