@@ -201,7 +201,8 @@ def review_markdown(prepared: ReviewPage, *, questions: list[SummaryQuestion], l
     if prepared.carried:
         lines += ["", "## " + gettext("Open actions from earlier reviews"), ""]
         for carried in prepared.carried:
-            lines.append(f"- {_cell(carried.action.what)} ({_cell(carried.action.owner) or '–'})")
+            lines.append(f"- {_cell(carried.action.what)} ({_cell(carried.action.owner) or '–'}; "
+                         f"{gettext(SOURCE_NAMES[carried.action.source])})")
             for row in carried.feedback:
                 lines.append("  - " + gettext("%(question)s: then %(before)s, now %(after)s: %(change)s") % {
                     "question": _cell(survey_text(row.question_text)), "before": share_text(row.before),

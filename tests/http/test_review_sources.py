@@ -211,3 +211,19 @@ async def test_a_pulse_below_five_people_is_hidden_in_the_exports_as_on_screen(c
         assert "In this team, people actively seek out" not in text
     assert "No lessons are waiting for an answer." not in markdown  # the raised lesson waits
     assert LESSON in markdown and "Waiting for an answer" in markdown
+
+
+async def test_an_open_action_carried_from_an_earlier_review_keeps_its_source(client, world, pool):
+    first, _ = default_period(load_settings({}).today())
+    earlier = await pool.fetchval("insert into reviews (team_id, period_start, period_end) values ($1, $2, $3) "
+                                  "returning id", world["team"], grid.add_months(first, -3),
+                                  grid.add_months(first, -1))
+    await pool.execute("insert into review_actions (review_id, team_id, what, source) "
+                       "values ($1, $2, 'Ask about bad news in supervision', 'culture')", earlier, world["team"])
+
+    page = await _get(client, world, "member", f"/staff/reviews/{world['review']}/do")
+    markdown = (await _get(client, world, "member", f"/staff/reviews/{world['review']}/export.md")).text
+
+    carried = page.text.split('id="carried"')[1].split('id="actions"')[0]
+    assert "Ask about bad news in supervision" in carried and "From the culture pulse" in carried
+    assert "- Ask about bad news in supervision (–; From the culture pulse)" in markdown
