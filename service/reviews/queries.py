@@ -181,6 +181,14 @@ async def team_entries(conn: asyncpg.Connection, *, team_id: int) -> list[Entry]
     return [Entry(**row) for row in await conn.fetch(SQL["team_entries"], team_id)]
 
 
+async def review_entries(conn: asyncpg.Connection, *, review_id: int) -> list[Entry]:
+    return [Entry(**row) for row in await conn.fetch(SQL["review_entries"], review_id)]
+
+
+async def published_with_figure(conn: asyncpg.Connection, *, team_id: int) -> list[Entry]:
+    return [Entry(**row) for row in await conn.fetch(SQL["published_with_figure"], team_id)]
+
+
 async def published_for_touchpoint(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int,
                                    limit: int) -> list[Entry]:
     return [Entry(**row) for row in await conn.fetch(SQL["published_for_touchpoint"], team_id, touchpoint_id, limit)]

@@ -134,6 +134,20 @@ select e.id, e.team_id, e.review_id, e.touchpoint_ids, e.languages, e.texts, e.f
        e.figure_base, e.status, e.published_at
 from you_said_we_did e where e.team_id = $1 order by e.published_at desc, e.id desc
 
+-- name: review_entries
+-- The entries published from one review, newest first; $1 review id.
+select e.id, e.team_id, e.review_id, e.touchpoint_ids, e.languages, e.texts, e.figure_question, e.figure_percent,
+       e.figure_base, e.status, e.published_at
+from you_said_we_did e where e.review_id = $1 order by e.published_at desc, e.id desc
+
+-- name: published_with_figure
+-- A team's published entries that carry a figure from a review, newest first; $1 team id.
+select e.id, e.team_id, e.review_id, e.touchpoint_ids, e.languages, e.texts, e.figure_question, e.figure_percent,
+       e.figure_base, e.status, e.published_at
+from you_said_we_did e
+where e.team_id = $1 and e.status = 'published' and e.figure_question is not null and e.review_id is not null
+order by e.published_at desc, e.id desc
+
 -- name: published_for_touchpoint
 -- Published entries a touchpoint's respondents see, newest first: the team's entries for every touchpoint, and
 -- those naming this one. $1 team id, $2 touchpoint id, $3 how many.

@@ -142,7 +142,7 @@ async def review_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, rev
     actions = await queries.review_actions(conn, review_id=review.id) if review.id else []
     carried, seen = await carried_actions(conn, registry, review=review, summary=summary, viewer=viewer,
                                           settings=settings)
-    entries = [e for e in await queries.team_entries(conn, team_id=review.team_id) if e.review_id == review.id]
+    entries = await queries.review_entries(conn, review_id=review.id) if review.id else []
     return ReviewPage(review, summary, actions, carried, entries, [*summary.figures, *seen])
 
 

@@ -171,9 +171,7 @@ async def you_said_figures(conn: asyncpg.Connection, registry: SurveyRegistry, *
     if not may_read_you_said_figures(viewer, team_id):
         return []
     found = []
-    for entry in await queries.team_entries(conn, team_id=team_id):
-        if entry.status != "published" or not entry.figure_question or entry.review_id is None:
-            continue
+    for entry in await queries.published_with_figure(conn, team_id=team_id):
         review = await queries.review_by_id(conn, review_id=entry.review_id)
         if review is None:
             continue
