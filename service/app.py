@@ -14,37 +14,39 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException
 
 from service import health, i18n
+from service.culture import routes as culture
 from service.db import migrate
 from service.db.embedded import start_embedded
 from service.db.pool import DatabaseUnavailable, create_pool, transaction
+from service.db.request import provide_conn, provide_db
+from service.debriefs import routes as debriefs
+from service.insights import routes as insights
 from service.logs import configure_logging
+from service.reading import routes as reading
+from service.reflection import routes as reflection
 from service.responses import help as respondent_help
 from service.responses import privacy
 from service.responses import routes as respondent
 from service.responses.limits import BurstWatch, SubmissionLimiter
-from service.reading import routes as reading
-from service.reflection import routes as reflection
-from service.culture import routes as culture
+from service.responses.service import thanks_key
+from service.reviews import routes as reviews
 from service.safeguarding import routes as safeguarding
 from service.safeguarding.hours import triage_hours
-from service.insights import routes as insights
-from service.reviews import routes as reviews
-from service.debriefs import routes as debriefs
+from service.settings import Settings, load_settings
 from service.staff import admin as staff_admin
 from service.staff import oidc_routes as staff_oidc
 from service.staff import routes as staff
 from service.staff import steps as staff_steps
 from service.staff.access import SignInRequired, provide_signing_in, provide_viewer
-from service.touchpoints import routes as touchpoints
-from service.settings import Settings, load_settings
 from service.surveys.loading import load_surveys
-from service.responses.service import thanks_key
 from service.surveys.service import record_versions
+from service.touchpoints import routes as touchpoints
 from service.web import errors, flash, templating
-from service.web.assets import Assets
 from service.web.assets import ROUTES as STATIC_ROUTES
+from service.web.assets import Assets
 from service.web.caching import is_staff_path, no_store_for_staff
 from service.web.headers import SECURITY_HEADERS
+from service.web.language import provide_lang, speak_for
 from service.web.numbers import check_path_numbers
 
 log = logging.getLogger("heard")
@@ -54,6 +56,8 @@ async def before_request(request: Request) -> None:
     check_path_numbers(request.route_handler.paths, request.url.path)
     # The success banner this page shows after a staff change, if any (service/web/flash.py).
     flash.remember(request.query_params.get("done") if is_staff_path(request.url.path) else None)
+    # The request's language, for a handler that declares `lang` (service/web/language.py).
+    await speak_for(request)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -118,10 +122,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[database],
         response_headers=SECURITY_HEADERS,
         compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),
-        # Staff handlers declare `viewer`; providing it checks the session and CSRF.
-        # Staff handlers declare `viewer`; providing it checks the session and CSRF. The pages of the steps
+        # One connection per request (service/db/request.py): `conn` for a handler that always needs the
+        # database, `db` for one that may not (acquired on first use). Staff handlers declare `viewer`; providing it checks the session and CSRF. The pages of the steps
         # after a password (two-step code, new password, setting up two-step) declare `signing_in` instead.
-        dependencies={"viewer": Provide(provide_viewer), "signing_in": Provide(provide_signing_in)},
+        dependencies={"db": Provide(provide_db), "conn": Provide(provide_conn),
+                      "viewer": Provide(provide_viewer), "signing_in": Provide(provide_signing_in),
+                      # The request's language, for pages without a touchpoint (service/web/language.py).
+                      "lang": Provide(provide_lang, sync_to_thread=False)},
         # No staff response is kept in a browser's cache (a shared PC's Back button after sign-out).
         middleware=[no_store_for_staff],
         # Ids in addresses are plain 0-9 or a 400 (Litestar's int() would read "１" as 1).

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from litestar import Response, get
-from litestar.datastructures import State
+from litestar.di import NamedDependency
 
 from service.db import migrate
-from service.db.pool import DatabaseUnavailable, transaction
+from service.db.pool import UNAVAILABLE, DatabaseUnavailable
+from service.db.request import RequestDb
 
 
 @get("/healthz", name="healthz", include_in_schema=False)
@@ -16,12 +17,11 @@ async def healthz() -> dict[str, str]:
 
 
 @get("/readyz", name="readyz", include_in_schema=False)
-async def readyz(state: State) -> Response[dict[str, object]]:
+async def readyz(db: NamedDependency[RequestDb]) -> Response[dict[str, object]]:
     """The database answers and has every migration this code expects."""
     try:
-        async with transaction(state.pool) as conn:
-            behind = await migrate.pending(conn)
-    except (DatabaseUnavailable, migrate.MigrationError) as error:
+        behind = await migrate.pending(await db.connection())
+    except (DatabaseUnavailable, migrate.MigrationError, *UNAVAILABLE) as error:
         return Response({"status": "unavailable", "reason": str(error)}, status_code=503)
     if behind:
         names = [f"{m.version:04d}_{m.name}" for m in behind]

@@ -138,3 +138,9 @@ async def statements(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
             await pool.release(conn)
     except _UNAVAILABLE as error:
         raise DatabaseUnavailable(str(error)) from error
+
+
+# For the per-request connection (service/db/request.py).
+UNAVAILABLE = _UNAVAILABLE
+begin = _begin
+discard = _discard

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 
+from asyncpg import Connection
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
@@ -13,8 +14,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from service import i18n
-from service.db.pool import statements, transaction
+from service.db.pool import statements
 from service.staff.access import require
 from service.staff.service import Viewer
 from service.surveys.answers import check_answers
@@ -23,7 +23,7 @@ from service.touchpoints import codes
 from service.touchpoints.qr import qr_png, qr_svg
 from service.web.templating import page
 
-from . import service
+from . import rules, service
 from .queries import Debrief
 from .service import Invalid, OpenForm
 
@@ -52,57 +52,54 @@ def _link(state: State, debrief: Debrief) -> str:
 # ---------------------------------------------------------------- staff: open, invite, close, read
 
 
-async def _list_page(state: State, viewer: Viewer, *, problems: dict | None = None,
+async def _list_page(conn: Connection, state: State, viewer: Viewer, *, problems: dict | None = None,
                      fields: dict | None = None) -> Response[str]:
     today = state.settings.today()
-    async with statements(state.pool) as conn:
-        debriefs = await service.team_debriefs(conn, viewer=viewer, today=today)
+    debriefs = await service.team_debriefs(conn, viewer=viewer, today=today)
     return page("debriefs/list.html", status=422 if problems else 200, viewer=viewer, debriefs=debriefs,
-                teams=[viewer.teams[t] for t in service.opening_teams(viewer)], problems=problems or {},
+                teams=[viewer.teams[t] for t in rules.opening_teams(viewer)], problems=problems or {},
                 fields=fields or {}, today=today)
 
 
 @get("/staff/debriefs", name="debriefs")
-async def debrief_list(state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    return await _list_page(state, viewer)
+async def debrief_list(conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    return await _list_page(conn, state, viewer)
 
 
 @post("/staff/debriefs", name="debrief_open")
-async def debrief_open(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+async def debrief_open(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
     fields = await _fields(request)
     form = OpenForm(fields.get("team_id", ""), fields.get("name", ""), fields.get("deadline", ""))
     try:
-        async with transaction(state.pool) as conn:
+        async with conn.transaction():  # undone alone if it fails
             debrief_id = await service.open_debrief(conn, viewer=viewer, form=form, today=state.settings.today())
     except Invalid as error:
-        return await _list_page(state, viewer, problems=error.problems, fields=fields)
+        return await _list_page(conn, state, viewer, problems=error.problems, fields=fields)
     return Redirect(f"/staff/debriefs/{debrief_id}", status_code=303)
 
 
-async def _debrief(state: State, viewer: Viewer, debrief_id: int) -> Debrief:
-    async with statements(state.pool) as conn:
-        found = await service.debrief(conn, debrief_id=debrief_id, today=state.settings.today())
+async def _debrief(conn: Connection, state: State, viewer: Viewer, debrief_id: int) -> Debrief:
+    found = await service.debrief(conn, debrief_id=debrief_id, today=state.settings.today())
     if found is None:
         raise NotFoundException()
-    require(service.may_see(viewer, found))
+    require(rules.may_see(viewer, found))
     return found
 
 
 @get("/staff/debriefs/{debrief_id:int}", name="debrief")
-async def debrief_page(debrief_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    found = await _debrief(state, viewer, debrief_id)
+async def debrief_page(debrief_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    found = await _debrief(conn, state, viewer, debrief_id)
     questions = _questions(state)
-    async with statements(state.pool) as conn:
-        results = await service.results(conn, debrief=found, question_ids=[q.id for q in questions])
+    results = await service.results(conn, debrief=found, question_ids=[q.id for q in questions])
     return page("debriefs/debrief.html", viewer=viewer, debrief=found, link=_link(state, found),
                 grouped=codes.grouped(found.code), results=results, questions=questions,
-                may_close=service.may_close(viewer, found))
+                may_close=rules.may_close(viewer, found))
 
 
 @get("/staff/debriefs/{debrief_id:int}/qr/{fmt:str}", name="debrief_qr")
-async def debrief_qr(debrief_id: FromPath[int], fmt: FromPath[str], state: State,
+async def debrief_qr(debrief_id: FromPath[int], fmt: FromPath[str], conn: NamedDependency[Connection], state: State,
                      viewer: NamedDependency[Viewer]) -> Response[bytes]:
-    found = await _debrief(state, viewer, debrief_id)
+    found = await _debrief(conn, state, viewer, debrief_id)
     makers = {"png": (qr_png, "image/png"), "svg": (qr_svg, "image/svg+xml")}
     if fmt not in makers:
         raise NotFoundException()
@@ -112,28 +109,18 @@ async def debrief_qr(debrief_id: FromPath[int], fmt: FromPath[str], state: State
 
 
 @post("/staff/debriefs/{debrief_id:int}/close", name="debrief_close")
-async def debrief_close(debrief_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Redirect:
-    found = await _debrief(state, viewer, debrief_id)
-    require(found.closed or service.may_close(viewer, found))
-    async with transaction(state.pool) as conn:
-        await service.close(conn, viewer=viewer, debrief=found)
+async def debrief_close(debrief_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Redirect:
+    found = await _debrief(conn, state, viewer, debrief_id)
+    require(found.closed or rules.may_close(viewer, found))
+    await service.close(conn, viewer=viewer, debrief=found)
     return Redirect(f"/staff/debriefs/{debrief_id}", status_code=303)
 
 
 # ---------------------------------------------------------------- the invitation link: answer, then read
 
 
-def _speak(request: Request, chosen: str | None = None) -> str:
-    tag = i18n.negotiate(chosen=chosen or request.query_params.get("lang"),
-                         accept_language=request.headers.get("accept-language"),
-                         default=i18n.SOURCE_LANGUAGE, follow_browser=True)
-    i18n.use_language(tag)
-    return tag
-
-
-async def _by_code(state: State, code: str) -> Debrief:
-    async with statements(state.pool) as conn:
-        found = await service.by_code(conn, typed_code=code, today=state.settings.today())
+async def _by_code(conn: Connection, state: State, code: str) -> Debrief:
+    found = await service.by_code(conn, typed_code=code, today=state.settings.today())
     if found is None:
         raise NotFoundException()
     return found
@@ -147,24 +134,23 @@ def _form_page(state: State, found: Debrief, lang: str, *, given: dict, problems
 
 
 @get("/d/{code:str}", name="debrief_invitation")
-async def invitation(code: FromPath[str], request: Request, state: State) -> Response[str]:
-    found = await _by_code(state, code)
-    lang = _speak(request)
+async def invitation(code: FromPath[str], conn: NamedDependency[Connection], state: State,
+                     lang: NamedDependency[str]) -> Response[str]:
+    found = await _by_code(conn, state, code)
     if not found.closed:
         return _form_page(state, found, lang, given={}, problems={}, submission_id=uuid.uuid4())
     questions = _questions(state)
-    async with statements(state.pool) as conn:
-        results = await service.results(conn, debrief=found, question_ids=[q.id for q in questions])
+    results = await service.results(conn, debrief=found, question_ids=[q.id for q in questions])
     return page("debriefs/results.html", headers=NO_STORE, debrief=found, lang=lang, results=results,
                 questions=questions, here=f"/d/{found.code}")
 
 
 @post("/d/{code:str}", name="debrief_answer")
-async def answer(code: FromPath[str], request: Request, state: State) -> Response[str] | Redirect:
-    found = await _by_code(state, code)
+async def answer(code: FromPath[str], request: Request, conn: NamedDependency[Connection], state: State,
+                 lang: NamedDependency[str]) -> Response[str] | Redirect:
+    found = await _by_code(conn, state, code)
     form = await request.form()
-    fields = {key: [v for v in form.getall(key) if isinstance(v, str)] for key in form.keys()}
-    lang = _speak(request, (fields.get("lang") or [""])[0])
+    fields = {key: [v for v in form.getall(key) if isinstance(v, str)] for key in form}
     if found.closed:  # closed while the person was writing: show what everyone said
         return Redirect(f"/d/{found.code}?lang={lang}", status_code=303)
     checked = check_answers(_survey(state).survey.audiences[service.AUDIENCE], fields)
@@ -172,9 +158,8 @@ async def answer(code: FromPath[str], request: Request, state: State) -> Respons
     if not checked.ok:
         return _form_page(state, found, lang, given=checked.given, problems=checked.problems,
                           submission_id=submission_id, status=422)
-    async with transaction(state.pool) as conn:
-        await service.answer(conn, debrief=found, checked=checked, submission_id=submission_id, language=lang,
-                             today=state.settings.today())
+    await service.answer(conn, debrief=found, checked=checked, submission_id=submission_id, language=lang,
+                         today=state.settings.today())
     return Redirect(f"/d/{found.code}/thanks?lang={lang}", status_code=303)
 
 
@@ -186,9 +171,9 @@ def _uuid(value: str) -> uuid.UUID | None:
 
 
 @get("/d/{code:str}/thanks", name="debrief_thanks")
-async def thanks(code: FromPath[str], request: Request, state: State) -> Response[str]:
-    found = await _by_code(state, code)
-    lang = _speak(request)
+async def thanks(code: FromPath[str], conn: NamedDependency[Connection], state: State,
+                 lang: NamedDependency[str]) -> Response[str]:
+    found = await _by_code(conn, state, code)
     return page("debriefs/thanks.html", headers=NO_STORE, debrief=found, lang=lang, here=f"/d/{found.code}/thanks")
 
 
@@ -196,40 +181,41 @@ async def thanks(code: FromPath[str], request: Request, state: State) -> Respons
 
 
 async def review_lessons(state: State, viewer: Viewer, review) -> service.ReviewLessons:
-    """For the learning review (templates/reviews/_debriefs.html): lessons waiting and those answered in it."""
+    """For the learning review (templates/reviews/_debriefs.html): lessons waiting and those answered in it.
+    Kept for service/reviews/routes.py until it calls debriefs.service.for_review on the request's connection."""
     async with statements(state.pool) as conn:
         return await service.for_review(conn, team_id=review.team_id, review_id=review.id,
                                         today=state.settings.today())
 
 
-async def team_waiting(state: State, viewer: Viewer, team_id: int) -> list[service.Waiting]:
+async def team_waiting(conn: Connection, state: State, viewer: Viewer, team_id: int) -> list[service.Waiting]:
     """For the team page: raised lessons waiting for a manager's response, and how long they have waited."""
-    async with statements(state.pool) as conn:
-        return await service.waiting(conn, team_id=team_id, today=state.settings.today())
+    return await service.waiting(conn, team_id=team_id, today=state.settings.today())
 
 
 @post("/staff/reviews/{review_id:int}/debrief-lessons/{answer_id:int}", name="debrief_lesson_respond")
-async def lesson_respond(review_id: FromPath[int], answer_id: FromPath[int], request: Request, state: State,
+async def lesson_respond(review_id: FromPath[int], answer_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                          viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
     fields = await _fields(request)
-    async with transaction(state.pool) as conn:
-        team_id = await service.review_team(conn, review_id=review_id)
-        if team_id is None:
-            raise NotFoundException()
-        require(service.may_respond(viewer, team_id))
-        try:
-            await service.respond(conn, viewer=viewer, review_id=review_id, review_team_id=team_id,
-                                  answer_id=answer_id, response=fields.get("response", ""),
-                                  because=fields.get("because", ""), today=state.settings.today())
-        except Invalid as error:
-            if "lesson" in error.problems:
-                raise NotFoundException() from None
-            lessons = await service.for_review(conn, team_id=team_id, review_id=review_id,
-                                               today=state.settings.today())
-            lesson = next((w.lesson for w in lessons.waiting if w.lesson.answer_id == answer_id), None)
-            return page("debriefs/respond.html", status=422, viewer=viewer, review_id=review_id, lesson=lesson,
-                        problems=error.problems, fields=fields)
+    team_id = await _review_team(conn, review_id)
+    require(rules.may_respond(viewer, team_id))
+    try:
+        problems, lesson = await service.respond_in_review(
+            conn, viewer=viewer, review_id=review_id, review_team_id=team_id, answer_id=answer_id,
+            response=fields.get("response", ""), because=fields.get("because", ""), today=state.settings.today())
+    except Invalid:  # not a lesson raised in this team's debriefs
+        raise NotFoundException() from None
+    if problems:
+        return page("debriefs/respond.html", status=422, viewer=viewer, review_id=review_id, lesson=lesson,
+                    problems=problems, fields=fields)
     return Redirect(f"/staff/reviews/{review_id}#debriefs", status_code=303)
+
+
+async def _review_team(conn: Connection, review_id: int) -> int:
+    team_id = await service.review_team(conn, review_id=review_id)
+    if team_id is None:
+        raise NotFoundException()
+    return team_id
 
 
 ROUTES = [debrief_list, debrief_open, debrief_page, debrief_qr, debrief_close, invitation, answer, thanks,

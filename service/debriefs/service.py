@@ -39,6 +39,7 @@ from service.touchpoints import codes
 
 from . import queries
 from .queries import Answer, Debrief, Lesson
+from .rules import may_close, may_open, may_respond, may_see, opening_teams  # noqa: F401 (the rules, one place)
 
 SURVEY_ID = "debrief"
 AUDIENCE = "partner"
@@ -60,25 +61,7 @@ class Invalid(Exception):
 # ---------------------------------------------------------------- the rules
 
 
-def may_open(viewer: Viewer, team_id: int) -> bool:
-    return bool({"practitioner", "team_manager"} & set(viewer.roles_in(team_id)))
-
-
-def opening_teams(viewer: Viewer) -> list[int]:
-    return sorted(team_id for team_id in viewer.teams if may_open(viewer, team_id))
-
-
-def may_see(viewer: Viewer, debrief: Debrief) -> bool:
-    """The team's accounts see the invitation while it is open and the answers once it is closed."""
-    return viewer.is_member(debrief.team_id)
-
-
-def may_close(viewer: Viewer, debrief: Debrief) -> bool:
-    return not debrief.closed and (viewer.staff.id == debrief.opened_by or viewer.manages(debrief.team_id))
-
-
-def may_respond(viewer: Viewer, team_id: int) -> bool:
-    return viewer.manages(team_id)
+# may_open, opening_teams, may_see, may_close, may_respond: service/debriefs/rules.py
 
 
 # ---------------------------------------------------------------- opening and closing
@@ -242,6 +225,23 @@ async def for_review(conn: asyncpg.Connection, *, team_id: int, review_id: int, 
 async def review_team(conn: asyncpg.Connection, *, review_id: int) -> int | None:
     found = await reviews.review(conn, review_id=review_id)
     return found.team_id if found else None
+
+
+async def respond_in_review(conn: asyncpg.Connection, *, viewer: Viewer, review_id: int, review_team_id: int,
+                            answer_id: int, response: str, because: str,
+                            today: dt.date) -> tuple[dict[str, str], Lesson | None]:
+    """respond(), from the learning review's form: ({}, None) once saved, else what to correct and the lesson
+    to show again (nothing of it kept). A lesson that is not this review's team's raises Invalid({"lesson": ...})."""
+    try:
+        async with conn.transaction():
+            await respond(conn, viewer=viewer, review_id=review_id, review_team_id=review_team_id,
+                          answer_id=answer_id, response=response, because=because, today=today)
+    except Invalid as error:
+        if "lesson" in error.problems:
+            raise
+        lessons = await for_review(conn, team_id=review_team_id, review_id=review_id, today=today)
+        return error.problems, next((w.lesson for w in lessons.waiting if w.lesson.answer_id == answer_id), None)
+    return {}, None
 
 
 async def respond(conn: asyncpg.Connection, *, viewer: Viewer, review_id: int, review_team_id: int, answer_id: int,

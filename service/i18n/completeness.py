@@ -21,17 +21,18 @@ from .review import Review, read_record
 
 RESPONDENT_SOURCES = (
     "templates/base.html",
-    "templates/respondent/",
+    "templates/responses/",
+    "templates/safeguarding/contact.html", "templates/safeguarding/contact_sent.html",  # "please contact me"
     "templates/_macros/",
     "templates/errors/",
     "service/responses/",
     "templates/reviews/_you_said.html",  # on the welcome and thank-you pages
     "templates/reviews/postcard.html",  # "you said, we did" postcards families receive
-    "templates/staff/print.html",  # the printed card and poster families scan
+    "templates/touchpoints/sheet.html",  # the printed card and poster families scan
     # A debrief's invitation link: partner agencies answer and read (service/debriefs).
     "templates/debriefs/_partner.html", "templates/debriefs/answer.html", "templates/debriefs/thanks.html",
     "templates/debriefs/results.html", "templates/debriefs/_results.html", "templates/debriefs/_response.html",
-    "templates/staff/show.html",  # the full-screen QR code families scan
+    "templates/touchpoints/show.html",  # the full-screen QR code families scan
     "service/surveys/",
     "service/touchpoints/kinds.py",
 )

@@ -5,29 +5,30 @@ from __future__ import annotations
 import datetime as dt
 
 import msgspec
-from litestar.di import NamedDependency
+from asyncpg import Connection
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect
 
 from service import i18n
 from service.db.pool import transaction
+from service.debriefs.routes import team_waiting
 from service.figures.grid import DEFAULT_MONTHS, MONTH_CHOICES
 from service.figures.model import FigureRequest
 from service.figures.service import NotAllowed, published, team_request
 from service.reading.routes import team_backlog
-from service.debriefs.routes import team_waiting
 from service.staff.access import require
 from service.staff.service import Viewer, record, set_sharing
 from service.surveys.model import AUDIENCES
 from service.touchpoints.kinds import CONTACT_KINDS
-from service.web.numbers import required_number, whole_number
 from service.web.flash import done
+from service.web.numbers import required_number, whole_number
 from service.web.templating import page
 
-from . import queries, spreadsheet
+from . import queries, rules, spreadsheet
 from .export import summary_csv
 
 
@@ -67,41 +68,39 @@ async def my_feedback(request: Request, state: State, viewer: NamedDependency[Vi
     result = await _published(state, viewer, asked)
     sections = result.result
     touchpoints = [t for s in sections for t in s.touchpoints]
-    return page("staff/my_feedback.html", viewer=viewer, sections=sections, k=state.settings.k_practitioner,
+    return page("insights/my_feedback.html", viewer=viewer, sections=sections, k=state.settings.k_practitioner,
                 touchpoints=touchpoints, **_filter_context(asked))
 
 
 @post("/staff/me/sharing", name="my_sharing")
-async def my_sharing(request: Request, state: State, viewer: NamedDependency[Viewer]) -> Redirect:
+async def my_sharing(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Redirect:
     form = await request.form()
-    async with transaction(state.pool) as conn:
-        await set_sharing(conn, staff_id=viewer.staff.id, shares=form.get("share") == "yes")
+    await set_sharing(conn, staff_id=viewer.staff.id, shares=form.get("share") == "yes")
     return Redirect(done("/staff/me", "sharing_saved"), status_code=303)
 
 
 @get("/staff/teams/{team_id:int}", name="team_dashboard")
-async def team_dashboard(team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    require(viewer.is_member(team_id))
+async def team_dashboard(team_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    require(rules.may_see_figures(viewer, team_id))
     asked = _request(request, "team", team_id, state.settings.today())
     result = (await _published(state, viewer, asked)).result
     held = []
-    if viewer.manages(team_id):
-        async with transaction(state.pool) as conn:
-            held = await queries.held_batches(conn, team_id=team_id)
-    backlog = await team_backlog(state, viewer, team_id)  # the reading list's line (templates/safeguarding/_backlog.html)
+    if rules.may_decide_held(viewer, team_id):
+        held = await queries.held_batches(conn, team_id=team_id)
+    backlog = await team_backlog(conn, state, viewer, team_id)  # the reading list's line (templates/safeguarding/_backlog.html)
     # htmx asks for the same page and swaps in #results (hx-select); without
     # JavaScript the filter form is a plain GET.
-    return page("staff/team.html", viewer=viewer, team=viewer.teams[team_id], touchpoints=result.touchpoints,
+    return page("insights/team.html", viewer=viewer, team=viewer.teams[team_id], touchpoints=result.touchpoints,
                 filterable=result.filterable, summary=result.summary, held=held, backlog=backlog,
-                raised=await team_waiting(state, viewer, team_id),  # templates/debriefs/_waiting.html
+                raised=await team_waiting(conn, state, viewer, team_id),  # templates/debriefs/_waiting.html
                 **_filter_context(asked))
 
 
 @post("/staff/teams/{team_id:int}/held", name="team_held")
-async def team_held(team_id: FromPath[int], request: Request, state: State,
+async def team_held(team_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                     viewer: NamedDependency[Viewer]) -> Redirect:
     """A manager decides about answers held as a burst: include them in the results, or keep them out."""
-    require(viewer.manages(team_id))
+    require(rules.may_decide_held(viewer, team_id))
     form = await request.form()
     touchpoint, day = str(form.get("touchpoint") or ""), str(form.get("day") or "")
     try:
@@ -109,17 +108,16 @@ async def team_held(team_id: FromPath[int], request: Request, state: State,
     except ValueError:
         raise NotFoundException() from None
     touchpoint = str(required_number(touchpoint, field="touchpoint"))  # ASCII digits only, else 400
-    async with transaction(state.pool) as conn:
-        await queries.decide_held(conn, team_id=team_id, touchpoint_id=int(touchpoint), day=chosen_day,
-                                  include=form.get("decision") == "include")
-        await record(conn, staff_id=viewer.staff.id, action="held_answers_decided",
-                     detail={"touchpoint": int(touchpoint), "day": day, "decision": str(form.get("decision"))})
+    await queries.decide_held(conn, team_id=team_id, touchpoint_id=int(touchpoint), day=chosen_day,
+                              include=form.get("decision") == "include")
+    await record(conn, staff_id=viewer.staff.id, action="held_answers_decided",
+                 detail={"touchpoint": int(touchpoint), "day": day, "decision": str(form.get("decision"))})
     return Redirect(done(f"/staff/teams/{team_id}", "held_decided"), status_code=303)
 
 
 @get("/staff/teams/{team_id:int}/export.csv", name="team_export")
 async def team_export(team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    require(viewer.is_member(team_id))
+    require(rules.may_see_figures(viewer, team_id))
     asked = _request(request, "team_csv", team_id, state.settings.today())
     result = (await _published(state, viewer, asked)).result.summary
     hidden = i18n.gettext("hidden (fewer than %(k)s or protecting a small number)") % {"k": result.k}
@@ -133,7 +131,7 @@ async def team_export(team_id: FromPath[int], request: Request, state: State, vi
 async def team_export_xlsx(team_id: FromPath[int], request: Request, state: State,
                            viewer: NamedDependency[Viewer]) -> Response[bytes]:
     """The same figures as the CSV (and the page), as a workbook: a sheet per table, and the notes."""
-    require(viewer.is_member(team_id))
+    require(rules.may_see_figures(viewer, team_id))
     asked = _request(request, "team_csv", team_id, state.settings.today())
     result = (await _published(state, viewer, asked)).result.summary
     hidden = i18n.gettext("hidden (fewer than %(k)s or protecting a small number)") % {"k": result.k}

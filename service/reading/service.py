@@ -29,6 +29,7 @@ from service.touchpoints.kinds import CONTACT_KINDS
 
 from . import queries
 from .queries import FullItem, Item, ReviewComment
+from .rules import may_read, reading_teams, sees_backlog  # noqa: F401 (the rules, one place)
 
 SCREEN = 20  # items a reader works through on one screen
 OUTCOMES = ("read", "concern", "learning")
@@ -38,18 +39,7 @@ NOTE_MAX = 2000
 # ---------------------------------------------------------------- the rules
 
 
-def reading_teams(viewer: Viewer) -> list[int]:
-    return sorted(team_id for team_id in viewer.teams if viewer.reads(team_id))
-
-
-def may_read(viewer: Viewer, item: FullItem) -> bool:
-    """A reader of the item's team, and not the practitioner it may be about (then or now)."""
-    about = {item.practitioner_id, item.touchpoint_practitioner_id}
-    return viewer.reads(item.team_id) and viewer.staff.id not in about
-
-
-def sees_backlog(viewer: Viewer, team_id: int) -> bool:
-    return viewer.reads(team_id) or viewer.manages(team_id)
+# reading_teams, may_read, sees_backlog: service/reading/rules.py
 
 
 def outcomes_for(item: Item) -> tuple[str, ...]:
@@ -169,6 +159,23 @@ async def record_outcome(conn: asyncpg.Connection, *, viewer: Viewer, item: Full
                                     note=note or None, waited_hours=math.ceil(waited), on_time=on_time):
         raise OutcomeProblem("closed")
     await _log(conn, viewer, _outcome_words(outcome, item), item)
+
+
+async def decide(conn: asyncpg.Connection, *, viewer: Viewer, item_id: int, outcome: str, note: str,
+                 week: WorkingWeek, within_hours: float) -> tuple[FullItem | None, str | None]:
+    """A reader's outcome for an item, from the reading list's form: the item (None: not theirs to read)
+    and what stopped it being saved, if anything (nothing of it is kept then)."""
+    item = await open_item(conn, viewer=viewer, item_id=item_id, log=False)
+    if item is None:
+        return None, None
+    names = await staff.team_names(conn, team_id=item.team_id)
+    try:
+        async with conn.transaction():
+            await record_outcome(conn, viewer=viewer, item=item, outcome=outcome, note=note, week=week,
+                                 within_hours=within_hours, staff_names=names)
+    except OutcomeProblem as error:
+        return item, error.problem
+    return item, None
 
 
 def _outcome_words(outcome: str, item: Item) -> str:

@@ -6,22 +6,15 @@ does. The safeguarding work extends what it says.
 
 from __future__ import annotations
 
-from litestar import Request, Response, get
+from litestar import Response, get
+from litestar.di import NamedDependency
 
-from service import i18n
 from service.web.templating import page
 
 
 @get("/help", name="help")
-async def help_page(request: Request) -> Response[str]:
-    lang = i18n.negotiate(
-        chosen=request.query_params.get("lang"),
-        accept_language=request.headers.get("accept-language"),
-        default=i18n.SOURCE_LANGUAGE,
-        follow_browser=True,
-    )
-    i18n.use_language(lang)
-    return page("respondent/help.html", lang=lang)
+async def help_page(lang: NamedDependency[str]) -> Response[str]:
+    return page("responses/help.html", lang=lang)
 
 
 ROUTES = [help_page]

@@ -11,14 +11,17 @@ import re
 import uuid
 from collections.abc import Callable
 
+from asyncpg import Connection
 from jinja2_fragments import render_block
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.params import FromPath
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect
 
-from service import i18n
-from service.db.pool import DatabaseUnavailable, statements, transaction
+from service.db.pool import UNAVAILABLE, DatabaseUnavailable
+from service.db.request import RequestDb
 from service.reading import service as reading
 from service.reviews.you_said import ShownEntry, published_entries
 from service.surveys.answers import check_answers
@@ -28,25 +31,37 @@ from service.touchpoints import codes
 from service.touchpoints.service import Touchpoint
 from service.web import errors
 from service.web.kept import RESPONDENT_PAGES, Kept
+from service.web.language import speak
 from service.web.templating import ENV, HTML, fragment, page, render
 
 from . import steps
 from . import thanks as thanks_address
-from .service import (Closed, Submission, already_sent, audience_allowed, exit_pin_matches, open_touchpoint,
-                      skipping, submit_response, touchpoint_for_exit, worded_for)
+from .service import (
+    Closed,
+    Submission,
+    already_sent,
+    audience_allowed,
+    exit_pin_matches,
+    open_touchpoint,
+    skipping,
+    submit_response,
+    touchpoint_for_exit,
+    worded_for,
+)
 
+# The respondent's POSTs read, or store answers with one statement: no BEGIN/COMMIT (service/db/request.py).
+STANDALONE = {"transaction": False}
 
 # Touchpoints change rarely and every form page needs one: each process keeps
 # what it looked up for a few seconds (service/web/kept.py).
 _touchpoints: Kept[Touchpoint | Closed] = Kept()
 
 
-async def _touchpoint(state: State, code: str) -> Touchpoint:
+async def _touchpoint(db: RequestDb, state: State, code: str) -> Touchpoint:
     found = _touchpoints.get(code)
-    if found is None:
+    if found is None:  # the request's connection is only taken here, when the touchpoint is not kept
         try:
-            async with statements(state.pool) as conn:  # one read: no transaction needed
-                found = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
+            found = await open_touchpoint(await db.connection(), typed_code=code, today=state.settings.today())
         except Closed as closed:
             found = closed
         _touchpoints.put(code, found)
@@ -55,29 +70,18 @@ async def _touchpoint(state: State, code: str) -> Touchpoint:
     return found
 
 
-def _speak(request: Request, touchpoint: Touchpoint, chosen: str | None = None) -> str:
-    tag = i18n.negotiate(
-        chosen=chosen or request.query_params.get("lang"),
-        accept_language=request.headers.get("accept-language"),
-        default=touchpoint.language,
-        follow_browser=touchpoint.follow_browser_language,
-    )
-    i18n.use_language(tag)
-    return tag
-
-
-async def _you_said(state: State, touchpoint: Touchpoint, lang: str) -> list[ShownEntry]:
+async def _you_said(db: RequestDb, touchpoint: Touchpoint, lang: str) -> list[ShownEntry]:
     """What the team changed after listening ("you said, we did"), newest first, in this language where written."""
-    async with statements(state.pool) as conn:
-        return await published_entries(conn, team_id=touchpoint.team_id, touchpoint_id=touchpoint.id, language=lang)
+    return await published_entries(await db.connection(), team_id=touchpoint.team_id, touchpoint_id=touchpoint.id,
+                                   language=lang)
 
 
-async def _same_for_everyone(key: tuple, make: Callable[[list[ShownEntry]], str], state: State,
+async def _same_for_everyone(key: tuple, make: Callable[[list[ShownEntry]], str], db: RequestDb,
                              touchpoint: Touchpoint, lang: str) -> Response[str]:
     """A welcome or thank-you page, rendered once per few seconds per process (service/web/kept.py)."""
     html = RESPONDENT_PAGES.get(key)
     if html is None:
-        html = make(await _you_said(state, touchpoint, lang))
+        html = make(await _you_said(db, touchpoint, lang))
         RESPONDENT_PAGES.put(key, html)
     return Response(html, media_type=HTML)
 
@@ -110,9 +114,9 @@ def _survey(state: State, touchpoint: Touchpoint) -> LoadedSurvey:
 
 
 @get("/t/{code:str}", name="welcome")
-async def welcome(code: FromPath[str], request: Request, state: State) -> Response[str]:
-    touchpoint = await _touchpoint(state, code)
-    lang = _speak(request, touchpoint)
+async def welcome(code: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]) -> Response[str]:
+    touchpoint = await _touchpoint(db, state, code)
+    lang = speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
     variant = loaded.survey.variant(touchpoint.audience) if touchpoint.audience else None
     count = len(variant.questions) if variant else None  # how many questions, when the audience is known
@@ -121,56 +125,52 @@ async def welcome(code: FromPath[str], request: Request, state: State) -> Respon
     skip = skipping([loaded.survey.audiences[a] for a in audiences])  # type: ignore[index]
     key = ("welcome", touchpoint.code, lang)
     return _kept_from_next_person(await _same_for_everyone(key, lambda you_said: render(
-        "respondent/welcome.html", touchpoint=touchpoint, lang=lang, question_count=count, skipping=skip,
-        you_said=you_said, shared=_shared(touchpoint)), state, touchpoint, lang), touchpoint)
+        "responses/welcome.html", touchpoint=touchpoint, lang=lang, question_count=count, skipping=skip,
+        you_said=you_said, shared=_shared(touchpoint)), db, touchpoint, lang), touchpoint)
 
 
 @get("/t/{code:str}/who", name="who")
-async def who(code: FromPath[str], request: Request, state: State) -> Response[str]:
-    touchpoint = await _touchpoint(state, code)
-    lang = _speak(request, touchpoint)
+async def who(code: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]) -> Response[str]:
+    touchpoint = await _touchpoint(db, state, code)
+    lang = speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
     audiences = [a for a in AUDIENCES if audience_allowed(touchpoint, loaded, a)]
-    return _kept_from_next_person(page("respondent/who.html", touchpoint=touchpoint, lang=lang, audiences=audiences,
+    return _kept_from_next_person(page("responses/who.html", touchpoint=touchpoint, lang=lang, audiences=audiences,
                                        shared=_shared(touchpoint)), touchpoint)
 
 
 @get("/t/{code:str}/form/{audience:str}", name="form")
 async def form(code: FromPath[str], audience: FromPath[str], request: Request,
-               state: State) -> Response[str] | Redirect:
-    touchpoint = await _touchpoint(state, code)
-    lang = _speak(request, touchpoint)
+               state: State, db: NamedDependency[RequestDb]) -> Response[str] | Redirect:
+    touchpoint = await _touchpoint(db, state, code)
+    lang = speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
     if not audience_allowed(touchpoint, loaded, audience):
         raise Closed("unknown")
     sent = _uuid(request.query_params.get("sent"))
-    if sent is not None:  # heard.js marks the form's address once sent: Back after "thank you" lands here
-        async with statements(state.pool) as conn:
-            if await already_sent(conn, submission_id=sent):
-                return Redirect(f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&again=1", status_code=303)
+    # heard.js marks the form's address once sent: Back after "thank you" lands here
+    if sent is not None and await already_sent(await db.connection(), submission_id=sent):
+        return Redirect(f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&again=1", status_code=303)
     return _form_page(touchpoint.code, loaded, audience, lang, submission_id=uuid.uuid4(), step=0,
                       contact_kind=touchpoint.contact_kind, shared=_shared(touchpoint))
 
 
-@post("/t/{code:str}/form/{audience:str}", name="submit")
-async def submit(code: FromPath[str], audience: FromPath[str], request: Request, state: State) -> Response[str] | Redirect:
+@post("/t/{code:str}/form/{audience:str}", name="submit", opt=STANDALONE, request_class=HTMXRequest)
+async def submit(code: FromPath[str], audience: FromPath[str], request: HTMXRequest, state: State,
+                 db: NamedDependency[RequestDb]) -> Response[str] | Redirect:
     fields = (await request.form()).dict()
     try:
-        return await _submit(code, audience, request, state, fields)
-    except DatabaseUnavailable:
+        return await _submit(code, audience, request, state, db, fields)
+    except (DatabaseUnavailable, *UNAVAILABLE):
         # Whatever failed, the person keeps every answer and can send again.
         return _unavailable_form(code, audience, request, state, fields)
 
 
-def _htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true"
-
-
 async def _submit(
-    code: str, audience: str, request: Request, state: State, fields: dict[str, list[str]]
+    code: str, audience: str, request: HTMXRequest, state: State, db: RequestDb, fields: dict[str, list[str]]
 ) -> Response[str] | Redirect:
-    touchpoint = await _touchpoint(state, code)
-    lang = _speak(request, touchpoint, chosen=_first(fields, "lang"))
+    touchpoint = await _touchpoint(db, state, code)
+    lang = speak(request, touchpoint, chosen=_first(fields, "lang"))
     current = _survey(state, touchpoint)
     if not audience_allowed(touchpoint, current, audience):
         raise Closed("unknown")
@@ -178,11 +178,10 @@ async def _submit(
     wanted_version = _first(fields, "version") or ""
     rendered_from = state.surveys.version(current.survey.id, wanted_version)
     if rendered_from is None:  # rendered by another instance or an earlier deploy: ask the database
-        async with transaction(state.pool) as conn:
-            rendered_from = await find_version(conn, state.surveys, current.survey.id, wanted_version)
+        rendered_from = await find_version(await db.connection(), state.surveys, current.survey.id, wanted_version)
     loaded = rendered_from or current
     checked = check_answers(loaded.survey.audiences[audience], fields)  # type: ignore[index]
-    htmx = _htmx(request)
+    htmx = bool(request.htmx)
     go = _first(fields, "go")
     if steps.is_stepped(audience) and go in steps.MOVES:  # one question per screen: nothing stored yet
         questions = loaded.survey.audiences[audience].questions  # type: ignore[index]
@@ -202,25 +201,23 @@ async def _submit(
     # An answer that waited on a device (sw.js) says the day it was given, and a shared device its random id.
     submission = Submission(submission_id, touchpoint, loaded, audience, lang, checked,
                             answered_on=_day(_first(fields, "answered_on")), device_id=_uuid(_first(fields, "device")))
-    async with statements(state.pool) as conn:  # the answers are stored by one statement
-        stored = await submit_response(conn, submission, today=state.settings.today(), bursts=state.bursts,
-                                       over_limit=over_limit, timezone=state.settings.timezone)
+    # The answers are stored by one statement: no transaction (the route's opt), one round trip.
+    stored = await submit_response(await db.connection(), submission, today=state.settings.today(), bursts=state.bursts,
+                                   over_limit=over_limit, timezone=state.settings.timezone)
     # Every thank-you address looks the same: whether the words were flagged is looked up by the thank-you page.
     signed = thanks_address.address_part(state.thanks_key, submission_id, flagged=stored.needs_support)
     thanks_url = f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&s={signed}"
     thanks_url += "" if stored.new else "&again=1"  # sent before (a retry, or Back and send): stored once
     if htmx:  # a whole new page: htmx loads it like a link
-        return Response("", status_code=200, media_type="text/html", headers={"HX-Redirect": thanks_url})
+        return ClientRedirect(thanks_url)
     return Redirect(thanks_url, status_code=303)
 
 
 def _unavailable_form(
-    code: str, audience: str, request: Request, state: State, fields: dict[str, list[str]]
+    code: str, audience: str, request: HTMXRequest, state: State, fields: dict[str, list[str]]
 ) -> Response[str]:
     """The form again, from what the browser sent alone: no database needed."""
-    lang = i18n.negotiate(chosen=_first(fields, "lang"), accept_language=request.headers.get("accept-language"),
-                          default=i18n.SOURCE_LANGUAGE, follow_browser=True)
-    i18n.use_language(lang)
+    lang = speak(request, chosen=_first(fields, "lang"))
     survey_id, version = _first(fields, "survey") or "", _first(fields, "version") or ""
     loaded = state.surveys.version(survey_id, version) or state.surveys.current(survey_id)
     if loaded is None or loaded.survey.variant(audience) is None:
@@ -228,25 +225,24 @@ def _unavailable_form(
     given = check_answers(loaded.survey.audiences[audience], fields).given  # type: ignore[index]
     submission_id = _uuid(_first(fields, "submission_id")) or uuid.uuid4()
     return _form_page(code, loaded, audience, lang, submission_id, given, {"form": "unavailable"}, 503,
-                      htmx=_htmx(request))
+                      htmx=bool(request.htmx))
 
 
 @get("/t/{code:str}/thanks", name="thanks")
-async def thanks(code: FromPath[str], request: Request, state: State) -> Response[str]:
-    touchpoint = await _touchpoint(state, code)
-    lang = _speak(request, touchpoint)
+async def thanks(code: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]) -> Response[str]:
+    touchpoint = await _touchpoint(db, state, code)
+    lang = speak(request, touchpoint)
     audience = request.query_params.get("a")
     audience = audience if audience in AUDIENCES else (touchpoint.audience or "")
     submission, signed, flagged = thanks_address.read(state.thanks_key, request.query_params.get("s"))
     again = request.query_params.get("again") == "1"
     support = False
     if flagged:  # after a disclosure: where help is, for an hour (service/reading); others need no read
-        async with statements(state.pool) as conn:
-            support = await reading.needs_support(conn, submission_id=submission)
+        support = await reading.needs_support(await db.connection(), submission_id=submission)
     key = ("thanks", touchpoint.code, lang, audience, support, again)
     page_for_all = await _same_for_everyone(key, lambda you_said: render(
-        "respondent/thanks.html", touchpoint=touchpoint, lang=lang, audience=audience, support=support,
-        again=again, you_said=you_said, submission=_PLACEHOLDER, shared=_shared(touchpoint)), state, touchpoint, lang)
+        "responses/thanks.html", touchpoint=touchpoint, lang=lang, audience=audience, support=support,
+        again=again, you_said=you_said, submission=_PLACEHOLDER, shared=_shared(touchpoint)), db, touchpoint, lang)
     return _kept_from_next_person(Response(page_for_all.content.replace(str(_PLACEHOLDER), signed), media_type=HTML),
                                   touchpoint)
 
@@ -285,14 +281,14 @@ def _form_page(
         if html is None:
             if len(_blank_forms) > 5_000:
                 _blank_forms.clear()
-            html = _blank_forms[key] = render("respondent/form.html", **{**context, "submission_id": _PLACEHOLDER})
+            html = _blank_forms[key] = render("responses/form.html", **{**context, "submission_id": _PLACEHOLDER})
         return Response(html.replace(str(_PLACEHOLDER), str(submission_id)), status_code=200, media_type=HTML,
                         headers=headers)
     if htmx:  # only the form swaps; its <title> comes along so the tab and screen readers follow
-        title = render_block(ENV, "respondent/form.html", "title", **context).strip()
-        html = f"<title>{title} – Heard</title>" + render_block(ENV, "respondent/form.html", "form_area", **context)
+        title = render_block(ENV, "responses/form.html", "title", **context).strip()
+        html = f"<title>{title} – Heard</title>" + render_block(ENV, "responses/form.html", "form_area", **context)
         return Response(html, status_code=status, media_type=HTML, headers=headers)
-    return page("respondent/form.html", status=status, headers=headers, **context)
+    return page("responses/form.html", status=status, headers=headers, **context)
 
 
 def _first(fields: dict[str, list[str]], name: str) -> str | None:
@@ -318,24 +314,14 @@ def _uuid(value: str | None) -> uuid.UUID | None:
 # never a cookie; from the middle of a form the answers so far ride along,
 # hidden, and come back in the chosen language. Nothing is stored.
 
-def _speak_anywhere(request: Request, chosen: str | None = None) -> str:
-    """The language for a page that has no touchpoint at hand."""
-    tag = i18n.negotiate(chosen=chosen or request.query_params.get("lang"),
-                         accept_language=request.headers.get("accept-language"),
-                         default=i18n.SOURCE_LANGUAGE, follow_browser=True)
-    i18n.use_language(tag)
-    return tag
-
-
 def _back(path: str | None) -> str | None:
     """Where the language list sends the person back to: a path (and query) on this site only."""
     return path if path and _LOCAL_PATH.fullmatch(path) else None
 
 
 @get("/language", name="languages")
-async def languages(request: Request) -> Response[str]:
-    lang = _speak_anywhere(request)
-    return page("respondent/language.html", lang=lang, back=_back(request.query_params.get("next")))
+async def languages(request: Request, lang: NamedDependency[str]) -> Response[str]:
+    return page("responses/language.html", lang=lang, back=_back(request.query_params.get("next")))
 
 
 def _answers_so_far(state: State, code: str, audience: str, fields: dict[str, list[str]]) -> dict:
@@ -351,24 +337,24 @@ def _answers_so_far(state: State, code: str, audience: str, fields: dict[str, li
                 submission_id=_uuid(_first(fields, "submission_id")) or uuid.uuid4())
 
 
-@post("/t/{code:str}/form/{audience:str}/language", name="form_languages")
-async def form_languages(code: FromPath[str], audience: FromPath[str], request: Request, state: State) -> Response[str]:
+@post("/t/{code:str}/form/{audience:str}/language", name="form_languages", request_class=HTMXRequest)
+async def form_languages(code: FromPath[str], audience: FromPath[str], request: HTMXRequest, state: State,
+                         lang: NamedDependency[str]) -> Response[str]:
     """The language list in the middle of a form (its "Language" button)."""
     fields = (await request.form()).dict()
-    lang = _speak_anywhere(request, chosen=_first(fields, "lang"))
     context = _answers_so_far(state, code, audience, fields)
-    if request.headers.get("hx-request") == "true":  # htmx swaps the form for the list; the list posts plainly
-        return fragment("respondent/language.html", "form_area", lang=lang, htmx=True, **context)
-    return page("respondent/language.html", lang=lang, htmx=False, **context)
+    if request.htmx:  # htmx swaps the form for the list; the list posts plainly
+        return fragment("responses/language.html", "form_area", lang=lang, htmx=True, **context)
+    return page("responses/language.html", lang=lang, htmx=False, **context)
 
 
-@post("/t/{code:str}/form/{audience:str}/switch", name="switch_language")
-async def switch_language(code: FromPath[str], audience: FromPath[str], request: Request, state: State) -> Response[str]:
+@post("/t/{code:str}/form/{audience:str}/switch", name="switch_language", opt=STANDALONE)
+async def switch_language(code: FromPath[str], audience: FromPath[str], request: Request, state: State,
+                          db: NamedDependency[RequestDb], lang: NamedDependency[str]) -> Response[str]:
     """The same form in the chosen language: same answers, same submission id."""
     fields = (await request.form()).dict()
-    lang = _speak_anywhere(request, chosen=_first(fields, "lang"))
     context = _answers_so_far(state, code, audience, fields)
-    touchpoint = await _touchpoint(state, context["code"])  # for its kind of contact's wording
+    touchpoint = await _touchpoint(db, state, context["code"])  # for its kind of contact's wording
     return _form_page(context["code"], context["survey"], audience, lang, context["submission_id"], context["given"],
                       step=context["step"], contact_kind=touchpoint.contact_kind, shared=_shared(touchpoint))
 
@@ -376,36 +362,35 @@ async def switch_language(code: FromPath[str], audience: FromPath[str], request:
 # A shared device's staff exit: a staff member types the touchpoint's PIN and the device is no longer locked
 # to it (sw.js forgets the lock when the page that says so loads). Guesses are limited per touchpoint.
 
-async def _exit_touchpoint(state: State, code: str) -> Touchpoint:
-    async with statements(state.pool) as conn:  # paused or expired too: staff must still get the tablet back
-        touchpoint = await touchpoint_for_exit(conn, typed_code=code, today=state.settings.today())
+async def _exit_touchpoint(conn: Connection, state: State, code: str) -> Touchpoint:
+    # paused or expired too: staff must still get the tablet back
+    touchpoint = await touchpoint_for_exit(conn, typed_code=code, today=state.settings.today())
     if touchpoint is None or not touchpoint.shared_device:
         raise Closed("unknown")
     return touchpoint
 
 
 @get("/t/{code:str}/exit", name="exit_shared")
-async def exit_form(code: FromPath[str], request: Request, state: State) -> Response[str]:
-    touchpoint = await _exit_touchpoint(state, code)
-    lang = _speak(request, touchpoint)
-    return page("staff/shared_exit.html", touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint), problem=None,
+async def exit_form(code: FromPath[str], request: Request, state: State, conn: NamedDependency[Connection]) -> Response[str]:
+    touchpoint = await _exit_touchpoint(conn, state, code)
+    lang = speak(request, touchpoint)
+    return page("touchpoints/shared_exit.html", touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint), problem=None,
                 headers=NO_STORE)
 
 
-@post("/t/{code:str}/exit", name="exit_shared_pin")
-async def exit_pin(code: FromPath[str], request: Request, state: State) -> Response[str]:
-    touchpoint = await _exit_touchpoint(state, code)
+@post("/t/{code:str}/exit", name="exit_shared_pin", opt=STANDALONE)
+async def exit_pin(code: FromPath[str], request: Request, state: State, conn: NamedDependency[Connection]) -> Response[str]:
+    touchpoint = await _exit_touchpoint(conn, state, code)
     fields = (await request.form()).dict()
-    lang = _speak(request, touchpoint, chosen=_first(fields, "lang"))
+    lang = speak(request, touchpoint, chosen=_first(fields, "lang"))
     if not state.exit_guesses.allow("", touchpoint.id):
-        return page("staff/shared_exit.html", status=429, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
+        return page("touchpoints/shared_exit.html", status=429, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
                     problem="too_many", headers={**NO_STORE, "Retry-After": "900"})
-    async with statements(state.pool) as conn:
-        matches = await exit_pin_matches(conn, touchpoint_id=touchpoint.id, pin=_first(fields, "pin") or "")
+    matches = await exit_pin_matches(conn, touchpoint_id=touchpoint.id, pin=_first(fields, "pin") or "")
     if not matches:
-        return page("staff/shared_exit.html", status=422, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
+        return page("touchpoints/shared_exit.html", status=422, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
                     problem="wrong", headers=NO_STORE)
-    return page("staff/shared_exit_done.html", touchpoint=touchpoint, lang=lang, headers=NO_STORE)
+    return page("touchpoints/shared_exit_done.html", touchpoint=touchpoint, lang=lang, headers=NO_STORE)
 
 
 _LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_-]{0,200}(\?[A-Za-z0-9_=&-]{0,200})?")
@@ -413,17 +398,10 @@ _LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_-]{0,200}(\?[A-Za-z0-9_=&-]{0,200})
 
 def closed_page(request: Request, error: Closed) -> Response[str]:
     """A kind page for a code that cannot take answers (404 unknown, 410 otherwise)."""
-    i18n.use_language(
-        i18n.negotiate(
-            chosen=request.query_params.get("lang"),
-            accept_language=request.headers.get("accept-language"),
-            default=i18n.SOURCE_LANGUAGE,
-            follow_browser=True,
-        )
-    )
+    speak(request)
     status = 404 if error.reason == "unknown" else 410
     # Exception handlers' responses do not get the app's headers: add them.
-    return page("respondent/closed.html", status=status, reason=error.reason, here=_back(request.url.path),
+    return page("responses/closed.html", status=status, reason=error.reason, here=_back(request.url.path),
                 headers=errors.HEADERS)
 
 

@@ -12,10 +12,10 @@ import hmac
 from urllib.parse import quote
 
 from litestar import Request
-from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
 
-from service.db.pool import transaction
+from service.db.request import RequestDb
 
 from . import service
 from .queries import PendingSession
@@ -36,11 +36,22 @@ class SignInRequired(Exception):
 STAGE_PAGES = {"code": "/staff/sign-in/code", "new_password": "/staff/sign-in/new-password", "enrol": "/staff/two-step"}
 
 
-async def provide_viewer(request: Request, state: State) -> Viewer:
+async def provide_viewer(request: Request, db: NamedDependency[RequestDb]) -> Viewer:
+    """Looked up on the request's own connection (service/db/request.py): in a POST, the
+    session, the permission checks and the write they guard are one transaction."""
+    try:
+        return await _viewer(request, db)
+    except BaseException as error:
+        # Litestar does not clean up a dependency whose dependant failed: give the connection back here.
+        await db.finish(error)
+        raise
+
+
+async def _viewer(request: Request, db: RequestDb) -> Viewer:
     token = request.cookies.get(SESSION_COOKIE)
     viewer = pending = None
     if token:
-        async with transaction(state.pool) as conn:
+        async with db.using() as conn:
             viewer = await service.viewer_for_token(conn, token=token)
             if viewer is None:
                 pending = await service.pending_for_token(conn, token=token)
@@ -54,14 +65,22 @@ async def provide_viewer(request: Request, state: State) -> Viewer:
     return viewer
 
 
-async def provide_signing_in(request: Request, state: State) -> PendingSession:
+async def provide_signing_in(request: Request, db: NamedDependency[RequestDb]) -> PendingSession:
     """A session part-way through signing in (or done), for the pages of the
     steps themselves: the two-step code, a new password, setting up two-step
     verification. CSRF is checked the same way."""
+    try:
+        return await _signing_in(request, db)
+    except BaseException as error:
+        await db.finish(error)
+        raise
+
+
+async def _signing_in(request: Request, db: RequestDb) -> PendingSession:
     token = request.cookies.get(SESSION_COOKIE)
     pending = None
     if token:
-        async with transaction(state.pool) as conn:
+        async with db.using() as conn:
             pending = await service.pending_for_token(conn, token=token)
     if pending is None:
         raise SignInRequired(request.url.path)

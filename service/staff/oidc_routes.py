@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from urllib.parse import quote
 
+from asyncpg import Connection
 from litestar import Request, get
 from litestar.datastructures import Cookie, State
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
-from service.db.pool import transaction
+from service.db.request import WRITES
 
-from . import oidc, service
+from . import oidc, service, sso
 from .routes import safe_next, session_cookie
 
 STATE_COOKIE = "heard_oidc"
@@ -26,8 +27,8 @@ def _refused(problem: str, next_path: str = "/staff") -> Redirect:
     return response
 
 
-@get(_PATH, name="oidc_start")
-async def oidc_start(request: Request, state: State) -> Redirect:
+@get(_PATH, name="oidc_start", opt=WRITES)
+async def oidc_start(request: Request, conn: NamedDependency[Connection], state: State) -> Redirect:
     """A fresh state, nonce and PKCE verifier, kept server-side for ten minutes; the state also in a cookie, so
     only this browser can finish this sign-in."""
     settings = state.settings
@@ -39,8 +40,7 @@ async def oidc_start(request: Request, state: State) -> Redirect:
         url = await oidc.authorization_url(settings, state=login_state, nonce=nonce, code_verifier=verifier)
     except oidc.OidcFailed:
         return _refused("sso_failed", next_path)
-    async with transaction(state.pool) as conn:
-        await service.sso_attempt(conn, state=login_state, nonce=nonce, code_verifier=verifier, next_path=next_path)
+    await service.sso_attempt(conn, state=login_state, nonce=nonce, code_verifier=verifier, next_path=next_path)
     response = Redirect(url, status_code=303)
     # Lax: the provider sends the browser back with a top-level GET, which carries it.
     response.set_cookie(Cookie(key=STATE_COOKIE, value=login_state, path=_PATH, httponly=True, samesite="lax",
@@ -49,34 +49,16 @@ async def oidc_start(request: Request, state: State) -> Redirect:
 
 
 @get(oidc.CALLBACK_PATH, name="oidc_callback")
-async def oidc_callback(request: Request, state: State) -> Redirect:
-    settings = state.settings
-    if not settings.oidc_issuer:
+async def oidc_callback(request: Request, conn: NamedDependency[Connection], state: State) -> Redirect:
+    """No request transaction (a GET): the provider is asked between two short writes (service/staff/sso.py)."""
+    if not state.settings.oidc_issuer:
         raise NotFoundException()
-    sent, kept = request.query_params.get("state") or "", request.cookies.get(STATE_COOKIE) or ""
-    if not sent or not hmac.compare_digest(sent.encode(), kept.encode()):
-        return _refused("sso_failed")
-    async with transaction(state.pool) as conn:
-        attempt = await service.take_sso_attempt(conn, state=sent)
-    code = request.query_params.get("code")
-    if attempt is None or not code:
-        return _refused("sso_failed")
-    try:
-        who = await oidc.identity(settings, code=code, nonce=attempt.nonce, code_verifier=attempt.code_verifier)
-    except oidc.OidcFailed:
-        return _refused("sso_failed", attempt.next_path)
-    if settings.oidc_domains and who.email.rpartition("@")[2] not in settings.oidc_domains:
-        async with transaction(state.pool) as conn:
-            await service.record(conn, staff_id=None, action="sso_refused",
-                                 detail={"email_domain": who.email.rpartition("@")[2], "why": "domain not allowed"})
-        return _refused("sso_domain", attempt.next_path)
-    async with transaction(state.pool) as conn:
-        signed_in = await service.sso_sign_in(conn, email=who.email, subject=who.subject, name=who.name,
-                                              create=settings.oidc_new_accounts == "create")
-    if signed_in is None:
-        return _refused("sso_no_account", attempt.next_path)
-    response = Redirect(attempt.next_path, status_code=303)
-    response.set_cookie(session_cookie(state, signed_in.token))
+    came = await sso.come_back(conn, state.settings, sent=request.query_params.get("state") or "",
+                               kept=request.cookies.get(STATE_COOKIE) or "", code=request.query_params.get("code"))
+    if came.signed_in is None:
+        return _refused(came.problem or "sso_failed", came.next_path)
+    response = Redirect(came.next_path, status_code=303)
+    response.set_cookie(session_cookie(state, came.signed_in.token))
     response.delete_cookie(STATE_COOKIE, path=_PATH)
     return response
 

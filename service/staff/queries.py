@@ -196,6 +196,14 @@ async def team_people(conn: asyncpg.Connection, *, team_id: int) -> list[TeamPer
     return [TeamPerson(**row) for row in await conn.fetch(SQL["team_people"], team_id)]
 
 
+async def team_practitioners(conn: asyncpg.Connection, *, team_id: int) -> list[TeamPerson]:
+    return [TeamPerson(**row) for row in await conn.fetch(SQL["team_practitioners"], team_id)]
+
+
+async def team_names(conn: asyncpg.Connection, *, team_id: int) -> list[str]:
+    return [row["display_name"] for row in await conn.fetch(SQL["team_names"], team_id)]
+
+
 async def audit(conn: asyncpg.Connection, *, staff_id: int | None, action: str, detail: dict) -> None:
     await conn.execute(SQL["audit"], staff_id, action, detail)
 

@@ -128,6 +128,19 @@ from team_members tm join staff s on s.id = tm.staff_id
 where tm.team_id = $1 and not s.disabled
 group by s.id order by s.display_name
 
+-- name: team_practitioners
+-- A team's practitioners (whom a touchpoint may belong to), by name; $1 team id.
+select s.id, s.display_name, s.shares_with_manager, array_agg(tm.role order by tm.role) as roles
+from team_members tm join staff s on s.id = tm.staff_id
+where tm.team_id = $1 and not s.disabled
+group by s.id having bool_or(tm.role = 'practitioner') order by s.display_name
+
+-- name: team_names
+-- The names of a team's members (to take out of a note before it is kept); $1 team id.
+select distinct s.display_name
+from team_members tm join staff s on s.id = tm.staff_id
+where tm.team_id = $1 and not s.disabled
+
 -- name: audit
 -- Record something a staff member did; $1 staff id, $2 action, $3 detail.
 insert into audit_log (staff_id, action, detail) values ($1, $2, $3)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import secrets
 from urllib.parse import quote
 
-from litestar.di import NamedDependency
+from asyncpg import Connection
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie, State
+from litestar.di import NamedDependency
 from litestar.response import Redirect
 
-from service import i18n
-from service.db.pool import transaction
+from service.db.request import WRITES
 from service.touchpoints.kinds import CONTACT_KINDS
 from service.touchpoints.service import codes_to_show
 from service.web import errors
@@ -46,15 +46,13 @@ def onward(stage: str, next_path: str) -> str:
     return next_path
 
 
-@get("/staff/sign-in", name="sign_in")
-async def sign_in_page(request: Request, state: State) -> Response[str] | Redirect:
-    i18n.use_language(i18n.negotiate(chosen=request.query_params.get("lang"), default=i18n.SOURCE_LANGUAGE,
-                                      accept_language=request.headers.get("accept-language"), follow_browser=True))
+@get("/staff/sign-in", name="sign_in", opt=WRITES)
+async def sign_in_page(request: Request, conn: NamedDependency[Connection], state: State,
+                       lang: NamedDependency[str]) -> Response[str] | Redirect:  # lang: the page's words
     next_path = _safe_next(request.query_params.get("next"))
     header = state.settings.sso_email_header
     if header and request.headers.get(header):
-        async with transaction(state.pool) as conn:
-            signed_in = await service.viewer_for_email(conn, email=request.headers[header])
+        signed_in = await service.viewer_for_email(conn, email=request.headers[header])
         if signed_in:
             response = Redirect(next_path, status_code=303)
             response.set_cookie(_session_cookie(state, signed_in.token, service.SESSION_HOURS * 3600))
@@ -78,18 +76,15 @@ def _sign_in_form(state: State, next_path: str, problem: str | None = None, emai
 
 
 @post("/staff/sign-in", name="sign_in_post")
-async def sign_in(request: Request, state: State) -> Response[str] | Redirect:
+async def sign_in(request: Request, conn: NamedDependency[Connection], state: State) -> Response[str] | Redirect:
     form = await request.form()
     next_path = _safe_next(form.get("next"))
     email = str(form.get("email") or "")[:320]
-    expected = request.cookies.get(SIGN_IN_COOKIE) or ""
-    sent = str(form.get("csrf_token") or "")
-    if not expected or not secrets.compare_digest(expected.encode(), sent.encode()):  # bytes: any letters
+    if not _sign_in_form_fresh(request, str(form.get("csrf_token") or "")):
         return _sign_in_form(state, next_path, "expired", email, status=403)
-    async with transaction(state.pool) as conn:
-        result = await service.sign_in(conn, email=email, password=str(form.get("password") or "")[:1000],
-                                       source=request.client.host if request.client else "unknown",
-                                       mfa_policy=state.settings.mfa_required)
+    result = await service.sign_in(conn, email=email, password=str(form.get("password") or "")[:1000],
+                                   source=request.client.host if request.client else "unknown",
+                                   mfa_policy=state.settings.mfa_required)
     if result.signed_in is None:
         status = 429 if result.problem == "throttled" else 401
         return _sign_in_form(state, next_path, result.problem, email, status=status)
@@ -99,22 +94,26 @@ async def sign_in(request: Request, state: State) -> Response[str] | Redirect:
     return response
 
 
+def _sign_in_form_fresh(request: Request, sent: str) -> bool:
+    """The sign-in form's own CSRF check: the token it was given, back in its cookie (double submit)."""
+    expected = request.cookies.get(SIGN_IN_COOKIE) or ""
+    return bool(expected) and secrets.compare_digest(expected.encode(), sent.encode())  # bytes: any letters
+
+
 @post("/staff/sign-out", name="sign_out")
-async def sign_out(request: Request, state: State, signing_in: NamedDependency[PendingSession]) -> Redirect:
+async def sign_out(request: Request, conn: NamedDependency[Connection], state: State, signing_in: NamedDependency[PendingSession]) -> Redirect:
     """Also from part-way through signing in (the steps' pages offer it)."""
-    async with transaction(state.pool) as conn:
-        await service.sign_out(conn, token=request.cookies.get(SESSION_COOKIE, ""))
+    await service.sign_out(conn, token=request.cookies.get(SESSION_COOKIE, ""))
     response = Redirect("/staff/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/staff")
     return response
 
 
 @get("/staff", name="staff_home")
-async def home(state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def home(conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     """The staff home: a practitioner's own QR codes one tap away, then their feedback and teams."""
-    async with transaction(state.pool) as conn:
-        codes = await codes_to_show(conn, staff_id=viewer.staff.id, team_ids=list(viewer.teams),
-                                    today=state.settings.today())
+    codes = await codes_to_show(conn, staff_id=viewer.staff.id, team_ids=list(viewer.teams),
+                                today=state.settings.today())
     return page("staff/home.html", viewer=viewer, codes=codes, kinds=CONTACT_KINDS)
 
 

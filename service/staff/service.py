@@ -461,6 +461,14 @@ async def team_people(conn: asyncpg.Connection, *, team_id: int) -> list[queries
     return await queries.team_people(conn, team_id=team_id)
 
 
+async def team_practitioners(conn: asyncpg.Connection, *, team_id: int) -> list[queries.TeamPerson]:
+    return await queries.team_practitioners(conn, team_id=team_id)
+
+
+async def team_names(conn: asyncpg.Connection, *, team_id: int) -> list[str]:
+    return await queries.team_names(conn, team_id=team_id)
+
+
 async def set_sharing(conn: asyncpg.Connection, *, staff_id: int, shares: bool) -> None:
     await queries.set_sharing(conn, staff_id=staff_id, shares=shares)
     await queries.audit(conn, staff_id=staff_id, action="sharing_changed", detail={"shares": shares})

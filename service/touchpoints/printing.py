@@ -36,7 +36,7 @@ def logo_data_uri(path: Path | None) -> str | None:
 
 
 def sheet_html(**context: object) -> str:
-    return render("staff/print.html", **context)
+    return render("touchpoints/sheet.html", **context)
 
 
 def sheet_pdf(html: str, size: str) -> bytes:

@@ -90,6 +90,12 @@ async def team_touchpoint_list(conn: asyncpg.Connection, *, team_id: int,
     return [ManagedTouchpoint(**row) for row in rows]
 
 
+async def codes_to_show(conn: asyncpg.Connection, *, staff_id: int, team_ids: list[int],
+                        today: dt.date) -> list[ManagedTouchpoint]:
+    rows = await conn.fetch(SQL["codes_to_show"], staff_id, team_ids, today)
+    return [ManagedTouchpoint(**row) for row in rows]
+
+
 async def update_touchpoint(conn: asyncpg.Connection, *, touchpoint_id: int, contact_kind: str,
                             practitioner_id: int | None, audience: str | None, language: str,
                             expires_on: dt.date | None, follow_browser_language: bool,

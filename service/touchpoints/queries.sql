@@ -39,6 +39,19 @@ left join staff s on s.id = t.practitioner_id
 where t.team_id = $1 and ($2::bigint is null or t.practitioner_id = $2) and t.contact_kind <> 'debrief' -- debriefs' reading-list touchpoint
 order by t.created_at desc, t.id desc
 
+-- name: codes_to_show
+-- A practitioner's own touchpoints whose code can be shown now (active, not expired), in the teams they are in;
+-- $1 staff id, $2 team ids, $3 today.
+select t.id, t.code, t.team_id, tm.name as team_name, t.contact_kind, t.practitioner_id,
+       s.display_name as practitioner_name, t.survey_id, t.audience, t.language, t.follow_browser_language,
+       t.shared_device, t.status, t.expires_on, t.idle_seconds, t.exit_pin_hash is not null as has_exit_pin
+from touchpoints t
+join teams tm on tm.id = t.team_id
+left join staff s on s.id = t.practitioner_id
+where t.practitioner_id = $1 and t.team_id = any($2::bigint[]) and t.contact_kind <> 'debrief'
+  and t.status = 'active' and (t.expires_on is null or t.expires_on >= $3)
+order by t.team_id, t.created_at desc, t.id desc
+
 -- name: update_touchpoint
 -- Change what a touchpoint asks; $1 id, $2 contact kind, $3 practitioner or null, $4 audience or null,
 -- $5 language, $6 expires on or null, $7 follow browser language, $8 on a shared device.

@@ -9,33 +9,27 @@ import datetime as dt
 from pathlib import Path
 
 import anyio
-
-from litestar.di import NamedDependency
+from asyncpg import Connection
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
 from service import i18n
-from service.db.pool import transaction
 from service.staff.access import require
-from service.staff.service import Viewer, team_people
+from service.staff.service import Viewer, team_practitioners
 from service.surveys.model import AUDIENCES
-from service.web.numbers import whole_number
 from service.web.flash import done
+from service.web.language import speak_as
+from service.web.numbers import whole_number
 from service.web.templating import page
 
-from . import codes, printing, queries, service
+from . import codes, printing, queries, rules, service
 from .kinds import CONTACT_KINDS, STAFF_KINDS
 from .qr import qr_png, qr_svg
 from .service import Invalid, TouchpointForm
-
-
-def _may_show(viewer: Viewer, touchpoint: queries.ManagedTouchpoint) -> bool:
-    """Managers of its team, and the practitioner it belongs to (while in that team)."""
-    return viewer.manages(touchpoint.team_id) or (
-        touchpoint.practitioner_id == viewer.staff.id and viewer.is_member(touchpoint.team_id))
 
 
 def _printable(touchpoint: queries.ManagedTouchpoint) -> None:
@@ -44,9 +38,8 @@ def _printable(touchpoint: queries.ManagedTouchpoint) -> None:
         raise HTTPException(status_code=410, detail="revoked")
 
 
-async def _touchpoint(state: State, touchpoint_id: int) -> queries.ManagedTouchpoint:
-    async with transaction(state.pool) as conn:
-        touchpoint = await queries.touchpoint_by_id(conn, touchpoint_id=touchpoint_id)
+async def _touchpoint(conn: Connection, state: State, touchpoint_id: int) -> queries.ManagedTouchpoint:
+    touchpoint = await queries.touchpoint_by_id(conn, touchpoint_id=touchpoint_id)
     if touchpoint is None:
         raise NotFoundException()
     return touchpoint
@@ -81,99 +74,96 @@ async def _fields(request: Request) -> dict[str, str]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
-async def _choices(state: State, team_id: int) -> dict:
-    async with transaction(state.pool) as conn:
-        people = await team_people(conn, team_id=team_id)
+async def _choices(conn: Connection, state: State, team_id: int) -> dict:
+    practitioners = await team_practitioners(conn, team_id=team_id)
     return {
         "kinds": CONTACT_KINDS,
         "kind_labels": {**CONTACT_KINDS, **STAFF_KINDS},  # what a touchpoint is called, staff kinds too
         "audiences": AUDIENCES,
         "languages": [(tag, i18n.language(tag).own_name) for tag in i18n.available_tags()],
-        "practitioners": [p for p in people if "practitioner" in p.roles],
+        "practitioners": practitioners,
         "surveys": [s.survey for s in state.surveys],
     }
 
 
-async def _list_page(state: State, viewer: Viewer, team_id: int, *, problems: dict[str, str] | None = None,
+async def _list_page(conn: Connection, state: State, viewer: Viewer, team_id: int, *, problems: dict[str, str] | None = None,
                      fields: dict[str, str] | None = None) -> Response[str]:
     """Managers see every touchpoint of the team; a practitioner sees their own."""
     mine_only = None if viewer.manages(team_id) else viewer.staff.id
-    async with transaction(state.pool) as conn:
-        touchpoints = await queries.team_touchpoint_list(conn, team_id=team_id, practitioner_id=mine_only)
-    return page("staff/touchpoints.html", status=422 if problems else 200, viewer=viewer, team=viewer.teams[team_id],
+    touchpoints = await queries.team_touchpoint_list(conn, team_id=team_id, practitioner_id=mine_only)
+    return page("touchpoints/list.html", status=422 if problems else 200, viewer=viewer, team=viewer.teams[team_id],
                 touchpoints=touchpoints, manages=mine_only is None, today=state.settings.today(),
-                grouped=codes.grouped, **await _choices(state, team_id), problems=problems or {}, fields=fields or {})
+                grouped=codes.grouped, **await _choices(conn, state, team_id), problems=problems or {}, fields=fields or {})
 
 
-async def _detail_page(state: State, viewer: Viewer, touchpoint: queries.ManagedTouchpoint, *,
+async def _detail_page(conn: Connection, state: State, viewer: Viewer, touchpoint: queries.ManagedTouchpoint, *,
                        problems: dict[str, str] | None = None, fields: dict[str, str] | None = None) -> Response[str]:
     devices = []
     if touchpoint.shared_device:  # when each tablet last sent answers: one with answers stuck on it shows
-        async with transaction(state.pool) as conn:
-            devices = await service.devices_last_sent(conn, touchpoint_id=touchpoint.id)
-    return page("staff/touchpoint.html", status=422 if problems else 200, viewer=viewer, touchpoint=touchpoint,
+        devices = await service.devices_last_sent(conn, touchpoint_id=touchpoint.id)
+    return page("touchpoints/touchpoint.html", status=422 if problems else 200, viewer=viewer, touchpoint=touchpoint,
                 manages=viewer.manages(touchpoint.team_id),
                 link=codes.public_url(state.settings.base_url, touchpoint.code),
-                grouped=codes.grouped(touchpoint.code), **await _choices(state, touchpoint.team_id),
+                grouped=codes.grouped(touchpoint.code), **await _choices(conn, state, touchpoint.team_id),
                 problems=problems or {}, fields=fields or {}, devices=devices)
 
 
 @get("/staff/teams/{team_id:int}/touchpoints", name="touchpoints")
-async def touchpoint_list(team_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    require(viewer.is_member(team_id))
-    return await _list_page(state, viewer, team_id)
+async def touchpoint_list(team_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    require(rules.may_list(viewer, team_id))
+    return await _list_page(conn, state, viewer, team_id)
 
 
 @post("/staff/teams/{team_id:int}/touchpoints", name="touchpoint_create")
-async def touchpoint_create(team_id: FromPath[int], request: Request, state: State,
+async def touchpoint_create(team_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                             viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
-    require(viewer.manages(team_id))
+    require(rules.may_create(viewer, team_id))
     fields = await _fields(request)
     try:
-        async with transaction(state.pool) as conn:
+        async with conn.transaction():  # undone alone if it fails
             touchpoint_id = await service.create_touchpoint(
                 conn, state.surveys, team_id=team_id, form=_form_from(fields, "after-meeting"),
                 today=state.settings.today())
     except Invalid as error:
-        return await _list_page(state, viewer, team_id, problems=error.problems, fields=fields)
+        return await _list_page(conn, state, viewer, team_id, problems=error.problems, fields=fields)
     return Redirect(done(f"/staff/touchpoints/{touchpoint_id}", "touchpoint_created"), status_code=303)
 
 
 @get("/staff/touchpoints/{touchpoint_id:int}", name="touchpoint")
-async def touchpoint_page(touchpoint_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    touchpoint = await _touchpoint(state, touchpoint_id)
-    require(_may_show(viewer, touchpoint))
-    return await _detail_page(state, viewer, touchpoint)
+async def touchpoint_page(touchpoint_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+    touchpoint = await _touchpoint(conn, state, touchpoint_id)
+    require(rules.may_show(viewer, touchpoint))
+    return await _detail_page(conn, state, viewer, touchpoint)
 
 
 @post("/staff/touchpoints/{touchpoint_id:int}", name="touchpoint_change")
-async def touchpoint_change(touchpoint_id: FromPath[int], request: Request, state: State,
+async def touchpoint_change(touchpoint_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                             viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
-    touchpoint = await _touchpoint(state, touchpoint_id)
-    require(viewer.manages(touchpoint.team_id))
+    touchpoint = await _touchpoint(conn, state, touchpoint_id)
+    require(rules.may_change(viewer, touchpoint))
     fields = await _fields(request)
     try:
-        async with transaction(state.pool) as conn:
+        async with conn.transaction():  # undone alone if it fails
             await service.change_touchpoint(conn, state.surveys, touchpoint=touchpoint,
                                             form=_form_from(fields, touchpoint.survey_id), today=state.settings.today(),
                                             by=viewer.staff.id)
     except Invalid as error:
-        return await _detail_page(state, viewer, touchpoint, problems=error.problems, fields=fields)
+        return await _detail_page(conn, state, viewer, touchpoint, problems=error.problems, fields=fields)
     return Redirect(done(f"/staff/touchpoints/{touchpoint_id}", "touchpoint_saved"), status_code=303)
 
 
 @post("/staff/touchpoints/{touchpoint_id:int}/status", name="touchpoint_status")
-async def touchpoint_status(touchpoint_id: FromPath[int], request: Request, state: State,
+async def touchpoint_status(touchpoint_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                             viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
-    touchpoint = await _touchpoint(state, touchpoint_id)
-    require(viewer.manages(touchpoint.team_id))
+    touchpoint = await _touchpoint(conn, state, touchpoint_id)
+    require(rules.may_change(viewer, touchpoint))
     fields = await _fields(request)
     if fields.get("status") == "revoked" and fields.get("confirm") != "yes" and touchpoint.status != "revoked":
         # Revoking cannot be undone: say what it does and ask once more (a plain form, no script needed).
-        return page("staff/touchpoint_revoke.html", viewer=viewer, touchpoint=touchpoint,
+        return page("touchpoints/touchpoint_revoke.html", viewer=viewer, touchpoint=touchpoint,
                     grouped=codes.grouped(touchpoint.code))
     try:
-        async with transaction(state.pool) as conn:
+        async with conn.transaction():  # undone alone if it fails
             await service.set_status(conn, touchpoint=touchpoint, status=fields.get("status", ""))
     except Invalid:
         # a revoked touchpoint stays revoked; the page shows its state
@@ -182,10 +172,10 @@ async def touchpoint_status(touchpoint_id: FromPath[int], request: Request, stat
 
 
 @get("/staff/touchpoints/{touchpoint_id:int}/qr/{fmt:str}", name="touchpoint_qr")
-async def touchpoint_qr(touchpoint_id: FromPath[int], fmt: FromPath[str], state: State,
+async def touchpoint_qr(touchpoint_id: FromPath[int], fmt: FromPath[str], conn: NamedDependency[Connection], state: State,
                         viewer: NamedDependency[Viewer]) -> Response[bytes]:
-    touchpoint = await _touchpoint(state, touchpoint_id)
-    require(_may_show(viewer, touchpoint))
+    touchpoint = await _touchpoint(conn, state, touchpoint_id)
+    require(rules.may_show(viewer, touchpoint))
     _printable(touchpoint)
     url = codes.public_url(state.settings.base_url, touchpoint.code)
     if fmt == "png":
@@ -199,13 +189,13 @@ async def touchpoint_qr(touchpoint_id: FromPath[int], fmt: FromPath[str], state:
         "Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "no-store"})
 
 
-async def _sheet(state: State, viewer: Viewer, touchpoint_id: int, size: str, *, pdf: bool) -> str:
-    touchpoint = await _touchpoint(state, touchpoint_id)
-    require(_may_show(viewer, touchpoint))
+async def _sheet(conn: Connection, state: State, viewer: Viewer, touchpoint_id: int, size: str, *, pdf: bool) -> str:
+    touchpoint = await _touchpoint(conn, state, touchpoint_id)
+    require(rules.may_show(viewer, touchpoint))
     _printable(touchpoint)
     if size not in printing.SIZES:
         raise NotFoundException()
-    i18n.use_language(i18n.match_tag(touchpoint.language) or i18n.SOURCE_LANGUAGE)
+    speak_as(touchpoint.language)
     link = codes.public_url(state.settings.base_url, touchpoint.code)
     return printing.sheet_html(
         touchpoint=touchpoint, size=size, pdf=pdf, qr=printing.qr_data_uri(link),
@@ -214,43 +204,42 @@ async def _sheet(state: State, viewer: Viewer, touchpoint_id: int, size: str, *,
 
 
 @get("/staff/touchpoints/{touchpoint_id:int}/print/{size:str}", name="touchpoint_print")
-async def touchpoint_print(touchpoint_id: FromPath[int], size: FromPath[str], state: State,
+async def touchpoint_print(touchpoint_id: FromPath[int], size: FromPath[str], conn: NamedDependency[Connection], state: State,
                            viewer: NamedDependency[Viewer]) -> Response[str]:
     """An A6 card, four cards on an A4 sheet, or an A4 poster, in the touchpoint's own language."""
-    html = await _sheet(state, viewer, touchpoint_id, size, pdf=False)
+    html = await _sheet(conn, state, viewer, touchpoint_id, size, pdf=False)
     return Response(html, media_type="text/html")
 
 
 @get("/staff/touchpoints/{touchpoint_id:int}/pdf/{size:str}", name="touchpoint_pdf")
-async def touchpoint_pdf(touchpoint_id: FromPath[int], size: FromPath[str], state: State,
+async def touchpoint_pdf(touchpoint_id: FromPath[int], size: FromPath[str], conn: NamedDependency[Connection], state: State,
                          viewer: NamedDependency[Viewer]) -> Response[bytes]:
     """The same sheet as a PDF made on the server, for printers and print shops."""
-    html = await _sheet(state, viewer, touchpoint_id, size, pdf=True)
+    html = await _sheet(conn, state, viewer, touchpoint_id, size, pdf=True)
     body = await anyio.to_thread.run_sync(printing.sheet_pdf, html, size)  # a few hundred ms of CPU: off the event loop
     return Response(body, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="heard-{size}-{touchpoint_id}.pdf"'})
 
 
 @get("/staff/touchpoints/{touchpoint_id:int}/show", name="touchpoint_show")
-async def touchpoint_show(touchpoint_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def touchpoint_show(touchpoint_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     """The QR code full-screen on a practitioner's phone, for a family to scan."""
-    touchpoint = await _touchpoint(state, touchpoint_id)
-    require(_may_show(viewer, touchpoint))
+    touchpoint = await _touchpoint(conn, state, touchpoint_id)
+    require(rules.may_show(viewer, touchpoint))
     _printable(touchpoint)
-    i18n.use_language(i18n.match_tag(touchpoint.language) or i18n.SOURCE_LANGUAGE)
-    return page("staff/show.html", touchpoint=touchpoint, grouped=codes.grouped(touchpoint.code))
+    speak_as(touchpoint.language)
+    return page("touchpoints/show.html", touchpoint=touchpoint, grouped=codes.grouped(touchpoint.code))
 
 
 @get("/staff/me/qr", name="my_qr")
-async def my_qr(state: State, viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+async def my_qr(conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
     """"Show my QR code": straight to the full-screen code when the practitioner has one
     touchpoint that can be shown, else a short list to choose from."""
-    async with transaction(state.pool) as conn:
-        live = await service.codes_to_show(conn, staff_id=viewer.staff.id, team_ids=list(viewer.teams),
-                                           today=state.settings.today())
+    live = await service.codes_to_show(conn, staff_id=viewer.staff.id, team_ids=list(viewer.teams),
+                                       today=state.settings.today())
     if len(live) == 1:
         return Redirect(f"/staff/touchpoints/{live[0].id}/show", status_code=303)
-    return page("staff/my_codes.html", viewer=viewer, touchpoints=live, kinds=CONTACT_KINDS)
+    return page("touchpoints/my_codes.html", viewer=viewer, touchpoints=live, kinds=CONTACT_KINDS)
 
 
 ROUTES = [my_qr, touchpoint_list, touchpoint_create, touchpoint_page, touchpoint_change, touchpoint_status, touchpoint_qr,

@@ -140,9 +140,7 @@ async def find_by_code(conn: asyncpg.Connection, *, code: str, today: dt.date) -
 async def codes_to_show(conn: asyncpg.Connection, *, staff_id: int, team_ids: list[int],
                         today: dt.date) -> list[queries.ManagedTouchpoint]:
     """A practitioner's own touchpoints whose code can be shown now (active, not expired), in their teams."""
-    mine = [t for team_id in team_ids
-            for t in await queries.team_touchpoint_list(conn, team_id=team_id, practitioner_id=staff_id)]
-    return [t for t in mine if t.status == "active" and (t.expires_on is None or t.expires_on >= today)]
+    return await queries.codes_to_show(conn, staff_id=staff_id, team_ids=team_ids, today=today)
 
 
 async def team_touchpoints(conn: asyncpg.Connection, *, team_id: int) -> list[queries.ManagedTouchpoint]:

@@ -13,7 +13,7 @@ import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
 
-from service.db.pool import DatabaseUnavailable
+from service.db.pool import UNAVAILABLE, DatabaseUnavailable
 
 from .caching import is_staff_path
 from .headers import SECURITY_HEADERS
@@ -51,6 +51,8 @@ def http_error(request: Request, error: HTTPException) -> Response[str]:
 
 
 def unexpected_error(request: Request, error: Exception) -> Response[str]:
+    if isinstance(error, UNAVAILABLE):  # PostgreSQL went away during a query on the request's connection
+        return database_unavailable(request, DatabaseUnavailable(str(error)))
     if isinstance(error, (asyncpg.DataError, UnicodeDecodeError)):
         # A body that is not valid UTF-8 (Litestar's multipart parser raises
         # this), or input PostgreSQL refuses as data (a NUL character): a bad

@@ -20,9 +20,11 @@ DEBRIEF_PARTNER_PAGES = ("_partner.html", "answer.html", "thanks.html", "results
                          "_response.html")
 RESPONDENT_TEMPLATES = sorted(
     [REPO_ROOT / "templates" / "base.html"]
-    + [p for folder in ("respondent", "_macros", "errors") for p in (REPO_ROOT / "templates" / folder).glob("*.html")]
+    + [p for folder in ("responses", "_macros", "errors") for p in (REPO_ROOT / "templates" / folder).glob("*.html")]
     # What a partner agency reads by a debrief's invitation link (service/debriefs).
     + [REPO_ROOT / "templates" / "debriefs" / name for name in DEBRIEF_PARTNER_PAGES]
+    # The respondent's "please contact me" (service/safeguarding).
+    + [REPO_ROOT / "templates" / "safeguarding" / name for name in ("contact.html", "contact_sent.html")]
 )
 # Words that are the same in every language.
 NOT_TRANSLATED = {"Heard"}

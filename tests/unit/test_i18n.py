@@ -231,7 +231,7 @@ def test_interface_texts_count_as_respondent_facing_by_where_they_come_from():
     def facing(*paths: str) -> bool:
         return completeness.is_respondent_facing(Message("x", locations=[(p, None) for p in paths]), "messages")
 
-    assert facing("templates/respondent/form.html")
+    assert facing("templates/responses/form.html")
     assert facing("templates/_macros/questions.html")
     assert facing("service/touchpoints/kinds.py")
     assert facing("templates/staff/home.html", "templates/base.html")
