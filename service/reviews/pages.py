@@ -9,8 +9,7 @@ from litestar import Request, Response
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 
-from service.db.pool import transaction
-from service.debriefs.service import may_respond
+from service.debriefs.rules import may_respond
 from service.figures.levels import summary_questions
 from service.staff.access import require
 from service.surveys.model import AUDIENCES
@@ -76,12 +75,11 @@ async def entry_for(conn: asyncpg.Connection, viewer, entry_id: int, *, run: boo
     return found
 
 
-async def sources_for(state: State, viewer, review_id: int) -> ReviewSources:
+async def sources_for(conn: asyncpg.Connection, state: State, viewer, review_id: int) -> ReviewSources:
     """The review with its three sources, as the viewer may read it."""
-    async with transaction(state.pool) as conn:
-        found, allowed = await review_for(conn, viewer, review_id)
-        sources = await review_sources(conn, state.surveys, review=found, allowed=allowed, viewer=viewer,
-                                       settings=state.settings)
+    found, allowed = await review_for(conn, viewer, review_id)
+    sources = await review_sources(conn, state.surveys, review=found, allowed=allowed, viewer=viewer,
+                                   settings=state.settings)
     require(sources is not None)
     return sources
 
@@ -96,8 +94,8 @@ def sources_context(state: State, viewer, sources: ReviewSources, *, printing: b
                 slots=ENTRY_SLOTS, **common(state))
 
 
-async def step_page(state: State, viewer, review_id: int, step: str, *, problems: dict | None = None,
-                    fields: dict | None = None) -> Response[str]:
-    context = sources_context(state, viewer, await sources_for(state, viewer, review_id))
+async def step_page(conn: asyncpg.Connection, state: State, viewer, review_id: int, step: str, *,
+                    problems: dict | None = None, fields: dict | None = None) -> Response[str]:
+    context = sources_context(state, viewer, await sources_for(conn, state, viewer, review_id))
     return page(STEPS[step][1], status=422 if problems else 200, problems=problems or {}, fields=fields or {},
                 **context)

@@ -4,13 +4,13 @@ review and its Markdown export."""
 
 from __future__ import annotations
 
+from asyncpg import Connection
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from service.db.pool import transaction
 from service.figures import grid
 from service.staff.access import require
 from service.staff.service import Viewer, team_people
@@ -26,15 +26,14 @@ from .service import Invalid, ReviewForm
 # Reviews of a team ---------------------------------------------------------------------
 
 
-async def _team_page(state: State, viewer: Viewer, team_id: int, *, problems: dict | None = None,
+async def _team_page(conn: Connection, state: State, viewer: Viewer, team_id: int, *, problems: dict | None = None,
                      fields: dict | None = None) -> Response[str]:
-    async with transaction(state.pool) as conn:
-        allowed = await rules.permissions(conn, viewer, team_id)
-        require(allowed.read)
-        reviews = await service.team_reviews(conn, team_id=team_id)
-        entries = await you_said.team_entries(conn, team_id=team_id)
-        people = await team_people(conn, team_id=team_id) if allowed.manage else []
-        chosen = await rules.facilitators(conn, team_id=team_id) if allowed.manage else set()
+    allowed = await rules.permissions(conn, viewer, team_id)
+    require(allowed.read)
+    reviews = await service.team_reviews(conn, team_id=team_id)
+    entries = await you_said.team_entries(conn, team_id=team_id)
+    people = await team_people(conn, team_id=team_id) if allowed.manage else []
+    chosen = await rules.facilitators(conn, team_id=team_id) if allowed.manage else set()
     first, last = service.default_period(state.settings.today())
     return page("reviews/team.html", status=422 if problems else 200, viewer=viewer, team=viewer.teams[team_id],
                 allowed=allowed, reviews=reviews, entries=entries, people=people, chosen=chosen,
@@ -43,8 +42,9 @@ async def _team_page(state: State, viewer: Viewer, team_id: int, *, problems: di
 
 
 @get("/staff/teams/{team_id:int}/reviews", name="team_reviews")
-async def team_reviews(team_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    return await _team_page(state, viewer, team_id)
+async def team_reviews(team_id: FromPath[int], conn: NamedDependency[Connection], state: State,
+                       viewer: NamedDependency[Viewer]) -> Response[str]:
+    return await _team_page(conn, state, viewer, team_id)
 
 
 def _review_form(fields: dict[str, list[str]]) -> ReviewForm:
@@ -55,27 +55,26 @@ def _review_form(fields: dict[str, list[str]]) -> ReviewForm:
 
 
 @post("/staff/teams/{team_id:int}/reviews", name="review_start")
-async def review_start(team_id: FromPath[int], request: Request, state: State,
+async def review_start(team_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
                        viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
     fields = await form_fields(request)
+    require((await rules.permissions(conn, viewer, team_id)).run)
     try:
-        async with transaction(state.pool) as conn:
-            require((await rules.permissions(conn, viewer, team_id)).run)
+        async with conn.transaction():  # undone alone if it is refused
             review_id = await service.start_review(conn, team_id=team_id, form=_review_form(fields),
                                                    by=viewer.staff.id, today=state.settings.today())
     except Invalid as error:
-        return await _team_page(state, viewer, team_id, problems=error.problems, fields=kept(fields))
+        return await _team_page(conn, state, viewer, team_id, problems=error.problems, fields=kept(fields))
     return Redirect(done(f"/staff/reviews/{review_id}", "review_started"), status_code=303)
 
 
 @post("/staff/teams/{team_id:int}/reviews/facilitators", name="review_facilitators")
-async def review_facilitators(team_id: FromPath[int], request: Request, state: State,
+async def review_facilitators(team_id: FromPath[int], request: Request, conn: NamedDependency[Connection],
                               viewer: NamedDependency[Viewer]) -> Redirect:
     require(rules.may_manage(viewer, team_id))
     wanted = whole_numbers((await form_fields(request)).get("staff_id", []), field="staff_id")
-    async with transaction(state.pool) as conn:
-        members = [p.id for p in await team_people(conn, team_id=team_id)]
-        await rules.set_facilitators(conn, team_id=team_id, staff_ids=wanted, members=members, by=viewer.staff.id)
+    members = [p.id for p in await team_people(conn, team_id=team_id)]
+    await rules.set_facilitators(conn, team_id=team_id, staff_ids=wanted, members=members, by=viewer.staff.id)
     return Redirect(done(f"/staff/teams/{team_id}/reviews#who-runs", "facilitators_saved"), status_code=303)
 
 
@@ -83,32 +82,35 @@ async def review_facilitators(team_id: FromPath[int], request: Request, state: S
 
 
 @get("/staff/reviews/{review_id:int}", name="review")
-async def review_page(review_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    return await step_page(state, viewer, review_id, "told")
+async def review_page(review_id: FromPath[int], conn: NamedDependency[Connection], state: State,
+                      viewer: NamedDependency[Viewer]) -> Response[str]:
+    return await step_page(conn, state, viewer, review_id, "told")
 
 
 @get("/staff/reviews/{review_id:int}/think", name="review_think")
-async def review_think(review_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    return await step_page(state, viewer, review_id, "think")
+async def review_think(review_id: FromPath[int], conn: NamedDependency[Connection], state: State,
+                       viewer: NamedDependency[Viewer]) -> Response[str]:
+    return await step_page(conn, state, viewer, review_id, "think")
 
 
 @get("/staff/reviews/{review_id:int}/do", name="review_do")
-async def review_do(review_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    return await step_page(state, viewer, review_id, "do")
+async def review_do(review_id: FromPath[int], conn: NamedDependency[Connection], state: State,
+                    viewer: NamedDependency[Viewer]) -> Response[str]:
+    return await step_page(conn, state, viewer, review_id, "do")
 
 
 @get("/staff/reviews/{review_id:int}/tell", name="review_tell")
-async def review_tell(review_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    return await step_page(state, viewer, review_id, "tell")
+async def review_tell(review_id: FromPath[int], conn: NamedDependency[Connection], state: State,
+                      viewer: NamedDependency[Viewer]) -> Response[str]:
+    return await step_page(conn, state, viewer, review_id, "tell")
 
 
 @post("/staff/reviews/{review_id:int}/reflections", name="review_reflections")
-async def review_reflections(review_id: FromPath[int], request: Request, state: State,
+async def review_reflections(review_id: FromPath[int], request: Request, conn: NamedDependency[Connection],
                              viewer: NamedDependency[Viewer]) -> Redirect:
     fields = await form_fields(request)
-    async with transaction(state.pool) as conn:
-        found, _ = await review_for(conn, viewer, review_id, run=True)
-        await service.save_reflections(conn, review=found, fields=kept(fields), by=viewer.staff.id)
+    found, _ = await review_for(conn, viewer, review_id, run=True)
+    await service.save_reflections(conn, review=found, fields=kept(fields), by=viewer.staff.id)
     return Redirect(done(step_path(review_id, "think"), "reflections_saved"), status_code=303)
 
 
@@ -116,14 +118,16 @@ async def review_reflections(review_id: FromPath[int], request: Request, state: 
 
 
 @get("/staff/reviews/{review_id:int}/print", name="review_print")
-async def review_print(review_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    sources = await sources_for(state, viewer, review_id)
+async def review_print(review_id: FromPath[int], conn: NamedDependency[Connection], state: State,
+                       viewer: NamedDependency[Viewer]) -> Response[str]:
+    sources = await sources_for(conn, state, viewer, review_id)
     return page("reviews/print.html", **sources_context(state, viewer, sources, printing=True))
 
 
 @get("/staff/reviews/{review_id:int}/export.md", name="review_markdown")
-async def review_export(review_id: FromPath[int], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
-    sources = await sources_for(state, viewer, review_id)
+async def review_export(review_id: FromPath[int], conn: NamedDependency[Connection], state: State,
+                        viewer: NamedDependency[Viewer]) -> Response[str]:
+    sources = await sources_for(conn, state, viewer, review_id)
     body = review_markdown(sources.prepared, questions=common(state)["questions"], lessons=sources.debrief_lessons,
                            culture=sources.culture)
     review = sources.review
