@@ -9,5 +9,5 @@ tells people what it did ("you said, we did").
 - sources.py: a review as the meeting reads it, the three sources side by side (pages and exports)
 - rules.py: who may read, run and manage reviews
 - export.py: the review as Markdown; stats.py: the figures' honest uncertainty
-- routes*.py: the web pages, one module per job; queries.sql/queries.py: the SQL
+- routes*.py: the web pages, one module per job (pages.py: what they share); queries.sql/queries.py: the SQL
 """
