@@ -263,6 +263,7 @@ async def _earlier_review(conn: asyncpg.Connection, surveys: SurveyRegistry, *, 
     """A learning review of the month before the default review period, with
     one open action (carried to the next review) and one published "you said, we did"."""
     from service.figures import grid
+    from service.reviews import actions, you_said
     from service.reviews import service as reviews
     from service.settings import load_settings
 
@@ -279,11 +280,11 @@ async def _earlier_review(conn: asyncpg.Connection, surveys: SurveyRegistry, *, 
     await reviews.save_reflections(conn, review=review, by=manager_id, fields={
         "reflection_happened": "Parents said they did not always understand what happens next.",
         "reflection_in_the_way": "Plans are written after the meeting; interpreters are booked late."})
-    await reviews.add_action(conn, surveys, review=review, by=manager_id, form=reviews.ActionForm(
+    await actions.add_action(conn, surveys, review=review, by=manager_id, form=actions.ActionForm(
         "Send a one-page plan in the family's language before every meeting", "Team manager",
         (today + dt.timedelta(weeks=8)).isoformat(), ["understood"]))
     prepared = await reviews.review_page(conn, surveys, review=review, viewer=manager, settings=settings)
-    await reviews.publish_entry(conn, review=review, summary=prepared.summary, by=manager_id, form=reviews.EntryForm(
+    await you_said.publish_entry(conn, review=review, summary=prepared.summary, by=manager_id, form=you_said.EntryForm(
         [("en-GB", {"you_said": "You told us meetings were hard to understand.",
                     "we_did": "We now send a one-page plan in your language before every meeting.",
                     "child": "You said meetings were hard. Now we draw you a picture of the plan."}),

@@ -633,7 +633,10 @@ async def published(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
         sections = await my_feedback(conn, registry, viewer=viewer, request=request, settings=settings,
                                      rollup=rollup)
         return Published(request, sections, [f for s in sections for f in s.summary.figures])
-    from service.reviews import service as reviews  # reviews arrange the engine's figures with their own records
+    # reviews arrange the engine's figures with their own records
+    from service.reviews import overview as across_teams
+    from service.reviews import service as reviews
+    from service.reviews import you_said
 
     if request.output in ("review", "review_print", "review_markdown"):
         page = await reviews.prepared_review(conn, registry, viewer=viewer, settings=settings, request=request)
@@ -643,11 +646,11 @@ async def published(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
     if request.output == "admin_overview":
         if not viewer.staff.is_admin:
             raise NotAllowed()
-        overview = await reviews.followed_actions(conn, registry, viewer=viewer, settings=settings)
+        overview = await across_teams.followed_actions(conn, registry, viewer=viewer, settings=settings)
         return Published(request, overview, overview.figures)
     if request.output == "you_said":
-        entries = await reviews.you_said_figures(conn, registry, viewer=viewer, settings=settings,
-                                                 team_id=request.team_id)
+        entries = await you_said.you_said_figures(conn, registry, viewer=viewer, settings=settings,
+                                                  team_id=request.team_id)
         return Published(request, entries, [f for _, figures in entries for f in figures])
     raise NotAllowed()
 
@@ -669,7 +672,7 @@ async def requests_for(conn: asyncpg.Connection, viewer, settings, today: dt.dat
     request listed here or zeros over no atoms, so they are left out. (A
     review starting earlier covers the same atoms as one starting at that
     first month, and its comparison period holds no responses.)"""
-    from service.reviews import service as reviews
+    from service.reviews import rules as reviews
 
     found: list[FigureRequest] = []
     windows = [grid.window(today, m) for m in grid.MONTH_CHOICES]

@@ -23,7 +23,7 @@ from litestar.response import Redirect
 from service.db.pool import UNAVAILABLE, DatabaseUnavailable
 from service.db.request import RequestDb
 from service.reading import service as reading
-from service.reviews.service import ShownEntry, published_entries
+from service.reviews.you_said import ShownEntry, published_entries
 from service.surveys.answers import check_answers
 from service.surveys.model import AUDIENCES, LoadedSurvey
 from service.surveys.service import find_version

@@ -1,6 +1,8 @@
 """A review as Markdown, for the meeting's records: the same suppressed
-figures as the page, the reflections and the actions. Words follow the
-staff member's language."""
+figures as the page (families' summary and the culture pulse, both as the
+figures engine published them for the screen), what debriefs raised with
+the manager's answers, the reflections and the actions by where they came
+from. Words follow the staff member's language."""
 
 from __future__ import annotations
 
@@ -8,9 +10,13 @@ from service.i18n import N_, format_date, format_number, format_percent, gettext
 from service.figures.levels import SummaryQuestion
 from service.touchpoints.kinds import CONTACT_KINDS
 
+from service.debriefs.service import Lesson, ReviewLessons
+from service.figures.pulse import PulseResult
+from service.figures.results import Cell
+
+from .actions import by_source
 from .service import PROMPTS, ReviewPage
 from .stats import HIGHER, LOWER, NO_CLEAR_CHANGE, Share
-from service.figures.results import Cell
 
 AUDIENCE_NAMES = {
     "under8": N_("Children under 8"),
@@ -22,6 +28,11 @@ COLUMN_NAMES = {"positive": N_("Positive"), "neutral": N_("In between"), "negati
                 "no_answer": N_("Not asked or not answered")}
 CHANGES = {HIGHER: N_("clearly higher"), LOWER: N_("clearly lower"), NO_CLEAR_CHANGE: N_("no clear change")}
 STATUSES = {"open": N_("open"), "done": N_("done"), "dropped": N_("dropped")}
+SOURCE_NAMES = {"families": N_("From what families said"), "debrief": N_("From debriefs"),
+                "culture": N_("From the culture pulse")}
+RESPONSES = {"will_do": N_("Management responded: we will do this."),
+             "already_doing": N_("Management responded: we are already doing this."),
+             "not_now": N_("Management responded: not now.")}
 
 
 _MARKUP = str.maketrans({c: "\\" + c for c in "\\`*_[]<>!#|"})
@@ -54,7 +65,77 @@ def _column(question: SummaryQuestion | None, key: str) -> str:
     return survey_text(options.get(key, key))
 
 
-def review_markdown(prepared: ReviewPage, *, questions: list[SummaryQuestion], survey_title: str = "") -> str:
+def _change(change: str) -> str:
+    return gettext(CHANGES.get(change, N_("can't be compared (figures hidden)")))
+
+
+def _lesson(lesson: Lesson) -> list[str]:
+    found = [f"- {_cell(lesson.lesson)} ({_cell(lesson.debrief_name)})"]
+    if lesson.response:
+        found.append("  - " + gettext(RESPONSES[lesson.response]))
+    if lesson.response and lesson.because:
+        found.append("  - " + gettext("Their reason: %(because)s") % {"because": _cell(lesson.because)})
+    return found
+
+
+def _lessons(lessons: ReviewLessons) -> list[str]:
+    """What debriefs raised: lessons waiting for an answer, and those answered in this review with the answer."""
+    lines = ["", "## " + gettext("What debriefs raised"), ""]
+    if lessons.waiting:
+        lines += ["### " + gettext("Waiting for an answer"), ""]
+        for item in lessons.waiting:
+            lines += _lesson(item.lesson)
+        lines.append("")
+    else:
+        lines += [gettext("No lessons are waiting for an answer."), ""]
+    if lessons.answered:
+        lines += ["### " + gettext("Answered in this review"), ""]
+        for lesson in lessons.answered:
+            lines += _lesson(lesson)
+    return lines
+
+
+def _culture(culture: PulseResult) -> list[str]:
+    """The culture pulse's quarter as the screen shows it: nothing but the note when it is hidden."""
+    lines = ["", "## " + gettext("How the team sees its own culture"), "",
+             gettext("Staff answers from %(start)s to %(end)s.") % {"start": format_date(culture.start),
+                                                                  "end": format_date(culture.last_day)}, ""]
+    if culture.hidden:
+        return lines + [gettext("Fewer than %(k)s people answered the culture pulse in this quarter, or none did. "
+                                "Results are hidden so that nobody's answers can be picked out.") % {"k": culture.k}]
+    lines += [gettext("%(num)s people answered.") % {"num": format_number(culture.responses)}, "",
+              gettext("Compared with the quarter before (%(start)s to %(end)s). A change is called clear only when "
+                      "the two 95%% intervals do not overlap.") % {"start": format_date(culture.previous_start),
+                                                                 "end": format_date(culture.previous_last_day)}, "",
+              f"| {gettext('Statement')} | {gettext('Agree (somewhat, agree or strongly)')} | "
+              f"{gettext('The quarter before')} | {gettext('Change')} |", "|---|---|---|---|"]
+    lines += [f"| {_cell(survey_text(s.text))} | {share_text(s.share)} | {share_text(s.previous)} | "
+              f"{_change(s.change)} |" for s in culture.statements]
+    return lines
+
+
+def _actions(prepared: ReviewPage, by_id: dict[str, SummaryQuestion]) -> list[str]:
+    """The review's actions, one table per source they came from."""
+    lines = ["", "## " + gettext("Actions"), ""]
+    if not prepared.actions:
+        return lines + [gettext("No actions yet.")]
+    for source, found in by_source(prepared.actions):
+        lines += ["### " + gettext(SOURCE_NAMES[source]), "",
+                  f"| {gettext('What')} | {gettext('Owner')} | {gettext('Review date')} | {gettext('Status')} | "
+                  f"{gettext('Aims to move')} |", "|---|---|---|---|---|"]
+        for action in found:
+            targets = ", ".join(_cell(survey_text(by_id[q].text)) if q in by_id else q for q in action.target_questions)
+            raised = f" ({_cell(action.lesson_debrief_name)})" if action.lesson_debrief_name else ""
+            lines.append(f"| {_cell(action.what)}{raised} | {_cell(action.owner) or '–'} | "
+                         f"{format_date(action.review_on) if action.review_on else '–'} | "
+                         f"{gettext(STATUSES[action.status])} | {targets or '–'} |")
+        lines.append("")
+    return lines[:-1]
+
+
+def review_markdown(prepared: ReviewPage, *, questions: list[SummaryQuestion], lessons: ReviewLessons | None = None,
+                    culture: PulseResult | None = None, survey_title: str = "") -> str:
+    """`lessons` and `culture` are what the review's page shows beside families' figures (sources.py)."""
     review, summary = prepared.review, prepared.summary
     by_id = {q.id: q for q in questions}
     lines = [
@@ -110,25 +191,20 @@ def review_markdown(prepared: ReviewPage, *, questions: list[SummaryQuestion], s
                 for comment in group.comments:
                     tone = gettext("positive") if comment.tone == "positive" else gettext("critical")
                     lines.append(f"- ({tone}) {_cell(comment.text)}")
+    if lessons is not None:
+        lines += _lessons(lessons)
+    if culture is not None:
+        lines += _culture(culture)
     lines += ["", "## " + gettext("Reflections"), "",
               gettext("About the work and its conditions, not about who is to blame.")]
     for prompt_id, prompt, _ in PROMPTS:
         lines += ["", "### " + gettext(prompt), "", _lines(review.reflections.get(prompt_id, "")) or "–"]
-    lines += ["", "## " + gettext("Actions"), ""]
-    if prepared.actions:
-        lines += [f"| {gettext('What')} | {gettext('Owner')} | {gettext('Review date')} | {gettext('Status')} | "
-                  f"{gettext('Aims to move')} |", "|---|---|---|---|---|"]
-        for action in prepared.actions:
-            targets = ", ".join(_cell(survey_text(by_id[q].text)) if q in by_id else q for q in action.target_questions)
-            lines.append(f"| {_cell(action.what)} | {_cell(action.owner) or '–'} | "
-                         f"{format_date(action.review_on) if action.review_on else '–'} | "
-                         f"{gettext(STATUSES[action.status])} | {targets or '–'} |")
-    else:
-        lines.append(gettext("No actions yet."))
+    lines += _actions(prepared, by_id)
     if prepared.carried:
         lines += ["", "## " + gettext("Open actions from earlier reviews"), ""]
         for carried in prepared.carried:
-            lines.append(f"- {_cell(carried.action.what)} ({_cell(carried.action.owner) or '–'})")
+            lines.append(f"- {_cell(carried.action.what)} ({_cell(carried.action.owner) or '–'}; "
+                         f"{gettext(SOURCE_NAMES[carried.action.source])})")
             for row in carried.feedback:
                 lines.append("  - " + gettext("%(question)s: then %(before)s, now %(after)s: %(change)s") % {
                     "question": _cell(survey_text(row.question_text)), "before": share_text(row.before),

@@ -35,6 +35,10 @@ class Action(msgspec.Struct, frozen=True):
     review_on: dt.date | None
     status: str
     target_questions: list[str]
+    source: str  # "families", "debrief" or "culture": what the action came from (SOURCES in actions.py)
+    lesson_answer_id: int | None  # the debrief answer whose raised lesson it answers
+    lesson_debrief_id: int | None  # that lesson's debrief, and its name
+    lesson_debrief_name: str | None
 
 
 class EarlierAction(Action, frozen=True):
@@ -97,8 +101,19 @@ async def set_reflections(conn: asyncpg.Connection, *, review_id: int, reflectio
 
 
 async def insert_action(conn: asyncpg.Connection, *, review_id: int, team_id: int, what: str, owner: str,
-                        review_on: dt.date | None, target_questions: list[str]) -> int:
-    return await conn.fetchval(SQL["insert_action"], review_id, team_id, what, owner, review_on, target_questions)
+                        review_on: dt.date | None, target_questions: list[str], source: str,
+                        lesson_answer_id: int | None) -> int | None:
+    """The new action's id; None when the lesson already has an action (nothing inserted)."""
+    return await conn.fetchval(SQL["insert_action"], review_id, team_id, what, owner, review_on, target_questions,
+                               source, lesson_answer_id)
+
+
+async def action_for_lesson(conn: asyncpg.Connection, *, lesson_answer_id: int) -> int | None:
+    return await conn.fetchval(SQL["action_for_lesson"], lesson_answer_id)
+
+
+async def lessons_acted_on(conn: asyncpg.Connection, *, team_id: int) -> set[int]:
+    return {row["lesson_answer_id"] for row in await conn.fetch(SQL["lessons_acted_on"], team_id)}
 
 
 async def action_by_id(conn: asyncpg.Connection, *, action_id: int) -> Action | None:
@@ -159,6 +174,14 @@ async def entry_by_id(conn: asyncpg.Connection, *, entry_id: int) -> Entry | Non
 
 async def team_entries(conn: asyncpg.Connection, *, team_id: int) -> list[Entry]:
     return [Entry(**row) for row in await conn.fetch(SQL["team_entries"], team_id)]
+
+
+async def review_entries(conn: asyncpg.Connection, *, review_id: int) -> list[Entry]:
+    return [Entry(**row) for row in await conn.fetch(SQL["review_entries"], review_id)]
+
+
+async def published_with_figure(conn: asyncpg.Connection, *, team_id: int) -> list[Entry]:
+    return [Entry(**row) for row in await conn.fetch(SQL["published_with_figure"], team_id)]
 
 
 async def published_for_touchpoint(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int,

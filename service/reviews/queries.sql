@@ -29,15 +29,29 @@ order by v.period_start desc, v.id desc
 update reviews set reflections = $2 where id = $1
 
 -- name: insert_action
--- Agree an action; $1 review, $2 team, $3 what, $4 owner, $5 review date or null, $6 target question ids.
-insert into review_actions (review_id, team_id, what, owner, review_on, target_questions)
-values ($1, $2, $3, $4, $5, $6)
+-- Agree an action; $1 review, $2 team, $3 what, $4 owner, $5 review date or null, $6 target question ids,
+-- $7 source ('families', 'debrief' or 'culture'), $8 the debrief answer whose raised lesson it answers, or null.
+-- An action already answering that lesson is kept and nothing is inserted (no id returned).
+insert into review_actions (review_id, team_id, what, owner, review_on, target_questions, source, lesson_answer_id)
+values ($1, $2, $3, $4, $5, $6, $7, $8)
+on conflict (lesson_answer_id) where lesson_answer_id is not null do nothing
 returning id
 
+-- name: action_for_lesson
+-- The action that answers a lesson raised in a debrief, if any; $1 debrief answer id.
+select id from review_actions where lesson_answer_id = $1
+
+-- name: lessons_acted_on
+-- The raised lessons (debrief answer ids) a team already has an action for; $1 team id.
+select lesson_answer_id from review_actions where team_id = $1 and lesson_answer_id is not null
+
 -- name: action_by_id
--- One action; $1 action id.
-select a.id, a.review_id, a.team_id, a.what, a.owner, a.review_on, a.status, a.target_questions
-from review_actions a where a.id = $1
+-- One action, with the debrief of the lesson it answers (if any); $1 action id.
+select a.id, a.review_id, a.team_id, a.what, a.owner, a.review_on, a.status, a.target_questions, a.source,
+       a.lesson_answer_id, da.debrief_id as lesson_debrief_id, d.name as lesson_debrief_name
+from review_actions a
+left join debrief_answers da on da.id = a.lesson_answer_id left join debriefs d on d.id = da.debrief_id
+where a.id = $1
 
 -- name: set_action_status
 -- Mark an action open, done or dropped; $1 action id, $2 status.
@@ -45,15 +59,20 @@ update review_actions set status = $2, updated_at = now() where id = $1
 
 -- name: review_actions
 -- The actions agreed at one review, in the order they were agreed; $1 review id.
-select a.id, a.review_id, a.team_id, a.what, a.owner, a.review_on, a.status, a.target_questions
-from review_actions a where a.review_id = $1 order by a.id
+select a.id, a.review_id, a.team_id, a.what, a.owner, a.review_on, a.status, a.target_questions, a.source,
+       a.lesson_answer_id, da.debrief_id as lesson_debrief_id, d.name as lesson_debrief_name
+from review_actions a
+left join debrief_answers da on da.id = a.lesson_answer_id left join debriefs d on d.id = da.debrief_id
+where a.review_id = $1 order by a.id
 
 -- name: earlier_open_actions
 -- Actions still open from the team's reviews of the same survey whose period ended before $2, with that review's
 -- period and focus; $1 team id, $3 the survey (an action's target questions are its review's survey's).
-select a.id, a.review_id, a.team_id, a.what, a.owner, a.review_on, a.status, a.target_questions,
+select a.id, a.review_id, a.team_id, a.what, a.owner, a.review_on, a.status, a.target_questions, a.source,
+       a.lesson_answer_id, da.debrief_id as lesson_debrief_id, d.name as lesson_debrief_name,
        v.period_start, v.period_end, v.focus_kind, v.focus_audience
 from review_actions a join reviews v on v.id = a.review_id
+left join debrief_answers da on da.id = a.lesson_answer_id left join debriefs d on d.id = da.debrief_id
 where a.team_id = $1 and a.status = 'open' and v.period_end < $2 and v.survey_id = $3
 order by v.period_start, a.id
 
@@ -115,6 +134,20 @@ from you_said_we_did e left join reviews v on v.id = e.review_id where e.id = $1
 select e.id, e.team_id, e.review_id, e.touchpoint_ids, e.languages, e.texts, e.figure_question, e.figure_percent,
        e.figure_base, e.status, e.published_at
 from you_said_we_did e where e.team_id = $1 order by e.published_at desc, e.id desc
+
+-- name: review_entries
+-- The entries published from one review, newest first; $1 review id.
+select e.id, e.team_id, e.review_id, e.touchpoint_ids, e.languages, e.texts, e.figure_question, e.figure_percent,
+       e.figure_base, e.status, e.published_at
+from you_said_we_did e where e.review_id = $1 order by e.published_at desc, e.id desc
+
+-- name: published_with_figure
+-- A team's published entries that carry a figure from a review, newest first; $1 team id.
+select e.id, e.team_id, e.review_id, e.touchpoint_ids, e.languages, e.texts, e.figure_question, e.figure_percent,
+       e.figure_base, e.status, e.published_at
+from you_said_we_did e
+where e.team_id = $1 and e.status = 'published' and e.figure_question is not null and e.review_id is not null
+order by e.published_at desc, e.id desc
 
 -- name: published_for_touchpoint
 -- Published entries a touchpoint's respondents see, newest first: the team's entries for every touchpoint, and

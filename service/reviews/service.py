@@ -1,22 +1,22 @@
-"""Learning reviews: intentions and decisions. Start a review, prepare its
-summary, record reflections and actions, carry open actions to the next
-review, publish "you said, we did", and show across teams which actions were
-followed by a clear improvement. No web code: routes call these."""
+"""Learning reviews themselves: start a review, prepare its summary of what
+families said (through the figures engine), the open actions carried from
+earlier reviews with how their target questions moved, and the team's
+reflections. Actions (actions.py), "you said, we did" (you_said.py) and the
+overview across teams (overview.py) have their own modules; who may do what
+is in rules.py. No web code: routes call these."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import asyncpg
 import msgspec
 
 from service.figures import grid
 from service.figures import service as figures
-from service.figures.levels import summary_questions
 from service.figures.model import Figure, FigureRequest
 from service.figures.results import ReviewSummary
-from service.i18n import N_, available_tags, language, match_tag
+from service.i18n import N_
 from service.surveys.loading import SurveyRegistry
 from service.staff import service as staff
 from service.surveys.model import AUDIENCES
@@ -25,7 +25,8 @@ from service.touchpoints.kinds import CONTACT_KINDS
 
 from . import queries
 from .queries import Action, EarlierAction, Entry, Review
-from .stats import HIGHER, LOWER, NO_CLEAR_CHANGE, NOT_COMPARABLE, Share, verdict
+from .rules import permissions
+from .stats import Share, verdict
 
 # A review is about one families' survey (reviews.survey_id): its figures, comments and action targets.
 
@@ -43,13 +44,7 @@ PROMPTS: list[tuple[str, str, str]] = [
     ("try", N_("What will we try?"), N_("Small changes we can make and check at the next review.")),
 ]
 PROMPT_IDS = [p[0] for p in PROMPTS]
-ACTION_STATUSES = ("open", "done", "dropped")
 MAX_TEXT = 4000
-MAX_ENTRY_TEXT = 400
-ENTRY_FIELDS = ("you_said", "we_did", "child")
-SHOWN_ENTRIES = 3  # on a respondent's page
-# A typed percentage could rest on a handful of people: figures come from the review instead.
-_TYPED_FIGURE = re.compile(r"\d\s*(%|٪|per\s*cent|percent)|%\s*\d", re.IGNORECASE)
 
 
 class Invalid(Exception):
@@ -58,36 +53,6 @@ class Invalid(Exception):
     def __init__(self, problems: dict[str, str]) -> None:
         super().__init__(problems)
         self.problems = problems
-
-
-# Who may do what --------------------------------------------------------------
-
-
-class Permissions(msgspec.Struct, frozen=True):
-    read: bool  # every member of the team
-    run: bool  # team managers, and members a manager allowed
-    manage: bool  # team managers: who may run reviews
-
-
-async def permissions(conn: asyncpg.Connection, viewer, team_id: int) -> Permissions:
-    manages = viewer.manages(team_id)
-    member = viewer.is_member(team_id)
-    allowed = member and (manages or viewer.staff.id in await queries.facilitators(conn, team_id=team_id))
-    return Permissions(read=member, run=allowed, manage=manages)
-
-
-async def set_facilitators(conn: asyncpg.Connection, *, team_id: int, staff_ids: list[int], members: list[int],
-                           by: int) -> None:
-    """Exactly these team members (besides managers) may run reviews from now on."""
-    keep = [s for s in staff_ids if s in members]
-    await queries.revoke_facilitators(conn, team_id=team_id, keep=keep)
-    for staff_id in keep:
-        await queries.grant_facilitator(conn, team_id=team_id, staff_id=staff_id, granted_by=by)
-    await staff.record(conn, staff_id=by, action="review_facilitators_set", detail={"team_id": team_id, "staff": keep})
-
-
-async def facilitators(conn: asyncpg.Connection, *, team_id: int) -> set[int]:
-    return await queries.facilitators(conn, team_id=team_id)
 
 
 # Starting a review -------------------------------------------------------------
@@ -194,7 +159,7 @@ async def review_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, rev
     actions = await queries.review_actions(conn, review_id=review.id) if review.id else []
     carried, seen = await carried_actions(conn, registry, review=review, summary=summary, viewer=viewer,
                                           settings=settings)
-    entries = [e for e in await queries.team_entries(conn, team_id=review.team_id) if e.review_id == review.id]
+    entries = await queries.review_entries(conn, review_id=review.id) if review.id else []
     return ReviewPage(review, summary, actions, carried, entries, [*summary.figures, *seen])
 
 
@@ -218,11 +183,11 @@ async def carried_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *,
         if scope not in then:
             then[scope] = await figures.review_summary(conn, registry, viewer=viewer, settings=settings, scope=scope,
                                                        compare=False, comments=False)
-        carried.append(CarriedAction(action, _feedback(action.target_questions, then[scope], summary)))
+        carried.append(CarriedAction(action, target_feedback(action.target_questions, then[scope], summary)))
     return carried, [f for s in then.values() for f in s.figures]
 
 
-def _feedback(targets: list[str], before: ReviewSummary, after: ReviewSummary) -> list[TargetFeedback]:
+def target_feedback(targets: list[str], before: ReviewSummary, after: ReviewSummary) -> list[TargetFeedback]:
     """Each target question's share then and now, and whether it clearly changed."""
     rows = []
     for question_id in targets:
@@ -261,272 +226,3 @@ async def save_reflections(conn: asyncpg.Connection, *, review: Review, fields: 
     await queries.set_reflections(conn, review_id=review.id, reflections={k: v for k, v in reflections.items() if v})
     await staff.record(conn, staff_id=by, action="review_reflections_saved", detail={"review_id": review.id})
 
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-
-
-class ActionForm(msgspec.Struct, frozen=True):
-    what: str
-    owner: str = ""
-    review_on: str = ""
-    target_questions: list[str] = []
-
-
-async def add_action(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, form: ActionForm,
-                     by: int) -> int:
-    known = {q.id for q in summary_questions(registry, review.survey_id)}
-    problems = {}
-    if not form.what.strip():
-        problems["what"] = "action_missing"
-    review_on = _date(form.review_on) if form.review_on.strip() else None
-    if form.review_on.strip() and review_on is None:
-        problems["review_on"] = "date_missing"
-    if any(q not in known for q in form.target_questions):
-        problems["target_questions"] = "choose"
-    if problems:
-        raise Invalid(problems)
-    action_id = await queries.insert_action(conn, review_id=review.id, team_id=review.team_id,
-                                            what=form.what.strip()[:MAX_TEXT], owner=form.owner.strip()[:200],
-                                            review_on=review_on, target_questions=list(dict.fromkeys(form.target_questions)))
-    await staff.record(conn, staff_id=by, action="review_action_added", detail={"action_id": action_id})
-    return action_id
-
-
-async def action(conn: asyncpg.Connection, *, action_id: int) -> Action | None:
-    return await queries.action_by_id(conn, action_id=action_id)
-
-
-async def set_action_status(conn: asyncpg.Connection, *, action: Action, status: str, by: int) -> None:
-    if status not in ACTION_STATUSES:
-        raise Invalid({"status": "choose"})
-    await queries.set_action_status(conn, action_id=action.id, status=status)
-    await staff.record(conn, staff_id=by, action="review_action_status", detail={"action_id": action.id,
-                                                                                  "status": status})
-
-
-# You said, we did ------------------------------------------------------------------
-
-
-class EntryForm(msgspec.Struct, frozen=True):
-    texts: list[tuple[str, dict[str, str]]]  # (language tag, {"you_said", "we_did", "child"}) in the order written
-    touchpoint_ids: list[int] | None  # None: every touchpoint of the team
-    figure_question: str = ""
-
-
-def _check_entry(form: EntryForm, team_touchpoints: set[int]) -> tuple[list[str], dict[str, dict[str, str]]]:
-    problems: dict[str, str] = {}
-    languages: list[str] = []
-    texts: dict[str, dict[str, str]] = {}
-    for index, (tag, fields) in enumerate(form.texts):
-        cleaned = {key: fields.get(key, "").strip() for key in ENTRY_FIELDS}
-        if not any(cleaned.values()):
-            continue  # an empty language slot
-        matched = match_tag(tag)
-        if matched is None or matched != tag:
-            problems[f"text_{index}_language"] = "choose"
-            continue
-        if matched in texts:
-            problems[f"text_{index}_language"] = "language_twice"
-            continue
-        for key in ("you_said", "we_did"):
-            if not cleaned[key]:
-                problems[f"text_{index}_{key}"] = "entry_text_missing"
-        for key, value in cleaned.items():
-            if len(value) > MAX_ENTRY_TEXT:
-                problems[f"text_{index}_{key}"] = "entry_text_too_long"
-            elif _TYPED_FIGURE.search(value):
-                problems[f"text_{index}_{key}"] = "typed_figure"
-        languages.append(matched)
-        texts[matched] = {key: value for key, value in cleaned.items() if value}
-    if not languages and not problems:
-        problems["text_0_you_said"] = "entry_text_missing"
-    if form.touchpoint_ids is not None and (not form.touchpoint_ids
-                                            or any(t not in team_touchpoints for t in form.touchpoint_ids)):
-        problems["touchpoints"] = "choose_touchpoints"
-    if problems:
-        raise Invalid(problems)
-    return languages, texts
-
-
-async def publish_entry(conn: asyncpg.Connection, *, review: Review, summary: ReviewSummary, form: EntryForm,
-                        by: int) -> int:
-    """Publish a reply from a review. A figure, if chosen, is taken from the
-    review's own summary and refused unless it is shown there (so it rests on
-    at least k responses)."""
-    touchpoints = {t.id for t in await touchpoint_service.team_touchpoints(conn, team_id=review.team_id)}
-    problems: dict[str, str] = {}
-    try:
-        languages, texts = _check_entry(form, touchpoints)
-    except Invalid as error:
-        problems = error.problems
-    figure = None
-    if form.figure_question:
-        result = summary.question(form.figure_question)
-        figure = result.share if result else None
-        if figure is None or figure.whole < summary.k:
-            problems["figure_question"] = "figure_hidden"
-    if problems:
-        raise Invalid(problems)
-    entry_id = await queries.insert_entry(
-        conn, team_id=review.team_id, review_id=review.id, touchpoint_ids=form.touchpoint_ids, languages=languages,
-        texts=texts, figure_question=form.figure_question or None,
-        figure_percent=round(figure.value * 100) if figure else None, figure_base=figure.whole if figure else None,
-        created_by=by)
-    await staff.record(conn, staff_id=by, action="you_said_we_did_published", detail={"entry_id": entry_id})
-    return entry_id
-
-
-async def edit_entry(conn: asyncpg.Connection, *, entry: Entry, form: EntryForm, by: int) -> None:
-    touchpoints = {t.id for t in await touchpoint_service.team_touchpoints(conn, team_id=entry.team_id)}
-    languages, texts = _check_entry(form, touchpoints)
-    await queries.update_entry(conn, entry_id=entry.id, touchpoint_ids=form.touchpoint_ids, languages=languages,
-                               texts=texts)
-    await staff.record(conn, staff_id=by, action="you_said_we_did_edited", detail={"entry_id": entry.id})
-
-
-async def set_entry_status(conn: asyncpg.Connection, *, entry: Entry, published: bool, by: int) -> None:
-    status = "published" if published else "withdrawn"
-    await queries.set_entry_status(conn, entry_id=entry.id, status=status)
-    await staff.record(conn, staff_id=by, action=f"you_said_we_did_{status}", detail={"entry_id": entry.id})
-
-
-async def entry(conn: asyncpg.Connection, *, entry_id: int) -> Entry | None:
-    return await queries.entry_by_id(conn, entry_id=entry_id)
-
-
-async def team_entries(conn: asyncpg.Connection, *, team_id: int) -> list[Entry]:
-    return await queries.team_entries(conn, team_id=team_id)
-
-
-async def team_touchpoints(conn: asyncpg.Connection, *, team_id: int) -> list[touchpoint_service.ManagedTouchpoint]:
-    return await touchpoint_service.team_touchpoints(conn, team_id=team_id)
-
-
-class ShownEntry(msgspec.Struct, frozen=True):
-    """An entry as one reader sees it: the texts in one language."""
-
-    id: int
-    language: str  # the tag the texts are in
-    direction: str
-    you_said: str
-    we_did: str
-    child: str
-    figure_question: str | None
-    figure_percent: float | None
-    figure_base: int | None
-    published_on: dt.date
-
-
-def in_language(entry: Entry, wanted: str) -> ShownEntry:
-    """The texts in the reader's language when the team wrote them in it; otherwise in
-    the language the entry was first written in (marked with its own language,
-    so it is read and read aloud correctly). A reply in another language is
-    better than none: the team can always add a translation."""
-    tag = wanted if wanted in entry.languages else next(
-        (t for t in entry.languages if t.split("-")[0] == wanted.split("-")[0]), entry.languages[0])
-    texts = entry.texts[tag]
-    return ShownEntry(entry.id, tag, language(tag).direction, texts.get("you_said", ""), texts.get("we_did", ""),
-                      texts.get("child", ""), entry.figure_question, entry.figure_percent, entry.figure_base,
-                      entry.published_at.date())
-
-
-async def published_entries(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int,
-                            language: str) -> list[ShownEntry]:
-    """For a respondent's welcome and thank-you pages: newest first, in their language where written."""
-    entries = await queries.published_for_touchpoint(conn, team_id=team_id, touchpoint_id=touchpoint_id,
-                                                     limit=SHOWN_ENTRIES)
-    return [in_language(e, language) for e in entries]
-
-
-def entry_languages() -> list[tuple[str, str]]:
-    return [(tag, language(tag).own_name) for tag in available_tags()]
-
-
-# Across teams --------------------------------------------------------------------------
-
-
-class FollowedUp(msgspec.Struct, frozen=True):
-    action: queries.FollowedAction
-    question_id: str
-    question_text: str
-    before: Share | None
-    after: Share | None
-    change: str
-
-
-class QuestionOutcomes(msgspec.Struct, frozen=True):
-    question_id: str
-    question_text: str
-    counts: dict[str, int]  # verdict -> how many actions
-    survey_id: str = ""  # question ids are a survey's own: "listened" after a meeting is not "listened" at a review
-
-
-class Overview(msgspec.Struct, frozen=True):
-    outcomes: list[QuestionOutcomes]
-    improved: list[FollowedUp]  # alphabetical by action: never a ranking
-    waiting: int  # actions whose team has not held its next review yet
-    figures: list[Figure] = []
-
-
-async def followed_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, settings) -> Overview:
-    """Which actions were followed by a clear improvement on the questions they
-    aimed to move: each compared between its review's months and the team's
-    next review's months, team figures protected as for any viewer outside the
-    team. Counted per question across teams; the improved ones listed by what
-    was tried, so a team can ask another how. Never a ranking of teams."""
-    cache: dict[figures.ReviewSlice, ReviewSummary] = {}
-
-    async def summary_for(scope: figures.ReviewSlice) -> ReviewSummary:
-        if scope not in cache:
-            cache[scope] = await figures.review_summary(conn, registry, viewer=viewer, settings=settings, scope=scope,
-                                                        compare=False, comments=False)
-        return cache[scope]
-
-    outcomes: dict[tuple[str, str], dict[str, int]] = {}
-    labels: dict[tuple[str, str], str] = {}
-    improved, waiting = [], 0
-    for found in await queries.followed_actions(conn):
-        if found.next_start is None or found.next_end is None:
-            waiting += 1
-            continue
-        before = await summary_for(figures.ReviewSlice(found.team_id, grid.month_of(found.period_start),
-                                                       grid.month_of(found.period_end), found.focus_kind,
-                                                       found.focus_audience, found.survey_id))
-        after = await summary_for(figures.ReviewSlice(found.team_id, grid.month_of(found.next_start),
-                                                      grid.month_of(found.next_end), found.focus_kind,
-                                                      found.focus_audience, found.survey_id))
-        for row in _feedback(found.target_questions, before, after):
-            key = (found.survey_id, row.question_id)
-            labels[key] = row.question_text
-            tally = outcomes.setdefault(key, {HIGHER: 0, NO_CLEAR_CHANGE: 0, LOWER: 0, NOT_COMPARABLE: 0})
-            tally[row.change] += 1
-            if row.change == HIGHER:
-                improved.append(FollowedUp(found, row.question_id, row.question_text, row.before, row.after,
-                                           row.change))
-    improved.sort(key=lambda f: (f.action.what.casefold(), f.question_id, f.action.id))
-    return Overview([QuestionOutcomes(q, labels[(s, q)], outcomes[(s, q)], s) for s, q in sorted(outcomes)], improved,
-                    waiting,
-                    [f for s in cache.values() for f in s.figures])
-
-
-async def you_said_figures(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, settings,
-                           team_id: int | None) -> list[tuple[Entry, list[Figure]]]:
-    """Each of a team's published entries with a figure, and the review figures
-    that figure was taken from (the counts of its question), as this viewer sees them."""
-    if team_id is None or not viewer.is_member(team_id):
-        return []
-    found = []
-    for entry in await queries.team_entries(conn, team_id=team_id):
-        if entry.status != "published" or not entry.figure_question or entry.review_id is None:
-            continue
-        review = await queries.review_by_id(conn, review_id=entry.review_id)
-        if review is None:
-            continue
-        summary = await summary_for(conn, registry, review=review, viewer=viewer, settings=settings)
-        prefix = entry.figure_question + ":"
-        found.append((entry, [f for f in summary.figures if f.measure.startswith(prefix)]))
-    return found

@@ -1,19 +1,28 @@
 """A learning review in a real browser, with the keyboard only (Tab, typing,
 Space and Enter; no mouse): sign in, start a review, and go through its four
 steps, each its own page saved on its own with a "saved" message: read what
-people told us, write a reflection, add an action, publish "you said, we did"
-in English and Welsh, and see it on the respondent's welcome page. axe-core
-finds no violations on any review page."""
+people told us and answer a lesson a debrief raised "we will do this", write a
+reflection, add an action and the one the lesson offers, publish "you said, we
+did" in English and Welsh, and see it on the respondent's welcome page; the
+printable review holds the three sources (families, debriefs, the culture
+pulse) and the actions by source. axe-core finds no violations on any review
+page."""
 
 import datetime as dt
 import uuid
 
+from service.figures import grid
+from service.figures.pulse import ended_quarter
 from service.reviews.service import default_period
+from service.touchpoints import codes
 from tests import factories, truth
 from tests.browser.test_accessibility import violations
 from tests.browser.two_step import after_password
 
 GOOD = {"listened": 5, "understood": 4, "respect": 5, "better": 4}
+LESSON = "Invite the school nurse to every conference"
+STATEMENTS = ("information_sought", "messengers_safe", "responsibility_shared", "partners_welcome",
+              "failure_inquiry", "new_ideas")
 POOR = {"listened": 2, "understood": 1, "respect": 2, "better": 1}
 
 
@@ -48,6 +57,14 @@ async def _world(pool):
         "select id, submitted_on, 'anything_else', $2 from responses where id = $1",
         [(r["id"], "She explained everything." if r["answers"]["listened"] == 5 else "Nobody explained the plan.")
          for r in response_ids[::3]])
+    debrief = await pool.fetchval("insert into debriefs (team_id, code, name, deadline, closed_at) "
+                                  "values ($1, $2, 'Conference for the K. family', current_date, now()) returning id",
+                                  team, codes.new_code())
+    await pool.execute("insert into debrief_answers (debrief_id, submission_id, language, answered_on, texts) "
+                       "values ($1, $2, 'en-GB', current_date, $3)", debrief, uuid.uuid4(), {"raise": LESSON})
+    first, _ = ended_quarter(grid.last_whole_month(dt.date.today()))  # the quarter the review shows
+    pulse = await factories.pulse_touchpoint(pool, team_id=team)
+    await factories.pulse_answers(pool, pulse, [dict.fromkeys(STATEMENTS, 6)] * 12, on=first.replace(day=12))
     return team, manager, touchpoint
 
 
@@ -80,6 +97,13 @@ async def test_a_whole_review_with_the_keyboard_only(page, server, pool):
         shown = await truth.published(conn, team, *default_period(dt.date.today()), k=5)
     assert await page.get_by_text(f"{shown} responses", exact=True).count() == 1
     assert await page.get_by_label("What happened?").count() == 0  # each step on its own page
+    assert await page.get_by_role("heading", name="How the team sees its own culture").count() == 1
+    await tab_to(page, page.get_by_role("radio", name="We will do this"))
+    await page.keyboard.press("Space")
+    await tab_to(page, page.get_by_role("button", name="Send the response"))
+    await page.keyboard.press("Enter")
+    await page.get_by_text("Answered in this review").wait_for()
+    found += await violations(page, "review, step 1, lesson answered")
 
     await next_step(page, "What we think")
     assert await page.locator(".success-banner").count() == 0
@@ -94,18 +118,25 @@ async def test_a_whole_review_with_the_keyboard_only(page, server, pool):
 
     await next_step(page, "What we'll do")
 
-    await tab_to(page, page.get_by_label("What will we do?"))
+    await tab_to(page, page.locator("#what"))  # the form for a new action (a lesson's own form is below)
     await page.keyboard.type("Send the plan two days before the meeting")
-    await tab_to(page, page.get_by_label("Owner (a role or a name)"))
+    assert await page.locator("#source").input_value() == "families"
+    await tab_to(page, page.locator("#owner"))
     await page.keyboard.type("Duty senior")
     await tab_to(page, page.get_by_role("checkbox", name="I understand what happens next and why."))
     await page.keyboard.press("Space")
-    await tab_to(page, page.get_by_role("button", name="Add action"))
+    await tab_to(page, page.get_by_role("button", name="Add action", exact=True))
     await page.keyboard.press("Enter")
     await page.wait_for_url("**/do?done=action_added#actions")
     assert await banner(page) == "Action added."
     assert await page.get_by_role("cell", name="Send the plan two days before the meeting", exact=True).count() == 1
-    found += await violations(page, "review, step 3, saved")
+    found += await violations(page, "review, step 3, saved, a lesson offered")
+    assert await page.locator("textarea[id^=what-lesson-]").input_value() == LESSON  # prefilled with its words
+    await tab_to(page, page.get_by_role("button", name="Add as an action"))
+    await page.keyboard.press("Enter")
+    await page.wait_for_url("**/do?done=action_added#actions")
+    assert await page.get_by_role("button", name="Add as an action").count() == 0  # one action per lesson
+    assert (await page.locator("table.actions-debrief td").first.inner_text()).startswith(LESSON)
 
     await next_step(page, "What we tell people")
 
@@ -129,6 +160,14 @@ async def test_a_whole_review_with_the_keyboard_only(page, server, pool):
     await page.goto(review_url.split("?")[0] + "/print")
     found += await violations(page, "printable review")
     assert await page.get_by_text("Parents said the plan came too late.").count() == 1
+    for heading in ("What debriefs raised", "How the team sees its own culture"):
+        assert await page.get_by_role("heading", name=heading).count() == 1
+    assert await page.get_by_text("Management responded: we will do this.").count() == 1
+    assert await page.get_by_role("row", name="In this team, people actively seek out").count() == 1
+    families = page.locator("table.actions-families")
+    assert await families.get_by_text("Send the plan two days before the meeting").count() == 1
+    assert (await page.locator("table.actions-debrief td").first.inner_text()).startswith(LESSON)
+    assert await page.locator("form[action*=debrief-lessons]").count() == 0  # paper: no answer forms
     entry_id = await pool.fetchval("select id from you_said_we_did where team_id = $1", team)
     for path in [f"/staff/entries/{entry_id}", f"/staff/entries/{entry_id}/print/under8/postcard?lang=cy",
                  f"/staff/entries/{entry_id}/print/parent/poster?lang=en-GB"]:

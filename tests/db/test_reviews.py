@@ -23,6 +23,7 @@ from service.figures.model import RESPONSES
 from service.figures.protection import D
 from service.figures.results import CommentGroup
 from service.figures.service import ReviewSlice, review_summary
+from service.reviews import actions, you_said
 from service.reviews import service as reviews
 from service.reviews.export import review_markdown
 from service.reviews.queries import Review
@@ -463,18 +464,18 @@ async def test_open_actions_carry_over_and_finished_ones_do_not(pool, app, setti
         first_id = await reviews.start_review(conn, app.state.surveys, team_id=team, by=manager, today=today, form=reviews.ReviewForm(
             f"{before_first:%Y-%m}", f"{before_last:%Y-%m}"))
         earlier_review = await reviews.review(conn, review_id=first_id)
-        kept = await reviews.add_action(conn, app.state.surveys, review=earlier_review, by=manager,
-                                        form=reviews.ActionForm("Ask the child first", target_questions=["listened"]))
-        dropped = await reviews.add_action(conn, app.state.surveys, review=earlier_review, by=manager,
-                                           form=reviews.ActionForm("Something we stopped"))
-        await reviews.set_action_status(conn, action=await reviews.action(conn, action_id=dropped), status="dropped",
+        kept = await actions.add_action(conn, app.state.surveys, review=earlier_review, by=manager,
+                                        form=actions.ActionForm("Ask the child first", target_questions=["listened"]))
+        dropped = await actions.add_action(conn, app.state.surveys, review=earlier_review, by=manager,
+                                           form=actions.ActionForm("Something we stopped"))
+        await actions.set_action_status(conn, action=await actions.action(conn, action_id=dropped), status="dropped",
                                         by=manager)
         second_id = await reviews.start_review(conn, app.state.surveys, team_id=team, by=manager, today=today,
                                                form=reviews.ReviewForm(f"{first:%Y-%m}", f"{last:%Y-%m}"))
         second = await reviews.review(conn, review_id=second_id)
         later = await reviews.review_page(conn, app.state.surveys, review=second, viewer=viewer, settings=settings)
-        await reviews.add_action(conn, app.state.surveys, review=second, by=manager,
-                                 form=reviews.ActionForm("A new idea"))
+        await actions.add_action(conn, app.state.surveys, review=second, by=manager,
+                                 form=actions.ActionForm("A new idea"))
         earlier = await reviews.review_page(conn, app.state.surveys, review=earlier_review, viewer=viewer,
                                             settings=settings)
 
@@ -499,8 +500,8 @@ async def test_publishing_refuses_a_figure_the_review_hides(pool, app, settings,
         prepared = await reviews.review_page(conn, app.state.surveys, review=review, viewer=viewer,
                                              settings=settings)
         with pytest.raises(reviews.Invalid) as refused:
-            await reviews.publish_entry(conn, review=review, summary=prepared.summary, by=manager,
-                                        form=reviews.EntryForm([("en-GB", {"you_said": "You said we listened.",
+            await you_said.publish_entry(conn, review=review, summary=prepared.summary, by=manager,
+                                        form=you_said.EntryForm([("en-GB", {"you_said": "You said we listened.",
                                                                            "we_did": "We keep listening."})],
                                                                None, "listened"))
         stored = await conn.fetchval("select count(*) from you_said_we_did where team_id = $1", team)
@@ -521,7 +522,7 @@ async def test_respondents_see_the_newest_entries_in_their_language_or_the_first
                 {"en-GB": {"you_said": f"said {n}", "we_did": f"did {n}"},
                  "cy": {"you_said": f"dywedoch {n}", "we_did": f"gwnaethom {n}"}},
                 dt.datetime.now(dt.UTC) - dt.timedelta(days=10 - n))
-        shown = await reviews.published_entries(conn, team_id=team, touchpoint_id=touchpoint.id, language="cy")
+        shown = await you_said.published_entries(conn, team_id=team, touchpoint_id=touchpoint.id, language="cy")
 
     assert [e.we_did for e in shown] == ["did 4", "gwnaethom 3", "did 2"]  # newest first, three at most
     assert [e.language for e in shown] == ["en-GB", "cy", "en-GB"]

@@ -23,6 +23,8 @@ KNOWN_CIRCLES = {
     # service/figures/* are being rewritten by other helpers; the fix is to move the door (published,
     # requests_for) into a module above the engine, the pulse and reviews (e.g. service/figures/door.py).
     ("service.figures.service", "service.reviews.service"): "the figures door calls reviews (reviews/* in rewrite)",
+    ("service.figures.service", "service.reviews.overview"): "the same door, for the admin overview",
+    ("service.figures.service", "service.reviews.you_said"): "the same door, for \"you said\" figures",
     # The same door dispatches the culture pulse to figures/pulse.py, which runs on the engine's Engine, load and
     # rules_for; moving the door up (above) ends this one too.
     ("service.figures.service", "service.figures.pulse"): "the figures door calls the pulse (figures/* in rewrite)",

@@ -47,6 +47,7 @@ from service.figures.levels import level, question_for, summary_questions
 from service.figures.model import RESPONSES, AtomKey, Figure, FigureRequest
 from service.figures.protection import D
 from service.figures.service import NotAllowed, published, requests_for
+from service.reviews import actions as review_actions
 from service.reviews import service as reviews
 from service.staff import service as staff_service
 from service.surveys.loading import load_surveys
@@ -222,8 +223,8 @@ async def _build(conn, registry, plan: dict, today: dt.date) -> World:
         saved.append(await reviews.start_review(conn, registry, team_id=team_id, by=people["manager"], today=today,
                                                 form=reviews.ReviewForm(first.isoformat(), last_month.isoformat(),
                                                                         focus_kind or "", focus_audience or "")))
-    await reviews.add_action(conn, registry, review=await reviews.review(conn, review_id=saved[0]),
-                             by=people["manager"], form=reviews.ActionForm("Explain the plan first", "", "",
+    await review_actions.add_action(conn, registry, review=await reviews.review(conn, review_id=saved[0]),
+                             by=people["manager"], form=review_actions.ActionForm("Explain the plan first", "", "",
                                                                            ["listened"]))
 
     viewers = {}
