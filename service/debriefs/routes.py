@@ -14,7 +14,6 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from service.db.pool import statements
 from service.staff.access import require
 from service.staff.service import Viewer
 from service.surveys.answers import check_answers
@@ -182,14 +181,6 @@ async def thanks(code: FromPath[str], request: Request, conn: NamedDependency[Co
 
 
 # ---------------------------------------------------------------- raised lessons: the review and the team page
-
-
-async def review_lessons(state: State, viewer: Viewer, review) -> service.ReviewLessons:
-    """For the learning review (templates/reviews/_debriefs.html): lessons waiting and those answered in it.
-    Kept for service/reviews/routes.py until it calls debriefs.service.for_review on the request's connection."""
-    async with statements(state.pool) as conn:
-        return await service.for_review(conn, team_id=review.team_id, review_id=review.id,
-                                        today=state.settings.today())
 
 
 async def team_waiting(conn: Connection, state: State, viewer: Viewer, team_id: int) -> list[service.Waiting]:

@@ -32,7 +32,6 @@ from typing import Any
 
 import msgspec
 
-
 RESPONSES = "responses"  # the measure counting responses; others are "<question_id>:<level>"
 
 # What a FigureRequest.output may be.

@@ -20,7 +20,7 @@ from . import grid
 from .levels import summary_questions
 from .model import RESPONSES, Figure, FigureRequest
 from .results import Cell
-from .stats import NOT_COMPARABLE, Share, share, verdict
+from .stats import NOT_COMPARABLE, Share, verdict
 
 PULSE_SURVEY = "culture-pulse"
 

@@ -29,8 +29,20 @@ from . import grid, queries
 from .levels import ANSWERED, SummaryQuestion, level, question_for, summary_questions
 from .model import RESPONSES, AtomKey, Figure, FigureRequest, Published
 from .protection import Rules, decide, why_hidden
-from .results import (BreakdownRow, Cell, Comment, CommentGroup, GroupShare, Hidden, Period, QuestionResult,
-                      QuestionView, ReviewSummary, Summary, TrendRow)
+from .results import (
+    BreakdownRow,
+    Cell,
+    Comment,
+    CommentGroup,
+    GroupShare,
+    Hidden,
+    Period,
+    QuestionResult,
+    QuestionView,
+    ReviewSummary,
+    Summary,
+    TrendRow,
+)
 from .stats import HIGHER, Share, share, verdict, wilson
 
 COMMENTS = 20  # written answers on a staff page, redacted

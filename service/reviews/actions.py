@@ -14,9 +14,8 @@ import msgspec
 from service.debriefs import service as debriefs
 from service.debriefs.service import Lesson
 from service.figures.levels import summary_questions
-from service.surveys.loading import SurveyRegistry
-
 from service.staff import service as staff
+from service.surveys.loading import SurveyRegistry
 
 from . import queries
 from .queries import Action, Review

@@ -6,13 +6,12 @@ from. Words follow the staff member's language."""
 
 from __future__ import annotations
 
-from service.i18n import N_, format_date, format_number, format_percent, gettext, survey_text
-from service.figures.levels import SummaryQuestion
-from service.touchpoints.kinds import CONTACT_KINDS
-
 from service.debriefs.service import Lesson, ReviewLessons
+from service.figures.levels import SummaryQuestion
 from service.figures.pulse import PulseResult
 from service.figures.results import Cell
+from service.i18n import N_, format_date, format_number, format_percent, gettext, survey_text
+from service.touchpoints.kinds import CONTACT_KINDS
 
 from .actions import by_source
 from .service import PROMPTS, ReviewPage
@@ -101,8 +100,7 @@ def _culture(culture: PulseResult) -> list[str]:
              gettext("Staff answers from %(start)s to %(end)s.") % {"start": format_date(culture.start),
                                                                   "end": format_date(culture.last_day)}, ""]
     if culture.hidden:
-        return lines + [gettext("Fewer than %(k)s people answered the culture pulse in this quarter, or none did. "
-                                "Results are hidden so that nobody's answers can be picked out.") % {"k": culture.k}]
+        return [*lines, gettext("Fewer than %(k)s people answered the culture pulse in this quarter, or none did. " "Results are hidden so that nobody's answers can be picked out.") % {"k": culture.k}]
     lines += [gettext("%(num)s people answered.") % {"num": format_number(culture.responses)}, "",
               gettext("Compared with the quarter before (%(start)s to %(end)s). A change is called clear only when "
                       "the two 95%% intervals do not overlap.") % {"start": format_date(culture.previous_start),
@@ -118,7 +116,7 @@ def _actions(prepared: ReviewPage, by_id: dict[str, SummaryQuestion]) -> list[st
     """The review's actions, one table per source they came from."""
     lines = ["", "## " + gettext("Actions"), ""]
     if not prepared.actions:
-        return lines + [gettext("No actions yet.")]
+        return [*lines, gettext("No actions yet.")]
     for source, found in by_source(prepared.actions):
         lines += ["### " + gettext(SOURCE_NAMES[source]), "",
                   f"| {gettext('What')} | {gettext('Owner')} | {gettext('Review date')} | {gettext('Status')} | "

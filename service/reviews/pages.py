@@ -31,7 +31,7 @@ STEPS = {"told": ("", "reviews/review.html"), "think": ("/think", "reviews/revie
 
 async def form_fields(request: Request) -> dict[str, list[str]]:
     form = await request.form()
-    return {key: [v for v in form.getall(key) if isinstance(v, str)] for key in form.keys()}
+    return {key: [v for v in form.getall(key) if isinstance(v, str)] for key in form}
 
 
 def one(fields: dict[str, list[str]], name: str) -> str:

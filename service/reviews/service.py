@@ -17,8 +17,8 @@ from service.figures import service as figures
 from service.figures.model import Figure, FigureRequest
 from service.figures.results import ReviewSummary
 from service.i18n import N_
-from service.surveys.loading import SurveyRegistry
 from service.staff import service as staff
+from service.surveys.loading import SurveyRegistry
 from service.surveys.model import AUDIENCES
 from service.touchpoints import service as touchpoint_service
 from service.touchpoints.kinds import CONTACT_KINDS
@@ -216,7 +216,7 @@ async def prepared_review(conn: asyncpg.Connection, registry: SurveyRegistry, *,
         return None
     asked = figures.surveys_asked(registry, await touchpoint_service.team_touchpoints(conn, team_id=request.team_id))
     unsaved = Review(0, request.team_id, "", request.first_month, grid.last_day(request.last_month),
-                     request.contact_kind, request.audience, {}, "", dt.datetime.now(dt.timezone.utc),
+                     request.contact_kind, request.audience, {}, "", dt.datetime.now(dt.UTC),
                      figures.chosen_survey(registry, request, asked))
     return await review_page(conn, registry, review=unsaved, viewer=viewer, settings=settings)
 

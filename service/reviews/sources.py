@@ -17,7 +17,6 @@ from service.figures.model import FigureRequest
 from service.figures.pulse import PulseResult
 from service.figures.service import NotAllowed, published
 from service.surveys.loading import SurveyRegistry
-
 from service.touchpoints import service as touchpoint_service
 
 from .actions import lessons_to_act_on

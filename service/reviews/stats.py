@@ -7,4 +7,4 @@ from __future__ import annotations
 from service.figures.stats import HIGHER, LOWER, NO_CLEAR_CHANGE, NOT_COMPARABLE, Share, verdict
 from service.figures.stats import share as wilson
 
-__all__ = ["HIGHER", "LOWER", "NO_CLEAR_CHANGE", "NOT_COMPARABLE", "Share", "verdict", "wilson"]
+__all__ = ["HIGHER", "LOWER", "NOT_COMPARABLE", "NO_CLEAR_CHANGE", "Share", "verdict", "wilson"]

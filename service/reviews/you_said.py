@@ -15,9 +15,8 @@ import msgspec
 from service.figures.model import Figure
 from service.figures.results import ReviewSummary
 from service.i18n import available_tags, language, match_tag
-from service.surveys.loading import SurveyRegistry
-
 from service.staff import service as staff
+from service.surveys.loading import SurveyRegistry
 from service.touchpoints import service as touchpoint_service
 
 from . import queries

@@ -10,9 +10,7 @@ SERVICE = REPO_ROOT / "service"
 LONGEST = 15
 ROUTE_DECORATORS = {"get", "post", "put", "patch", "delete", "route", "head"}
 NOT_YET: set[str] = set()  # route modules not yet in this shape (service/reviews/ is, since its branch)
-# Kept so service/reviews/routes.py still works until it asks debriefs.service on the request's connection.
 OWN_CONNECTION_ALLOWED = {
-    ("service/debriefs/routes.py", "review_lessons"),
     # Staff figures may be read from a replica (HEARD_READ_DATABASE_URL): a second connection by design.
     ("service/insights/routes.py", "_published"),
 }
