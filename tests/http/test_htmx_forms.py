@@ -69,7 +69,7 @@ async def test_sending_the_answers_with_htmx_redirects_the_browser_to_thank_you_
     redirect = sent.headers.get("HX-Redirect", "")
     assert redirect.startswith(f"/t/{touchpoint.code}/thanks?lang=en-GB&a={audience}&s="), sent.text[:300]
     assert "again=1" not in redirect
-    assert sent.text == ""  # nothing to swap: htmx loads the thank-you page like a link
+    assert "<" not in sent.text  # nothing to swap (Litestar's ClientRedirect sends no markup): htmx loads the page
     assert "<h1>Thank you</h1>" in (await client.get(redirect)).text
     [stored] = await factories.stored_responses(pool, touchpoint.id)
     assert str(stored["submission_id"]) == hidden["submission_id"] and stored["audience"] == audience

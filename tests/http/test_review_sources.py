@@ -36,9 +36,9 @@ async def world(pool):
               "member": await factories.staff(pool, team_id=team, name="Mia Member")}
     sessions = {who: await factories.session(pool, staff_id) for who, staff_id in people.items()}
     first, last = default_period(load_settings({}).today())
-    review_id = await pool.fetchval("insert into reviews (team_id, period_start, period_end, created_by) "
-                                    "values ($1, $2, $3, $4) returning id", team, first, grid.last_day(last),
-                                    people["manager"])
+    review_id = await pool.fetchval("insert into reviews (team_id, period_start, period_end, created_by, survey_id) "
+                                    "values ($1, $2, $3, $4, $5) returning id", team, first, grid.last_day(last),
+                                    people["manager"], factories.SURVEY)
     return {"team": team, "other": other, "people": people, "sessions": sessions, "review": review_id,
             "lesson": await _raised_lesson(pool, team, LESSON, "CP conference for the M. family"),
             "other_lesson": await _raised_lesson(pool, other, "Another team's lesson", "Other team's debrief")}
@@ -215,9 +215,9 @@ async def test_a_pulse_below_five_people_is_hidden_in_the_exports_as_on_screen(c
 
 async def test_an_open_action_carried_from_an_earlier_review_keeps_its_source(client, world, pool):
     first, _ = default_period(load_settings({}).today())
-    earlier = await pool.fetchval("insert into reviews (team_id, period_start, period_end) values ($1, $2, $3) "
-                                  "returning id", world["team"], grid.add_months(first, -3),
-                                  grid.add_months(first, -1))
+    earlier = await pool.fetchval("insert into reviews (team_id, period_start, period_end, survey_id) "
+                                  "values ($1, $2, $3, $4) returning id", world["team"], grid.add_months(first, -3),
+                                  grid.add_months(first, -1), factories.SURVEY)
     await pool.execute("insert into review_actions (review_id, team_id, what, source) "
                        "values ($1, $2, 'Ask about bad news in supervision', 'culture')", earlier, world["team"])
 

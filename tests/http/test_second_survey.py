@@ -16,6 +16,9 @@ from service.reviews.service import default_period
 from tests import factories
 from tests.http.helpers import answers, hidden_fields
 
+# The module's `world` makes rows its tests share (tests/conftest.py empties them once, before the module).
+pytestmark = pytest.mark.shared_rows
+
 REVIEW = factories.REVIEW_SURVEY
 MEETING = factories.SURVEY
 VALID = {
