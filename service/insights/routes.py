@@ -128,7 +128,7 @@ async def team_held(team_id: FromPath[int], request: Request, conn: NamedDepende
 
 
 @get("/staff/teams/{team_id:int}/export.csv", name="team_export")
-async def team_export(team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def team_export(team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]) -> Response[bytes]:
     require(rules.may_see_figures(viewer, team_id))
     asked = _request(request, "team_csv", team_id, state.settings.today(), state.surveys)
     team = (await _published(state, viewer, asked)).result

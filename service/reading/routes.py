@@ -66,6 +66,7 @@ async def reading_item(item_id: FromPath[int], conn: NamedDependency[Connection]
     item = await service.open_item(conn, viewer=viewer, item_id=item_id)
     trail = await service.audit_trail(conn, item_id=item_id) if item else []
     require(item is not None)
+    assert item is not None  # require() stopped the request otherwise
     return page("reading/item.html", viewer=viewer, item=item, trail=trail, problem=None,
                 outcomes=service.outcomes_for(item), **_context(state))
 
@@ -78,6 +79,7 @@ async def reading_outcome(item_id: FromPath[int], request: Request, conn: NamedD
                                          note=fields.get("note", ""), week=WorkingWeek.of(state.settings),
                                          within_hours=state.settings.read_within_hours)
     require(item is not None)
+    assert item is not None  # require() stopped the request otherwise
     if problem:
         return page("reading/item.html", status=422, viewer=viewer, item=item, trail=[], problem=problem,
                     outcomes=service.outcomes_for(item), chosen=fields.get("outcome"), note=fields.get("note", ""),
@@ -92,6 +94,7 @@ async def reading_dealing(item_id: FromPath[int], request: Request, conn: NamedD
     fields = await _fields(request)
     item = await service.open_item(conn, viewer=viewer, item_id=item_id, log=False)
     require(item is not None)
+    assert item is not None  # require() stopped the request otherwise
     await service.set_dealing(conn, viewer=viewer, item=item, dealing=fields.get("dealing") != "no")
     back = f"/staff/reading/{item_id}" if fields.get("back") == "item" else f"/staff/reading#item-{item_id}"
     return Redirect(done(back, "dealing_saved"), status_code=303)
@@ -111,6 +114,7 @@ async def team_readers_set(team_id: FromPath[int], request: Request, conn: Named
     fields = await _fields(request)
     staff_id = _id(fields.get("staff_id"))
     require(staff_id is not None)
+    assert staff_id is not None  # require() stopped the request otherwise
     try:
         async with conn.transaction():  # undone alone if it fails
             await service.set_reader(conn, viewer=viewer, team_id=team_id, staff_id=staff_id,

@@ -3,6 +3,8 @@ for one the viewer may not read, so a manager learns nothing about whether other
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from asyncpg import Connection
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
@@ -28,7 +30,7 @@ PROMPT_WORDS = {
 }
 
 
-def _form(fields: dict) -> EntryForm:
+def _form(fields: Mapping[str, object]) -> EntryForm:
     return EntryForm(**{name: str(fields.get(name) or "") for name in EntryForm.__struct_fields__})
 
 
@@ -68,6 +70,7 @@ async def reflection_create(request: Request, conn: NamedDependency[Connection],
 async def reflection(entry_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     entry = await service.entry_for(conn, reader_id=viewer.staff.id, entry_id=entry_id)
     require(entry is not None)
+    assert entry is not None  # require() stopped the request otherwise
     mine = entry.staff_id == viewer.staff.id
     managers = await service.managers_for(conn, writer_id=viewer.staff.id) if mine else []
     return _entry_page(viewer, entry, managers, mine=mine)
@@ -77,6 +80,7 @@ async def reflection(entry_id: FromPath[int], conn: NamedDependency[Connection],
 async def reflection_edit(entry_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     entry = await service.own_entry(conn, writer_id=viewer.staff.id, entry_id=entry_id)
     require(entry is not None)
+    assert entry is not None  # require() stopped the request otherwise
     form = EntryForm(entry.title, entry.happened, entry.noticed, entry.think_now, entry.do_differently,
                      f"{entry.feedback_from:%Y-%m}" if entry.feedback_from else "",
                      f"{entry.feedback_to:%Y-%m}" if entry.feedback_to else "")

@@ -74,7 +74,7 @@ async def add_action(conn: asyncpg.Connection, registry: SurveyRegistry, *, revi
     source = await _source(conn, review=review, source=form.source)
     if source is None:
         problems["source"] = "choose"
-    if problems:
+    if problems or source is None:
         raise Invalid(problems)
     kind, lesson_id = source
     action_id = await queries.insert_action(
@@ -82,7 +82,10 @@ async def add_action(conn: asyncpg.Connection, registry: SurveyRegistry, *, revi
         owner=form.owner.strip()[:200], review_on=review_on,
         target_questions=list(dict.fromkeys(form.target_questions)), source=kind, lesson_answer_id=lesson_id)
     if action_id is None:  # the lesson already has its action (the form sent twice, or answered twice)
-        return await queries.action_for_lesson(conn, lesson_answer_id=lesson_id)
+        existing = await queries.action_for_lesson(conn, lesson_answer_id=lesson_id) if lesson_id else None
+        if existing is None:  # only a lesson's action is ever not inserted
+            raise LookupError("an action was neither added nor found")
+        return existing
     await staff.record(conn, staff_id=by, action="review_action_added",
                         detail={"action_id": action_id, "source": kind, "lesson_answer_id": lesson_id})
     return action_id

@@ -100,8 +100,9 @@ def _culture(culture: PulseResult) -> list[str]:
              gettext("Staff answers from %(start)s to %(end)s.") % {"start": format_date(culture.start),
                                                                   "end": format_date(culture.last_day)}, ""]
     if culture.hidden:
-        return [*lines, gettext("Fewer than %(k)s people answered the culture pulse in this quarter, or none did. " "Results are hidden so that nobody's answers can be picked out.") % {"k": culture.k}]
-    lines += [gettext("%(num)s people answered.") % {"num": format_number(culture.responses)}, "",
+        return [*lines, gettext("Fewer than %(k)s people answered the culture pulse in this quarter, or none did. "
+                                "Results are hidden so that nobody's answers can be picked out.") % {"k": culture.k}]
+    lines += [gettext("%(num)s people answered.") % {"num": format_number(culture.responses or 0)}, "",
               gettext("Compared with the quarter before (%(start)s to %(end)s). A change is called clear only when "
                       "the two 95%% intervals do not overlap.") % {"start": format_date(culture.previous_start),
                                                                  "end": format_date(culture.previous_last_day)}, "",
@@ -154,7 +155,7 @@ def review_markdown(prepared: ReviewPage, *, questions: list[SummaryQuestion], l
         lines.append(gettext("Fewer than %(k)s responses in this period. Results are hidden so that nobody's "
                              "answers can be picked out.") % {"k": summary.k})
     else:
-        lines += [gettext("%(num)s responses.") % {"num": format_number(summary.responses)},
+        lines += [gettext("%(num)s responses.") % {"num": format_number(summary.responses or 0)},
                   gettext("\"Hidden\" means fewer than %(k)s responses, or a figure hidden so that a small number "
                           "can't be worked out from the totals.") % {"k": summary.k}, "",
                   "### " + gettext("Who answered"), "", "| | |", "|---|---|"]
@@ -184,9 +185,9 @@ def review_markdown(prepared: ReviewPage, *, questions: list[SummaryQuestion], l
                 lines.append(f"- {name}: {share_text(group.share)}")
         if summary.comments:
             lines += ["", "### " + gettext("In their own words (redacted)")]
-            for group in summary.comments:
-                lines += ["", "#### " + _cell(survey_text(group.question_text)), ""]
-                for comment in group.comments:
+            for said in summary.comments:
+                lines += ["", "#### " + _cell(survey_text(said.question_text)), ""]
+                for comment in said.comments:
                     tone = gettext("positive") if comment.tone == "positive" else gettext("critical")
                     lines.append(f"- ({tone}) {_cell(comment.text)}")
     if lessons is not None:

@@ -83,6 +83,7 @@ async def sources_for(conn: asyncpg.Connection, state: State, viewer, review_id:
     sources = await review_sources(conn, state.surveys, review=found, allowed=allowed, viewer=viewer,
                                    settings=state.settings)
     require(sources is not None)
+    assert sources is not None  # require() stopped the request otherwise
     return sources
 
 

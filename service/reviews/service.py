@@ -101,7 +101,7 @@ async def start_review(conn: asyncpg.Connection, registry: SurveyRegistry, *, te
         problems["focus_kind"] = "choose"
     if form.focus_audience and form.focus_audience not in AUDIENCES:
         problems["focus_audience"] = "choose"
-    if problems:
+    if problems or first is None or last is None:
         raise Invalid(problems)
     review_id = await queries.insert_review(conn, team_id=team_id, period_start=first, period_end=grid.last_day(last),
                                             focus_kind=form.focus_kind or None,
@@ -192,7 +192,8 @@ def target_feedback(targets: list[str], before: ReviewSummary, after: ReviewSumm
     rows = []
     for question_id in targets:
         old, new = before.question(question_id), after.question(question_id)
-        text = (new or old).text if (new or old) else question_id
+        either = new or old
+        text = either.text if either else question_id
         old_share = old.share if old else None
         new_share = new.share if new else None
         rows.append(TargetFeedback(question_id, text, old_share, new_share, verdict(old_share, new_share)))

@@ -170,10 +170,12 @@ async def you_said_figures(conn: asyncpg.Connection, registry: SurveyRegistry, *
                            team_id: int | None) -> list[tuple[Entry, list[Figure]]]:
     """Each of a team's published entries with a figure, and the review figures
     that figure was taken from (the counts of its question), as this viewer sees them."""
-    if not may_read_you_said_figures(viewer, team_id):
+    if team_id is None or not may_read_you_said_figures(viewer, team_id):
         return []
     found = []
     for entry in await queries.published_with_figure(conn, team_id=team_id):
+        if entry.review_id is None or not entry.figure_question:  # the query asks for both; the type allows none
+            continue
         review = await queries.review_by_id(conn, review_id=entry.review_id)
         if review is None:
             continue

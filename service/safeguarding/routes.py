@@ -56,15 +56,12 @@ async def safeguarding_close(item_id: FromPath[int], request: Request, conn: Nam
     outcome = str((await request.form()).get("outcome") or "")
     item = await service.view_item(conn, viewer=viewer, item_id=item_id)
     require(item is not None)
+    assert item is not None  # require() stopped the request otherwise
     try:
         await service.close_item(conn, viewer=viewer, item=item, outcome=outcome, zone=state.settings.timezone)
     except ContactProblem:
-        problem = "outcome"
-    else:
-        problem = None
-    if problem:
         return page("safeguarding/item.html", status=422, viewer=viewer, item=item, trail=[],
-                    waiting=_waiting, kinds=CONTACT_KINDS, problem=problem, zone=ZoneInfo(state.settings.timezone))
+                    waiting=_waiting, kinds=CONTACT_KINDS, problem="outcome", zone=ZoneInfo(state.settings.timezone))
     return Redirect(done("/staff/safeguarding", "safeguarding_closed"), status_code=303)
 
 
@@ -95,17 +92,16 @@ async def contact_post(code: FromPath[str], request: Request, conn: NamedDepende
     """Never refused: over the flood limit a request is kept and listed for reading (service/reading)."""
     fields = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     touchpoint = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
-    shown = dict(touchpoint=touchpoint, lang=speak(request, touchpoint, chosen=fields.get("lang")),
-                 audience=_audience(fields.get("audience")))
+    lang, audience = speak(request, touchpoint, chosen=fields.get("lang")), _audience(fields.get("audience"))
     over_limit = not state.limiter.allow(f"contact|{request.client.host if request.client else ''}", touchpoint.id)
     try:
         await reading.request_contact(conn, touchpoint_id=touchpoint.id, team_id=touchpoint.team_id,
-                                      audience=shown["audience"], language=shown["lang"], over_limit=over_limit,
+                                      audience=audience, language=lang, over_limit=over_limit,
                                       today=state.settings.today(), **_asked(fields))
     except ContactProblem as error:
         return page("safeguarding/contact.html", status=422, fields=fields, problems=error.problems,
-                    submission=_submission(fields.get("s")), **shown)
-    return page("safeguarding/contact_sent.html", **shown)
+                    submission=_submission(fields.get("s")), touchpoint=touchpoint, lang=lang, audience=audience)
+    return page("safeguarding/contact_sent.html", touchpoint=touchpoint, lang=lang, audience=audience)
 
 
 def _asked(fields: dict[str, str]) -> dict:
