@@ -7,9 +7,9 @@ import datetime as dt
 import asyncpg
 
 from service.figures import grid
+from service.figures.door import published
 from service.figures.model import FigureRequest
 from service.figures.pulse import PULSE_SURVEY, PulseResult, ended_quarter, quarter_of
-from service.figures.service import published
 from service.surveys.loading import SurveyRegistry
 from service.surveys.model import STAFF
 from service.touchpoints import service as touchpoints

@@ -16,8 +16,8 @@ This is the interface the pages, the exports and the differencing audit
 - `Published`: the output's structured result for rendering, and every
   figure it shows.
 
-Beside these, in service.figures.service (which imports this module, so they
-cannot live here without an import circle):
+Beside these, in service.figures.door (above the engine, the pulse and the
+reviews, which all import this module):
 
 - `published(conn, registry, viewer=, request=, settings=)`: the one function
   every page and export calls.

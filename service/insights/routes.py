@@ -16,9 +16,10 @@ from litestar.response import Redirect
 from service import i18n
 from service.db.pool import transaction
 from service.debriefs.routes import team_waiting
+from service.figures.door import published
 from service.figures.grid import DEFAULT_MONTHS, MONTH_CHOICES
 from service.figures.model import FigureRequest
-from service.figures.service import NotAllowed, published, team_request
+from service.figures.service import NotAllowed, team_request
 from service.reading.routes import team_backlog
 from service.responses import service as responses
 from service.staff.access import require

@@ -8,8 +8,8 @@ from litestar import Response, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 
+from service.figures.door import published
 from service.figures.model import FigureRequest
-from service.figures.service import published
 from service.staff.access import require
 from service.staff.service import Viewer
 from service.web.templating import page

@@ -13,9 +13,10 @@ import msgspec
 from service.culture.service import pulse_for_review
 from service.debriefs import service as debriefs
 from service.debriefs.service import Lesson
+from service.figures.door import published
 from service.figures.model import FigureRequest
 from service.figures.pulse import PulseResult
-from service.figures.service import NotAllowed, published
+from service.figures.service import NotAllowed
 from service.surveys.loading import SurveyRegistry
 from service.touchpoints import service as touchpoint_service
 

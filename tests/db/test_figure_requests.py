@@ -8,8 +8,8 @@ listed request, or zeros over no atoms."""
 import pytest
 
 from service.figures import grid
+from service.figures.door import published, requests_for
 from service.figures.model import FigureRequest
-from service.figures.service import published, requests_for
 from tests import factories
 
 GOOD = {"listened": 5, "understood": 4, "respect": 5}

@@ -4,8 +4,9 @@ two never overlap, and nothing can be worked out by setting one against the othe
 
 import pytest
 
+from service.figures.door import published, requests_for
 from service.figures.model import FigureRequest
-from service.figures.service import NotAllowed, published, requests_for
+from service.figures.service import NotAllowed
 from tests import factories
 
 REVIEW = factories.REVIEW_SURVEY

@@ -17,18 +17,7 @@ from service.settings import REPO_ROOT
 
 # Imports that close a circle and are left for now: (importing module, imported module) and why. Each must
 # still exist (a test below fails when one is gone, so the list only shrinks).
-KNOWN_CIRCLES = {
-    # figures' "one door" (published, requests_for) dispatches review, admin-overview and "you said" outputs to
-    # reviews.service, which builds them with the engine in figures.service. service/reviews/* and
-    # service/figures/* are being rewritten by other helpers; the fix is to move the door (published,
-    # requests_for) into a module above the engine, the pulse and reviews (e.g. service/figures/door.py).
-    ("service.figures.service", "service.reviews.service"): "the figures door calls reviews (reviews/* in rewrite)",
-    ("service.figures.service", "service.reviews.overview"): "the same door, for the admin overview",
-    ("service.figures.service", "service.reviews.you_said"): "the same door, for \"you said\" figures",
-    # The same door dispatches the culture pulse to figures/pulse.py, which runs on the engine's Engine, load and
-    # rules_for; moving the door up (above) ends this one too.
-    ("service.figures.service", "service.figures.pulse"): "the figures door calls the pulse (figures/* in rewrite)",
-}
+KNOWN_CIRCLES: dict[tuple[str, str], str] = {}
 
 
 def module_name(path: Path, root: Path) -> str:

@@ -9,10 +9,10 @@ import random
 from collections import defaultdict
 
 from service.figures import grid
+from service.figures.door import published, requests_for
 from service.figures.levels import level, question_for, summary_questions
 from service.figures.model import RESPONSES, AtomKey, Figure
 from service.figures.pulse import PULSE_SURVEY, ended_quarter
-from service.figures.service import published, requests_for
 from service.surveys.loading import load_surveys
 from tests import factories
 from tests.privacy.differencing import audit

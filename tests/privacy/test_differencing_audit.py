@@ -43,10 +43,11 @@ from hypothesis import strategies as st
 from service.db.migrate import migrate
 from service.db.pool import create_pool
 from service.figures import grid
+from service.figures.door import published, requests_for
 from service.figures.levels import level, question_for, summary_questions
 from service.figures.model import RESPONSES, AtomKey, Figure, FigureRequest
 from service.figures.protection import D
-from service.figures.service import NotAllowed, published, requests_for
+from service.figures.service import NotAllowed
 from service.reviews import actions as review_actions
 from service.reviews import service as reviews
 from service.staff import service as staff_service
