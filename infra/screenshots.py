@@ -42,9 +42,17 @@ async def make_touchpoint(dsn: str) -> str:
     try:
         team_id = await conn.fetchval("insert into teams (name) values ($1) returning id", "Riverside Family Help")
         code = codes.new_code()
-        await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind="home_visit", practitioner_id=None,
-                                survey_id="after-meeting", audience=None, language="en-GB",
-                                expires_on=dt.date.today() + dt.timedelta(days=30))
+        await insert_touchpoint(
+            conn,
+            code=code,
+            team_id=team_id,
+            contact_kind="home_visit",
+            practitioner_id=None,
+            survey_id="after-meeting",
+            audience=None,
+            language="en-GB",
+            expires_on=dt.date.today() + dt.timedelta(days=30),
+        )
         return code
     finally:
         await conn.close()
@@ -56,8 +64,9 @@ def serve(dsn: str) -> tuple[subprocess.Popen, str]:
         port = sock.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": dsn, "HEARD_BASE_URL": base, "HEARD_LOG_LEVEL": "WARNING"}
-    process = subprocess.Popen([sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "1"],
-                               cwd=REPO_ROOT, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "1"], cwd=REPO_ROOT, env=env
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -80,16 +89,18 @@ async def take_staff(base: str, dsn: str, out: Path) -> None:
     import staff_screenshots
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                   args=["--no-sandbox", "--disable-gpu"])
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
         await staff_screenshots.take(browser, base, dsn, out)
         await browser.close()
 
 
 async def take(base: str, code: str, out: Path, width: int, height: int) -> None:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                   args=["--no-sandbox", "--disable-gpu"])
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
         context = await browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=2)
         page = await context.new_page()
         for lang in LANGUAGES:

@@ -33,8 +33,9 @@ ACCOUNTS = {  # role -> email of its demo account
 
 def load_demo(dsn: str) -> None:
     env = {**os.environ, "DATABASE_URL": dsn, "HEARD_LOG_LEVEL": "WARNING"}
-    subprocess.run([sys.executable, "-m", "service", "demo"], cwd=REPO_ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "service", "demo"], cwd=REPO_ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 async def pages_for(dsn: str, role: str) -> list[tuple[str, str]]:
@@ -51,21 +52,36 @@ async def pages_for(dsn: str, role: str) -> list[tuple[str, str]]:
         await conn.close()
     found = [("1-home", "/staff")]
     if role == "practitioner":
-        found += [("2-my-feedback", "/staff/me"), ("3-team", f"/staff/teams/{team}"),
-                  ("4-touchpoints", f"/staff/teams/{team}/touchpoints"), ("5-my-touchpoint", f"/staff/touchpoints/{mine}"),
-                  ("6-show-my-qr", "/staff/me/qr")]
+        found += [
+            ("2-my-feedback", "/staff/me"),
+            ("3-team", f"/staff/teams/{team}"),
+            ("4-touchpoints", f"/staff/teams/{team}/touchpoints"),
+            ("5-my-touchpoint", f"/staff/touchpoints/{mine}"),
+            ("6-show-my-qr", "/staff/me/qr"),
+        ]
     elif role == "team_manager":
-        found += [("2-team", f"/staff/teams/{team}"), ("3-team-under-8s", f"/staff/teams/{team}?audience=under8"),
-                  ("4-touchpoints", f"/staff/teams/{team}/touchpoints"),
-                  ("5-touchpoint", f"/staff/touchpoints/{any_touchpoint}"), ("6-reviews", f"/staff/teams/{team}/reviews")]
+        found += [
+            ("2-team", f"/staff/teams/{team}"),
+            ("3-team-under-8s", f"/staff/teams/{team}?audience=under8"),
+            ("4-touchpoints", f"/staff/teams/{team}/touchpoints"),
+            ("5-touchpoint", f"/staff/touchpoints/{any_touchpoint}"),
+            ("6-reviews", f"/staff/teams/{team}/reviews"),
+        ]
         if review:
             found.append(("7-review", f"/staff/reviews/{review}"))
     elif role == "safeguarding_lead":
-        found += [("2-safeguarding-queue", "/staff/safeguarding"), ("3-reading-list", "/staff/reading"),
-                  ("4-team", f"/staff/teams/{team}")]
+        found += [
+            ("2-safeguarding-queue", "/staff/safeguarding"),
+            ("3-reading-list", "/staff/reading"),
+            ("4-team", f"/staff/teams/{team}"),
+        ]
     else:
-        found += [("2-teams", "/staff/admin/teams"), ("3-people", "/staff/admin/people"),
-                  ("4-what-helped", "/staff/admin/actions"), ("5-audit", "/staff/admin/audit")]
+        found += [
+            ("2-teams", "/staff/admin/teams"),
+            ("3-people", "/staff/admin/people"),
+            ("4-what-helped", "/staff/admin/actions"),
+            ("5-audit", "/staff/admin/audit"),
+        ]
     return found
 
 
@@ -99,5 +115,8 @@ async def take(browser: Browser, base: str, dsn: str, out: Path) -> None:
                 target = out / "staff" / role / f"{name}-{width}.png"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 await page.screenshot(path=str(target), full_page=True)
-                print(target.relative_to(REPO_ROOT), f"{await page.evaluate('document.documentElement.scrollHeight')} px tall")
+                print(
+                    target.relative_to(REPO_ROOT),
+                    f"{await page.evaluate('document.documentElement.scrollHeight')} px tall",
+                )
         await context.close()

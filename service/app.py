@@ -83,8 +83,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Staff summaries may read from a replica; everything that writes uses the primary.
         app.state.read_pool = app.state.pool
         if settings.read_database_url:
-            app.state.read_pool = await create_pool(settings.read_database_url, min_size=1,
-                                                    max_size=settings.pool_max_size)
+            app.state.read_pool = await create_pool(
+                settings.read_database_url, min_size=1, max_size=settings.pool_max_size
+            )
         try:
             async with transaction(app.state.pool) as conn:
                 await record_versions(conn, surveys)
@@ -106,34 +107,49 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *privacy.ROUTES,
             *health.ROUTES,
             *STATIC_ROUTES,
-            Router(path="/", before_request=before_staff_request, route_handlers=[
-                *staff.ROUTES,
-                *staff_admin.ROUTES,
-                *staff_steps.ROUTES,
-                *staff_oidc.ROUTES,
-                *touchpoints.ROUTES,
-                *insights.ROUTES,
-                *reviews.ROUTES,
-                *debriefs.ROUTES,
-                *safeguarding.ROUTES,
-                *reading.ROUTES,
-                *reflection.ROUTES,
-                *culture.ROUTES,
-            ]),
+            Router(
+                path="/",
+                before_request=before_staff_request,
+                route_handlers=[
+                    *staff.ROUTES,
+                    *staff_admin.ROUTES,
+                    *staff_steps.ROUTES,
+                    *staff_oidc.ROUTES,
+                    *touchpoints.ROUTES,
+                    *insights.ROUTES,
+                    *reviews.ROUTES,
+                    *debriefs.ROUTES,
+                    *safeguarding.ROUTES,
+                    *reading.ROUTES,
+                    *reflection.ROUTES,
+                    *culture.ROUTES,
+                ],
+            ),
         ],
-        state=State({"settings": settings, "surveys": surveys, "assets": assets,
-                     "limiter": SubmissionLimiter(settings.submissions_per_source), "bursts": BurstWatch(),
-                     # a shared device's staff exit: 5 PIN guesses per touchpoint in 15 minutes (per process)
-                     "exit_guesses": SubmissionLimiter(5, window_seconds=900.0)}),
+        state=State(
+            {
+                "settings": settings,
+                "surveys": surveys,
+                "assets": assets,
+                "limiter": SubmissionLimiter(settings.submissions_per_source),
+                "bursts": BurstWatch(),
+                # a shared device's staff exit: 5 PIN guesses per touchpoint in 15 minutes (per process)
+                "exit_guesses": SubmissionLimiter(5, window_seconds=900.0),
+            }
+        ),
         lifespan=[database],
         compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),
         # One connection per request (service/db/request.py): `conn` for a handler that always needs the
         # database, `db` for one that may not (acquired on first use). Staff handlers declare `viewer`;
         # providing it checks the session and CSRF. The pages of the steps after a password (two-step code, new password, setting up two-step) declare `signing_in` instead.
-        dependencies={"db": Provide(provide_db), "conn": Provide(provide_conn),
-                      "viewer": Provide(provide_viewer), "signing_in": Provide(provide_signing_in),
-                      # The request's language, for pages without a touchpoint (service/web/language.py).
-                      "lang": Provide(provide_lang)},
+        dependencies={
+            "db": Provide(provide_db),
+            "conn": Provide(provide_conn),
+            "viewer": Provide(provide_viewer),
+            "signing_in": Provide(provide_signing_in),
+            # The request's language, for pages without a touchpoint (service/web/language.py).
+            "lang": Provide(provide_lang),
+        },
         # Security headers on every response; no staff response is kept in a browser's cache
         # (a shared PC's Back button after sign-out).
         middleware=[security_headers],

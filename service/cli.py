@@ -32,9 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     surveys.add_argument("action", choices=["check"], help="check: validate every survey file")
 
     i18n = commands.add_parser("i18n", help="translation catalogs: extract, update, init, compile, report")
-    i18n.add_argument("action", choices=["extract", "update", "init", "compile", "report"],
-                      help="extract: refresh the .pot templates; update: merge them into every .po; init TAG: start a "
-                           "new language; compile: build the .mo files; report: completeness and review status")
+    i18n.add_argument(
+        "action",
+        choices=["extract", "update", "init", "compile", "report"],
+        help="extract: refresh the .pot templates; update: merge them into every .po; init TAG: start a "
+        "new language; compile: build the .mo files; report: completeness and review status",
+    )
     i18n.add_argument("tag", nargs="?", help="for init: the new language's tag, e.g. sq or vi")
 
     users = commands.add_parser("users", help="staff accounts: add, reset-password, disable")
@@ -44,12 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     users.add_argument("--admin", action="store_true", help="make an administrator (add)")
     users.add_argument("--team", help="team name to join, created if missing (add)")
     users.add_argument("--role", default="practitioner", help="practitioner, team_manager, safeguarding_lead or reader")
-    users.add_argument("--password-stdin", action="store_true",
-                       help="read the password from standard input instead of making one up")
+    users.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input instead of making one up"
+    )
 
     guard = commands.add_parser("safeguarding", help="safeguarding queue jobs")
-    guard.add_argument("action", choices=["escalate"],
-                       help="escalate queue items nobody closed, and reading-list items nobody read, in time")
+    guard.add_argument(
+        "action",
+        choices=["escalate"],
+        help="escalate queue items nobody closed, and reading-list items nobody read, in time",
+    )
 
     reviews = commands.add_parser("reviews", help="learning review jobs")
     reviews.add_argument("action", choices=["warm"], help="warm: bring every team's weekly rollup up to date")
@@ -187,8 +194,9 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         try:
             async with transaction(pool) as conn:
                 await record_versions(conn, surveys)
-                return await load_demo(conn, surveys, base_url=settings.base_url, today=settings.today(),
-                                       responses=args.responses)
+                return await load_demo(
+                    conn, surveys, base_url=settings.base_url, today=settings.today(), responses=args.responses
+                )
         finally:
             await pool.close()
 
@@ -276,15 +284,21 @@ def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
     async def work(conn) -> None:
         if args.action == "add":
             # A password made up here is seen by whoever runs this: it works once, to choose their own.
-            staff_id = await staff.add_staff(conn, email=args.email, display_name=args.name or args.email,
-                                             password=password, is_admin=args.admin,
-                                             first_password=not args.password_stdin)
+            staff_id = await staff.add_staff(
+                conn,
+                email=args.email,
+                display_name=args.name or args.email,
+                password=password,
+                is_admin=args.admin,
+                first_password=not args.password_stdin,
+            )
             if args.team:
                 team_id = await staff.find_or_create_team(conn, name=args.team, by=staff_id)
                 await staff.give_role(conn, team_id=team_id, staff_id=staff_id, role=args.role)
         elif args.action == "reset-password":
-            await staff.reset_password(conn, email=args.email, password=password,
-                                       first_password=not args.password_stdin)
+            await staff.reset_password(
+                conn, email=args.email, password=password, first_password=not args.password_stdin
+            )
         else:
             await staff.set_disabled(conn, email=args.email)
 
@@ -295,8 +309,10 @@ def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "disable":
         print(f"disabled {args.email}; their sessions have ended")
     elif not args.password_stdin:
-        print(f"{args.email}: first password {password}  (shown once; pass it on privately: it works once, "
-              f"within 72 hours, to choose their own)")
+        print(
+            f"{args.email}: first password {password}  (shown once; pass it on privately: it works once, "
+            f"within 72 hours, to choose their own)"
+        )
     else:
         print(f"{args.email}: password set")
     return 0
@@ -343,13 +359,22 @@ def cmd_reviews(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_retention(settings: Settings, args: argparse.Namespace) -> int:
     from service.safeguarding.retention import run_retention
 
-    removed = _in_transaction(settings, lambda conn: run_retention(
-        conn, today=settings.today(), free_text_months=settings.keep_free_text_months,
-        response_months=settings.keep_responses_months, audit_months=settings.keep_audit_months))
-    print(f"removed {removed.free_texts} free-text answers, {removed.safeguarding_items} closed safeguarding items, "
-          f"{removed.reading_items} closed reading-list items (counted by month first), "
-          f"{removed.responses} responses (counted by month first), {removed.audit_entries} audit entries, "
-          f"{removed.sign_in_records} expired sessions and sign-in records")
+    removed = _in_transaction(
+        settings,
+        lambda conn: run_retention(
+            conn,
+            today=settings.today(),
+            free_text_months=settings.keep_free_text_months,
+            response_months=settings.keep_responses_months,
+            audit_months=settings.keep_audit_months,
+        ),
+    )
+    print(
+        f"removed {removed.free_texts} free-text answers, {removed.safeguarding_items} closed safeguarding items, "
+        f"{removed.reading_items} closed reading-list items (counted by month first), "
+        f"{removed.responses} responses (counted by month first), {removed.audit_entries} audit entries, "
+        f"{removed.sign_in_records} expired sessions and sign-in records"
+    )
     return 0
 
 

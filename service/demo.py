@@ -64,19 +64,29 @@ COMMENTS = [
 ]
 
 
-async def load_demo(conn: asyncpg.Connection, surveys: SurveyRegistry, *, base_url: str, today: dt.date,
-                    responses: int = 1500, seed: int = 7) -> list[tuple[str, str]]:
+async def load_demo(
+    conn: asyncpg.Connection,
+    surveys: SurveyRegistry,
+    *,
+    base_url: str,
+    today: dt.date,
+    responses: int = 1500,
+    seed: int = 7,
+) -> list[tuple[str, str]]:
     """Create the demo team once; return (description, link) for each demo touchpoint."""
     team_id = await staff.team_id_by_name(conn, name=DEMO_TEAM)
     if team_id is None:
         team_id = await _create(conn, surveys, today=today, responses=responses, rng=random.Random(seed))
     touchpoints = sorted(await touchpoints_service.team_touchpoints(conn, team_id=team_id), key=lambda t: t.id)
-    return [(f"{t.contact_kind} ({t.audience or 'ask'}, {t.survey_id})", codes.public_url(base_url, t.code))
-            for t in touchpoints]
+    return [
+        (f"{t.contact_kind} ({t.audience or 'ask'}, {t.survey_id})", codes.public_url(base_url, t.code))
+        for t in touchpoints
+    ]
 
 
-async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: dt.date, responses: int,
-                  rng: random.Random) -> int:
+async def _create(
+    conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: dt.date, responses: int, rng: random.Random
+) -> int:
     survey = surveys.current(MEETING_SURVEY)
     assert survey is not None, f"the demo needs surveys/{MEETING_SURVEY}.toml"
     team_id = await staff.create_team(conn, name=DEMO_TEAM, by=None)
@@ -90,25 +100,43 @@ async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: d
     await staff.add_staff(conn, email=ADMIN[0], display_name=ADMIN[1], password=DEMO_PASSWORD, is_admin=True)
     touchpoints, weights = [], []
     for kind, practitioner, audience, weight in TOUCHPOINTS:
-        touchpoints.append(await touchpoints_service.add_touchpoint(
-            conn, team_id=team_id, contact_kind=kind, practitioner_id=staff_ids[practitioner],
-            survey_id=survey.survey.id, audience=audience, language="en-GB"))
+        touchpoints.append(
+            await touchpoints_service.add_touchpoint(
+                conn,
+                team_id=team_id,
+                contact_kind=kind,
+                practitioner_id=staff_ids[practitioner],
+                survey_id=survey.survey.id,
+                audience=audience,
+                language="en-GB",
+            )
+        )
         weights.append(weight)
     await _answers(conn, survey, touchpoints, weights, responses, rng=rng, today=today)
     # One answer that may disclose harm, so the safeguarding lead's queue has something in it.
     worrying = touchpoints[2]  # Joy's reviews for children in care
     variant = survey.survey.audiences["13to17"]
-    checked = check_answers(variant, {"q_listened": ["2"], "q_anything_else": ["I don't feel safe at home when my dad is drunk"]})
-    await submit_response(conn, Submission(uuid.uuid4(), worrying, survey, "13to17", "en-GB", checked),
-                          today=today - dt.timedelta(days=1))
+    checked = check_answers(
+        variant, {"q_listened": ["2"], "q_anything_else": ["I don't feel safe at home when my dad is drunk"]}
+    )
+    await submit_response(
+        conn, Submission(uuid.uuid4(), worrying, survey, "13to17", "en-GB", checked), today=today - dt.timedelta(days=1)
+    )
     review_survey = surveys.current(REVIEW_SURVEY)
     if review_survey is not None:  # its own random numbers, so the first survey's answers stay as they were
         kind, practitioner, audience = REVIEW_TOUCHPOINT
         asked = await touchpoints_service.add_touchpoint(
-            conn, team_id=team_id, contact_kind=kind, practitioner_id=staff_ids[practitioner],
-            survey_id=REVIEW_SURVEY, audience=audience, language="en-GB")
-        await _answers(conn, review_survey, [asked], [1.0], REVIEW_RESPONSES, rng=random.Random(REVIEW_SURVEY),
-                       today=today)
+            conn,
+            team_id=team_id,
+            contact_kind=kind,
+            practitioner_id=staff_ids[practitioner],
+            survey_id=REVIEW_SURVEY,
+            audience=audience,
+            language="en-GB",
+        )
+        await _answers(
+            conn, review_survey, [asked], [1.0], REVIEW_RESPONSES, rng=random.Random(REVIEW_SURVEY), today=today
+        )
     await _earlier_review(conn, surveys, team_id=team_id, manager_id=staff_ids[3], today=today)
     await _reflections(conn, writer_id=staff_ids[0], manager_id=staff_ids[3], today=today)
     await _culture_pulse(conn, surveys, team_id=team_id, today=today, rng=rng)
@@ -116,8 +144,16 @@ async def _create(conn: asyncpg.Connection, surveys: SurveyRegistry, *, today: d
     return team_id
 
 
-async def _answers(conn: asyncpg.Connection, survey, touchpoints: list, weights: list[float], responses: int, *,
-                   rng: random.Random, today: dt.date) -> None:
+async def _answers(
+    conn: asyncpg.Connection,
+    survey,
+    touchpoints: list,
+    weights: list[float],
+    responses: int,
+    *,
+    rng: random.Random,
+    today: dt.date,
+) -> None:
     """`responses` plausible answers to one survey, spread over these touchpoints by weight and the last 120 days."""
     for _ in range(responses):
         [touchpoint] = rng.choices(touchpoints, weights)
@@ -142,24 +178,33 @@ async def _answers(conn: asyncpg.Connection, survey, touchpoints: list, weights:
 # A practitioner's private reflections (Amira's): (title, what happened, noticed, think now, do differently,
 # about last month's feedback, shared with the manager).
 REFLECTIONS = [
-    ("Conference where dad walked out",
-     "Dad left the child protection conference halfway through, after the police report was read out.",
-     "I had not gone through the report with him beforehand. I was more worried about the chair than about him.",
-     "He heard the worst of it for the first time in a room full of professionals. Anyone would walk out.",
-     "Go through every report with parents before the conference, in their language, and say what will be read.",
-     True, True),
-    ("Direct work with a 10-year-old",
-     "We used the three houses tool at school. She drew her brother in the house of worries.",
-     "She talked more when we were drawing side by side than face to face.",
-     "The setting mattered more than the questions.",
-     "Offer drawing or a walk first, and let the child choose where we sit.",
-     False, False),
-    ("Feedback said the plan was unclear",
-     "Two parents said after meetings that they did not understand what happens next.",
-     "I end meetings in a rush and write the plan afterwards.",
-     "The plan is written for the file, not for the family.",
-     "Agree the next three steps in plain words before anyone leaves the room.",
-     True, False),
+    (
+        "Conference where dad walked out",
+        "Dad left the child protection conference halfway through, after the police report was read out.",
+        "I had not gone through the report with him beforehand. I was more worried about the chair than about him.",
+        "He heard the worst of it for the first time in a room full of professionals. Anyone would walk out.",
+        "Go through every report with parents before the conference, in their language, and say what will be read.",
+        True,
+        True,
+    ),
+    (
+        "Direct work with a 10-year-old",
+        "We used the three houses tool at school. She drew her brother in the house of worries.",
+        "She talked more when we were drawing side by side than face to face.",
+        "The setting mattered more than the questions.",
+        "Offer drawing or a walk first, and let the child choose where we sit.",
+        False,
+        False,
+    ),
+    (
+        "Feedback said the plan was unclear",
+        "Two parents said after meetings that they did not understand what happens next.",
+        "I end meetings in a rush and write the plan afterwards.",
+        "The plan is written for the file, not for the family.",
+        "Agree the next three steps in plain words before anyone leaves the room.",
+        True,
+        False,
+    ),
 ]
 
 
@@ -170,8 +215,15 @@ async def _reflections(conn: asyncpg.Connection, *, writer_id: int, manager_id: 
 
     month = grid.last_whole_month(today).strftime("%Y-%m")
     for title, happened, noticed, think_now, differently, about_feedback, shared in REFLECTIONS:
-        form = reflection.EntryForm(title, happened, noticed, think_now, differently,
-                                    month if about_feedback else "", month if about_feedback else "")
+        form = reflection.EntryForm(
+            title,
+            happened,
+            noticed,
+            think_now,
+            differently,
+            month if about_feedback else "",
+            month if about_feedback else "",
+        )
         entry_id = await reflection.write_entry(conn, writer_id=writer_id, checked=reflection.check(form, today))
         if shared:
             await reflection.share_entry(conn, writer_id=writer_id, entry_id=entry_id, manager_id=manager_id)
@@ -184,8 +236,9 @@ PULSE_WORDS = [
 ]
 
 
-async def _culture_pulse(conn: asyncpg.Connection, surveys: SurveyRegistry, *, team_id: int, today: dt.date,
-                         rng: random.Random) -> None:
+async def _culture_pulse(
+    conn: asyncpg.Connection, surveys: SurveyRegistry, *, team_id: int, today: dt.date, rng: random.Random
+) -> None:
     """Two quarters of the team culture pulse: a QR code shown in a team meeting, answered by the team's staff
     (more people than the demo's accounts: a real team's whole staff), more agreeing the second time. Answers
     lean clearly one way or the other, so each statement's counts are large enough to be shown."""
@@ -196,8 +249,9 @@ async def _culture_pulse(conn: asyncpg.Connection, surveys: SurveyRegistry, *, t
     survey = surveys.current(PULSE_SURVEY)
     assert survey is not None, "the demo needs surveys/culture-pulse.toml"
     touchpoint_id = await culture.start_pulse(conn, surveys, team_id=team_id, language="en-GB", today=today)
-    touchpoint = next(t for t in await touchpoints_service.team_touchpoints(conn, team_id=team_id)
-                      if t.id == touchpoint_id)
+    touchpoint = next(
+        t for t in await touchpoints_service.team_touchpoints(conn, team_id=team_id) if t.id == touchpoint_id
+    )
     found = await touchpoints_service.find_by_code(conn, code=touchpoint.code, today=today)
     assert found is not None, "the pulse's touchpoint, just started, opens"
     first, _ = ended_quarter(grid.last_whole_month(today))
@@ -215,28 +269,43 @@ async def _culture_pulse(conn: asyncpg.Connection, surveys: SurveyRegistry, *, t
                 if isinstance(written, Text) and rng.random() < 0.3:
                     form[field_name(written)] = [rng.choice(PULSE_WORDS)]
             checked = check_answers(variant, form)
-            await submit_response(conn, Submission(uuid.uuid4(), found, survey, "staff", "en-GB", checked),
-                                  today=meeting)
+            await submit_response(
+                conn, Submission(uuid.uuid4(), found, survey, "staff", "en-GB", checked), today=meeting
+            )
 
 
 # One closed debrief: four people answered (so each person's answers show where they work), one raised a lesson
 # with management that waits for the manager's response in the next learning review and on the team page.
 DEBRIEF_ANSWERS = [
-    {"q_role": ["social_care"], "q_went_well": ["We agreed the plan with the family before the conference."],
-     "q_did_not": ["The report reached the family on the morning of the conference."],
-     "q_change": ["Share the report three working days before."]},
-    {"q_role": ["school"], "q_went_well": ["The school was asked for its view early."],
-     "q_did_not": ["We were not told the time had changed."], "q_change": ["One contact list for every agency."],
-     "q_raise": ["Partner agencies need the conference report three working days before, every time."]},
-    {"q_role": ["health"], "q_went_well": ["The health visitor's concerns were heard."],
-     "q_change": ["Invite the GP in writing, not by phone."]},
-    {"q_role": ["police"], "q_did_not": ["The checks were asked for late."],
-     "q_change": ["Ask for police checks when the conference is booked."]},
+    {
+        "q_role": ["social_care"],
+        "q_went_well": ["We agreed the plan with the family before the conference."],
+        "q_did_not": ["The report reached the family on the morning of the conference."],
+        "q_change": ["Share the report three working days before."],
+    },
+    {
+        "q_role": ["school"],
+        "q_went_well": ["The school was asked for its view early."],
+        "q_did_not": ["We were not told the time had changed."],
+        "q_change": ["One contact list for every agency."],
+        "q_raise": ["Partner agencies need the conference report three working days before, every time."],
+    },
+    {
+        "q_role": ["health"],
+        "q_went_well": ["The health visitor's concerns were heard."],
+        "q_change": ["Invite the GP in writing, not by phone."],
+    },
+    {
+        "q_role": ["police"],
+        "q_did_not": ["The checks were asked for late."],
+        "q_change": ["Ask for police checks when the conference is booked."],
+    },
 ]
 
 
-async def _closed_debrief(conn: asyncpg.Connection, surveys: SurveyRegistry, *, team_id: int, opener_id: int,
-                          today: dt.date) -> None:
+async def _closed_debrief(
+    conn: asyncpg.Connection, surveys: SurveyRegistry, *, team_id: int, opener_id: int, today: dt.date
+) -> None:
     from service.debriefs import service as debriefs
 
     survey = surveys.current(debriefs.SURVEY_ID)
@@ -247,19 +316,32 @@ async def _closed_debrief(conn: asyncpg.Connection, surveys: SurveyRegistry, *, 
     await staff.sign_out(conn, token=session.token)
     assert opener is not None, "the demo's staff account can sign in"
     opened = today - dt.timedelta(days=12)
-    debrief_id = await debriefs.open_debrief(conn, viewer=opener, today=opened, form=debriefs.OpenForm(
-        str(team_id), "Child protection conference for the B. family", (opened + dt.timedelta(days=7)).isoformat()))
+    debrief_id = await debriefs.open_debrief(
+        conn,
+        viewer=opener,
+        today=opened,
+        form=debriefs.OpenForm(
+            str(team_id), "Child protection conference for the B. family", (opened + dt.timedelta(days=7)).isoformat()
+        ),
+    )
     found = await debriefs.debrief(conn, debrief_id=debrief_id, today=opened)
     assert found is not None, "the debrief just opened is there"
     variant = survey.survey.audiences[debriefs.AUDIENCE]
     for form in DEBRIEF_ANSWERS:
-        await debriefs.answer(conn, debrief=found, checked=check_answers(variant, form), submission_id=uuid.uuid4(),
-                              language="en-GB", today=opened + dt.timedelta(days=2))
+        await debriefs.answer(
+            conn,
+            debrief=found,
+            checked=check_answers(variant, form),
+            submission_id=uuid.uuid4(),
+            language="en-GB",
+            today=opened + dt.timedelta(days=2),
+        )
     # Not closed by hand: it closed by itself after its deadline day, so the raised lesson has waited a few days.
 
 
-async def _earlier_review(conn: asyncpg.Connection, surveys: SurveyRegistry, *, team_id: int, manager_id: int,
-                          today: dt.date) -> None:
+async def _earlier_review(
+    conn: asyncpg.Connection, surveys: SurveyRegistry, *, team_id: int, manager_id: int, today: dt.date
+) -> None:
     """A learning review of the month before the default review period, with
     one open action (carried to the next review) and one published "you said, we did"."""
     from service.figures import grid
@@ -277,18 +359,52 @@ async def _earlier_review(conn: asyncpg.Connection, surveys: SurveyRegistry, *, 
     manager = await staff.viewer_for_token(conn, token=session.token)
     await staff.sign_out(conn, token=session.token)
     settings = msgspec.structs.replace(load_settings({}), k_team=5, k_practitioner=10)
-    await reviews.save_reflections(conn, review=review, by=manager_id, fields={
-        "reflection_happened": "Parents said they did not always understand what happens next.",
-        "reflection_in_the_way": "Plans are written after the meeting; interpreters are booked late."})
-    await actions.add_action(conn, surveys, review=review, by=manager_id, form=actions.ActionForm(
-        "Send a one-page plan in the family's language before every meeting", "Team manager",
-        (today + dt.timedelta(weeks=8)).isoformat(), ["understood"]))
+    await reviews.save_reflections(
+        conn,
+        review=review,
+        by=manager_id,
+        fields={
+            "reflection_happened": "Parents said they did not always understand what happens next.",
+            "reflection_in_the_way": "Plans are written after the meeting; interpreters are booked late.",
+        },
+    )
+    await actions.add_action(
+        conn,
+        surveys,
+        review=review,
+        by=manager_id,
+        form=actions.ActionForm(
+            "Send a one-page plan in the family's language before every meeting",
+            "Team manager",
+            (today + dt.timedelta(weeks=8)).isoformat(),
+            ["understood"],
+        ),
+    )
     prepared = await reviews.review_page(conn, surveys, review=review, viewer=manager, settings=settings)
-    await you_said.publish_entry(conn, review=review, summary=prepared.summary, by=manager_id, form=you_said.EntryForm(
-        [("en-GB", {"you_said": "You told us meetings were hard to understand.",
-                    "we_did": "We now send a one-page plan in your language before every meeting.",
-                    "child": "You said meetings were hard. Now we draw you a picture of the plan."}),
-         ("cy", {"you_said": "Dywedoch wrthym fod cyfarfodydd yn anodd eu deall.",
-                 "we_did": "Rydym bellach yn anfon cynllun un dudalen yn eich iaith cyn pob cyfarfod.",
-                 "child": "Fe ddywedoch fod cyfarfodydd yn anodd. Nawr rydym yn tynnu llun o'r cynllun i chi."})],
-        None))
+    await you_said.publish_entry(
+        conn,
+        review=review,
+        summary=prepared.summary,
+        by=manager_id,
+        form=you_said.EntryForm(
+            [
+                (
+                    "en-GB",
+                    {
+                        "you_said": "You told us meetings were hard to understand.",
+                        "we_did": "We now send a one-page plan in your language before every meeting.",
+                        "child": "You said meetings were hard. Now we draw you a picture of the plan.",
+                    },
+                ),
+                (
+                    "cy",
+                    {
+                        "you_said": "Dywedoch wrthym fod cyfarfodydd yn anodd eu deall.",
+                        "we_did": "Rydym bellach yn anfon cynllun un dudalen yn eich iaith cyn pob cyfarfod.",
+                        "child": "Fe ddywedoch fod cyfarfodydd yn anodd. Nawr rydym yn tynnu llun o'r cynllun i chi.",
+                    },
+                ),
+            ],
+            None,
+        ),
+    )

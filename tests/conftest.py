@@ -140,7 +140,9 @@ class Emptier:
         except asyncpg.InsufficientPrivilegeError:
             tables = await self.conn.fetch(
                 "select format('%I.%I', schemaname, tablename) as name from pg_tables "
-                "where schemaname = 'public' and tablename <> all($1::name[])", sorted(KEPT_TABLES))
+                "where schemaname = 'public' and tablename <> all($1::name[])",
+                sorted(KEPT_TABLES),
+            )
             await self.conn.execute(f"truncate {', '.join(row['name'] for row in tables)} cascade")
 
     async def close(self) -> None:
@@ -199,8 +201,9 @@ async def conn(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
 @pytest.fixture(scope="session")
 def settings(dsn: str):
     # Every test posts from the same test client: flood control is tested on its own.
-    return load_settings({}, database_url=dsn, base_url="https://heard.example.org", log_level="WARNING",
-                         submissions_per_source=0)
+    return load_settings(
+        {}, database_url=dsn, base_url="https://heard.example.org", log_level="WARNING", submissions_per_source=0
+    )
 
 
 @pytest.fixture(scope="session")

@@ -64,8 +64,17 @@ def create_app() -> Litestar:
     async def submit(code: str, audience: str, request: Request) -> Redirect:
         fields = await request.form()
         answers = {k[2:]: (int(v) if v.isdigit() else v) for k, v in fields.items() if k.startswith("q_") and v}
-        await pool["db"].execute(INSERT, uuid.UUID(fields["submission_id"]), touchpoint_id, fields["survey"],
-                                 fields["version"], audience, fields["lang"], dt.date.today(), json.dumps(answers))
+        await pool["db"].execute(
+            INSERT,
+            uuid.UUID(fields["submission_id"]),
+            touchpoint_id,
+            fields["survey"],
+            fields["version"],
+            audience,
+            fields["lang"],
+            dt.date.today(),
+            json.dumps(answers),
+        )
         return Redirect(f"/t/{code}/thanks?lang={fields['lang']}", status_code=303)
 
     @get("/t/{code:str}/thanks")
@@ -76,8 +85,13 @@ def create_app() -> Litestar:
     async def ready() -> dict[str, str]:
         return {"status": "ok"}
 
-    return Litestar([form, submit, thanks, ready], on_startup=[connect], on_shutdown=[disconnect],
-                    openapi_config=None, logging_config=None)
+    return Litestar(
+        [form, submit, thanks, ready],
+        on_startup=[connect],
+        on_shutdown=[disconnect],
+        openapi_config=None,
+        logging_config=None,
+    )
 
 
 def main() -> None:
@@ -89,8 +103,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    uvicorn.run("bare_app:create_app", factory=True, app_dir=str(HERE),
-                **server_options("127.0.0.1", args.port, args.workers))
+    uvicorn.run(
+        "bare_app:create_app", factory=True, app_dir=str(HERE), **server_options("127.0.0.1", args.port, args.workers)
+    )
 
 
 if __name__ == "__main__":

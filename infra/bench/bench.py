@@ -70,12 +70,28 @@ TEXT_EVERY, FLAG_EVERY = 3, 5
 THANKS_MARK = "<h1>Thank you</h1>"  # the thank-you page's heading (en-GB): an error page has another
 
 
-def wrk(url: str, *, script: str, connections: int, threads: int, duration: float,
-        env: dict[str, str] | None = None) -> dict:
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{int(duration)}s", "--timeout", "5s",
-               "-s", str(HERE / script), url]
-    result = subprocess.run(command, capture_output=True, text=True, env={**harness.os.environ, **(env or {})},
-                            timeout=duration + 60, check=True)
+def wrk(
+    url: str, *, script: str, connections: int, threads: int, duration: float, env: dict[str, str] | None = None
+) -> dict:
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{int(duration)}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(HERE / script),
+        url,
+    ]
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        env={**harness.os.environ, **(env or {})},
+        timeout=duration + 60,
+        check=True,
+    )
     line = next(line for line in result.stdout.splitlines() if line.startswith("{"))
     return json.loads(line)
 
@@ -92,19 +108,38 @@ def server_cpu(pid: int) -> float:
     return total
 
 
-def measure(name: str, base: str, code: str, scan: harness.FormScan, args: argparse.Namespace,
-            warm: bool, pid: int, thanks_mark: str) -> dict:
+def measure(
+    name: str,
+    base: str,
+    code: str,
+    scan: harness.FormScan,
+    args: argparse.Namespace,
+    warm: bool,
+    pid: int,
+    thanks_mark: str,
+) -> dict:
     form_url = f"{base}/t/{code}/form/parent"
     body = harness.form_body(scan, "SUBMISSION").replace("SUBMISSION", "{id}")
     env = {"BENCH_PATH": scan.action, "BENCH_BODY": body, "BENCH_THANKS_MARK": thanks_mark}
-    text_env = {"BENCH_TEXT_FIELD": TEXT_FIELD, "BENCH_TEXT_EVERY": str(TEXT_EVERY), "BENCH_FLAG_EVERY": str(FLAG_EVERY),
-                "BENCH_TEXT": quote_plus(TEXT), "BENCH_FLAGGED_TEXT": quote_plus(FLAGGED_TEXT)}
+    text_env = {
+        "BENCH_TEXT_FIELD": TEXT_FIELD,
+        "BENCH_TEXT_EVERY": str(TEXT_EVERY),
+        "BENCH_FLAG_EVERY": str(FLAG_EVERY),
+        "BENCH_TEXT": quote_plus(TEXT),
+        "BENCH_FLAGGED_TEXT": quote_plus(FLAGGED_TEXT),
+    }
     if warm:
         # With text too: each worker's first free-text answer loads the screening lists (seconds, once).
         harness.warm_screening(base, scan, TEXT_FIELD, [TEXT, FLAGGED_TEXT], args.workers)
         wrk(form_url, script="get.lua", connections=args.connections, threads=2, duration=3)
-        wrk(base, script="submit.lua", connections=args.connections, threads=args.connections, duration=3,
-            env={**env, **text_env, "BENCH_NONCE": secrets.token_hex(4)})
+        wrk(
+            base,
+            script="submit.lua",
+            connections=args.connections,
+            threads=args.connections,
+            duration=3,
+            env={**env, **text_env, "BENCH_NONCE": secrets.token_hex(4)},
+        )
     figures = {}
     profiling = args.profile is not None and warm  # both apps: where Heard's time goes next to bare's
     # (a) the form
@@ -113,12 +148,18 @@ def measure(name: str, base: str, code: str, scan: harness.FormScan, args: argpa
     get = wrk(form_url, script="get.lua", connections=args.connections, threads=2, duration=args.duration)
     cpu = server_cpu(pid) - cpu
     finish_profile(spy)
-    figures["form"] = {"rps": get["requests"] / (get["duration_us"] / 1e6), "p50_ms": get["p50_us"] / 1000,
-                       "p99_ms": get["p99_us"] / 1000, "errors": get["status_errors"] + get["socket_errors"],
-                       "cpu_ms": 1000 * cpu / max(get["requests"], 1)}
-    line = (f"  {name:6} form {figures['form']['rps']:6.0f} req/s p50 {figures['form']['p50_ms']:6.1f} ms "
-            f"p99 {figures['form']['p99_ms']:6.1f} ms cpu {figures['form']['cpu_ms']:.2f} ms/req "
-            f"(errors {get['status_errors']} status + {get['socket_errors']} socket)")
+    figures["form"] = {
+        "rps": get["requests"] / (get["duration_us"] / 1e6),
+        "p50_ms": get["p50_us"] / 1000,
+        "p99_ms": get["p99_us"] / 1000,
+        "errors": get["status_errors"] + get["socket_errors"],
+        "cpu_ms": 1000 * cpu / max(get["requests"], 1),
+    }
+    line = (
+        f"  {name:6} form {figures['form']['rps']:6.0f} req/s p50 {figures['form']['p50_ms']:6.1f} ms "
+        f"p99 {figures['form']['p99_ms']:6.1f} ms cpu {figures['form']['cpu_ms']:.2f} ms/req "
+        f"(errors {get['status_errors']} status + {get['socket_errors']} socket)"
+    )
     print(line, flush=True)
     # (b) the full submission: POST + 303 + thank-you page, one person per connection; (c) with free text
     for key, extra in (("submit", {}), ("text", text_env)):
@@ -126,22 +167,48 @@ def measure(name: str, base: str, code: str, scan: harness.FormScan, args: argpa
         log = args.work / f"ids-{name}-{key}-{nonce}.txt"
         spy = start_profile(args, f"{name.lower()}-{key}", pid) if profiling else None
         cpu = server_cpu(pid)
-        sub = wrk(base, script="submit.lua", connections=args.connections, threads=args.connections,
-                  duration=args.duration, env={**env, **extra, "BENCH_NONCE": nonce, "BENCH_LOG": str(log)})
+        sub = wrk(
+            base,
+            script="submit.lua",
+            connections=args.connections,
+            threads=args.connections,
+            duration=args.duration,
+            env={**env, **extra, "BENCH_NONCE": nonce, "BENCH_LOG": str(log)},
+        )
         cpu = server_cpu(pid) - cpu
         finish_profile(spy)
         sent, accepted, thanked, with_text = read_id_log(log, nonce)
-        check = harness.run(check_stored(args.dsn, nonce, sent, accepted, thanked, with_text if extra else None,
-                                         free_text_table=name == "Heard", in_flight_allowed=args.connections))
-        figures[key] = {"rps": sub["completed"] / (sub["duration_us"] / 1e6), "p50_ms": sub["p50_us"] / 1000,
-                        "p99_ms": sub["p99_us"] / 1000, "errors": sub["bad_status"] + sub["socket_errors"],
-                        "completed": sub["completed"], "posts": sub["posts"], "stored": check["stored"],
-                        "cpu_ms": 1000 * cpu / max(sub["completed"], 1), "problems": check["problems"]}
-        print(f"  {name:6} {'submissions' if key == 'submit' else 'with text  '} {figures[key]['rps']:5.0f}/s "
-              f"p50 {figures[key]['p50_ms']:6.1f} ms p99 {figures[key]['p99_ms']:6.1f} ms cpu "
-              f"{figures[key]['cpu_ms']:.2f} ms/subm ({len(sent)} sent, {len(accepted)} accepted, "
-              f"{len(thanked)} thank-you pages, {check['stored']} stored; errors {sub['bad_status']} status + "
-              f"{sub['socket_errors']} socket)", flush=True)
+        check = harness.run(
+            check_stored(
+                args.dsn,
+                nonce,
+                sent,
+                accepted,
+                thanked,
+                with_text if extra else None,
+                free_text_table=name == "Heard",
+                in_flight_allowed=args.connections,
+            )
+        )
+        figures[key] = {
+            "rps": sub["completed"] / (sub["duration_us"] / 1e6),
+            "p50_ms": sub["p50_us"] / 1000,
+            "p99_ms": sub["p99_us"] / 1000,
+            "errors": sub["bad_status"] + sub["socket_errors"],
+            "completed": sub["completed"],
+            "posts": sub["posts"],
+            "stored": check["stored"],
+            "cpu_ms": 1000 * cpu / max(sub["completed"], 1),
+            "problems": check["problems"],
+        }
+        print(
+            f"  {name:6} {'submissions' if key == 'submit' else 'with text  '} {figures[key]['rps']:5.0f}/s "
+            f"p50 {figures[key]['p50_ms']:6.1f} ms p99 {figures[key]['p99_ms']:6.1f} ms cpu "
+            f"{figures[key]['cpu_ms']:.2f} ms/subm ({len(sent)} sent, {len(accepted)} accepted, "
+            f"{len(thanked)} thank-you pages, {check['stored']} stored; errors {sub['bad_status']} status + "
+            f"{sub['socket_errors']} socket)",
+            flush=True,
+        )
         for problem in check["problems"]:
             print(f"    {name}: {problem}", flush=True)
     return figures
@@ -170,9 +237,17 @@ def read_id_log(path: Path, nonce: str) -> tuple[set[str], set[str], set[str], d
     return sent, accepted, thanked, with_text
 
 
-async def check_stored(dsn: str, nonce: str, sent: set[str], accepted: set[str], thanked: set[str],
-                       with_text: dict[str, int] | None, *, free_text_table: bool,
-                       in_flight_allowed: int = 256) -> dict:
+async def check_stored(
+    dsn: str,
+    nonce: str,
+    sent: set[str],
+    accepted: set[str],
+    thanked: set[str],
+    with_text: dict[str, int] | None,
+    *,
+    free_text_table: bool,
+    in_flight_allowed: int = 256,
+) -> dict:
     """Compare the stored submission ids with the ids sent: nothing accepted is
     lost, nothing stored twice, nothing stored that was never sent, every
     accepted submission thanked; and (Heard, free text) every stored answer that
@@ -183,14 +258,35 @@ async def check_stored(dsn: str, nonce: str, sent: set[str], accepted: set[str],
     conn = await asyncpg.connect(dsn)
     try:
         pattern = nonce + "-%"
-        rows = await conn.fetch("select submission_id::text as id, count(*) as n from responses "
-                                "where submission_id::text like $1 group by 1", pattern)
-        texts = {r["id"] for r in await conn.fetch(
-            "select distinct r.submission_id::text as id from responses r join free_text_answers f "
-            "on f.response_id = r.id where r.submission_id::text like $1", pattern)} if free_text_table else set()
-        queued = {r["id"] for r in await conn.fetch(
-            "select distinct r.submission_id::text as id from responses r join safeguarding_items s "
-            "on s.response_id = r.id where r.submission_id::text like $1", pattern)} if free_text_table else set()
+        rows = await conn.fetch(
+            "select submission_id::text as id, count(*) as n from responses "
+            "where submission_id::text like $1 group by 1",
+            pattern,
+        )
+        texts = (
+            {
+                r["id"]
+                for r in await conn.fetch(
+                    "select distinct r.submission_id::text as id from responses r join free_text_answers f "
+                    "on f.response_id = r.id where r.submission_id::text like $1",
+                    pattern,
+                )
+            }
+            if free_text_table
+            else set()
+        )
+        queued = (
+            {
+                r["id"]
+                for r in await conn.fetch(
+                    "select distinct r.submission_id::text as id from responses r join safeguarding_items s "
+                    "on s.response_id = r.id where r.submission_id::text like $1",
+                    pattern,
+                )
+            }
+            if free_text_table
+            else set()
+        )
     finally:
         await conn.close()
     stored = {row["id"]: row["n"] for row in rows}
@@ -216,11 +312,15 @@ async def check_stored(dsn: str, nonce: str, sent: set[str], accepted: set[str],
         should_text = {i for i in stored if with_text.get(i)}
         should_queue = {i for i in stored if with_text.get(i) == 2}
         if should_text - texts or texts - should_text:
-            problems.append(f"free text: {len(should_text - texts)} stored answers lost their text, "
-                            f"{len(texts - should_text)} have text never sent")
+            problems.append(
+                f"free text: {len(should_text - texts)} stored answers lost their text, "
+                f"{len(texts - should_text)} have text never sent"
+            )
         if should_queue - queued or queued - should_queue:
-            problems.append(f"flagged text: {len(should_queue - queued)} not queued for safeguarding, "
-                            f"{len(queued - should_queue)} queued that were not flagged")
+            problems.append(
+                f"flagged text: {len(should_queue - queued)} not queued for safeguarding, "
+                f"{len(queued - should_queue)} queued that were not flagged"
+            )
         if not should_queue:
             problems.append("no flagged text was stored: the variant did not measure screening")
     return {"stored": sum(stored.values()), "problems": problems}
@@ -229,8 +329,22 @@ async def check_stored(dsn: str, nonce: str, sent: set[str], accepted: set[str],
 def start_profile(args: argparse.Namespace, what: str, pid: int) -> tuple[subprocess.Popen, Path] | None:
     """py-spy on a server's workers for the length of one load (sampling, no restart)."""
     out = args.profile / f"{what}.txt"
-    command = [args.py_spy, "record", "--pid", str(pid), "--subprocesses", "--nonblocking", "--format",
-               "raw", "--rate", "200", "--duration", str(args.duration), "-o", str(out)]
+    command = [
+        args.py_spy,
+        "record",
+        "--pid",
+        str(pid),
+        "--subprocesses",
+        "--nonblocking",
+        "--format",
+        "raw",
+        "--rate",
+        "200",
+        "--duration",
+        str(args.duration),
+        "-o",
+        str(out),
+    ]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), out
 
 
@@ -285,9 +399,16 @@ def combine(rounds: list[dict]) -> dict:
     out = {}
     for key in ("form", "submit", "text"):
         items = [r[key] for r in rounds]
-        out[key] = {k: ([p for i in items for p in i[k]] if k == "problems" else
-                        sum(i[k] for i in items) if k in ("errors", "completed", "posts", "stored")
-                        else sum(i[k] for i in items) / len(items)) for k in items[0]}
+        out[key] = {
+            k: (
+                [p for i in items for p in i[k]]
+                if k == "problems"
+                else sum(i[k] for i in items)
+                if k in ("errors", "completed", "posts", "stored")
+                else sum(i[k] for i in items) / len(items)
+            )
+            for k in items[0]
+        }
     return out
 
 
@@ -311,14 +432,23 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=64, help="concurrent connections (default 64)")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes, both apps (default 2)")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds, Heard then bare (default 2)")
-    parser.add_argument("--open-seconds", type=int, default=8,
-                        help="seconds of each open-loop load (default 8; 0 skips the open loop)")
-    parser.add_argument("--profile", type=Path, metavar="DIR",
-                        help="sample Heard's workers with py-spy during round 1 and write the stacks to DIR "
-                             "(py-spy from PATH or $PY_SPY)")
+    parser.add_argument(
+        "--open-seconds", type=int, default=8, help="seconds of each open-loop load (default 8; 0 skips the open loop)"
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="sample Heard's workers with py-spy during round 1 and write the stacks to DIR "
+        "(py-spy from PATH or $PY_SPY)",
+    )
     args = parser.parse_args()
-    if not 1 <= args.duration <= 60 or not 1 <= args.connections <= 256 or not 1 <= args.rounds <= 5 \
-            or not 0 <= args.open_seconds <= 30:
+    if (
+        not 1 <= args.duration <= 60
+        or not 1 <= args.connections <= 256
+        or not 1 <= args.rounds <= 5
+        or not 0 <= args.open_seconds <= 30
+    ):
         parser.error("--duration 1..60 seconds, --connections 1..256, --rounds 1..5, --open-seconds 0..30")
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install wrk (infra/bench/run.sh does this)", file=sys.stderr)
@@ -344,16 +474,28 @@ def main() -> int:
         harness.wait_ready(port, heard)
         args.heard_pid = heard.pid
         scan = harness.scan_form(heard_base, code)
-        print(f"Heard (heard serve, {args.workers} workers) at {heard_base}; form fields read from the page: "
-              f"{sorted(scan.hidden)} + {sorted(scan.radios)}", flush=True)
+        print(
+            f"Heard (heard serve, {args.workers} workers) at {heard_base}; form fields read from the page: "
+            f"{sorted(scan.hidden)} + {sorted(scan.radios)}",
+            flush=True,
+        )
         bare_templates(heard_base, code, work)
         touchpoint_id = harness.run(touchpoint_of(args.dsn, code))
         bare_port = harness.free_port()
         bare_base = f"http://127.0.0.1:{bare_port}"
-        bare = harness.Process("bare", [str(harness.VENV_BIN / "python"), str(HERE / "bare_app.py"), "--port",
-                                        str(bare_port), "--workers", str(args.workers)],
-                               {"DATABASE_URL": args.dsn, "BARE_TEMPLATES": str(work),
-                                "BARE_TOUCHPOINT_ID": str(touchpoint_id)}, work / "bare.log")
+        bare = harness.Process(
+            "bare",
+            [
+                str(harness.VENV_BIN / "python"),
+                str(HERE / "bare_app.py"),
+                "--port",
+                str(bare_port),
+                "--workers",
+                str(args.workers),
+            ],
+            {"DATABASE_URL": args.dsn, "BARE_TEMPLATES": str(work), "BARE_TOUCHPOINT_ID": str(touchpoint_id)},
+            work / "bare.log",
+        )
         with harness.running(bare):
             harness.wait_ready(bare_port, bare)
             bare_scan = harness.scan_form(bare_base, code)
@@ -362,21 +504,27 @@ def main() -> int:
             rounds: dict[str, list[dict]] = {"Heard": [], "bare": []}
             for round_number in range(1, args.rounds + 1):
                 print(f"round {round_number} of {args.rounds}", flush=True)
-                rounds["Heard"].append(measure("Heard", heard_base, code, scan, args, round_number == 1, heard.pid,
-                                               THANKS_MARK))
-                rounds["bare"].append(measure("bare", bare_base, code, bare_scan, args, round_number == 1, bare.pid,
-                                              THANKS_MARK))
+                rounds["Heard"].append(
+                    measure("Heard", heard_base, code, scan, args, round_number == 1, heard.pid, THANKS_MARK)
+                )
+                rounds["bare"].append(
+                    measure("bare", bare_base, code, bare_scan, args, round_number == 1, bare.pid, THANKS_MARK)
+                )
             results = {name: combine(figures) for name, figures in rounds.items()}
-            opened = open_loop(args, code, {"Heard": (port, scan), "bare": (bare_port, bare_scan)}, results) \
-                if args.open_seconds else {}
+            opened = (
+                open_loop(args, code, {"Heard": (port, scan), "bare": (bare_port, bare_scan)}, results)
+                if args.open_seconds
+                else {}
+            )
     ok = report(results, args)
     ok = report_open(opened, args) and ok
     print("\nall targets met, nothing lost" if ok else "\nsome targets NOT met or something lost (see above)")
     return 0 if ok else 1
 
 
-def open_loop(args: argparse.Namespace, code: str, servers: dict[str, tuple[int, harness.FormScan]],
-              results: dict) -> dict:
+def open_loop(
+    args: argparse.Namespace, code: str, servers: dict[str, tuple[int, harness.FormScan]], results: dict
+) -> dict:
     """Open loop at 50% and 80% of the bare app's closed-loop capacity, form and
     submission, Heard then bare at each rate (same run, same machine)."""
     slow_log = args.work / "slow-requests.tsv"
@@ -390,23 +538,44 @@ def open_loop(args: argparse.Namespace, code: str, servers: dict[str, tuple[int,
             for name, (port, scan) in servers.items():
                 nonce = secrets.token_hex(4)
                 body = harness.form_body(scan, "SUBMISSION").replace("SUBMISSION", "{id}")
-                run = openloop.run_sync(port, key, rate, args.open_seconds, form_path=f"/t/{code}/form/parent",
-                                        action=scan.action or "", body=body, nonce=nonce, thanks_mark=THANKS_MARK)
+                run = openloop.run_sync(
+                    port,
+                    key,
+                    rate,
+                    args.open_seconds,
+                    form_path=f"/t/{code}/form/parent",
+                    action=scan.action or "",
+                    body=body,
+                    nonce=nonce,
+                    thanks_mark=THANKS_MARK,
+                )
                 figures = run.summary()
                 figures["problems"] = []
                 if key == "submit":
                     sent = {f"{nonce}-ffff-4000-8000-{n:012x}" for n in range(1, figures["sent"] + 1)}
-                    figures["problems"] = harness.run(check_stored(
-                        args.dsn, nonce, sent, run.accepted, run.thanked, None, free_text_table=False,
-                        in_flight_allowed=0))["problems"]
+                    figures["problems"] = harness.run(
+                        check_stored(
+                            args.dsn,
+                            nonce,
+                            sent,
+                            run.accepted,
+                            run.thanked,
+                            None,
+                            free_text_table=False,
+                            in_flight_allowed=0,
+                        )
+                    )["problems"]
                 label = f"{name} {key} {int(fraction * 100)}%"
                 slow = run.write_slow(slow_log, label) if name == "Heard" else 0
                 out[(key, fraction, name)] = figures
-                print(f"  {label:18} {rate:7.0f}/s sent {figures['sent']:6} errors {figures['errors']:4} "
-                      f"p50 {figures['p50_ms']:7.1f} p90 {figures['p90_ms']:7.1f} p99 {figures['p99_ms']:7.1f} "
-                      f"p99.9 {figures['p99_9_ms']:7.1f} max {figures['max_ms']:7.1f} ms "
-                      f"(client's worst send lag {figures['late_start_ms']:.1f} ms"
-                      f"{f'; {slow} slow requests logged' if slow else ''})", flush=True)
+                print(
+                    f"  {label:18} {rate:7.0f}/s sent {figures['sent']:6} errors {figures['errors']:4} "
+                    f"p50 {figures['p50_ms']:7.1f} p90 {figures['p90_ms']:7.1f} p99 {figures['p99_ms']:7.1f} "
+                    f"p99.9 {figures['p99_9_ms']:7.1f} max {figures['max_ms']:7.1f} ms "
+                    f"(client's worst send lag {figures['late_start_ms']:.1f} ms"
+                    f"{f'; {slow} slow requests logged' if slow else ''})",
+                    flush=True,
+                )
                 for problem in figures["problems"]:
                     print(f"    {name}: {problem}", flush=True)
     print(f"  slow requests (over each run's p95, with the time each was due): {slow_log}")
@@ -434,12 +603,16 @@ def report_open(opened: dict, args: argparse.Namespace) -> bool:
             problems = heard["problems"] + bare["problems"]
             if fraction == 0.5:
                 met = heard["p99_ms"] <= TARGET_OPEN_P99_RATIO * bare["p99_ms"] and not errors and not problems
-                print(f"    target: p99 within {TARGET_OPEN_P99_RATIO}x bare's, no errors, nothing lost: "
-                      f"{'met' if met else 'NOT met'}")
+                print(
+                    f"    target: p99 within {TARGET_OPEN_P99_RATIO}x bare's, no errors, nothing lost: "
+                    f"{'met' if met else 'NOT met'}"
+                )
             else:
                 met = not errors and not problems
-                print(f"    errors: {heard['errors']} Heard, {bare['errors']} bare; "
-                      f"{'nothing lost' if not problems else 'SOMETHING LOST'}")
+                print(
+                    f"    errors: {heard['errors']} Heard, {bare['errors']} bare; "
+                    f"{'nothing lost' if not problems else 'SOMETHING LOST'}"
+                )
             ok = ok and met
     return ok
 
@@ -456,26 +629,33 @@ async def touchpoint_of(dsn: str, code: str) -> int:
 
 def report(results: dict, args: argparse.Namespace) -> bool:
     print()
-    print(f"{args.connections} connections, {args.workers} workers, 127.0.0.1; mean of {args.rounds} rounds "
-          f"of {args.duration} s each")
+    print(
+        f"{args.connections} connections, {args.workers} workers, 127.0.0.1; mean of {args.rounds} rounds "
+        f"of {args.duration} s each"
+    )
     print(f"{'':28}{'Heard':>22}{'bare':>22}{'Heard/bare':>12}")
     ok = True
-    for key, title, unit in [("form", "(a) GET respondent form", "req/s"),
-                             ("submit", "(b) full submission", "subm/s"),
-                             ("text", "(c) ... 1 in 3 with text", "subm/s")]:
+    for key, title, unit in [
+        ("form", "(a) GET respondent form", "req/s"),
+        ("submit", "(b) full submission", "subm/s"),
+        ("text", "(c) ... 1 in 3 with text", "subm/s"),
+    ]:
         heard, bare = results["Heard"][key], results["bare"][key]
         ratio = heard["rps"] / bare["rps"] if bare["rps"] else 0
         print(f"{title:28}{heard['rps']:>15.0f} {unit:6}{bare['rps']:>15.0f} {unit:6}{ratio:>12.2f}")
         print(f"{'    p50 latency':28}{heard['p50_ms']:>18.1f} ms {bare['p50_ms']:>18.1f} ms")
         print(f"{'    p99 latency':28}{heard['p99_ms']:>18.1f} ms {bare['p99_ms']:>18.1f} ms")
-        print(f"{'    server CPU per ' + ('request' if key == 'form' else 'submission'):28}"
-              f"{heard['cpu_ms']:>18.2f} ms {bare['cpu_ms']:>18.2f} ms{heard['cpu_ms'] / bare['cpu_ms']:>12.2f}")
+        print(
+            f"{'    server CPU per ' + ('request' if key == 'form' else 'submission'):28}"
+            f"{heard['cpu_ms']:>18.2f} ms {bare['cpu_ms']:>18.2f} ms{heard['cpu_ms'] / bare['cpu_ms']:>12.2f}"
+        )
         print(f"{'    errors':28}{heard['errors']:>21} {bare['errors']:>21}")
-        met = ratio >= TARGET_RATIO and heard["p99_ms"] < TARGET_P99_MS and heard["errors"] == 0 \
-            and bare["errors"] == 0
+        met = ratio >= TARGET_RATIO and heard["p99_ms"] < TARGET_P99_MS and heard["errors"] == 0 and bare["errors"] == 0
         ok = ok and met
-        print(f"    target: Heard/bare >= {TARGET_RATIO}, p99 < {TARGET_P99_MS} ms, no errors: "
-              f"{'met' if met else 'NOT met'}")
+        print(
+            f"    target: Heard/bare >= {TARGET_RATIO}, p99 < {TARGET_P99_MS} ms, no errors: "
+            f"{'met' if met else 'NOT met'}"
+        )
         for name in ("Heard", "bare"):
             for problem in results[name][key].get("problems", []):
                 ok = False

@@ -35,18 +35,22 @@ sys.path.insert(0, str(HERE.parents[1]))
 FAULTS = ("drop-100", "double-100", "thanks-error-100")
 FORM = re.compile(r"^/t/[^/]+/form/[^/]+$")
 THANKS = re.compile(r"^/t/[^/]+/thanks$")
-ERROR_PAGE = (b'<!doctype html><html lang="en-GB"><head><title>Sorry, something went wrong</title></head>'
-              b"<body><main><h1>Sorry, something went wrong</h1><p>Please try again later.</p></main></body></html>")
+ERROR_PAGE = (
+    b'<!doctype html><html lang="en-GB"><head><title>Sorry, something went wrong</title></head>'
+    b"<body><main><h1>Sorry, something went wrong</h1><p>Please try again later.</p></main></body></html>"
+)
 
 COPY = """insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, language,
                        submitted_on, answers, held, practitioner_id, contact_kind)
 select submission_id, touchpoint_id, survey_id, survey_version_hash, audience, language, submitted_on, answers,
        held, practitioner_id, contact_kind
 from responses where submission_id = $1 limit 1"""
-DROP = ["delete from reading_items where submission_id = $1",
-        "delete from free_text_answers where response_id in (select id from responses where submission_id = $1)",
-        "delete from responses where submission_id = $1",
-        "delete from submission_ids where submission_id = $1"]
+DROP = [
+    "delete from reading_items where submission_id = $1",
+    "delete from free_text_answers where response_id in (select id from responses where submission_id = $1)",
+    "delete from responses where submission_id = $1",
+    "delete from submission_ids where submission_id = $1",
+]
 
 
 def create_app():
@@ -72,9 +76,16 @@ def create_app():
         if fault == "thanks-error-100" and method == "GET" and THANKS.match(path):
             state["thanks"] += 1
             if state["thanks"] % 100 == 0:
-                await send({"type": "http.response.start", "status": 200,
-                            "headers": [(b"content-type", b"text/html; charset=utf-8"),
-                                        (b"content-length", str(len(ERROR_PAGE)).encode())]})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 200,
+                        "headers": [
+                            (b"content-type", b"text/html; charset=utf-8"),
+                            (b"content-length", str(len(ERROR_PAGE)).encode()),
+                        ],
+                    }
+                )
                 await send({"type": "http.response.body", "body": ERROR_PAGE})
                 return
             return await inner(scope, receive, send)
@@ -131,8 +142,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    uvicorn.run("faulty_app:create_app", factory=True, app_dir=str(HERE),
-                **server_options(args.host, args.port, args.workers))
+    uvicorn.run(
+        "faulty_app:create_app", factory=True, app_dir=str(HERE), **server_options(args.host, args.port, args.workers)
+    )
 
 
 if __name__ == "__main__":

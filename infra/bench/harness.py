@@ -60,7 +60,7 @@ class Postgres:
         words = shlex.split((self.pgdata / "postmaster.opts").read_text())[1:]
         if "-D" in words:
             i = words.index("-D")
-            del words[i:i + 2]
+            del words[i : i + 2]
         self.options = " ".join(shlex.quote(word) for word in words)
         # pgserver stops the server it started at exit, but not one restarted
         # since (another process id); stop whatever runs in pgdata first.
@@ -78,8 +78,15 @@ class Postgres:
 
     def pg_ctl(self, *args: str, timeout: float = 60) -> None:
         command = [str(self.bin / "pg_ctl"), "-D", str(self.pgdata), *args]
-        subprocess.run(command, check=True, user=self.user, timeout=timeout, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, cwd=self.root)
+        subprocess.run(
+            command,
+            check=True,
+            user=self.user,
+            timeout=timeout,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=self.root,
+        )
 
     def stop(self) -> None:
         self.pg_ctl("-w", "-m", "fast", "stop")
@@ -115,8 +122,16 @@ async def prepare_database(dsn: str) -> str:
             await record_versions(conn, load_surveys(load_settings({}).surveys_dir))
             team = await conn.fetchval("insert into teams (name) values ('Benchmark team') returning id")
             code = codes.new_code()
-            await insert_touchpoint(conn, code=code, team_id=team, contact_kind="home_visit", practitioner_id=None,
-                                    survey_id="after-meeting", audience=None, language="en-GB")
+            await insert_touchpoint(
+                conn,
+                code=code,
+                team_id=team,
+                contact_kind="home_visit",
+                practitioner_id=None,
+                survey_id="after-meeting",
+                audience=None,
+                language="en-GB",
+            )
         return code
     finally:
         await conn.close()
@@ -129,8 +144,9 @@ async def count_responses(dsn: str, submission_ids: list[str] | None = None) -> 
     try:
         if submission_ids is None:
             return await conn.fetchval("select count(*) from responses")
-        return await conn.fetchval("select count(*) from responses where submission_id = any($1::uuid[])",
-                                   submission_ids)
+        return await conn.fetchval(
+            "select count(*) from responses where submission_id = any($1::uuid[])", submission_ids
+        )
     finally:
         await conn.close()
 
@@ -142,7 +158,8 @@ async def duplicates(dsn: str) -> int:
     conn = await asyncpg.connect(dsn)
     try:
         return await conn.fetchval(
-            "select count(*) from (select submission_id from responses group by 1 having count(*) > 1) d")
+            "select count(*) from (select submission_id from responses group by 1 having count(*) > 1) d"
+        )
     finally:
         await conn.close()
 
@@ -161,8 +178,14 @@ class Process:
 
     def __init__(self, name: str, command: list[str], env: dict[str, str], log: Path) -> None:
         self.name, self.log = name, log
-        self.handle = subprocess.Popen(command, env={**os.environ, **env}, cwd=REPO, start_new_session=True,
-                                       stdout=log.open("ab"), stderr=subprocess.STDOUT)
+        self.handle = subprocess.Popen(
+            command,
+            env={**os.environ, **env},
+            cwd=REPO,
+            start_new_session=True,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
 
     @property
     def pid(self) -> int:
@@ -185,19 +208,31 @@ class Process:
         self.kill_group()  # any worker left behind
 
 
-def start_heard(dsn: str, port: int, workdir: Path, name: str = "heard", workers: int = 2,
-                env: dict[str, str] | None = None) -> Process:
+def start_heard(
+    dsn: str, port: int, workdir: Path, name: str = "heard", workers: int = 2, env: dict[str, str] | None = None
+) -> Process:
     """Heard as the README deploys it: `heard serve` (uvicorn, N workers)."""
     # Every load-test request comes from 127.0.0.1: per-source flood control (on by
     # default) would refuse them, so it is off here, as the README says for load tests.
-    environment = {"DATABASE_URL": dsn, "HEARD_LOG_LEVEL": "WARNING", "HEARD_BASE_URL": f"http://127.0.0.1:{port}",
-                   "HEARD_SUBMISSIONS_PER_SOURCE": "0", **(env or {})}
+    environment = {
+        "DATABASE_URL": dsn,
+        "HEARD_LOG_LEVEL": "WARNING",
+        "HEARD_BASE_URL": f"http://127.0.0.1:{port}",
+        "HEARD_SUBMISSIONS_PER_SOURCE": "0",
+        **(env or {}),
+    }
     command = [str(VENV_BIN / "heard"), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     if os.environ.get("HEARD_PLANTED_FAULT"):
         # A deliberately broken Heard (infra/bench/faulty_app.py), to show the checks fail when they should.
         print(f"PLANTED FAULT: {os.environ['HEARD_PLANTED_FAULT']} ({name} is infra/bench/faulty_app.py)", flush=True)
-        command = [str(VENV_BIN / "python"), str(REPO / "infra" / "bench" / "faulty_app.py"), "--port", str(port),
-                   "--workers", str(workers)]
+        command = [
+            str(VENV_BIN / "python"),
+            str(REPO / "infra" / "bench" / "faulty_app.py"),
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ]
     return Process(name, command, environment, workdir / f"{name}.log")
 
 
@@ -206,7 +241,10 @@ def wait_ready(port: int, process: Process | None = None, timeout: float = 90, p
     while time.monotonic() < deadline:
         if process is not None and process.handle.poll() is not None:
             raise RuntimeError(f"{process.name} exited; see {process.log}")
-        with contextlib.suppress(OSError), urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response,
+        ):
             if response.status == 200:
                 return
         time.sleep(0.2)

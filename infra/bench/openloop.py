@@ -35,7 +35,9 @@ class Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def request(self, method: str, path: str, body: bytes = b"", content_type: str = "") -> tuple[int, dict, bytes]:
+    async def request(
+        self, method: str, path: str, body: bytes = b"", content_type: str = ""
+    ) -> tuple[int, dict, bytes]:
         try:
             return await asyncio.wait_for(self._request(method, path, body, content_type), 10)
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError) as error:
@@ -91,9 +93,14 @@ class Run:
         return ordered[min(len(ordered) - 1, max(0, int(len(ordered) * p / 100 + 0.999999) - 1))]
 
     def summary(self) -> dict:
-        return {"rate": self.rate, "sent": len(self.latency) + self.errors, "errors": self.errors,
-                **{f"p{str(p).replace('.', '_')}_ms": 1000 * self.percentile(p) for p in (50, 90, 99, 99.9)},
-                "max_ms": 1000 * max(self.latency, default=0), "late_start_ms": 1000 * self.late_start}
+        return {
+            "rate": self.rate,
+            "sent": len(self.latency) + self.errors,
+            "errors": self.errors,
+            **{f"p{str(p).replace('.', '_')}_ms": 1000 * self.percentile(p) for p in (50, 90, 99, 99.9)},
+            "max_ms": 1000 * max(self.latency, default=0),
+            "late_start_ms": 1000 * self.late_start,
+        }
 
     def write_slow(self, path: Path, label: str) -> int:
         """The requests slower than this run's 95th percentile, with the wall-clock
@@ -108,8 +115,19 @@ class Run:
         return len(slow)
 
 
-async def run(port: int, kind: str, rate: float, seconds: float, *, form_path: str, action: str = "",
-              body: str = "", nonce: str = "", thanks_mark: str = "", connections: int = 256) -> Run:
+async def run(
+    port: int,
+    kind: str,
+    rate: float,
+    seconds: float,
+    *,
+    form_path: str,
+    action: str = "",
+    body: str = "",
+    nonce: str = "",
+    thanks_mark: str = "",
+    connections: int = 256,
+) -> Run:
     """Send `rate` requests a second for `seconds` seconds; `body` has {id} where the submission id goes."""
     result = Run(rate=rate, seconds=seconds)
     pool: asyncio.Queue[Connection] = asyncio.Queue()
@@ -130,7 +148,8 @@ async def run(port: int, kind: str, rate: float, seconds: float, *, form_path: s
             else:
                 submission_id = f"{nonce}-ffff-4000-8000-{n:012x}"
                 status, headers, _ = await connection.request(
-                    "POST", action, body.replace("{id}", submission_id).encode(), "application/x-www-form-urlencoded")
+                    "POST", action, body.replace("{id}", submission_id).encode(), "application/x-www-form-urlencoded"
+                )
                 ok = False
                 if status == 303:
                     result.accepted.add(submission_id)

@@ -132,9 +132,7 @@ def report_flagger(name: str, rows: list[dict], verbose: bool, *, sealed: bool =
 
 
 def covered(redacted_spans: list[tuple[int, int]], start: int, end: int, text: str) -> bool:
-    return all(
-        any(a <= i < b for a, b in redacted_spans) for i in range(start, end) if text[i].isalnum()
-    )
+    return all(any(a <= i < b for a, b in redacted_spans) for i in range(start, end) if text[i].isalnum())
 
 
 def report_redactor(name: str, rows: list[dict], verbose: bool, *, sealed: bool = False) -> dict[str, list[int]]:
@@ -176,7 +174,9 @@ def report_redactor(name: str, rows: list[dict], verbose: bool, *, sealed: bool 
         hit, total = found[kind]
         print(f"  {kind:22} {total:5} {ratio(hit, total):>7}")
     print(f"  staff names kept: {kept[0]}/{kept[1]} ({ratio(*kept).strip()})")
-    print(f"  over-redaction: {words_over}/{words_outside} non-identifying words redacted ({ratio(words_over, words_outside).strip()})")
+    print(
+        f"  over-redaction: {words_over}/{words_outside} non-identifying words redacted ({ratio(words_over, words_outside).strip()})"
+    )
     return {"ALL": found["ALL"], "kept": kept, "over": [words_over, words_outside]}
 
 
@@ -216,11 +216,13 @@ def report_speed(flag_rows: list[dict], redaction_rows: list[dict]) -> None:
 
 def commit_id() -> str:
     """The commit measured; "+uncommitted" when the engines or their lists differ from it."""
+
     def git(*args: str) -> str:
         try:
             return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
         except (OSError, subprocess.CalledProcessError):
             return ""
+
     commit = git("rev-parse", "--short=10", "HEAD") or "unknown"
     return commit + ("+uncommitted" if git("status", "--porcelain", "--", "service/safeguarding") else "")
 
@@ -273,15 +275,19 @@ def run_sealed(folder: Path, ledger: Path, wanted: list[str], verbose: bool) -> 
             english = [row for row in rows if row["language"] == "en"]
             etp, efn, efp = flag_counts(english)["ALL"][:3] if english else (0, 0, 0)
             values = {
-                "engine": "flagger", "n": f"{len(rows)} ({tp + fn} disclosures)",
-                "recall": ratio(tp, tp + fn).strip(), "precision": ratio(tp, tp + fp).strip(),
+                "engine": "flagger",
+                "n": f"{len(rows)} ({tp + fn} disclosures)",
+                "recall": ratio(tp, tp + fn).strip(),
+                "precision": ratio(tp, tp + fp).strip(),
                 "note": f"English {ratio(etp, etp + efn).strip()} / {ratio(etp, etp + efp).strip()}",
             }
         else:
             figures = report_redactor(f"sealed {name}", rows, verbose, sealed=True)
             found, over, kept = figures["ALL"], figures["over"], figures["kept"]
             values = {
-                "engine": "redactor", "n": f"{len(rows)} ({found[1]} spans)", "recall": ratio(*found).strip(),
+                "engine": "redactor",
+                "n": f"{len(rows)} ({found[1]} spans)",
+                "recall": ratio(*found).strip(),
                 "precision": "n/a",
                 "note": f"over-redaction {ratio(*over).strip()}, staff names kept {kept[0]}/{kept[1]}",
             }
@@ -296,8 +302,12 @@ def run_sealed(folder: Path, ledger: Path, wanted: list[str], verbose: bool) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="print misses and false alarms")
-    parser.add_argument("--sealed", nargs="*", metavar="SET",
-                        help="measure the sealed sets (all, or those named: C D E F, 'redaction A') and record it")
+    parser.add_argument(
+        "--sealed",
+        nargs="*",
+        metavar="SET",
+        help="measure the sealed sets (all, or those named: C D E F, 'redaction A') and record it",
+    )
     parser.add_argument("--sets", type=Path, default=HERE, help="folder holding the sets (default: this one)")
     parser.add_argument("--ledger", type=Path, default=None, help="ledger file (default: sealed_ledger.tsv there)")
     args = parser.parse_args(argv)

@@ -52,9 +52,15 @@ def main(locales_dir: Path = LOCALES_DIR) -> int:
                 flags.add("fuzzy")
                 print(f"{po}: kept as fuzzy, the number is not in the translation: {message.id[:60]}")
             catalog.delete(message.id, message.context)
-            catalog[new_id] = Message(new_id, string, locations=message.locations, flags=flags,
-                                      auto_comments=message.auto_comments, user_comments=message.user_comments,
-                                      context=message.context)
+            catalog[new_id] = Message(
+                new_id,
+                string,
+                locations=message.locations,
+                flags=flags,
+                auto_comments=message.auto_comments,
+                user_comments=message.user_comments,
+                context=message.context,
+            )
             moved += 1
         if moved:
             catalogs._write_catalog(po, catalog, extra)

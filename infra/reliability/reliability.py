@@ -67,8 +67,11 @@ SUBMITTERS = 64
 RESENDERS = 0.10
 RECOVERY_SECONDS = 3  # pg-restart: no 503 from this long after PostgreSQL is back
 TEXT_SHARE, FLAGGED_SHARE = 1 / 3, 1 / 4
-TEXTS = ["The worker listened and came back when she said she would.", "Meetings are too long for me.",
-         "Thank you for explaining what happens next."]
+TEXTS = [
+    "The worker listened and came back when she said she would.",
+    "Meetings are too long for me.",
+    "Thank you for explaining what happens next.",
+]
 FLAGGED_TEXTS = ["My dad hits me when he is angry.", "I am scared to go home."]
 THANKS_HEADINGS = {"Thank you": "new", "You've already sent your answers — thank you": "again"}
 FINISH_SECONDS = 60  # after the run, at most this long to finish submissions in hand
@@ -131,7 +134,9 @@ class Client:
     async def post(self, path: str, content: str, headers: dict[str, str]) -> Response:
         return await self.request("POST", path, content.encode(), headers)
 
-    async def request(self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Response:
+    async def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> Response:
         try:
             return await asyncio.wait_for(self._request(method, path, body, headers or {}), self.timeout)
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as error:
@@ -170,8 +175,17 @@ class Client:
             self.reader = self.writer = None
 
 
-async def submitter(number: int, client: Client, code: str, tally: Tally, start: float,
-                    stop_at: float, hard_stop: float, resender: str | None, port: int) -> None:
+async def submitter(
+    number: int,
+    client: Client,
+    code: str,
+    tally: Tally,
+    start: float,
+    stop_at: float,
+    hard_stop: float,
+    resender: str | None,
+    port: int,
+) -> None:
     rng = random.Random(number)
     audiences = ["under8", "8to12", "13to17", "parent"]
     second = Client(port) if resender == "double-tap" else None
@@ -194,7 +208,8 @@ async def submitter(number: int, client: Client, code: str, tally: Tally, start:
             tally.double_taps += 1
             both = await asyncio.gather(
                 send_until_accepted(client, code, scan.action, fields, tally, start, hard_stop),
-                send_until_accepted(second, code, scan.action, fields, tally, start, hard_stop))
+                send_until_accepted(second, code, scan.action, fields, tally, start, hard_stop),
+            )
             if all(both):
                 if sum(1 for kind in both if kind == "new") <= 1:
                     tally.double_taps_thanked += 1
@@ -266,7 +281,9 @@ async def send_until_accepted(client, code, action, fields, tally, start, hard_s
             # the form again or carried along hidden (one question a screen).
             kept = page.hidden.get("submission_id") == submission_id and all(
                 value in (page.checked.get(name), page.hidden.get(name), page.text_values.get(name))
-                for name, value in fields.items() if name.startswith("q_"))
+                for name, value in fields.items()
+                if name.startswith("q_")
+            )
             tally.unavailable_kept += kept
             tally.retries["POST: 503 try again"] += 1
             await asyncio.sleep(0.5 + random.random())
@@ -321,9 +338,10 @@ async def load(port: int, code: str, seconds: float, fault=None, warm_ids: set[s
     chosen = random.Random(7).sample(range(SUBMITTERS), math.ceil(SUBMITTERS * RESENDERS))
     resenders = {n: ("retry" if i % 2 == 0 else "double-tap") for i, n in enumerate(chosen)}
     clients = [Client(port) for _ in range(SUBMITTERS)]
-    tasks = [asyncio.create_task(submitter(n, clients[n], code, tally, start, stop_at, hard_stop, resenders.get(n),
-                                           port))
-             for n in range(SUBMITTERS)]
+    tasks = [
+        asyncio.create_task(submitter(n, clients[n], code, tally, start, stop_at, hard_stop, resenders.get(n), port))
+        for n in range(SUBMITTERS)
+    ]
     if fault is not None:
         tasks.append(asyncio.create_task(fault(start)))
     await asyncio.gather(*tasks)
@@ -344,7 +362,9 @@ async def verify(dsn: str, code: str, tally: Tally) -> tuple[bool, list[str]]:
             "coalesce((select jsonb_object_agg(f.question_id, f.body) from free_text_answers f "
             "          where f.response_id = r.id), '{}')::text as texts, "
             "exists (select 1 from safeguarding_items s where s.response_id = r.id) as queued "
-            "from responses r where r.touchpoint_id = $1", touchpoint_id)
+            "from responses r where r.touchpoint_id = $1",
+            touchpoint_id,
+        )
     finally:
         await conn.close()
     rows = [row for row in rows if row["id"] not in tally.warm_ids]
@@ -386,11 +406,21 @@ async def verify(dsn: str, code: str, tally: Tally) -> tuple[bool, list[str]]:
         f"double taps (two connections at once):       {tally.double_taps} (both thanked, at most one as new: "
         f"{tally.double_taps_thanked})",
     ]
-    ok = (len(tally.thanked) > 0 and not repeated_forms and tally.thanked == tally.accepted
-          and thanked_once == len(tally.thanked) == total_rows and not doubled and not missing
-          and not unaccounted and not wrong and with_text > 0 and flagged > 0
-          and tally.resends == tally.resends_thanked and tally.double_taps == tally.double_taps_thanked
-          and not tally.unexpected)
+    ok = (
+        len(tally.thanked) > 0
+        and not repeated_forms
+        and tally.thanked == tally.accepted
+        and thanked_once == len(tally.thanked) == total_rows
+        and not doubled
+        and not missing
+        and not unaccounted
+        and not wrong
+        and with_text > 0
+        and flagged > 0
+        and tally.resends == tally.resends_thanked
+        and tally.double_taps == tally.double_taps_thanked
+        and not tally.unexpected
+    )
     return ok, lines
 
 
@@ -457,14 +487,24 @@ def pg_restart(work: Path, seconds: float) -> bool:
         f"form opens answered 503:                     {tally.form_unavailable}",
         f"last 503 at {max(tally.outage):.1f} s ({len(after_restart)} 503s from {RECOVERY_SECONDS} s after "
         f"PostgreSQL was back; must be 0)"
-        if tally.outage else "no 503 seen",
+        if tally.outage
+        else "no 503 seen",
         f"Heard process still the same one: {alive}; /readyz after: {ready_after}",
     ]
     if not covered:
-        extra.append(f"FAIL: the load stopped at {seconds:.0f} s, too soon after PostgreSQL was back to show "
-                     f"recovery (use --seconds 30)")
-    ok = ok and tally.unavailable_pages > 0 and tally.unavailable_kept == tally.unavailable_pages and alive \
-        and ready_after == 200 and not after_restart and covered
+        extra.append(
+            f"FAIL: the load stopped at {seconds:.0f} s, too soon after PostgreSQL was back to show "
+            f"recovery (use --seconds 30)"
+        )
+    ok = (
+        ok
+        and tally.unavailable_pages > 0
+        and tally.unavailable_kept == tally.unavailable_pages
+        and alive
+        and ready_after == 200
+        and not after_restart
+        and covered
+    )
     return summary("pg-restart: the same while PostgreSQL restarts", tally, ok, lines, extra)
 
 
@@ -488,8 +528,9 @@ def two_instances(work: Path, seconds: float) -> bool:
     instances = [harness.start_heard(dsn, p, work, name=f"heard-{i + 1}", workers=1) for i, p in enumerate(ports)]
     lb_port = harness.free_port()
     config = nginx_config(work, lb_port, ports)
-    balancer = harness.Process("nginx", [nginx, "-p", str(work), "-c", str(config), "-g", "daemon off;"], {},
-                               work / "nginx.out")
+    balancer = harness.Process(
+        "nginx", [nginx, "-p", str(work), "-c", str(config), "-g", "daemon off;"], {}, work / "nginx.out"
+    )
     events: dict[str, float] = {}
 
     async def kill(start: float) -> None:
@@ -510,10 +551,12 @@ def two_instances(work: Path, seconds: float) -> bool:
     log = (work / "nginx-error.log").read_text() if (work / "nginx-error.log").exists() else ""
     cut = sum(1 for line in log.splitlines() if "[error]" in line and "upstream" in line)
     seen_502 = sum(v for k, v in tally.unexpected.items() if "502" in k)
-    extra = [f"instance 1 (pid {instances[0].pid}) killed with SIGKILL at {events['killed']:.1f} s; "
-             f"instance 2 still serving: {survivor}",
-             f"requests that failed on instance 1 and nginx sent to instance 2 (its error log): {cut} (must be >= 1); "
-             f"502s seen by submitters: {seen_502} (must be 0; never retried by the client)"]
+    extra = [
+        f"instance 1 (pid {instances[0].pid}) killed with SIGKILL at {events['killed']:.1f} s; "
+        f"instance 2 still serving: {survivor}",
+        f"requests that failed on instance 1 and nginx sent to instance 2 (its error log): {cut} (must be >= 1); "
+        f"502s seen by submitters: {seen_502} (must be 0; never retried by the client)",
+    ]
     ok = ok and survivor and cut >= 1 and seen_502 == 0
     return summary("two-instances: two Heard behind nginx, one killed", tally, ok, lines, extra)
 

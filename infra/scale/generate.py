@@ -28,8 +28,14 @@ from service.surveys.loading import load_surveys
 from service.surveys.service import record_versions
 from service.touchpoints import codes
 
-KINDS = ["child_protection_conference", "home_visit", "child_in_care_review", "direct_work", "family_group_meeting",
-         "early_help"]
+KINDS = [
+    "child_protection_conference",
+    "home_visit",
+    "child_in_care_review",
+    "direct_work",
+    "family_group_meeting",
+    "early_help",
+]
 
 PRACTITIONERS = 6
 
@@ -95,25 +101,31 @@ async def generate(dsn: str, *, responses: int, days: int, today: dt.date) -> in
             conn: asyncpg.Connection
             await record_versions(conn, surveys)
             version = surveys.current("after-meeting").version_hash
-            team_id = await conn.fetchval("insert into teams (name) values ($1) returning id",
-                                          f"Scale team ({responses:,} responses)")
-            manager = await staff_service.add_staff(conn, email=f"manager-{team_id}@scale.invalid",
-                                                    display_name="Scale manager", password=None)
+            team_id = await conn.fetchval(
+                "insert into teams (name) values ($1) returning id", f"Scale team ({responses:,} responses)"
+            )
+            manager = await staff_service.add_staff(
+                conn, email=f"manager-{team_id}@scale.invalid", display_name="Scale manager", password=None
+            )
             await staff_service.give_role(conn, team_id=team_id, staff_id=manager, role="team_manager")
             practitioners = []
             for index in range(PRACTITIONERS):  # every other one shares their results with the manager
-                person = await staff_service.add_staff(conn, email=f"p{index}-{team_id}@scale.invalid",
-                                                       display_name=f"Practitioner {index}", password=None)
+                person = await staff_service.add_staff(
+                    conn, email=f"p{index}-{team_id}@scale.invalid", display_name=f"Practitioner {index}", password=None
+                )
                 await staff_service.give_role(conn, team_id=team_id, staff_id=person, role="practitioner")
                 await staff_service.set_sharing(conn, staff_id=person, shares=index % 2 == 0)
                 practitioners.append(person)
             for index in range(12):
                 await conn.execute(
                     "insert into touchpoints (code, team_id, contact_kind, practitioner_id, survey_id, language) "
-                    "values ($1, $2, $3, $4, 'after-meeting', 'en-GB')", codes.new_code(), team_id,
-                    KINDS[index % len(KINDS)], practitioners[index % PRACTITIONERS])
-            await conn.execute(GENERATE, responses, version, today - dt.timedelta(days=1), days, team_id,
-                               timeout=3600)
+                    "values ($1, $2, $3, $4, 'after-meeting', 'en-GB')",
+                    codes.new_code(),
+                    team_id,
+                    KINDS[index % len(KINDS)],
+                    practitioners[index % PRACTITIONERS],
+                )
+            await conn.execute(GENERATE, responses, version, today - dt.timedelta(days=1), days, team_id, timeout=3600)
             await conn.execute(COMMENT, team_id, timeout=3600)
             async with conn.transaction():  # out of the default partition into their months, as in production
                 await conn.execute("select pg_advisory_xact_lock($1)", LOCK_KEY)
@@ -134,8 +146,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=730)
     args = parser.parse_args()
     started = time.perf_counter()
-    team_id = asyncio.run(generate(args.database_url, responses=args.responses, days=args.days,
-                                   today=dt.date.today()))
+    team_id = asyncio.run(generate(args.database_url, responses=args.responses, days=args.days, today=dt.date.today()))
     print(f"team {team_id}: {args.responses:,} responses in {time.perf_counter() - started:.1f} s")
 
 

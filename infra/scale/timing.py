@@ -96,14 +96,18 @@ async def _time(pool, surveys, settings, viewer, scope: ReviewSlice) -> tuple[li
             result = await review_summary(conn, surveys, viewer=viewer, settings=settings, scope=scope)
             times.append(time.perf_counter() - started)
             server_after = _backend_cpu(backend)
-            cpu.append(time.process_time() - client_before + server_after - server_before
-                       if server_before is not None and server_after is not None else None)
+            cpu.append(
+                time.process_time() - client_before + server_after - server_before
+                if server_before is not None and server_after is not None
+                else None
+            )
         assert result.responses, "the generated team has responses in the period, shown to its manager"
     return times, cpu
 
 
-async def measure(server_url: str, size: int, today: dt.date,
-                  warm: bool = False) -> dict[str, tuple[list[float], list[float | None]]]:
+async def measure(
+    server_url: str, size: int, today: dt.date, warm: bool = False
+) -> dict[str, tuple[list[float], list[float | None]]]:
     dsn = await _fresh(server_url, f"heard_scale_{size}")
     started = time.perf_counter()
     team_id = await generate(dsn, responses=size, days=DAYS, today=today)
@@ -113,23 +117,29 @@ async def measure(server_url: str, size: int, today: dt.date,
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=1, init=init_connection, command_timeout=3600)
     try:
         async with pool.acquire() as conn:
-            manager = await conn.fetchval("select staff_id from team_members where team_id = $1 "
-                                          "and role = 'team_manager'", team_id)
+            manager = await conn.fetchval(
+                "select staff_id from team_members where team_id = $1 and role = 'team_manager'", team_id
+            )
             viewer = await viewer_for_token(conn, token=(await start_session(conn, staff_id=manager)).token)
         first, last = grid.window(today, grid.REVIEW_MONTHS)
         quarter = ReviewSlice(team_id, first, last, survey_id=SURVEY)
         everything = ReviewSlice(team_id, *grid.window(today, 24), survey_id=SURVEY)
         async with pool.acquire() as conn:
-            in_quarter = await conn.fetchval("select count(*) from responses where submitted_on >= $1 "
-                                             "and submitted_on < $2", first, grid.add_months(last, 1))
+            in_quarter = await conn.fetchval(
+                "select count(*) from responses where submitted_on >= $1 and submitted_on < $2",
+                first,
+                grid.add_months(last, 1),
+            )
         print(f"{'':>9} {in_quarter:,} of them in the review quarter", flush=True)
         if warm:  # as the nightly `heard reviews warm` does, before anyone opens a review
             async with pool.acquire() as conn, conn.transaction():
                 started = time.perf_counter()
                 await warm_rollups(conn, today=today)
             print(f"{'':>9} nightly warm-up took {time.perf_counter() - started:.1f} s", flush=True)
-        return {"quarter": await _time(pool, surveys, settings, viewer, quarter),
-                "everything": await _time(pool, surveys, settings, viewer, everything)}
+        return {
+            "quarter": await _time(pool, surveys, settings, viewer, quarter),
+            "everything": await _time(pool, surveys, settings, viewer, everything),
+        }
     finally:
         await pool.close()
 
@@ -137,11 +147,16 @@ async def measure(server_url: str, size: int, today: dt.date,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--server-url", help="a PostgreSQL server to create the databases on "
-                                             "(default: an embedded one under --data-dir)")
+    parser.add_argument(
+        "--server-url",
+        help="a PostgreSQL server to create the databases on (default: an embedded one under --data-dir)",
+    )
     parser.add_argument("--data-dir", default="/tmp/heard-scale")
-    parser.add_argument("--warm", action="store_true",
-                        help="run the nightly warm-up first, so 'first' is a first opening on a deployed system")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="run the nightly warm-up first, so 'first' is a first opening on a deployed system",
+    )
     args = parser.parse_args()
     server_url = args.server_url
     if not server_url:
@@ -160,13 +175,17 @@ def main() -> None:
         known = [v for v in values if v is not None]
         return f"{statistics.median(known):.3f} s" if known else "?"
 
-    print(f"\n{'responses':>10}  {'period':>10}  {'first':>8}  {'then median':>11}  {'fastest':>8}"
-          f"  {'CPU first':>9}  {'CPU then (median)':>17}")
+    print(
+        f"\n{'responses':>10}  {'period':>10}  {'first':>8}  {'then median':>11}  {'fastest':>8}"
+        f"  {'CPU first':>9}  {'CPU then (median)':>17}"
+    )
     for size, found in results:
         for period in ("quarter", "everything"):
             wall, used = found[period]
-            print(f"{size:>10,}  {period:>10}  {wall[0]:>6.3f} s  {statistics.median(wall[1:]):>9.3f} s"
-                  f"  {min(wall[1:]):>6.3f} s  {cpu(used[:1]):>9}  {cpu(used[1:]):>17}")
+            print(
+                f"{size:>10,}  {period:>10}  {wall[0]:>6.3f} s  {statistics.median(wall[1:]):>9.3f} s"
+                f"  {min(wall[1:]):>6.3f} s  {cpu(used[:1]):>9}  {cpu(used[1:]):>17}"
+            )
 
 
 if __name__ == "__main__":

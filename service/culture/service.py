@@ -17,11 +17,13 @@ from service.touchpoints import service as touchpoints
 PULSE_KIND = "team_meeting"
 
 
-async def start_pulse(conn: asyncpg.Connection, registry: SurveyRegistry, *, team_id: int, language: str,
-                      today: dt.date) -> int:
+async def start_pulse(
+    conn: asyncpg.Connection, registry: SurveyRegistry, *, team_id: int, language: str, today: dt.date
+) -> int:
     """A new culture pulse touchpoint for the team: no practitioner, answered by staff, anonymous."""
-    form = touchpoints.TouchpointForm(contact_kind=PULSE_KIND, practitioner_id=None, survey_id=PULSE_SURVEY,
-                                      audience=STAFF, language=language)
+    form = touchpoints.TouchpointForm(
+        contact_kind=PULSE_KIND, practitioner_id=None, survey_id=PULSE_SURVEY, audience=STAFF, language=language
+    )
     return await touchpoints.create_touchpoint(conn, registry, team_id=team_id, form=form, today=today)
 
 
@@ -38,15 +40,17 @@ def chosen_quarter(wanted: dt.date | None, today: dt.date) -> tuple[dt.date, dt.
     return (first, last) if last <= latest[1] else latest
 
 
-async def pulse_for(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, settings, team_id: int,
-                    first: dt.date, last: dt.date) -> PulseResult:
+async def pulse_for(
+    conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, settings, team_id: int, first: dt.date, last: dt.date
+) -> PulseResult:
     """One quarter of the team's pulse, as the engine publishes it for this viewer (NotAllowed for non-members)."""
     request = FigureRequest("culture", team_id, first, last, survey_id=PULSE_SURVEY)
     return (await published(conn, registry, viewer=viewer, request=request, settings=settings)).result
 
 
-async def pulse_for_review(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, settings, team_id: int,
-                           review_last: dt.date) -> PulseResult:
+async def pulse_for_review(
+    conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, settings, team_id: int, review_last: dt.date
+) -> PulseResult:
     """The pulse beside a learning review: the latest quarter that had ended by the review's last month."""
     first, last = ended_quarter(grid.month_of(review_last))
     last_allowed = ended_quarter(grid.last_whole_month(settings.today()))

@@ -37,8 +37,9 @@ def partition_name(table: str, month: dt.date) -> str:
 async def existing_months(conn: asyncpg.Connection, table: str) -> dict[dt.date, str]:
     """The table's monthly partitions, by first day of the month."""
     names = await conn.fetch(
-        "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid "
-        "where i.inhparent = $1::regclass", table)
+        "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = $1::regclass",
+        table,
+    )
     months = {}
     for (name,) in names:
         if match := _MONTH_NAME.search(name):
@@ -55,8 +56,7 @@ async def prepare_months(conn: asyncpg.Connection, *, today: dt.date) -> list[st
         wanted = {month_start(today)}
         for _ in range(MONTHS_AHEAD):
             wanted.add(next_month(max(wanted)))
-        waiting = await conn.fetch(
-            f"select distinct date_trunc('month', submitted_on)::date from {table}_default")
+        waiting = await conn.fetch(f"select distinct date_trunc('month', submitted_on)::date from {table}_default")
         wanted.update(month for (month,) in waiting)
         have = await existing_months(conn, table)
         for month in sorted(wanted - have.keys()):
@@ -72,10 +72,14 @@ async def _make_month(conn: asyncpg.Connection, table: str, month: dt.date) -> N
     await conn.execute(f"create table {name} (like {table} including defaults including constraints)")
     await conn.execute(
         f"with moved as (delete from {table}_default where submitted_on >= $1 and submitted_on < $2 returning *) "
-        f"insert into {name} select * from moved", month, until)
+        f"insert into {name} select * from moved",
+        month,
+        until,
+    )
     await conn.execute(
         f"alter table {table} attach partition {name} for values from ('{month.isoformat()}') "
-        f"to ('{until.isoformat()}')")
+        f"to ('{until.isoformat()}')"
+    )
 
 
 async def drop_months_before(conn: asyncpg.Connection, table: str, cutoff: dt.date) -> int:
@@ -87,6 +91,5 @@ async def drop_months_before(conn: asyncpg.Connection, table: str, cutoff: dt.da
         if next_month(month) <= cutoff:
             removed += await conn.fetchval(f"select count(*) from {name}")
             await conn.execute(f"drop table {name}")
-    removed += int((await conn.execute(
-        f"delete from {table}_default where submitted_on < $1", cutoff)).split()[-1])
+    removed += int((await conn.execute(f"delete from {table}_default where submitted_on < $1", cutoff)).split()[-1])
     return removed

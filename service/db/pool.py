@@ -43,8 +43,6 @@ async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asy
     )
 
 
-
-
 class DatabaseUnavailable(Exception):
     """PostgreSQL cannot be reached right now; the person should try again."""
 

@@ -63,8 +63,9 @@ def _all(rows, kind):
     return [msgspec.convert(dict(row), kind) for row in rows]
 
 
-async def insert_debrief(conn: asyncpg.Connection, *, team_id: int, code: str, name: str, deadline: dt.date,
-                         opened_by: int, today: dt.date) -> int:
+async def insert_debrief(
+    conn: asyncpg.Connection, *, team_id: int, code: str, name: str, deadline: dt.date, opened_by: int, today: dt.date
+) -> int:
     return await conn.fetchval(SQL["insert_debrief"], team_id, code, name, deadline, opened_by, today)
 
 
@@ -84,8 +85,16 @@ async def close_debrief(conn: asyncpg.Connection, *, debrief_id: int, by: int) -
     return await conn.execute(SQL["close_debrief"], debrief_id, by) == "UPDATE 1"
 
 
-async def insert_answer(conn: asyncpg.Connection, *, debrief_id: int, submission_id: uuid.UUID, role: str | None,
-                        language: str, answered_on: dt.date, texts: dict[str, str]) -> int | None:
+async def insert_answer(
+    conn: asyncpg.Connection,
+    *,
+    debrief_id: int,
+    submission_id: uuid.UUID,
+    role: str | None,
+    language: str,
+    answered_on: dt.date,
+    texts: dict[str, str],
+) -> int | None:
     return await conn.fetchval(SQL["insert_answer"], debrief_id, submission_id, role, language, answered_on, texts)
 
 
@@ -105,8 +114,9 @@ async def lesson(conn: asyncpg.Connection, *, answer_id: int, today: dt.date) ->
     return _one(await conn.fetchrow(SQL["lesson"], answer_id, today), LessonToAnswer)
 
 
-async def respond(conn: asyncpg.Connection, *, answer_id: int, review_id: int, response: str, because: str, by: int,
-                  today: dt.date) -> None:
+async def respond(
+    conn: asyncpg.Connection, *, answer_id: int, review_id: int, response: str, because: str, by: int, today: dt.date
+) -> None:
     await conn.execute(SQL["respond"], answer_id, review_id, response, because, by, today)
 
 

@@ -94,10 +94,21 @@ async def open_debrief(conn: asyncpg.Connection, *, viewer: Viewer, form: OpenFo
             problems["deadline"] = "out_of_range"
     if problems or team_id is None:  # (team_id is None only with a problem)
         raise Invalid(problems)
-    debrief_id = await queries.insert_debrief(conn, team_id=team_id, code=codes.new_code(), name=name,
-                                              deadline=deadline, opened_by=viewer.staff.id, today=today)
-    await staff.record(conn, staff_id=viewer.staff.id, action=f"opened a debrief for {viewer.teams[team_id].team_name}",
-                       detail={"debrief_id": debrief_id})
+    debrief_id = await queries.insert_debrief(
+        conn,
+        team_id=team_id,
+        code=codes.new_code(),
+        name=name,
+        deadline=deadline,
+        opened_by=viewer.staff.id,
+        today=today,
+    )
+    await staff.record(
+        conn,
+        staff_id=viewer.staff.id,
+        action=f"opened a debrief for {viewer.teams[team_id].team_name}",
+        detail={"debrief_id": debrief_id},
+    )
     return debrief_id
 
 
@@ -119,30 +130,54 @@ async def close(conn: asyncpg.Connection, *, viewer: Viewer, debrief: Debrief) -
         return False
     closed = await queries.close_debrief(conn, debrief_id=debrief.id, by=viewer.staff.id)
     if closed:
-        await staff.record(conn, staff_id=viewer.staff.id, action="closed a debrief: its group can read the answers",
-                           detail={"debrief_id": debrief.id})
+        await staff.record(
+            conn,
+            staff_id=viewer.staff.id,
+            action="closed a debrief: its group can read the answers",
+            detail={"debrief_id": debrief.id},
+        )
     return closed
 
 
 # ---------------------------------------------------------------- answering
 
 
-async def answer(conn: asyncpg.Connection, *, debrief: Debrief, checked: CheckedAnswers, submission_id: uuid.UUID,
-                 language: str, today: dt.date) -> bool:
+async def answer(
+    conn: asyncpg.Connection,
+    *,
+    debrief: Debrief,
+    checked: CheckedAnswers,
+    submission_id: uuid.UUID,
+    language: str,
+    today: dt.date,
+) -> bool:
     """Store one person's answers once; the words go to the reading list in full and to the group redacted.
     Returns False when this submission was stored before (a double tap or a retry)."""
     role = checked.closed.get(ROLE_QUESTION)
     texts = checked.free_text
     redacted = {question: redact(words).text for question, words in texts.items()}
-    answer_id = await queries.insert_answer(conn, debrief_id=debrief.id, submission_id=submission_id,
-                                            role=str(role) if role else None, language=language, answered_on=today,
-                                            texts=redacted)
+    answer_id = await queries.insert_answer(
+        conn,
+        debrief_id=debrief.id,
+        submission_id=submission_id,
+        role=str(role) if role else None,
+        language=language,
+        answered_on=today,
+        texts=redacted,
+    )
     if answer_id is None:
         return False
     if texts:
         touchpoint_id = await touchpoint_service.debrief_touchpoint(conn, team_id=debrief.team_id)
-        await reading.add_written_answers(conn, team_id=debrief.team_id, touchpoint_id=touchpoint_id, texts=texts,
-                                          audience=AUDIENCE, language=language, today=today)
+        await reading.add_written_answers(
+            conn,
+            team_id=debrief.team_id,
+            touchpoint_id=touchpoint_id,
+            texts=texts,
+            audience=AUDIENCE,
+            language=language,
+            today=today,
+        )
     return True
 
 
@@ -170,8 +205,11 @@ class Results(msgspec.Struct, frozen=True):
 
 
 def _lessons(debrief: Debrief, answers: list[Answer]) -> list[Lesson]:
-    return [Lesson(a.id, debrief.id, debrief.name, a.texts[RAISE_QUESTION], debrief.closes_on, a.response, a.because)
-            for a in answers if a.texts.get(RAISE_QUESTION)]
+    return [
+        Lesson(a.id, debrief.id, debrief.name, a.texts[RAISE_QUESTION], debrief.closes_on, a.response, a.because)
+        for a in answers
+        if a.texts.get(RAISE_QUESTION)
+    ]
 
 
 def combine(debrief: Debrief, answers: list[Answer], question_ids: list[str], key: bytes) -> Results:
@@ -220,8 +258,9 @@ class ReviewLessons(msgspec.Struct, frozen=True):
 
 
 async def for_review(conn: asyncpg.Connection, *, team_id: int, review_id: int, today: dt.date) -> ReviewLessons:
-    return ReviewLessons(await waiting(conn, team_id=team_id, today=today),
-                         await queries.responded_in_review(conn, review_id=review_id))
+    return ReviewLessons(
+        await waiting(conn, team_id=team_id, today=today), await queries.responded_in_review(conn, review_id=review_id)
+    )
 
 
 async def review_team(conn: asyncpg.Connection, *, review_id: int) -> int | None:
@@ -229,15 +268,31 @@ async def review_team(conn: asyncpg.Connection, *, review_id: int) -> int | None
     return found.team_id if found else None
 
 
-async def respond_in_review(conn: asyncpg.Connection, *, viewer: Viewer, review_id: int, review_team_id: int,
-                            answer_id: int, response: str, because: str,
-                            today: dt.date) -> tuple[dict[str, str], Lesson | None]:
+async def respond_in_review(
+    conn: asyncpg.Connection,
+    *,
+    viewer: Viewer,
+    review_id: int,
+    review_team_id: int,
+    answer_id: int,
+    response: str,
+    because: str,
+    today: dt.date,
+) -> tuple[dict[str, str], Lesson | None]:
     """respond(), from the learning review's form: ({}, None) once saved, else what to correct and the lesson
     to show again (nothing of it kept). A lesson that is not this review's team's raises Invalid({"lesson": ...})."""
     try:
         async with conn.transaction():
-            await respond(conn, viewer=viewer, review_id=review_id, review_team_id=review_team_id,
-                          answer_id=answer_id, response=response, because=because, today=today)
+            await respond(
+                conn,
+                viewer=viewer,
+                review_id=review_id,
+                review_team_id=review_team_id,
+                answer_id=answer_id,
+                response=response,
+                because=because,
+                today=today,
+            )
     except Invalid as error:
         if "lesson" in error.problems:
             raise
@@ -246,8 +301,17 @@ async def respond_in_review(conn: asyncpg.Connection, *, viewer: Viewer, review_
     return {}, None
 
 
-async def respond(conn: asyncpg.Connection, *, viewer: Viewer, review_id: int, review_team_id: int, answer_id: int,
-                  response: str, because: str, today: dt.date) -> None:
+async def respond(
+    conn: asyncpg.Connection,
+    *,
+    viewer: Viewer,
+    review_id: int,
+    review_team_id: int,
+    answer_id: int,
+    response: str,
+    because: str,
+    today: dt.date,
+) -> None:
     """A manager answers a raised lesson in the team's learning review; the group sees it on the results."""
     found = await queries.lesson(conn, answer_id=answer_id, today=today)
     if found is None or found.team_id != review_team_id or not found.closed or not found.lesson:
@@ -261,7 +325,18 @@ async def respond(conn: asyncpg.Connection, *, viewer: Viewer, review_id: int, r
         raise Invalid({f"because_{answer_id}": "required"})
     if len(because) > BECAUSE_MAX:
         raise Invalid({f"because_{answer_id}": "too_long"})
-    await queries.respond(conn, answer_id=answer_id, review_id=review_id, response=response, because=because,
-                          by=viewer.staff.id, today=today)
-    await staff.record(conn, staff_id=viewer.staff.id, action=f"responded to a lesson raised in a debrief: {response}",
-                       detail={"debrief_id": found.debrief_id, "answer_id": answer_id, "review_id": review_id})
+    await queries.respond(
+        conn,
+        answer_id=answer_id,
+        review_id=review_id,
+        response=response,
+        because=because,
+        by=viewer.staff.id,
+        today=today,
+    )
+    await staff.record(
+        conn,
+        staff_id=viewer.staff.id,
+        action=f"responded to a lesson raised in a debrief: {response}",
+        detail={"debrief_id": found.debrief_id, "answer_id": answer_id, "review_id": review_id},
+    )

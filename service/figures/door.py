@@ -27,8 +27,15 @@ from .pulse import PULSE_SURVEY, pulse, pulse_requests
 from .service import NotAllowed, TouchpointLabel, filterable, my_feedback, team_page
 
 
-async def published(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, request: FigureRequest,
-                    settings, rollup: bool = False) -> Published:
+async def published(
+    conn: asyncpg.Connection,
+    registry: SurveyRegistry,
+    *,
+    viewer,
+    request: FigureRequest,
+    settings,
+    rollup: bool = False,
+) -> Published:
     """Every figure of one output, protected for this viewer. Raises NotAllowed
     for a request the viewer may not make."""
     if request.output in ("team", "team_csv"):
@@ -38,8 +45,7 @@ async def published(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
         found = await pulse(conn, registry, viewer=viewer, request=request, settings=settings, rollup=rollup)
         return Published(request, found, found.figures)
     if request.output == "my_feedback":
-        sections = await my_feedback(conn, registry, viewer=viewer, request=request, settings=settings,
-                                     rollup=rollup)
+        sections = await my_feedback(conn, registry, viewer=viewer, request=request, settings=settings, rollup=rollup)
         return Published(request, sections, [f for s in sections for f in s.summary.figures])
     # reviews arrange the engine's figures with their own records
     if request.output in ("review", "review_print", "review_markdown"):
@@ -53,14 +59,16 @@ async def published(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
         overview = await across_teams.followed_actions(conn, registry, viewer=viewer, settings=settings)
         return Published(request, overview, overview.figures)
     if request.output == "you_said":
-        entries = await you_said.you_said_figures(conn, registry, viewer=viewer, settings=settings,
-                                                  team_id=request.team_id)
+        entries = await you_said.you_said_figures(
+            conn, registry, viewer=viewer, settings=settings, team_id=request.team_id
+        )
         return Published(request, entries, [f for _, figures in entries for f in figures])
     raise NotAllowed()
 
 
-def _filter_choices(touchpoints: list[TouchpointLabel], kinds: Sequence[str],
-                    audiences: Sequence[str]) -> list[tuple[str | None, str | None, int | None]]:
+def _filter_choices(
+    touchpoints: list[TouchpointLabel], kinds: Sequence[str], audiences: Sequence[str]
+) -> list[tuple[str | None, str | None, int | None]]:
     return [(a, c, t) for a in [None, *audiences] for c in [None, *kinds] for t in [None, *(t.id for t in touchpoints)]]
 
 
@@ -90,8 +98,13 @@ async def requests_for(conn: asyncpg.Connection, viewer, settings, today: dt.dat
         # overlap); a survey the team does not ask publishes nothing (None: the pages of a team that asks none yet).
         asked: list[str | None] = list(dict.fromkeys(t.survey_id for t in every if t.audience != STAFF))
         for survey_id in asked or [None]:
-            shape = [] if survey_id is None else await queries.team_shape(
-                conn, team_id=team.team_id, first=oldest, end=grid.add_months(last_month, 1), survey_id=survey_id)
+            shape = (
+                []
+                if survey_id is None
+                else await queries.team_shape(
+                    conn, team_id=team.team_id, first=oldest, end=grid.add_months(last_month, 1), survey_id=survey_id
+                )
+            )
             kinds = [k for k in CONTACT_KINDS if any(s.contact_kind == k for s in shape)]
             audiences = [a for a in AUDIENCES if any(s.audience == a for s in shape)]
             kinds_anywhere[survey_id].update(kinds)
@@ -102,22 +115,27 @@ async def requests_for(conn: asyncpg.Connection, viewer, settings, today: dt.dat
             for first, last in windows:
                 for audience, kind, touchpoint in _filter_choices(allowed, kinds, audiences):
                     for output in ("team", "team_csv"):
-                        found.append(FigureRequest(output, team.team_id, first, last, audience, kind, touchpoint,
-                                                   survey_id))
+                        found.append(
+                            FigureRequest(output, team.team_id, first, last, audience, kind, touchpoint, survey_id)
+                        )
             if shape and runs:
                 starts = grid.months(min(s.month for s in shape), last_month)
                 for first in starts:
                     for last in (m for m in starts if m >= first):
                         for kind in [None, *kinds]:
                             for audience in [None, *audiences]:
-                                found.append(FigureRequest("review", team.team_id, first, last, audience, kind,
-                                                           survey_id=survey_id))
+                                found.append(
+                                    FigureRequest(
+                                        "review", team.team_id, first, last, audience, kind, survey_id=survey_id
+                                    )
+                                )
         for review_id in await queries.team_review_ids(conn, team_id=team.team_id):
             for output in ("review", "review_print", "review_markdown"):
                 found.append(FigureRequest(output, team.team_id, review_id=review_id))
         found.append(FigureRequest("you_said", team.team_id))
-        pulse_shape = await queries.team_shape(conn, team_id=team.team_id, first=oldest,
-                                               end=grid.add_months(last_month, 1), survey_id=PULSE_SURVEY)
+        pulse_shape = await queries.team_shape(
+            conn, team_id=team.team_id, first=oldest, end=grid.add_months(last_month, 1), survey_id=PULSE_SURVEY
+        )
         if pulse_shape:
             found += pulse_requests(team.team_id, min(s.month for s in pulse_shape), today)
     for survey_id in mine or {None: []}:

@@ -52,7 +52,7 @@ def previous(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def parse_month(text: str) -> dt.date | None:
-    """"2026-11" (a month field) or "2026-11-20" (a day: its month)."""
+    """ "2026-11" (a month field) or "2026-11-20" (a day: its month)."""
     text = text.strip()
     try:
         if len(text) == 7:

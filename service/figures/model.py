@@ -36,33 +36,33 @@ RESPONSES = "responses"  # the measure counting responses; others are "<question
 
 # What a FigureRequest.output may be.
 OUTPUTS = (
-    "my_feedback",      # /staff/me: a practitioner's own answers
-    "team",             # /staff/teams/<id>: the team page with its filters
-    "team_csv",         # the team page's CSV export
-    "review",           # a learning review's page
-    "review_print",     # its print view
+    "my_feedback",  # /staff/me: a practitioner's own answers
+    "team",  # /staff/teams/<id>: the team page with its filters
+    "team_csv",  # the team page's CSV export
+    "review",  # a learning review's page
+    "review_print",  # its print view
     "review_markdown",  # its Markdown export
-    "admin_overview",   # the administrator's overview of every team
-    "you_said",         # "you said, we did" figures on the public page
-    "culture",          # a team's culture pulse for one calendar quarter, with the quarter before (figures/pulse.py)
+    "admin_overview",  # the administrator's overview of every team
+    "you_said",  # "you said, we did" figures on the public page
+    "culture",  # a team's culture pulse for one calendar quarter, with the quarter before (figures/pulse.py)
 )
 
 
 class AtomKey(msgspec.Struct, frozen=True, order=True):
     team_id: int
-    month: dt.date                 # first day of the month
+    month: dt.date  # first day of the month
     touchpoint_id: int
-    practitioner_id: int | None    # at answer time
-    contact_kind: str              # at answer time
+    practitioner_id: int | None  # at answer time
+    contact_kind: str  # at answer time
     audience: str
     survey_id: str
 
 
 class Figure(msgspec.Struct, frozen=True):
-    measure: str                   # "responses" or "<question_id>:<level>"
-    atoms: frozenset[AtomKey]      # the figure is the count of `measure` summed over these atoms
-    value: int | None              # what was published (perturbed); None = shown as hidden
-    noise: int                     # largest absolute adjustment the method may have made (0 = exact)
+    measure: str  # "responses" or "<question_id>:<level>"
+    atoms: frozenset[AtomKey]  # the figure is the count of `measure` summed over these atoms
+    value: int | None  # what was published (perturbed); None = shown as hidden
+    noise: int  # largest absolute adjustment the method may have made (0 = exact)
 
 
 class FigureRequest(msgspec.Struct, frozen=True):
@@ -70,8 +70,8 @@ class FigureRequest(msgspec.Struct, frozen=True):
     date, HEARD_TIMEZONE), `first_month`..`last_month` inclusive, each the
     first day of its month. Filters narrow the slice; None = all."""
 
-    output: str                          # one of OUTPUTS
-    team_id: int | None = None           # None for my_feedback (all the viewer's teams) and admin_overview
+    output: str  # one of OUTPUTS
+    team_id: int | None = None  # None for my_feedback (all the viewer's teams) and admin_overview
     first_month: dt.date | None = None
     last_month: dt.date | None = None
     audience: str | None = None
@@ -81,7 +81,7 @@ class FigureRequest(msgspec.Struct, frozen=True):
     # a review not yet saved (None: the first one the team's touchpoints ask); the pulse's for "culture". A saved
     # review, "you said" and the admin overview read each review's own survey.
     survey_id: str | None = None
-    review_id: int | None = None         # for review outputs: the saved review (its months and focus)
+    review_id: int | None = None  # for review outputs: the saved review (its months and focus)
 
     @property
     def months(self) -> int:
@@ -92,5 +92,5 @@ class FigureRequest(msgspec.Struct, frozen=True):
 
 class Published(msgspec.Struct, frozen=True):
     request: FigureRequest
-    result: Any                          # the page's structured result (what the template renders)
-    figures: list[Figure] = []           # every number the output shows, and the counts behind each percentage
+    result: Any  # the page's structured result (what the template renders)
+    figures: list[Figure] = []  # every number the output shows, and the counts behind each percentage

@@ -73,22 +73,38 @@ def pulse_request(team_id: int, last_month: dt.date) -> FigureRequest:
     return FigureRequest("culture", team_id, first, last, survey_id=PULSE_SURVEY)
 
 
-async def pulse(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, request: FigureRequest,
-                settings, rollup: bool = True) -> PulseResult:
+async def pulse(
+    conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, request: FigureRequest, settings, rollup: bool = True
+) -> PulseResult:
     from .service import Engine, NotAllowed, _share, load, rules_for
 
     team_id, first, last = request.team_id, request.first_month, request.last_month
-    if (team_id is None or not viewer.is_member(team_id) or request.survey_id != PULSE_SURVEY
-            or first is None or last is None or not is_quarter(first, last) or last > grid.last_whole_month(settings.today())
-            or request.audience or request.contact_kind or request.touchpoint_id):
+    if (
+        team_id is None
+        or not viewer.is_member(team_id)
+        or request.survey_id != PULSE_SURVEY
+        or first is None
+        or last is None
+        or not is_quarter(first, last)
+        or last > grid.last_whole_month(settings.today())
+        or request.audience
+        or request.contact_kind
+        or request.touchpoint_id
+    ):
         raise NotAllowed()
     before_first, before_last = grid.add_months(first, -3), grid.add_months(first, -1)
     table = await load(conn, registry, team_id=team_id, first=before_first, last=last, rollup=rollup)
     engine = Engine(table, await rules_for(conn, viewer, team_id, table, settings))
     atoms = table.select(months=grid.months(first, last), survey_id=PULSE_SURVEY)
     before = table.select(months=grid.months(before_first, before_last), survey_id=PULSE_SURVEY)
-    shape = dict(team_id=team_id, start=first, last_day=grid.last_day(last), k=settings.k_team,
-                 previous_start=before_first, previous_last_day=grid.last_day(before_last))
+    shape = dict(
+        team_id=team_id,
+        start=first,
+        last_day=grid.last_day(last),
+        k=settings.k_team,
+        previous_start=before_first,
+        previous_last_day=grid.last_day(before_last),
+    )
     total = engine.value(RESPONSES, atoms)
     if not total:
         return PulseResult(**shape, responses=None, figures=engine.published())
@@ -98,10 +114,19 @@ async def pulse(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, r
         row = engine.question_row(question, atoms)
         now = _share(engine, question, atoms)
         then = _share(engine, question, before) if before_total else None
-        statements.append(StatementResult(question.id, question.text, [Cell(c, n) for c, n in zip(question.columns, row)],
-                                          now, then, verdict(then, now)))
-    return PulseResult(**shape, responses=total, previous_responses=before_total, statements=statements,
-                       figures=engine.published())
+        statements.append(
+            StatementResult(
+                question.id,
+                question.text,
+                [Cell(c, n) for c, n in zip(question.columns, row)],
+                now,
+                then,
+                verdict(then, now),
+            )
+        )
+    return PulseResult(
+        **shape, responses=total, previous_responses=before_total, statements=statements, figures=engine.published()
+    )
 
 
 def pulse_requests(team_id: int, first_month_with_answers: dt.date, today: dt.date) -> list[FigureRequest]:

@@ -54,8 +54,9 @@ class ReviewSlice(msgspec.Struct, frozen=True):
     survey_id: str
 
 
-async def day_fingerprints(conn: asyncpg.Connection, *, team_id: int, first: dt.date,
-                           end: dt.date) -> list[tuple[int, dt.date, int]]:
+async def day_fingerprints(
+    conn: asyncpg.Connection, *, team_id: int, first: dt.date, end: dt.date
+) -> list[tuple[int, dt.date, int]]:
     rows = await conn.fetch(SQL["day_fingerprints"], team_id, first, end)
     return [(r["touchpoint_id"], r["day"], r["responses"]) for r in rows]
 
@@ -73,8 +74,9 @@ async def forget_months(conn: asyncpg.Connection, *, months: list[tuple[int, dt.
 
 
 async def roll_months(conn: asyncpg.Connection, *, months: list[MonthCount]) -> None:
-    await conn.execute(SQL["roll_months"], [m.touchpoint_id for m in months], [m.month for m in months],
-                       [m.responses for m in months])
+    await conn.execute(
+        SQL["roll_months"], [m.touchpoint_id for m in months], [m.month for m in months], [m.responses for m in months]
+    )
 
 
 async def atom_counts(conn: asyncpg.Connection, *, team_id: int, first: dt.date, end: dt.date) -> list[AtomCount]:
@@ -89,11 +91,21 @@ async def team_staff_names(conn: asyncpg.Connection, *, team_id: int) -> list[st
     return [r["display_name"] for r in await conn.fetch(SQL["team_staff_names"], team_id)]
 
 
-async def comments(conn: asyncpg.Connection, *, team_id: int, months: list[dt.date], audience: str | None,
-                   contact_kind: str | None, touchpoint_id: int | None, practitioner_id: int | None,
-                   limit: int, survey_id: str) -> list[Candidate]:
-    rows = await conn.fetch(SQL["comments"], team_id, months, audience, contact_kind, touchpoint_id,
-                            practitioner_id, limit, survey_id)
+async def comments(
+    conn: asyncpg.Connection,
+    *,
+    team_id: int,
+    months: list[dt.date],
+    audience: str | None,
+    contact_kind: str | None,
+    touchpoint_id: int | None,
+    practitioner_id: int | None,
+    limit: int,
+    survey_id: str,
+) -> list[Candidate]:
+    rows = await conn.fetch(
+        SQL["comments"], team_id, months, audience, contact_kind, touchpoint_id, practitioner_id, limit, survey_id
+    )
     return [Candidate(**r) for r in rows]
 
 
@@ -112,8 +124,9 @@ class Shape(msgspec.Struct, frozen=True):
     audience: str
 
 
-async def team_shape(conn: asyncpg.Connection, *, team_id: int, first: dt.date, end: dt.date,
-                     survey_id: str) -> list[Shape]:
+async def team_shape(
+    conn: asyncpg.Connection, *, team_id: int, first: dt.date, end: dt.date, survey_id: str
+) -> list[Shape]:
     return [Shape(**r) for r in await conn.fetch(SQL["team_shape"], team_id, first, end, survey_id)]
 
 
@@ -121,6 +134,5 @@ async def all_team_ids(conn: asyncpg.Connection) -> list[int]:
     return [r["id"] for r in await conn.fetch(SQL["all_team_ids"])]
 
 
-async def atom_counts_live(conn: asyncpg.Connection, *, team_id: int, first: dt.date,
-                           end: dt.date) -> list[AtomCount]:
+async def atom_counts_live(conn: asyncpg.Connection, *, team_id: int, first: dt.date, end: dt.date) -> list[AtomCount]:
     return [AtomCount(**r) for r in await conn.fetch(SQL["atom_counts_live"], team_id, first, end)]

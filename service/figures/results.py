@@ -125,8 +125,10 @@ class Summary(msgspec.Struct, frozen=True):
 
     @property
     def months(self) -> int:
-        return len(self.periods) or (self.last_month.year - self.first_month.year) * 12 + \
-            self.last_month.month - self.first_month.month + 1
+        return (
+            len(self.periods)
+            or (self.last_month.year - self.first_month.year) * 12 + self.last_month.month - self.first_month.month + 1
+        )
 
     @property
     def last_day(self) -> dt.date:

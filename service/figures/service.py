@@ -70,25 +70,37 @@ class Table:
         self.counts = counts
         self.atoms = sorted(counts)
 
-    def select(self, *, months: Iterable[dt.date] | None = None, audience: str | None = None,
-               contact_kind: str | None = None, touchpoint_id: int | None = None,
-               practitioner_id: int | None = None, survey_id: str) -> list[AtomKey]:
+    def select(
+        self,
+        *,
+        months: Iterable[dt.date] | None = None,
+        audience: str | None = None,
+        contact_kind: str | None = None,
+        touchpoint_id: int | None = None,
+        practitioner_id: int | None = None,
+        survey_id: str,
+    ) -> list[AtomKey]:
         """The atoms of one survey (families' surveys and the staff pulse never mix), narrowed by the filters."""
         wanted = set(months) if months is not None else None
-        return [a for a in self.atoms
-                if (wanted is None or a.month in wanted) and (audience is None or a.audience == audience)
-                and (contact_kind is None or a.contact_kind == contact_kind)
-                and (touchpoint_id is None or a.touchpoint_id == touchpoint_id)
-                and (practitioner_id is None or a.practitioner_id == practitioner_id)
-                and (survey_id is None or a.survey_id == survey_id)]
+        return [
+            a
+            for a in self.atoms
+            if (wanted is None or a.month in wanted)
+            and (audience is None or a.audience == audience)
+            and (contact_kind is None or a.contact_kind == contact_kind)
+            and (touchpoint_id is None or a.touchpoint_id == touchpoint_id)
+            and (practitioner_id is None or a.practitioner_id == practitioner_id)
+            and (survey_id is None or a.survey_id == survey_id)
+        ]
 
 
 def _table(team_id: int, rows: list[queries.AtomCount], registry: SurveyRegistry) -> Table:
     counts: dict[AtomKey, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     definitions: dict[tuple[str, str, str], Question | None] = {}
     for row in rows:
-        atom = AtomKey(team_id, row.month, row.touchpoint_id, row.practitioner_id, row.contact_kind, row.audience,
-                       row.survey_id)
+        atom = AtomKey(
+            team_id, row.month, row.touchpoint_id, row.practitioner_id, row.contact_kind, row.audience, row.survey_id
+        )
         if row.question_id == "":
             measure = RESPONSES
         else:
@@ -109,7 +121,9 @@ def _table(team_id: int, rows: list[queries.AtomCount], registry: SurveyRegistry
             questions[atom.survey_id] = summary_questions(registry, atom.survey_id)
         responses = measures.get(RESPONSES, [0, 0])
         for question in questions[atom.survey_id]:
-            answered = [measures[f"{question.id}:{c}"] for c in question.columns[:-1] if f"{question.id}:{c}" in measures]
+            answered = [
+                measures[f"{question.id}:{c}"] for c in question.columns[:-1] if f"{question.id}:{c}" in measures
+            ]
             n = responses[0] - sum(a[0] for a in answered)
             if n > 0:  # not asked or not answered: the rest of the atom's responses, and the rest of their keys
                 measures[f"{question.id}:no_answer"] = [n, responses[1] - sum(a[1] for a in answered)]
@@ -130,8 +144,10 @@ async def _bring_up_to_date(conn: asyncpg.Connection, *, team_id: int, first: dt
         monthly[(touchpoint_id, _month_key(day))] += responses
     live = {key: n for key, n in monthly.items() if n > 0}
     for attempt in range(2):
-        rolled = {(m.touchpoint_id, m.month): m.responses
-                  for m in await queries.rolled_months(conn, team_id=team_id, first=first, end=end)}
+        rolled = {
+            (m.touchpoint_id, m.month): m.responses
+            for m in await queries.rolled_months(conn, team_id=team_id, first=first, end=end)
+        }
         stale = sorted(key for key in rolled if rolled[key] != live.get(key))
         missing = sorted(key for key, n in live.items() if rolled.get(key) != n)
         if not stale and not missing:
@@ -142,12 +158,20 @@ async def _bring_up_to_date(conn: asyncpg.Connection, *, team_id: int, first: dt
         if stale:
             await queries.forget_months(conn, months=stale)
         for start in range(0, len(missing), ROLL_BATCH):
-            await queries.roll_months(conn, months=[queries.MonthCount(t, m, live[(t, m)])
-                                                    for t, m in missing[start:start + ROLL_BATCH]])
+            await queries.roll_months(
+                conn, months=[queries.MonthCount(t, m, live[(t, m)]) for t, m in missing[start : start + ROLL_BATCH]]
+            )
 
 
-async def load(conn: asyncpg.Connection, registry: SurveyRegistry, *, team_id: int, first: dt.date, last: dt.date,
-               rollup: bool = True) -> Table:
+async def load(
+    conn: asyncpg.Connection,
+    registry: SurveyRegistry,
+    *,
+    team_id: int,
+    first: dt.date,
+    last: dt.date,
+    rollup: bool = True,
+) -> Table:
     """A team's counts per atom for whole months `first`..`last`. With `rollup`,
     from the monthly rollup (brought up to date first); without, straight from
     the responses (a read replica)."""
@@ -260,15 +284,24 @@ def _asked(question: SummaryQuestion, atoms: list[AtomKey], audience: str | None
     return any(a.audience in question.texts for a in atoms)
 
 
-def _trend_rows(engine: Engine, question: SummaryQuestion, months: list[dt.date], periods: list[Period],
-                by_month: dict[dt.date, list[AtomKey]], trend: list[float | None]) -> list[TrendRow]:
+def _trend_rows(
+    engine: Engine,
+    question: SummaryQuestion,
+    months: list[dt.date],
+    periods: list[Period],
+    by_month: dict[dt.date, list[AtomKey]],
+    trend: list[float | None],
+) -> list[TrendRow]:
     """One row a month, with runs of months hidden for the same reason (or with no responses) folded into one."""
     rows: list[TrendRow] = []
     for month, period, value in zip(months, periods, trend):
         hidden = None
         if value is None and period.responses != 0:
-            hidden = (engine.hidden(RESPONSES, by_month[month]) if period.responses is None
-                      else engine.share_hidden(question, by_month[month]))  # None: nobody answered it that month
+            hidden = (
+                engine.hidden(RESPONSES, by_month[month])
+                if period.responses is None
+                else engine.share_hidden(question, by_month[month])
+            )  # None: nobody answered it that month
         previous = rows[-1] if rows else None
         if value is None and previous is not None and previous.percent is None and previous.hidden == hidden:
             rows[-1] = msgspec.structs.replace(previous, last=month)
@@ -277,9 +310,17 @@ def _trend_rows(engine: Engine, question: SummaryQuestion, months: list[dt.date]
     return rows
 
 
-def _question_view(engine: Engine, question: SummaryQuestion, atoms: list[AtomKey], total: int, *,
-                   audience: str | None, months: list[dt.date], periods: list[Period],
-                   by_month: dict[dt.date, list[AtomKey]]) -> QuestionView:
+def _question_view(
+    engine: Engine,
+    question: SummaryQuestion,
+    atoms: list[AtomKey],
+    total: int,
+    *,
+    audience: str | None,
+    months: list[dt.date],
+    periods: list[Period],
+    by_month: dict[dt.date, list[AtomKey]],
+) -> QuestionView:
     row = engine.question_row(question, atoms)
     cells = [Cell(c, n, _percent(n, total)) for c, n in zip(question.columns, row)]
     parts = row[:-1]
@@ -296,29 +337,55 @@ def _question_view(engine: Engine, question: SummaryQuestion, atoms: list[AtomKe
         trend.append(_percent(*monthly) if monthly else None)
     hidden = engine.share_hidden(question, atoms) if question.is_scale and not found else None
     rows = _trend_rows(engine, question, months, periods, by_month, trend) if question.is_scale else []
-    return QuestionView(question, cells, _percent(*found) if found else None, wilson(*found) if found else None,
-                        trend, question.text_for(audience), question.asked_of, answers, answered, hidden,
-                        rows)
+    return QuestionView(
+        question,
+        cells,
+        _percent(*found) if found else None,
+        wilson(*found) if found else None,
+        trend,
+        question.text_for(audience),
+        question.asked_of,
+        answers,
+        answered,
+        hidden,
+        rows,
+    )
 
 
-def staff_summary(engine: Engine, registry: SurveyRegistry, *, survey_id: str, atoms: list[AtomKey], first: dt.date,
-                  last: dt.date, k: int, touchpoints: list[TouchpointLabel] | None = None,
-                  sharing: list[queries.Person] | None = None, audience: str | None = None) -> Summary:
+def staff_summary(
+    engine: Engine,
+    registry: SurveyRegistry,
+    *,
+    survey_id: str,
+    atoms: list[AtomKey],
+    first: dt.date,
+    last: dt.date,
+    k: int,
+    touchpoints: list[TouchpointLabel] | None = None,
+    sharing: list[queries.Person] | None = None,
+    audience: str | None = None,
+) -> Summary:
     engine.reason = Hidden(*why_hidden(k, engine.rules.k_practitioner))
     total = engine.value(RESPONSES, atoms)
     if not total:  # hidden, or nobody answered: nothing else is shown
         because = engine.reason
-        return Summary(first, last, because.k, None, figures=engine.published(), hidden_because=because,
-                       audience=audience)
+        return Summary(
+            first, last, because.k, None, figures=engine.published(), hidden_because=because, audience=audience
+        )
     months = grid.months(first, last)
     by_month = {m: [a for a in atoms if a.month == m] for m in months}
     periods = [Period(m, grid.last_day(m), engine.value(RESPONSES, by_month[m])) for m in months]
     by_audience = [engine.cell(a, RESPONSES, [x for x in atoms if x.audience == a], total) for a in AUDIENCES]
-    views = [_question_view(engine, question, atoms, total, audience=audience, months=months, periods=periods,
-                            by_month=by_month)
-             for question in summary_questions(registry, survey_id) if _asked(question, atoms, audience)]
-    by_touchpoint = [engine.cell(str(t.id), RESPONSES, [a for a in atoms if a.touchpoint_id == t.id])
-                     for t in touchpoints or []]
+    views = [
+        _question_view(
+            engine, question, atoms, total, audience=audience, months=months, periods=periods, by_month=by_month
+        )
+        for question in summary_questions(registry, survey_id)
+        if _asked(question, atoms, audience)
+    ]
+    by_touchpoint = [
+        engine.cell(str(t.id), RESPONSES, [a for a in atoms if a.touchpoint_id == t.id]) for t in touchpoints or []
+    ]
     breakdown = None
     if sharing is not None:
         breakdown = []
@@ -329,15 +396,29 @@ def staff_summary(engine: Engine, registry: SurveyRegistry, *, survey_id: str, a
                 found = engine.positive(view.question, theirs)
                 shares.append(_percent(*found) if found else None)
             breakdown.append(BreakdownRow(person.id, person.display_name, engine.value(RESPONSES, theirs), shares))
-    return Summary(first, last, k, total, periods, by_audience, by_touchpoint, views, breakdown,
-                   figures=engine.published(), audience=audience)
+    return Summary(
+        first,
+        last,
+        k,
+        total,
+        periods,
+        by_audience,
+        by_touchpoint,
+        views,
+        breakdown,
+        figures=engine.published(),
+        audience=audience,
+    )
 
 
 def filterable(viewer, team_id: int, touchpoint: TouchpointLabel) -> bool:
     """A touchpoint the viewer may look at on its own: no practitioner's name on
     it, their own, or (for a manager) a practitioner who chose to share."""
-    return (touchpoint.practitioner_id is None or touchpoint.practitioner_id == viewer.staff.id
-            or (viewer.manages(team_id) and touchpoint.practitioner_shares))
+    return (
+        touchpoint.practitioner_id is None
+        or touchpoint.practitioner_id == viewer.staff.id
+        or (viewer.manages(team_id) and touchpoint.practitioner_shares)
+    )
 
 
 class TeamResult(msgspec.Struct, frozen=True):
@@ -384,13 +465,23 @@ def _allowed_window(request: FigureRequest, today: dt.date) -> tuple[dt.date, dt
 
 
 def _filters_valid(request: FigureRequest) -> bool:
-    return ((request.audience is None or request.audience in AUDIENCES)
-            and (request.contact_kind is None or request.contact_kind in CONTACT_KINDS))
+    return (request.audience is None or request.audience in AUDIENCES) and (
+        request.contact_kind is None or request.contact_kind in CONTACT_KINDS
+    )
 
 
-async def _comments(conn: asyncpg.Connection, *, team_id: int, survey_id: str, months: list[dt.date],
-                    audience: str | None, contact_kind: str | None, touchpoint_id: int | None,
-                    practitioner_id: int | None, limit: int) -> list[queries.Candidate]:
+async def _comments(
+    conn: asyncpg.Connection,
+    *,
+    team_id: int,
+    survey_id: str,
+    months: list[dt.date],
+    audience: str | None,
+    contact_kind: str | None,
+    touchpoint_id: int | None,
+    practitioner_id: int | None,
+    limit: int,
+) -> list[queries.Candidate]:
     """Up to `limit` written answers of a slice, from these months only (each shown on its own). The months
     are read one at a time in a fixed order of their own (a hash of team and month, nothing about the
     answers), stopping once there are enough, so a period of two years reads a month or two of free
@@ -399,10 +490,17 @@ async def _comments(conn: asyncpg.Connection, *, team_id: int, survey_id: str, m
     for month in sorted(months, key=lambda m: hashlib.sha256(f"{team_id}:{m.isoformat()}".encode()).digest()):
         if len(found) >= limit:
             break
-        found += await queries.comments(conn, team_id=team_id, months=[month], audience=audience,
-                                        contact_kind=contact_kind, touchpoint_id=touchpoint_id,
-                                        practitioner_id=practitioner_id, limit=limit - len(found),
-                                        survey_id=survey_id)
+        found += await queries.comments(
+            conn,
+            team_id=team_id,
+            months=[month],
+            audience=audience,
+            contact_kind=contact_kind,
+            touchpoint_id=touchpoint_id,
+            practitioner_id=practitioner_id,
+            limit=limit - len(found),
+            survey_id=survey_id,
+        )
     return found
 
 
@@ -411,8 +509,15 @@ def _shown_months(summary: Summary) -> list[dt.date]:
     return [p.start for p in summary.periods if p.responses is not None]
 
 
-async def team_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, request: FigureRequest,
-                    settings, rollup: bool = False) -> TeamResult:
+async def team_page(
+    conn: asyncpg.Connection,
+    registry: SurveyRegistry,
+    *,
+    viewer,
+    request: FigureRequest,
+    settings,
+    rollup: bool = False,
+) -> TeamResult:
     team_id = request.team_id
     if team_id is None or not viewer.is_member(team_id) or not _filters_valid(request):
         raise NotAllowed()
@@ -430,29 +535,56 @@ async def team_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewe
     table = await load(conn, registry, team_id=team_id, first=first, last=last, rollup=rollup)
     rules = await rules_for(conn, viewer, team_id, table, settings)
     engine = Engine(table, rules)
-    atoms = table.select(audience=request.audience, contact_kind=request.contact_kind,
-                         touchpoint_id=request.touchpoint_id, survey_id=survey_id)
+    atoms = table.select(
+        audience=request.audience,
+        contact_kind=request.contact_kind,
+        touchpoint_id=request.touchpoint_id,
+        survey_id=survey_id,
+    )
     unfiltered = request.audience is None and request.contact_kind is None and request.touchpoint_id is None
     sharing = None
     if viewer.manages(team_id) and unfiltered:
         ids = sorted({a.practitioner_id for a in atoms if a.practitioner_id is not None})
         members = {t.practitioner_id for t in touchpoints}
         sharing = [p for p in await queries.sharing(conn, staff_ids=ids) if p.shares_with_manager and p.id in members]
-    summary = staff_summary(engine, registry, survey_id=survey_id, atoms=atoms, first=first, last=last,
-                            k=settings.k_team,
-                            touchpoints=touchpoints if unfiltered else None, sharing=sharing,
-                            audience=request.audience)
+    summary = staff_summary(
+        engine,
+        registry,
+        survey_id=survey_id,
+        atoms=atoms,
+        first=first,
+        last=last,
+        k=settings.k_team,
+        touchpoints=touchpoints if unfiltered else None,
+        sharing=sharing,
+        audience=request.audience,
+    )
     if not summary.hidden and request.output == "team":
         names = await queries.team_staff_names(conn, team_id=team_id)
-        found = await _comments(conn, team_id=team_id, survey_id=survey_id, months=_shown_months(summary),
-                                audience=request.audience, contact_kind=request.contact_kind,
-                                touchpoint_id=request.touchpoint_id, practitioner_id=None, limit=COMMENTS)
+        found = await _comments(
+            conn,
+            team_id=team_id,
+            survey_id=survey_id,
+            months=_shown_months(summary),
+            audience=request.audience,
+            contact_kind=request.contact_kind,
+            touchpoint_id=request.touchpoint_id,
+            practitioner_id=None,
+            limit=COMMENTS,
+        )
         summary = msgspec.structs.replace(summary, comments=[redact(c.body, staff_names=names).text for c in found])
     return TeamResult(summary, touchpoints if unfiltered else [], allowed, survey_id, surveys)
 
 
-async def my_feedback(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, request: FigureRequest,
-                      settings, rollup: bool = False) -> list[MySection]:
+async def my_feedback(
+    conn: asyncpg.Connection,
+    registry: SurveyRegistry,
+    *,
+    viewer,
+    request: FigureRequest,
+    settings,
+    rollup: bool = False,
+) -> list[MySection]:
     """Feedback about this practitioner (attributed when it was given), in each of their teams."""
     window = _allowed_window(request, settings.today()) if _filters_valid(request) else None
     if window is None:
@@ -462,8 +594,11 @@ async def my_feedback(conn: asyncpg.Connection, registry: SurveyRegistry, *, vie
     for team in viewer.teams.values():
         if request.team_id is not None and team.team_id != request.team_id:
             continue
-        theirs = [t for t in await touchpoint_service.team_touchpoints(conn, team_id=team.team_id)
-                  if t.practitioner_id == viewer.staff.id]
+        theirs = [
+            t
+            for t in await touchpoint_service.team_touchpoints(conn, team_id=team.team_id)
+            if t.practitioner_id == viewer.staff.id
+        ]
         surveys = surveys_asked(registry, theirs)
         survey_id = chosen_survey(registry, request, surveys)
         mine = [t for t in theirs if t.survey_id == survey_id]
@@ -472,19 +607,37 @@ async def my_feedback(conn: asyncpg.Connection, registry: SurveyRegistry, *, vie
         found_touchpoint = True
         table = await load(conn, registry, team_id=team.team_id, first=first, last=last, rollup=rollup)
         engine = Engine(table, await rules_for(conn, viewer, team.team_id, table, settings))
-        atoms = table.select(audience=request.audience, contact_kind=request.contact_kind,
-                             touchpoint_id=request.touchpoint_id, practitioner_id=viewer.staff.id,
-                             survey_id=survey_id)
-        summary = staff_summary(engine, registry, survey_id=survey_id, atoms=atoms, first=first, last=last,
-                                k=settings.k_practitioner, audience=request.audience)
+        atoms = table.select(
+            audience=request.audience,
+            contact_kind=request.contact_kind,
+            touchpoint_id=request.touchpoint_id,
+            practitioner_id=viewer.staff.id,
+            survey_id=survey_id,
+        )
+        summary = staff_summary(
+            engine,
+            registry,
+            survey_id=survey_id,
+            atoms=atoms,
+            first=first,
+            last=last,
+            k=settings.k_practitioner,
+            audience=request.audience,
+        )
         if not summary.hidden:
             names = await queries.team_staff_names(conn, team_id=team.team_id)
-            found = await _comments(conn, team_id=team.team_id, survey_id=survey_id, months=_shown_months(summary),
-                                    audience=request.audience, contact_kind=request.contact_kind,
-                                    touchpoint_id=request.touchpoint_id, practitioner_id=viewer.staff.id,
-                                    limit=COMMENTS)
-            summary = msgspec.structs.replace(summary, comments=[redact(c.body, staff_names=names).text
-                                                                 for c in found])
+            found = await _comments(
+                conn,
+                team_id=team.team_id,
+                survey_id=survey_id,
+                months=_shown_months(summary),
+                audience=request.audience,
+                contact_kind=request.contact_kind,
+                touchpoint_id=request.touchpoint_id,
+                practitioner_id=viewer.staff.id,
+                limit=COMMENTS,
+            )
+            summary = msgspec.structs.replace(summary, comments=[redact(c.body, staff_names=names).text for c in found])
         sections.append(MySection(team.team_id, team.team_name, mine, summary, survey_id, surveys))
     if not found_touchpoint:
         raise NotAllowed()
@@ -512,7 +665,7 @@ def _share(engine: Engine, question: SummaryQuestion, atoms: list[AtomKey]) -> S
 
 
 def tone(registry: SurveyRegistry, candidate: queries.Candidate) -> str | None:
-    """"positive" or "critical" from the same person's closed answers (more
+    """ "positive" or "critical" from the same person's closed answers (more
     positive than negative answers, or the other way); None when even."""
     score = 0
     for question_id, value in candidate.answers.items():
@@ -524,8 +677,9 @@ def tone(registry: SurveyRegistry, candidate: queries.Candidate) -> str | None:
     return "positive" if score > 0 else "critical" if score < 0 else None
 
 
-def choose_comments(candidates: list[queries.Candidate], registry: SurveyRegistry, *, survey_id: str,
-                    staff_names: list[str]) -> list[CommentGroup]:
+def choose_comments(
+    candidates: list[queries.Candidate], registry: SurveyRegistry, *, survey_id: str, staff_names: list[str]
+) -> list[CommentGroup]:
     """Up to COMMENTS_EACH_WAY positive and as many critical comments per
     question, balanced, redacted, without dates, in an order that says nothing
     about when they were written."""
@@ -548,28 +702,43 @@ def choose_comments(candidates: list[queries.Candidate], registry: SurveyRegistr
     for question_id in sorted(by_question):
         sides = by_question[question_id]
         each = min(COMMENTS_EACH_WAY, max(1, min(len(sides["positive"]), len(sides["critical"]))))
-        comments = [Comment(side, redact(text, staff_names=staff_names).text)
-                    for side in ("positive", "critical")
-                    for text in sorted(sides[side][:each], key=lambda t: hashlib.sha256(t.encode()).digest())]
+        comments = [
+            Comment(side, redact(text, staff_names=staff_names).text)
+            for side in ("positive", "critical")
+            for text in sorted(sides[side][:each], key=lambda t: hashlib.sha256(t.encode()).digest())
+        ]
         if comments:
             groups.append(CommentGroup(question_id, labels.get(question_id, question_id), comments))
     return groups
 
 
-async def review_summary(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, settings,
-                         scope: ReviewSlice, compare: bool = True, comments: bool = True) -> ReviewSummary:
+async def review_summary(
+    conn: asyncpg.Connection,
+    registry: SurveyRegistry,
+    *,
+    viewer,
+    settings,
+    scope: ReviewSlice,
+    compare: bool = True,
+    comments: bool = True,
+) -> ReviewSummary:
     """A learning review's figures for whole months, compared with the same
     number of months immediately before, as this viewer may see them."""
     last = min(scope.last, grid.last_whole_month(settings.today()))
     previous_first, previous_last = grid.previous(scope.first, scope.last)
-    table = await load(conn, registry, team_id=scope.team_id, first=previous_first if compare else scope.first,
-                       last=last)
+    table = await load(
+        conn, registry, team_id=scope.team_id, first=previous_first if compare else scope.first, last=last
+    )
     engine = Engine(table, await rules_for(conn, viewer, scope.team_id, table, settings))
     months = grid.months(scope.first, last)
 
     def pick(**extra) -> list[AtomKey]:
-        options = {"contact_kind": scope.focus_kind, "audience": scope.focus_audience, "survey_id": scope.survey_id,
-                   **extra}
+        options = {
+            "contact_kind": scope.focus_kind,
+            "audience": scope.focus_audience,
+            "survey_id": scope.survey_id,
+            **extra,
+        }
         return table.select(**options)
 
     atoms = pick(months=months)
@@ -586,15 +755,23 @@ async def review_summary(conn: asyncpg.Connection, registry: SurveyRegistry, *, 
     results, least_heard = [], []
     for question in summary_questions(registry, scope.survey_id):
         row = engine.question_row(question, atoms)
-        result = QuestionResult(question.id, question.text, question.is_scale, question.options,
-                                [Cell(c, n) for c, n in zip(question.columns, row)], _share(engine, question, atoms))
+        result = QuestionResult(
+            question.id,
+            question.text,
+            question.is_scale,
+            question.options,
+            [Cell(c, n) for c, n in zip(question.columns, row)],
+            _share(engine, question, atoms),
+        )
         if before_total is not None:
             then = _share(engine, question, before)
             result = msgspec.structs.replace(result, previous=then, change=verdict(then, result.share))
         results.append(result)
         if question.id == LISTENED:
-            for kind, keys, attribute in (("audience", list(AUDIENCES), "audience"),
-                                          ("contact_kind", kinds, "contact_kind")):
+            for kind, keys, attribute in (
+                ("audience", list(AUDIENCES), "audience"),
+                ("contact_kind", kinds, "contact_kind"),
+            ):
                 for key in keys:
                     group = [a for a in atoms if getattr(a, attribute) == key]
                     found = _share(engine, question, group)
@@ -608,30 +785,76 @@ async def review_summary(conn: asyncpg.Connection, registry: SurveyRegistry, *, 
     groups: list[CommentGroup] = []
     shown_months = [m for m in months if engine.value(RESPONSES, [a for a in atoms if a.month == m]) is not None]
     if comments:
-        candidates = await _comments(conn, team_id=scope.team_id, survey_id=scope.survey_id, months=shown_months,
-                                     audience=scope.focus_audience, contact_kind=scope.focus_kind, touchpoint_id=None,
-                                     practitioner_id=None, limit=CANDIDATES)
+        candidates = await _comments(
+            conn,
+            team_id=scope.team_id,
+            survey_id=scope.survey_id,
+            months=shown_months,
+            audience=scope.focus_audience,
+            contact_kind=scope.focus_kind,
+            touchpoint_id=None,
+            practitioner_id=None,
+            limit=CANDIDATES,
+        )
         names = await queries.team_staff_names(conn, team_id=scope.team_id)
         groups = choose_comments(candidates, registry, survey_id=scope.survey_id, staff_names=names)
-    return ReviewSummary(start, last_day, k, total, by_audience, by_kind, results,
-                         previous_first if compare else None, grid.last_day(previous_last) if compare else None,
-                         before_total, went_well, least_heard[:3], groups, engine.published())
+    return ReviewSummary(
+        start,
+        last_day,
+        k,
+        total,
+        by_audience,
+        by_kind,
+        results,
+        previous_first if compare else None,
+        grid.last_day(previous_last) if compare else None,
+        before_total,
+        went_well,
+        least_heard[:3],
+        groups,
+        engine.published(),
+    )
 
 
 async def review_slice(conn: asyncpg.Connection, *, review_id: int) -> ReviewSlice | None:
     found = await queries.review_slice(conn, review_id=review_id)
     if found is None:
         return None
-    return ReviewSlice(found.team_id, grid.month_of(found.period_start), grid.month_of(found.period_end),
-                       found.focus_kind, found.focus_audience, found.survey_id)
+    return ReviewSlice(
+        found.team_id,
+        grid.month_of(found.period_start),
+        grid.month_of(found.period_end),
+        found.focus_kind,
+        found.focus_audience,
+        found.survey_id,
+    )
 
 
-def team_request(output: str, team_id: int, today: dt.date, *, months: int, audience: str | None = None,
-                 contact_kind: str | None = None, touchpoint_id: int | None = None,
-                 survey_id: str | None = None) -> FigureRequest:
+def team_request(
+    output: str,
+    team_id: int,
+    today: dt.date,
+    *,
+    months: int,
+    audience: str | None = None,
+    contact_kind: str | None = None,
+    touchpoint_id: int | None = None,
+    survey_id: str | None = None,
+) -> FigureRequest:
     first, last = grid.window(today, months if months in grid.MONTH_CHOICES else grid.DEFAULT_MONTHS)
     return FigureRequest(output, team_id, first, last, audience, contact_kind, touchpoint_id, survey_id)
 
 
-__all__ = ["Engine", "NotAllowed", "ReviewSlice", "Table", "TeamResult", "filterable", "load",
-           "review_summary", "staff_summary", "team_request", "warm_rollups"]
+__all__ = [
+    "Engine",
+    "NotAllowed",
+    "ReviewSlice",
+    "Table",
+    "TeamResult",
+    "filterable",
+    "load",
+    "review_summary",
+    "staff_summary",
+    "team_request",
+    "warm_rollups",
+]

@@ -57,7 +57,7 @@ def share(part: int, whole: int, z: float = Z95) -> Share:
 
 
 def verdict(before: Share | None, after: Share | None) -> str:
-    """"higher" or "lower" only when the two intervals do not overlap; otherwise
+    """ "higher" or "lower" only when the two intervals do not overlap; otherwise
     "no clear change". "not_comparable" when either side cannot be shown."""
     if before is None or after is None:
         return NOT_COMPARABLE

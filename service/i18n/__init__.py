@@ -72,8 +72,9 @@ def offer_languages(choice: str) -> None:
         known = {tag.lower() for tag in _with_catalogs()}
         unknown = [tag for tag in _tags(choice) if tag.lower() not in known]
         if unknown:
-            raise ValueError(f"HEARD_LANGUAGES: no catalog for {', '.join(unknown)} "
-                             f"(known: {', '.join(_with_catalogs())})")
+            raise ValueError(
+                f"HEARD_LANGUAGES: no catalog for {', '.join(unknown)} (known: {', '.join(_with_catalogs())})"
+            )
     _offered = choice
     available_tags.cache_clear()
 
@@ -115,8 +116,14 @@ FIRST_LISTED = (SOURCE_LANGUAGE, "cy")
 def available_languages() -> list[Language]:
     """For the language list: English, Welsh, then by name, so each script's names sit together."""
     languages = [language(tag) for tag in available_tags()]
-    return sorted(languages, key=lambda lang: (lang.tag not in FIRST_LISTED, FIRST_LISTED.index(lang.tag)
-                                               if lang.tag in FIRST_LISTED else 0, lang.own_name.casefold()))
+    return sorted(
+        languages,
+        key=lambda lang: (
+            lang.tag not in FIRST_LISTED,
+            FIRST_LISTED.index(lang.tag) if lang.tag in FIRST_LISTED else 0,
+            lang.own_name.casefold(),
+        ),
+    )
 
 
 def match_tag(requested: str | None) -> str | None:
@@ -229,6 +236,7 @@ def N_(message: str) -> str:
 
 
 # Numbers, dates and lists the way the current language writes them (CLDR).
+
 
 def format_number(value: int | float | Decimal) -> str:
     """12345 -> "12,345" in English, "12.345" in Spanish: the language's separators."""

@@ -47,10 +47,17 @@ _CREATION_DATE = re.compile(r'^"POT-Creation-Date: [^"]*"\n', re.MULTILINE)
 
 # ---- extract ---------------------------------------------------------------
 
+
 def template_text(domain: str, root: Path = REPO_ROOT) -> str:
     """The catalog template (.pot) the sources give today, as text."""
-    catalog = Catalog(project="Heard", version="1", msgid_bugs_address="", copyright_holder="",
-                      header_comment=HEADER_COMMENT.format(title="Translation template"), fuzzy=True)
+    catalog = Catalog(
+        project="Heard",
+        version="1",
+        msgid_bugs_address="",
+        copyright_holder="",
+        header_comment=HEADER_COMMENT.format(title="Translation template"),
+        fuzzy=True,
+    )
     for path, method, options in _sources(root, CONFIGS[domain]):
         relative = path.relative_to(root).as_posix()
         for lineno, message, comments, context in extract_from_file(
@@ -99,6 +106,7 @@ def extract(locales_dir: Path = LOCALES_DIR, root: Path = REPO_ROOT) -> list[Pat
 
 
 # ---- update and init -------------------------------------------------------
+
 
 def catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
     """Every translation catalog (.po), by language then domain."""
@@ -209,8 +217,14 @@ def init(tag: str, locales_dir: Path = LOCALES_DIR) -> list[Path]:
         po = folder / f"{domain}.po"
         if po.exists():
             continue
-        catalog = Catalog(locale=locale, domain=domain, project="Heard", version="1", msgid_bugs_address="",
-                          header_comment=HEADER_COMMENT.format(title=f"{locale.english_name} translations"))
+        catalog = Catalog(
+            locale=locale,
+            domain=domain,
+            project="Heard",
+            version="1",
+            msgid_bugs_address="",
+            header_comment=HEADER_COMMENT.format(title=f"{locale.english_name} translations"),
+        )
         catalog.update(read_template(locales_dir, domain), update_header_comment=False)
         use_cldr_plurals(catalog, locale)
         _write_catalog(po, catalog, {})
@@ -219,6 +233,7 @@ def init(tag: str, locales_dir: Path = LOCALES_DIR) -> list[Path]:
 
 
 # ---- compile ---------------------------------------------------------------
+
 
 def compile_all(locales_dir: Path = LOCALES_DIR) -> list[Path]:
     written = []

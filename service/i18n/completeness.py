@@ -22,7 +22,8 @@ from .review import Review, read_record
 RESPONDENT_SOURCES = (
     "templates/base.html",
     "templates/responses/",
-    "templates/safeguarding/contact.html", "templates/safeguarding/contact_sent.html",  # "please contact me"
+    "templates/safeguarding/contact.html",
+    "templates/safeguarding/contact_sent.html",  # "please contact me"
     "templates/_macros/",
     "templates/errors/",
     "service/responses/",
@@ -30,8 +31,12 @@ RESPONDENT_SOURCES = (
     "templates/reviews/postcard.html",  # "you said, we did" postcards families receive
     "templates/touchpoints/sheet.html",  # the printed card and poster families scan
     # A debrief's invitation link: partner agencies answer and read (service/debriefs).
-    "templates/debriefs/_partner.html", "templates/debriefs/answer.html", "templates/debriefs/thanks.html",
-    "templates/debriefs/results.html", "templates/debriefs/_results.html", "templates/debriefs/_response.html",
+    "templates/debriefs/_partner.html",
+    "templates/debriefs/answer.html",
+    "templates/debriefs/thanks.html",
+    "templates/debriefs/results.html",
+    "templates/debriefs/_results.html",
+    "templates/debriefs/_response.html",
     "templates/touchpoints/show.html",  # the full-screen QR code families scan
     "service/surveys/",
     "service/touchpoints/kinds.py",
@@ -88,13 +93,30 @@ def is_translated(message: Message | None, num_plurals: int) -> bool:
 
 def report(locales_dir: Path = LOCALES_DIR) -> list[LanguageReport]:
     templates = {domain: read_template(locales_dir, domain) for domain in DOMAINS}
-    wanted = [(domain, m, is_respondent_facing(m, domain)) for domain, t in templates.items() for m in t
-              if m.id and not is_optional(m)]
+    wanted = [
+        (domain, m, is_respondent_facing(m, domain))
+        for domain, t in templates.items()
+        for m in t
+        if m.id and not is_optional(m)
+    ]
     respondent_total = sum(1 for _, _, facing in wanted if facing)
     source = Language(SOURCE_LANGUAGE, locales_dir)
-    rows = [LanguageReport(SOURCE_LANGUAGE, source.own_name, _english_name(source),
-                           source.direction, respondent_total, respondent_total, len(wanted), len(wanted),
-                           SOURCE_REVIEW, None, True, tuple(plurals.categories(source.locale)))]
+    rows = [
+        LanguageReport(
+            SOURCE_LANGUAGE,
+            source.own_name,
+            _english_name(source),
+            source.direction,
+            respondent_total,
+            respondent_total,
+            len(wanted),
+            len(wanted),
+            SOURCE_REVIEW,
+            None,
+            True,
+            tuple(plurals.categories(source.locale)),
+        )
+    ]
     record = read_record(locales_dir)
     folders = sorted({po.parent.parent for po in catalogs(locales_dir)})
     for folder in folders:
@@ -145,17 +167,23 @@ def print_report(rows: list[LanguageReport]) -> None:
         note = "" if row.plural_forms_ok else " [plural forms are not CLDR's: run heard i18n update]"
         when = row.record.date.isoformat() if row.record else ("" if row.review == SOURCE_REVIEW else "never")
         status = "-" if row.review == SOURCE_REVIEW else row.review
-        print(f"{row.tag:<6} {row.direction:<4} {row.respondent_percent:>9.1f}% {row.overall_percent:>7.1f}%  "
-              f"{status:<8} {when:<10}  {name}{note}")
+        print(
+            f"{row.tag:<6} {row.direction:<4} {row.respondent_percent:>9.1f}% {row.overall_percent:>7.1f}%  "
+            f"{status:<8} {when:<10}  {name}{note}"
+        )
     print("\nthe review record (locales/REVIEW.toml): found in the respondent-facing texts before fixing")
-    print(f"{'tag':<6} {'read':>4} {'correct':>7} {'awkward':>7} {'wrong':>5} {'broken':>6} {'fixed':>5}  "
-          f"{'confidence':<10} {'doubts':>6}  reviewer")
+    print(
+        f"{'tag':<6} {'read':>4} {'correct':>7} {'awkward':>7} {'wrong':>5} {'broken':>6} {'fixed':>5}  "
+        f"{'confidence':<10} {'doubts':>6}  reviewer"
+    )
     for row in rows:
         if row.record:
             found, record = row.record.found, row.record
-            print(f"{row.tag:<6} {found.read:>4} {found.correct:>7} {found.awkward:>7} {found.wrong:>5} "
-                  f"{found.broken:>6} {record.fixed:>5}  {record.confidence:<10} {len(record.doubts):>6}  "
-                  f"{record.reviewer}")
+            print(
+                f"{row.tag:<6} {found.read:>4} {found.correct:>7} {found.awkward:>7} {found.wrong:>5} "
+                f"{found.broken:>6} {record.fixed:>5}  {record.confidence:<10} {len(record.doubts):>6}  "
+                f"{record.reviewer}"
+            )
         elif row.review != SOURCE_REVIEW:
             print(f"{row.tag:<6} no review recorded: a draft")
     print("\nplural forms, in msgstr[0], msgstr[1]... order:")
@@ -163,5 +191,7 @@ def print_report(rows: list[LanguageReport]) -> None:
         print(f"{row.tag:<6} " + ", ".join(f"[{i}] {name}" for i, name in enumerate(row.plural_categories)))
     rtl = sum(1 for row in rows if row.direction == "rtl")
     reviewed = sum(1 for row in rows if row.review == REVIEWED)
-    print(f"{len(rows)} languages, {rtl} right-to-left, {reviewed} reviewed; respondent-facing = the interface a "
-          f"child or parent sees and every survey text; HEARD_LANGUAGES=reviewed offers only reviewed ones")
+    print(
+        f"{len(rows)} languages, {rtl} right-to-left, {reviewed} reviewed; respondent-facing = the interface a "
+        f"child or parent sees and every survey text; HEARD_LANGUAGES=reviewed offers only reviewed ones"
+    )

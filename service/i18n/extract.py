@@ -17,7 +17,9 @@ import msgspec
 from . import label_context
 
 
-def extract_surveys(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[tuple[int, str | None, Any, list[str]]]:
+def extract_surveys(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str | None, Any, list[str]]]:
     raw = fileobj.read()
     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     data = msgspec.toml.decode(text)
@@ -36,26 +38,48 @@ def extract_surveys(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
         for question in variant.get("questions", []):
             where = f"{survey_id}, {audience}, question {question.get('id')}"
             if question.get("text"):
-                yield line_of(question["text"]), None, question["text"], [f"{where} ({AUDIENCE_NOTES.get(audience, audience)})"]
+                yield (
+                    line_of(question["text"]),
+                    None,
+                    question["text"],
+                    [f"{where} ({AUDIENCE_NOTES.get(audience, audience)})"],
+                )
             for contact_kind, words in (question.get("text_for") or {}).items():
-                yield line_of(words), None, words, [f"{where}, worded for a {contact_kind.replace('_', ' ')} "
-                                                    f"({AUDIENCE_NOTES.get(audience, audience)})"]
+                yield (
+                    line_of(words),
+                    None,
+                    words,
+                    [
+                        f"{where}, worded for a {contact_kind.replace('_', ' ')} "
+                        f"({AUDIENCE_NOTES.get(audience, audience)})"
+                    ],
+                )
             if question.get("hint"):
                 yield line_of(question["hint"]), None, question["hint"], [f"{where}: hint"]
             if question.get("unanswered"):
-                yield line_of(question["unanswered"]), None, question["unanswered"], [
-                    f"{where}: the error message when it is left unanswered (says what to do)"]
+                yield (
+                    line_of(question["unanswered"]),
+                    None,
+                    question["unanswered"],
+                    [f"{where}: the error message when it is left unanswered (says what to do)"],
+                )
             for option in question.get("options", []):
                 yield line_of(option["text"]), None, option["text"], [f"{where}: answer option"]
             for answer, word in (question.get("labels") or {}).items():
                 # One entry per question (msgctxt): translate it the way this question is answered.
-                yield (line_of(question["text"]), "pgettext", (label_context(question["text"]), word),
-                       [f"{where}: the answer \"{answer}\" to this question. {LABEL_NOTE}"])
+                yield (
+                    line_of(question["text"]),
+                    "pgettext",
+                    (label_context(question["text"]), word),
+                    [f'{where}: the answer "{answer}" to this question. {LABEL_NOTE}'],
+                )
 
 
-LABEL_NOTE = ('Optional: left empty, the page shows your language\'s usual word for "yes" / "no". '
-              "Fill it in where your language answers this question with its own words, e.g. Welsh "
-              'Do / Naddo ("Wnaeth...?"), Oedd / Nac oedd ("Oedd...?"), Ydw / Nac ydw ("Wyt ti...?").')
+LABEL_NOTE = (
+    'Optional: left empty, the page shows your language\'s usual word for "yes" / "no". '
+    "Fill it in where your language answers this question with its own words, e.g. Welsh "
+    'Do / Naddo ("Wnaeth...?"), Oedd / Nac oedd ("Oedd...?"), Ydw / Nac ydw ("Wyt ti...?").'
+)
 
 # Reminds translators of the reader, so the register fits.
 # The address form follows the reader (locales/NOTES.md, "Address"): the

@@ -26,10 +26,30 @@ def summary_csv(summary: Summary, *, team_name: str, hidden_label: str) -> str:
         return out.getvalue()
     writer.writerow([_safe(v) for v in [*base, "responses", "all", summary.responses, ""]])
     for cell in summary.by_audience:
-        writer.writerow([_safe(v) for v in [*base, "responses by audience", cell.key,
-                                            hidden_label if cell.count is None else cell.count, cell.percent]])
+        writer.writerow(
+            [
+                _safe(v)
+                for v in [
+                    *base,
+                    "responses by audience",
+                    cell.key,
+                    hidden_label if cell.count is None else cell.count,
+                    cell.percent,
+                ]
+            ]
+        )
     for view in summary.questions:
         for cell in view.cells:
-            writer.writerow([_safe(v) for v in [*base, f"question {view.question.id}", cell.key,
-                                                hidden_label if cell.count is None else cell.count, cell.percent]])
+            writer.writerow(
+                [
+                    _safe(v)
+                    for v in [
+                        *base,
+                        f"question {view.question.id}",
+                        cell.key,
+                        hidden_label if cell.count is None else cell.count,
+                        cell.percent,
+                    ]
+                ]
+            )
     return out.getvalue()

@@ -54,7 +54,7 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     candidate, number = base, 2
     while candidate.lower() in taken:
         suffix = f" ({number})"
-        candidate, number = base[:31 - len(suffix)] + suffix, number + 1
+        candidate, number = base[: 31 - len(suffix)] + suffix, number + 1
     taken.add(candidate.lower())
     return candidate
 

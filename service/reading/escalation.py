@@ -26,8 +26,9 @@ class Escalated(msgspec.Struct, frozen=True):
     items: list[Overdue]
 
 
-async def overdue_items(conn: asyncpg.Connection, *, now: dt.datetime, week: WorkingWeek,
-                        within_hours: float) -> Escalated:
+async def overdue_items(
+    conn: asyncpg.Connection, *, now: dt.datetime, week: WorkingWeek, within_hours: float
+) -> Escalated:
     """Open items past their deadline, not yet escalated; marked escalated in the same transaction."""
     candidates = await queries.open_unescalated(conn, arrived_before=now)
     due = [item for item in candidates if week.hours_between(item.arrived_at, now) >= within_hours]
@@ -43,13 +44,24 @@ async def escalate(conn: asyncpg.Connection, settings: Settings, *, now: dt.date
         return result
     teams = sorted({i.team_name for i in result.items})
     flagged = sum(i.flagged for i in result.items)
-    summary = (f"{len(result.items)} written answer(s) or contact request(s) unread after "
-               f"{settings.read_within_hours:g} working hours")
-    await send(settings, Alert(
-        event="heard.reading.overdue", subject=summary,
-        text=(f"{summary}, in {', '.join(teams)} ({flagged} flagged as a possible disclosure). "
-              f"Oldest since {result.items[0].arrived_at:%Y-%m-%d %H:%M} UTC."),
-        link=settings.base_url.rstrip("/") + "/staff/reading",
-        items=[{"id": i.id, "team": i.team_name, "kind": i.kind, "arrived_at": i.arrived_at.isoformat()}
-               for i in result.items]))
+    summary = (
+        f"{len(result.items)} written answer(s) or contact request(s) unread after "
+        f"{settings.read_within_hours:g} working hours"
+    )
+    await send(
+        settings,
+        Alert(
+            event="heard.reading.overdue",
+            subject=summary,
+            text=(
+                f"{summary}, in {', '.join(teams)} ({flagged} flagged as a possible disclosure). "
+                f"Oldest since {result.items[0].arrived_at:%Y-%m-%d %H:%M} UTC."
+            ),
+            link=settings.base_url.rstrip("/") + "/staff/reading",
+            items=[
+                {"id": i.id, "team": i.team_name, "kind": i.kind, "arrived_at": i.arrived_at.isoformat()}
+                for i in result.items
+            ],
+        ),
+    )
     return result

@@ -92,19 +92,59 @@ class MonthlyCount(msgspec.Struct, frozen=True):
     waited_hours: int
 
 
-async def insert_contact_request(conn: asyncpg.Connection, *, touchpoint_id: int, submission_id: uuid.UUID | None,
-                                 safeguarding_item_id: int | None, body: str, contact_name: str | None,
-                                 contact_how: str, categories: list[str], held: bool, audience: str, language: str,
-                                 arrived_on: dt.date) -> int:
-    return await conn.fetchval(SQL["insert_contact_request"], touchpoint_id, submission_id, safeguarding_item_id,
-                               body, contact_name, contact_how, categories, held, audience, language, arrived_on)
+async def insert_contact_request(
+    conn: asyncpg.Connection,
+    *,
+    touchpoint_id: int,
+    submission_id: uuid.UUID | None,
+    safeguarding_item_id: int | None,
+    body: str,
+    contact_name: str | None,
+    contact_how: str,
+    categories: list[str],
+    held: bool,
+    audience: str,
+    language: str,
+    arrived_on: dt.date,
+) -> int:
+    return await conn.fetchval(
+        SQL["insert_contact_request"],
+        touchpoint_id,
+        submission_id,
+        safeguarding_item_id,
+        body,
+        contact_name,
+        contact_how,
+        categories,
+        held,
+        audience,
+        language,
+        arrived_on,
+    )
 
 
-async def insert_written_answers(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, texts: dict[str, str],
-                                 categories: dict[str, list[str]], audience: str, language: str,
-                                 arrived_on: dt.date) -> None:
-    await conn.execute(SQL["insert_written_answers"], team_id, touchpoint_id, list(texts), list(texts.values()),
-                       [",".join(categories.get(q, [])) for q in texts], audience, language, arrived_on)
+async def insert_written_answers(
+    conn: asyncpg.Connection,
+    *,
+    team_id: int,
+    touchpoint_id: int,
+    texts: dict[str, str],
+    categories: dict[str, list[str]],
+    audience: str,
+    language: str,
+    arrived_on: dt.date,
+) -> None:
+    await conn.execute(
+        SQL["insert_written_answers"],
+        team_id,
+        touchpoint_id,
+        list(texts),
+        list(texts.values()),
+        [",".join(categories.get(q, [])) for q in texts],
+        audience,
+        language,
+        arrived_on,
+    )
 
 
 async def first_screen(conn: asyncpg.Connection, *, team_ids: list[int], reader_id: int, limit: int) -> list[Item]:
@@ -124,24 +164,44 @@ async def set_dealing(conn: asyncpg.Connection, *, item_id: int, staff_id: int |
     return (await conn.execute(SQL["set_dealing"], item_id, staff_id, asked_by)) == "UPDATE 1"
 
 
-async def close_item(conn: asyncpg.Connection, *, item_id: int, staff_id: int, outcome: str, note: str | None,
-                     waited_hours: int, on_time: bool) -> bool:
-    return (await conn.execute(SQL["close_item"], item_id, staff_id, outcome, note, waited_hours,
-                               on_time)) == "UPDATE 1"
+async def close_item(
+    conn: asyncpg.Connection,
+    *,
+    item_id: int,
+    staff_id: int,
+    outcome: str,
+    note: str | None,
+    waited_hours: int,
+    on_time: bool,
+) -> bool:
+    return (
+        await conn.execute(SQL["close_item"], item_id, staff_id, outcome, note, waited_hours, on_time)
+    ) == "UPDATE 1"
 
 
 async def link_safeguarding_item(conn: asyncpg.Connection, *, item_id: int, safeguarding_item_id: int) -> None:
     await conn.execute(SQL["link_safeguarding_item"], item_id, safeguarding_item_id)
 
 
-async def insert_review_comment(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, month: dt.date,
-                                audience: str, language: str, question_id: str | None, body: str) -> None:
-    await conn.execute(SQL["insert_review_comment"], team_id, touchpoint_id, month, audience, language, question_id,
-                       body)
+async def insert_review_comment(
+    conn: asyncpg.Connection,
+    *,
+    team_id: int,
+    touchpoint_id: int,
+    month: dt.date,
+    audience: str,
+    language: str,
+    question_id: str | None,
+    body: str,
+) -> None:
+    await conn.execute(
+        SQL["insert_review_comment"], team_id, touchpoint_id, month, audience, language, question_id, body
+    )
 
 
-async def review_comments(conn: asyncpg.Connection, *, team_id: int, first_month: dt.date,
-                          last_month: dt.date) -> list[ReviewComment]:
+async def review_comments(
+    conn: asyncpg.Connection, *, team_id: int, first_month: dt.date, last_month: dt.date
+) -> list[ReviewComment]:
     rows = await conn.fetch(SQL["review_comments"], team_id, first_month, last_month)
     return [ReviewComment(**row) for row in rows]
 

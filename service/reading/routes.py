@@ -33,8 +33,13 @@ def _waiting(arrived: dt.datetime | None) -> float:
 
 
 def _context(state: State) -> dict:
-    return {"kinds": CONTACT_KINDS, "waiting": _waiting, "within": state.settings.read_within_hours,
-            "zone": ZoneInfo(state.settings.timezone), "late_days": state.settings.offline_late_days}
+    return {
+        "kinds": CONTACT_KINDS,
+        "waiting": _waiting,
+        "within": state.settings.read_within_hours,
+        "zone": ZoneInfo(state.settings.timezone),
+        "late_days": state.settings.offline_late_days,
+    }
 
 
 def _id(value: str | None) -> int | None:
@@ -53,44 +58,84 @@ async def _fields(request: Request) -> dict[str, str]:
 
 
 @get("/staff/reading", name="reading_list")
-async def reading_list(conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def reading_list(
+    conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str]:
     require(bool(rules.reading_teams(viewer)))
-    screen = await service.first_screen(conn, viewer=viewer, week=WorkingWeek.of(state.settings),
-                                        within_hours=state.settings.read_within_hours)
-    return page("reading/list.html", viewer=viewer, screen=screen, outcomes_for=service.outcomes_for,
-                **_context(state))
+    screen = await service.first_screen(
+        conn, viewer=viewer, week=WorkingWeek.of(state.settings), within_hours=state.settings.read_within_hours
+    )
+    return page("reading/list.html", viewer=viewer, screen=screen, outcomes_for=service.outcomes_for, **_context(state))
 
 
 @get("/staff/reading/{item_id:int}", name="reading_item", opt=WRITES)
-async def reading_item(item_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def reading_item(
+    item_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str]:
     item = await service.open_item(conn, viewer=viewer, item_id=item_id)
     trail = await service.audit_trail(conn, item_id=item_id) if item else []
     require(item is not None)
     assert item is not None  # require() stopped the request otherwise
-    return page("reading/item.html", viewer=viewer, item=item, trail=trail, problem=None,
-                outcomes=service.outcomes_for(item), **_context(state))
+    return page(
+        "reading/item.html",
+        viewer=viewer,
+        item=item,
+        trail=trail,
+        problem=None,
+        outcomes=service.outcomes_for(item),
+        **_context(state),
+    )
 
 
 @post("/staff/reading/{item_id:int}/outcome", name="reading_outcome")
-async def reading_outcome(item_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
-                          viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+async def reading_outcome(
+    item_id: FromPath[int],
+    request: Request,
+    conn: NamedDependency[Connection],
+    state: State,
+    viewer: NamedDependency[Viewer],
+) -> Response[str] | Redirect:
     fields = await _fields(request)
-    item, problem = await service.decide(conn, viewer=viewer, item_id=item_id, outcome=fields.get("outcome", ""),
-                                         note=fields.get("note", ""), week=WorkingWeek.of(state.settings),
-                                         within_hours=state.settings.read_within_hours)
+    item, problem = await service.decide(
+        conn,
+        viewer=viewer,
+        item_id=item_id,
+        outcome=fields.get("outcome", ""),
+        note=fields.get("note", ""),
+        week=WorkingWeek.of(state.settings),
+        within_hours=state.settings.read_within_hours,
+    )
     require(item is not None)
     assert item is not None  # require() stopped the request otherwise
     if problem:
-        return page("reading/item.html", status=422, viewer=viewer, item=item, trail=[], problem=problem,
-                    outcomes=service.outcomes_for(item), chosen=fields.get("outcome"), note=fields.get("note", ""),
-                    **_context(state))
-    back = f"/staff/reading/{item_id}" if fields.get("back") == "item" else f"/staff/reading#{fields.get('next') or 'items'}"
+        return page(
+            "reading/item.html",
+            status=422,
+            viewer=viewer,
+            item=item,
+            trail=[],
+            problem=problem,
+            outcomes=service.outcomes_for(item),
+            chosen=fields.get("outcome"),
+            note=fields.get("note", ""),
+            **_context(state),
+        )
+    back = (
+        f"/staff/reading/{item_id}"
+        if fields.get("back") == "item"
+        else f"/staff/reading#{fields.get('next') or 'items'}"
+    )
     return Redirect(done(back, "outcome_saved"), status_code=303)
 
 
 @post("/staff/reading/{item_id:int}/dealing", name="reading_dealing")
-async def reading_dealing(item_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
-                          viewer: NamedDependency[Viewer]) -> Redirect:
+async def reading_dealing(
+    item_id: FromPath[int],
+    request: Request,
+    conn: NamedDependency[Connection],
+    state: State,
+    viewer: NamedDependency[Viewer],
+) -> Redirect:
     fields = await _fields(request)
     item = await service.open_item(conn, viewer=viewer, item_id=item_id, log=False)
     require(item is not None)
@@ -101,15 +146,22 @@ async def reading_dealing(item_id: FromPath[int], request: Request, conn: NamedD
 
 
 @get("/staff/teams/{team_id:int}/readers", name="team_readers")
-async def team_readers(team_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def team_readers(
+    team_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str]:
     require(rules.may_choose_readers(viewer, team_id))
     people = await service.team_readers(conn, viewer=viewer, team_id=team_id)
     return page("reading/readers.html", viewer=viewer, team=viewer.teams[team_id], people=people)
 
 
 @post("/staff/teams/{team_id:int}/readers", name="team_readers_set")
-async def team_readers_set(team_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
-                           viewer: NamedDependency[Viewer]) -> Redirect:
+async def team_readers_set(
+    team_id: FromPath[int],
+    request: Request,
+    conn: NamedDependency[Connection],
+    state: State,
+    viewer: NamedDependency[Viewer],
+) -> Redirect:
     require(rules.may_choose_readers(viewer, team_id))
     fields = await _fields(request)
     staff_id = _id(fields.get("staff_id"))
@@ -117,8 +169,9 @@ async def team_readers_set(team_id: FromPath[int], request: Request, conn: Named
     assert staff_id is not None  # require() stopped the request otherwise
     try:
         async with conn.transaction():  # undone alone if it fails
-            await service.set_reader(conn, viewer=viewer, team_id=team_id, staff_id=staff_id,
-                                     reads=fields.get("reads") == "yes")
+            await service.set_reader(
+                conn, viewer=viewer, team_id=team_id, staff_id=staff_id, reads=fields.get("reads") == "yes"
+            )
     except ReaderProblem:
         require(False)
     return Redirect(done(f"/staff/teams/{team_id}/readers", "readers_saved"), status_code=303)

@@ -59,8 +59,9 @@ def _what(item: Item) -> str:
     return "a request to be contacted" if item.kind == "contact_request" else "an answer"
 
 
-async def _log(conn: asyncpg.Connection, viewer: Viewer, words: str, item: Item | None = None,
-               shown: list[Item] | None = None) -> None:
+async def _log(
+    conn: asyncpg.Connection, viewer: Viewer, words: str, item: Item | None = None, shown: list[Item] | None = None
+) -> None:
     detail = {"reading_item_id": item.id} if item else {"reading_items": [i.id for i in shown or []]}
     await staff.record(conn, staff_id=viewer.staff.id, action=words, detail=detail)
 
@@ -87,8 +88,9 @@ def deadline(item: Item, week: WorkingWeek, within_hours: float, now: dt.datetim
     return Deadline(due, now > due)
 
 
-async def first_screen(conn: asyncpg.Connection, *, viewer: Viewer, week: WorkingWeek, within_hours: float,
-                       now: dt.datetime | None = None) -> Screen:
+async def first_screen(
+    conn: asyncpg.Connection, *, viewer: Viewer, week: WorkingWeek, within_hours: float, now: dt.datetime | None = None
+) -> Screen:
     """The first 20 open items of the viewer's teams, flagged first, then oldest first."""
     now = now or dt.datetime.now(dt.UTC)
     teams = reading_teams(viewer)
@@ -96,8 +98,12 @@ async def first_screen(conn: asyncpg.Connection, *, viewer: Viewer, week: Workin
     counts = await queries.open_counts(conn, team_ids=teams)
     oldest = min((c.oldest for c in counts if c.oldest), default=None)
     deadlines = {i.id: d for i in items if (d := deadline(i, week, within_hours, now))}
-    await _log(conn, viewer, f"opened the reading list ({len(items)} shown of {sum(c.unread for c in counts)} unread)",
-               shown=items)
+    await _log(
+        conn,
+        viewer,
+        f"opened the reading list ({len(items)} shown of {sum(c.unread for c in counts)} unread)",
+        shown=items,
+    )
     return Screen(items, deadlines, sum(c.unread for c in counts), oldest)
 
 
@@ -117,8 +123,9 @@ async def open_item(conn: asyncpg.Connection, *, viewer: Viewer, item_id: int, l
 
 async def set_dealing(conn: asyncpg.Connection, *, viewer: Viewer, item: FullItem, dealing: bool) -> bool:
     """ "I'm dealing with this" (or no longer): refused when someone else has it."""
-    changed = await queries.set_dealing(conn, item_id=item.id, staff_id=viewer.staff.id if dealing else None,
-                                        asked_by=viewer.staff.id)
+    changed = await queries.set_dealing(
+        conn, item_id=item.id, staff_id=viewer.staff.id if dealing else None, asked_by=viewer.staff.id
+    )
     if changed:
         words = "is dealing with" if dealing else "is no longer dealing with"
         await _log(conn, viewer, f"{words} {_what(item)} from {_where(item)}", item)
@@ -131,9 +138,18 @@ class OutcomeProblem(Exception):
         self.problem = problem  # "choose", "note_required", "too_long", "closed"
 
 
-async def record_outcome(conn: asyncpg.Connection, *, viewer: Viewer, item: FullItem, outcome: str, note: str,
-                         week: WorkingWeek, within_hours: float, staff_names: list[str],
-                         now: dt.datetime | None = None) -> None:
+async def record_outcome(
+    conn: asyncpg.Connection,
+    *,
+    viewer: Viewer,
+    item: FullItem,
+    outcome: str,
+    note: str,
+    week: WorkingWeek,
+    within_hours: float,
+    staff_names: list[str],
+    now: dt.datetime | None = None,
+) -> None:
     """Close the item with one outcome; a concern goes to the safeguarding queue, a learning one to the review."""
     now = now or dt.datetime.now(dt.UTC)
     note = note.strip()
@@ -149,20 +165,41 @@ async def record_outcome(conn: asyncpg.Connection, *, viewer: Viewer, item: Full
         await _raise_concern(conn, viewer=viewer, item=item, note=note)
     elif outcome == "learning":
         await queries.insert_review_comment(
-            conn, team_id=item.team_id, touchpoint_id=item.touchpoint_id, month=item.arrived_on.replace(day=1),
-            audience=item.audience, language=item.language, question_id=item.question_id,
-            body=redact(item.body, staff_names=staff_names).text)
+            conn,
+            team_id=item.team_id,
+            touchpoint_id=item.touchpoint_id,
+            month=item.arrived_on.replace(day=1),
+            audience=item.audience,
+            language=item.language,
+            question_id=item.question_id,
+            body=redact(item.body, staff_names=staff_names).text,
+        )
     arrived = item.arrived_at or now
     waited = week.hours_between(arrived, now)
     on_time = now <= week.deadline(arrived, within_hours)
-    if not await queries.close_item(conn, item_id=item.id, staff_id=viewer.staff.id, outcome=outcome,
-                                    note=note or None, waited_hours=math.ceil(waited), on_time=on_time):
+    if not await queries.close_item(
+        conn,
+        item_id=item.id,
+        staff_id=viewer.staff.id,
+        outcome=outcome,
+        note=note or None,
+        waited_hours=math.ceil(waited),
+        on_time=on_time,
+    ):
         raise OutcomeProblem("closed")
     await _log(conn, viewer, _outcome_words(outcome, item), item)
 
 
-async def decide(conn: asyncpg.Connection, *, viewer: Viewer, item_id: int, outcome: str, note: str,
-                 week: WorkingWeek, within_hours: float) -> tuple[FullItem | None, str | None]:
+async def decide(
+    conn: asyncpg.Connection,
+    *,
+    viewer: Viewer,
+    item_id: int,
+    outcome: str,
+    note: str,
+    week: WorkingWeek,
+    within_hours: float,
+) -> tuple[FullItem | None, str | None]:
     """A reader's outcome for an item, from the reading list's form: the item (None: not theirs to read)
     and what stopped it being saved, if anything (nothing of it is kept then)."""
     item = await open_item(conn, viewer=viewer, item_id=item_id, log=False)
@@ -171,8 +208,16 @@ async def decide(conn: asyncpg.Connection, *, viewer: Viewer, item_id: int, outc
     names = await staff.team_names(conn, team_id=item.team_id)
     try:
         async with conn.transaction():
-            await record_outcome(conn, viewer=viewer, item=item, outcome=outcome, note=note, week=week,
-                                 within_hours=within_hours, staff_names=names)
+            await record_outcome(
+                conn,
+                viewer=viewer,
+                item=item,
+                outcome=outcome,
+                note=note,
+                week=week,
+                within_hours=within_hours,
+                staff_names=names,
+            )
     except OutcomeProblem as error:
         return item, error.problem
     return item, None
@@ -189,44 +234,101 @@ def _outcome_words(outcome: str, item: Item) -> str:
 async def _raise_concern(conn: asyncpg.Connection, *, viewer: Viewer, item: FullItem, note: str) -> None:
     """Into the safeguarding queue with what the reader did; an item already there gets the note."""
     if item.safeguarding_item_id is not None:
-        await safeguarding.add_reader_note(conn, item_id=item.safeguarding_item_id, note=note,
-                                           reader=viewer.staff.display_name)
+        await safeguarding.add_reader_note(
+            conn, item_id=item.safeguarding_item_id, note=note, reader=viewer.staff.display_name
+        )
         return
     queued = await safeguarding.raise_concern(
-        conn, response_id=item.response_id, touchpoint_id=item.touchpoint_id, team_id=item.team_id,
-        kind="contact_request" if item.kind == "contact_request" else "disclosure", question_id=item.question_id,
-        body=item.body, contact_name=item.contact_name, contact_how=item.contact_how, categories=item.categories,
-        audience=item.audience, language=item.language, arrived_at=item.arrived_at,
-        note=note, reader=viewer.staff.display_name)
+        conn,
+        response_id=item.response_id,
+        touchpoint_id=item.touchpoint_id,
+        team_id=item.team_id,
+        kind="contact_request" if item.kind == "contact_request" else "disclosure",
+        question_id=item.question_id,
+        body=item.body,
+        contact_name=item.contact_name,
+        contact_how=item.contact_how,
+        categories=item.categories,
+        audience=item.audience,
+        language=item.language,
+        arrived_at=item.arrived_at,
+        note=note,
+        reader=viewer.staff.display_name,
+    )
     await queries.link_safeguarding_item(conn, item_id=item.id, safeguarding_item_id=queued)
 
 
 # ---------------------------------------------------------------- arriving
 
 
-async def request_contact(conn: asyncpg.Connection, *, touchpoint_id: int, team_id: int, audience: str,
-                          language: str, name: str, how: str, message: str, submission_id: uuid.UUID | None,
-                          over_limit: bool, today: dt.date) -> int:
+async def request_contact(
+    conn: asyncpg.Connection,
+    *,
+    touchpoint_id: int,
+    team_id: int,
+    audience: str,
+    language: str,
+    name: str,
+    how: str,
+    message: str,
+    submission_id: uuid.UUID | None,
+    over_limit: bool,
+    today: dt.date,
+) -> int:
     """Someone asked to be contacted: never refused. Within the flood limit it also goes straight to the
     safeguarding queue; over it (one address sending many) it waits in the reading list, marked as held, unless
     its words were flagged. Returns the reading item's id."""
     categories = safeguarding.contact_categories(message.strip(), language)
     queued = await safeguarding.request_contact(
-        conn, touchpoint_id=touchpoint_id, team_id=team_id, audience=audience, language=language, name=name,
-        how=how, message=message, queue=not over_limit or bool(categories))
+        conn,
+        touchpoint_id=touchpoint_id,
+        team_id=team_id,
+        audience=audience,
+        language=language,
+        name=name,
+        how=how,
+        message=message,
+        queue=not over_limit or bool(categories),
+    )
     return await queries.insert_contact_request(
-        conn, touchpoint_id=touchpoint_id, submission_id=submission_id, safeguarding_item_id=queued,
-        body=message.strip(), contact_name=name.strip() or None, contact_how=how.strip(), categories=categories,
-        held=over_limit, audience=audience, language=language, arrived_on=today)
+        conn,
+        touchpoint_id=touchpoint_id,
+        submission_id=submission_id,
+        safeguarding_item_id=queued,
+        body=message.strip(),
+        contact_name=name.strip() or None,
+        contact_how=how.strip(),
+        categories=categories,
+        held=over_limit,
+        audience=audience,
+        language=language,
+        arrived_on=today,
+    )
 
 
-async def add_written_answers(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, texts: dict[str, str],
-                              audience: str, language: str, today: dt.date) -> bool:
+async def add_written_answers(
+    conn: asyncpg.Connection,
+    *,
+    team_id: int,
+    touchpoint_id: int,
+    texts: dict[str, str],
+    audience: str,
+    language: str,
+    today: dt.date,
+) -> bool:
     """Written answers that did not come with a family's response (a debrief's): into the team's reading list like
     every written answer, screened by the flagger so flagged ones come first. Returns whether any was flagged."""
     categories = safeguarding.screen(texts, language)
-    await queries.insert_written_answers(conn, team_id=team_id, touchpoint_id=touchpoint_id, texts=texts,
-                                         categories=categories, audience=audience, language=language, arrived_on=today)
+    await queries.insert_written_answers(
+        conn,
+        team_id=team_id,
+        touchpoint_id=touchpoint_id,
+        texts=texts,
+        categories=categories,
+        audience=audience,
+        language=language,
+        arrived_on=today,
+    )
     return bool(categories)
 
 
@@ -245,21 +347,22 @@ class Backlog(msgspec.Struct, frozen=True):
     oldest_minutes: int | None  # wall-clock minutes since it arrived
 
 
-async def backlog(conn: asyncpg.Connection, *, viewer: Viewer, team_id: int, week: WorkingWeek,
-                  now: dt.datetime | None = None) -> Backlog | None:
-    """"Oldest unread: 2 h" and the count, for the team's managers and readers (None for anyone else)."""
+async def backlog(
+    conn: asyncpg.Connection, *, viewer: Viewer, team_id: int, week: WorkingWeek, now: dt.datetime | None = None
+) -> Backlog | None:
+    """ "Oldest unread: 2 h" and the count, for the team's managers and readers (None for anyone else)."""
     if not sees_backlog(viewer, team_id):
         return None
     now = now or dt.datetime.now(dt.UTC)
     [count] = await queries.open_counts(conn, team_ids=[team_id]) or [queries.OpenCount(team_id, 0, None)]
     if count.oldest is None:
         return Backlog(count.unread, None, None)
-    return Backlog(count.unread, week.hours_between(count.oldest, now),
-                   int((now - count.oldest).total_seconds() // 60))
+    return Backlog(count.unread, week.hours_between(count.oldest, now), int((now - count.oldest).total_seconds() // 60))
 
 
-async def review_comments(conn: asyncpg.Connection, team_id: int, first_month: dt.date,
-                          last_month: dt.date) -> list[ReviewComment]:
+async def review_comments(
+    conn: asyncpg.Connection, team_id: int, first_month: dt.date, last_month: dt.date
+) -> list[ReviewComment]:
     """Answers readers kept for the team's learning review, redacted, from whole months first..last."""
     return await queries.review_comments(conn, team_id=team_id, first_month=first_month, last_month=last_month)
 

@@ -33,18 +33,59 @@ class Manager(msgspec.Struct, frozen=True):
     display_name: str
 
 
-async def insert_reflection(conn: asyncpg.Connection, *, staff_id: int, title: str, happened: str, noticed: str,
-                            think_now: str, do_differently: str, feedback_from: dt.date | None,
-                            feedback_to: dt.date | None) -> int:
-    return await conn.fetchval(SQL["insert_reflection"], staff_id, title, happened, noticed, think_now,
-                               do_differently, feedback_from, feedback_to)
+async def insert_reflection(
+    conn: asyncpg.Connection,
+    *,
+    staff_id: int,
+    title: str,
+    happened: str,
+    noticed: str,
+    think_now: str,
+    do_differently: str,
+    feedback_from: dt.date | None,
+    feedback_to: dt.date | None,
+) -> int:
+    return await conn.fetchval(
+        SQL["insert_reflection"],
+        staff_id,
+        title,
+        happened,
+        noticed,
+        think_now,
+        do_differently,
+        feedback_from,
+        feedback_to,
+    )
 
 
-async def update_reflection(conn: asyncpg.Connection, *, entry_id: int, staff_id: int, title: str, happened: str,
-                            noticed: str, think_now: str, do_differently: str, feedback_from: dt.date | None,
-                            feedback_to: dt.date | None) -> bool:
-    return await conn.fetchval(SQL["update_reflection"], entry_id, staff_id, title, happened, noticed, think_now,
-                               do_differently, feedback_from, feedback_to) is not None
+async def update_reflection(
+    conn: asyncpg.Connection,
+    *,
+    entry_id: int,
+    staff_id: int,
+    title: str,
+    happened: str,
+    noticed: str,
+    think_now: str,
+    do_differently: str,
+    feedback_from: dt.date | None,
+    feedback_to: dt.date | None,
+) -> bool:
+    return (
+        await conn.fetchval(
+            SQL["update_reflection"],
+            entry_id,
+            staff_id,
+            title,
+            happened,
+            noticed,
+            think_now,
+            do_differently,
+            feedback_from,
+            feedback_to,
+        )
+        is not None
+    )
 
 
 async def readable_reflection(conn: asyncpg.Connection, *, entry_id: int, reader_id: int) -> Entry | None:

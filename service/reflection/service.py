@@ -68,9 +68,15 @@ def check(form: EntryForm, today: dt.date) -> Checked:
 
 def _texts(checked: Checked) -> dict:
     form = checked.form
-    return dict(title=form.title.strip(), happened=form.happened.strip(), noticed=form.noticed.strip(),
-                think_now=form.think_now.strip(), do_differently=form.do_differently.strip(),
-                feedback_from=checked.first, feedback_to=checked.last)
+    return dict(
+        title=form.title.strip(),
+        happened=form.happened.strip(),
+        noticed=form.noticed.strip(),
+        think_now=form.think_now.strip(),
+        do_differently=form.do_differently.strip(),
+        feedback_from=checked.first,
+        feedback_to=checked.last,
+    )
 
 
 async def write_entry(conn: asyncpg.Connection, *, writer_id: int, checked: Checked) -> int:
@@ -94,8 +100,10 @@ async def own_entry(conn: asyncpg.Connection, *, writer_id: int, entry_id: int) 
 
 async def journal(conn: asyncpg.Connection, *, staff_id: int) -> tuple[list[Entry], list[Entry]]:
     """(this person's own entries, entries others shared with them)."""
-    return (await queries.own_reflections(conn, staff_id=staff_id),
-            await queries.shared_reflections(conn, manager_id=staff_id))
+    return (
+        await queries.own_reflections(conn, staff_id=staff_id),
+        await queries.shared_reflections(conn, manager_id=staff_id),
+    )
 
 
 async def managers_for(conn: asyncpg.Connection, *, writer_id: int) -> list[Manager]:
@@ -117,5 +125,7 @@ async def delete_entry(conn: asyncpg.Connection, *, writer_id: int, entry_id: in
 async def cpd_record(conn: asyncpg.Connection, *, writer_id: int, entry_ids: list[int]) -> list[Entry]:
     """The writer's own chosen entries, oldest first, for a printable CPD record (others' ids are left out)."""
     chosen = set(entry_ids)
-    return sorted((e for e in await queries.own_reflections(conn, staff_id=writer_id) if e.id in chosen),
-                  key=lambda e: (e.written_on, e.id))
+    return sorted(
+        (e for e in await queries.own_reflections(conn, staff_id=writer_id) if e.id in chosen),
+        key=lambda e: (e.written_on, e.id),
+    )

@@ -21,9 +21,16 @@ async def privacy_page(request: Request, state: State, lang: NamedDependency[str
     version = wanted if wanted in VERSIONS else FOR_AUDIENCE.get(wanted, "adult")
     settings = state.settings
     # Say so when the review record (locales/REVIEW.toml) does not mark this translation reviewed.
-    return page("responses/privacy.html", lang=lang, version=version, settings=settings, draft=not i18n.is_reviewed(lang),
-                k=settings.k_team, text_months=settings.keep_free_text_months,
-                answer_months=settings.keep_responses_months)
+    return page(
+        "responses/privacy.html",
+        lang=lang,
+        version=version,
+        settings=settings,
+        draft=not i18n.is_reviewed(lang),
+        k=settings.k_team,
+        text_months=settings.keep_free_text_months,
+        answer_months=settings.keep_responses_months,
+    )
 
 
 ROUTES = [privacy_page]

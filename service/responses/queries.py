@@ -34,8 +34,18 @@ async def store_response(
 ) -> int | None:
     """The new response's id, or None when this submission id was stored before."""
     if not free_text and not burst_starts:
-        return await conn.fetchval(_STORE_CLOSED_ANSWERS, submission_id, touchpoint_id, survey_id, version_hash,
-                                   audience, language, submitted_on, answers, held)
+        return await conn.fetchval(
+            _STORE_CLOSED_ANSWERS,
+            submission_id,
+            touchpoint_id,
+            survey_id,
+            version_hash,
+            audience,
+            language,
+            submitted_on,
+            answers,
+            held,
+        )
     return await conn.fetchval(
         _STORE_RESPONSE,
         submission_id,
@@ -70,15 +80,17 @@ async def instance_key(conn: asyncpg.Connection, *, name: str) -> bytes:
     return await conn.fetchval(SQL["instance_key"], name)
 
 
-async def version_life(conn: asyncpg.Connection, *, survey_id: str, version_hash: str,
-                       timezone: str) -> tuple[dt.date, dt.date | None] | None:
+async def version_life(
+    conn: asyncpg.Connection, *, survey_id: str, version_hash: str, timezone: str
+) -> tuple[dt.date, dt.date | None] | None:
     """(first day, last day or None while current) of a survey version; None for an unknown version."""
     row = await conn.fetchrow(SQL["version_life"], survey_id, version_hash, timezone)
     return (row["starts"], row["ends"]) if row else None
 
 
-async def decide_held(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, day: dt.date,
-                      include: bool) -> None:
+async def decide_held(
+    conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, day: dt.date, include: bool
+) -> None:
     await conn.execute(SQL["decide_held"], team_id, touchpoint_id, day, include)
 
 

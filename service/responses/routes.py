@@ -71,12 +71,14 @@ async def _touchpoint(db: RequestDb, state: State, code: str) -> Touchpoint:
 
 async def _you_said(db: RequestDb, touchpoint: Touchpoint, lang: str) -> list[ShownEntry]:
     """What the team changed after listening ("you said, we did"), newest first, in this language where written."""
-    return await published_entries(await db.connection(), team_id=touchpoint.team_id, touchpoint_id=touchpoint.id,
-                                   language=lang)
+    return await published_entries(
+        await db.connection(), team_id=touchpoint.team_id, touchpoint_id=touchpoint.id, language=lang
+    )
 
 
-async def _same_for_everyone(key: tuple, make: Callable[[list[ShownEntry]], str], db: RequestDb,
-                             touchpoint: Touchpoint, lang: str) -> Response[str]:
+async def _same_for_everyone(
+    key: tuple, make: Callable[[list[ShownEntry]], str], db: RequestDb, touchpoint: Touchpoint, lang: str
+) -> Response[str]:
     """A welcome or thank-you page, rendered once per few seconds per process (service/web/kept.py)."""
     html = RESPONDENT_PAGES.get(key)
     if html is None:
@@ -91,8 +93,11 @@ def _shared(touchpoint: Touchpoint) -> dict | None:
     if not touchpoint.shared_device:
         return None
     start = f"/t/{touchpoint.code}" + (f"/form/{touchpoint.audience}" if touchpoint.audience else "/who")
-    return {"start": f"{start}?lang={touchpoint.language}", "idle": touchpoint.idle_seconds,
-            "lock": f"/t/{touchpoint.code}"}
+    return {
+        "start": f"{start}?lang={touchpoint.language}",
+        "idle": touchpoint.idle_seconds,
+        "lock": f"/t/{touchpoint.code}",
+    }
 
 
 # A shared device's pages are never kept by the browser: Back cannot bring one back from its cache.
@@ -119,13 +124,31 @@ async def welcome(code: FromPath[str], request: Request, state: State, db: Named
     loaded = _survey(state, touchpoint)
     variant = loaded.survey.variant(touchpoint.audience) if touchpoint.audience else None
     count = len(variant.questions) if variant else None  # how many questions, when the audience is known
-    audiences = [touchpoint.audience] if touchpoint.audience else [
-        a for a in AUDIENCES if audience_allowed(touchpoint, loaded, a)]
+    audiences = (
+        [touchpoint.audience]
+        if touchpoint.audience
+        else [a for a in AUDIENCES if audience_allowed(touchpoint, loaded, a)]
+    )
     skip = skipping([loaded.survey.audiences[a] for a in audiences])  # type: ignore[index]
     key = ("welcome", touchpoint.code, lang)
-    return _kept_from_next_person(await _same_for_everyone(key, lambda you_said: render(
-        "responses/welcome.html", touchpoint=touchpoint, lang=lang, question_count=count, skipping=skip,
-        you_said=you_said, shared=_shared(touchpoint)), db, touchpoint, lang), touchpoint)
+    return _kept_from_next_person(
+        await _same_for_everyone(
+            key,
+            lambda you_said: render(
+                "responses/welcome.html",
+                touchpoint=touchpoint,
+                lang=lang,
+                question_count=count,
+                skipping=skip,
+                you_said=you_said,
+                shared=_shared(touchpoint),
+            ),
+            db,
+            touchpoint,
+            lang,
+        ),
+        touchpoint,
+    )
 
 
 @get("/t/{code:str}/who", name="who")
@@ -134,13 +157,16 @@ async def who(code: FromPath[str], request: Request, state: State, db: NamedDepe
     lang = speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
     audiences = [a for a in AUDIENCES if audience_allowed(touchpoint, loaded, a)]
-    return _kept_from_next_person(page("responses/who.html", touchpoint=touchpoint, lang=lang, audiences=audiences,
-                                       shared=_shared(touchpoint)), touchpoint)
+    return _kept_from_next_person(
+        page("responses/who.html", touchpoint=touchpoint, lang=lang, audiences=audiences, shared=_shared(touchpoint)),
+        touchpoint,
+    )
 
 
 @get("/t/{code:str}/form/{audience:str}", name="form")
-async def form(code: FromPath[str], audience: FromPath[str], request: Request,
-               state: State, db: NamedDependency[RequestDb]) -> Response[str] | Redirect:
+async def form(
+    code: FromPath[str], audience: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]
+) -> Response[str] | Redirect:
     touchpoint = await _touchpoint(db, state, code)
     lang = speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
@@ -150,13 +176,22 @@ async def form(code: FromPath[str], audience: FromPath[str], request: Request,
     # heard.js marks the form's address once sent: Back after "thank you" lands here
     if sent is not None and await already_sent(await db.connection(), submission_id=sent):
         return Redirect(f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&again=1", status_code=303)
-    return _form_page(touchpoint.code, loaded, audience, lang, submission_id=uuid.uuid4(), step=0,
-                      contact_kind=touchpoint.contact_kind, shared=_shared(touchpoint))
+    return _form_page(
+        touchpoint.code,
+        loaded,
+        audience,
+        lang,
+        submission_id=uuid.uuid4(),
+        step=0,
+        contact_kind=touchpoint.contact_kind,
+        shared=_shared(touchpoint),
+    )
 
 
 @post("/t/{code:str}/form/{audience:str}", name="submit", opt=STANDALONE, request_class=HTMXRequest)
-async def submit(code: FromPath[str], audience: FromPath[str], request: HTMXRequest, state: State,
-                 db: NamedDependency[RequestDb]) -> Response[str] | Redirect:
+async def submit(
+    code: FromPath[str], audience: FromPath[str], request: HTMXRequest, state: State, db: NamedDependency[RequestDb]
+) -> Response[str] | Redirect:
     fields = (await request.form()).dict()
     try:
         return await _submit(code, audience, request, state, db, fields)
@@ -185,24 +220,61 @@ async def _submit(
     if steps.is_stepped(audience) and go in steps.MOVES:  # one question per screen: nothing stored yet
         questions = loaded.survey.audiences[audience].questions  # type: ignore[index]
         to = steps.parse_step(_first(fields, "to"), len(questions)) if _first(fields, "to") else None
-        step, problems = steps.move(questions, steps.parse_step(_first(fields, "step"), len(questions)), go,
-                                    checked.problems, to)
-        return _form_page(touchpoint.code, loaded, audience, lang, submission_id, checked.given, problems,
-                          422 if problems else 200, step=step, htmx=htmx, contact_kind=touchpoint.contact_kind,
-                          shared=_shared(touchpoint))
+        step, problems = steps.move(
+            questions, steps.parse_step(_first(fields, "step"), len(questions)), go, checked.problems, to
+        )
+        return _form_page(
+            touchpoint.code,
+            loaded,
+            audience,
+            lang,
+            submission_id,
+            checked.given,
+            problems,
+            422 if problems else 200,
+            step=step,
+            htmx=htmx,
+            contact_kind=touchpoint.contact_kind,
+            shared=_shared(touchpoint),
+        )
     if rendered_from is None:
         checked.problems["form"] = "survey_changed"
     if not checked.ok:
-        return _form_page(touchpoint.code, loaded, audience, lang, submission_id, checked.given, checked.problems, 422,
-                          htmx=htmx, contact_kind=touchpoint.contact_kind, shared=_shared(touchpoint))
+        return _form_page(
+            touchpoint.code,
+            loaded,
+            audience,
+            lang,
+            submission_id,
+            checked.given,
+            checked.problems,
+            422,
+            htmx=htmx,
+            contact_kind=touchpoint.contact_kind,
+            shared=_shared(touchpoint),
+        )
     # Never refused: over the flood limit an answer is kept, listed for reading and held out of the figures.
     over_limit = not state.limiter.allow(request.client.host if request.client else "", touchpoint.id)
     # An answer that waited on a device (sw.js) says the day it was given, and a shared device its random id.
-    submission = Submission(submission_id, touchpoint, loaded, audience, lang, checked,
-                            answered_on=_day(_first(fields, "answered_on")), device_id=_uuid(_first(fields, "device")))
+    submission = Submission(
+        submission_id,
+        touchpoint,
+        loaded,
+        audience,
+        lang,
+        checked,
+        answered_on=_day(_first(fields, "answered_on")),
+        device_id=_uuid(_first(fields, "device")),
+    )
     # The answers are stored by one statement: no transaction (the route's opt), one round trip.
-    stored = await submit_response(await db.connection(), submission, today=state.settings.today(), bursts=state.bursts,
-                                   over_limit=over_limit, timezone=state.settings.timezone)
+    stored = await submit_response(
+        await db.connection(),
+        submission,
+        today=state.settings.today(),
+        bursts=state.bursts,
+        over_limit=over_limit,
+        timezone=state.settings.timezone,
+    )
     # Every thank-you address looks the same: whether the words were flagged is looked up by the thank-you page.
     signed = thanks_address.address_part(state.thanks_key, submission_id, flagged=stored.needs_support)
     thanks_url = f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&s={signed}"
@@ -223,8 +295,9 @@ def _unavailable_form(
         return page("errors/unavailable.html", status=503, headers={"Retry-After": "5"})
     given = check_answers(loaded.survey.audiences[audience], fields).given
     submission_id = _uuid(_first(fields, "submission_id")) or uuid.uuid4()
-    return _form_page(code, loaded, audience, lang, submission_id, given, {"form": "unavailable"}, 503,
-                      htmx=bool(request.htmx))
+    return _form_page(
+        code, loaded, audience, lang, submission_id, given, {"form": "unavailable"}, 503, htmx=bool(request.htmx)
+    )
 
 
 @get("/t/{code:str}/thanks", name="thanks")
@@ -239,11 +312,26 @@ async def thanks(code: FromPath[str], request: Request, state: State, db: NamedD
     if flagged:  # after a disclosure: where help is, for an hour (service/reading); others need no read
         support = await reading.needs_support(await db.connection(), submission_id=submission)
     key = ("thanks", touchpoint.code, lang, audience, support, again)
-    page_for_all = await _same_for_everyone(key, lambda you_said: render(
-        "responses/thanks.html", touchpoint=touchpoint, lang=lang, audience=audience, support=support,
-        again=again, you_said=you_said, submission=_PLACEHOLDER, shared=_shared(touchpoint)), db, touchpoint, lang)
-    return _kept_from_next_person(Response(page_for_all.content.replace(str(_PLACEHOLDER), signed), media_type=HTML),
-                                  touchpoint)
+    page_for_all = await _same_for_everyone(
+        key,
+        lambda you_said: render(
+            "responses/thanks.html",
+            touchpoint=touchpoint,
+            lang=lang,
+            audience=audience,
+            support=support,
+            again=again,
+            you_said=you_said,
+            submission=_PLACEHOLDER,
+            shared=_shared(touchpoint),
+        ),
+        db,
+        touchpoint,
+        lang,
+    )
+    return _kept_from_next_person(
+        Response(page_for_all.content.replace(str(_PLACEHOLDER), signed), media_type=HTML), touchpoint
+    )
 
 
 _PLACEHOLDER = uuid.UUID(int=0)
@@ -272,19 +360,42 @@ def _form_page(
     blank = not given and not problems and status == 200 and not htmx
     # The same empty form for everyone: rendered once, then only the submission id differs (looked up first:
     # this is the page most people load).
-    key = (code, loaded.version_hash, audience, lang, step if stepped else None, contact_kind,
-           shared and shared["idle"])
+    key = (
+        code,
+        loaded.version_hash,
+        audience,
+        lang,
+        step if stepped else None,
+        contact_kind,
+        shared and shared["idle"],
+    )
     if blank and (step is not None or not stepped) and (html := _blank_forms.get(key)) is not None:
         return Response(html.replace(_PLACEHOLDER_TEXT, str(submission_id)), media_type=HTML, headers=headers or None)
     questions = worded_for(loaded.survey.audiences[audience].questions, contact_kind)  # type: ignore[index]
     if stepped and step is None:
         step = steps.screen_for(questions, problems or {})
-    context = dict(code=code, survey=loaded, audience=audience, questions=questions, lang=lang,
-                   submission_id=submission_id, given=given or {}, problems=problems or {},
-                   step=step if stepped else None, shared=shared)
+    context = dict(
+        code=code,
+        survey=loaded,
+        audience=audience,
+        questions=questions,
+        lang=lang,
+        submission_id=submission_id,
+        given=given or {},
+        problems=problems or {},
+        step=step if stepped else None,
+        shared=shared,
+    )
     if blank:
-        key = (code, loaded.version_hash, audience, lang, step if stepped else None, contact_kind,
-               shared and shared["idle"])
+        key = (
+            code,
+            loaded.version_hash,
+            audience,
+            lang,
+            step if stepped else None,
+            contact_kind,
+            shared and shared["idle"],
+        )
         if len(_blank_forms) > 5_000:
             _blank_forms.clear()
         html = _blank_forms[key] = render("responses/form.html", **{**context, "submission_id": _PLACEHOLDER})
@@ -319,6 +430,7 @@ def _uuid(value: str | None) -> uuid.UUID | None:
 # never a cookie; from the middle of a form the answers so far ride along,
 # hidden, and come back in the chosen language. Nothing is stored.
 
+
 def _back(path: str | None) -> str | None:
     """Where the language list sends the person back to: a path (and query) on this site only."""
     return path if path and _LOCAL_PATH.fullmatch(path) else None
@@ -331,20 +443,27 @@ async def languages(request: Request, lang: NamedDependency[str]) -> Response[st
 
 def _answers_so_far(state: State, code: str, audience: str, fields: dict[str, list[str]]) -> dict:
     """What the browser sent, as the form's context: the survey version it showed and the answers."""
-    loaded = state.surveys.version(_first(fields, "survey") or "", _first(fields, "version") or "") or \
-        state.surveys.current(_first(fields, "survey") or "")
+    loaded = state.surveys.version(
+        _first(fields, "survey") or "", _first(fields, "version") or ""
+    ) or state.surveys.current(_first(fields, "survey") or "")
     if codes.normalise(code) is None or loaded is None or loaded.survey.variant(audience) is None:
         raise Closed("unknown")
     questions = loaded.survey.audiences[audience].questions
     step = steps.parse_step(_first(fields, "step"), len(questions)) if _first(fields, "step") else None
-    return dict(code=codes.normalise(code), audience=audience, survey=loaded, step=step,
-                given=check_answers(loaded.survey.audiences[audience], fields).given,
-                submission_id=_uuid(_first(fields, "submission_id")) or uuid.uuid4())
+    return dict(
+        code=codes.normalise(code),
+        audience=audience,
+        survey=loaded,
+        step=step,
+        given=check_answers(loaded.survey.audiences[audience], fields).given,
+        submission_id=_uuid(_first(fields, "submission_id")) or uuid.uuid4(),
+    )
 
 
 @post("/t/{code:str}/form/{audience:str}/language", name="form_languages", request_class=HTMXRequest)
-async def form_languages(code: FromPath[str], audience: FromPath[str], request: HTMXRequest, state: State,
-                         lang: NamedDependency[str]) -> Response[str]:
+async def form_languages(
+    code: FromPath[str], audience: FromPath[str], request: HTMXRequest, state: State, lang: NamedDependency[str]
+) -> Response[str]:
     """The language list in the middle of a form (its "Language" button)."""
     fields = (await request.form()).dict()
     context = _answers_so_far(state, code, audience, fields)
@@ -354,19 +473,30 @@ async def form_languages(code: FromPath[str], audience: FromPath[str], request: 
 
 
 @post("/t/{code:str}/form/{audience:str}/switch", name="switch_language", opt=STANDALONE)
-async def switch_language(code: FromPath[str], audience: FromPath[str], request: Request, state: State,
-                          db: NamedDependency[RequestDb]) -> Response[str]:
+async def switch_language(
+    code: FromPath[str], audience: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]
+) -> Response[str]:
     """The same form in the chosen language: same answers, same submission id."""
     fields = (await request.form()).dict()
     lang = speak(request, chosen=_first(fields, "lang"))
     context = _answers_so_far(state, code, audience, fields)
     touchpoint = await _touchpoint(db, state, context["code"])  # for its kind of contact's wording
-    return _form_page(context["code"], context["survey"], audience, lang, context["submission_id"], context["given"],
-                      step=context["step"], contact_kind=touchpoint.contact_kind, shared=_shared(touchpoint))
+    return _form_page(
+        context["code"],
+        context["survey"],
+        audience,
+        lang,
+        context["submission_id"],
+        context["given"],
+        step=context["step"],
+        contact_kind=touchpoint.contact_kind,
+        shared=_shared(touchpoint),
+    )
 
 
 # A shared device's staff exit: a staff member types the touchpoint's PIN and the device is no longer locked
 # to it (sw.js forgets the lock when the page that says so loads). Guesses are limited per touchpoint.
+
 
 async def _exit_touchpoint(conn: Connection, state: State, code: str) -> Touchpoint:
     # paused or expired too: staff must still get the tablet back
@@ -377,25 +507,49 @@ async def _exit_touchpoint(conn: Connection, state: State, code: str) -> Touchpo
 
 
 @get("/t/{code:str}/exit", name="exit_shared")
-async def exit_form(code: FromPath[str], request: Request, state: State, conn: NamedDependency[Connection]) -> Response[str]:
+async def exit_form(
+    code: FromPath[str], request: Request, state: State, conn: NamedDependency[Connection]
+) -> Response[str]:
     touchpoint = await _exit_touchpoint(conn, state, code)
     lang = speak(request, touchpoint)
-    return page("touchpoints/shared_exit.html", touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint), problem=None,
-                headers=NO_STORE)
+    return page(
+        "touchpoints/shared_exit.html",
+        touchpoint=touchpoint,
+        lang=lang,
+        shared=_shared(touchpoint),
+        problem=None,
+        headers=NO_STORE,
+    )
 
 
 @post("/t/{code:str}/exit", name="exit_shared_pin", opt=STANDALONE)
-async def exit_pin(code: FromPath[str], request: Request, state: State, conn: NamedDependency[Connection]) -> Response[str]:
+async def exit_pin(
+    code: FromPath[str], request: Request, state: State, conn: NamedDependency[Connection]
+) -> Response[str]:
     touchpoint = await _exit_touchpoint(conn, state, code)
     fields = (await request.form()).dict()
     lang = speak(request, touchpoint, chosen=_first(fields, "lang"))
     if not state.exit_guesses.allow("", touchpoint.id):
-        return page("touchpoints/shared_exit.html", status=429, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
-                    problem="too_many", headers={**NO_STORE, "Retry-After": "900"})
+        return page(
+            "touchpoints/shared_exit.html",
+            status=429,
+            touchpoint=touchpoint,
+            lang=lang,
+            shared=_shared(touchpoint),
+            problem="too_many",
+            headers={**NO_STORE, "Retry-After": "900"},
+        )
     matches = await exit_pin_matches(conn, touchpoint_id=touchpoint.id, pin=_first(fields, "pin") or "")
     if not matches:
-        return page("touchpoints/shared_exit.html", status=422, touchpoint=touchpoint, lang=lang, shared=_shared(touchpoint),
-                    problem="wrong", headers=NO_STORE)
+        return page(
+            "touchpoints/shared_exit.html",
+            status=422,
+            touchpoint=touchpoint,
+            lang=lang,
+            shared=_shared(touchpoint),
+            problem="wrong",
+            headers=NO_STORE,
+        )
     return page("touchpoints/shared_exit_done.html", touchpoint=touchpoint, lang=lang, headers=NO_STORE)
 
 

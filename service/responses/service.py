@@ -95,22 +95,23 @@ async def answered_day(conn: asyncpg.Connection, submission: Submission, *, toda
     day = submission.answered_on
     if day is None or day >= today:
         return today
-    life = await queries.version_life(conn, survey_id=submission.survey.survey.id,
-                                      version_hash=submission.survey.version_hash, timezone=timezone)
+    life = await queries.version_life(
+        conn, survey_id=submission.survey.survey.id, version_hash=submission.survey.version_hash, timezone=timezone
+    )
     if life is None:
         return today
     starts, ends = life
     return min(max(day, starts), ends or today, today)
 
 
-async def burst_state(conn: asyncpg.Connection, bursts: BurstWatch, *, touchpoint_id: int,
-                      today: dt.date) -> str:
+async def burst_state(conn: asyncpg.Connection, bursts: BurstWatch, *, touchpoint_id: int, today: dt.date) -> str:
     """'calm', 'starting' (this answer crosses the line) or 'burst': whether this answer
     is part of a flood to its touchpoint. Dates only, nothing about who."""
     count = bursts.count(touchpoint_id, today)
     if bursts.needs_baseline(touchpoint_id):
-        bursts.set_baseline(touchpoint_id, await queries.touchpoint_baseline(conn, touchpoint_id=touchpoint_id,
-                                                                            today=today))
+        bursts.set_baseline(
+            touchpoint_id, await queries.touchpoint_baseline(conn, touchpoint_id=touchpoint_id, today=today)
+        )
     threshold = bursts.threshold(touchpoint_id)
     return "calm" if count <= threshold else "starting" if count == threshold + 1 else "burst"
 
@@ -120,9 +121,15 @@ class Stored(msgspec.Struct, frozen=True):
     needs_support: bool  # something written may disclose harm: show where help is, now
 
 
-async def submit_response(conn: asyncpg.Connection, submission: Submission, *, today: dt.date,
-                          bursts: BurstWatch | None = None, over_limit: bool = False,
-                          timezone: str = "Europe/London") -> Stored:
+async def submit_response(
+    conn: asyncpg.Connection,
+    submission: Submission,
+    *,
+    today: dt.date,
+    bursts: BurstWatch | None = None,
+    over_limit: bool = False,
+    timezone: str = "Europe/London",
+) -> Stored:
     """Store the answers once, in one statement: every written answer goes to the team's
     reading list and free text that may disclose harm to its safeguarding queue with them, or
     nothing is stored. Over the flood limit (`over_limit`) the answer is kept all the same,
@@ -130,8 +137,11 @@ async def submit_response(conn: asyncpg.Connection, submission: Submission, *, t
     the day it was given (`answered_day`) and arrives on the reading list today, like any other."""
     free_text = submission.answers.free_text
     flagged = safeguarding.screen(free_text, submission.language)
-    burst = "calm" if bursts is None else await burst_state(conn, bursts, touchpoint_id=submission.touchpoint.id,
-                                                             today=today)
+    burst = (
+        "calm"
+        if bursts is None
+        else await burst_state(conn, bursts, touchpoint_id=submission.touchpoint.id, today=today)
+    )
     response_id = await queries.store_response(
         conn,
         submission_id=submission.submission_id,
@@ -150,13 +160,15 @@ async def submit_response(conn: asyncpg.Connection, submission: Submission, *, t
         burst_starts=burst == "starting",
     )
     if submission.device_id is not None and submission.touchpoint.shared_device:
-        await touchpoints.device_sent(conn, touchpoint_id=submission.touchpoint.id, device_id=submission.device_id,
-                                      today=today)
+        await touchpoints.device_sent(
+            conn, touchpoint_id=submission.touchpoint.id, device_id=submission.device_id, today=today
+        )
     return Stored(new=response_id is not None, needs_support=bool(flagged))
 
 
-async def decide_held(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, day: dt.date,
-                      include: bool) -> None:
+async def decide_held(
+    conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, day: dt.date, include: bool
+) -> None:
     """A manager includes one touchpoint's answers held as a burst on one day in the figures, or keeps them out."""
     await queries.decide_held(conn, team_id=team_id, touchpoint_id=touchpoint_id, day=day, include=include)
 

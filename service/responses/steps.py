@@ -29,8 +29,9 @@ def parse_step(raw: str | None, count: int) -> int:
     return min(max(step, 0), count - 1)
 
 
-def move(questions: list[Question], step: int, go: str, problems: dict[str, str],
-         to: int | None = None) -> tuple[int, dict[str, str]]:
+def move(
+    questions: list[Question], step: int, go: str, problems: dict[str, str], to: int | None = None
+) -> tuple[int, dict[str, str]]:
     """Where `go` leads from `step`: the next or previous screen, screen `to`
     (back freely; forward no further than the first answer that cannot be
     accepted), or the same screen with its problem."""

@@ -59,8 +59,9 @@ async def _source(conn: asyncpg.Connection, *, review: Review, source: str) -> t
     return "debrief", lesson_id
 
 
-async def add_action(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, form: ActionForm,
-                     by: int) -> int:
+async def add_action(
+    conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, form: ActionForm, by: int
+) -> int:
     """The new action's id; for a lesson that already has an action, that action's id (nothing added twice)."""
     known = {q.id for q in summary_questions(registry, review.survey_id)}
     problems = {}
@@ -78,16 +79,27 @@ async def add_action(conn: asyncpg.Connection, registry: SurveyRegistry, *, revi
         raise Invalid(problems)
     kind, lesson_id = source
     action_id = await queries.insert_action(
-        conn, review_id=review.id, team_id=review.team_id, what=form.what.strip()[:MAX_TEXT],
-        owner=form.owner.strip()[:200], review_on=review_on,
-        target_questions=list(dict.fromkeys(form.target_questions)), source=kind, lesson_answer_id=lesson_id)
+        conn,
+        review_id=review.id,
+        team_id=review.team_id,
+        what=form.what.strip()[:MAX_TEXT],
+        owner=form.owner.strip()[:200],
+        review_on=review_on,
+        target_questions=list(dict.fromkeys(form.target_questions)),
+        source=kind,
+        lesson_answer_id=lesson_id,
+    )
     if action_id is None:  # the lesson already has its action (the form sent twice, or answered twice)
         existing = await queries.action_for_lesson(conn, lesson_answer_id=lesson_id) if lesson_id else None
         if existing is None:  # only a lesson's action is ever not inserted
             raise LookupError("an action was neither added nor found")
         return existing
-    await staff.record(conn, staff_id=by, action="review_action_added",
-                        detail={"action_id": action_id, "source": kind, "lesson_answer_id": lesson_id})
+    await staff.record(
+        conn,
+        staff_id=by,
+        action="review_action_added",
+        detail={"action_id": action_id, "source": kind, "lesson_answer_id": lesson_id},
+    )
     return action_id
 
 
@@ -99,8 +111,9 @@ async def set_action_status(conn: asyncpg.Connection, *, action: Action, status:
     if status not in ACTION_STATUSES:
         raise Invalid({"status": "choose"})
     await queries.set_action_status(conn, action_id=action.id, status=status)
-    await staff.record(conn, staff_id=by, action="review_action_status", detail={"action_id": action.id,
-                                                                                  "status": status})
+    await staff.record(
+        conn, staff_id=by, action="review_action_status", detail={"action_id": action.id, "status": status}
+    )
 
 
 def by_source(actions: list[Action]) -> list[tuple[str, list[Action]]]:

@@ -23,15 +23,24 @@ AUDIENCE_NAMES = {
     "13to17": N_("Young people aged 13 to 17"),
     "parent": N_("Parents and carers"),
 }
-COLUMN_NAMES = {"positive": N_("Positive"), "neutral": N_("In between"), "negative": N_("Negative"),
-                "no_answer": N_("Not asked or not answered")}
+COLUMN_NAMES = {
+    "positive": N_("Positive"),
+    "neutral": N_("In between"),
+    "negative": N_("Negative"),
+    "no_answer": N_("Not asked or not answered"),
+}
 CHANGES = {HIGHER: N_("clearly higher"), LOWER: N_("clearly lower"), NO_CLEAR_CHANGE: N_("no clear change")}
 STATUSES = {"open": N_("open"), "done": N_("done"), "dropped": N_("dropped")}
-SOURCE_NAMES = {"families": N_("From what families said"), "debrief": N_("From debriefs"),
-                "culture": N_("From the culture pulse")}
-RESPONSES = {"will_do": N_("Management responded: we will do this."),
-             "already_doing": N_("Management responded: we are already doing this."),
-             "not_now": N_("Management responded: not now.")}
+SOURCE_NAMES = {
+    "families": N_("From what families said"),
+    "debrief": N_("From debriefs"),
+    "culture": N_("From the culture pulse"),
+}
+RESPONSES = {
+    "will_do": N_("Management responded: we will do this."),
+    "already_doing": N_("Management responded: we are already doing this."),
+    "not_now": N_("Management responded: not now."),
+}
 
 
 _MARKUP = str.maketrans({c: "\\" + c for c in "\\`*_[]<>!#|"})
@@ -54,7 +63,10 @@ def share_text(share: Share | None) -> str:
     if share is None:
         return gettext("hidden")
     return gettext("%(share)s (95%% interval %(low)s to %(high)s)") % {
-        "share": format_percent(share.value), "low": format_percent(share.low), "high": format_percent(share.high)}
+        "share": format_percent(share.value),
+        "low": format_percent(share.low),
+        "high": format_percent(share.high),
+    }
 
 
 def _column(question: SummaryQuestion | None, key: str) -> str:
@@ -96,20 +108,40 @@ def _lessons(lessons: ReviewLessons) -> list[str]:
 
 def _culture(culture: PulseResult) -> list[str]:
     """The culture pulse's quarter as the screen shows it: nothing but the note when it is hidden."""
-    lines = ["", "## " + gettext("How the team sees its own culture"), "",
-             gettext("Staff answers from %(start)s to %(end)s.") % {"start": format_date(culture.start),
-                                                                  "end": format_date(culture.last_day)}, ""]
+    lines = [
+        "",
+        "## " + gettext("How the team sees its own culture"),
+        "",
+        gettext("Staff answers from %(start)s to %(end)s.")
+        % {"start": format_date(culture.start), "end": format_date(culture.last_day)},
+        "",
+    ]
     if culture.hidden:
-        return [*lines, gettext("Fewer than %(k)s people answered the culture pulse in this quarter, or none did. "
-                                "Results are hidden so that nobody's answers can be picked out.") % {"k": culture.k}]
-    lines += [gettext("%(num)s people answered.") % {"num": format_number(culture.responses or 0)}, "",
-              gettext("Compared with the quarter before (%(start)s to %(end)s). A change is called clear only when "
-                      "the two 95%% intervals do not overlap.") % {"start": format_date(culture.previous_start),
-                                                                 "end": format_date(culture.previous_last_day)}, "",
-              f"| {gettext('Statement')} | {gettext('Agree (somewhat, agree or strongly)')} | "
-              f"{gettext('The quarter before')} | {gettext('Change')} |", "|---|---|---|---|"]
-    lines += [f"| {_cell(survey_text(s.text))} | {share_text(s.share)} | {share_text(s.previous)} | "
-              f"{_change(s.change)} |" for s in culture.statements]
+        return [
+            *lines,
+            gettext(
+                "Fewer than %(k)s people answered the culture pulse in this quarter, or none did. "
+                "Results are hidden so that nobody's answers can be picked out."
+            )
+            % {"k": culture.k},
+        ]
+    lines += [
+        gettext("%(num)s people answered.") % {"num": format_number(culture.responses or 0)},
+        "",
+        gettext(
+            "Compared with the quarter before (%(start)s to %(end)s). A change is called clear only when "
+            "the two 95%% intervals do not overlap."
+        )
+        % {"start": format_date(culture.previous_start), "end": format_date(culture.previous_last_day)},
+        "",
+        f"| {gettext('Statement')} | {gettext('Agree (somewhat, agree or strongly)')} | "
+        f"{gettext('The quarter before')} | {gettext('Change')} |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {_cell(survey_text(s.text))} | {share_text(s.share)} | {share_text(s.previous)} | {_change(s.change)} |"
+        for s in culture.statements
+    ]
     return lines
 
 
@@ -119,46 +151,73 @@ def _actions(prepared: ReviewPage, by_id: dict[str, SummaryQuestion]) -> list[st
     if not prepared.actions:
         return [*lines, gettext("No actions yet.")]
     for source, found in by_source(prepared.actions):
-        lines += ["### " + gettext(SOURCE_NAMES[source]), "",
-                  f"| {gettext('What')} | {gettext('Owner')} | {gettext('Review date')} | {gettext('Status')} | "
-                  f"{gettext('Aims to move')} |", "|---|---|---|---|---|"]
+        lines += [
+            "### " + gettext(SOURCE_NAMES[source]),
+            "",
+            f"| {gettext('What')} | {gettext('Owner')} | {gettext('Review date')} | {gettext('Status')} | "
+            f"{gettext('Aims to move')} |",
+            "|---|---|---|---|---|",
+        ]
         for action in found:
             targets = ", ".join(_cell(survey_text(by_id[q].text)) if q in by_id else q for q in action.target_questions)
             raised = f" ({_cell(action.lesson_debrief_name)})" if action.lesson_debrief_name else ""
-            lines.append(f"| {_cell(action.what)}{raised} | {_cell(action.owner) or '–'} | "
-                         f"{format_date(action.review_on) if action.review_on else '–'} | "
-                         f"{gettext(STATUSES[action.status])} | {targets or '–'} |")
+            lines.append(
+                f"| {_cell(action.what)}{raised} | {_cell(action.owner) or '–'} | "
+                f"{format_date(action.review_on) if action.review_on else '–'} | "
+                f"{gettext(STATUSES[action.status])} | {targets or '–'} |"
+            )
         lines.append("")
     return lines[:-1]
 
 
-def review_markdown(prepared: ReviewPage, *, questions: list[SummaryQuestion], lessons: ReviewLessons | None = None,
-                    culture: PulseResult | None = None, survey_title: str = "") -> str:
+def review_markdown(
+    prepared: ReviewPage,
+    *,
+    questions: list[SummaryQuestion],
+    lessons: ReviewLessons | None = None,
+    culture: PulseResult | None = None,
+    survey_title: str = "",
+) -> str:
     """`lessons` and `culture` are what the review's page shows beside families' figures (sources.py)."""
     review, summary = prepared.review, prepared.summary
     by_id = {q.id: q for q in questions}
     lines = [
         "# " + gettext("Learning review: %(team)s") % {"team": _cell(review.team_name)},
         "",
-        gettext("Period: %(start)s to %(end)s") % {"start": format_date(review.period_start),
-                                                  "end": format_date(review.period_end)},
+        gettext("Period: %(start)s to %(end)s")
+        % {"start": format_date(review.period_start), "end": format_date(review.period_end)},
     ]
     if survey_title:  # the survey the review is about
         lines.append(gettext("Survey: %(survey)s") % {"survey": _cell(survey_text(survey_title))})
     if review.focus_kind:
-        lines.append(gettext("Focus: %(focus)s") % {"focus": gettext(CONTACT_KINDS.get(review.focus_kind,
-                                                                                        review.focus_kind))})
+        lines.append(
+            gettext("Focus: %(focus)s") % {"focus": gettext(CONTACT_KINDS.get(review.focus_kind, review.focus_kind))}
+        )
     if review.focus_audience:
         lines.append(gettext("Focus: %(focus)s") % {"focus": gettext(AUDIENCE_NAMES[review.focus_audience])})
     lines += ["", "## " + gettext("Summary"), ""]
     if summary.hidden:
-        lines.append(gettext("Fewer than %(k)s responses in this period. Results are hidden so that nobody's "
-                             "answers can be picked out.") % {"k": summary.k})
+        lines.append(
+            gettext(
+                "Fewer than %(k)s responses in this period. Results are hidden so that nobody's "
+                "answers can be picked out."
+            )
+            % {"k": summary.k}
+        )
     else:
-        lines += [gettext("%(num)s responses.") % {"num": format_number(summary.responses or 0)},
-                  gettext("\"Hidden\" means fewer than %(k)s responses, or a figure hidden so that a small number "
-                          "can't be worked out from the totals.") % {"k": summary.k}, "",
-                  "### " + gettext("Who answered"), "", "| | |", "|---|---|"]
+        lines += [
+            gettext("%(num)s responses.") % {"num": format_number(summary.responses or 0)},
+            gettext(
+                '"Hidden" means fewer than %(k)s responses, or a figure hidden so that a small number '
+                "can't be worked out from the totals."
+            )
+            % {"k": summary.k},
+            "",
+            "### " + gettext("Who answered"),
+            "",
+            "| | |",
+            "|---|---|",
+        ]
         lines += [f"| {gettext(AUDIENCE_NAMES[c.key])} | {_count(c)} |" for c in summary.by_audience]
         lines += ["", "### " + gettext("Kind of contact"), "", "| | |", "|---|---|"]
         lines += [f"| {gettext(CONTACT_KINDS.get(c.key, c.key))} | {_count(c)} |" for c in summary.by_kind]
@@ -168,20 +227,34 @@ def review_markdown(prepared: ReviewPage, *, questions: list[SummaryQuestion], l
             lines += ["", "#### " + _cell(survey_text(result.text)), "", "| | |", "|---|---|"]
             lines += [f"| {_column(question, c.key)} | {_count(c)} |" for c in result.cells]
             if result.is_scale:
-                lines += ["", gettext("Positive, of those who answered: %(share)s") % {"share": share_text(result.share)}]
+                lines += [
+                    "",
+                    gettext("Positive, of those who answered: %(share)s") % {"share": share_text(result.share)},
+                ]
                 if summary.previous_start is not None:
-                    lines.append(gettext("Previous review's period: %(share)s; change: %(change)s") % {
-                        "share": share_text(result.previous),
-                        "change": gettext(CHANGES.get(result.change, N_("can't be compared (figures hidden)")))})
+                    lines.append(
+                        gettext("Previous review's period: %(share)s; change: %(change)s")
+                        % {
+                            "share": share_text(result.previous),
+                            "change": gettext(CHANGES.get(result.change, N_("can't be compared (figures hidden)"))),
+                        }
+                    )
         if summary.went_well:
             lines += ["", "### " + gettext("What went well"), ""]
-            lines += [f"- {_cell(survey_text(q.text))}: " + gettext("clearly better, %(before)s then, %(after)s now") % {
-                "before": share_text(q.previous), "after": share_text(q.share)} for q in summary.went_well]
+            lines += [
+                f"- {_cell(survey_text(q.text))}: "
+                + gettext("clearly better, %(before)s then, %(after)s now")
+                % {"before": share_text(q.previous), "after": share_text(q.share)}
+                for q in summary.went_well
+            ]
         if summary.least_heard:
             lines += ["", "### " + gettext("Where people felt least heard"), ""]
             for group in summary.least_heard:
-                name = gettext(AUDIENCE_NAMES[group.key]) if group.kind == "audience" else gettext(
-                    CONTACT_KINDS.get(group.key, group.key))
+                name = (
+                    gettext(AUDIENCE_NAMES[group.key])
+                    if group.kind == "audience"
+                    else gettext(CONTACT_KINDS.get(group.key, group.key))
+                )
                 lines.append(f"- {name}: {share_text(group.share)}")
         if summary.comments:
             lines += ["", "### " + gettext("In their own words (redacted)")]
@@ -194,19 +267,31 @@ def review_markdown(prepared: ReviewPage, *, questions: list[SummaryQuestion], l
         lines += _lessons(lessons)
     if culture is not None:
         lines += _culture(culture)
-    lines += ["", "## " + gettext("Reflections"), "",
-              gettext("About the work and its conditions, not about who is to blame.")]
+    lines += [
+        "",
+        "## " + gettext("Reflections"),
+        "",
+        gettext("About the work and its conditions, not about who is to blame."),
+    ]
     for prompt_id, prompt, _ in PROMPTS:
         lines += ["", "### " + gettext(prompt), "", _lines(review.reflections.get(prompt_id, "")) or "–"]
     lines += _actions(prepared, by_id)
     if prepared.carried:
         lines += ["", "## " + gettext("Open actions from earlier reviews"), ""]
         for carried in prepared.carried:
-            lines.append(f"- {_cell(carried.action.what)} ({_cell(carried.action.owner) or '–'}; "
-                         f"{gettext(SOURCE_NAMES[carried.action.source])})")
+            lines.append(
+                f"- {_cell(carried.action.what)} ({_cell(carried.action.owner) or '–'}; "
+                f"{gettext(SOURCE_NAMES[carried.action.source])})"
+            )
             for row in carried.feedback:
-                lines.append("  - " + gettext("%(question)s: then %(before)s, now %(after)s: %(change)s") % {
-                    "question": _cell(survey_text(row.question_text)), "before": share_text(row.before),
-                    "after": share_text(row.after),
-                    "change": gettext(CHANGES.get(row.change, N_("can't be compared (figures hidden)")))})
+                lines.append(
+                    "  - "
+                    + gettext("%(question)s: then %(before)s, now %(after)s: %(change)s")
+                    % {
+                        "question": _cell(survey_text(row.question_text)),
+                        "before": share_text(row.before),
+                        "after": share_text(row.after),
+                        "change": gettext(CHANGES.get(row.change, N_("can't be compared (figures hidden)"))),
+                    }
+                )
     return "\n".join(lines) + "\n"

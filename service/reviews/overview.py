@@ -52,8 +52,9 @@ async def followed_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *
 
     async def summary_for(scope: figures.ReviewSlice) -> ReviewSummary:
         if scope not in cache:
-            cache[scope] = await figures.review_summary(conn, registry, viewer=viewer, settings=settings, scope=scope,
-                                                        compare=False, comments=False)
+            cache[scope] = await figures.review_summary(
+                conn, registry, viewer=viewer, settings=settings, scope=scope, compare=False, comments=False
+            )
         return cache[scope]
 
     outcomes: dict[tuple[str, str], dict[str, int]] = {}
@@ -63,20 +64,39 @@ async def followed_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *
         if found.next_start is None or found.next_end is None:
             waiting += 1
             continue
-        before = await summary_for(figures.ReviewSlice(found.team_id, grid.month_of(found.period_start),
-                                                       grid.month_of(found.period_end), found.focus_kind,
-                                                       found.focus_audience, found.survey_id))
-        after = await summary_for(figures.ReviewSlice(found.team_id, grid.month_of(found.next_start),
-                                                      grid.month_of(found.next_end), found.focus_kind,
-                                                      found.focus_audience, found.survey_id))
+        before = await summary_for(
+            figures.ReviewSlice(
+                found.team_id,
+                grid.month_of(found.period_start),
+                grid.month_of(found.period_end),
+                found.focus_kind,
+                found.focus_audience,
+                found.survey_id,
+            )
+        )
+        after = await summary_for(
+            figures.ReviewSlice(
+                found.team_id,
+                grid.month_of(found.next_start),
+                grid.month_of(found.next_end),
+                found.focus_kind,
+                found.focus_audience,
+                found.survey_id,
+            )
+        )
         for row in target_feedback(found.target_questions, before, after):
             key = (found.survey_id, row.question_id)
             labels[key] = row.question_text
             tally = outcomes.setdefault(key, {HIGHER: 0, NO_CLEAR_CHANGE: 0, LOWER: 0, NOT_COMPARABLE: 0})
             tally[row.change] += 1
             if row.change == HIGHER:
-                improved.append(FollowedUp(found, row.question_id, row.question_text, row.before, row.after,
-                                           row.change))
+                improved.append(
+                    FollowedUp(found, row.question_id, row.question_text, row.before, row.after, row.change)
+                )
     improved.sort(key=lambda f: (f.action.what.casefold(), f.question_id, f.action.id))
-    return Overview([QuestionOutcomes(q, labels[(s, q)], outcomes[(s, q)], s) for s, q in sorted(outcomes)], improved,
-                    waiting, [f for s in cache.values() for f in s.figures])
+    return Overview(
+        [QuestionOutcomes(q, labels[(s, q)], outcomes[(s, q)], s) for s, q in sorted(outcomes)],
+        improved,
+        waiting,
+        [f for s in cache.values() for f in s.figures],
+    )

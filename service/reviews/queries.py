@@ -43,6 +43,7 @@ class Action(msgspec.Struct, frozen=True):
 
 class EarlierAction(Action, frozen=True):
     """An action still open from an earlier review, with that review's period and focus."""
+
     period_start: dt.date
     period_end: dt.date
     focus_kind: str | None
@@ -80,11 +81,20 @@ class Entry(msgspec.Struct, frozen=True):
     survey_id: str | None = None  # its review's survey (entry_by_id only): what its figure's question is
 
 
-async def insert_review(conn: asyncpg.Connection, *, team_id: int, period_start: dt.date, period_end: dt.date,
-                        focus_kind: str | None, focus_audience: str | None, created_by: int | None,
-                        survey_id: str) -> int:
-    return await conn.fetchval(SQL["insert_review"], team_id, period_start, period_end, focus_kind, focus_audience,
-                               created_by, survey_id)
+async def insert_review(
+    conn: asyncpg.Connection,
+    *,
+    team_id: int,
+    period_start: dt.date,
+    period_end: dt.date,
+    focus_kind: str | None,
+    focus_audience: str | None,
+    created_by: int | None,
+    survey_id: str,
+) -> int:
+    return await conn.fetchval(
+        SQL["insert_review"], team_id, period_start, period_end, focus_kind, focus_audience, created_by, survey_id
+    )
 
 
 async def review_by_id(conn: asyncpg.Connection, *, review_id: int) -> Review | None:
@@ -100,12 +110,22 @@ async def set_reflections(conn: asyncpg.Connection, *, review_id: int, reflectio
     await conn.execute(SQL["set_reflections"], review_id, reflections)
 
 
-async def insert_action(conn: asyncpg.Connection, *, review_id: int, team_id: int, what: str, owner: str,
-                        review_on: dt.date | None, target_questions: list[str], source: str,
-                        lesson_answer_id: int | None) -> int | None:
+async def insert_action(
+    conn: asyncpg.Connection,
+    *,
+    review_id: int,
+    team_id: int,
+    what: str,
+    owner: str,
+    review_on: dt.date | None,
+    target_questions: list[str],
+    source: str,
+    lesson_answer_id: int | None,
+) -> int | None:
     """The new action's id; None when the lesson already has an action (nothing inserted)."""
-    return await conn.fetchval(SQL["insert_action"], review_id, team_id, what, owner, review_on, target_questions,
-                               source, lesson_answer_id)
+    return await conn.fetchval(
+        SQL["insert_action"], review_id, team_id, what, owner, review_on, target_questions, source, lesson_answer_id
+    )
 
 
 async def action_for_lesson(conn: asyncpg.Connection, *, lesson_answer_id: int) -> int | None:
@@ -129,8 +149,9 @@ async def review_actions(conn: asyncpg.Connection, *, review_id: int) -> list[Ac
     return [Action(**row) for row in await conn.fetch(SQL["review_actions"], review_id)]
 
 
-async def earlier_open_actions(conn: asyncpg.Connection, *, team_id: int, before: dt.date,
-                               survey_id: str) -> list[EarlierAction]:
+async def earlier_open_actions(
+    conn: asyncpg.Connection, *, team_id: int, before: dt.date, survey_id: str
+) -> list[EarlierAction]:
     return [EarlierAction(**row) for row in await conn.fetch(SQL["earlier_open_actions"], team_id, before, survey_id)]
 
 
@@ -150,16 +171,36 @@ async def revoke_facilitators(conn: asyncpg.Connection, *, team_id: int, keep: l
     await conn.execute(SQL["revoke_facilitators"], team_id, keep)
 
 
-async def insert_entry(conn: asyncpg.Connection, *, team_id: int, review_id: int | None,
-                       touchpoint_ids: list[int] | None, languages: list[str], texts: dict,
-                       figure_question: str | None, figure_percent: float | None, figure_base: int | None,
-                       created_by: int | None) -> int:
-    return await conn.fetchval(SQL["insert_entry"], team_id, review_id, touchpoint_ids, languages, texts,
-                               figure_question, figure_percent, figure_base, created_by)
+async def insert_entry(
+    conn: asyncpg.Connection,
+    *,
+    team_id: int,
+    review_id: int | None,
+    touchpoint_ids: list[int] | None,
+    languages: list[str],
+    texts: dict,
+    figure_question: str | None,
+    figure_percent: float | None,
+    figure_base: int | None,
+    created_by: int | None,
+) -> int:
+    return await conn.fetchval(
+        SQL["insert_entry"],
+        team_id,
+        review_id,
+        touchpoint_ids,
+        languages,
+        texts,
+        figure_question,
+        figure_percent,
+        figure_base,
+        created_by,
+    )
 
 
-async def update_entry(conn: asyncpg.Connection, *, entry_id: int, touchpoint_ids: list[int] | None,
-                       languages: list[str], texts: dict) -> None:
+async def update_entry(
+    conn: asyncpg.Connection, *, entry_id: int, touchpoint_ids: list[int] | None, languages: list[str], texts: dict
+) -> None:
     await conn.execute(SQL["update_entry"], entry_id, touchpoint_ids, languages, texts)
 
 
@@ -184,6 +225,7 @@ async def published_with_figure(conn: asyncpg.Connection, *, team_id: int) -> li
     return [Entry(**row) for row in await conn.fetch(SQL["published_with_figure"], team_id)]
 
 
-async def published_for_touchpoint(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int,
-                                   limit: int) -> list[Entry]:
+async def published_for_touchpoint(
+    conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, limit: int
+) -> list[Entry]:
     return [Entry(**row) for row in await conn.fetch(SQL["published_for_touchpoint"], team_id, touchpoint_id, limit)]

@@ -22,13 +22,23 @@ from .service import Invalid
 
 
 def _action_form(fields: dict[str, list[str]]) -> ActionForm:
-    return ActionForm(one(fields, "what"), one(fields, "owner"), one(fields, "review_on"),
-                      fields.get("target_questions", []), one(fields, "source") or "families")
+    return ActionForm(
+        one(fields, "what"),
+        one(fields, "owner"),
+        one(fields, "review_on"),
+        fields.get("target_questions", []),
+        one(fields, "source") or "families",
+    )
 
 
 @post("/staff/reviews/{review_id:int}/actions", name="review_action_add")
-async def review_action_add(review_id: FromPath[int], request: Request, conn: NamedDependency[Connection],
-                            state: State, viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+async def review_action_add(
+    review_id: FromPath[int],
+    request: Request,
+    conn: NamedDependency[Connection],
+    state: State,
+    viewer: NamedDependency[Viewer],
+) -> Response[str] | Redirect:
     fields = await form_fields(request)
     form = _action_form(fields)
     found, _ = await review_for(conn, viewer, review_id, run=True)
@@ -47,8 +57,9 @@ def _back(fields: dict[str, list[str]], review_id: int) -> str:
 
 
 @post("/staff/actions/{action_id:int}/status", name="review_action_status")
-async def review_action_status(action_id: FromPath[int], request: Request, conn: NamedDependency[Connection],
-                               viewer: NamedDependency[Viewer]) -> Redirect:
+async def review_action_status(
+    action_id: FromPath[int], request: Request, conn: NamedDependency[Connection], viewer: NamedDependency[Viewer]
+) -> Redirect:
     fields = await form_fields(request)
     found = await actions.action(conn, action_id=action_id)
     if found is None:

@@ -19,11 +19,15 @@ from .rules import may_read_overview
 
 
 @get("/staff/admin/actions", name="admin_actions")
-async def admin_actions(conn: NamedDependency[Connection], state: State,
-                        viewer: NamedDependency[Viewer]) -> Response[str]:
+async def admin_actions(
+    conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str]:
     require(may_read_overview(viewer))
-    overview = (await published(conn, state.surveys, viewer=viewer, settings=state.settings,
-                                request=FigureRequest("admin_overview"))).result
+    overview = (
+        await published(
+            conn, state.surveys, viewer=viewer, settings=state.settings, request=FigureRequest("admin_overview")
+        )
+    ).result
     return page("reviews/admin_actions.html", viewer=viewer, overview=overview, **common(state))
 
 

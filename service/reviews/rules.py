@@ -45,8 +45,9 @@ def may_read_you_said_figures(viewer, team_id: int | None) -> bool:
 # Changing who may run reviews ------------------------------------------------------------
 
 
-async def set_facilitators(conn: asyncpg.Connection, *, team_id: int, staff_ids: list[int], members: list[int],
-                           by: int) -> None:
+async def set_facilitators(
+    conn: asyncpg.Connection, *, team_id: int, staff_ids: list[int], members: list[int], by: int
+) -> None:
     """Exactly these team members (besides managers) may run reviews from now on."""
     keep = [s for s in staff_ids if s in members]
     await queries.revoke_facilitators(conn, team_id=team_id, keep=keep)

@@ -35,12 +35,21 @@ from .stats import Share, verdict
 PROMPTS: list[tuple[str, str, str]] = [
     ("expected", N_("What did we expect?"), N_("What did we think people would tell us, and why?")),
     ("happened", N_("What happened?"), N_("What does the feedback actually say? Stay with what people told us.")),
-    ("made_sense", N_("Why did it make sense to us at the time?"),
-     N_("What we did made sense to us when we did it: what did we know, and what were we trying to do?")),
-    ("protect", N_("What went well that we should protect?"),
-     N_("Which habits, routines or conditions helped, and how do we keep them?")),
-    ("in_the_way", N_("What got in the way?"),
-     N_("Time, tools, procedures, caseloads, rooms, interpreters: the conditions of the work.")),
+    (
+        "made_sense",
+        N_("Why did it make sense to us at the time?"),
+        N_("What we did made sense to us when we did it: what did we know, and what were we trying to do?"),
+    ),
+    (
+        "protect",
+        N_("What went well that we should protect?"),
+        N_("Which habits, routines or conditions helped, and how do we keep them?"),
+    ),
+    (
+        "in_the_way",
+        N_("What got in the way?"),
+        N_("Time, tools, procedures, caseloads, rooms, interpreters: the conditions of the work."),
+    ),
     ("try", N_("What will we try?"), N_("Small changes we can make and check at the next review.")),
 ]
 PROMPT_IDS = [p[0] for p in PROMPTS]
@@ -78,8 +87,9 @@ async def team_surveys(conn: asyncpg.Connection, registry: SurveyRegistry, *, te
     return asked or registry.family_survey_ids()[:1]
 
 
-async def start_review(conn: asyncpg.Connection, registry: SurveyRegistry, *, team_id: int, form: ReviewForm,
-                       by: int, today: dt.date) -> int:
+async def start_review(
+    conn: asyncpg.Connection, registry: SurveyRegistry, *, team_id: int, form: ReviewForm, by: int, today: dt.date
+) -> int:
     """A review covers whole calendar months that have ended: nobody chooses a period's edges to the day."""
     first, last = grid.parse_month(form.first_month), grid.parse_month(form.last_month)
     problems = {}
@@ -103,10 +113,16 @@ async def start_review(conn: asyncpg.Connection, registry: SurveyRegistry, *, te
         problems["focus_audience"] = "choose"
     if problems or first is None or last is None:
         raise Invalid(problems)
-    review_id = await queries.insert_review(conn, team_id=team_id, period_start=first, period_end=grid.last_day(last),
-                                            focus_kind=form.focus_kind or None,
-                                            focus_audience=form.focus_audience or None, created_by=by,
-                                            survey_id=survey_id)
+    review_id = await queries.insert_review(
+        conn,
+        team_id=team_id,
+        period_start=first,
+        period_end=grid.last_day(last),
+        focus_kind=form.focus_kind or None,
+        focus_audience=form.focus_audience or None,
+        created_by=by,
+        survey_id=survey_id,
+    )
     await staff.record(conn, staff_id=by, action="review_started", detail={"review_id": review_id})
     return review_id
 
@@ -146,43 +162,57 @@ class ReviewPage(msgspec.Struct, frozen=True):
     figures: list[Figure] = []  # every figure the page shows: the summary's and the carried actions'
 
 
-def _slice(review: Review, period_start: dt.date | None = None, period_end: dt.date | None = None) -> figures.ReviewSlice:
+def _slice(
+    review: Review, period_start: dt.date | None = None, period_end: dt.date | None = None
+) -> figures.ReviewSlice:
     """A review's months (or another period's, read with this review's focus, so like is compared with like)."""
-    return figures.ReviewSlice(review.team_id, grid.month_of(period_start or review.period_start),
-                               grid.month_of(period_end or review.period_end), review.focus_kind, review.focus_audience,
-                               review.survey_id)
+    return figures.ReviewSlice(
+        review.team_id,
+        grid.month_of(period_start or review.period_start),
+        grid.month_of(period_end or review.period_end),
+        review.focus_kind,
+        review.focus_audience,
+        review.survey_id,
+    )
 
 
-async def review_page(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, viewer,
-                      settings) -> ReviewPage:
+async def review_page(
+    conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, viewer, settings
+) -> ReviewPage:
     summary = await figures.review_summary(conn, registry, viewer=viewer, settings=settings, scope=_slice(review))
     actions = await queries.review_actions(conn, review_id=review.id) if review.id else []
-    carried, seen = await carried_actions(conn, registry, review=review, summary=summary, viewer=viewer,
-                                          settings=settings)
+    carried, seen = await carried_actions(
+        conn, registry, review=review, summary=summary, viewer=viewer, settings=settings
+    )
     entries = await queries.review_entries(conn, review_id=review.id) if review.id else []
     return ReviewPage(review, summary, actions, carried, entries, [*summary.figures, *seen])
 
 
-async def summary_for(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, viewer,
-                      settings) -> ReviewSummary:
+async def summary_for(
+    conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, viewer, settings
+) -> ReviewSummary:
     """The review's figures alone (no comments): what a published figure is checked against."""
-    return await figures.review_summary(conn, registry, viewer=viewer, settings=settings, scope=_slice(review),
-                                        comments=False)
+    return await figures.review_summary(
+        conn, registry, viewer=viewer, settings=settings, scope=_slice(review), comments=False
+    )
 
 
-async def carried_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review,
-                          summary: ReviewSummary, viewer, settings) -> tuple[list[CarriedAction], list[Figure]]:
+async def carried_actions(
+    conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, summary: ReviewSummary, viewer, settings
+) -> tuple[list[CarriedAction], list[Figure]]:
     """Open actions from earlier reviews, each with its target questions then
     (the action's review months) and now (this review's months)."""
-    earlier = await queries.earlier_open_actions(conn, team_id=review.team_id, before=review.period_start,
-                                                 survey_id=review.survey_id)
+    earlier = await queries.earlier_open_actions(
+        conn, team_id=review.team_id, before=review.period_start, survey_id=review.survey_id
+    )
     then: dict[figures.ReviewSlice, ReviewSummary] = {}
     carried = []
     for action in earlier:
         scope = _slice(review, action.period_start, action.period_end)
         if scope not in then:
-            then[scope] = await figures.review_summary(conn, registry, viewer=viewer, settings=settings, scope=scope,
-                                                       compare=False, comments=False)
+            then[scope] = await figures.review_summary(
+                conn, registry, viewer=viewer, settings=settings, scope=scope, compare=False, comments=False
+            )
         carried.append(CarriedAction(action, target_feedback(action.target_questions, then[scope], summary)))
     return carried, [f for s in then.values() for f in s.figures]
 
@@ -200,8 +230,9 @@ def target_feedback(targets: list[str], before: ReviewSummary, after: ReviewSumm
     return rows
 
 
-async def prepared_review(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, settings,
-                          request: FigureRequest) -> ReviewPage | None:
+async def prepared_review(
+    conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, settings, request: FigureRequest
+) -> ReviewPage | None:
     """A saved review as this viewer may read it, or (no review id) one they
     could start for these months and focus. None when they may not."""
     if request.review_id is not None:
@@ -216,9 +247,19 @@ async def prepared_review(conn: asyncpg.Connection, registry: SurveyRegistry, *,
     if request.last_month > grid.last_whole_month(settings.today()) or request.last_month < request.first_month:
         return None
     asked = figures.surveys_asked(registry, await touchpoint_service.team_touchpoints(conn, team_id=request.team_id))
-    unsaved = Review(0, request.team_id, "", request.first_month, grid.last_day(request.last_month),
-                     request.contact_kind, request.audience, {}, "", dt.datetime.now(dt.UTC),
-                     figures.chosen_survey(registry, request, asked))
+    unsaved = Review(
+        0,
+        request.team_id,
+        "",
+        request.first_month,
+        grid.last_day(request.last_month),
+        request.contact_kind,
+        request.audience,
+        {},
+        "",
+        dt.datetime.now(dt.UTC),
+        figures.chosen_survey(registry, request, asked),
+    )
     return await review_page(conn, registry, review=unsaved, viewer=viewer, settings=settings)
 
 
@@ -226,4 +267,3 @@ async def save_reflections(conn: asyncpg.Connection, *, review: Review, fields: 
     reflections = {pid: fields.get(f"reflection_{pid}", "").strip()[:MAX_TEXT] for pid in PROMPT_IDS}
     await queries.set_reflections(conn, review_id=review.id, reflections={k: v for k, v in reflections.items() if v})
     await staff.record(conn, staff_id=by, action="review_reflections_saved", detail={"review_id": review.id})
-

@@ -37,17 +37,32 @@ class ReviewSources(msgspec.Struct, frozen=True):
     touchpoints: list[touchpoint_service.ManagedTouchpoint]
 
 
-async def review_sources(conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, allowed: Permissions,
-                         viewer, settings) -> ReviewSources | None:
+async def review_sources(
+    conn: asyncpg.Connection, registry: SurveyRegistry, *, review: Review, allowed: Permissions, viewer, settings
+) -> ReviewSources | None:
     """Everything a review's pages and exports show, as this viewer may see it (None: they may not)."""
     try:
-        prepared = (await published(conn, registry, viewer=viewer, settings=settings,
-                                    request=FigureRequest("review", review.team_id, review_id=review.id))).result
+        prepared = (
+            await published(
+                conn,
+                registry,
+                viewer=viewer,
+                settings=settings,
+                request=FigureRequest("review", review.team_id, review_id=review.id),
+            )
+        ).result
     except NotAllowed:
         return None
     lessons = await debriefs.for_review(conn, team_id=review.team_id, review_id=review.id, today=settings.today())
-    culture = await pulse_for_review(conn, registry, viewer=viewer, settings=settings, team_id=review.team_id,
-                                     review_last=review.period_end)
-    return ReviewSources(review, allowed, prepared, lessons,
-                         await lessons_to_act_on(conn, team_id=review.team_id, answered=lessons.answered), culture,
-                         await team_touchpoints(conn, team_id=review.team_id))
+    culture = await pulse_for_review(
+        conn, registry, viewer=viewer, settings=settings, team_id=review.team_id, review_last=review.period_end
+    )
+    return ReviewSources(
+        review,
+        allowed,
+        prepared,
+        lessons,
+        await lessons_to_act_on(conn, team_id=review.team_id, answered=lessons.answered),
+        culture,
+        await team_touchpoints(conn, team_id=review.team_id),
+    )

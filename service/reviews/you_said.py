@@ -64,16 +64,18 @@ def _check_entry(form: EntryForm, team_touchpoints: set[int]) -> tuple[list[str]
         texts[matched] = {key: value for key, value in cleaned.items() if value}
     if not languages and not problems:
         problems["text_0_you_said"] = "entry_text_missing"
-    if form.touchpoint_ids is not None and (not form.touchpoint_ids
-                                            or any(t not in team_touchpoints for t in form.touchpoint_ids)):
+    if form.touchpoint_ids is not None and (
+        not form.touchpoint_ids or any(t not in team_touchpoints for t in form.touchpoint_ids)
+    ):
         problems["touchpoints"] = "choose_touchpoints"
     if problems:
         raise Invalid(problems)
     return languages, texts
 
 
-async def publish_entry(conn: asyncpg.Connection, *, review: Review, summary: ReviewSummary, form: EntryForm,
-                        by: int) -> int:
+async def publish_entry(
+    conn: asyncpg.Connection, *, review: Review, summary: ReviewSummary, form: EntryForm, by: int
+) -> int:
     """Publish a reply from a review. A figure, if chosen, is taken from the
     review's own summary and refused unless it is shown there (so it rests on
     at least k responses)."""
@@ -92,10 +94,17 @@ async def publish_entry(conn: asyncpg.Connection, *, review: Review, summary: Re
     if problems:
         raise Invalid(problems)
     entry_id = await queries.insert_entry(
-        conn, team_id=review.team_id, review_id=review.id, touchpoint_ids=form.touchpoint_ids, languages=languages,
-        texts=texts, figure_question=form.figure_question or None,
-        figure_percent=round(figure.value * 100) if figure else None, figure_base=figure.whole if figure else None,
-        created_by=by)
+        conn,
+        team_id=review.team_id,
+        review_id=review.id,
+        touchpoint_ids=form.touchpoint_ids,
+        languages=languages,
+        texts=texts,
+        figure_question=form.figure_question or None,
+        figure_percent=round(figure.value * 100) if figure else None,
+        figure_base=figure.whole if figure else None,
+        created_by=by,
+    )
     await staff.record(conn, staff_id=by, action="you_said_we_did_published", detail={"entry_id": entry_id})
     return entry_id
 
@@ -103,8 +112,9 @@ async def publish_entry(conn: asyncpg.Connection, *, review: Review, summary: Re
 async def edit_entry(conn: asyncpg.Connection, *, entry: Entry, form: EntryForm, by: int) -> None:
     touchpoints = {t.id for t in await touchpoint_service.team_touchpoints(conn, team_id=entry.team_id)}
     languages, texts = _check_entry(form, touchpoints)
-    await queries.update_entry(conn, entry_id=entry.id, touchpoint_ids=form.touchpoint_ids, languages=languages,
-                               texts=texts)
+    await queries.update_entry(
+        conn, entry_id=entry.id, touchpoint_ids=form.touchpoint_ids, languages=languages, texts=texts
+    )
     await staff.record(conn, staff_id=by, action="you_said_we_did_edited", detail={"entry_id": entry.id})
 
 
@@ -146,19 +156,33 @@ def in_language(entry: Entry, wanted: str) -> ShownEntry:
     the language the entry was first written in (marked with its own language,
     so it is read and read aloud correctly). A reply in another language is
     better than none: the team can always add a translation."""
-    tag = wanted if wanted in entry.languages else next(
-        (t for t in entry.languages if t.split("-")[0] == wanted.split("-")[0]), entry.languages[0])
+    tag = (
+        wanted
+        if wanted in entry.languages
+        else next((t for t in entry.languages if t.split("-")[0] == wanted.split("-")[0]), entry.languages[0])
+    )
     texts = entry.texts[tag]
-    return ShownEntry(entry.id, tag, language(tag).direction, texts.get("you_said", ""), texts.get("we_did", ""),
-                      texts.get("child", ""), entry.figure_question, entry.figure_percent, entry.figure_base,
-                      entry.published_at.date())
+    return ShownEntry(
+        entry.id,
+        tag,
+        language(tag).direction,
+        texts.get("you_said", ""),
+        texts.get("we_did", ""),
+        texts.get("child", ""),
+        entry.figure_question,
+        entry.figure_percent,
+        entry.figure_base,
+        entry.published_at.date(),
+    )
 
 
-async def published_entries(conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int,
-                            language: str) -> list[ShownEntry]:
+async def published_entries(
+    conn: asyncpg.Connection, *, team_id: int, touchpoint_id: int, language: str
+) -> list[ShownEntry]:
     """For a respondent's welcome and thank-you pages: newest first, in their language where written."""
-    entries = await queries.published_for_touchpoint(conn, team_id=team_id, touchpoint_id=touchpoint_id,
-                                                     limit=SHOWN_ENTRIES)
+    entries = await queries.published_for_touchpoint(
+        conn, team_id=team_id, touchpoint_id=touchpoint_id, limit=SHOWN_ENTRIES
+    )
     return [in_language(e, language) for e in entries]
 
 
@@ -166,8 +190,9 @@ def entry_languages() -> list[tuple[str, str]]:
     return [(tag, language(tag).own_name) for tag in available_tags()]
 
 
-async def you_said_figures(conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, settings,
-                           team_id: int | None) -> list[tuple[Entry, list[Figure]]]:
+async def you_said_figures(
+    conn: asyncpg.Connection, registry: SurveyRegistry, *, viewer, settings, team_id: int | None
+) -> list[tuple[Entry, list[Figure]]]:
     """Each of a team's published entries with a figure, and the review figures
     that figure was taken from (the counts of its question), as this viewer sees them."""
     if team_id is None or not may_read_you_said_figures(viewer, team_id):

@@ -37,8 +37,13 @@ class Alert(msgspec.Struct, frozen=True):
 async def send(settings: Settings, alert: Alert) -> None:
     log.warning(alert.subject, extra={"event": alert.event, "items": [i["id"] for i in alert.items]})
     if settings.escalation_webhook:
-        body = {"text": f"{alert.text}\n{alert.link}", "event": alert.event, "queue": alert.link,
-                "message": alert.subject, "items": alert.items}
+        body = {
+            "text": f"{alert.text}\n{alert.link}",
+            "event": alert.event,
+            "queue": alert.link,
+            "message": alert.subject,
+            "items": alert.items,
+        }
         await asyncio.to_thread(_post, settings.escalation_webhook, msgspec.json.encode(body))
     if settings.smtp_host and recipients(settings):
         await asyncio.to_thread(_email, settings, alert)
@@ -49,8 +54,9 @@ def recipients(settings: Settings) -> list[str]:
 
 
 def _post(url: str, body: bytes) -> None:
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json", "User-Agent": "Heard"})
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json", "User-Agent": "Heard"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (configured by the deployer)
         response.read()
 
@@ -60,8 +66,10 @@ def _email(settings: Settings, alert: Alert) -> None:
     message["Subject"] = f"Heard: {alert.subject}"
     message["From"] = settings.smtp_from
     message["To"] = ", ".join(recipients(settings))
-    message.set_content(f"{alert.text}\n\nOpen: {alert.link}\n\n"
-                        "This message never contains what anyone wrote. Sign in to Heard to read it.\n")
+    message.set_content(
+        f"{alert.text}\n\nOpen: {alert.link}\n\n"
+        "This message never contains what anyone wrote. Sign in to Heard to read it.\n"
+    )
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
         if settings.smtp_starttls:
             smtp.starttls(context=ssl.create_default_context())

@@ -23,16 +23,26 @@ from .service import Escalation, overdue_items
 
 async def escalate(conn: asyncpg.Connection, settings: Settings, *, now: dt.datetime | None = None) -> Escalation:
     now = now or dt.datetime.now(dt.UTC)
-    result = await overdue_items(conn, now=now, week=WorkingWeek.of(settings), after_hours=settings.escalate_after_hours)
+    result = await overdue_items(
+        conn, now=now, week=WorkingWeek.of(settings), after_hours=settings.escalate_after_hours
+    )
     if not result.items:
         return result
     teams = sorted({i.team_name for i in result.items})
-    summary = (f"{len(result.items)} safeguarding item(s) waiting more than "
-               f"{settings.escalate_after_hours:g} working hours")
-    await send(settings, Alert(
-        event="heard.safeguarding.overdue", subject=summary,
-        text=f"{summary}, in {', '.join(teams)}. Oldest since {result.items[0].arrived_at:%Y-%m-%d %H:%M} UTC.",
-        link=settings.base_url.rstrip("/") + "/staff/safeguarding",
-        items=[{"id": i.id, "team": i.team_name, "kind": i.kind, "arrived_at": i.arrived_at.isoformat()}
-               for i in result.items]))
+    summary = (
+        f"{len(result.items)} safeguarding item(s) waiting more than {settings.escalate_after_hours:g} working hours"
+    )
+    await send(
+        settings,
+        Alert(
+            event="heard.safeguarding.overdue",
+            subject=summary,
+            text=f"{summary}, in {', '.join(teams)}. Oldest since {result.items[0].arrived_at:%Y-%m-%d %H:%M} UTC.",
+            link=settings.base_url.rstrip("/") + "/staff/safeguarding",
+            items=[
+                {"id": i.id, "team": i.team_name, "kind": i.kind, "arrived_at": i.arrived_at.isoformat()}
+                for i in result.items
+            ],
+        ),
+    )
     return result

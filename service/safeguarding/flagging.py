@@ -108,20 +108,47 @@ INDICATORS = Path(__file__).with_name("indicators")
 FALLBACK_LANGUAGE = "en"
 NEGATION_WINDOW = 3  # words before a match in which a negator cancels it
 
-CATEGORIES = frozenset(
-    {"harm", "self_harm", "suicide", "sexual_abuse", "exploitation", "missing", "unsafe", "neglect"}
-)
+CATEGORIES = frozenset({"harm", "self_harm", "suicide", "sexual_abuse", "exploitation", "missing", "unsafe", "neglect"})
 
 # Letters that compatibility decomposition leaves alone but people type without.
 _LETTERS = str.maketrans(
     {
-        "ł": "l", "đ": "d", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i",
+        "ł": "l",
+        "đ": "d",
+        "ø": "o",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ı": "i",
         # Arabic script: one form per letter, whichever keyboard the child has.
-        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ې": "ي", "ۍ": "ي", "ے": "ي",
-        "ئ": "ي", "ؤ": "و", "ك": "ک", "ګ": "گ", "ة": "ه", "ۃ": "ه", "ہ": "ه", "ھ": "ه", "ە": "ه",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ی": "ي",
+        "ې": "ي",
+        "ۍ": "ي",
+        "ے": "ي",
+        "ئ": "ي",
+        "ؤ": "و",
+        "ك": "ک",
+        "ګ": "گ",
+        "ة": "ه",
+        "ۃ": "ه",
+        "ہ": "ه",
+        "ھ": "ه",
+        "ە": "ه",
         "\u0640": None,  # tatweel
-        "\u200c": None, "\u200d": None, "\u200b": None,  # zero-width (non-)joiners, spaces
-        "'": None, "’": None, "‘": None, "ʼ": None, "`": None, "´": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\u200b": None,  # zero-width (non-)joiners, spaces
+        "'": None,
+        "’": None,
+        "‘": None,
+        "ʼ": None,
+        "`": None,
+        "´": None,
     }
 )
 
@@ -294,7 +321,9 @@ def _matches(lang: _Language | None, normal: str) -> list[_Indicator | _Combinat
         for index in lang.always:
             candidates[index] = every
     found: list[_Indicator | _Combination] = [
-        lang.indicators[index] for index in sorted(candidates) if _found(lang.indicators[index], lang, text, candidates[index])
+        lang.indicators[index]
+        for index in sorted(candidates)
+        if _found(lang.indicators[index], lang, text, candidates[index])
     ]
     if lang.concepts is None:
         return found
@@ -341,7 +370,9 @@ def _combinations(lang: _Language, where: dict[str, list[tuple[int, int]]], word
 _EXACT, _PREFIX, _SUFFIX, _INSIDE = 0, 1, 2, 3
 
 
-def _combination_at(combo: _Combination, lang: _Language, where: dict[str, list[tuple[int, int]]], words: list[str]) -> bool:
+def _combination_at(
+    combo: _Combination, lang: _Language, where: dict[str, list[tuple[int, int]]], words: list[str]
+) -> bool:
     for spans in itertools.product(*(where[name] for name in combo.all)):
         first = min(span[0] for span in spans)
         last = max(span[1] for span in spans)
@@ -352,7 +383,9 @@ def _combination_at(combo: _Combination, lang: _Language, where: dict[str, list[
     return False
 
 
-def _combination_negated(lang: _Language, words: list[str], spans: tuple[tuple[int, int], ...], first: int, last: int) -> bool:
+def _combination_negated(
+    lang: _Language, words: list[str], spans: tuple[tuple[int, int], ...], first: int, last: int
+) -> bool:
     """A negator before the span, inside it (outside the combination's own concept words), or just after it.
 
     A breaker between the negator and the next concept word ("never stops
@@ -523,9 +556,15 @@ def _expand(pattern: str) -> list[str]:
             options = group.group(1).split("|") + ([""] if group.group(2) else [])
             pending += [current[: group.start()] + option + current[group.end() :] for option in options]
         elif space := _OPTIONAL_SPACE.search(current):
-            pending += [current[: space.start()] + " " + current[space.end() :], current[: space.start()] + current[space.end() :]]
+            pending += [
+                current[: space.start()] + " " + current[space.end() :],
+                current[: space.start()] + current[space.end() :],
+            ]
         elif letter := _OPTIONAL_LETTER.search(current):
-            pending += [current[: letter.start()] + letter.group(1) + current[letter.end() :], current[: letter.start()] + current[letter.end() :]]
+            pending += [
+                current[: letter.start()] + letter.group(1) + current[letter.end() :],
+                current[: letter.start()] + current[letter.end() :],
+            ]
         elif "(" in current or ")" in current or "?" in current:
             raise ValueError(f"concept term {pattern!r}: cannot expand {current!r}")
         else:
@@ -550,7 +589,11 @@ def _term_words(variant: str) -> list[tuple[str, int]]:
             raise ValueError(f"concept term word {raw!r} has no letters")
         for position, piece in enumerate(pieces):
             is_first, is_last = position == 0, position == len(pieces) - 1
-            kind = (_SUFFIX if lead and is_first else _EXACT) if not (trail and is_last) else (_INSIDE if lead and is_first else _PREFIX)
+            kind = (
+                (_SUFFIX if lead and is_first else _EXACT)
+                if not (trail and is_last)
+                else (_INSIDE if lead and is_first else _PREFIX)
+            )
             words.append((piece, kind))
     return words
 
@@ -596,7 +639,10 @@ def _indicator(entry: dict, negators: frozenset[str], concepts: dict[str, list[s
         # It would cancel itself on every match.
         raise ValueError(f"indicator {entry['id']} contains {sorted(own_negators)}: set negatable = false")
     return _Indicator(
-        id=entry["id"], category=entry["category"], regex=_union(entry["patterns"]), negatable=negatable,
+        id=entry["id"],
+        category=entry["category"],
+        regex=_union(entry["patterns"]),
+        negatable=negatable,
         unless=tuple(entry.get("unless", [])),
     )
 

@@ -57,7 +57,9 @@ class WorkingWeek(msgspec.Struct, frozen=True):
 
     def _open(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
         tz = ZoneInfo(self.zone)
-        return dt.datetime.combine(day, dt.time(self.from_hour), tz), dt.datetime.combine(day, dt.time(self.to_hour), tz)
+        return dt.datetime.combine(day, dt.time(self.from_hour), tz), dt.datetime.combine(
+            day, dt.time(self.to_hour), tz
+        )
 
     def hours_between(self, start: dt.datetime, end: dt.datetime) -> float:
         """Working hours between two moments (0 when end is before start)."""
@@ -88,7 +90,8 @@ class WorkingWeek(msgspec.Struct, frozen=True):
         raise ValueError("no working hours: check HEARD_TRIAGE_FROM_HOUR and HEARD_TRIAGE_TO_HOUR")
 
 
-def working_hours_between(start: dt.datetime, end: dt.datetime, *, zone: str, from_hour: int, to_hour: int,
-                          place: str = "") -> float:
+def working_hours_between(
+    start: dt.datetime, end: dt.datetime, *, zone: str, from_hour: int, to_hour: int, place: str = ""
+) -> float:
     """Hours of the working week between two moments (see WorkingWeek)."""
     return WorkingWeek(zone, from_hour, to_hour, place).hours_between(start, end)

@@ -50,11 +50,35 @@ class AuditEntry(msgspec.Struct, frozen=True):
     action: str
 
 
-async def insert_item(conn: asyncpg.Connection, *, response_id: int | None, touchpoint_id: int, team_id: int,
-                      kind: str, question_id: str | None, body: str, contact_name: str | None,
-                      contact_how: str | None, categories: list[str], audience: str, language: str) -> int:
-    return await conn.fetchval(SQL["insert_item"], response_id, touchpoint_id, team_id, kind, question_id, body,
-                               contact_name, contact_how, categories, audience, language)
+async def insert_item(
+    conn: asyncpg.Connection,
+    *,
+    response_id: int | None,
+    touchpoint_id: int,
+    team_id: int,
+    kind: str,
+    question_id: str | None,
+    body: str,
+    contact_name: str | None,
+    contact_how: str | None,
+    categories: list[str],
+    audience: str,
+    language: str,
+) -> int:
+    return await conn.fetchval(
+        SQL["insert_item"],
+        response_id,
+        touchpoint_id,
+        team_id,
+        kind,
+        question_id,
+        body,
+        contact_name,
+        contact_how,
+        categories,
+        audience,
+        language,
+    )
 
 
 async def queue(conn: asyncpg.Connection, *, team_ids: list[int], states: list[str]) -> list[Item]:
@@ -70,12 +94,39 @@ async def close_item(conn: asyncpg.Connection, *, item_id: int, staff_id: int, o
     return await conn.fetchval(SQL["close_item"], item_id, staff_id, outcome, zone) == 1
 
 
-async def insert_concern(conn: asyncpg.Connection, *, response_id: int | None, touchpoint_id: int, team_id: int,
-                         kind: str, question_id: str | None, body: str, contact_name: str | None,
-                         contact_how: str | None, categories: list[str], audience: str, language: str,
-                         arrived_at: dt.datetime, reader_note: str) -> int:
-    return await conn.fetchval(SQL["insert_concern"], response_id, touchpoint_id, team_id, kind, question_id, body,
-                               contact_name, contact_how, categories, audience, language, arrived_at, reader_note)
+async def insert_concern(
+    conn: asyncpg.Connection,
+    *,
+    response_id: int | None,
+    touchpoint_id: int,
+    team_id: int,
+    kind: str,
+    question_id: str | None,
+    body: str,
+    contact_name: str | None,
+    contact_how: str | None,
+    categories: list[str],
+    audience: str,
+    language: str,
+    arrived_at: dt.datetime,
+    reader_note: str,
+) -> int:
+    return await conn.fetchval(
+        SQL["insert_concern"],
+        response_id,
+        touchpoint_id,
+        team_id,
+        kind,
+        question_id,
+        body,
+        contact_name,
+        contact_how,
+        categories,
+        audience,
+        language,
+        arrived_at,
+        reader_note,
+    )
 
 
 async def add_reader_note(conn: asyncpg.Connection, *, item_id: int, note: str) -> None:

@@ -81,8 +81,14 @@ def redact(text: str, *, staff_names: Collection[str] = ()) -> Redacted:
     digits = _ANY_DIGIT.search(text) is not None
     streets = _STREET_HINT.search(text) is not None
     for detector in (
-        _profile_links, _emails, *((_ni_numbers, _long_numbers, _dates) if digits else ()), _spoken_phones,
-        *((_phones, _postcodes) if digits else ()), _handles, *((_addresses,) if digits or streets else ()), _schools,
+        _profile_links,
+        _emails,
+        *((_ni_numbers, _long_numbers, _dates) if digits else ()),
+        _spoken_phones,
+        *((_phones, _postcodes) if digits else ()),
+        _handles,
+        *((_addresses,) if digits or streets else ()),
+        _schools,
     ):
         taken = _merge(taken, detector(text))
     if streets:
@@ -193,8 +199,10 @@ def _spoken_phones(text: str) -> list[Span]:
     found: list[Span] = []
     run: list[re.Match[str]] = []
     for token in [*_NUMBER_TOKEN.finditer(text), None]:
-        if token is not None and _number_part(token.group()) and (
-            not run or _NUMBER_GAP.fullmatch(text, run[-1].end(), token.start())
+        if (
+            token is not None
+            and _number_part(token.group())
+            and (not run or _NUMBER_GAP.fullmatch(text, run[-1].end(), token.start()))
         ):
             run.append(token)
             continue
@@ -229,7 +237,7 @@ def _spoken_number(run: list[re.Match[str]]) -> Span | None:
 
 
 def _counting(digits: str) -> bool:
-    """"one two three ... nine" is a child counting, not a number."""
+    """ "one two three ... nine" is a child counting, not a number."""
     steps = {int(b) - int(a) for a, b in itertools.pairwise(digits)}
     return steps in ({1}, {-1})
 
@@ -262,7 +270,9 @@ _NOT_HANDLES = frozenset(
 
 
 def _profile_links(text: str) -> list[Span]:
-    return [Span(m.start(), m.start() + len(m.group().rstrip(".,;:!?)]}")), "handle") for m in _PROFILE_LINK.finditer(text)]
+    return [
+        Span(m.start(), m.start() + len(m.group().rstrip(".,;:!?)]}")), "handle") for m in _PROFILE_LINK.finditer(text)
+    ]
 
 
 def _handles(text: str) -> list[Span]:
@@ -279,7 +289,7 @@ def _handles(text: str) -> list[Span]:
 
 
 def _time_or_count(handle: str) -> bool:
-    """"@4pm", "@10": a time or a number, not an account."""
+    """ "@4pm", "@10": a time or a number, not an account."""
     return re.fullmatch(r"\d+(?:[.:]\d+)?(?:am|pm|h)?", handle, re.IGNORECASE) is not None
 
 
@@ -338,7 +348,9 @@ _STREET = (
 _NUMBERED_STREET = re.compile(
     rf"\b\d{{1,4}}[a-zA-Z]?,?\s+(?P<words>(?:[^\W\d_][\w'’-]*\s+){{1,3}}?)(?:{_STREET})\b\.?", re.IGNORECASE
 )
-_ONE_WORD_STREET = re.compile(r"\b\d{1,4}[a-zA-Z]?\s+[A-Z][a-z]+(?:way|gate|side|croft|dale|hill|field|fields|wood|mead|bank)\b")
+_ONE_WORD_STREET = re.compile(
+    r"\b\d{1,4}[a-zA-Z]?\s+[A-Z][a-z]+(?:way|gate|side|croft|dale|hill|field|fields|wood|mead|bank)\b"
+)
 _NAMED_TYPES = (
     "Road|Rd|Street|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Place|Terrace|Gardens|Grove|Hill|Square|Walk|Row"
     "|Mews|Rise|View|Parade|Green|Vale|Heights|Estate|Fields|Meadows?|Gate|Wharf|Boulevard|Park|House|Flats|Towers?"
@@ -419,7 +431,7 @@ def _street_words_ok(text: str, span: Span) -> bool:
 
 
 def _named_street(text: str, match: re.Match[str]) -> Span | None:
-    """"Albert Road", "Church Street" (a clear street word), not "Coronation Street" or "the High Street"."""
+    """ "Albert Road", "Church Street" (a clear street word), not "Coronation Street" or "the High Street"."""
     words = list(re.finditer(r"\S+", match.group("words")))
     while words and words[0].group().casefold() in _BEFORE_STREET:
         words.pop(0)
@@ -542,9 +554,14 @@ def _words(path: Path) -> set[str]:
 
 
 # Combining marks (Bengali vowel signs, Arabic harakat) and zero-width (non-)joiners belong to their word.
-_MARKS = "".join(
-    chr(code) for code in (*range(0x300, 0x2000), *range(0xA800, 0xAB00)) if unicodedata.category(chr(code)) in ("Mn", "Mc")
-) + "\u200c\u200d"
+_MARKS = (
+    "".join(
+        chr(code)
+        for code in (*range(0x300, 0x2000), *range(0xA800, 0xAB00))
+        if unicodedata.category(chr(code)) in ("Mn", "Mc")
+    )
+    + "\u200c\u200d"
+)
 _WORD = re.compile(rf"[^\W\d_][\w'’{re.escape(_MARKS)}-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(]|\s-)\s*$")
@@ -611,9 +628,9 @@ def _names(text: str, staff: frozenset[str]) -> list[Span]:
     found: list[Span] = []
     index = 0
     while index < len(words):
-        if (
-            _is_name(text, words, index, lists, title_case) or _listed_after_name(words, index, found)
-        ) and _base(words[index].group()).casefold() not in staff:
+        if (_is_name(text, words, index, lists, title_case) or _listed_after_name(words, index, found)) and _base(
+            words[index].group()
+        ).casefold() not in staff:
             end = index
             while end + 1 < len(words) and _is_surname(text, words, end + 1, lists, staff):
                 end += 1
@@ -624,7 +641,7 @@ def _names(text: str, staff: frozenset[str]) -> list[Span]:
 
 
 def _listed_after_name(words: list[re.Match[str]], index: int, found: list[Span]) -> bool:
-    """"Summer and Autumn": a capitalised word joined by "and" to a name just found."""
+    """ "Summer and Autumn": a capitalised word joined by "and" to a name just found."""
     word = words[index].group()
     if index < 2 or not found or words[index - 1].group() not in ("and", "&") or not word[0].isupper():
         return False

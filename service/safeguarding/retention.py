@@ -46,8 +46,9 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, 1)
 
 
-async def run_retention(conn: asyncpg.Connection, *, today: dt.date, free_text_months: int, response_months: int,
-                        audit_months: int) -> Removed:
+async def run_retention(
+    conn: asyncpg.Connection, *, today: dt.date, free_text_months: int, response_months: int, audit_months: int
+) -> Removed:
     """Run inside a transaction: everything goes, or nothing."""
     free_text_cutoff = months_before(today, free_text_months)
     response_cutoff = months_before(today, response_months)
@@ -58,8 +59,7 @@ async def run_retention(conn: asyncpg.Connection, *, today: dt.date, free_text_m
     # it fails, nothing is removed, and tomorrow's run tries again.
     await conn.execute(f"set local lock_timeout = '{DROP_LOCK_WAIT}'")
     await partitions.prepare_months(conn, today=today)
-    items = await queries.delete_old_closed_items(
-        conn, before=dt.datetime.combine(free_text_cutoff, dt.time(), dt.UTC))
+    items = await queries.delete_old_closed_items(conn, before=dt.datetime.combine(free_text_cutoff, dt.time(), dt.UTC))
     read = await reading.forget_before(conn, before=free_text_cutoff)  # with the free text, counts kept
     await queries.aggregate_old_responses(conn, before=response_cutoff)
     await answering.forget_submission_ids_before(conn, before=response_cutoff)
@@ -67,7 +67,6 @@ async def run_retention(conn: asyncpg.Connection, *, today: dt.date, free_text_m
     sign_in = await staff.forget_stale_sign_ins(conn)
     # Dropping a month locks the whole table until commit: last.
     # Free text goes with its response at the latest.
-    free_texts = await partitions.drop_months_before(conn, "free_text_answers",
-                                                     max(free_text_cutoff, response_cutoff))
+    free_texts = await partitions.drop_months_before(conn, "free_text_answers", max(free_text_cutoff, response_cutoff))
     responses = await partitions.drop_months_before(conn, "responses", response_cutoff)
     return Removed(free_texts, items, responses, audit, sign_in, read.items)

@@ -33,26 +33,50 @@ def _waiting(arrived: dt.datetime) -> float:
 
 
 @get("/staff/safeguarding", name="safeguarding_queue")
-async def safeguarding_queue(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def safeguarding_queue(
+    request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str]:
     require(rules.may_use_queue(viewer))
     shown = service.queue_filter(request.query_params.get("show"), request.query_params.get("closed"))
     items = await service.lead_queue(conn, viewer=viewer, shown=shown)
-    return page("safeguarding/queue.html", viewer=viewer, items=items, shown=shown,
-                filters=list(service.QUEUE_FILTERS), waiting=_waiting, kinds=CONTACT_KINDS)
+    return page(
+        "safeguarding/queue.html",
+        viewer=viewer,
+        items=items,
+        shown=shown,
+        filters=list(service.QUEUE_FILTERS),
+        waiting=_waiting,
+        kinds=CONTACT_KINDS,
+    )
 
 
 @get("/staff/safeguarding/{item_id:int}", name="safeguarding_item", opt=WRITES)
-async def safeguarding_item(item_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def safeguarding_item(
+    item_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str]:
     item = await service.view_item(conn, viewer=viewer, item_id=item_id)
     trail = await service.audit_trail(conn, item_id=item_id) if item else []
     require(item is not None)
-    return page("safeguarding/item.html", viewer=viewer, item=item, trail=trail, waiting=_waiting,
-                kinds=CONTACT_KINDS, problem=None, zone=ZoneInfo(state.settings.timezone))
+    return page(
+        "safeguarding/item.html",
+        viewer=viewer,
+        item=item,
+        trail=trail,
+        waiting=_waiting,
+        kinds=CONTACT_KINDS,
+        problem=None,
+        zone=ZoneInfo(state.settings.timezone),
+    )
 
 
 @post("/staff/safeguarding/{item_id:int}/close", name="safeguarding_close")
-async def safeguarding_close(item_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
-                             viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+async def safeguarding_close(
+    item_id: FromPath[int],
+    request: Request,
+    conn: NamedDependency[Connection],
+    state: State,
+    viewer: NamedDependency[Viewer],
+) -> Response[str] | Redirect:
     outcome = str((await request.form()).get("outcome") or "")
     item = await service.view_item(conn, viewer=viewer, item_id=item_id)
     require(item is not None)
@@ -60,8 +84,17 @@ async def safeguarding_close(item_id: FromPath[int], request: Request, conn: Nam
     try:
         await service.close_item(conn, viewer=viewer, item=item, outcome=outcome, zone=state.settings.timezone)
     except ContactProblem:
-        return page("safeguarding/item.html", status=422, viewer=viewer, item=item, trail=[],
-                    waiting=_waiting, kinds=CONTACT_KINDS, problem="outcome", zone=ZoneInfo(state.settings.timezone))
+        return page(
+            "safeguarding/item.html",
+            status=422,
+            viewer=viewer,
+            item=item,
+            trail=[],
+            waiting=_waiting,
+            kinds=CONTACT_KINDS,
+            problem="outcome",
+            zone=ZoneInfo(state.settings.timezone),
+        )
     return Redirect(done("/staff/safeguarding", "safeguarding_closed"), status_code=303)
 
 
@@ -79,35 +112,65 @@ def _submission(value: str | None) -> uuid.UUID | None:
 
 
 @get("/t/{code:str}/contact", name="contact")
-async def contact_form(code: FromPath[str], request: Request, conn: NamedDependency[Connection], state: State) -> Response[str]:
+async def contact_form(
+    code: FromPath[str], request: Request, conn: NamedDependency[Connection], state: State
+) -> Response[str]:
     touchpoint = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
     lang = speak(request, touchpoint)
     audience = _audience(request.query_params.get("a") or touchpoint.audience)
-    return page("safeguarding/contact.html", touchpoint=touchpoint, lang=lang, audience=audience, fields={},
-                problems={}, submission=_submission(request.query_params.get("s")))
+    return page(
+        "safeguarding/contact.html",
+        touchpoint=touchpoint,
+        lang=lang,
+        audience=audience,
+        fields={},
+        problems={},
+        submission=_submission(request.query_params.get("s")),
+    )
 
 
 @post("/t/{code:str}/contact", name="contact_post")
-async def contact_post(code: FromPath[str], request: Request, conn: NamedDependency[Connection], state: State) -> Response[str]:
+async def contact_post(
+    code: FromPath[str], request: Request, conn: NamedDependency[Connection], state: State
+) -> Response[str]:
     """Never refused: over the flood limit a request is kept and listed for reading (service/reading)."""
     fields = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     touchpoint = await open_touchpoint(conn, typed_code=code, today=state.settings.today())
     lang, audience = speak(request, touchpoint, chosen=fields.get("lang")), _audience(fields.get("audience"))
     over_limit = not state.limiter.allow(f"contact|{request.client.host if request.client else ''}", touchpoint.id)
     try:
-        await reading.request_contact(conn, touchpoint_id=touchpoint.id, team_id=touchpoint.team_id,
-                                      audience=audience, language=lang, over_limit=over_limit,
-                                      today=state.settings.today(), **_asked(fields))
+        await reading.request_contact(
+            conn,
+            touchpoint_id=touchpoint.id,
+            team_id=touchpoint.team_id,
+            audience=audience,
+            language=lang,
+            over_limit=over_limit,
+            today=state.settings.today(),
+            **_asked(fields),
+        )
     except ContactProblem as error:
-        return page("safeguarding/contact.html", status=422, fields=fields, problems=error.problems,
-                    submission=_submission(fields.get("s")), touchpoint=touchpoint, lang=lang, audience=audience)
+        return page(
+            "safeguarding/contact.html",
+            status=422,
+            fields=fields,
+            problems=error.problems,
+            submission=_submission(fields.get("s")),
+            touchpoint=touchpoint,
+            lang=lang,
+            audience=audience,
+        )
     return page("safeguarding/contact_sent.html", touchpoint=touchpoint, lang=lang, audience=audience)
 
 
 def _asked(fields: dict[str, str]) -> dict:
     """What the person wrote, and the answer it came with."""
-    return dict(name=fields.get("name", ""), how=fields.get("how", ""), message=fields.get("message", ""),
-                submission_id=_submission(fields.get("s")))
+    return dict(
+        name=fields.get("name", ""),
+        how=fields.get("how", ""),
+        message=fields.get("message", ""),
+        submission_id=_submission(fields.get("s")),
+    )
 
 
 ROUTES = [safeguarding_queue, safeguarding_item, safeguarding_close, contact_form, contact_post]

@@ -59,8 +59,18 @@ def check_contact(name: str, how: str, message: str) -> None:
         raise ContactProblem(problems)
 
 
-async def request_contact(conn: asyncpg.Connection, *, touchpoint_id: int, team_id: int, audience: str,
-                          language: str, name: str, how: str, message: str, queue: bool = True) -> int | None:
+async def request_contact(
+    conn: asyncpg.Connection,
+    *,
+    touchpoint_id: int,
+    team_id: int,
+    audience: str,
+    language: str,
+    name: str,
+    how: str,
+    message: str,
+    queue: bool = True,
+) -> int | None:
     """Someone asked to be contacted: only safeguarding leads (and the team's readers) ever see it.
     With `queue` it goes to the safeguarding queue (its id is returned)."""
     name, how, message = name.strip(), how.strip(), message.strip()
@@ -68,21 +78,56 @@ async def request_contact(conn: asyncpg.Connection, *, touchpoint_id: int, team_
     if not queue:
         return None
     return await queries.insert_item(
-        conn, response_id=None, touchpoint_id=touchpoint_id, team_id=team_id, kind="contact_request",
-        question_id=None, body=message, contact_name=name or None, contact_how=how,
-        categories=contact_categories(message, language), audience=audience, language=language)
+        conn,
+        response_id=None,
+        touchpoint_id=touchpoint_id,
+        team_id=team_id,
+        kind="contact_request",
+        question_id=None,
+        body=message,
+        contact_name=name or None,
+        contact_how=how,
+        categories=contact_categories(message, language),
+        audience=audience,
+        language=language,
+    )
 
 
-async def raise_concern(conn: asyncpg.Connection, *, response_id: int | None, touchpoint_id: int, team_id: int,
-                        kind: str, question_id: str | None, body: str, contact_name: str | None,
-                        contact_how: str | None, categories: list[str], audience: str, language: str,
-                        arrived_at: dt.datetime | None, note: str, reader: str) -> int:
+async def raise_concern(
+    conn: asyncpg.Connection,
+    *,
+    response_id: int | None,
+    touchpoint_id: int,
+    team_id: int,
+    kind: str,
+    question_id: str | None,
+    body: str,
+    contact_name: str | None,
+    contact_how: str | None,
+    categories: list[str],
+    audience: str,
+    language: str,
+    arrived_at: dt.datetime | None,
+    note: str,
+    reader: str,
+) -> int:
     """A reader found a safeguarding concern in words the flagger did not catch: into the queue, with what they did."""
     return await queries.insert_concern(
-        conn, response_id=response_id, touchpoint_id=touchpoint_id, team_id=team_id, kind=kind,
-        question_id=question_id, body=body, contact_name=contact_name, contact_how=contact_how,
-        categories=categories, audience=audience, language=language,
-        arrived_at=arrived_at or dt.datetime.now(dt.UTC), reader_note=f"{reader}: {note}")
+        conn,
+        response_id=response_id,
+        touchpoint_id=touchpoint_id,
+        team_id=team_id,
+        kind=kind,
+        question_id=question_id,
+        body=body,
+        contact_name=contact_name,
+        contact_how=contact_how,
+        categories=categories,
+        audience=audience,
+        language=language,
+        arrived_at=arrived_at or dt.datetime.now(dt.UTC),
+        reader_note=f"{reader}: {note}",
+    )
 
 
 async def add_reader_note(conn: asyncpg.Connection, *, item_id: int, note: str, reader: str) -> None:
@@ -94,8 +139,13 @@ async def add_reader_note(conn: asyncpg.Connection, *, item_id: int, note: str, 
 
 # The queue's filter: what a lead may ask to see, and the item states each shows. An item is "new" until a
 # lead opens it, "looking" (being looked at) once one has, "done" when closed with what was done.
-QUEUE_FILTERS = {"open": ["new", "looking"], "new": ["new"], "looking": ["looking"], "done": ["done"],
-                 "all": ["new", "looking", "done"]}
+QUEUE_FILTERS = {
+    "open": ["new", "looking"],
+    "new": ["new"],
+    "looking": ["looking"],
+    "done": ["done"],
+    "all": ["new", "looking", "done"],
+}
 
 
 def queue_filter(asked: str | None, closed: str | None = None) -> str:
@@ -107,8 +157,12 @@ def queue_filter(asked: str | None, closed: str | None = None) -> str:
 
 async def lead_queue(conn: asyncpg.Connection, *, viewer: staff.Viewer, shown: str = "open") -> list[Item]:
     items = await queries.queue(conn, team_ids=lead_teams(viewer), states=QUEUE_FILTERS[shown])
-    await staff.record(conn, staff_id=viewer.staff.id, action=f"opened the safeguarding queue ({len(items)} items)",
-                       detail={"items": [i.id for i in items]})
+    await staff.record(
+        conn,
+        staff_id=viewer.staff.id,
+        action=f"opened the safeguarding queue ({len(items)} items)",
+        detail={"items": [i.id for i in items]},
+    )
     return items
 
 
@@ -117,8 +171,9 @@ async def view_item(conn: asyncpg.Connection, *, viewer: staff.Viewer, item_id: 
     found = await queries.item(conn, item_id=item_id)
     if found is None or not viewer.leads_safeguarding(found.team_id):
         return None
-    await staff.record(conn, staff_id=viewer.staff.id, action=f"read {_what(found)} from {_where(found)}",
-                       detail={"item_id": item_id})
+    await staff.record(
+        conn, staff_id=viewer.staff.id, action=f"read {_what(found)} from {_where(found)}", detail={"item_id": item_id}
+    )
     return found
 
 
@@ -131,17 +186,21 @@ def _where(item: Item) -> str:
     return f"the {kind} touchpoint ({item.team_name})"
 
 
-async def close_item(conn: asyncpg.Connection, *, viewer: staff.Viewer, item: Item, outcome: str,
-                     zone: str = "Europe/London") -> None:
+async def close_item(
+    conn: asyncpg.Connection, *, viewer: staff.Viewer, item: Item, outcome: str, zone: str = "Europe/London"
+) -> None:
     """Record what the lead did; the reading items it came from close with it. A closed item keeps only the
     date it arrived, so it cannot date its response."""
     outcome = outcome.strip()
     if not outcome or len(outcome) > OUTCOME_MAX:
         raise ContactProblem({"outcome": "required" if not outcome else "too_long"})
     if await queries.close_item(conn, item_id=item.id, staff_id=viewer.staff.id, outcome=outcome, zone=zone):
-        await staff.record(conn, staff_id=viewer.staff.id,
-                           action=f"closed {_what(item)} from {_where(item)}, recording what was done",
-                           detail={"item_id": item.id})
+        await staff.record(
+            conn,
+            staff_id=viewer.staff.id,
+            action=f"closed {_what(item)} from {_where(item)}, recording what was done",
+            detail={"item_id": item.id},
+        )
 
 
 async def audit_trail(conn: asyncpg.Connection, *, item_id: int) -> list[queries.AuditEntry]:
@@ -152,8 +211,9 @@ class Escalation(msgspec.Struct, frozen=True):
     items: list[queries.Overdue]
 
 
-async def overdue_items(conn: asyncpg.Connection, *, now: dt.datetime, week: WorkingWeek,
-                        after_hours: float) -> Escalation:
+async def overdue_items(
+    conn: asyncpg.Connection, *, now: dt.datetime, week: WorkingWeek, after_hours: float
+) -> Escalation:
     """Open items nobody has closed within `after_hours` working hours, not yet escalated;
     they are marked escalated in the same transaction (another instance skips them)."""
     candidates = await queries.open_unescalated(conn, arrived_before=now)

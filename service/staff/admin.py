@@ -27,24 +27,45 @@ async def _fields(request: Request) -> dict[str, str]:
     return {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
 
 
-async def _people_page(conn: Connection, state: State, viewer: Viewer, *, status: int = 200, problem: str | None = None,
-                       new_password: str | None = None, fields: dict[str, str] | None = None) -> Response[str]:
+async def _people_page(
+    conn: Connection,
+    state: State,
+    viewer: Viewer,
+    *,
+    status: int = 200,
+    problem: str | None = None,
+    new_password: str | None = None,
+    fields: dict[str, str] | None = None,
+) -> Response[str]:
     people = await service.all_staff(conn)
     teams = await service.all_teams(conn)
-    return page("staff/admin_people.html", status=status, viewer=viewer, people=people, teams=teams, roles=ROLES,
-                problem=problem, new_password=new_password, fields=fields or {},
-                hours=service.FIRST_PASSWORD_HOURS)
+    return page(
+        "staff/admin_people.html",
+        status=status,
+        viewer=viewer,
+        people=people,
+        teams=teams,
+        roles=ROLES,
+        problem=problem,
+        new_password=new_password,
+        fields=fields or {},
+        hours=service.FIRST_PASSWORD_HOURS,
+    )
 
 
 @get("/staff/admin/teams", name="admin_teams")
-async def admin_teams(conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def admin_teams(
+    conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str]:
     require(rules.may_administer(viewer))
     teams = await service.all_teams(conn)
     return page("staff/admin_teams.html", viewer=viewer, teams=teams, problem=None)
 
 
 @post("/staff/admin/teams", name="admin_team_create")
-async def admin_team_create(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+async def admin_team_create(
+    request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str] | Redirect:
     require(rules.may_administer(viewer))
     try:
         async with conn.transaction():  # undone alone if it fails
@@ -56,13 +77,17 @@ async def admin_team_create(request: Request, conn: NamedDependency[Connection],
 
 
 @get("/staff/admin/people", name="admin_people")
-async def admin_people(conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def admin_people(
+    conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str]:
     require(rules.may_administer(viewer))
     return await _people_page(conn, state, viewer)
 
 
 @post("/staff/admin/people", name="admin_person_add")
-async def admin_person_add(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def admin_person_add(
+    request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str]:
     """Add a person with a first password the admin passes on: it works once, within 72 hours, to choose their own."""
     require(rules.may_administer(viewer))
     fields = await _fields(request)
@@ -70,12 +95,22 @@ async def admin_person_add(request: Request, conn: NamedDependency[Connection], 
     password = secrets.token_urlsafe(12)
     try:
         async with conn.transaction():  # undone alone if it fails
-            staff_id = await service.add_staff(conn, email=fields.get("email", ""),
-                                               display_name=fields.get("display_name", ""), password=password,
-                                               first_password=True, by=viewer.staff.id)
+            staff_id = await service.add_staff(
+                conn,
+                email=fields.get("email", ""),
+                display_name=fields.get("display_name", ""),
+                password=password,
+                first_password=True,
+                by=viewer.staff.id,
+            )
             if team_id is not None:
-                await service.give_role(conn, team_id=team_id, staff_id=staff_id,
-                                        role=fields.get("role", "practitioner"), by=viewer.staff.id)
+                await service.give_role(
+                    conn,
+                    team_id=team_id,
+                    staff_id=staff_id,
+                    role=fields.get("role", "practitioner"),
+                    by=viewer.staff.id,
+                )
     except StaffError as error:
         return await _people_page(conn, state, viewer, status=422, problem=error.code, fields=fields)
     return await _people_page(conn, state, viewer, new_password=password, fields={"email": fields.get("email", "")})
@@ -93,55 +128,94 @@ async def _change(conn: Connection, state: State, viewer: Viewer, change) -> Res
 
 
 @post("/staff/admin/people/role", name="admin_person_role")
-async def admin_person_role(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+async def admin_person_role(
+    request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str] | Redirect:
     fields = await _fields(request)
     staff_id = required_number(fields.get("staff_id"), field="staff_id")
     team_id = required_number(fields.get("team_id"), field="team_id")
-    return await _change(conn, state, viewer, lambda conn: service.give_role(
-        conn, team_id=team_id, staff_id=staff_id, role=fields.get("role", ""), by=viewer.staff.id))
+    return await _change(
+        conn,
+        state,
+        viewer,
+        lambda conn: service.give_role(
+            conn, team_id=team_id, staff_id=staff_id, role=fields.get("role", ""), by=viewer.staff.id
+        ),
+    )
 
 
 @post("/staff/admin/people/role/remove", name="admin_person_role_remove")
-async def admin_person_role_remove(request: Request, conn: NamedDependency[Connection], state: State,
-                                   viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+async def admin_person_role_remove(
+    request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str] | Redirect:
     fields = await _fields(request)
     staff_id = required_number(fields.get("staff_id"), field="staff_id")
     team_id = required_number(fields.get("team_id"), field="team_id")
-    return await _change(conn, state, viewer, lambda conn: service.remove_role(
-        conn, team_id=team_id, staff_id=staff_id, role=fields.get("role", ""), by=viewer.staff.id))
+    return await _change(
+        conn,
+        state,
+        viewer,
+        lambda conn: service.remove_role(
+            conn, team_id=team_id, staff_id=staff_id, role=fields.get("role", ""), by=viewer.staff.id
+        ),
+    )
 
 
 @post("/staff/admin/people/disable", name="admin_person_disable")
-async def admin_person_disable(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+async def admin_person_disable(
+    request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str] | Redirect:
     """Disable (ending every session) or enable again; never yourself, never the last administrator."""
     fields = await _fields(request)
     staff_id = whole_number(fields.get("staff_id"), field="staff_id")
     email = None if staff_id is not None else fields.get("email", "")
-    return await _change(conn, state, viewer, lambda conn: service.set_disabled(
-        conn, staff_id=staff_id, email=email, disabled=fields.get("disabled") != "no", by=viewer.staff.id))
+    return await _change(
+        conn,
+        state,
+        viewer,
+        lambda conn: service.set_disabled(
+            conn, staff_id=staff_id, email=email, disabled=fields.get("disabled") != "no", by=viewer.staff.id
+        ),
+    )
 
 
 @post("/staff/admin/people/administrator", name="admin_person_administrator")
-async def admin_person_administrator(request: Request, conn: NamedDependency[Connection], state: State,
-                                     viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+async def admin_person_administrator(
+    request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str] | Redirect:
     fields = await _fields(request)
     staff_id = required_number(fields.get("staff_id"), field="staff_id")
-    return await _change(conn, state, viewer, lambda conn: service.set_administrator(
-        conn, staff_id=staff_id, is_admin=fields.get("administrator") == "yes", by=viewer.staff.id))
+    return await _change(
+        conn,
+        state,
+        viewer,
+        lambda conn: service.set_administrator(
+            conn, staff_id=staff_id, is_admin=fields.get("administrator") == "yes", by=viewer.staff.id
+        ),
+    )
 
 
 @post("/staff/admin/people/two-step", name="admin_person_two_step")
-async def admin_person_two_step(request: Request, conn: NamedDependency[Connection], state: State,
-                                viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+async def admin_person_two_step(
+    request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str] | Redirect:
     """For someone who lost their phone and their recovery codes: they set it up again at their next sign-in."""
     fields = await _fields(request)
     staff_id = required_number(fields.get("staff_id"), field="staff_id")
-    return await _change(conn, state, viewer, lambda conn: service.turn_off_two_step(
-        conn, staff_id=staff_id, by=viewer.staff.id, mfa_policy=state.settings.mfa_required))
+    return await _change(
+        conn,
+        state,
+        viewer,
+        lambda conn: service.turn_off_two_step(
+            conn, staff_id=staff_id, by=viewer.staff.id, mfa_policy=state.settings.mfa_required
+        ),
+    )
 
 
 @post("/staff/admin/people/password", name="admin_person_password")
-async def admin_person_password(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def admin_person_password(
+    request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str]:
     """A new first password (their sessions end); shown once, on this answer."""
     require(rules.may_administer(viewer))
     staff_id = required_number((await _fields(request)).get("staff_id"), field="staff_id")
@@ -152,7 +226,9 @@ async def admin_person_password(request: Request, conn: NamedDependency[Connecti
             account = await service.account_by_id(conn, staff_id=staff_id)
     except StaffError as error:
         return await _people_page(conn, state, viewer, status=422, problem=error.code)
-    return await _people_page(conn, state, viewer, new_password=password, fields={"email": account.email, "reset": "yes"})
+    return await _people_page(
+        conn, state, viewer, new_password=password, fields={"email": account.email, "reset": "yes"}
+    )
 
 
 # The audit log ---------------------------------------------------------------------------------
@@ -178,14 +254,24 @@ class AuditFilter:
 
 
 @get("/staff/admin/audit", name="admin_audit")
-async def admin_audit(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def admin_audit(
+    request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str]:
     require(rules.may_administer(viewer))
     chosen = AuditFilter(request)
     entries = await service.audit_entries(conn, **chosen.query())
     actions = await service.audit_actions(conn)
     people = await service.all_staff(conn)
-    return page("staff/admin_audit.html", viewer=viewer, entries=entries, actions=actions, people=people,
-                chosen=chosen, names={p.id: p.display_name for p in people}, limit=service.AUDIT_LIMIT)
+    return page(
+        "staff/admin_audit.html",
+        viewer=viewer,
+        entries=entries,
+        actions=actions,
+        people=people,
+        chosen=chosen,
+        names={p.id: p.display_name for p in people},
+        limit=service.AUDIT_LIMIT,
+    )
 
 
 def audit_csv(entries, names: dict[int, str]) -> str:
@@ -195,23 +281,45 @@ def audit_csv(entries, names: dict[int, str]) -> str:
     for entry in entries:
         about = entry.detail.get("staff_id")
         detail = "; ".join(f"{k}={v}" for k, v in sorted(entry.detail.items()))
-        row = [entry.at.isoformat(timespec="seconds"), entry.actor_name or "command line or system",
-               entry.actor_email or "", entry.action, names.get(about, "") if isinstance(about, int) else "", detail]
+        row = [
+            entry.at.isoformat(timespec="seconds"),
+            entry.actor_name or "command line or system",
+            entry.actor_email or "",
+            entry.action,
+            names.get(about, "") if isinstance(about, int) else "",
+            detail,
+        ]
         writer.writerow([("'" + v) if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in map(str, row)])
     return out.getvalue()
 
 
 @get("/staff/admin/audit.csv", name="admin_audit_export")
-async def admin_audit_export(request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[bytes]:
+async def admin_audit_export(
+    request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[bytes]:
     require(rules.may_administer(viewer))
     chosen = AuditFilter(request)
     entries = await service.audit_entries(conn, **chosen.query(), limit=100_000)
     names = {p.id: p.display_name for p in await service.all_staff(conn)}
     # A byte-order mark so Excel reads UTF-8; Litestar adds "; charset=utf-8" to text/ types itself.
-    return Response(("\ufeff" + audit_csv(entries, names)).encode(), media_type="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="heard-audit-log.csv"'})
+    return Response(
+        ("\ufeff" + audit_csv(entries, names)).encode(),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="heard-audit-log.csv"'},
+    )
 
 
-ROUTES = [admin_teams, admin_team_create, admin_people, admin_person_add, admin_person_role, admin_person_role_remove,
-          admin_person_disable, admin_person_administrator, admin_person_two_step, admin_person_password, admin_audit,
-          admin_audit_export]
+ROUTES = [
+    admin_teams,
+    admin_team_create,
+    admin_people,
+    admin_person_add,
+    admin_person_role,
+    admin_person_role_remove,
+    admin_person_disable,
+    admin_person_administrator,
+    admin_person_two_step,
+    admin_person_password,
+    admin_audit,
+    admin_audit_export,
+]

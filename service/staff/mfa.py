@@ -45,7 +45,7 @@ def qr_data_uri(uri: str) -> str:
 
 def grouped_secret(secret: str) -> str:
     """The secret in groups of four, for typing into an app by hand."""
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def matching_step(secret: str, code: str, now: float | None = None) -> int | None:
@@ -64,8 +64,9 @@ def matching_step(secret: str, code: str, now: float | None = None) -> int | Non
 
 def new_recovery_codes() -> list[str]:
     """Ten codes like 'k7wq-3mzp-x9hd' (about 70 bits each)."""
-    return ["-".join("".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(3))
-            for _ in range(RECOVERY_CODES)]
+    return [
+        "-".join("".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(3)) for _ in range(RECOVERY_CODES)
+    ]
 
 
 def recovery_hash(code: str) -> str:

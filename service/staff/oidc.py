@@ -66,9 +66,14 @@ async def _metadata(settings: Settings) -> dict:
 
 
 def _client(settings: Settings) -> AsyncOAuth2Client:
-    return AsyncOAuth2Client(client_id=settings.oidc_client_id, client_secret=settings.oidc_client_secret or None,
-                             scope=SCOPE, redirect_uri=redirect_uri(settings), code_challenge_method="S256",
-                             timeout=10)
+    return AsyncOAuth2Client(
+        client_id=settings.oidc_client_id,
+        client_secret=settings.oidc_client_secret or None,
+        scope=SCOPE,
+        redirect_uri=redirect_uri(settings),
+        code_challenge_method="S256",
+        timeout=10,
+    )
 
 
 async def authorization_url(settings: Settings, *, state: str, nonce: str, code_verifier: str) -> str:
@@ -76,8 +81,9 @@ async def authorization_url(settings: Settings, *, state: str, nonce: str, code_
     try:
         metadata = await _metadata(settings)
         async with _client(settings) as client:
-            url, _ = client.create_authorization_url(metadata["authorization_endpoint"], state=state, nonce=nonce,
-                                                     code_verifier=code_verifier)
+            url, _ = client.create_authorization_url(
+                metadata["authorization_endpoint"], state=state, nonce=nonce, code_verifier=code_verifier
+            )
     except (httpx2.HTTPError, KeyError, ValueError) as error:
         log.warning("openid connect: provider unreachable", extra={"error": type(error).__name__})
         raise OidcFailed(str(error)) from None
@@ -89,8 +95,9 @@ async def identity(settings: Settings, *, code: str, nonce: str, code_verifier: 
     try:
         metadata = await _metadata(settings)
         async with _client(settings) as client:
-            token = await client.fetch_token(metadata["token_endpoint"], grant_type="authorization_code", code=code,
-                                             code_verifier=code_verifier)
+            token = await client.fetch_token(
+                metadata["token_endpoint"], grant_type="authorization_code", code=code, code_verifier=code_verifier
+            )
         claims = await _checked_claims(metadata, token, settings=settings, nonce=nonce)
     except (httpx2.HTTPError, AuthlibBaseError, JoseError, KeyError, ValueError) as error:
         log.warning("openid connect: sign-in refused", extra={"error": type(error).__name__})
@@ -99,8 +106,11 @@ async def identity(settings: Settings, *, code: str, nonce: str, code_verifier: 
     if not isinstance(email, str) or "@" not in email or claims.get("email_verified") is False:
         raise OidcFailed("no verified email in the ID token")
     name = claims.get("name")
-    return Identity(subject=str(claims["sub"]), email=email.strip().lower(),
-                    name=name if isinstance(name, str) and name.strip() else email)
+    return Identity(
+        subject=str(claims["sub"]),
+        email=email.strip().lower(),
+        name=name if isinstance(name, str) and name.strip() else email,
+    )
 
 
 async def _key_set(url: str, *, fresh: bool = False) -> KeySet:
@@ -113,16 +123,22 @@ async def _checked_claims(metadata: dict, token: dict, *, settings: Settings, no
     if "id_token" not in token:
         raise OidcFailed("no ID token")
     # Only asymmetric signatures: never "none", never a shared-secret HMAC.
-    algorithms = [a for a in metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
-                  if a != "none" and not a.startswith("HS")] or ["RS256"]
+    algorithms = [
+        a
+        for a in metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
+        if a != "none" and not a.startswith("HS")
+    ] or ["RS256"]
     keys = await _key_set(metadata["jwks_uri"])
     try:
         decoded = jwt.decode(token["id_token"], keys, algorithms=algorithms)
     except JoseError:  # the provider may have rotated its keys: fetch them once more
         keys = await _key_set(metadata["jwks_uri"], fresh=True)
         decoded = jwt.decode(token["id_token"], keys, algorithms=algorithms)
-    claims = CodeIDToken(decoded.claims, decoded.header, {"iss": {"values": [metadata["issuer"]]}},
-                         {"nonce": nonce, "client_id": settings.oidc_client_id,
-                          "access_token": token.get("access_token")})
+    claims = CodeIDToken(
+        decoded.claims,
+        decoded.header,
+        {"iss": {"values": [metadata["issuer"]]}},
+        {"nonce": nonce, "client_id": settings.oidc_client_id, "access_token": token.get("access_token")},
+    )
     claims.validate(leeway=120)
     return claims

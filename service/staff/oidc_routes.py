@@ -43,8 +43,17 @@ async def oidc_start(request: Request, conn: NamedDependency[Connection], state:
     await service.sso_attempt(conn, state=login_state, nonce=nonce, code_verifier=verifier, next_path=next_path)
     response = Redirect(url, status_code=303)
     # Lax: the provider sends the browser back with a top-level GET, which carries it.
-    response.set_cookie(Cookie(key=STATE_COOKIE, value=login_state, path=_PATH, httponly=True, samesite="lax",
-                               secure=settings.secure_cookies, max_age=600))
+    response.set_cookie(
+        Cookie(
+            key=STATE_COOKIE,
+            value=login_state,
+            path=_PATH,
+            httponly=True,
+            samesite="lax",
+            secure=settings.secure_cookies,
+            max_age=600,
+        )
+    )
     return response
 
 
@@ -53,8 +62,13 @@ async def oidc_callback(request: Request, conn: NamedDependency[Connection], sta
     """No request transaction (a GET): the provider is asked between two short writes (service/staff/sso.py)."""
     if not state.settings.oidc_issuer:
         raise NotFoundException()
-    came = await sso.come_back(conn, state.settings, sent=request.query_params.get("state") or "",
-                               kept=request.cookies.get(STATE_COOKIE) or "", code=request.query_params.get("code"))
+    came = await sso.come_back(
+        conn,
+        state.settings,
+        sent=request.query_params.get("state") or "",
+        kept=request.cookies.get(STATE_COOKIE) or "",
+        code=request.query_params.get("code"),
+    )
     if came.signed_in is None:
         return _refused(came.problem or "sso_failed", came.next_path)
     response = Redirect(came.next_path, status_code=303)

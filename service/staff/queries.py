@@ -37,6 +37,7 @@ class SessionStaff(msgspec.Struct, frozen=True):
 
 class PendingSession(msgspec.Struct, frozen=True):
     """A session at any stage of signing in ('done' when it opens staff pages)."""
+
     id: int
     email: str
     display_name: str
@@ -107,13 +108,15 @@ async def staff_by_id(conn: asyncpg.Connection, *, staff_id: int) -> Account | N
     return Account(**row) if row else None
 
 
-async def insert_staff(conn: asyncpg.Connection, *, email: str, display_name: str, password_hash: str | None,
-                       is_admin: bool) -> int:
+async def insert_staff(
+    conn: asyncpg.Connection, *, email: str, display_name: str, password_hash: str | None, is_admin: bool
+) -> int:
     return await conn.fetchval(SQL["insert_staff"], email, display_name, password_hash, is_admin)
 
 
-async def set_password(conn: asyncpg.Connection, *, staff_id: int, password_hash: str, is_first: bool,
-                       expires_at: dt.datetime | None) -> None:
+async def set_password(
+    conn: asyncpg.Connection, *, staff_id: int, password_hash: str, is_first: bool, expires_at: dt.datetime | None
+) -> None:
     await conn.execute(SQL["set_password"], staff_id, password_hash, is_first, expires_at)
 
 
@@ -129,8 +132,15 @@ async def set_sharing(conn: asyncpg.Connection, *, staff_id: int, shares: bool) 
     await conn.execute(SQL["set_sharing"], staff_id, shares)
 
 
-async def insert_session(conn: asyncpg.Connection, *, token_hash: str, staff_id: int, csrf_token: str,
-                         expires_at: dt.datetime, stage: str = "done") -> None:
+async def insert_session(
+    conn: asyncpg.Connection,
+    *,
+    token_hash: str,
+    staff_id: int,
+    csrf_token: str,
+    expires_at: dt.datetime,
+    stage: str = "done",
+) -> None:
     await conn.execute(SQL["insert_session"], token_hash, staff_id, csrf_token, expires_at, stage)
 
 
@@ -258,8 +268,15 @@ async def recovery_codes_left(conn: asyncpg.Connection, *, staff_id: int) -> int
     return await conn.fetchval(SQL["recovery_codes_left"], staff_id)
 
 
-async def insert_oidc_attempt(conn: asyncpg.Connection, *, state_hash: str, nonce: str, code_verifier: str,
-                              next_path: str, expires_at: dt.datetime) -> None:
+async def insert_oidc_attempt(
+    conn: asyncpg.Connection,
+    *,
+    state_hash: str,
+    nonce: str,
+    code_verifier: str,
+    next_path: str,
+    expires_at: dt.datetime,
+) -> None:
     await conn.execute(SQL["insert_oidc_attempt"], state_hash, nonce, code_verifier, next_path, expires_at)
 
 
@@ -272,8 +289,16 @@ async def set_oidc_subject(conn: asyncpg.Connection, *, staff_id: int, subject: 
     await conn.execute(SQL["set_oidc_subject"], staff_id, subject)
 
 
-async def audit_entries(conn: asyncpg.Connection, *, action: str | None, by: int | None, about: int | None,
-                        since: dt.datetime | None, until: dt.datetime | None, limit: int) -> list[AuditEntry]:
+async def audit_entries(
+    conn: asyncpg.Connection,
+    *,
+    action: str | None,
+    by: int | None,
+    about: int | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    limit: int,
+) -> list[AuditEntry]:
     rows = await conn.fetch(SQL["audit_entries"], action, by, about, since, until, limit)
     return [AuditEntry(**row) for row in rows]
 

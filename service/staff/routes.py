@@ -25,19 +25,30 @@ from .service import Viewer
 
 def safe_next(value: object) -> str:
     """Only ever go back to a staff page on this site."""
-    return (value if isinstance(value, str) and value.startswith("/staff") and not value.startswith("//")
-            and "\\" not in value else "/staff")
+    return (
+        value
+        if isinstance(value, str) and value.startswith("/staff") and not value.startswith("//") and "\\" not in value
+        else "/staff"
+    )
 
 
 _safe_next = safe_next
 
 
 def session_cookie(state: State, token: str, max_age: int | None = service.SESSION_HOURS * 3600) -> Cookie:
-    return Cookie(key=SESSION_COOKIE, value=token, path="/staff", httponly=True, samesite="lax",
-                  secure=state.settings.secure_cookies, max_age=max_age)
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        path="/staff",
+        httponly=True,
+        samesite="lax",
+        secure=state.settings.secure_cookies,
+        max_age=max_age,
+    )
 
 
 _session_cookie = session_cookie
+
 
 def onward(stage: str, next_path: str) -> str:
     """The next step's page (carrying where to go in the end), or that place itself."""
@@ -65,13 +76,30 @@ async def sign_in_page(request: Request, conn: NamedDependency[Connection], stat
 OIDC_PROBLEMS = ("sso_failed", "sso_domain", "sso_no_account")
 
 
-def _sign_in_form(state: State, next_path: str, problem: str | None = None, email: str = "",
-                  status: int = 200) -> Response[str]:
+def _sign_in_form(
+    state: State, next_path: str, problem: str | None = None, email: str = "", status: int = 200
+) -> Response[str]:
     token = secrets.token_urlsafe(24)
-    response = page("staff/sign_in.html", status=status, csrf_token=token, next_path=next_path, problem=problem,
-                    email=email, oidc=bool(state.settings.oidc_issuer))
-    response.set_cookie(Cookie(key=SIGN_IN_COOKIE, value=token, path="/staff/sign-in", httponly=True,
-                               samesite="strict", secure=state.settings.secure_cookies, max_age=3600))
+    response = page(
+        "staff/sign_in.html",
+        status=status,
+        csrf_token=token,
+        next_path=next_path,
+        problem=problem,
+        email=email,
+        oidc=bool(state.settings.oidc_issuer),
+    )
+    response.set_cookie(
+        Cookie(
+            key=SIGN_IN_COOKIE,
+            value=token,
+            path="/staff/sign-in",
+            httponly=True,
+            samesite="strict",
+            secure=state.settings.secure_cookies,
+            max_age=3600,
+        )
+    )
     return response
 
 
@@ -82,9 +110,13 @@ async def sign_in(request: Request, conn: NamedDependency[Connection], state: St
     email = str(form.get("email") or "")[:320]
     if not _sign_in_form_fresh(request, str(form.get("csrf_token") or "")):
         return _sign_in_form(state, next_path, "expired", email, status=403)
-    result = await service.sign_in(conn, email=email, password=str(form.get("password") or "")[:1000],
-                                   source=request.client.host if request.client else "unknown",
-                                   mfa_policy=state.settings.mfa_required)
+    result = await service.sign_in(
+        conn,
+        email=email,
+        password=str(form.get("password") or "")[:1000],
+        source=request.client.host if request.client else "unknown",
+        mfa_policy=state.settings.mfa_required,
+    )
     if result.signed_in is None:
         status = 429 if result.problem == "throttled" else 401
         return _sign_in_form(state, next_path, result.problem, email, status=status)
@@ -101,7 +133,9 @@ def _sign_in_form_fresh(request: Request, sent: str) -> bool:
 
 
 @post("/staff/sign-out", name="sign_out")
-async def sign_out(request: Request, conn: NamedDependency[Connection], state: State, signing_in: NamedDependency[PendingSession]) -> Redirect:
+async def sign_out(
+    request: Request, conn: NamedDependency[Connection], state: State, signing_in: NamedDependency[PendingSession]
+) -> Redirect:
     """Also from part-way through signing in (the steps' pages offer it)."""
     await service.sign_out(conn, token=request.cookies.get(SESSION_COOKIE, ""))
     response = Redirect("/staff/sign-in", status_code=303)
@@ -112,8 +146,9 @@ async def sign_out(request: Request, conn: NamedDependency[Connection], state: S
 @get("/staff", name="staff_home")
 async def home(conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
     """The staff home: a practitioner's own QR codes one tap away, then their feedback and teams."""
-    codes = await codes_to_show(conn, staff_id=viewer.staff.id, team_ids=list(viewer.teams),
-                                today=state.settings.today())
+    codes = await codes_to_show(
+        conn, staff_id=viewer.staff.id, team_ids=list(viewer.teams), today=state.settings.today()
+    )
     return page("staff/home.html", viewer=viewer, codes=codes, kinds=CONTACT_KINDS)
 
 

@@ -111,8 +111,9 @@ async def _throttled(conn: asyncpg.Connection, subject: str, limit: int, since: 
     return await queries.recent_failures(conn, subject=subject, since=since) >= limit
 
 
-async def sign_in(conn: asyncpg.Connection, *, email: str, password: str, source: str,
-                  mfa_policy: str = "nobody") -> SignInResult:
+async def sign_in(
+    conn: asyncpg.Connection, *, email: str, password: str, source: str, mfa_policy: str = "nobody"
+) -> SignInResult:
     """A new session for the right email and password (maybe still needing a
     step before it opens staff pages). A failure is recorded (so the caller
     must commit, not roll back) and counts towards throttling, per account and
@@ -122,33 +123,51 @@ async def sign_in(conn: asyncpg.Connection, *, email: str, password: str, source
     account_key, source_key = f"account:{email}", f"source:{_digest('heard-sign-in:' + source)}"
     since = now - WINDOW
     # Always the account first, then the source, so two attempts never wait for each other in a circle.
-    if (await _throttled(conn, account_key, ACCOUNT_LIMIT, since)
-            or await _throttled(conn, source_key, SOURCE_LIMIT, since)):
+    if await _throttled(conn, account_key, ACCOUNT_LIMIT, since) or await _throttled(
+        conn, source_key, SOURCE_LIMIT, since
+    ):
         return SignInResult(problem="throttled")
     account = await queries.staff_by_email(conn, email=email)
     valid = verify_password(account.password_hash if account else None, password)
-    expired = bool(account and account.password_is_first and account.password_expires_at
-                   and account.password_expires_at <= now)
-    if (account is None or not valid or account.disabled or expired or (
+    expired = bool(
+        account and account.password_is_first and account.password_expires_at and account.password_expires_at <= now
+    )
+    if (
+        account is None
+        or not valid
+        or account.disabled
+        or expired
+        or (
             account.password_is_first
-            and not await queries.claim_first_password(conn, staff_id=account.id,
-                                                       password_hash=account.password_hash or ""))):
+            and not await queries.claim_first_password(
+                conn, staff_id=account.id, password_hash=account.password_hash or ""
+            )
+        )
+    ):
         await queries.record_failure(conn, subject=account_key)
         await queries.record_failure(conn, subject=source_key)
-        return SignInResult(problem="first_password_expired" if valid and expired and account is not None and not account.disabled
-                            else "wrong")
+        return SignInResult(
+            problem="first_password_expired"
+            if valid and expired and account is not None and not account.disabled
+            else "wrong"
+        )
     await queries.forget_failures(conn, subject=account_key, older_than=now - dt.timedelta(days=1))
     stage = next_stage(account, mfa_policy, code_passed=False)
-    return SignInResult(signed_in=await start_session(conn, staff_id=account.id, stage=stage,
-                                                      method="password"))
+    return SignInResult(signed_in=await start_session(conn, staff_id=account.id, stage=stage, method="password"))
 
 
-async def start_session(conn: asyncpg.Connection, *, staff_id: int, stage: str = "done",
-                        method: str | None = None) -> SignedIn:
+async def start_session(
+    conn: asyncpg.Connection, *, staff_id: int, stage: str = "done", method: str | None = None
+) -> SignedIn:
     token = secrets.token_urlsafe(32)
     await queries.insert_session(
-        conn, token_hash=_digest(token), staff_id=staff_id, csrf_token=secrets.token_urlsafe(32),
-        expires_at=_session_end(stage), stage=stage)
+        conn,
+        token_hash=_digest(token),
+        staff_id=staff_id,
+        csrf_token=secrets.token_urlsafe(32),
+        expires_at=_session_end(stage),
+        stage=stage,
+    )
     if stage == "done":
         await queries.audit(conn, staff_id=staff_id, action="signed_in", detail={"method": method} if method else {})
     return SignedIn(token, staff_id, stage)
@@ -185,8 +204,9 @@ async def advance(conn: asyncpg.Connection, *, token: str, staff_id: int, mfa_po
     return stage
 
 
-async def check_code(conn: asyncpg.Connection, *, token: str, staff_id: int, code: str,
-                     mfa_policy: str) -> SignInResult:
+async def check_code(
+    conn: asyncpg.Connection, *, token: str, staff_id: int, code: str, mfa_policy: str
+) -> SignInResult:
     """The second step: a code from the authenticator app, or a recovery code
     (each works once). Wrong codes are recorded (commit, don't roll back) and
     throttled per account like passwords."""
@@ -200,8 +220,12 @@ async def check_code(conn: asyncpg.Connection, *, token: str, staff_id: int, cod
     if not accepted and mfa.looks_like_recovery_code(code):
         accepted = await queries.use_recovery_code(conn, staff_id=staff_id, code_hash=mfa.recovery_hash(code))
         if accepted:
-            await queries.audit(conn, staff_id=staff_id, action="recovery_code_used",
-                                detail={"left": await queries.recovery_codes_left(conn, staff_id=staff_id)})
+            await queries.audit(
+                conn,
+                staff_id=staff_id,
+                action="recovery_code_used",
+                detail={"left": await queries.recovery_codes_left(conn, staff_id=staff_id)},
+            )
     if not accepted:
         await queries.record_failure(conn, subject=subject)
         return SignInResult(problem="wrong")
@@ -210,23 +234,28 @@ async def check_code(conn: asyncpg.Connection, *, token: str, staff_id: int, cod
     return SignInResult(signed_in=SignedIn(token, staff_id, stage))
 
 
-async def choose_password(conn: asyncpg.Connection, *, staff_id: int, password: str, confirm: str,
-                          mfa_policy: str) -> SignedIn:
+async def choose_password(
+    conn: asyncpg.Connection, *, staff_id: int, password: str, confirm: str, mfa_policy: str
+) -> SignedIn:
     """Replace a first password with one only the person knows. Every session
     ends; a new one carries on to the next step."""
     check_new_password(password, confirm)
-    await queries.set_password(conn, staff_id=staff_id, password_hash=hash_password(password), is_first=False,
-                               expires_at=None)
-    await queries.audit(conn, staff_id=staff_id, action="password_changed", detail={"staff_id": staff_id,
-                                                                                   "first_password": True})
+    await queries.set_password(
+        conn, staff_id=staff_id, password_hash=hash_password(password), is_first=False, expires_at=None
+    )
+    await queries.audit(
+        conn, staff_id=staff_id, action="password_changed", detail={"staff_id": staff_id, "first_password": True}
+    )
     account = await queries.staff_by_id(conn, staff_id=staff_id)
     assert account is not None
-    return await start_session(conn, staff_id=staff_id, stage=next_stage(account, mfa_policy, code_passed=True),
-                               method="password")
+    return await start_session(
+        conn, staff_id=staff_id, stage=next_stage(account, mfa_policy, code_passed=True), method="password"
+    )
 
 
-async def change_password(conn: asyncpg.Connection, *, staff_id: int, current: str, password: str,
-                          confirm: str) -> SignInResult:
+async def change_password(
+    conn: asyncpg.Connection, *, staff_id: int, current: str, password: str, confirm: str
+) -> SignInResult:
     """A signed-in person changes their own password: the current one first
     (throttled like signing in), then every other session ends."""
     account = await queries.staff_by_id(conn, staff_id=staff_id)
@@ -239,8 +268,9 @@ async def change_password(conn: asyncpg.Connection, *, staff_id: int, current: s
         await queries.record_failure(conn, subject=subject)
         return SignInResult(problem="wrong_current_password")
     check_new_password(password, confirm)
-    await queries.set_password(conn, staff_id=staff_id, password_hash=hash_password(password), is_first=False,
-                               expires_at=None)
+    await queries.set_password(
+        conn, staff_id=staff_id, password_hash=hash_password(password), is_first=False, expires_at=None
+    )
     await queries.audit(conn, staff_id=staff_id, action="password_changed", detail={"staff_id": staff_id})
     return SignInResult(signed_in=await start_session(conn, staff_id=staff_id))
 
@@ -253,8 +283,9 @@ async def viewer_for_email(conn: asyncpg.Connection, *, email: str) -> SignedIn 
     return await start_session(conn, staff_id=account.id, method="proxy header")
 
 
-async def sso_sign_in(conn: asyncpg.Connection, *, email: str, subject: str, name: str,
-                      create: bool) -> SignedIn | None:
+async def sso_sign_in(
+    conn: asyncpg.Connection, *, email: str, subject: str, name: str, create: bool
+) -> SignedIn | None:
     """The organisation's provider vouched for this email and subject. Only an
     existing, enabled account (or, with `create`, a new one with no roles),
     and only the person first linked to it."""
@@ -264,18 +295,30 @@ async def sso_sign_in(conn: asyncpg.Connection, *, email: str, subject: str, nam
         await add_staff(conn, email=email, display_name=name[:200], password=None)
         account = await queries.staff_by_email(conn, email=email)
     if account is None or account.disabled or (account.oidc_subject and account.oidc_subject != subject):
-        await queries.audit(conn, staff_id=None, action="sso_refused",
-                            detail={"staff_id": account.id if account else None, "email_domain": email.rpartition("@")[2],
-                                    "why": "no account" if account is None else "disabled or another subject"})
+        await queries.audit(
+            conn,
+            staff_id=None,
+            action="sso_refused",
+            detail={
+                "staff_id": account.id if account else None,
+                "email_domain": email.rpartition("@")[2],
+                "why": "no account" if account is None else "disabled or another subject",
+            },
+        )
         return None
     await queries.set_oidc_subject(conn, staff_id=account.id, subject=subject)
     return await start_session(conn, staff_id=account.id, method="openid connect")
 
 
 async def sso_attempt(conn: asyncpg.Connection, *, state: str, nonce: str, code_verifier: str, next_path: str) -> None:
-    await queries.insert_oidc_attempt(conn, state_hash=_digest(state), nonce=nonce, code_verifier=code_verifier,
-                                      next_path=next_path,
-                                      expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=PENDING_MINUTES))
+    await queries.insert_oidc_attempt(
+        conn,
+        state_hash=_digest(state),
+        nonce=nonce,
+        code_verifier=code_verifier,
+        next_path=next_path,
+        expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=PENDING_MINUTES),
+    )
 
 
 async def take_sso_attempt(conn: asyncpg.Connection, *, state: str) -> queries.OidcAttempt | None:
@@ -359,8 +402,16 @@ def _first_password_end() -> dt.datetime:
     return dt.datetime.now(dt.UTC) + dt.timedelta(hours=FIRST_PASSWORD_HOURS)
 
 
-async def add_staff(conn: asyncpg.Connection, *, email: str, display_name: str, password: str | None,
-                    is_admin: bool = False, first_password: bool = False, by: int | None = None) -> int:
+async def add_staff(
+    conn: asyncpg.Connection,
+    *,
+    email: str,
+    display_name: str,
+    password: str | None,
+    is_admin: bool = False,
+    first_password: bool = False,
+    by: int | None = None,
+) -> int:
     """A new account. A password someone else chose and saw (the administrator
     adding the account) is a first password: it works once, to choose a new
     one, within 72 hours."""
@@ -372,31 +423,52 @@ async def add_staff(conn: asyncpg.Connection, *, email: str, display_name: str, 
     if password is not None:
         check_new_password(password)
     password_hash = hash_password(password) if password else None
-    staff_id = await queries.insert_staff(conn, email=email, display_name=display_name.strip(),
-                                          password_hash=password_hash, is_admin=is_admin)
+    staff_id = await queries.insert_staff(
+        conn, email=email, display_name=display_name.strip(), password_hash=password_hash, is_admin=is_admin
+    )
     if password_hash and first_password:
-        await queries.set_password(conn, staff_id=staff_id, password_hash=password_hash, is_first=True,
-                                   expires_at=_first_password_end())
-    await queries.audit(conn, staff_id=by, action="account_created",
-                        detail={"staff_id": staff_id, "email": email, "administrator": is_admin})
+        await queries.set_password(
+            conn, staff_id=staff_id, password_hash=password_hash, is_first=True, expires_at=_first_password_end()
+        )
+    await queries.audit(
+        conn,
+        staff_id=by,
+        action="account_created",
+        detail={"staff_id": staff_id, "email": email, "administrator": is_admin},
+    )
     return staff_id
 
 
 async def _account(conn: asyncpg.Connection, *, email: str | None, staff_id: int | None) -> queries.Account:
-    account = (await queries.staff_by_id(conn, staff_id=staff_id) if staff_id is not None
-               else await queries.staff_by_email(conn, email=normalise_email(email or "")))
+    account = (
+        await queries.staff_by_id(conn, staff_id=staff_id)
+        if staff_id is not None
+        else await queries.staff_by_email(conn, email=normalise_email(email or ""))
+    )
     if account is None:
         raise StaffError("no_such_account")
     return account
 
 
-async def reset_password(conn: asyncpg.Connection, *, password: str, email: str | None = None,
-                         staff_id: int | None = None, by: int | None = None, first_password: bool = True) -> int:
+async def reset_password(
+    conn: asyncpg.Connection,
+    *,
+    password: str,
+    email: str | None = None,
+    staff_id: int | None = None,
+    by: int | None = None,
+    first_password: bool = True,
+) -> int:
     """A new password from an administrator: a first password (once, 72 hours). Every session ends."""
     account = await _account(conn, email=email, staff_id=staff_id)
     check_new_password(password)
-    await queries.set_password(conn, staff_id=account.id, password_hash=hash_password(password),
-                               is_first=first_password, expires_at=_first_password_end() if first_password else None)
+    await queries.set_password(
+        conn,
+        staff_id=account.id,
+        password_hash=hash_password(password),
+        is_first=first_password,
+        expires_at=_first_password_end() if first_password else None,
+    )
     await queries.audit(conn, staff_id=by, action="password_reset", detail={"staff_id": account.id})
     return account.id
 
@@ -413,16 +485,23 @@ async def _keep_an_administrator(conn: asyncpg.Connection, *, losing: int) -> No
         raise StaffError("last_administrator")
 
 
-async def set_disabled(conn: asyncpg.Connection, *, email: str | None = None, staff_id: int | None = None,
-                       disabled: bool = True, by: int | None = None) -> None:
+async def set_disabled(
+    conn: asyncpg.Connection,
+    *,
+    email: str | None = None,
+    staff_id: int | None = None,
+    disabled: bool = True,
+    by: int | None = None,
+) -> None:
     account = await _account(conn, email=email, staff_id=staff_id)
     if disabled and by == account.id:
         raise StaffError("not_yourself")
     if disabled and account.is_admin:
         await _keep_an_administrator(conn, losing=account.id)
     await queries.set_disabled(conn, staff_id=account.id, disabled=disabled)
-    await queries.audit(conn, staff_id=by, action="account_disabled" if disabled else "account_enabled",
-                        detail={"staff_id": account.id})
+    await queries.audit(
+        conn, staff_id=by, action="account_disabled" if disabled else "account_enabled", detail={"staff_id": account.id}
+    )
 
 
 async def set_administrator(conn: asyncpg.Connection, *, staff_id: int, is_admin: bool, by: int | None) -> None:
@@ -432,8 +511,12 @@ async def set_administrator(conn: asyncpg.Connection, *, staff_id: int, is_admin
             raise StaffError("not_yourself")
         await _keep_an_administrator(conn, losing=account.id)
     await queries.set_admin(conn, staff_id=account.id, is_admin=is_admin)
-    await queries.audit(conn, staff_id=by, action="administrator_granted" if is_admin else "administrator_removed",
-                        detail={"staff_id": account.id})
+    await queries.audit(
+        conn,
+        staff_id=by,
+        action="administrator_granted" if is_admin else "administrator_removed",
+        detail={"staff_id": account.id},
+    )
 
 
 async def give_role(conn: asyncpg.Connection, *, team_id: int, staff_id: int, role: str, by: int | None = None) -> None:
@@ -443,15 +526,17 @@ async def give_role(conn: asyncpg.Connection, *, team_id: int, staff_id: int, ro
         await queries.add_membership(conn, team_id=team_id, staff_id=staff_id, role=role)
     except asyncpg.ForeignKeyViolationError:
         raise StaffError("choose") from None  # no such team or person
-    await queries.audit(conn, staff_id=by, action="role_granted",
-                        detail={"staff_id": staff_id, "team_id": team_id, "role": role})
+    await queries.audit(
+        conn, staff_id=by, action="role_granted", detail={"staff_id": staff_id, "team_id": team_id, "role": role}
+    )
 
 
 async def remove_role(conn: asyncpg.Connection, *, team_id: int, staff_id: int, role: str, by: int | None) -> None:
     if not await queries.remove_membership(conn, team_id=team_id, staff_id=staff_id, role=role):
         raise StaffError("no_such_role")
-    await queries.audit(conn, staff_id=by, action="role_removed",
-                        detail={"staff_id": staff_id, "team_id": team_id, "role": role})
+    await queries.audit(
+        conn, staff_id=by, action="role_removed", detail={"staff_id": staff_id, "team_id": team_id, "role": role}
+    )
 
 
 async def take_role(conn: asyncpg.Connection, *, team_id: int, staff_id: int, role: str) -> None:
@@ -508,15 +593,30 @@ async def team_id_by_name(conn: asyncpg.Connection, *, name: str) -> int | None:
 AUDIT_LIMIT = 500
 
 
-async def audit_entries(conn: asyncpg.Connection, *, action: str | None = None, by: int | None = None,
-                        about: int | None = None, since: dt.date | None = None, until: dt.date | None = None,
-                        limit: int = AUDIT_LIMIT) -> list[queries.AuditEntry]:
+async def audit_entries(
+    conn: asyncpg.Connection,
+    *,
+    action: str | None = None,
+    by: int | None = None,
+    about: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = AUDIT_LIMIT,
+) -> list[queries.AuditEntry]:
     """The audit log, newest first; dates are whole days (UTC), both ends included."""
+
     def moment(day: dt.date | None) -> dt.datetime | None:
         return dt.datetime.combine(day, dt.time(), dt.UTC) if day else None
 
-    return await queries.audit_entries(conn, action=action, by=by, about=about, since=moment(since),
-                                       until=moment(until + dt.timedelta(days=1)) if until else None, limit=limit)
+    return await queries.audit_entries(
+        conn,
+        action=action,
+        by=by,
+        about=about,
+        since=moment(since),
+        until=moment(until + dt.timedelta(days=1)) if until else None,
+        limit=limit,
+    )
 
 
 async def audit_actions(conn: asyncpg.Connection) -> list[str]:

@@ -23,8 +23,7 @@ class Return(msgspec.Struct, frozen=True):
     next_path: str = "/staff"
 
 
-async def come_back(conn: asyncpg.Connection, settings: Settings, *, sent: str, kept: str,
-                    code: str | None) -> Return:
+async def come_back(conn: asyncpg.Connection, settings: Settings, *, sent: str, kept: str, code: str | None) -> Return:
     if not sent or not hmac.compare_digest(sent.encode(), kept.encode()):
         return Return(None, "sso_failed")
     attempt = await service.take_sso_attempt(conn, state=sent)
@@ -36,10 +35,12 @@ async def come_back(conn: asyncpg.Connection, settings: Settings, *, sent: str, 
         return Return(None, "sso_failed", attempt.next_path)
     domain = who.email.rpartition("@")[2]
     if settings.oidc_domains and domain not in settings.oidc_domains:
-        await service.record(conn, staff_id=None, action="sso_refused",
-                             detail={"email_domain": domain, "why": "domain not allowed"})
+        await service.record(
+            conn, staff_id=None, action="sso_refused", detail={"email_domain": domain, "why": "domain not allowed"}
+        )
         return Return(None, "sso_domain", attempt.next_path)
     async with conn.transaction():
-        signed_in = await service.sso_sign_in(conn, email=who.email, subject=who.subject, name=who.name,
-                                              create=settings.oidc_new_accounts == "create")
+        signed_in = await service.sso_sign_in(
+            conn, email=who.email, subject=who.subject, name=who.name, create=settings.oidc_new_accounts == "create"
+        )
     return Return(signed_in, None if signed_in else "sso_no_account", attempt.next_path)

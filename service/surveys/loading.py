@@ -12,8 +12,15 @@ from .model import AUDIENCES, STAFF, Choice, Faces, LoadedSurvey, Survey, Text, 
 
 # The kinds of contact a touchpoint can be about (service/touchpoints/kinds.py
 # names them for people); a survey may word a question for one of them.
-CONTACT_KIND_KEYS = ("home_visit", "child_protection_conference", "child_in_care_review", "family_group_meeting",
-                     "direct_work", "early_help", "other")
+CONTACT_KIND_KEYS = (
+    "home_visit",
+    "child_protection_conference",
+    "child_in_care_review",
+    "family_group_meeting",
+    "direct_work",
+    "early_help",
+    "other",
+)
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _SURVEY_ID = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 # Kinds that measure the same thing on an ordered scale can share a question
@@ -31,7 +38,12 @@ def version_hash(survey: Survey) -> str:
 
 # Optional fields added after surveys were first answered: left out of the
 # hash while unset, so adding the field to the model changes no survey's version.
-_LATER_OPTIONS: dict[str, object] = {"labels": None, "unanswered": "", "text_for": {}, "scale": 5}  # name -> its value when unset
+_LATER_OPTIONS: dict[str, object] = {
+    "labels": None,
+    "unanswered": "",
+    "text_for": {},
+    "scale": 5,
+}  # name -> its value when unset
 
 
 def _without_unset_options(survey: Survey) -> dict:
@@ -117,7 +129,11 @@ def _problems(survey: Survey):
                 for option in question.options:
                     if not _ID.match(option.id):
                         yield f"{at}: option id {option.id!r} must be lowercase letters, digits and underscores"
-            if isinstance(question, (Faces, YesNo)) and question.labels and not (question.labels.yes and question.labels.no):
+            if (
+                isinstance(question, (Faces, YesNo))
+                and question.labels
+                and not (question.labels.yes and question.labels.no)
+            ):
                 yield f"{at}: labels need both `yes` and `no`"
             if isinstance(question, Text) and not 1 <= question.max_length <= 5000:
                 yield f"{at}: max_length must be between 1 and 5000"

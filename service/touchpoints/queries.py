@@ -85,24 +85,43 @@ async def touchpoint_by_id(conn: asyncpg.Connection, *, touchpoint_id: int) -> M
     return ManagedTouchpoint(**row) if row else None
 
 
-async def team_touchpoint_list(conn: asyncpg.Connection, *, team_id: int,
-                               practitioner_id: int | None = None) -> list[ManagedTouchpoint]:
+async def team_touchpoint_list(
+    conn: asyncpg.Connection, *, team_id: int, practitioner_id: int | None = None
+) -> list[ManagedTouchpoint]:
     rows = await conn.fetch(SQL["team_touchpoint_list"], team_id, practitioner_id)
     return [ManagedTouchpoint(**row) for row in rows]
 
 
-async def codes_to_show(conn: asyncpg.Connection, *, staff_id: int, team_ids: list[int],
-                        today: dt.date) -> list[ManagedTouchpoint]:
+async def codes_to_show(
+    conn: asyncpg.Connection, *, staff_id: int, team_ids: list[int], today: dt.date
+) -> list[ManagedTouchpoint]:
     rows = await conn.fetch(SQL["codes_to_show"], staff_id, team_ids, today)
     return [ManagedTouchpoint(**row) for row in rows]
 
 
-async def update_touchpoint(conn: asyncpg.Connection, *, touchpoint_id: int, contact_kind: str,
-                            practitioner_id: int | None, audience: str | None, language: str,
-                            expires_on: dt.date | None, follow_browser_language: bool,
-                            shared_device: bool = False) -> None:
-    await conn.execute(SQL["update_touchpoint"], touchpoint_id, contact_kind, practitioner_id, audience, language,
-                       expires_on, follow_browser_language, shared_device)
+async def update_touchpoint(
+    conn: asyncpg.Connection,
+    *,
+    touchpoint_id: int,
+    contact_kind: str,
+    practitioner_id: int | None,
+    audience: str | None,
+    language: str,
+    expires_on: dt.date | None,
+    follow_browser_language: bool,
+    shared_device: bool = False,
+) -> None:
+    await conn.execute(
+        SQL["update_touchpoint"],
+        touchpoint_id,
+        contact_kind,
+        practitioner_id,
+        audience,
+        language,
+        expires_on,
+        follow_browser_language,
+        shared_device,
+    )
 
 
 async def set_status_by_id(conn: asyncpg.Connection, *, touchpoint_id: int, status: str) -> None:

@@ -92,82 +92,146 @@ async def _choices(conn: Connection, state: State, team_id: int) -> dict:
     }
 
 
-async def _list_page(conn: Connection, state: State, viewer: Viewer, team_id: int, *, problems: dict[str, str] | None = None,
-                     fields: dict[str, str] | None = None) -> Response[str]:
+async def _list_page(
+    conn: Connection,
+    state: State,
+    viewer: Viewer,
+    team_id: int,
+    *,
+    problems: dict[str, str] | None = None,
+    fields: dict[str, str] | None = None,
+) -> Response[str]:
     """Managers see every touchpoint of the team; a practitioner sees their own."""
     mine_only = None if viewer.manages(team_id) else viewer.staff.id
     touchpoints = await queries.team_touchpoint_list(conn, team_id=team_id, practitioner_id=mine_only)
-    return page("touchpoints/list.html", status=422 if problems else 200, viewer=viewer, team=viewer.teams[team_id],
-                touchpoints=touchpoints, manages=mine_only is None, today=state.settings.today(),
-                grouped=codes.grouped, **await _choices(conn, state, team_id), problems=problems or {}, fields=fields or {})
+    return page(
+        "touchpoints/list.html",
+        status=422 if problems else 200,
+        viewer=viewer,
+        team=viewer.teams[team_id],
+        touchpoints=touchpoints,
+        manages=mine_only is None,
+        today=state.settings.today(),
+        grouped=codes.grouped,
+        **await _choices(conn, state, team_id),
+        problems=problems or {},
+        fields=fields or {},
+    )
 
 
-async def _detail_page(conn: Connection, state: State, viewer: Viewer, touchpoint: queries.ManagedTouchpoint, *,
-                       problems: dict[str, str] | None = None, fields: dict[str, str] | None = None) -> Response[str]:
+async def _detail_page(
+    conn: Connection,
+    state: State,
+    viewer: Viewer,
+    touchpoint: queries.ManagedTouchpoint,
+    *,
+    problems: dict[str, str] | None = None,
+    fields: dict[str, str] | None = None,
+) -> Response[str]:
     devices = []
     if touchpoint.shared_device:  # when each tablet last sent answers: one with answers stuck on it shows
         devices = await service.devices_last_sent(conn, touchpoint_id=touchpoint.id)
-    return page("touchpoints/touchpoint.html", status=422 if problems else 200, viewer=viewer, touchpoint=touchpoint,
-                manages=viewer.manages(touchpoint.team_id),
-                link=codes.public_url(state.settings.base_url, touchpoint.code),
-                grouped=codes.grouped(touchpoint.code), **await _choices(conn, state, touchpoint.team_id),
-                problems=problems or {}, fields=fields or {}, devices=devices)
+    return page(
+        "touchpoints/touchpoint.html",
+        status=422 if problems else 200,
+        viewer=viewer,
+        touchpoint=touchpoint,
+        manages=viewer.manages(touchpoint.team_id),
+        link=codes.public_url(state.settings.base_url, touchpoint.code),
+        grouped=codes.grouped(touchpoint.code),
+        **await _choices(conn, state, touchpoint.team_id),
+        problems=problems or {},
+        fields=fields or {},
+        devices=devices,
+    )
 
 
 @get("/staff/teams/{team_id:int}/touchpoints", name="touchpoints")
-async def touchpoint_list(team_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def touchpoint_list(
+    team_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str]:
     require(rules.may_list(viewer, team_id))
     return await _list_page(conn, state, viewer, team_id)
 
 
 @post("/staff/teams/{team_id:int}/touchpoints", name="touchpoint_create")
-async def touchpoint_create(team_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
-                            viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+async def touchpoint_create(
+    team_id: FromPath[int],
+    request: Request,
+    conn: NamedDependency[Connection],
+    state: State,
+    viewer: NamedDependency[Viewer],
+) -> Response[str] | Redirect:
     require(rules.may_create(viewer, team_id))
     fields = await _fields(request)
     try:
         async with conn.transaction():  # undone alone if it fails
             touchpoint_id = await service.create_touchpoint(
-                conn, state.surveys, team_id=team_id, form=_form_from(fields, _only_survey(state)),
-                today=state.settings.today())
+                conn,
+                state.surveys,
+                team_id=team_id,
+                form=_form_from(fields, _only_survey(state)),
+                today=state.settings.today(),
+            )
     except Invalid as error:
         return await _list_page(conn, state, viewer, team_id, problems=error.problems, fields=fields)
     return Redirect(done(f"/staff/touchpoints/{touchpoint_id}", "touchpoint_created"), status_code=303)
 
 
 @get("/staff/touchpoints/{touchpoint_id:int}", name="touchpoint")
-async def touchpoint_page(touchpoint_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def touchpoint_page(
+    touchpoint_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str]:
     touchpoint = await _touchpoint(conn, state, touchpoint_id)
     require(rules.may_show(viewer, touchpoint))
     return await _detail_page(conn, state, viewer, touchpoint)
 
 
 @post("/staff/touchpoints/{touchpoint_id:int}", name="touchpoint_change")
-async def touchpoint_change(touchpoint_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
-                            viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+async def touchpoint_change(
+    touchpoint_id: FromPath[int],
+    request: Request,
+    conn: NamedDependency[Connection],
+    state: State,
+    viewer: NamedDependency[Viewer],
+) -> Response[str] | Redirect:
     touchpoint = await _touchpoint(conn, state, touchpoint_id)
     require(rules.may_change(viewer, touchpoint))
     fields = await _fields(request)
     try:
         async with conn.transaction():  # undone alone if it fails
-            await service.change_touchpoint(conn, state.surveys, touchpoint=touchpoint,
-                                            form=_form_from(fields, touchpoint.survey_id), today=state.settings.today(),
-                                            by=viewer.staff.id)
+            await service.change_touchpoint(
+                conn,
+                state.surveys,
+                touchpoint=touchpoint,
+                form=_form_from(fields, touchpoint.survey_id),
+                today=state.settings.today(),
+                by=viewer.staff.id,
+            )
     except Invalid as error:
         return await _detail_page(conn, state, viewer, touchpoint, problems=error.problems, fields=fields)
     return Redirect(done(f"/staff/touchpoints/{touchpoint_id}", "touchpoint_saved"), status_code=303)
 
 
 @post("/staff/touchpoints/{touchpoint_id:int}/status", name="touchpoint_status")
-async def touchpoint_status(touchpoint_id: FromPath[int], request: Request, conn: NamedDependency[Connection], state: State,
-                            viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
+async def touchpoint_status(
+    touchpoint_id: FromPath[int],
+    request: Request,
+    conn: NamedDependency[Connection],
+    state: State,
+    viewer: NamedDependency[Viewer],
+) -> Response[str] | Redirect:
     touchpoint = await _touchpoint(conn, state, touchpoint_id)
     require(rules.may_change(viewer, touchpoint))
     fields = await _fields(request)
     if fields.get("status") == "revoked" and fields.get("confirm") != "yes" and touchpoint.status != "revoked":
         # Revoking cannot be undone: say what it does and ask once more (a plain form, no script needed).
-        return page("touchpoints/touchpoint_revoke.html", viewer=viewer, touchpoint=touchpoint,
-                    grouped=codes.grouped(touchpoint.code))
+        return page(
+            "touchpoints/touchpoint_revoke.html",
+            viewer=viewer,
+            touchpoint=touchpoint,
+            grouped=codes.grouped(touchpoint.code),
+        )
     try:
         async with conn.transaction():  # undone alone if it fails
             await service.set_status(conn, touchpoint=touchpoint, status=fields.get("status", ""))
@@ -178,8 +242,13 @@ async def touchpoint_status(touchpoint_id: FromPath[int], request: Request, conn
 
 
 @get("/staff/touchpoints/{touchpoint_id:int}/qr/{fmt:str}", name="touchpoint_qr")
-async def touchpoint_qr(touchpoint_id: FromPath[int], fmt: FromPath[str], conn: NamedDependency[Connection], state: State,
-                        viewer: NamedDependency[Viewer]) -> Response[bytes]:
+async def touchpoint_qr(
+    touchpoint_id: FromPath[int],
+    fmt: FromPath[str],
+    conn: NamedDependency[Connection],
+    state: State,
+    viewer: NamedDependency[Viewer],
+) -> Response[bytes]:
     touchpoint = await _touchpoint(conn, state, touchpoint_id)
     require(rules.may_show(viewer, touchpoint))
     _printable(touchpoint)
@@ -191,8 +260,11 @@ async def touchpoint_qr(touchpoint_id: FromPath[int], fmt: FromPath[str], conn: 
     else:
         raise NotFoundException()
     filename = f"heard-{touchpoint.code}.{fmt}"
-    return Response(body, media_type=media_type, headers={
-        "Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "no-store"})
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "no-store"},
+    )
 
 
 async def _sheet(conn: Connection, state: State, viewer: Viewer, touchpoint_id: int, size: str, *, pdf: bool) -> str:
@@ -204,31 +276,50 @@ async def _sheet(conn: Connection, state: State, viewer: Viewer, touchpoint_id: 
     speak_as(touchpoint.language)
     link = codes.public_url(state.settings.base_url, touchpoint.code)
     return printing.sheet_html(
-        touchpoint=touchpoint, size=size, pdf=pdf, qr=printing.qr_data_uri(link),
+        touchpoint=touchpoint,
+        size=size,
+        pdf=pdf,
+        qr=printing.qr_data_uri(link),
         logo=printing.logo_data_uri(Path(state.settings.logo_file) if state.settings.logo_file else None),
-        short_link=f"{state.settings.base_url.split('://')[-1].rstrip('/')}/t/{codes.grouped(touchpoint.code)}")
+        short_link=f"{state.settings.base_url.split('://')[-1].rstrip('/')}/t/{codes.grouped(touchpoint.code)}",
+    )
 
 
 @get("/staff/touchpoints/{touchpoint_id:int}/print/{size:str}", name="touchpoint_print")
-async def touchpoint_print(touchpoint_id: FromPath[int], size: FromPath[str], conn: NamedDependency[Connection], state: State,
-                           viewer: NamedDependency[Viewer]) -> Response[str]:
+async def touchpoint_print(
+    touchpoint_id: FromPath[int],
+    size: FromPath[str],
+    conn: NamedDependency[Connection],
+    state: State,
+    viewer: NamedDependency[Viewer],
+) -> Response[str]:
     """An A6 card, four cards on an A4 sheet, or an A4 poster, in the touchpoint's own language."""
     html = await _sheet(conn, state, viewer, touchpoint_id, size, pdf=False)
     return Response(html, media_type="text/html")
 
 
 @get("/staff/touchpoints/{touchpoint_id:int}/pdf/{size:str}", name="touchpoint_pdf")
-async def touchpoint_pdf(touchpoint_id: FromPath[int], size: FromPath[str], conn: NamedDependency[Connection], state: State,
-                         viewer: NamedDependency[Viewer]) -> Response[bytes]:
+async def touchpoint_pdf(
+    touchpoint_id: FromPath[int],
+    size: FromPath[str],
+    conn: NamedDependency[Connection],
+    state: State,
+    viewer: NamedDependency[Viewer],
+) -> Response[bytes]:
     """The same sheet as a PDF made on the server, for printers and print shops."""
     html = await _sheet(conn, state, viewer, touchpoint_id, size, pdf=True)
     body = await anyio.to_thread.run_sync(printing.sheet_pdf, html, size)  # a few hundred ms of CPU: off the event loop
-    return Response(body, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="heard-{size}-{touchpoint_id}.pdf"'})
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="heard-{size}-{touchpoint_id}.pdf"'},
+    )
 
 
 @get("/staff/touchpoints/{touchpoint_id:int}/show", name="touchpoint_show")
-async def touchpoint_show(touchpoint_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str]:
+async def touchpoint_show(
+    touchpoint_id: FromPath[int], conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str]:
     """The QR code full-screen on a practitioner's phone, for a family to scan."""
     touchpoint = await _touchpoint(conn, state, touchpoint_id)
     require(rules.may_show(viewer, touchpoint))
@@ -238,15 +329,28 @@ async def touchpoint_show(touchpoint_id: FromPath[int], conn: NamedDependency[Co
 
 
 @get("/staff/me/qr", name="my_qr")
-async def my_qr(conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]) -> Response[str] | Redirect:
-    """"Show my QR code": straight to the full-screen code when the practitioner has one
+async def my_qr(
+    conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str] | Redirect:
+    """ "Show my QR code": straight to the full-screen code when the practitioner has one
     touchpoint that can be shown, else a short list to choose from."""
-    live = await service.codes_to_show(conn, staff_id=viewer.staff.id, team_ids=list(viewer.teams),
-                                       today=state.settings.today())
+    live = await service.codes_to_show(
+        conn, staff_id=viewer.staff.id, team_ids=list(viewer.teams), today=state.settings.today()
+    )
     if len(live) == 1:
         return Redirect(f"/staff/touchpoints/{live[0].id}/show", status_code=303)
     return page("touchpoints/my_codes.html", viewer=viewer, touchpoints=live, kinds=CONTACT_KINDS)
 
 
-ROUTES = [my_qr, touchpoint_list, touchpoint_create, touchpoint_page, touchpoint_change, touchpoint_status, touchpoint_qr,
-          touchpoint_print, touchpoint_pdf, touchpoint_show]
+ROUTES = [
+    my_qr,
+    touchpoint_list,
+    touchpoint_create,
+    touchpoint_page,
+    touchpoint_change,
+    touchpoint_status,
+    touchpoint_qr,
+    touchpoint_print,
+    touchpoint_pdf,
+    touchpoint_show,
+]

@@ -20,7 +20,8 @@ def may_create(viewer: Viewer, team_id: int) -> bool:
 def may_show(viewer: Viewer, touchpoint: ManagedTouchpoint) -> bool:
     """Managers of its team, and the practitioner it belongs to (while in that team)."""
     return may_manage_team(viewer, touchpoint.team_id) or (
-        touchpoint.practitioner_id == viewer.staff.id and viewer.is_member(touchpoint.team_id))
+        touchpoint.practitioner_id == viewer.staff.id and viewer.is_member(touchpoint.team_id)
+    )
 
 
 def may_change(viewer: Viewer, touchpoint: ManagedTouchpoint) -> bool:

@@ -47,8 +47,9 @@ class Invalid(Exception):
         self.problems = problems
 
 
-async def _check(conn: asyncpg.Connection, registry: SurveyRegistry, team_id: int, form: TouchpointForm,
-                 today: dt.date) -> None:
+async def _check(
+    conn: asyncpg.Connection, registry: SurveyRegistry, team_id: int, form: TouchpointForm, today: dt.date
+) -> None:
     problems = {}
     for_staff = form.audience == STAFF  # a staff survey's touchpoint (the culture pulse): a staff kind, no practitioner
     if form.contact_kind not in (STAFF_KINDS if for_staff else CONTACT_KINDS):
@@ -71,10 +72,12 @@ async def _check(conn: asyncpg.Connection, registry: SurveyRegistry, team_id: in
     if form.expires_on is not None and form.expires_on <= today:
         problems["expires_on"] = "future"
     if form.practitioner_id is not None and not await queries.is_team_practitioner(
-            conn, team_id=team_id, staff_id=form.practitioner_id):
+        conn, team_id=team_id, staff_id=form.practitioner_id
+    ):
         problems["practitioner_id"] = "choose"
-    if form.exit_pin and not (form.exit_pin.isascii() and form.exit_pin.isdigit()
-                              and PIN_DIGITS[0] <= len(form.exit_pin) <= PIN_DIGITS[1]):
+    if form.exit_pin and not (
+        form.exit_pin.isascii() and form.exit_pin.isdigit() and PIN_DIGITS[0] <= len(form.exit_pin) <= PIN_DIGITS[1]
+    ):
         problems["exit_pin"] = "pin"
     if form.idle_minutes is not None and not IDLE_MINUTES[0] <= form.idle_minutes <= IDLE_MINUTES[1]:
         problems["idle_minutes"] = "minutes"
@@ -90,43 +93,77 @@ async def _shared_settings(conn: asyncpg.Connection, touchpoint_id: int, form: T
         await queries.set_idle_seconds(conn, touchpoint_id=touchpoint_id, seconds=form.idle_minutes * 60)
 
 
-async def create_touchpoint(conn: asyncpg.Connection, registry: SurveyRegistry, *, team_id: int,
-                            form: TouchpointForm, today: dt.date) -> int:
+async def create_touchpoint(
+    conn: asyncpg.Connection, registry: SurveyRegistry, *, team_id: int, form: TouchpointForm, today: dt.date
+) -> int:
     await _check(conn, registry, team_id, form, today)
     touchpoint_id = await queries.insert_touchpoint(
-        conn, code=codes.new_code(), team_id=team_id, contact_kind=form.contact_kind,
-        practitioner_id=form.practitioner_id, survey_id=form.survey_id, audience=form.audience,
-        language=form.language, expires_on=form.expires_on)
+        conn,
+        code=codes.new_code(),
+        team_id=team_id,
+        contact_kind=form.contact_kind,
+        practitioner_id=form.practitioner_id,
+        survey_id=form.survey_id,
+        audience=form.audience,
+        language=form.language,
+        expires_on=form.expires_on,
+    )
     if not form.follow_browser_language or form.shared_device:
-        await queries.update_touchpoint(conn, touchpoint_id=touchpoint_id, contact_kind=form.contact_kind,
-                                        practitioner_id=form.practitioner_id, audience=form.audience,
-                                        language=form.language, expires_on=form.expires_on,
-                                        follow_browser_language=form.follow_browser_language,
-                                        shared_device=form.shared_device)
+        await queries.update_touchpoint(
+            conn,
+            touchpoint_id=touchpoint_id,
+            contact_kind=form.contact_kind,
+            practitioner_id=form.practitioner_id,
+            audience=form.audience,
+            language=form.language,
+            expires_on=form.expires_on,
+            follow_browser_language=form.follow_browser_language,
+            shared_device=form.shared_device,
+        )
     await _shared_settings(conn, touchpoint_id, form)
     return touchpoint_id
 
 
-async def change_touchpoint(conn: asyncpg.Connection, registry: SurveyRegistry, *,
-                            touchpoint: queries.ManagedTouchpoint, form: TouchpointForm, today: dt.date,
-                            by: int | None = None) -> None:
+async def change_touchpoint(
+    conn: asyncpg.Connection,
+    registry: SurveyRegistry,
+    *,
+    touchpoint: queries.ManagedTouchpoint,
+    form: TouchpointForm,
+    today: dt.date,
+    by: int | None = None,
+) -> None:
     """Change a touchpoint. Who and what an answer is about was fixed when it
     was given, so a new practitioner or contact kind applies to later answers
     only; the change is audit-logged (who, when, from, to)."""
-    await _check(conn, registry, touchpoint.team_id, msgspec.structs.replace(form, survey_id=touchpoint.survey_id),
-                 today)
+    await _check(
+        conn, registry, touchpoint.team_id, msgspec.structs.replace(form, survey_id=touchpoint.survey_id), today
+    )
     if form.practitioner_id != touchpoint.practitioner_id:
-        await record(conn, staff_id=by, action="touchpoint_reassigned",
-                     detail={"touchpoint": touchpoint.id, "from": touchpoint.practitioner_id,
-                             "to": form.practitioner_id})
+        await record(
+            conn,
+            staff_id=by,
+            action="touchpoint_reassigned",
+            detail={"touchpoint": touchpoint.id, "from": touchpoint.practitioner_id, "to": form.practitioner_id},
+        )
     if form.contact_kind != touchpoint.contact_kind:
-        await record(conn, staff_id=by, action="touchpoint_contact_kind_changed",
-                     detail={"touchpoint": touchpoint.id, "from": touchpoint.contact_kind, "to": form.contact_kind})
-    await queries.update_touchpoint(conn, touchpoint_id=touchpoint.id, contact_kind=form.contact_kind,
-                                    practitioner_id=form.practitioner_id, audience=form.audience,
-                                    language=form.language, expires_on=form.expires_on,
-                                    follow_browser_language=form.follow_browser_language,
-                                    shared_device=form.shared_device)
+        await record(
+            conn,
+            staff_id=by,
+            action="touchpoint_contact_kind_changed",
+            detail={"touchpoint": touchpoint.id, "from": touchpoint.contact_kind, "to": form.contact_kind},
+        )
+    await queries.update_touchpoint(
+        conn,
+        touchpoint_id=touchpoint.id,
+        contact_kind=form.contact_kind,
+        practitioner_id=form.practitioner_id,
+        audience=form.audience,
+        language=form.language,
+        expires_on=form.expires_on,
+        follow_browser_language=form.follow_browser_language,
+        shared_device=form.shared_device,
+    )
     await _shared_settings(conn, touchpoint.id, form)
 
 
@@ -143,8 +180,9 @@ async def find_by_code(conn: asyncpg.Connection, *, code: str, today: dt.date) -
     return await queries.touchpoint_by_code(conn, code=code, today=today)
 
 
-async def codes_to_show(conn: asyncpg.Connection, *, staff_id: int, team_ids: list[int],
-                        today: dt.date) -> list[queries.ManagedTouchpoint]:
+async def codes_to_show(
+    conn: asyncpg.Connection, *, staff_id: int, team_ids: list[int], today: dt.date
+) -> list[queries.ManagedTouchpoint]:
     """A practitioner's own touchpoints whose code can be shown now (active, not expired), in their teams."""
     return await queries.codes_to_show(conn, staff_id=staff_id, team_ids=team_ids, today=today)
 
@@ -161,13 +199,28 @@ async def debrief_touchpoint(conn: asyncpg.Connection, *, team_id: int) -> int:
     return await queries.debrief_touchpoint(conn, team_id=team_id, new_code=codes.new_code())
 
 
-async def add_touchpoint(conn: asyncpg.Connection, *, team_id: int, contact_kind: str, practitioner_id: int | None,
-                         survey_id: str, audience: str | None, language: str) -> queries.Touchpoint:
+async def add_touchpoint(
+    conn: asyncpg.Connection,
+    *,
+    team_id: int,
+    contact_kind: str,
+    practitioner_id: int | None,
+    survey_id: str,
+    audience: str | None,
+    language: str,
+) -> queries.Touchpoint:
     """A touchpoint made by a script (the demo), without the form's checks."""
     code = codes.new_code()
-    await queries.insert_touchpoint(conn, code=code, team_id=team_id, contact_kind=contact_kind,
-                                    practitioner_id=practitioner_id, survey_id=survey_id, audience=audience,
-                                    language=language)
+    await queries.insert_touchpoint(
+        conn,
+        code=code,
+        team_id=team_id,
+        contact_kind=contact_kind,
+        practitioner_id=practitioner_id,
+        survey_id=survey_id,
+        audience=audience,
+        language=language,
+    )
     touchpoint = await queries.touchpoint_by_code(conn, code=code, today=dt.date.today())
     if touchpoint is None:
         raise LookupError(f"the touchpoint just made ({code}) cannot be read back")
@@ -180,7 +233,7 @@ Touchpoint = queries.Touchpoint
 async def exit_pin_matches(conn: asyncpg.Connection, *, touchpoint_id: int, pin: str) -> bool:
     """Whether `pin` is the staff exit PIN of a shared device's touchpoint (never true when none was set)."""
     stored = await queries.exit_pin_hash(conn, touchpoint_id=touchpoint_id)
-    return verify_password(stored, pin[:PIN_DIGITS[1] * 4])
+    return verify_password(stored, pin[: PIN_DIGITS[1] * 4])
 
 
 async def device_sent(conn: asyncpg.Connection, *, touchpoint_id: int, device_id: uuid.UUID, today: dt.date) -> None:

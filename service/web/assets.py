@@ -28,8 +28,15 @@ from service.paths import HTMX, STATIC_DIR
 
 FOREVER = "public, max-age=31536000, immutable"
 BRIEFLY = "public, max-age=300"
-TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mp3": "audio/mpeg",
-         ".ogg": "audio/ogg", ".m4a": "audio/mp4", ".wav": "audio/wav", ".svg": "image/svg+xml"}
+TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg",
+    ".m4a": "audio/mp4",
+    ".wav": "audio/wav",
+    ".svg": "image/svg+xml",
+}
 
 
 # A block comment, or a line that is only a comment. Heard's scripts keep "/*" and "//" out of strings and
@@ -61,7 +68,9 @@ class Assets:
             digest = hashlib.sha256(body).hexdigest()[:10]
             stem, dot, suffix = name.rpartition(".")
             hashed = f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
-            media_type = TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            media_type = (
+                TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            )
             asset = Asset(name, hashed, body, media_type)
             self.by_name[name] = asset
             self.by_hashed[hashed] = asset
@@ -107,8 +116,9 @@ async def service_worker(state: State) -> Response[bytes]:
     (and, on a shared device, can keep the tablet on its touchpoint). Browsers check it for updates on each
     visit, so it is never cached for long."""
     asset = state.assets.by_name["sw.js"]
-    return Response(asset.body, media_type=asset.media_type,
-                    headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
+    return Response(
+        asset.body, media_type=asset.media_type, headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"}
+    )
 
 
 ROUTES = [static_file, service_worker]

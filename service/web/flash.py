@@ -16,19 +16,36 @@ from __future__ import annotations
 import contextvars
 from urllib.parse import quote
 
-DONE = frozenset({
-    # learning reviews and "you said, we did"
-    "review_started", "facilitators_saved", "reflections_saved", "action_added", "action_saved",
-    "entry_published", "entry_saved", "entry_withdrawn", "entry_published_again",
-    # touchpoints
-    "touchpoint_created", "touchpoint_saved", "touchpoint_status_saved",
-    # administration and one's own account
-    "team_created", "person_saved", "password_changed",
-    # safeguarding and reading
-    "safeguarding_closed", "outcome_saved", "dealing_saved", "readers_saved",
-    # own feedback and team pages
-    "sharing_saved", "held_decided",
-})
+DONE = frozenset(
+    {
+        # learning reviews and "you said, we did"
+        "review_started",
+        "facilitators_saved",
+        "reflections_saved",
+        "action_added",
+        "action_saved",
+        "entry_published",
+        "entry_saved",
+        "entry_withdrawn",
+        "entry_published_again",
+        # touchpoints
+        "touchpoint_created",
+        "touchpoint_saved",
+        "touchpoint_status_saved",
+        # administration and one's own account
+        "team_created",
+        "person_saved",
+        "password_changed",
+        # safeguarding and reading
+        "safeguarding_closed",
+        "outcome_saved",
+        "dealing_saved",
+        "readers_saved",
+        # own feedback and team pages
+        "sharing_saved",
+        "held_decided",
+    }
+)
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("heard_done", default="")
 

@@ -20,8 +20,13 @@ from service.settings import REPO_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -38,8 +43,14 @@ def running_heard(dsn: str, *, env: dict[str, str] | None = None, command: list[
     Yields (base URL, its log file)."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    environment = {**os.environ, "DATABASE_URL": dsn, "HEARD_BASE_URL": base, "HEARD_LOG_LEVEL": "WARNING",
-                   "HEARD_SUBMISSIONS_PER_SOURCE": "0", **(env or {})}
+    environment = {
+        **os.environ,
+        "DATABASE_URL": dsn,
+        "HEARD_BASE_URL": base,
+        "HEARD_LOG_LEVEL": "WARNING",
+        "HEARD_SUBMISSIONS_PER_SOURCE": "0",
+        **(env or {}),
+    }
     argv = [*(command or [sys.executable, "-m", "service", "serve", "--workers", "1", "--port"]), str(port)]
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(argv, cwd=REPO_ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=log)

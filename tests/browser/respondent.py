@@ -24,10 +24,14 @@ async def moves_on_by_itself(page: Page) -> bool:
 
 async def choose(page: Page, question: str, label: str) -> None:
     """Choose an answer; where that moves on by itself, wait for the next screen."""
-    step = await page.locator("input[name=step]").get_attribute("value") if await page.locator(
-        "input[name=step]").count() else None
-    moving = step is not None and await moves_on_by_itself(page) and await page.get_by_role(
-        "button", name="Next").count()
+    step = (
+        await page.locator("input[name=step]").get_attribute("value")
+        if await page.locator("input[name=step]").count()
+        else None
+    )
+    moving = (
+        step is not None and await moves_on_by_itself(page) and await page.get_by_role("button", name="Next").count()
+    )
     await page.get_by_role("group", name=question).get_by_role("radio", name=label, exact=True).check()
     if moving:
         await expect(page.locator("input[name=step]")).not_to_have_value(step or "")
@@ -42,8 +46,11 @@ async def answer(page: Page, choices: list[tuple[str, str]], words: str = "") ->
         for question, label in list(pending):
             group = page.get_by_role("group", name=question)
             if await group.count():
-                moved = await page.locator("input[name=step]").count() > 0 and await moves_on_by_itself(page) \
+                moved = (
+                    await page.locator("input[name=step]").count() > 0
+                    and await moves_on_by_itself(page)
                     and await page.get_by_role("button", name="Next").count() > 0
+                )
                 await choose(page, question, label)
                 pending.remove((question, label))
         if moved:
@@ -61,24 +68,49 @@ async def answer(page: Page, choices: list[tuple[str, str]], words: str = "") ->
 
 # What each audience answers in the journeys: [(question, answer label)], free text.
 ANSWERS = {
-    "under8": ([("Did the grown-up listen to you?", "Yes"), ("Was the grown-up kind to you?", "A bit")],
-               "I liked the drawing"),
-    "8to12": ([("Did your worker listen to you?", "Mostly"), ("Are things getting better for you?", "Sort of")],
-              "My worker is nice"),
-    "13to17": ([("My worker listened to what I had to say.", "Agree"),
-                ("How did you take part in the meeting?", "I was there")], "ok"),
-    "parent": ([("The worker listened to me.", "Strongly agree"),
-                ("Do you know how to contact your worker if you need to?", "Not sure")],
-               "Thank you for explaining the plan."),
+    "under8": (
+        [("Did the grown-up listen to you?", "Yes"), ("Was the grown-up kind to you?", "A bit")],
+        "I liked the drawing",
+    ),
+    "8to12": (
+        [("Did your worker listen to you?", "Mostly"), ("Are things getting better for you?", "Sort of")],
+        "My worker is nice",
+    ),
+    "13to17": (
+        [
+            ("My worker listened to what I had to say.", "Agree"),
+            ("How did you take part in the meeting?", "I was there"),
+        ],
+        "ok",
+    ),
+    "parent": (
+        [
+            ("The worker listened to me.", "Strongly agree"),
+            ("Do you know how to contact your worker if you need to?", "Not sure"),
+        ],
+        "Thank you for explaining the plan.",
+    ),
 }
 # The stored value of each answer label above.
-STORED = {"Yes": 3, "A bit": 2, "Mostly": 4, "Sort of": 3, "Agree": 4, "I was there": "was_there",
-          "Strongly agree": 5, "Not sure": "not_sure"}
+STORED = {
+    "Yes": 3,
+    "A bit": 2,
+    "Mostly": 4,
+    "Sort of": 3,
+    "Agree": 4,
+    "I was there": "was_there",
+    "Strongly agree": 5,
+    "Not sure": "not_sure",
+}
 QUESTION_IDS = {
-    "Did the grown-up listen to you?": "listened", "Was the grown-up kind to you?": "respect",
-    "Did your worker listen to you?": "listened", "Are things getting better for you?": "better",
-    "My worker listened to what I had to say.": "listened", "How did you take part in the meeting?": "took_part",
-    "The worker listened to me.": "listened", "Do you know how to contact your worker if you need to?": "contact",
+    "Did the grown-up listen to you?": "listened",
+    "Was the grown-up kind to you?": "respect",
+    "Did your worker listen to you?": "listened",
+    "Are things getting better for you?": "better",
+    "My worker listened to what I had to say.": "listened",
+    "How did you take part in the meeting?": "took_part",
+    "The worker listened to me.": "listened",
+    "Do you know how to contact your worker if you need to?": "contact",
 }
 
 

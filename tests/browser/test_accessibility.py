@@ -11,8 +11,10 @@ from playwright.async_api import Browser, Page
 from tests import factories
 
 AXE = Axe()
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-               "resultTypes": ["violations"]}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
 VIEWPORTS = {"phone": {"width": 360, "height": 640}, "tablet": {"width": 768, "height": 1024}}
 LANGUAGES = ["en-GB", "ar"]
 AUDIENCES = ["under8", "8to12", "13to17", "parent"]
@@ -26,8 +28,10 @@ async def violations(page: Page, where: str) -> list[str]:
     for name, size in VIEWPORTS.items():
         await page.set_viewport_size(size)
         results = await page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-        found += [f"{where} ({name}): {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]} – {v['help']}"
-                  for v in results["violations"]]
+        found += [
+            f"{where} ({name}): {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]} – {v['help']}"
+            for v in results["violations"]
+        ]
     await page.set_viewport_size(VIEWPORTS["phone"])
     return found
 
@@ -64,8 +68,13 @@ async def form_states(page: Page, base: str, audience: str, lang: str):
 async def test_respondent_pages_have_no_axe_violations_on_phone_and_tablet(browser, server, touchpoint, lang):
     page = await new_page(browser, lang)
     found: list[str] = []
-    pages = {"welcome": f"/t/{touchpoint.code}", "who": f"/t/{touchpoint.code}/who",
-             "thank you": f"/t/{touchpoint.code}/thanks", "code not found": "/t/zzzzzzzzzzzzz", "help": "/help"}
+    pages = {
+        "welcome": f"/t/{touchpoint.code}",
+        "who": f"/t/{touchpoint.code}/who",
+        "thank you": f"/t/{touchpoint.code}/thanks",
+        "code not found": "/t/zzzzzzzzzzzzz",
+        "help": "/help",
+    }
 
     for name, path in pages.items():
         await page.goto(f"{server}{path}?lang={lang}")
@@ -78,8 +87,9 @@ async def test_respondent_pages_have_no_axe_violations_on_phone_and_tablet(brows
 
 @pytest.mark.parametrize("audience", AUDIENCES)
 @pytest.mark.parametrize("lang", LANGUAGES)
-async def test_each_form_has_no_axe_violations_empty_with_problems_and_filled(browser, server, touchpoint, lang,
-                                                                              audience):
+async def test_each_form_has_no_axe_violations_empty_with_problems_and_filled(
+    browser, server, touchpoint, lang, audience
+):
     page = await new_page(browser, lang)
     found: list[str] = []
     states = []

@@ -29,16 +29,19 @@ async def test_parallel_wrong_passwords_never_get_past_the_limit(server, pool):
         token = await _sign_in_token(client, server)
 
         async def guess(number: int) -> int:
-            response = await client.post(f"{server}/staff/sign-in", data={
-                "email": email, "password": f"guess {number}", "csrf_token": token})
+            response = await client.post(
+                f"{server}/staff/sign-in", data={"email": email, "password": f"guess {number}", "csrf_token": token}
+            )
             return response.status_code
 
         answers = await asyncio.gather(*(guess(n) for n in range(40)))
 
     assert answers.count(401) == staff_service.ACCOUNT_LIMIT, answers
     assert answers.count(429) == 40 - staff_service.ACCOUNT_LIMIT
-    assert await pool.fetchval("select count(*) from sign_in_failures where subject = $1",
-                               f"account:{email}") == staff_service.ACCOUNT_LIMIT
+    assert (
+        await pool.fetchval("select count(*) from sign_in_failures where subject = $1", f"account:{email}")
+        == staff_service.ACCOUNT_LIMIT
+    )
 
 
 async def test_every_log_line_of_a_serve_session_is_json_and_names_no_touchpoint(dsn, pool):
@@ -48,8 +51,11 @@ async def test_every_log_line_of_a_serve_session_is_json_and_names_no_touchpoint
             await client.get(f"{base}/t/{touchpoint.code}")
             # A multipart body that is not UTF-8: the "refused data" line.
             body = encode_multipart([(b"q_anything_else", b"\xff\xfe not utf-8")], str(uuid.uuid4()), "b0undary")
-            refused = await client.post(f"{base}/t/{touchpoint.code}/form/parent", content=body,
-                                        headers={"content-type": "multipart/form-data; boundary=b0undary"})
+            refused = await client.post(
+                f"{base}/t/{touchpoint.code}/form/parent",
+                content=body,
+                headers={"content-type": "multipart/form-data; boundary=b0undary"},
+            )
             await client.get(f"{base}/staff/teams/1/export.csv")
         await asyncio.sleep(0.5)  # the worker's lines reach the file
         log.seek(0)

@@ -13,8 +13,9 @@ ALREADY = "You've already sent your answers"
 
 
 async def new_page(browser: Browser, javascript: bool) -> Page:
-    context = await browser.new_context(viewport={"width": 360, "height": 640}, locale="en-GB",
-                                        java_script_enabled=javascript)
+    context = await browser.new_context(
+        viewport={"width": 360, "height": 640}, locale="en-GB", java_script_enabled=javascript
+    )
     return await context.new_page()
 
 
@@ -28,8 +29,9 @@ async def send(page: Page, server: str, code: str, audience: str) -> None:
 
 
 @pytest.mark.parametrize("audience", ["under8", "parent"])
-async def test_back_after_thanks_with_javascript_says_already_sent_and_stores_nothing_new(browser, server, pool,
-                                                                                          audience):
+async def test_back_after_thanks_with_javascript_says_already_sent_and_stores_nothing_new(
+    browser, server, pool, audience
+):
     page = await new_page(browser, javascript=True)
     touchpoint = await factories.touchpoint(pool, audience=audience)
     await send(page, server, touchpoint.code, audience)
@@ -44,8 +46,9 @@ async def test_back_after_thanks_with_javascript_says_already_sent_and_stores_no
 
 
 @pytest.mark.parametrize("audience", ["under8", "parent"])
-async def test_back_after_thanks_without_javascript_stores_nothing_new_and_says_already_sent(browser, server, pool,
-                                                                                             audience):
+async def test_back_after_thanks_without_javascript_stores_nothing_new_and_says_already_sent(
+    browser, server, pool, audience
+):
     page = await new_page(browser, javascript=False)
     touchpoint = await factories.touchpoint(pool, audience=audience)
     await send(page, server, touchpoint.code, audience)
@@ -76,8 +79,11 @@ async def test_a_shared_device_offers_a_new_start_for_the_next_person(browser, s
     await expect(page.locator("form#answers")).to_be_visible()
     assert await page.locator("input[type=radio]:checked").count() == 0
     assert await page.get_by_role("textbox").input_value() == ""
-    await page.get_by_role("group", name="The worker listened to me.").get_by_role(
-        "radio", name="Agree", exact=True).check()
+    await (
+        page.get_by_role("group", name="The worker listened to me.")
+        .get_by_role("radio", name="Agree", exact=True)
+        .check()
+    )
     await page.get_by_role("button", name="Send my answers").click()
     await page.get_by_role("heading", name="Thank you").wait_for()
     assert len(await factories.stored_responses(pool, touchpoint.id)) == 2

@@ -61,8 +61,14 @@ async def test_a_debrief_from_opening_to_the_manager_s_answer_without_javascript
     link = await _open(opener, server, "Strategy meeting for the K. family")
 
     await _answer(browser, server, link, "A school or nursery", "Attendance data came early")
-    await _answer(browser, server, link, "Health", "The health visitor joined by phone",
-                  raise_="Book a room with a phone line for every strategy meeting")
+    await _answer(
+        browser,
+        server,
+        link,
+        "Health",
+        "The health visitor joined by phone",
+        raise_="Book a room with a phone line for every strategy meeting",
+    )
     await _answer(browser, server, link, "Police", "Police checks were back in time")
     partner = await _partner_page(browser)
     await partner.goto(f"{server}{link}")
@@ -79,9 +85,12 @@ async def test_a_debrief_from_opening_to_the_manager_s_answer_without_javascript
     assert await partner.get_by_role("heading", name="Police").count() == 1  # 3 answered: where each works shows
     assert "Waiting for a response from management." in after
 
-    review_id = await pool.fetchval("insert into reviews (team_id, period_start, period_end, survey_id) "
-                                    "values ($1, $2, $2, $3) returning id", team, dt.date.today().replace(day=1),
-                                    factories.SURVEY)
+    review_id = await pool.fetchval(
+        "insert into reviews (team_id, period_start, period_end, survey_id) values ($1, $2, $2, $3) returning id",
+        team,
+        dt.date.today().replace(day=1),
+        factories.SURVEY,
+    )
     boss = await _staff_page(browser, server, pool, manager)
     await boss.goto(f"{server}/staff/teams/{team}")
     assert "Book a room with a phone line" in await boss.locator("#raised-lessons").inner_text()
@@ -155,9 +164,12 @@ async def test_every_debrief_page_has_no_axe_violations(browser, server, pool):
         found += await violations(partner, f"results, pooled ({lang})")
         await partner.context.close()
 
-    review_id = await pool.fetchval("insert into reviews (team_id, period_start, period_end, survey_id) "
-                                    "values ($1, $2, $2, $3) returning id", team, dt.date.today().replace(day=1),
-                                    factories.SURVEY)
+    review_id = await pool.fetchval(
+        "insert into reviews (team_id, period_start, period_end, survey_id) values ($1, $2, $2, $3) returning id",
+        team,
+        dt.date.today().replace(day=1),
+        factories.SURVEY,
+    )
     boss = await _staff_page(browser, server, pool, manager, javascript=True)
     await boss.goto(f"{server}/staff/teams/{team}")
     found += await violations(boss, "team page with a lesson waiting")

@@ -55,11 +55,17 @@ async def test_the_contact_form_puts_each_label_above_its_own_box(page, server, 
     assert all(item["boxWidth"] >= main_width * 0.8 and item["border"] == "2px" for item in layout), layout
 
 
-@pytest.mark.parametrize(("kind", "listened", "contact"), [
-    ("child_protection_conference", "The social worker listened to me.",
-     "Do you know how to contact your social worker if you need to?"),
-    ("home_visit", "The worker listened to me.", "Do you know how to contact your worker if you need to?"),
-])
+@pytest.mark.parametrize(
+    ("kind", "listened", "contact"),
+    [
+        (
+            "child_protection_conference",
+            "The social worker listened to me.",
+            "Do you know how to contact your social worker if you need to?",
+        ),
+        ("home_visit", "The worker listened to me.", "Do you know how to contact your worker if you need to?"),
+    ],
+)
 async def test_a_parents_questions_say_which_worker_at_a_conference(page, server, pool, kind, listened, contact):
     touchpoint = await factories.touchpoint(pool, audience="parent", contact_kind=kind)
 
@@ -93,8 +99,11 @@ async def taps_to_send(page: Page, base: str) -> int:
     await tap(page.get_by_role("link", name="Start"))
     while True:
         await page.locator("form#answers").wait_for()
-        step = await page.locator("input[name=step]").get_attribute("value") if await page.locator(
-            "input[name=step]").count() else None
+        step = (
+            await page.locator("input[name=step]").get_attribute("value")
+            if await page.locator("input[name=step]").count()
+            else None
+        )
         for group in await page.locator("fieldset.question:has(input[type=radio])").all():
             if not await group.locator("input:checked").count():
                 await tap(group.locator("label.option").last)

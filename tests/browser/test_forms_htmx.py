@@ -18,7 +18,9 @@ UNDER8 = [("Did the grown-up listen to you?", "Yes"), ("Did you understand what 
 async def test_under_8_screens_change_without_reloading_the_page(page, server, pool):
     touchpoint = await factories.touchpoint(pool, audience="under8")
     complaints: list[str] = []  # e.g. a Content-Security-Policy refusal
-    page.on("console", lambda message: complaints.append(message.text) if message.type in ("error", "warning") else None)
+    page.on(
+        "console", lambda message: complaints.append(message.text) if message.type in ("error", "warning") else None
+    )
     await page.goto(f"{server}/t/{touchpoint.code}/form/under8")
     await page.evaluate(MARK)
     posts: list[dict[str, str]] = []
@@ -108,7 +110,9 @@ window.SpeechSynthesisUtterance = function (text) { this.text = text; };
 
 async def visible_speak_buttons(page: Page) -> list[str]:
     buttons = page.locator("button.speak")
-    return [await buttons.nth(i).inner_text() for i in range(await buttons.count()) if await buttons.nth(i).is_visible()]
+    return [
+        await buttons.nth(i).inner_text() for i in range(await buttons.count()) if await buttons.nth(i).is_visible()
+    ]
 
 
 async def test_read_aloud_speaks_each_question_and_answer_with_the_devices_voice(page, server, pool):
@@ -120,7 +124,11 @@ async def test_read_aloud_speaks_each_question_and_answer_with_the_devices_voice
     await page.get_by_role("button", name="Listen: A bit").click()
 
     assert [label.strip() for label in await visible_speak_buttons(page)] == [
-        "Listen: Did the grown-up listen to you?", "Listen: No", "Listen: A bit", "Listen: Yes"]
+        "Listen: Did the grown-up listen to you?",
+        "Listen: No",
+        "Listen: A bit",
+        "Listen: Yes",
+    ]
     assert await page.evaluate("window.__spoken") == [["Did the grown-up listen to you?", "en-GB"], ["A bit", "en-GB"]]
     assert not await page.get_by_role("radio", name="A bit").is_checked()  # listening is not choosing
 

@@ -87,9 +87,14 @@ async def test_each_form_is_answered_and_sent_without_javascript(no_js_page, ser
 
     await page.goto(f"{server}/t/{touchpoint.code}")
     await page.get_by_role("link", name="Start").click()
-    await page.get_by_role("link", name=dict(
-        under8="A child under 8", **{"8to12": "A child aged 8 to 12", "13to17": "A young person aged 13 to 17"},
-        parent="A parent or carer")[audience]).click()
+    await page.get_by_role(
+        "link",
+        name=dict(
+            under8="A child under 8",
+            **{"8to12": "A child aged 8 to 12", "13to17": "A young person aged 13 to 17"},
+            parent="A parent or carer",
+        )[audience],
+    ).click()
     await answer(page, choices, words)
     await page.get_by_role("button", name="Send my answers").click()
 
@@ -104,7 +109,9 @@ async def test_problems_are_shown_and_linked_without_javascript(no_js_page, serv
     page = no_js_page
     touchpoint = await factories.touchpoint(pool, audience="8to12")
     await page.goto(f"{server}/t/{touchpoint.code}/form/8to12")
-    await page.get_by_role("group", name="Are things getting better for you?").get_by_role("radio", name="Mostly").check()
+    await (
+        page.get_by_role("group", name="Are things getting better for you?").get_by_role("radio", name="Mostly").check()
+    )
 
     await page.get_by_role("button", name="Send my answers").click()
     await page.get_by_role("link", name="Choose how much your worker listened").click()

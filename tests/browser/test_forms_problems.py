@@ -15,7 +15,8 @@ from tests import factories
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
 async def test_the_error_summary_names_each_problem_and_its_link_moves_focus_to_the_answer(
-        browser: Browser, server, pool, javascript):
+    browser: Browser, server, pool, javascript
+):
     context = await browser.new_context(viewport={"width": 360, "height": 640}, java_script_enabled=javascript)
     page = await context.new_page()
     touchpoint = await factories.touchpoint(pool, audience="8to12")
@@ -43,14 +44,18 @@ async def test_the_error_summary_names_each_problem_and_its_link_moves_focus_to_
 
 @pytest.mark.parametrize("status", [429, 403, 410, 500, 502])
 async def test_a_refused_send_with_javascript_shows_a_message_clears_the_old_one_and_keeps_the_answers(
-        page, server, pool, status):
+    page, server, pool, status
+):
     touchpoint = await factories.touchpoint(pool, audience="parent")
     refuse = []
 
     async def maybe_refuse(route: Route) -> None:
         if route.request.method == "POST" and refuse:
-            await route.fulfill(status=status, content_type="text/html",
-                                body="<!doctype html><title>No</title><main><h1>Not now</h1></main>")
+            await route.fulfill(
+                status=status,
+                content_type="text/html",
+                body="<!doctype html><title>No</title><main><h1>Not now</h1></main>",
+            )
             return
         await route.continue_()
 
@@ -59,8 +64,11 @@ async def test_a_refused_send_with_javascript_shows_a_message_clears_the_old_one
     await page.get_by_role("textbox").fill("Kept words")
     await page.get_by_role("button", name="Send my answers").click()
     await page.locator("#problems").wait_for()  # a first, ordinary problem: question 1 unanswered
-    await page.get_by_role("group", name="The worker listened to me.").get_by_role(
-        "radio", name="Agree", exact=True).check()
+    await (
+        page.get_by_role("group", name="The worker listened to me.")
+        .get_by_role("radio", name="Agree", exact=True)
+        .check()
+    )
     refuse.append(True)
 
     await page.get_by_role("button", name="Send my answers").click()
@@ -71,8 +79,11 @@ async def test_a_refused_send_with_javascript_shows_a_message_clears_the_old_one
     assert await page.locator("#problems").count() == 0 or not await page.locator("#problems").is_visible()
     assert await page.evaluate("document.activeElement.id") == "send-refused"
     assert await page.get_by_role("textbox").input_value() == "Kept words"
-    assert await page.get_by_role("group", name="The worker listened to me.").get_by_role(
-        "radio", name="Agree", exact=True).is_checked()
+    assert (
+        await page.get_by_role("group", name="The worker listened to me.")
+        .get_by_role("radio", name="Agree", exact=True)
+        .is_checked()
+    )
     refuse.clear()
     await page.get_by_role("button", name="Send my answers").click()
     await page.get_by_role("heading", name="Thank you").wait_for()

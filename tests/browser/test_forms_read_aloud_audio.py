@@ -19,8 +19,10 @@ from tests import factories
 from tests.browser.conftest import _free_port
 from tests.browser.test_forms_htmx import FAKE_VOICES, visible_speak_buttons
 
-LISTENED = ('{ kind = "faces", points = 3, id = "listened", text = "Did the grown-up listen to you?", required = true, '
-            'labels = { yes = "Yes", no = "No" }, unanswered = "Choose a face to show if the grown-up listened" }')
+LISTENED = (
+    '{ kind = "faces", points = 3, id = "listened", text = "Did the grown-up listen to you?", required = true, '
+    'labels = { yes = "Yes", no = "No" }, unanswered = "Choose a face to show if the grown-up listened" }'
+)
 WITH_AUDIO = LISTENED[:-2] + ', audio = { "en-GB" = "listened-en.wav" } }'
 
 
@@ -40,10 +42,20 @@ def server_with_audio(dsn, tmp_path_factory):
             shutil.copy(other, surveys / other.name)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": dsn, "HEARD_BASE_URL": base, "HEARD_LOG_LEVEL": "WARNING",
-           "HEARD_SURVEYS_DIR": str(surveys)}
-    process = subprocess.Popen([sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "1"],
-                               cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "DATABASE_URL": dsn,
+        "HEARD_BASE_URL": base,
+        "HEARD_LOG_LEVEL": "WARNING",
+        "HEARD_SURVEYS_DIR": str(surveys),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "1"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while True:
         try:

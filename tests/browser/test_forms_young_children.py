@@ -15,8 +15,9 @@ STEP = "input[name=step]"
 
 
 async def new_page(browser: Browser, javascript: bool = True) -> Page:
-    context = await browser.new_context(viewport={"width": 360, "height": 640}, locale="en-GB",
-                                        java_script_enabled=javascript)
+    context = await browser.new_context(
+        viewport={"width": 360, "height": 640}, locale="en-GB", java_script_enabled=javascript
+    )
     return await context.new_page()
 
 
@@ -86,8 +87,9 @@ async def test_under_8_phone_back_goes_to_the_previous_question_with_its_answer(
     await expect(first.get_by_role("radio", name="A bit")).to_be_checked()
     assert "/form/under8" in page.url, "still on the form, not the welcome page"
     await page.go_forward()
-    await expect(page.get_by_role("group", name="Did you understand what the grown-up said?")
-                 .get_by_role("radio", name="Yes")).to_be_checked()
+    await expect(
+        page.get_by_role("group", name="Did you understand what the grown-up said?").get_by_role("radio", name="Yes")
+    ).to_be_checked()
     assert await factories.stored_responses(pool, touchpoint.id) == []
 
 
@@ -96,10 +98,17 @@ ADULT_WORDS = ["how the help you got felt", "anonymous", "After a meeting with u
 
 async def test_under_8_pages_use_a_childs_words_and_the_childs_you_said(page, server, pool):
     team_id = await factories.team(pool)
-    await factories.you_said_entry(pool, team_id=team_id, texts={"en-GB": {
-        "you_said": "Families said waiting rooms were cold and dull.",
-        "we_did": "We repainted the family room.",
-        "child": "You said the waiting room was boring, so we put toys in it."}})
+    await factories.you_said_entry(
+        pool,
+        team_id=team_id,
+        texts={
+            "en-GB": {
+                "you_said": "Families said waiting rooms were cold and dull.",
+                "we_did": "We repainted the family room.",
+                "child": "You said the waiting room was boring, so we put toys in it.",
+            }
+        },
+    )
     touchpoint = await factories.touchpoint(pool, audience="under8", team_id=team_id)
 
     await page.goto(f"{server}/t/{touchpoint.code}")

@@ -9,15 +9,32 @@ from tests.browser.respondent import answer
 
 ANSWERS = {
     # audience: (button on "who is answering?", [(question, answer label)], free text)
-    "under8": ("A child under 8", [("Did the grown-up listen to you?", "Yes"), ("Was the grown-up kind to you?", "A bit")],
-               "I liked the drawing"),
-    "8to12": ("A child aged 8 to 12", [("Did your worker listen to you?", "Mostly"),
-                                       ("Are things getting better for you?", "Sort of")], ""),
-    "13to17": ("A young person aged 13 to 17", [("My worker listened to what I had to say.", "Agree"),
-                                                ("How did you take part in the meeting?", "I was there")], "ok"),
-    "parent": ("A parent or carer", [("The worker listened to me.", "Strongly agree"),
-                                     ("Do you know how to contact your worker if you need to?", "Not sure")],
-               "Thank you for explaining the plan."),
+    "under8": (
+        "A child under 8",
+        [("Did the grown-up listen to you?", "Yes"), ("Was the grown-up kind to you?", "A bit")],
+        "I liked the drawing",
+    ),
+    "8to12": (
+        "A child aged 8 to 12",
+        [("Did your worker listen to you?", "Mostly"), ("Are things getting better for you?", "Sort of")],
+        "",
+    ),
+    "13to17": (
+        "A young person aged 13 to 17",
+        [
+            ("My worker listened to what I had to say.", "Agree"),
+            ("How did you take part in the meeting?", "I was there"),
+        ],
+        "ok",
+    ),
+    "parent": (
+        "A parent or carer",
+        [
+            ("The worker listened to me.", "Strongly agree"),
+            ("Do you know how to contact your worker if you need to?", "Not sure"),
+        ],
+        "Thank you for explaining the plan.",
+    ),
 }
 
 
@@ -43,7 +60,11 @@ async def test_a_problem_is_shown_next_to_the_question_and_answers_stay(page, se
     touchpoint = await factories.touchpoint(pool, audience="parent")
 
     await page.goto(f"{server}/t/{touchpoint.code}/form/parent")
-    await page.get_by_role("group", name="I was treated with respect.").get_by_role("radio", name="Agree", exact=True).check()
+    await (
+        page.get_by_role("group", name="I was treated with respect.")
+        .get_by_role("radio", name="Agree", exact=True)
+        .check()
+    )
     await page.get_by_role("textbox").fill("Kept text")
     await page.get_by_role("button", name="Send my answers").click()
 

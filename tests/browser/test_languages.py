@@ -74,8 +74,9 @@ async def test_an_english_form_is_not_mirrored(page, server, pool):
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
 async def test_changing_language_mid_form_keeps_the_answers(browser, server, pool, javascript):
-    context = await browser.new_context(viewport={"width": 360, "height": 640}, locale="en-GB",
-                                        java_script_enabled=javascript)
+    context = await browser.new_context(
+        viewport={"width": 360, "height": 640}, locale="en-GB", java_script_enabled=javascript
+    )
     page = await context.new_page()
     touchpoint = await factories.touchpoint(pool, audience="parent")
     await page.goto(f"{server}/t/{touchpoint.code}/form/parent")
@@ -159,6 +160,7 @@ async def test_the_language_list_is_one_tap_from_every_respondent_page(page, ser
 
 # ---- a catalog with one translation taken out --------------------------------
 
+
 def _translated(po: Path) -> dict[str, str]:
     with po.open("rb") as source:
         catalog = read_po(source)
@@ -181,14 +183,18 @@ def server_missing_one_welsh_text(dsn):
         write_po(target, catalog)
     catalogs.compile_all(locales)
 
-    boot = ("import sys; from pathlib import Path; from service import i18n; i18n.use_locales_dir(Path(sys.argv[1])); "
-            "from service.cli import main; sys.exit(main(['serve', '--workers', '1', '--port', sys.argv[2]]))")
+    boot = (
+        "import sys; from pathlib import Path; from service import i18n; i18n.use_locales_dir(Path(sys.argv[1])); "
+        "from service.cli import main; sys.exit(main(['serve', '--workers', '1', '--port', sys.argv[2]]))"
+    )
     with running_heard(dsn, command=[sys.executable, "-c", boot, str(locales)]) as (base, log):
         yield base, removed, welsh[kept], log
     shutil.rmtree(locales.parent)
 
 
-async def test_a_removed_translation_falls_back_to_english_for_that_text_only(page, pool, server_missing_one_welsh_text):
+async def test_a_removed_translation_falls_back_to_english_for_that_text_only(
+    page, pool, server_missing_one_welsh_text
+):
     base, removed, kept_in_welsh, log = server_missing_one_welsh_text
     touchpoint = await factories.touchpoint(pool)
 
@@ -202,6 +208,7 @@ async def test_a_removed_translation_falls_back_to_english_for_that_text_only(pa
 
 
 # ---- every language, every audience ----------------------------------------------
+
 
 def _survey_texts(variant) -> list[str]:
     texts = []
@@ -240,8 +247,9 @@ async def test_every_language_renders_every_audiences_form_and_submits(page, ser
     assert (stored["language"], stored["audience"], len(stored["answers"])) == (tag, audience, 1)
 
 
-@pytest.mark.parametrize("next_", ["//evil.example/t/x", "/\\evil.example/", "https://evil.example/",
-                                   "javascript:alert(1)", "/t/x?y=<b>"])
+@pytest.mark.parametrize(
+    "next_", ["//evil.example/t/x", "/\\evil.example/", "https://evil.example/", "javascript:alert(1)", "/t/x?y=<b>"]
+)
 async def test_the_language_list_only_links_back_within_heard(page, server, next_):
     await page.goto(f"{server}/language?next={urllib.parse.quote(next_)}")
 

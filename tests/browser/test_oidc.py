@@ -25,8 +25,11 @@ def provider():
     warnings-as-errors would turn into failures inside the provider)."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen([sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port),
-                                "--require-nonce"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port), "--require-nonce"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -45,8 +48,12 @@ def provider():
 
 @pytest.fixture(scope="module")
 def heard_with_sso(dsn, provider):
-    env = {"HEARD_OIDC_ISSUER": provider, "HEARD_OIDC_CLIENT_ID": "heard-test", "HEARD_OIDC_CLIENT_SECRET": "s3cret",
-           "HEARD_OIDC_ALLOWED_DOMAINS": "council.example"}
+    env = {
+        "HEARD_OIDC_ISSUER": provider,
+        "HEARD_OIDC_CLIENT_ID": "heard-test",
+        "HEARD_OIDC_CLIENT_SECRET": "s3cret",
+        "HEARD_OIDC_ALLOWED_DOMAINS": "council.example",
+    }
     with running_heard(dsn, env=env) as (base, _):
         yield base
 
@@ -65,8 +72,9 @@ async def _sign_in_at_provider(page, heard: str, email: str) -> str:
 
 async def test_an_allowed_domain_signs_in_to_an_account_made_for_it(page, heard_with_sso, pool):
     async with pool.acquire() as conn:
-        ann = await staff_service.add_staff(conn, email="ann.sso@council.example", display_name="Ann Single",
-                                            password=None)
+        ann = await staff_service.add_staff(
+            conn, email="ann.sso@council.example", display_name="Ann Single", password=None
+        )
 
     at_provider = await _sign_in_at_provider(page, heard_with_sso, "ann.sso@council.example")
     await page.get_by_role("heading", name="Hello, Ann Single").wait_for()
@@ -77,8 +85,12 @@ async def test_an_allowed_domain_signs_in_to_an_account_made_for_it(page, heard_
     assert asked["nonce"][0] and asked["state"][0]
     assert asked["redirect_uri"] == [f"{heard_with_sso}/staff/sign-in/oidc/callback"]
     assert await pool.fetchval("select oidc_subject from staff where id = $1", ann) == "ann.sso@council.example"
-    assert await pool.fetchval("select detail ->> 'method' from audit_log where staff_id = $1 and action = 'signed_in'",
-                               ann) == "openid connect"
+    assert (
+        await pool.fetchval(
+            "select detail ->> 'method' from audit_log where staff_id = $1 and action = 'signed_in'", ann
+        )
+        == "openid connect"
+    )
     assert await pool.fetchval("select count(*) from oidc_attempts where next_path = '/staff'") == 0  # used once
 
 
@@ -100,5 +112,9 @@ async def test_an_email_with_no_account_is_refused(page, heard_with_sso, pool):
     assert "There is no Heard account for you yet" in await page.content()
     assert "heard_staff" not in {c["name"] for c in await page.context.cookies()}
     assert await pool.fetchval("select count(*) from staff where email = 'nobody.yet@council.example'") == 0
-    assert await pool.fetchval("select count(*) from audit_log where action = 'sso_refused' "
-                               "and detail ->> 'why' = 'no account'") >= 1
+    assert (
+        await pool.fetchval(
+            "select count(*) from audit_log where action = 'sso_refused' and detail ->> 'why' = 'no account'"
+        )
+        >= 1
+    )

@@ -32,8 +32,15 @@ async def first_load(browser: Browser, url: str, javascript: bool) -> tuple[list
         worker = await page.request.get(url.split("/t/")[0] + "/sw.js", headers={"Accept-Encoding": "gzip"})
         assert worker.headers["content-encoding"] == "gzip"
         headers = sum(len(h["name"]) + len(h["value"]) + 4 for h in worker.headers_array)
-        entries.append({"url": worker.url, "transfer": len(gzip.compress(await worker.body(), 6)) + headers,
-                        "body": 0, "decoded": 0, "worker": True})
+        entries.append(
+            {
+                "url": worker.url,
+                "transfer": len(gzip.compress(await worker.body(), 6)) + headers,
+                "body": 0,
+                "decoded": 0,
+                "worker": True,
+            }
+        )
     await context.close()
     return entries, requested
 
@@ -46,8 +53,10 @@ async def test_the_first_load_of_a_form_fits_the_budget(browser, server, touchpo
     entries, requested = await first_load(browser, url, javascript=mode == "with JavaScript")
 
     total = sum(entry["transfer"] for entry in entries)
-    print(f"first load, {audience}, {mode}: {total} bytes: "
-          + ", ".join(f"{urlsplit(e['url']).path.rsplit('/', 1)[-1]} {e['transfer']}" for e in entries if e["transfer"]))
+    print(
+        f"first load, {audience}, {mode}: {total} bytes: "
+        + ", ".join(f"{urlsplit(e['url']).path.rsplit('/', 1)[-1]} {e['transfer']}" for e in entries if e["transfer"])
+    )
     fetched = [entry for entry in entries if entry["transfer"] > 0 and not entry.get("worker")]
     scripts = [url for url in requested if url.endswith(".js")]
     assert len(scripts) == (2 if mode == "with JavaScript" else 0), "without JavaScript no script is fetched"

@@ -32,8 +32,10 @@ def _expected(tag: str) -> list[str]:
 def servers(dsn):
     """One Heard per count, each keeping written answers for that many months."""
     with contextlib.ExitStack() as stack:
-        yield {count: stack.enter_context(running_heard(dsn, env={"HEARD_KEEP_FREE_TEXT_MONTHS": str(count)}))[0]
-               for count in COUNTS}
+        yield {
+            count: stack.enter_context(running_heard(dsn, env={"HEARD_KEEP_FREE_TEXT_MONTHS": str(count)}))[0]
+            for count in COUNTS
+        }
 
 
 @pytest.mark.parametrize("tag", ["cy", "ar"])

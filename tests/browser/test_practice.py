@@ -16,14 +16,21 @@ from tests import factories
 from tests.browser.test_accessibility import violations
 
 MM_PER_POINT = 25.4 / 72
-STATEMENTS = ("information_sought", "messengers_safe", "responsibility_shared", "partners_welcome",
-              "failure_inquiry", "new_ideas")
+STATEMENTS = (
+    "information_sought",
+    "messengers_safe",
+    "responsibility_shared",
+    "partners_welcome",
+    "failure_inquiry",
+    "new_ideas",
+)
 
 
 async def _signed_in(browser: Browser, server: str, pool, staff_id: int, *, javascript: bool):
     token, _ = await factories.session(pool, staff_id)
-    context = await browser.new_context(viewport={"width": 1024, "height": 768}, locale="en-GB",
-                                        java_script_enabled=javascript)
+    context = await browser.new_context(
+        viewport={"width": 1024, "height": 768}, locale="en-GB", java_script_enabled=javascript
+    )
     await context.add_cookies([{"name": "heard_staff", "value": token, "url": server}])
     return context, await context.new_page()
 
@@ -42,7 +49,9 @@ async def test_a_reflection_is_written_shared_and_printed_without_javascript(bro
     await page.get_by_label("What will I do differently?").fill("Ask the school to tell mum before they call.")
     await page.get_by_role("button", name="Save the entry").click()
     await page.get_by_role("heading", name="Home visit after the school called").wait_for()
-    await page.get_by_label("Share it with one of your managers (for supervision)").select_option(label="Max Supervises")
+    await page.get_by_label("Share it with one of your managers (for supervision)").select_option(
+        label="Max Supervises"
+    )
     await page.get_by_role("button", name="Save who can see it").click()
     await page.get_by_text("Shared with Max Supervises. Nobody else can see it.").wait_for()
     await page.get_by_role("link", name="Your reflections").first.click()
@@ -89,16 +98,19 @@ async def test_staff_answer_the_pulse_on_a_phone_without_javascript_and_the_revi
     touchpoint = await factories.pulse_touchpoint(pool, team_id=team)
     first, last = ended_quarter(grid.last_whole_month(dt.date.today()))
     await factories.pulse_answers(pool, touchpoint, [dict.fromkeys(STATEMENTS, 6)] * 12, on=first.replace(day=9))
-    await factories.pulse_answers(pool, touchpoint, [dict.fromkeys(STATEMENTS, 6)] * 12,
-                                  on=grid.add_months(first, -3).replace(day=9))
-    phone = await browser.new_context(viewport={"width": 360, "height": 640}, locale="en-GB",
-                                      java_script_enabled=False)
+    await factories.pulse_answers(
+        pool, touchpoint, [dict.fromkeys(STATEMENTS, 6)] * 12, on=grid.add_months(first, -3).replace(day=9)
+    )
+    phone = await browser.new_context(viewport={"width": 360, "height": 640}, locale="en-GB", java_script_enabled=False)
     page = await phone.new_page()
 
     await page.goto(f"{server}/t/{touchpoint.code}")
     await page.get_by_role("link", name="Start").click()
-    await page.get_by_role("group", name="New ideas about how we work are welcomed here.").get_by_label(
-        "Somewhat agree").check()
+    await (
+        page.get_by_role("group", name="New ideas about how we work are welcomed here.")
+        .get_by_label("Somewhat agree")
+        .check()
+    )
     await page.get_by_label("What would make it easier to learn from our work here?").fill("More time to talk.")
     await page.get_by_role("button", name="Send").click()
     await page.get_by_role("heading", name="Thank you").wait_for()
@@ -124,6 +136,8 @@ async def test_staff_answer_the_pulse_on_a_phone_without_javascript_and_the_revi
     await context.close()
 
     assert found == []
-    assert [(r["audience"], r["answers"]) for r in stored if r["answers"] == {"new_ideas": 5}] == [("staff", {"new_ideas": 5})]
+    assert [(r["audience"], r["answers"]) for r in stored if r["answers"] == {"new_ideas": 5}] == [
+        ("staff", {"new_ideas": 5})
+    ]
     assert "people answered" in culture_text and "no clear change" in culture_text
     assert "people answered" in review_text and "no clear change" in review_text

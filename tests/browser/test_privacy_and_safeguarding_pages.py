@@ -1,7 +1,6 @@
 """The privacy page exists in every language and version, and axe finds no
 violations on it, nor on the contact step and the safeguarding queue."""
 
-
 from service import i18n
 from tests import factories
 from tests.browser.test_accessibility import violations

@@ -19,8 +19,9 @@ async def _reading_team(pool, name):
     team = await factories.team(pool, name)
     practitioner = await factories.staff(pool, team_id=team, role="reader", name="Pat Practitioner")
     reader = await factories.staff(pool, team_id=team, role="reader", name="Rhian Reader")
-    touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=practitioner,
-                                                         audience="13to17")
+    touchpoint = await factories.practitioner_touchpoint(
+        pool, team_id=team, practitioner_id=practitioner, audience="13to17"
+    )
     return team, practitioner, reader, touchpoint
 
 
@@ -57,7 +58,8 @@ async def test_a_reader_works_through_twenty_items_with_the_keyboard(browser, se
         await conn.executemany(
             "insert into reading_items (team_id, touchpoint_id, kind, body, audience, language, arrived_on, arrived_at) "
             "values ($1, $2, 'answer', $3, '13to17', 'en-GB', current_date, now() - make_interval(mins => $4))",
-            [(team, touchpoint.id, f"Keyboard answer {n}", 60 - n) for n in range(20)])
+            [(team, touchpoint.id, f"Keyboard answer {n}", 60 - n) for n in range(20)],
+        )
     page = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
     await sign_in(page, server, reader, pool)
     await page.goto(f"{server}/staff/reading")
@@ -72,11 +74,12 @@ async def test_a_reader_works_through_twenty_items_with_the_keyboard(browser, se
         if n < 19:
             await page.wait_for_function(
                 "n => ((document.activeElement && document.activeElement.closest('.reading-item')) || {})"
-                ".textContent?.includes('Keyboard answer ' + n)", arg=n + 1)
+                ".textContent?.includes('Keyboard answer ' + n)",
+                arg=n + 1,
+            )
 
     await expect(page.get_by_text("Nothing is waiting to be read.")).to_be_visible()
-    outcomes = await pool.fetch("select outcome, closed_by from reading_items where touchpoint_id = $1",
-                                touchpoint.id)
+    outcomes = await pool.fetch("select outcome, closed_by from reading_items where touchpoint_id = $1", touchpoint.id)
     assert len(outcomes) == 20 and {(r["outcome"], r["closed_by"]) for r in outcomes} == {("read", reader)}
     await page.context.close()
 
@@ -92,8 +95,7 @@ async def test_after_a_disclosure_the_address_and_history_show_no_flag(browser, 
 
     assert "support" not in page.url and "flag" not in page.url
     assert await page.title() == "Thank you – Heard"
-    await expect(page.get_by_role("link", name="I'd like someone to contact me")).to_have_class(
-        "button contact-button")
+    await expect(page.get_by_role("link", name="I'd like someone to contact me")).to_have_class("button contact-button")
     await expect(page.get_by_role("link", name="Chat to Childline online")).to_be_visible()
     assert await page.get_by_text("You can close this page now").count() == 0
     assert await violations(page, "thank-you after a disclosure") == []
@@ -133,7 +135,10 @@ async def test_a_manager_sees_the_backlog_and_chooses_readers(browser, server, p
     await pool.execute(
         "insert into reading_items (team_id, touchpoint_id, kind, body, audience, language, arrived_on, arrived_at) "
         "values ($1, $2, 'answer', 'waiting words', 'parent', 'en-GB', $3, now() - interval '2 hours 10 minutes')",
-        team, touchpoint.id, dt.date.today())
+        team,
+        touchpoint.id,
+        dt.date.today(),
+    )
     page = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
     await sign_in(page, server, manager, pool)
 

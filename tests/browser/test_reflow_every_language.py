@@ -17,9 +17,13 @@ pytestmark = pytest.mark.shared_rows
 
 AUDIENCES = ["under8", "8to12", "13to17", "parent"]
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-ENGLISH_ENTRY = {"en-GB": {"you_said": "You told us the letters about conferences were hard to understand.",
-                           "we_did": "We now send a one-page plan in plain words before every conference.",
-                           "child": "You said our letters were hard to read, so now we draw pictures too."}}
+ENGLISH_ENTRY = {
+    "en-GB": {
+        "you_said": "You told us the letters about conferences were hard to understand.",
+        "we_did": "We now send a one-page plan in plain words before every conference.",
+        "child": "You said our letters were hard to read, so now we draw pictures too.",
+    }
+}
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +42,11 @@ async def test_no_page_scrolls_sideways_at_320px(browser: Browser, server, pool,
     for audience in AUDIENCES:
         touchpoint = await factories.touchpoint(pool, audience=audience, team_id=team_with_an_english_entry)
         base = f"{server}/t/{touchpoint.code}"
-        for name, url in [("welcome", f"{base}?lang={tag}"), ("form", f"{base}/form/{audience}?lang={tag}"),
-                          ("thanks", f"{base}/thanks?a={audience}&lang={tag}")]:
+        for name, url in [
+            ("welcome", f"{base}?lang={tag}"),
+            ("form", f"{base}/form/{audience}?lang={tag}"),
+            ("thanks", f"{base}/thanks?a={audience}&lang={tag}"),
+        ]:
             await page.goto(url)
             if not await page.evaluate(NO_SIDEWAYS_SCROLL):
                 sideways.append(f"{audience} {name}")
@@ -55,8 +62,9 @@ async def test_no_page_scrolls_sideways_at_320px(browser: Browser, server, pool,
 
 
 @pytest.mark.parametrize("tag", ["ar", "cy"])
-async def test_an_entry_in_another_language_says_which_and_carries_its_language(page, server, pool,
-                                                                                team_with_an_english_entry, tag):
+async def test_an_entry_in_another_language_says_which_and_carries_its_language(
+    page, server, pool, team_with_an_english_entry, tag
+):
     touchpoint = await factories.touchpoint(pool, audience="parent", team_id=team_with_an_english_entry)
 
     await page.goto(f"{server}/t/{touchpoint.code}?lang={tag}")
@@ -98,5 +106,5 @@ async def test_faces_share_one_height_and_keep_their_words_inside(browser, serve
 
     await context.close()
     assert cards and all(card["inside"] for card in cards), cards
-    rows = [cards[i:i + 5] for i in range(0, len(cards), 5)]
+    rows = [cards[i : i + 5] for i in range(0, len(cards), 5)]
     assert all(len({card["height"] for card in row}) == 1 for row in rows), cards

@@ -21,8 +21,14 @@ from tests.browser.two_step import after_password
 
 GOOD = {"listened": 5, "understood": 4, "respect": 5, "better": 4}
 LESSON = "Invite the school nurse to every conference"
-STATEMENTS = ("information_sought", "messengers_safe", "responsibility_shared", "partners_welcome",
-              "failure_inquiry", "new_ideas")
+STATEMENTS = (
+    "information_sought",
+    "messengers_safe",
+    "responsibility_shared",
+    "partners_welcome",
+    "failure_inquiry",
+    "new_ideas",
+)
 POOR = {"listened": 2, "understood": 1, "respect": 2, "better": 1}
 
 
@@ -55,13 +61,24 @@ async def _world(pool):
     await pool.executemany(
         "insert into free_text_answers (response_id, submitted_on, question_id, body) "
         "select id, submitted_on, 'anything_else', $2 from responses where id = $1",
-        [(r["id"], "She explained everything." if r["answers"]["listened"] == 5 else "Nobody explained the plan.")
-         for r in response_ids[::3]])
-    debrief = await pool.fetchval("insert into debriefs (team_id, code, name, deadline, closed_at) "
-                                  "values ($1, $2, 'Conference for the K. family', current_date, now()) returning id",
-                                  team, codes.new_code())
-    await pool.execute("insert into debrief_answers (debrief_id, submission_id, language, answered_on, texts) "
-                       "values ($1, $2, 'en-GB', current_date, $3)", debrief, uuid.uuid4(), {"raise": LESSON})
+        [
+            (r["id"], "She explained everything." if r["answers"]["listened"] == 5 else "Nobody explained the plan.")
+            for r in response_ids[::3]
+        ],
+    )
+    debrief = await pool.fetchval(
+        "insert into debriefs (team_id, code, name, deadline, closed_at) "
+        "values ($1, $2, 'Conference for the K. family', current_date, now()) returning id",
+        team,
+        codes.new_code(),
+    )
+    await pool.execute(
+        "insert into debrief_answers (debrief_id, submission_id, language, answered_on, texts) "
+        "values ($1, $2, 'en-GB', current_date, $3)",
+        debrief,
+        uuid.uuid4(),
+        {"raise": LESSON},
+    )
     first, _ = ended_quarter(grid.last_whole_month(dt.date.today()))  # the quarter the review shows
     pulse = await factories.pulse_touchpoint(pool, team_id=team)
     await factories.pulse_answers(pool, pulse, [dict.fromkeys(STATEMENTS, 6)] * 12, on=first.replace(day=12))
@@ -169,8 +186,11 @@ async def test_a_whole_review_with_the_keyboard_only(page, server, pool):
     assert (await page.locator("table.actions-debrief td").first.inner_text()).startswith(LESSON)
     assert await page.locator("form[action*=debrief-lessons]").count() == 0  # paper: no answer forms
     entry_id = await pool.fetchval("select id from you_said_we_did where team_id = $1", team)
-    for path in [f"/staff/entries/{entry_id}", f"/staff/entries/{entry_id}/print/under8/postcard?lang=cy",
-                 f"/staff/entries/{entry_id}/print/parent/poster?lang=en-GB"]:
+    for path in [
+        f"/staff/entries/{entry_id}",
+        f"/staff/entries/{entry_id}/print/under8/postcard?lang=cy",
+        f"/staff/entries/{entry_id}/print/parent/poster?lang=en-GB",
+    ]:
         await page.goto(server + path)
         found += await violations(page, path)
 

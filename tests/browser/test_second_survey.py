@@ -13,10 +13,22 @@ from tests.browser.respondent import answer
 REVIEW = factories.REVIEW_SURVEY
 ANSWERS = {
     # audience: (link on "who is answering?", [(question, answer label)], free text)
-    "under8": ("A child under 8", [("Did the grown-ups at your meeting listen to you?", "Yes"),
-                                   ("Could you say what you wanted to say?", "A bit")], "I saw my sister"),
-    "13to17": ("A young person aged 13 to 17", [("People at my review listened to what I had to say.", "Agree"),
-                                                ("How did you take part in your review?", "I was there")], ""),
+    "under8": (
+        "A child under 8",
+        [
+            ("Did the grown-ups at your meeting listen to you?", "Yes"),
+            ("Could you say what you wanted to say?", "A bit"),
+        ],
+        "I saw my sister",
+    ),
+    "13to17": (
+        "A young person aged 13 to 17",
+        [
+            ("People at my review listened to what I had to say.", "Agree"),
+            ("How did you take part in your review?", "I was there"),
+        ],
+        "",
+    ),
 }
 
 

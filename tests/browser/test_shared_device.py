@@ -67,16 +67,20 @@ async def _ready(page: Page) -> None:
     # Polled from here: the page's CSP (script-src 'self', no eval) refuses wait_for_function's string predicate.
     assert await _until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"))
     for _ in range(100):
-        if await page.evaluate("indexedDB.databases().then(d => d.some(x => x.name === 'heard'))") and \
-                await page.evaluate(LOCK):
+        if await page.evaluate(
+            "indexedDB.databases().then(d => d.some(x => x.name === 'heard'))"
+        ) and await page.evaluate(LOCK):
             return
         await asyncio.sleep(0.1)
     raise AssertionError("the service worker never locked the tablet")
 
 
 async def _answer(page: Page, words: str) -> None:
-    await page.get_by_role("group", name="The worker listened to me.").get_by_role(
-        "radio", name="Agree", exact=True).check()
+    await (
+        page.get_by_role("group", name="The worker listened to me.")
+        .get_by_role("radio", name="Agree", exact=True)
+        .check()
+    )
     await page.get_by_role("textbox").fill(words)
 
 
@@ -100,8 +104,10 @@ async def test_three_people_in_turn_the_second_offline_are_stored_once_each(brow
     context, page = await _tablet(browser)
     await page.goto(f"{server}/t/{touchpoint.code}/form/parent")
     await _ready(page)
-    form = {"survey": await page.locator("input[name=survey]").input_value(),
-            "version": await page.locator("input[name=version]").input_value()}
+    form = {
+        "survey": await page.locator("input[name=survey]").input_value(),
+        "version": await page.locator("input[name=version]").input_value(),
+    }
     yesterday = dt.date.today() - dt.timedelta(days=1)
 
     async with _version_first_seen(pool, form, days_ago=30):
@@ -145,6 +151,7 @@ async def test_three_people_in_turn_the_second_offline_are_stored_once_each(brow
         async def three_stored():
             stored = await factories.stored_responses(pool, touchpoint.id)
             return stored if len(stored) == 3 else None
+
         stored = await _until(three_stored)
 
     assert stored is not None, "all three answers arrive once the connection is back"
@@ -225,8 +232,9 @@ async def test_the_tablet_stays_on_its_touchpoint_until_the_staff_pin(browser, s
 async def test_the_shared_device_pages_have_no_axe_violations_or_script_errors(browser, server, pool, lang):
     from tests.browser.test_accessibility import violations
 
-    touchpoint = await factories.touchpoint(pool, audience="parent", shared_device=True, exit_pin="2468",
-                                            idle_seconds=2, language=lang)
+    touchpoint = await factories.touchpoint(
+        pool, audience="parent", shared_device=True, exit_pin="2468", idle_seconds=2, language=lang
+    )
     context, page = await _tablet(browser)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -263,8 +271,7 @@ async def test_the_shared_device_pages_have_no_axe_violations_or_script_errors(b
 
 
 @pytest.mark.parametrize("lost", ["request", "response"])
-async def test_on_someones_own_phone_a_failed_send_waits_on_the_device_and_is_stored_once(browser, server, pool,
-                                                                                           lost):
+async def test_on_someones_own_phone_a_failed_send_waits_on_the_device_and_is_stored_once(browser, server, pool, lost):
     touchpoint = await factories.touchpoint(pool, audience="parent")
     context, page = await _tablet(browser)
     await page.goto(f"{server}/t/{touchpoint.code}/form/parent")
@@ -292,6 +299,7 @@ async def test_on_someones_own_phone_a_failed_send_waits_on_the_device_and_is_st
     async def stored_once():
         stored = await factories.stored_responses(pool, touchpoint.id)
         return stored or None
+
     stored = await _until(stored_once)  # the service worker sends it as soon as it can
     assert [row["free_text"]["anything_else"] for row in stored] == [WORDS[0]]
     await asyncio.sleep(0.5)

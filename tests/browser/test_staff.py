@@ -107,18 +107,30 @@ async def test_staff_pages_have_no_axe_violations(browser, server, pool, team_wo
         await page.goto(f"{server}/staff/sign-in")
         found += await violations(page, "sign in")
         await sign_in(page, server, people["team_manager"], pool)
-        for path in ["/staff", f"/staff/teams/{team}", f"/staff/teams/{team}/touchpoints",
-                     f"/staff/touchpoints/{touchpoint.id}", f"/staff/touchpoints/{touchpoint.id}/print/card",
-                     f"/staff/touchpoints/{touchpoint.id}/print/cards",
-                     f"/staff/touchpoints/{touchpoint.id}/print/poster", f"/staff/touchpoints/{touchpoint.id}/show",
-                     "/staff/me"]:
+        for path in [
+            "/staff",
+            f"/staff/teams/{team}",
+            f"/staff/teams/{team}/touchpoints",
+            f"/staff/touchpoints/{touchpoint.id}",
+            f"/staff/touchpoints/{touchpoint.id}/print/card",
+            f"/staff/touchpoints/{touchpoint.id}/print/cards",
+            f"/staff/touchpoints/{touchpoint.id}/print/poster",
+            f"/staff/touchpoints/{touchpoint.id}/show",
+            "/staff/me",
+        ]:
             await page.goto(server + path)
             found += await violations(page, f"{path} {viewport['width']}")
         await context.close()
     context = await browser.new_context()
     page = await context.new_page()
     await sign_in(page, server, people["admin"], pool)
-    for path in ["/staff/admin/teams", "/staff/admin/people", "/staff/admin/audit", "/staff/account", "/staff/two-step"]:
+    for path in [
+        "/staff/admin/teams",
+        "/staff/admin/people",
+        "/staff/admin/audit",
+        "/staff/account",
+        "/staff/two-step",
+    ]:
         await page.goto(server + path)
         found += await violations(page, path)
     await context.close()
@@ -127,7 +139,9 @@ async def test_staff_pages_have_no_axe_violations(browser, server, pool, team_wo
 
 
 @pytest.mark.parametrize(("size", "paper_mm"), [("card", (105, 148)), ("cards", (210, 297)), ("poster", (210, 297))])
-async def test_printing_from_the_browser_gives_the_sheets_own_paper_size(page, server, pool, team_world, size, paper_mm):
+async def test_printing_from_the_browser_gives_the_sheets_own_paper_size(
+    page, server, pool, team_world, size, paper_mm
+):
     """What "Save as PDF" gives when the paper size is left to the page: A6 or A4, never US Letter."""
     import pypdfium2
 

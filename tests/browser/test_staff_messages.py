@@ -38,12 +38,15 @@ async def test_an_empty_action_gets_an_error_summary_whose_link_moves_focus_to_t
     found = await violations(page, "review step 3 with a problem")
     await page.locator("#problems").get_by_role("link", name="Say what the team will try.").click()
     on_link = await focused_id(page)
-    stored = await pool.fetchval("select count(*) from review_actions a join reviews r on r.id = a.review_id "
-                                 "where r.team_id = $1", team)
+    stored = await pool.fetchval(
+        "select count(*) from review_actions a join reviews r on r.id = a.review_id where r.team_id = $1", team
+    )
 
     assert on_load == "problems"  # the summary has the focus when the page comes back
     assert on_link == "what"  # the link puts the focus on the field itself
-    assert " ".join((await page.locator("#what-problem").text_content()).split()) == "Error: Say what the team will try."
+    assert (
+        " ".join((await page.locator("#what-problem").text_content()).split()) == "Error: Say what the team will try."
+    )
     assert await page.get_by_label("Owner (a role or a name)").input_value() == "Duty senior"  # kept
     assert await page.get_by_text("Please check the fields marked below").count() == 0
     assert stored == 0
@@ -127,7 +130,11 @@ async def test_the_administrator_sees_role_names_in_words_and_no_disable_for_the
     for raw in ("team_manager", "safeguarding_lead", "practitioner"):
         assert raw not in main
     assert await page.locator("#role option").all_inner_texts() == [
-        "Practitioner", "Team manager", "Safeguarding lead", "Reader (reads every written answer)"]
+        "Practitioner",
+        "Team manager",
+        "Safeguarding lead",
+        "Reader (reads every written answer)",
+    ]
     assert await own_row.get_by_role("button", name="Disable").count() == 0
     assert await other_row.get_by_role("button", name="Disable Rita Roles").count() == 1
     assert found == []

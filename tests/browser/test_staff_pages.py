@@ -20,10 +20,12 @@ from tests.browser.conftest import running_heard
 from tests.browser.test_accessibility import AXE, AXE_OPTIONS
 
 VIEWPORTS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 640}}
-EMAILS = {"practitioner": PEOPLE[0][0],
-          "team_manager": next(p[0] for p in PEOPLE if p[2] == "team_manager"),
-          "safeguarding_lead": next(p[0] for p in PEOPLE if p[2] == "safeguarding_lead"),
-          "admin": ADMIN[0]}
+EMAILS = {
+    "practitioner": PEOPLE[0][0],
+    "team_manager": next(p[0] for p in PEOPLE if p[2] == "team_manager"),
+    "safeguarding_lead": next(p[0] for p in PEOPLE if p[2] == "safeguarding_lead"),
+    "admin": ADMIN[0],
+}
 # (role, page name, path): role None is a page before signing in. Ids come from the demo data.
 PAGES = [
     (None, "sign in", "/staff/sign-in"),
@@ -82,8 +84,13 @@ PAGES = [
 async def demo(new_database):
     """The demo data in a database of its own, a server on it, and the ids the pages need."""
     dsn = await new_database()
-    subprocess.run([sys.executable, "-m", "service", "demo", "--responses", "600"], cwd=REPO_ROOT, check=True,
-                   env={**os.environ, "DATABASE_URL": dsn, "HEARD_LOG_LEVEL": "WARNING"}, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "service", "demo", "--responses", "600"],
+        cwd=REPO_ROOT,
+        check=True,
+        env={**os.environ, "DATABASE_URL": dsn, "HEARD_LOG_LEVEL": "WARNING"},
+        stdout=subprocess.DEVNULL,
+    )
     pool = await create_pool(dsn, min_size=1, max_size=2)
     try:
         base, ids, tokens = await _ids_and_sessions(pool)
@@ -95,21 +102,25 @@ async def demo(new_database):
 
 async def _ids_and_sessions(pool):
     team = await pool.fetchval("select id from teams where name = $1", DEMO_TEAM)
-    people = {role: await pool.fetchval("select id from staff where email = $1", email)
-              for role, email in EMAILS.items()}
+    people = {
+        role: await pool.fetchval("select id from staff where email = $1", email) for role, email in EMAILS.items()
+    }
     ids = {
         "team": team,
-        "mine": await pool.fetchval("select min(id) from touchpoints where practitioner_id = $1",
-                                    people["practitioner"]),
+        "mine": await pool.fetchval(
+            "select min(id) from touchpoints where practitioner_id = $1", people["practitioner"]
+        ),
         "review": await pool.fetchval("select min(id) from reviews where team_id = $1", team),
         "entry": await pool.fetchval("select min(id) from you_said_we_did where team_id = $1", team),
         "item": await pool.fetchval("select min(id) from safeguarding_items"),
         "reading": await pool.fetchval("select min(id) from reading_items where team_id = $1", team),
         "debrief": await pool.fetchval("select min(id) from debriefs where team_id = $1", team),
-        "reflection": await pool.fetchval("select min(id) from reflections where staff_id = $1",
-                                          people["practitioner"]),
-        "shared_reflection": await pool.fetchval("select min(id) from reflections where shared_with = $1",
-                                                 people["team_manager"]),
+        "reflection": await pool.fetchval(
+            "select min(id) from reflections where staff_id = $1", people["practitioner"]
+        ),
+        "shared_reflection": await pool.fetchval(
+            "select min(id) from reflections where shared_with = $1", people["team_manager"]
+        ),
     }
     assert all(ids.values()), ids
     tokens = {role: (await factories.session(pool, staff_id))[0] for role, staff_id in people.items()}
@@ -120,8 +131,10 @@ async def _axe(page) -> list[str]:
     if not await page.evaluate("typeof window.axe !== 'undefined'"):
         await page.evaluate(AXE.axe_script)
     results = await page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-    return [f"{v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]} – {v['help']}"
-            for v in results["violations"]]
+    return [
+        f"{v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]} – {v['help']}"
+        for v in results["violations"]
+    ]
 
 
 @pytest.mark.parametrize(("role", "name", "path"), PAGES, ids=[f"{r}: {n}" for r, n, _ in PAGES])

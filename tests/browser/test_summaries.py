@@ -31,8 +31,14 @@ async def test_each_question_has_one_positive_figure_that_its_table_agrees_with(
     pat = await factories.staff(pool, team_id=team, name="Pat Figures")
     touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=pat)
     # 50 responses; "respect" answered by 42 of them. Every level well over k_practitioner, so all are shown.
-    await factories.responses(pool, touchpoint, [{"listened": 5, "respect": 5}] * 14 + [{"listened": 3, "respect": 3}] * 14
-                              + [{"listened": 1, "respect": 1}] * 14 + [{"listened": 5}] * 8)
+    await factories.responses(
+        pool,
+        touchpoint,
+        [{"listened": 5, "respect": 5}] * 14
+        + [{"listened": 3, "respect": 3}] * 14
+        + [{"listened": 1, "respect": 1}] * 14
+        + [{"listened": 5}] * 8,
+    )
     page = await _signed_in(browser, server, pool, pat)
 
     await page.goto(f"{server}/staff/me")
@@ -40,12 +46,17 @@ async def test_each_question_has_one_positive_figure_that_its_table_agrees_with(
     headline = PERCENT.search(await respect.locator(".headline").inner_text()).group()
     words = await respect.locator(".in-words").inner_text()
     await respect.locator("summary").click()
-    rows = {await r.locator("th").inner_text(): await r.locator("td").inner_text()
-            for r in await respect.locator("table").first.locator("tr").all()}
+    rows = {
+        await r.locator("th").inner_text(): await r.locator("td").inner_text()
+        for r in await respect.locator("table").first.locator("tr").all()
+    }
 
     # About 14 of 42 (each count carries its own adjustment of up to 2, so "a third" or a neighbouring phrase).
-    assert re.match(r"About (a quarter|a third|two in five) of the \d+ people who answered gave a "
-                    r"positive answer", words), words
+    assert re.match(
+        r"About (a quarter|a third|two in five) of the \d+ people who answered gave a "
+        r"positive answer",
+        words,
+    ), words
     assert "Likely between" in words and "95%" not in words
     assert list(rows) == ["Positive", "In between", "Negative"], "no 'not asked or not answered' row"
     assert rows["Positive"].endswith(f"({headline})"), "the table's positive figure is the headline's"
@@ -62,8 +73,7 @@ async def test_questions_are_worded_for_the_chosen_audience_and_never_asked_ones
     pat = await factories.staff(pool, team_id=team, name="Pat Wording")
     asks_who = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=pat, audience=None)
     await factories.responses(pool, asks_who, [{"listened": 5, "better": 4}] * 12, audience="8to12")
-    await factories.responses(pool, asks_who, [{"listened": 4, "better": 2, "contact": "yes"}] * 12,
-                              audience="parent")
+    await factories.responses(pool, asks_who, [{"listened": 4, "better": 2, "contact": "yes"}] * 12, audience="parent")
     page = await _signed_in(browser, server, pool, pat)
 
     await page.goto(f"{server}/staff/me")
@@ -91,8 +101,9 @@ async def test_runs_of_hidden_months_fold_into_one_line_saying_why_with_both_thr
     first, last = grid.window(dt.date.today(), 6)
     months = grid.months(first, last)  # six whole months, oldest first
     # The last month: every level well over k_team, so its share is shown (an empty level would be hidden).
-    await factories.responses(pool, team_wide, [{"listened": 5}, {"listened": 3}, {"listened": 1}] * 9,
-                              on=months[5].replace(day=10))
+    await factories.responses(
+        pool, team_wide, [{"listened": 5}, {"listened": 3}, {"listened": 1}] * 9, on=months[5].replace(day=10)
+    )
     for month in (months[3], months[4]):  # all about Pat: k_practitioner (10) applies
         await factories.responses(pool, pats, [{"listened": 4}] * 3, on=month.replace(day=10))
     await factories.responses(pool, team_wide, [{"listened": 4}] * 2, on=months[2].replace(day=10))  # k_team (5)
@@ -106,8 +117,9 @@ async def test_runs_of_hidden_months_fold_into_one_line_saying_why_with_both_thr
     name = lambda m: m.strftime("%B %Y")  # noqa: E731
     reason = "Hidden: in each, fewer than 5 answers (10 when all are about one practitioner)"
     assert rows[-1].startswith(name(months[5])) and rows[-1].endswith("%"), rows
-    assert rows[-2].endswith(f" to {name(months[4])} {reason}, or answers about a practitioner who has not "
-                             "shared their results."), rows  # the three hidden months (and any empty ones), one line
+    assert rows[-2].endswith(
+        f" to {name(months[4])} {reason}, or answers about a practitioner who has not shared their results."
+    ), rows  # the three hidden months (and any empty ones), one line
     assert rows[-2].startswith(name(months[0])) or rows[-2].startswith(name(months[2])), rows
     assert len(rows) in (2, 3), rows
     await page.context.close()

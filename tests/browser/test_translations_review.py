@@ -44,8 +44,15 @@ _PLACES = """numbers => {
 async def _numbers_in_reading_order(page: Page) -> list[tuple[str, bool]]:
     """Each shown phone number, and whether its groups are drawn in the order they are dialled."""
     places = await page.evaluate(_PLACES, NUMBERS)
-    return [(place["number"], place["firstLeft"] <= place["lastLeft"] if abs(place["firstTop"] - place["lastTop"]) < 2
-             else place["firstTop"] <= place["lastTop"]) for place in places]
+    return [
+        (
+            place["number"],
+            place["firstLeft"] <= place["lastLeft"]
+            if abs(place["firstTop"] - place["lastTop"]) < 2
+            else place["firstTop"] <= place["lastTop"],
+        )
+        for place in places
+    ]
 
 
 async def test_the_check_sees_a_bare_number_reversed_in_right_to_left_text(page, server):
@@ -135,8 +142,9 @@ async def test_a_welsh_question_asked_with_oedd_is_answered_oedd_or_nac_oedd(pag
 
 
 @pytest.mark.parametrize(("tag", "words"), [("en-GB", ["No", "A bit", "Yes"]), ("pl", ["Nie", "Trochę", "Tak"])])
-async def test_where_a_language_has_no_words_of_its_own_for_a_question_the_usual_ones_show(page, server, pool,
-                                                                                            tag, words):
+async def test_where_a_language_has_no_words_of_its_own_for_a_question_the_usual_ones_show(
+    page, server, pool, tag, words
+):
     touchpoint = await factories.touchpoint(pool, audience="under8")
 
     await page.goto(f"{server}/t/{touchpoint.code}/form/under8?lang={tag}")

@@ -30,5 +30,6 @@ async def test_the_demo_loads_a_closed_debrief_with_a_raised_lesson(new_database
 
     assert found.closed and found.answered == 4
     assert [w.lesson.lesson for w in waiting] == [
-        "Partner agencies need the conference report three working days before, every time."]
+        "Partner agencies need the conference report three working days before, every time."
+    ]
     assert waiting[0].days > 0

@@ -27,16 +27,19 @@ async def test_the_demo_loads_reflections_and_two_quarters_of_culture_pulse(new_
             await record_versions(conn, registry)
             await load_demo(conn, registry, base_url="https://heard.example.org", today=today, responses=150)
             team = await conn.fetchval("select id from teams where name = $1", DEMO_TEAM)
-            amira, sam, tom = [await conn.fetchval("select id from staff where email = $1", f"{who}@demo.heard.invalid")
-                               for who in ("amira.khan", "sam.okafor", "tom.evans")]
+            amira, sam, tom = [
+                await conn.fetchval("select id from staff where email = $1", f"{who}@demo.heard.invalid")
+                for who in ("amira.khan", "sam.okafor", "tom.evans")
+            ]
             own, _ = await reflection.journal(conn, staff_id=amira)
             _, shared_with_sam = await reflection.journal(conn, staff_id=sam)
             _, shared_with_tom = await reflection.journal(conn, staff_id=tom)
         viewer = await factories.viewer(pool, sam)
         first, last = ended_quarter(grid.last_whole_month(today))
         async with pool.acquire() as conn:
-            culture = await pulse_for(conn, registry, viewer=viewer, settings=settings, team_id=team, first=first,
-                                      last=last)
+            culture = await pulse_for(
+                conn, registry, viewer=viewer, settings=settings, team_id=team, first=first, last=last
+            )
     finally:
         await pool.close()
 

@@ -4,7 +4,6 @@ kinds and audiences the team's responses have are offered as filters or a
 focus. What it leaves out publishes nothing new: the same figures as a
 listed request, or zeros over no atoms."""
 
-
 import pytest
 
 from service.figures import grid
@@ -29,10 +28,12 @@ async def _figures(pool, app, settings, viewer, request: FigureRequest) -> dict:
 async def test_review_requests_start_at_the_first_month_with_responses_and_skip_absent_kinds(pool, app, settings):
     team = await factories.team(pool)
     manager = await factories.staff(pool, team_id=team, role="team_manager")
-    home = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None, audience="parent",
-                                                   contact_kind="home_visit")
-    direct = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None, audience="8to12",
-                                                     contact_kind="direct_work")
+    home = await factories.practitioner_touchpoint(
+        pool, team_id=team, practitioner_id=None, audience="parent", contact_kind="home_visit"
+    )
+    direct = await factories.practitioner_touchpoint(
+        pool, team_id=team, practitioner_id=None, audience="8to12", contact_kind="direct_work"
+    )
     today = settings.today()
     last = grid.last_whole_month(today)
     first_data = grid.add_months(last, -2)
@@ -56,12 +57,16 @@ async def test_review_requests_start_at_the_first_month_with_responses_and_skip_
 
     # What was left out adds nothing: a review starting earlier publishes the same non-empty figures as the one
     # starting at the first month with responses; a focus nobody answered publishes only hidden cells over no atoms.
-    earlier = await _figures(pool, app, settings, viewer, FigureRequest("review", team, grid.add_months(last, -8), last))
+    earlier = await _figures(
+        pool, app, settings, viewer, FigureRequest("review", team, grid.add_months(last, -8), last)
+    )
     from_first = await _figures(pool, app, settings, viewer, FigureRequest("review", team, first_data, last))
-    absent = await _figures(pool, app, settings, viewer,
-                            FigureRequest("review", team, first_data, last, contact_kind="early_help"))
-    assert {key: value for key, value in earlier.items() if key[1]} == \
-        {key: value for key, value in from_first.items() if key[1]}
+    absent = await _figures(
+        pool, app, settings, viewer, FigureRequest("review", team, first_data, last, contact_kind="early_help")
+    )
+    assert {key: value for key, value in earlier.items() if key[1]} == {
+        key: value for key, value in from_first.items() if key[1]
+    }
     assert any(key[1] for key in from_first)
     assert absent and all(not atoms and value is None for (_, atoms), value in absent.items())
 

@@ -61,7 +61,9 @@ async def test_without_the_marker_the_same_migration_is_refused_and_not_recorded
 
 async def test_one_that_fails_part_way_is_not_recorded_and_runs_again_from_the_top(new_database):
     url = await new_database()
-    broken = migrate.Migration(9998, "test_big_indexes", CONCURRENT_INDEXES.replace("on test_big (at)", "on test_big (nope)"))
+    broken = migrate.Migration(
+        9998, "test_big_indexes", CONCURRENT_INDEXES.replace("on test_big (at)", "on test_big (nope)")
+    )
     with pytest.raises(asyncpg.exceptions.UndefinedColumnError):
         await migrate.migrate(url, [*migrate.discover(), TABLE, broken])
     assert await _recorded(url) == [9997]

@@ -10,12 +10,20 @@ from tests import factories
 
 async def _insert(conn, touchpoint, submission_id):
     return await store_response(
-        conn, submission_id=submission_id, touchpoint_id=touchpoint.id, team_id=touchpoint.team_id,
+        conn,
+        submission_id=submission_id,
+        touchpoint_id=touchpoint.id,
+        team_id=touchpoint.team_id,
         survey_id="after-meeting",  # a recorded version of this survey (others, e.g. the culture pulse, are recorded too)
-        version_hash=await conn.fetchval("select version_hash from survey_versions where survey_id = 'after-meeting' "
-                                         "limit 1"),
-        audience="parent", language="en-GB", submitted_on=dt.date(2026, 11, 2), answers={"listened": 4},
-        free_text={}, flagged={},
+        version_hash=await conn.fetchval(
+            "select version_hash from survey_versions where survey_id = 'after-meeting' limit 1"
+        ),
+        audience="parent",
+        language="en-GB",
+        submitted_on=dt.date(2026, 11, 2),
+        answers={"listened": 4},
+        free_text={},
+        flagged={},
     )
 
 
@@ -48,7 +56,8 @@ async def test_the_same_submission_racing_on_two_connections_is_stored_once(app,
 async def test_responses_have_no_column_for_addresses_agents_or_times_of_day(pool):
     columns = await pool.fetch(
         "select column_name, data_type from information_schema.columns "
-        "where table_name in ('responses', 'free_text_answers', 'submission_ids')")
+        "where table_name in ('responses', 'free_text_answers', 'submission_ids')"
+    )
 
     names = {c["column_name"] for c in columns}
     types = {c["column_name"]: c["data_type"] for c in columns}

@@ -35,10 +35,20 @@ async def _response(pool, touchpoint, *, day, answers, text=None):
     response_id = await pool.fetchval(
         "insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, language, "
         "submitted_on, answers) values ($1, $2, 'after-meeting', $3, 'parent', 'en-GB', $4, $5) returning id",
-        uuid.uuid4(), touchpoint.id, version, day, answers)
+        uuid.uuid4(),
+        touchpoint.id,
+        version,
+        day,
+        answers,
+    )
     if text:
-        await pool.execute("insert into free_text_answers (response_id, submitted_on, question_id, body) "
-                           "values ($1, $2, 'anything_else', $3)", response_id, day, text)
+        await pool.execute(
+            "insert into free_text_answers (response_id, submitted_on, question_id, body) "
+            "values ($1, $2, 'anything_else', $3)",
+            response_id,
+            day,
+            text,
+        )
     return response_id
 
 
@@ -57,29 +67,43 @@ async def test_retention_deletes_what_is_old_and_keeps_counts_that_add_up(own_po
     open_item = await pool.fetchval(
         "insert into safeguarding_items (touchpoint_id, team_id, kind, body, audience, language, arrived_at) "
         "values ($1, $2, 'disclosure', 'still open', 'parent', 'en-GB', now() - interval '3 years') returning id",
-        touchpoint.id, team)
+        touchpoint.id,
+        team,
+    )
     closed_item = await pool.fetchval(
         "insert into safeguarding_items (touchpoint_id, team_id, kind, body, audience, language, arrived_at, closed_at, "
         "outcome) values ($1, $2, 'disclosure', 'closed long ago', 'parent', 'en-GB', now() - interval '2 years', "
-        "now() - interval '2 years', 'done') returning id", touchpoint.id, team)
+        "now() - interval '2 years', 'done') returning id",
+        touchpoint.id,
+        team,
+    )
     before = await pool.fetchval("select count(*) from responses where touchpoint_id = $1", touchpoint.id)
 
     async with pool.acquire() as conn, conn.transaction():
         removed = await run_retention(conn, today=TODAY, free_text_months=12, response_months=36, audit_months=24)
 
-    texts = await pool.fetch("select f.body from free_text_answers f join responses r on r.id = f.response_id "
-                             "where r.touchpoint_id = $1", touchpoint.id)
+    texts = await pool.fetch(
+        "select f.body from free_text_answers f join responses r on r.id = f.response_id where r.touchpoint_id = $1",
+        touchpoint.id,
+    )
     assert [t["body"] for t in texts] == [f"words from {recent}"]
     remaining = await pool.fetch("select submitted_on from responses where touchpoint_id = $1", touchpoint.id)
     assert sorted(r["submitted_on"] for r in remaining) == [old, recent]
-    counted = await pool.fetchval("select coalesce(sum(responses), 0) from response_counts_by_month "
-                                  "where touchpoint_id = $1", touchpoint.id)
+    counted = await pool.fetchval(
+        "select coalesce(sum(responses), 0) from response_counts_by_month where touchpoint_id = $1", touchpoint.id
+    )
     assert counted + len(remaining) == before == 5
-    listened = dict(await pool.fetch("select value, answers from answer_counts_by_month where touchpoint_id = $1 "
-                                     "and question_id = 'listened'", touchpoint.id))
+    listened = dict(
+        await pool.fetch(
+            "select value, answers from answer_counts_by_month where touchpoint_id = $1 and question_id = 'listened'",
+            touchpoint.id,
+        )
+    )
     assert listened == {"5": 2, "1": 1}
-    items = {row["id"] for row in await pool.fetch("select id from safeguarding_items where touchpoint_id = $1",
-                                                   touchpoint.id)}
+    items = {
+        row["id"]
+        for row in await pool.fetch("select id from safeguarding_items where touchpoint_id = $1", touchpoint.id)
+    }
     assert open_item in items and closed_item not in items
     assert (removed.responses, removed.free_texts, removed.safeguarding_items) == (3, 4, 1)
 
@@ -93,5 +117,9 @@ async def test_running_retention_twice_does_not_count_twice(client, pool):
         async with pool.acquire() as conn, conn.transaction():
             await run_retention(conn, today=TODAY, free_text_months=12, response_months=36, audit_months=24)
 
-    assert await pool.fetchval("select sum(responses) from response_counts_by_month where touchpoint_id = $1",
-                               touchpoint.id) == 1
+    assert (
+        await pool.fetchval(
+            "select sum(responses) from response_counts_by_month where touchpoint_id = $1", touchpoint.id
+        )
+        == 1
+    )

@@ -17,8 +17,9 @@ async def test_warming_rolls_up_every_ended_month_of_every_team(client, pool):
 
     async with pool.acquire() as conn, conn.transaction():
         teams = await warm_rollups(conn, today=today)
-        rolled = await queries.rolled_months(conn, team_id=team, first=grid.add_months(last, -23),
-                                             end=grid.add_months(last, 1))
+        rolled = await queries.rolled_months(
+            conn, team_id=team, first=grid.add_months(last, -23), end=grid.add_months(last, 1)
+        )
 
     assert teams >= 1
     assert sorted(m.responses for m in rolled if m.touchpoint_id == touchpoint.id) == [3, 7]

@@ -60,8 +60,16 @@ async def _team_and_manager(pool):
 async def _touchpoint(pool, team_id: int, kind: str):
     code = codes.new_code()
     async with pool.acquire() as conn:
-        await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind=kind, practitioner_id=None,
-                                survey_id="after-meeting", audience=None, language="en-GB")
+        await insert_touchpoint(
+            conn,
+            code=code,
+            team_id=team_id,
+            contact_kind=kind,
+            practitioner_id=None,
+            survey_id="after-meeting",
+            audience=None,
+            language="en-GB",
+        )
         return await touchpoint_by_code(conn, code=code, today=dt.date.today())
 
 
@@ -86,17 +94,30 @@ def _day_in(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
 
 async def _store(pool, touchpoint, rows: list[tuple[str, dt.date, dict]], comments: dict[int, str] | None = None):
     """rows: (audience, day, answers). comments: row index -> free text."""
-    version = await pool.fetchval("select version_hash from survey_versions where survey_id = 'after-meeting' "
-                                  "order by first_seen_at desc limit 1")
+    version = await pool.fetchval(
+        "select version_hash from survey_versions where survey_id = 'after-meeting' order by first_seen_at desc limit 1"
+    )
     async with pool.acquire() as conn:
         for index, (audience, day, answers) in enumerate(rows):
             response_id = await conn.fetchval(
                 "insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, "
                 "language, submitted_on, answers) values ($1, $2, 'after-meeting', $3, $4, 'en-GB', $5, $6) "
-                "returning id", uuid.uuid4(), touchpoint.id, version, audience, day, answers)
+                "returning id",
+                uuid.uuid4(),
+                touchpoint.id,
+                version,
+                audience,
+                day,
+                answers,
+            )
             if comments and index in comments:
-                await conn.execute("insert into free_text_answers (response_id, submitted_on, question_id, body) "
-                                   "values ($1, $2, 'anything_else', $3)", response_id, day, comments[index])
+                await conn.execute(
+                    "insert into free_text_answers (response_id, submitted_on, question_id, body) "
+                    "values ($1, $2, 'anything_else', $3)",
+                    response_id,
+                    day,
+                    comments[index],
+                )
 
 
 _shown = truth_module.shown
@@ -104,6 +125,7 @@ _shown = truth_module.shown
 
 def _count(summary, question_id: str, level: str) -> int | None:
     return {c.key: c.count for c in summary.question(question_id).cells}[level]
+
 
 _truth = truth_module.truth
 TRUTH_SQL = truth_module.TRUTH_SQL
@@ -147,29 +169,59 @@ async def test_summary_figures_equal_independent_sql_aggregates_after_protection
         await _store(pool, touchpoint, rows)
 
     async with pool.acquire() as conn:
-        result = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
-                                      scope=ReviewSlice(team, first, last, survey_id=factories.SURVEY))
+        result = await review_summary(
+            conn,
+            app.state.surveys,
+            viewer=viewer,
+            settings=settings,
+            scope=ReviewSlice(team, first, last, survey_id=factories.SURVEY),
+        )
         total = await _truth(conn, team, first, last)
-        by_audience = {r["audience"]: (r["n"], r["keys"]) for r in await conn.fetch(
-            TRUTH_SQL.replace("select", "select r.audience,", 1) + " group by 1", team, first,
-            grid.add_months(last, 1))}
-        by_kind = {r["contact_kind"]: (r["n"], r["keys"]) for r in await conn.fetch(
-            TRUTH_SQL.replace("select", "select r.contact_kind,", 1) + " group by 1", team, first,
-            grid.add_months(last, 1))}
+        by_audience = {
+            r["audience"]: (r["n"], r["keys"])
+            for r in await conn.fetch(
+                TRUTH_SQL.replace("select", "select r.audience,", 1) + " group by 1",
+                team,
+                first,
+                grid.add_months(last, 1),
+            )
+        }
+        by_kind = {
+            r["contact_kind"]: (r["n"], r["keys"])
+            for r in await conn.fetch(
+                TRUTH_SQL.replace("select", "select r.contact_kind,", 1) + " group by 1",
+                team,
+                first,
+                grid.add_months(last, 1),
+            )
+        }
         levels = await conn.fetch(LEVELS_SQL, team, first, grid.add_months(last, 1))
-        contact = {r["answer"]: (r["n"], r["keys"]) for r in await conn.fetch(
-            TRUTH_SQL.replace("select", "select r.answers->>'contact' as answer,", 1)
-            + " and r.answers ? 'contact' group by 1", team, first, grid.add_months(last, 1))}
+        contact = {
+            r["answer"]: (r["n"], r["keys"])
+            for r in await conn.fetch(
+                TRUTH_SQL.replace("select", "select r.answers->>'contact' as answer,", 1)
+                + " and r.answers ? 'contact' group by 1",
+                team,
+                first,
+                grid.add_months(last, 1),
+            )
+        }
 
     def cells(audience=None, kind=None, question=None) -> dict[str, int | None]:
-        found = {row["level"]: _shown(row["n"], row["keys"], k) for row in levels
-                 if (row["audience"], row["contact_kind"], row["question"]) == (audience, kind, question)}
+        found = {
+            row["level"]: _shown(row["n"], row["keys"], k)
+            for row in levels
+            if (row["audience"], row["contact_kind"], row["question"]) == (audience, kind, question)
+        }
         return {level: found.get(level, _shown(0, 0, k)) for level in ("positive", "neutral", "negative")}
 
     def answered(audience=None, kind=None, question=None) -> int | None:
         """Everyone who gave one of the question's answers: the whole of its share, a protected count itself."""
-        rows = [row for row in levels if (row["audience"], row["contact_kind"], row["question"]) == (audience, kind,
-                                                                                                      question)]
+        rows = [
+            row
+            for row in levels
+            if (row["audience"], row["contact_kind"], row["question"]) == (audience, kind, question)
+        ]
         return _shown(sum(row["n"] for row in rows), sum(row["keys"] for row in rows), k)
 
     def share_of(expected: dict[str, int | None], whole: int | None) -> tuple[int, int] | None:
@@ -178,7 +230,8 @@ async def test_summary_figures_equal_independent_sql_aggregates_after_protection
     assert total[0] > 200
     assert result.responses == _shown(*total, k) and abs(result.responses - total[0]) <= D
     assert {c.key: c.count for c in result.by_audience} == {
-        a: _shown(*by_audience.get(a, (0, 0)), k) for a in ("under8", "8to12", "13to17", "parent")}
+        a: _shown(*by_audience.get(a, (0, 0)), k) for a in ("under8", "8to12", "13to17", "parent")
+    }
     assert {c.key: c.count for c in result.by_kind} == {kind: _shown(*by_kind[kind], k) for kind in KINDS}
     for question_id in ("listened", "understood", "respect", "better"):
         expected = cells(question=question_id)
@@ -191,7 +244,8 @@ async def test_summary_figures_equal_independent_sql_aggregates_after_protection
         assert (share.low, share.high) == pytest.approx((wilson["low"], wilson["high"]))
     shown = {c.key: c.count for c in result.question("contact").cells}
     assert (shown["positive"], shown["neutral"], shown["negative"]) == tuple(
-        _shown(*contact.get(answer, (0, 0)), k) for answer in ("yes", "not_sure", "no"))
+        _shown(*contact.get(answer, (0, 0)), k) for answer in ("yes", "not_sure", "no")
+    )
     assert result.least_heard
     for group in result.least_heard:
         where = dict(audience=group.key) if group.kind == "audience" else dict(kind=group.key)
@@ -211,13 +265,15 @@ async def test_monthly_counts_follow_deleted_and_added_responses(pool, app, sett
     async def summary_and_truth():
         async with pool.acquire() as conn:
             found = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings, scope=scope)
-            rolled = dict(await conn.fetch("select month, responses from figure_months where touchpoint_id = $1",
-                                           touchpoint.id))
+            rolled = dict(
+                await conn.fetch("select month, responses from figure_months where touchpoint_id = $1", touchpoint.id)
+            )
             return found, await _truth(conn, team, first, last), await _truth(conn, team, first, last, positive), rolled
 
     first_summary, first_total, first_positive, first_rolled = await summary_and_truth()
-    await pool.execute("delete from responses where touchpoint_id = $1 and submitted_on = $2", touchpoint.id,
-                       early)  # as retention or a deletion would
+    await pool.execute(
+        "delete from responses where touchpoint_id = $1 and submitted_on = $2", touchpoint.id, early
+    )  # as retention or a deletion would
     after_delete, delete_total, delete_positive, delete_rolled = await summary_and_truth()
     # 8 new answers: even moved down by D = 2 they stay at or above k = 5, so the share is always shown.
     await _store(pool, touchpoint, [("parent", late, {"listened": 2})] * 8)
@@ -228,7 +284,9 @@ async def test_monthly_counts_follow_deleted_and_added_responses(pool, app, sett
     assert _count(first_summary, "listened", "positive") == _shown(*first_positive, k)
     # The share's whole is everyone who answered "listened": here all 20, the same responses as the total.
     assert (first_summary.question("listened").share.part, first_summary.question("listened").share.whole) == (
-        _shown(*first_positive, k), first_summary.responses)
+        _shown(*first_positive, k),
+        first_summary.responses,
+    )
     assert delete_rolled == {late.replace(day=1): 12}
     assert delete_total[0] == 12 and after_delete.responses == _shown(*delete_total, k)
     # Nobody left answered otherwise: the same 12 answers, so the same cell key and the same published value.
@@ -237,8 +295,9 @@ async def test_monthly_counts_follow_deleted_and_added_responses(pool, app, sett
     assert insert_rolled == {late.replace(day=1): 20}
     assert insert_total[0] == 20 and after_insert.responses == _shown(*insert_total, k)
     assert _count(after_insert, "listened", "positive") == _shown(*insert_positive, k)
-    assert _count(after_insert, "listened", "negative") == _shown(insert_total[0] - insert_positive[0],
-                                                                   insert_total[1] - insert_positive[1], k)
+    assert _count(after_insert, "listened", "negative") == _shown(
+        insert_total[0] - insert_positive[0], insert_total[1] - insert_positive[1], k
+    )
 
 
 async def test_two_people_opening_a_review_at_once_get_the_same_figures(pool, app, settings, k, period):
@@ -247,13 +306,19 @@ async def test_two_people_opening_a_review_at_once_get_the_same_figures(pool, ap
     touchpoints = [await _touchpoint(pool, team, kind) for kind in KINDS]
     rng = random.Random(5)
     for touchpoint in touchpoints:
-        await _store(pool, touchpoint, [("parent", _day_in(rng, first, last), _answers(rng, "parent"))
-                                        for _ in range(40)])
+        await _store(
+            pool, touchpoint, [("parent", _day_in(rng, first, last), _answers(rng, "parent")) for _ in range(40)]
+        )
 
     async def open_review():
         async with pool.acquire() as conn, conn.transaction():
-            return await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
-                                        scope=ReviewSlice(team, first, last, survey_id=factories.SURVEY))
+            return await review_summary(
+                conn,
+                app.state.surveys,
+                viewer=viewer,
+                settings=settings,
+                scope=ReviewSlice(team, first, last, survey_id=factories.SURVEY),
+            )
 
     one, two = await asyncio.gather(open_review(), open_review())
     async with pool.acquire() as conn:
@@ -263,11 +328,15 @@ async def test_two_people_opening_a_review_at_once_get_the_same_figures(pool, ap
     assert one.questions == two.questions
     counted = await pool.fetchval(
         "select sum(n) from figure_month_counts c join touchpoints t on t.id = c.touchpoint_id "
-        "where t.team_id = $1 and c.question_id = ''", team)
+        "where t.team_id = $1 and c.question_id = ''",
+        team,
+    )
     in_counted_months = await pool.fetchval(
         "select count(*) from responses r join figure_months m on m.touchpoint_id = r.touchpoint_id "
         "and date_trunc('month', r.submitted_on)::date = m.month "
-        "join touchpoints t on t.id = r.touchpoint_id where t.team_id = $1", team)
+        "join touchpoints t on t.id = r.touchpoint_id where t.team_id = $1",
+        team,
+    )
     assert counted == in_counted_months == 120  # each month counted once, although both counted at the same time
 
 
@@ -276,16 +345,20 @@ async def test_held_responses_count_only_once_a_manager_includes_them(pool, app,
     first, last = period
     touchpoint = await _touchpoint(pool, team, "home_visit")
     kept, held_day = last.replace(day=20), last.replace(day=22)
-    await _store(pool, touchpoint, [("parent", kept, {"listened": 5})] * 10 + [("parent", held_day, {"listened": 1})] * 30)
-    await pool.execute("update responses set held = true where touchpoint_id = $1 and submitted_on = $2",
-                       touchpoint.id, held_day)
+    await _store(
+        pool, touchpoint, [("parent", kept, {"listened": 5})] * 10 + [("parent", held_day, {"listened": 1})] * 30
+    )
+    await pool.execute(
+        "update responses set held = true where touchpoint_id = $1 and submitted_on = $2", touchpoint.id, held_day
+    )
     scope = ReviewSlice(team, first, last, survey_id=factories.SURVEY)
 
     async with pool.acquire() as conn:
         held = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings, scope=scope)
         held_truth = await _truth(conn, team, first, last)
-        await conn.execute("update responses set held = false, held_reviewed = true where touchpoint_id = $1",
-                           touchpoint.id)
+        await conn.execute(
+            "update responses set held = false, held_reviewed = true where touchpoint_id = $1", touchpoint.id
+        )
         included = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings, scope=scope)
         included_truth = await _truth(conn, team, first, last)
         positive = await _truth(conn, team, first, last, " and (r.answers->>'listened')::int >= 4")
@@ -307,8 +380,13 @@ async def test_the_focus_narrows_every_figure_to_that_kind_and_audience(pool, ap
     await _store(pool, direct, [("parent", day, {"listened": 1})] * 15)
 
     async with pool.acquire() as conn:
-        focused = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
-                                       scope=ReviewSlice(team, first, last, "home_visit", "parent", factories.SURVEY))
+        focused = await review_summary(
+            conn,
+            app.state.surveys,
+            viewer=viewer,
+            settings=settings,
+            scope=ReviewSlice(team, first, last, "home_visit", "parent", factories.SURVEY),
+        )
         truth = await _truth(conn, team, first, last, " and r.contact_kind = 'home_visit' and r.audience = 'parent'")
 
     assert truth[0] == 12 and focused.responses == _shown(*truth, k)
@@ -335,8 +413,13 @@ def _level(audience: str, question: str, answers: dict) -> str:
     return value  # a choice: its option
 
 
-response = st.tuples(st.sampled_from(["under8", "8to12", "13to17", "parent"]), st.integers(0, 2),
-                     st.integers(0, 5), st.integers(1, 28), st.integers(0, 2 ** 30))
+response = st.tuples(
+    st.sampled_from(["under8", "8to12", "13to17", "parent"]),
+    st.integers(0, 2),
+    st.integers(0, 5),
+    st.integers(1, 28),
+    st.integers(0, 2**30),
+)
 
 
 @hypothesis_settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -357,8 +440,13 @@ async def test_no_published_figure_rests_on_one_to_k_minus_one_responses(pool, a
         stored.append((touchpoints[index].id, on.replace(day=1), audience, answers))
 
     async with pool.acquire() as conn:
-        result = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
-                                      scope=ReviewSlice(team, first, last, survey_id=factories.SURVEY))
+        result = await review_summary(
+            conn,
+            app.state.surveys,
+            viewer=viewer,
+            settings=settings,
+            scope=ReviewSlice(team, first, last, survey_id=factories.SURVEY),
+        )
 
     def truth(measure: str, atoms) -> int:
         cells = {(a.touchpoint_id, a.month, a.audience) for a in atoms}
@@ -367,8 +455,11 @@ async def test_no_published_figure_rests_on_one_to_k_minus_one_responses(pool, a
             return len(mine)
         question, level = measure.split(":")
         if level == "answered":  # everyone who gave one of the question's answers
-            return sum(1 for audience, answers in mine
-                       if _level(audience, question, answers) in ("positive", "neutral", "negative"))
+            return sum(
+                1
+                for audience, answers in mine
+                if _level(audience, question, answers) in ("positive", "neutral", "negative")
+            )
         return sum(1 for audience, answers in mine if _level(audience, question, answers) == level)
 
     assert result.figures
@@ -386,9 +477,15 @@ async def test_no_published_figure_rests_on_one_to_k_minus_one_responses(pool, a
         if question.share is not None:  # made of two shown counts: who answered positively, and who answered
             assert question.cells[0].count is not None and question.share.part <= question.share.whole
             assert question.share.part >= k and question.share.whole >= k
-    review = reviews.ReviewPage(review=Review(0, team, "t", first, grid.last_day(last), None, None, {}, "",
-                                              dt.datetime.now(), factories.SURVEY),
-                                summary=result, actions=[], carried=[], entries=[])
+    review = reviews.ReviewPage(
+        review=Review(
+            0, team, "t", first, grid.last_day(last), None, None, {}, "", dt.datetime.now(), factories.SURVEY
+        ),
+        summary=result,
+        actions=[],
+        carried=[],
+        entries=[],
+    )
     markdown = review_markdown(review, questions=summary_questions(app.state.surveys, factories.SURVEY))
     small = [n for n in re.findall(r"\| (\d+) \|", markdown) if 0 < int(n) < k]
     assert small == []
@@ -403,18 +500,29 @@ async def test_comments_are_redacted_balanced_and_never_shown_below_k(pool, app,
     unhappy = {"listened": 1, "respect": 2, "understood": 1}
     rows = [("parent", day, happy)] * 10 + [("parent", day, unhappy)] * 3
     comments = {i: f"Lovely visit number {i}, my son Kai liked it." for i in range(10)}
-    comments.update({10: "Nobody called me back on 07700 900123.", 11: "The plan came too late.",
-                     12: "I was not listened to."})
+    comments.update(
+        {10: "Nobody called me back on 07700 900123.", 11: "The plan came too late.", 12: "I was not listened to."}
+    )
     await _store(pool, touchpoint, rows, comments)
     small_team, _, small_viewer = await _team_and_manager(pool)
     small = await _touchpoint(pool, small_team, "home_visit")
     await _store(pool, small, [("parent", day, unhappy)] * (k - 1), {0: "Something only a few could have said."})
 
     async with pool.acquire() as conn:
-        result = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
-                                      scope=ReviewSlice(team, first, last, survey_id=factories.SURVEY))
-        hidden = await review_summary(conn, app.state.surveys, viewer=small_viewer, settings=settings,
-                                      scope=ReviewSlice(small_team, first, last, survey_id=factories.SURVEY))
+        result = await review_summary(
+            conn,
+            app.state.surveys,
+            viewer=viewer,
+            settings=settings,
+            scope=ReviewSlice(team, first, last, survey_id=factories.SURVEY),
+        )
+        hidden = await review_summary(
+            conn,
+            app.state.surveys,
+            viewer=small_viewer,
+            settings=settings,
+            scope=ReviewSlice(small_team, first, last, survey_id=factories.SURVEY),
+        )
 
     [group] = result.comments
     tones = [c.tone for c in group.comments]
@@ -429,18 +537,34 @@ async def test_answers_in_the_safeguarding_queue_never_reach_the_review(pool, ap
     team, _, viewer = await _team_and_manager(pool)
     first, last = period
     touchpoint = await _touchpoint(pool, team, "home_visit")
-    await _store(pool, touchpoint, [("13to17", last.replace(day=20), {"listened": 1, "respect": 1})] * 8,
-                 {0: "It is not safe at home for me.", 1: "Nobody listened to me at all."})
-    queued = await pool.fetchval("select f.response_id from free_text_answers f join responses r on r.id = "
-                                 "f.response_id where r.touchpoint_id = $1 and f.body like 'It is not safe%'",
-                                 touchpoint.id)
-    await pool.execute("insert into safeguarding_items (response_id, touchpoint_id, team_id, kind, question_id, "
-                       "body, audience, language) values ($1, $2, $3, 'disclosure', 'anything_else', "
-                       "'It is not safe at home for me.', '13to17', 'en-GB')", queued, touchpoint.id, team)
+    await _store(
+        pool,
+        touchpoint,
+        [("13to17", last.replace(day=20), {"listened": 1, "respect": 1})] * 8,
+        {0: "It is not safe at home for me.", 1: "Nobody listened to me at all."},
+    )
+    queued = await pool.fetchval(
+        "select f.response_id from free_text_answers f join responses r on r.id = "
+        "f.response_id where r.touchpoint_id = $1 and f.body like 'It is not safe%'",
+        touchpoint.id,
+    )
+    await pool.execute(
+        "insert into safeguarding_items (response_id, touchpoint_id, team_id, kind, question_id, "
+        "body, audience, language) values ($1, $2, $3, 'disclosure', 'anything_else', "
+        "'It is not safe at home for me.', '13to17', 'en-GB')",
+        queued,
+        touchpoint.id,
+        team,
+    )
 
     async with pool.acquire() as conn:
-        result = await review_summary(conn, app.state.surveys, viewer=viewer, settings=settings,
-                                      scope=ReviewSlice(team, first, last, survey_id=factories.SURVEY))
+        result = await review_summary(
+            conn,
+            app.state.surveys,
+            viewer=viewer,
+            settings=settings,
+            scope=ReviewSlice(team, first, last, survey_id=factories.SURVEY),
+        )
 
     texts = [c.text for group in result.comments for c in group.comments]
     assert texts == ["Nobody listened to me at all."]
@@ -455,29 +579,56 @@ async def test_open_actions_carry_over_and_finished_ones_do_not(pool, app, setti
     # Every level well above k in both periods (an empty level is hidden, and with it the share): mostly
     # "not listened to" before, mostly "listened to" after.
     answers = {2: 30, 3: 8, 5: 8}
-    await _store(pool, touchpoint, [("parent", before_last.replace(day=10), {"listened": face})
-                                    for face, n in answers.items() for _ in range(n)]
-                 + [("parent", last.replace(day=10), {"listened": face})
-                    for face, n in {2: 8, 3: 8, 5: 40}.items() for _ in range(n)])
+    await _store(
+        pool,
+        touchpoint,
+        [("parent", before_last.replace(day=10), {"listened": face}) for face, n in answers.items() for _ in range(n)]
+        + [
+            ("parent", last.replace(day=10), {"listened": face})
+            for face, n in {2: 8, 3: 8, 5: 40}.items()
+            for _ in range(n)
+        ],
+    )
 
     async with pool.acquire() as conn:
-        first_id = await reviews.start_review(conn, app.state.surveys, team_id=team, by=manager, today=today, form=reviews.ReviewForm(
-            f"{before_first:%Y-%m}", f"{before_last:%Y-%m}"))
+        first_id = await reviews.start_review(
+            conn,
+            app.state.surveys,
+            team_id=team,
+            by=manager,
+            today=today,
+            form=reviews.ReviewForm(f"{before_first:%Y-%m}", f"{before_last:%Y-%m}"),
+        )
         earlier_review = await reviews.review(conn, review_id=first_id)
-        kept = await actions.add_action(conn, app.state.surveys, review=earlier_review, by=manager,
-                                        form=actions.ActionForm("Ask the child first", target_questions=["listened"]))
-        dropped = await actions.add_action(conn, app.state.surveys, review=earlier_review, by=manager,
-                                           form=actions.ActionForm("Something we stopped"))
-        await actions.set_action_status(conn, action=await actions.action(conn, action_id=dropped), status="dropped",
-                                        by=manager)
-        second_id = await reviews.start_review(conn, app.state.surveys, team_id=team, by=manager, today=today,
-                                               form=reviews.ReviewForm(f"{first:%Y-%m}", f"{last:%Y-%m}"))
+        kept = await actions.add_action(
+            conn,
+            app.state.surveys,
+            review=earlier_review,
+            by=manager,
+            form=actions.ActionForm("Ask the child first", target_questions=["listened"]),
+        )
+        dropped = await actions.add_action(
+            conn, app.state.surveys, review=earlier_review, by=manager, form=actions.ActionForm("Something we stopped")
+        )
+        await actions.set_action_status(
+            conn, action=await actions.action(conn, action_id=dropped), status="dropped", by=manager
+        )
+        second_id = await reviews.start_review(
+            conn,
+            app.state.surveys,
+            team_id=team,
+            by=manager,
+            today=today,
+            form=reviews.ReviewForm(f"{first:%Y-%m}", f"{last:%Y-%m}"),
+        )
         second = await reviews.review(conn, review_id=second_id)
         later = await reviews.review_page(conn, app.state.surveys, review=second, viewer=viewer, settings=settings)
-        await actions.add_action(conn, app.state.surveys, review=second, by=manager,
-                                 form=actions.ActionForm("A new idea"))
-        earlier = await reviews.review_page(conn, app.state.surveys, review=earlier_review, viewer=viewer,
-                                            settings=settings)
+        await actions.add_action(
+            conn, app.state.surveys, review=second, by=manager, form=actions.ActionForm("A new idea")
+        )
+        earlier = await reviews.review_page(
+            conn, app.state.surveys, review=earlier_review, viewer=viewer, settings=settings
+        )
 
     assert (earlier_review.period_start, earlier_review.period_end) == (before_first, grid.last_day(before_last))
     assert [c.action.id for c in later.carried] == [kept]
@@ -494,16 +645,26 @@ async def test_publishing_refuses_a_figure_the_review_hides(pool, app, settings,
     await _store(pool, touchpoint, [("parent", last.replace(day=20), {"listened": 5})] * (k - 1))
 
     async with pool.acquire() as conn:
-        review_id = await reviews.start_review(conn, app.state.surveys, team_id=team, by=manager, today=settings.today(),
-                                               form=reviews.ReviewForm(f"{first:%Y-%m}", f"{last:%Y-%m}"))
+        review_id = await reviews.start_review(
+            conn,
+            app.state.surveys,
+            team_id=team,
+            by=manager,
+            today=settings.today(),
+            form=reviews.ReviewForm(f"{first:%Y-%m}", f"{last:%Y-%m}"),
+        )
         review = await reviews.review(conn, review_id=review_id)
-        prepared = await reviews.review_page(conn, app.state.surveys, review=review, viewer=viewer,
-                                             settings=settings)
+        prepared = await reviews.review_page(conn, app.state.surveys, review=review, viewer=viewer, settings=settings)
         with pytest.raises(reviews.Invalid) as refused:
-            await you_said.publish_entry(conn, review=review, summary=prepared.summary, by=manager,
-                                        form=you_said.EntryForm([("en-GB", {"you_said": "You said we listened.",
-                                                                           "we_did": "We keep listening."})],
-                                                               None, "listened"))
+            await you_said.publish_entry(
+                conn,
+                review=review,
+                summary=prepared.summary,
+                by=manager,
+                form=you_said.EntryForm(
+                    [("en-GB", {"you_said": "You said we listened.", "we_did": "We keep listening."})], None, "listened"
+                ),
+            )
         stored = await conn.fetchval("select count(*) from you_said_we_did where team_id = $1", team)
 
     assert prepared.summary.hidden
@@ -518,10 +679,14 @@ async def test_respondents_see_the_newest_entries_in_their_language_or_the_first
         for n in range(5):
             await conn.execute(
                 "insert into you_said_we_did (team_id, languages, texts, published_at) values ($1, $2, $3, $4)",
-                team, ["en-GB", "cy"] if n % 2 else ["en-GB"],
-                {"en-GB": {"you_said": f"said {n}", "we_did": f"did {n}"},
-                 "cy": {"you_said": f"dywedoch {n}", "we_did": f"gwnaethom {n}"}},
-                dt.datetime.now(dt.UTC) - dt.timedelta(days=10 - n))
+                team,
+                ["en-GB", "cy"] if n % 2 else ["en-GB"],
+                {
+                    "en-GB": {"you_said": f"said {n}", "we_did": f"did {n}"},
+                    "cy": {"you_said": f"dywedoch {n}", "we_did": f"gwnaethom {n}"},
+                },
+                dt.datetime.now(dt.UTC) - dt.timedelta(days=10 - n),
+            )
         shown = await you_said.published_entries(conn, team_id=team, touchpoint_id=touchpoint.id, language="cy")
 
     assert [e.we_did for e in shown] == ["did 4", "gwnaethom 3", "did 2"]  # newest first, three at most

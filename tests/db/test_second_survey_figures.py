@@ -22,19 +22,33 @@ async def test_requests_are_listed_per_survey_and_publish_only_their_surveys_ans
     team = await factories.team(pool)
     manager = await factories.staff(pool, team_id=team, role="team_manager")
     meeting = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None)
-    review = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None, survey_id=REVIEW,
-                                                     contact_kind="child_in_care_review")
+    review = await factories.practitioner_touchpoint(
+        pool, team_id=team, practitioner_id=None, survey_id=REVIEW, contact_kind="child_in_care_review"
+    )
     await factories.responses(pool, meeting, [{"listened": 5}] * 12)
     await factories.responses(pool, review, [{"listened": 4, "decided": 2}] * 9)
     viewer = await factories.viewer(pool, manager)
 
     async with pool.acquire() as conn:
         listed = await requests_for(conn, viewer, settings, settings.today())
-        pages = {survey: await published(conn, app.state.surveys, viewer=viewer, settings=settings,
-                                         request=next(r for r in listed if r.output == "team" and r.survey_id == survey
-                                                      and r.touchpoint_id is None and r.audience is None
-                                                      and r.contact_kind is None))
-                 for survey in (MEETING, REVIEW)}
+        pages = {
+            survey: await published(
+                conn,
+                app.state.surveys,
+                viewer=viewer,
+                settings=settings,
+                request=next(
+                    r
+                    for r in listed
+                    if r.output == "team"
+                    and r.survey_id == survey
+                    and r.touchpoint_id is None
+                    and r.audience is None
+                    and r.contact_kind is None
+                ),
+            )
+            for survey in (MEETING, REVIEW)
+        }
 
     team_pages = [r for r in listed if r.output == "team"]
     assert {r.survey_id for r in team_pages} == {MEETING, REVIEW}
@@ -44,8 +58,12 @@ async def test_requests_are_listed_per_survey_and_publish_only_their_surveys_ans
         atoms = {atom for figure in page.figures for atom in figure.atoms}
         assert atoms and {atom.survey_id for atom in atoms} == {survey}
     # The review survey's questions asked of parents (who answered), in the survey's order.
-    assert [q.question.id for q in pages[REVIEW].result.summary.questions] == ["listened", "decided", "respect",
-                                                                                 "asked_before"]
+    assert [q.question.id for q in pages[REVIEW].result.summary.questions] == [
+        "listened",
+        "decided",
+        "respect",
+        "asked_before",
+    ]
 
 
 async def test_a_survey_that_is_not_a_families_survey_is_refused(pool, app, settings):
@@ -58,9 +76,13 @@ async def test_a_survey_that_is_not_a_families_survey_is_refused(pool, app, sett
     for survey in ("culture-pulse", "debrief", "no-such-survey"):
         async with pool.acquire() as conn:
             with pytest.raises(NotAllowed):
-                await published(conn, app.state.surveys, viewer=viewer, settings=settings,
-                                request=FigureRequest("team", team, asked.first_month, asked.last_month,
-                                                      survey_id=survey))
+                await published(
+                    conn,
+                    app.state.surveys,
+                    viewer=viewer,
+                    settings=settings,
+                    request=FigureRequest("team", team, asked.first_month, asked.last_month, survey_id=survey),
+                )
 
 
 async def _listed(pool, viewer, settings):

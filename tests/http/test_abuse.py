@@ -31,9 +31,16 @@ async def test_a_burst_is_held_out_of_results_and_the_manager_decides(client, po
     assert "Answers held out of the results" in dashboard.text
     assert "35 answers" in dashboard.text
 
-    decided = await client.post(f"/staff/teams/{team}/held", headers=cookie, data={
-        "csrf_token": csrf, "touchpoint": str(touchpoint.id), "day": str(stored[0]["submitted_on"]),
-        "decision": "include"})
+    decided = await client.post(
+        f"/staff/teams/{team}/held",
+        headers=cookie,
+        data={
+            "csrf_token": csrf,
+            "touchpoint": str(touchpoint.id),
+            "day": str(stored[0]["submitted_on"]),
+            "decision": "include",
+        },
+    )
 
     assert decided.status_code == 303
     assert not any(row["held"] for row in await factories.stored_responses(pool, touchpoint.id))
@@ -46,8 +53,9 @@ async def test_held_answers_are_left_out_of_summaries(client, pool, app):
     touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None)
     await factories.responses(pool, touchpoint, [{"listened": 5}] * 8)
     await factories.responses(pool, touchpoint, [{"listened": 1}] * 40)
-    await pool.execute("update responses set held = true where touchpoint_id = $1 and answers->>'listened' = '1'",
-                       touchpoint.id)
+    await pool.execute(
+        "update responses set held = true where touchpoint_id = $1 and answers->>'listened' = '1'", touchpoint.id
+    )
 
     manager = await factories.staff(pool, team_id=team, role="team_manager")
     token, _ = await factories.session(pool, manager)
@@ -67,8 +75,11 @@ async def test_one_source_past_the_limit_is_never_refused_but_held_and_listed(cl
     try:
         statuses = []
         for n in range(3):
-            body = {**form, "submission_id": str(uuid.uuid4()),
-                    **answers(listened="4", anything_else=f"keep these words {n}")}
+            body = {
+                **form,
+                "submission_id": str(uuid.uuid4()),
+                **answers(listened="4", anything_else=f"keep these words {n}"),
+            }
             response = await client.post(f"/t/{touchpoint.code}/form/parent", data=body)
             statuses.append(response.status_code)
     finally:
@@ -78,9 +89,14 @@ async def test_one_source_past_the_limit_is_never_refused_but_held_and_listed(cl
     stored = await factories.stored_responses(pool, touchpoint.id)
     # Response ids are random (no arrival order is kept), so each answer is found by its words.
     held = sorted((row["free_text"]["anything_else"], row["held"]) for row in stored)
-    assert held == [("keep these words 0", False), ("keep these words 1", False), ("keep these words 2", True)], \
+    assert held == [("keep these words 0", False), ("keep these words 1", False), ("keep these words 2", True)], (
         "over the limit: kept, out of the figures"
-    listed = await pool.fetch("select body, held from reading_items where touchpoint_id = $1 order by id",
-                              touchpoint.id)
+    )
+    listed = await pool.fetch(
+        "select body, held from reading_items where touchpoint_id = $1 order by id", touchpoint.id
+    )
     assert [(r["body"], r["held"]) for r in listed] == [
-        ("keep these words 0", False), ("keep these words 1", False), ("keep these words 2", True)]
+        ("keep these words 0", False),
+        ("keep these words 1", False),
+        ("keep these words 2", True),
+    ]

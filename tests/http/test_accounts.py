@@ -18,8 +18,11 @@ SIGN_IN = {"Cookie": "heard_signin=form-token"}
 
 async def _password_sign_in(client, email: str, password: str, next_path: str = "/staff"):
     client.cookies.clear()
-    return await client.post("/staff/sign-in", headers=SIGN_IN, data={
-        "email": email, "password": password, "csrf_token": "form-token", "next": next_path})
+    return await client.post(
+        "/staff/sign-in",
+        headers=SIGN_IN,
+        data={"email": email, "password": password, "csrf_token": "form-token", "next": next_path},
+    )
 
 
 def _session(response) -> str:
@@ -40,9 +43,18 @@ async def _post(client, path: str, token: str, data: dict):
 
 async def _first_password(client, pool, admin_token: str, admin_csrf: str, email: str) -> str:
     team = await factories.team(pool)
-    added = await _post(client, "/staff/admin/people", admin_token, {
-        "csrf_token": admin_csrf, "display_name": "Nia New", "email": email, "team_id": str(team),
-        "role": "practitioner"})
+    added = await _post(
+        client,
+        "/staff/admin/people",
+        admin_token,
+        {
+            "csrf_token": admin_csrf,
+            "display_name": "Nia New",
+            "email": email,
+            "team_id": str(team),
+            "role": "practitioner",
+        },
+    )
     match = re.search(r"Their first password is:</p>|<code>([^<]+)</code>", added.text)
     codes = re.findall(r"<code>([^<]+)</code>", added.text)
     assert match and codes, added.text[:500]
@@ -67,10 +79,18 @@ async def test_a_first_password_works_once_and_only_to_choose_a_new_one(client, 
     blocked = await _get(client, "/staff/me", token)
     again = await _password_sign_in(client, "nia.new@staff.example", first)
     form = await _get(client, "/staff/sign-in/new-password?next=/staff/me", token)
-    short = await _post(client, "/staff/sign-in/new-password", token, {**hidden_fields(form.text),
-                                                                         "password": "short", "confirm": "short"})
-    chosen = await _post(client, "/staff/sign-in/new-password", token, {
-        **hidden_fields(form.text), "password": "a long one only nia knows", "confirm": "a long one only nia knows"})
+    short = await _post(
+        client,
+        "/staff/sign-in/new-password",
+        token,
+        {**hidden_fields(form.text), "password": "short", "confirm": "short"},
+    )
+    chosen = await _post(
+        client,
+        "/staff/sign-in/new-password",
+        token,
+        {**hidden_fields(form.text), "password": "a long one only nia knows", "confirm": "a long one only nia knows"},
+    )
     new_token = _session(chosen)
     opened = await _get(client, "/staff/me", new_token)
     old_session = await _get(client, "/staff/me", token)
@@ -84,22 +104,31 @@ async def test_a_first_password_works_once_and_only_to_choose_a_new_one(client, 
     assert "Your feedback" in opened.text
     assert old_session.status_code == 303  # the session the first password opened has ended
     assert with_new.status_code == 303 and with_new.headers["location"] == "/staff"
-    row = await pool.fetchrow("select password_is_first, password_expires_at from staff where email = $1",
-                              "nia.new@staff.example")
+    row = await pool.fetchrow(
+        "select password_is_first, password_expires_at from staff where email = $1", "nia.new@staff.example"
+    )
     assert row["password_is_first"] is False and row["password_expires_at"] is None
-    actions = [r["action"] for r in await pool.fetch(
-        "select action from audit_log where detail ->> 'email' = $1 or (detail ->> 'staff_id')::bigint = "
-        "(select id from staff where email = $1) order by id", "nia.new@staff.example")]
+    actions = [
+        r["action"]
+        for r in await pool.fetch(
+            "select action from audit_log where detail ->> 'email' = $1 or (detail ->> 'staff_id')::bigint = "
+            "(select id from staff where email = $1) order by id",
+            "nia.new@staff.example",
+        )
+    ]
     assert actions[:3] == ["account_created", "role_granted", "password_changed"]
 
 
 async def test_a_first_password_expires_after_72_hours(client, pool):
     _, admin_token, admin_csrf = await _admin(pool)
     first = await _first_password(client, pool, admin_token, admin_csrf, "late.larry@staff.example")
-    expires = await pool.fetchval("select password_expires_at - now() from staff where email = $1",
-                                  "late.larry@staff.example")
-    await pool.execute("update staff set password_expires_at = now() - interval '1 minute' where email = $1",
-                       "late.larry@staff.example")
+    expires = await pool.fetchval(
+        "select password_expires_at - now() from staff where email = $1", "late.larry@staff.example"
+    )
+    await pool.execute(
+        "update staff set password_expires_at = now() - interval '1 minute' where email = $1",
+        "late.larry@staff.example",
+    )
 
     response = await _password_sign_in(client, "late.larry@staff.example", first)
 
@@ -116,10 +145,9 @@ async def _enrol(client, pool, staff_id: int) -> tuple[str, list[str]]:
     token, _ = await factories.session(pool, staff_id)
     page = await _get(client, "/staff/two-step", token)
     secret = await pool.fetchval("select totp_secret from staff where id = $1", staff_id)
-    assert " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)) in page.text  # typed by hand, if need be
+    assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in page.text  # typed by hand, if need be
     assert 'src="data:image/svg+xml;base64,' in page.text  # the QR code
-    done = await _post(client, "/staff/two-step", token, {**hidden_fields(page.text),
-                                                          "code": pyotp.TOTP(secret).now()})
+    done = await _post(client, "/staff/two-step", token, {**hidden_fields(page.text), "code": pyotp.TOTP(secret).now()})
     codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", done.text)
     return secret, codes
 
@@ -135,21 +163,31 @@ async def test_enrolment_by_qr_code_then_sign_in_asks_for_the_code(client, pool)
     form = await _get(client, "/staff/sign-in/code?next=/staff/me", token)
     wrong = await _post(client, "/staff/sign-in/code", token, {**hidden_fields(form.text), "code": "000000"})
     step = int(time.time() // 30) + 1  # the next step: not yet used, still accepted (clocks differ a little)
-    right = await _post(client, "/staff/sign-in/code", token, {**hidden_fields(form.text),
-                                                               "code": pyotp.TOTP(secret).generate_otp(step)})
+    right = await _post(
+        client,
+        "/staff/sign-in/code",
+        token,
+        {**hidden_fields(form.text), "code": pyotp.TOTP(secret).generate_otp(step)},
+    )
     opened = await _get(client, "/staff/me", token)
 
     assert len(codes) == 10 and len(set(codes)) == 10
-    stored = [r["code_hash"] for r in await pool.fetch("select code_hash from staff_recovery_codes where staff_id = $1",
-                                                       person)]
+    stored = [
+        r["code_hash"]
+        for r in await pool.fetch("select code_hash from staff_recovery_codes where staff_id = $1", person)
+    ]
     assert len(stored) == 10 and not set(codes) & set(stored)  # only hashes are kept
     assert after_password.headers["location"] == "/staff/sign-in/code?next=/staff/me"
     assert not_yet.status_code == 303 and not_yet.headers["location"].startswith("/staff/sign-in/code")
     assert wrong.status_code == 401 and "That code is not right" in wrong.text
     assert right.status_code == 303 and right.headers["location"] == "/staff/me"
     assert "Your feedback" in opened.text
-    assert await pool.fetchval("select count(*) from audit_log where staff_id = $1 and action = 'two_step_enabled'",
-                               person) == 1
+    assert (
+        await pool.fetchval(
+            "select count(*) from audit_log where staff_id = $1 and action = 'two_step_enabled'", person
+        )
+        == 1
+    )
 
 
 async def test_a_code_is_not_accepted_twice(client, pool):
@@ -159,8 +197,9 @@ async def test_a_code_is_not_accepted_twice(client, pool):
     token = _session(await _password_sign_in(client, email, factories.PASSWORD))
     form = await _get(client, "/staff/sign-in/code", token)
 
-    replayed = await _post(client, "/staff/sign-in/code", token, {**hidden_fields(form.text),
-                                                                  "code": pyotp.TOTP(secret).now()})
+    replayed = await _post(
+        client, "/staff/sign-in/code", token, {**hidden_fields(form.text), "code": pyotp.TOTP(secret).now()}
+    )
 
     assert replayed.status_code == 401
 
@@ -180,8 +219,12 @@ async def test_a_recovery_code_works_once(client, pool):
     assert used.status_code == 303 and used.headers["location"] == "/staff"
     assert reused.status_code == 401
     assert await pool.fetchval("select count(*) from staff_recovery_codes where staff_id = $1", person) == 9
-    assert await pool.fetchval("select count(*) from audit_log where staff_id = $1 and action = 'recovery_code_used'",
-                               person) == 1
+    assert (
+        await pool.fetchval(
+            "select count(*) from audit_log where staff_id = $1 and action = 'recovery_code_used'", person
+        )
+        == 1
+    )
 
 
 async def test_wrong_codes_are_throttled(client, pool):
@@ -194,8 +237,12 @@ async def test_wrong_codes_are_throttled(client, pool):
     for guess in range(staff_service.CODE_LIMIT):
         await _post(client, "/staff/sign-in/code", token, {**fields, "code": f"{guess:06d}"})
 
-    right = await _post(client, "/staff/sign-in/code", token, {
-        **fields, "code": pyotp.TOTP(secret).generate_otp(int(time.time() // 30) + 1)})
+    right = await _post(
+        client,
+        "/staff/sign-in/code",
+        token,
+        {**fields, "code": pyotp.TOTP(secret).generate_otp(int(time.time() // 30) + 1)},
+    )
 
     assert right.status_code == 429
     assert "too many wrong codes" in right.text
@@ -210,8 +257,7 @@ async def test_administrators_set_up_two_step_verification_before_anything_else(
     admin_page = await _get(client, "/staff/admin/people", token)
     page = await _get(client, "/staff/two-step?next=/staff/admin/people", token)
     secret = await pool.fetchval("select totp_secret from staff where id = $1", admin)
-    done = await _post(client, "/staff/two-step", token, {**hidden_fields(page.text),
-                                                          "code": pyotp.TOTP(secret).now()})
+    done = await _post(client, "/staff/two-step", token, {**hidden_fields(page.text), "code": pyotp.TOTP(secret).now()})
     opened = await _get(client, "/staff/admin/people", token)
 
     assert signed_in.headers["location"] == "/staff/two-step?next=/staff/admin/people"
@@ -242,12 +288,39 @@ async def test_changing_your_password_needs_the_current_one_and_ends_other_sessi
     other, _ = await factories.session(pool, person)
     page = await _get(client, "/staff/account", token)
 
-    wrong = await _post(client, "/staff/account/password", token, {
-        "csrf_token": csrf, "current": "not my password", "password": "brand new password", "confirm": "brand new password"})
-    differ = await _post(client, "/staff/account/password", token, {
-        "csrf_token": csrf, "current": factories.PASSWORD, "password": "brand new password", "confirm": "brand new pasword"})
-    changed = await _post(client, "/staff/account/password", token, {
-        "csrf_token": csrf, "current": factories.PASSWORD, "password": "brand new password", "confirm": "brand new password"})
+    wrong = await _post(
+        client,
+        "/staff/account/password",
+        token,
+        {
+            "csrf_token": csrf,
+            "current": "not my password",
+            "password": "brand new password",
+            "confirm": "brand new password",
+        },
+    )
+    differ = await _post(
+        client,
+        "/staff/account/password",
+        token,
+        {
+            "csrf_token": csrf,
+            "current": factories.PASSWORD,
+            "password": "brand new password",
+            "confirm": "brand new pasword",
+        },
+    )
+    changed = await _post(
+        client,
+        "/staff/account/password",
+        token,
+        {
+            "csrf_token": csrf,
+            "current": factories.PASSWORD,
+            "password": "brand new password",
+            "confirm": "brand new password",
+        },
+    )
     fresh = _session(changed)
     shown = await _get(client, changed.headers["location"], fresh)
     other_after = await _get(client, "/staff", other)
@@ -259,5 +332,9 @@ async def test_changing_your_password_needs_the_current_one_and_ends_other_sessi
     assert "Your password is changed" in shown.text
     assert other_after.status_code == 303
     assert old_password.status_code == 401
-    assert await pool.fetchval("select count(*) from audit_log where staff_id = $1 and action = 'password_changed'",
-                               person) == 1
+    assert (
+        await pool.fetchval(
+            "select count(*) from audit_log where staff_id = $1 and action = 'password_changed'", person
+        )
+        == 1
+    )

@@ -34,8 +34,9 @@ async def admin(pool):
 
 
 async def _entries(pool, admin_id: int, action: str) -> list[dict]:
-    rows = await pool.fetch("select detail from audit_log where staff_id = $1 and action = $2 order by id",
-                            admin_id, action)
+    rows = await pool.fetch(
+        "select detail from audit_log where staff_id = $1 and action = $2 order by id", admin_id, action
+    )
     return [dict(row["detail"]) for row in rows]
 
 
@@ -45,23 +46,50 @@ async def test_every_administrative_action_is_audited_and_shown(client, pool, ad
     person = await factories.staff(pool, name="Perry Person")
 
     await _post(client, "/staff/admin/teams", token, {"csrf_token": csrf, "name": "Another Audited Team"})
-    added = await _post(client, "/staff/admin/people", token, {"csrf_token": csrf, "display_name": "Ola Added",
-                                                               "email": "ola.added@staff.example", "team_id": str(team),
-                                                               "role": "team_manager"})
-    await _post(client, "/staff/admin/people/role", token, {"csrf_token": csrf, "staff_id": str(person),
-                                                            "team_id": str(team), "role": "safeguarding_lead"})
+    added = await _post(
+        client,
+        "/staff/admin/people",
+        token,
+        {
+            "csrf_token": csrf,
+            "display_name": "Ola Added",
+            "email": "ola.added@staff.example",
+            "team_id": str(team),
+            "role": "team_manager",
+        },
+    )
+    await _post(
+        client,
+        "/staff/admin/people/role",
+        token,
+        {"csrf_token": csrf, "staff_id": str(person), "team_id": str(team), "role": "safeguarding_lead"},
+    )
     people = await _get(client, "/staff/admin/people", token)
-    removed = await _post(client, "/staff/admin/people/role/remove", token, {
-        "csrf_token": csrf, "staff_id": str(person), "team_id": str(team), "role": "safeguarding_lead"})
-    await _post(client, "/staff/admin/people/disable", token, {"csrf_token": csrf, "staff_id": str(person),
-                                                               "disabled": "yes"})
-    await _post(client, "/staff/admin/people/disable", token, {"csrf_token": csrf, "staff_id": str(person),
-                                                               "disabled": "no"})
+    removed = await _post(
+        client,
+        "/staff/admin/people/role/remove",
+        token,
+        {"csrf_token": csrf, "staff_id": str(person), "team_id": str(team), "role": "safeguarding_lead"},
+    )
+    await _post(
+        client, "/staff/admin/people/disable", token, {"csrf_token": csrf, "staff_id": str(person), "disabled": "yes"}
+    )
+    await _post(
+        client, "/staff/admin/people/disable", token, {"csrf_token": csrf, "staff_id": str(person), "disabled": "no"}
+    )
     reset = await _post(client, "/staff/admin/people/password", token, {"csrf_token": csrf, "staff_id": str(person)})
-    await _post(client, "/staff/admin/people/administrator", token, {"csrf_token": csrf, "staff_id": str(person),
-                                                                     "administrator": "yes"})
-    await _post(client, "/staff/admin/people/administrator", token, {"csrf_token": csrf, "staff_id": str(person),
-                                                                     "administrator": "no"})
+    await _post(
+        client,
+        "/staff/admin/people/administrator",
+        token,
+        {"csrf_token": csrf, "staff_id": str(person), "administrator": "yes"},
+    )
+    await _post(
+        client,
+        "/staff/admin/people/administrator",
+        token,
+        {"csrf_token": csrf, "staff_id": str(person), "administrator": "no"},
+    )
     audit = await _get(client, "/staff/admin/audit", token)
 
     assert "Remove this role from Perry Person in Audited Team" in people.text  # from the web page
@@ -71,20 +99,32 @@ async def test_every_administrative_action_is_audited_and_shown(client, pool, ad
     assert "New password for" in reset.text
     new_id = await pool.fetchval("select id from staff where email = 'ola.added@staff.example'")
     assert await _entries(pool, admin_id, "account_created") == [
-        {"staff_id": new_id, "email": "ola.added@staff.example", "administrator": False}]
+        {"staff_id": new_id, "email": "ola.added@staff.example", "administrator": False}
+    ]
     assert await _entries(pool, admin_id, "role_granted") == [
         {"staff_id": new_id, "team_id": team, "role": "team_manager"},
-        {"staff_id": person, "team_id": team, "role": "safeguarding_lead"}]
+        {"staff_id": person, "team_id": team, "role": "safeguarding_lead"},
+    ]
     assert await _entries(pool, admin_id, "role_removed") == [
-        {"staff_id": person, "team_id": team, "role": "safeguarding_lead"}]
+        {"staff_id": person, "team_id": team, "role": "safeguarding_lead"}
+    ]
     assert await _entries(pool, admin_id, "account_disabled") == [{"staff_id": person}]
     assert await _entries(pool, admin_id, "account_enabled") == [{"staff_id": person}]
     assert await _entries(pool, admin_id, "password_reset") == [{"staff_id": person}]
     assert await _entries(pool, admin_id, "administrator_granted") == [{"staff_id": person}]
     assert await _entries(pool, admin_id, "administrator_removed") == [{"staff_id": person}]
     assert len(await _entries(pool, admin_id, "team_created")) == 1
-    for action in ("account_created", "role_granted", "role_removed", "account_disabled", "account_enabled",
-                   "password_reset", "administrator_granted", "administrator_removed", "team_created"):
+    for action in (
+        "account_created",
+        "role_granted",
+        "role_removed",
+        "account_disabled",
+        "account_enabled",
+        "password_reset",
+        "administrator_granted",
+        "administrator_removed",
+        "team_created",
+    ):
         assert f"<td>{action}</td>" in audit.text, action
     assert "Audrey Admin" in audit.text and "Perry Person" in audit.text
 
@@ -94,10 +134,12 @@ async def test_the_audit_page_filters_and_exports_what_it_shows(client, pool, ad
     person = await factories.staff(pool, name="Fil Tered")
     other = await factories.staff(pool, name="Not Shown")
     for who in (person, other):
-        await _post(client, "/staff/admin/people/disable", token, {"csrf_token": csrf, "staff_id": str(who),
-                                                                   "disabled": "yes"})
-    await _post(client, "/staff/admin/people/disable", token, {"csrf_token": csrf, "staff_id": str(person),
-                                                               "disabled": "no"})
+        await _post(
+            client, "/staff/admin/people/disable", token, {"csrf_token": csrf, "staff_id": str(who), "disabled": "yes"}
+        )
+    await _post(
+        client, "/staff/admin/people/disable", token, {"csrf_token": csrf, "staff_id": str(person), "disabled": "no"}
+    )
     query = f"action=account_disabled&by={admin_id}&about={person}"
 
     page = await _get(client, f"/staff/admin/audit?{query}&from=2000-01-01&to=2999-12-31", token)
@@ -128,10 +170,15 @@ async def test_the_audit_page_is_for_administrators_only(client, pool):
 async def test_an_administrator_cannot_disable_themselves_or_drop_their_own_role(client, pool, admin):
     admin_id, token, csrf = admin
 
-    disable = await _post(client, "/staff/admin/people/disable", token, {"csrf_token": csrf, "staff_id": str(admin_id),
-                                                                         "disabled": "yes"})
-    demote = await _post(client, "/staff/admin/people/administrator", token, {
-        "csrf_token": csrf, "staff_id": str(admin_id), "administrator": "no"})
+    disable = await _post(
+        client, "/staff/admin/people/disable", token, {"csrf_token": csrf, "staff_id": str(admin_id), "disabled": "yes"}
+    )
+    demote = await _post(
+        client,
+        "/staff/admin/people/administrator",
+        token,
+        {"csrf_token": csrf, "staff_id": str(admin_id), "administrator": "no"},
+    )
 
     assert disable.status_code == demote.status_code == 422
     assert "You cannot disable your own account" in disable.text
@@ -146,13 +193,17 @@ async def test_the_last_administrator_cannot_be_disabled_or_removed(new_database
     pool = await create_pool(url, min_size=1, max_size=2)
     try:
         async with transaction(pool) as conn:
-            only = await staff_service.add_staff(conn, email="only@admin.example", display_name="Only", password=None,
-                                                 is_admin=True)
-            helper = await staff_service.add_staff(conn, email="helper@admin.example", display_name="Helper",
-                                                   password=None)
+            only = await staff_service.add_staff(
+                conn, email="only@admin.example", display_name="Only", password=None, is_admin=True
+            )
+            helper = await staff_service.add_staff(
+                conn, email="helper@admin.example", display_name="Helper", password=None
+            )
         problems = []
-        for change in (lambda c: staff_service.set_disabled(c, staff_id=only, by=None),
-                       lambda c: staff_service.set_administrator(c, staff_id=only, is_admin=False, by=helper)):
+        for change in (
+            lambda c: staff_service.set_disabled(c, staff_id=only, by=None),
+            lambda c: staff_service.set_administrator(c, staff_id=only, is_admin=False, by=helper),
+        ):
             with pytest.raises(staff_service.StaffError) as refused:
                 async with transaction(pool) as conn:
                     await change(conn)
@@ -196,8 +247,9 @@ async def test_an_administrator_cannot_disable_their_own_account(client, pool):
     await factories.staff(pool, admin=True, name="Otto Other")  # not the last administrator: only "yourself" applies
 
     page = await _get(client, "/staff/admin/people", token)
-    refused = await _post(client, "/staff/admin/people/disable", token, {"csrf_token": csrf, "staff_id": str(admin_id),
-                                                                         "disabled": "yes"})
+    refused = await _post(
+        client, "/staff/admin/people/disable", token, {"csrf_token": csrf, "staff_id": str(admin_id), "disabled": "yes"}
+    )
 
     assert "Disable Selma Self" not in page.text and "Disable Otto Other" in page.text
     assert refused.status_code == 422
@@ -211,8 +263,12 @@ async def test_roles_in_the_audit_log_are_named_in_words(client, pool, admin):
     team = await factories.team(pool, "Worded Team")
     person = await factories.staff(pool, name="Wendy Words")
 
-    await _post(client, "/staff/admin/people/role", token, {"csrf_token": csrf, "staff_id": str(person),
-                                                            "team_id": str(team), "role": "team_manager"})
+    await _post(
+        client,
+        "/staff/admin/people/role",
+        token,
+        {"csrf_token": csrf, "staff_id": str(person), "team_id": str(team), "role": "team_manager"},
+    )
     audit = await _get(client, "/staff/admin/audit", token)
 
     assert "role=Team manager" in audit.text and "role=team_manager" not in audit.text

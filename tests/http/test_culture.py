@@ -13,8 +13,14 @@ from service.figures.pulse import ended_quarter
 from service.settings import load_settings
 from tests import factories
 
-STATEMENTS = ("information_sought", "messengers_safe", "responsibility_shared", "partners_welcome",
-              "failure_inquiry", "new_ideas")
+STATEMENTS = (
+    "information_sought",
+    "messengers_safe",
+    "responsibility_shared",
+    "partners_welcome",
+    "failure_inquiry",
+    "new_ideas",
+)
 
 
 def _quarters():
@@ -56,8 +62,9 @@ async def _get(client, person, path):
 
 async def _post(client, person, path, data):
     client.cookies.clear()
-    return await client.post(path, data={"csrf_token": person["csrf"], **data},
-                             headers={"Cookie": f"heard_staff={person['token']}"})
+    return await client.post(
+        path, data={"csrf_token": person["csrf"], **data}, headers={"Cookie": f"heard_staff={person['token']}"}
+    )
 
 
 def _row(html: str, text_start: str) -> str:
@@ -69,24 +76,34 @@ def _row(html: str, text_start: str) -> str:
 async def test_a_manager_makes_the_pulse_qr_code_and_staff_answer_it_anonymously(client, pool, world):
     made = await _post(client, world["manager"], f"/staff/teams/{world['team']}/culture/touchpoints", {})
     refused = await _post(client, world["member"], f"/staff/teams/{world['team']}/culture/touchpoints", {})
-    touchpoint = await pool.fetchrow("select id, code, survey_id, audience, contact_kind, practitioner_id "
-                                     "from touchpoints where team_id = $1", world["team"])
+    touchpoint = await pool.fetchrow(
+        "select id, code, survey_id, audience, contact_kind, practitioner_id from touchpoints where team_id = $1",
+        world["team"],
+    )
     detail = await _get(client, world["manager"], made.headers["location"])
     listing = await _get(client, world["manager"], f"/staff/teams/{world['team']}/touchpoints")
     client.cookies.clear()
 
     welcome = await client.get(f"/t/{touchpoint['code']}")
     form = await client.get(f"/t/{touchpoint['code']}/form/staff")
-    fields = {"submission_id": re.search(r'name="submission_id" value="([^"]+)"', form.text).group(1),
-              "version": re.search(r'name="version" value="([^"]+)"', form.text).group(1),
-              "lang": "en-GB", "q_messengers_safe": "7", "q_new_ideas": "3",
-              "q_easier_to_learn": "Time after hard visits to talk it through."}
+    fields = {
+        "submission_id": re.search(r'name="submission_id" value="([^"]+)"', form.text).group(1),
+        "version": re.search(r'name="version" value="([^"]+)"', form.text).group(1),
+        "lang": "en-GB",
+        "q_messengers_safe": "7",
+        "q_new_ideas": "3",
+        "q_easier_to_learn": "Time after hard visits to talk it through.",
+    }
     sent = await client.post(f"/t/{touchpoint['code']}/form/staff", data=fields)
 
     assert made.status_code == 303 and made.headers["location"] == f"/staff/touchpoints/{touchpoint['id']}"
     assert refused.status_code == 403
-    assert (touchpoint["survey_id"], touchpoint["audience"], touchpoint["contact_kind"],
-            touchpoint["practitioner_id"]) == ("culture-pulse", "staff", "team_meeting", None)
+    assert (
+        touchpoint["survey_id"],
+        touchpoint["audience"],
+        touchpoint["contact_kind"],
+        touchpoint["practitioner_id"],
+    ) == ("culture-pulse", "staff", "team_meeting", None)
     assert "Team meeting: the staff culture pulse" in detail.text and touchpoint["code"] in detail.text
     assert "Team meeting: the staff culture pulse" in listing.text
     assert "How we work together" in welcome.text and f"/t/{touchpoint['code']}/form/staff" in welcome.text
@@ -117,8 +134,12 @@ async def test_the_pulse_sits_in_the_learning_review_with_the_change_since_last_
     touchpoint = await factories.pulse_touchpoint(pool, team_id=world["team"])
     await factories.pulse_answers(pool, touchpoint, _answers(8, 16, new_ideas=(8, 16)), on=before_first.replace(day=5))
     await factories.pulse_answers(pool, touchpoint, _answers(20, 0, new_ideas=(8, 12)), on=first.replace(day=20))
-    started = await _post(client, world["manager"], f"/staff/teams/{world['team']}/reviews",
-                          {"first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}"})
+    started = await _post(
+        client,
+        world["manager"],
+        f"/staff/teams/{world['team']}/reviews",
+        {"first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}"},
+    )
 
     review = await _get(client, world["member"], started.headers["location"])
     culture_page = await _get(client, world["member"], f"/staff/teams/{world['team']}/culture")

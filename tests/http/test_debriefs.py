@@ -37,9 +37,11 @@ async def world(pool):
 async def _open(client, world, name="CP conference for the M. family, 12 Nov", who="practitioner"):
     token, csrf = world["sessions"][who]
     deadline = (dt.date.today() + dt.timedelta(days=7)).isoformat()
-    response = await client.post("/staff/debriefs", headers=_cookie(token),
-                                 data={"csrf_token": csrf, "team_id": str(world["team"]), "name": name,
-                                       "deadline": deadline})
+    response = await client.post(
+        "/staff/debriefs",
+        headers=_cookie(token),
+        data={"csrf_token": csrf, "team_id": str(world["team"]), "name": name, "deadline": deadline},
+    )
     assert response.status_code == 303, response.text
     debrief_id = int(response.headers["location"].rsplit("/", 1)[1])
     page = await client.get(f"/staff/debriefs/{debrief_id}", headers=_cookie(token))
@@ -55,8 +57,7 @@ async def _answer(client, link, **answers):
 
 async def _close(client, world, debrief_id, who="practitioner"):
     token, csrf = world["sessions"][who]
-    return await client.post(f"/staff/debriefs/{debrief_id}/close", headers=_cookie(token),
-                             data={"csrf_token": csrf})
+    return await client.post(f"/staff/debriefs/{debrief_id}/close", headers=_cookie(token), data={"csrf_token": csrf})
 
 
 async def test_a_practitioner_opens_a_debrief_and_gets_an_invitation_link_and_qr_code(client, world, pool):
@@ -67,7 +68,11 @@ async def test_a_practitioner_opens_a_debrief_and_gets_an_invitation_link_and_qr
     qr = await client.get(f"/staff/debriefs/{debrief_id}/qr/png", headers=_cookie(world["sessions"]["practitioner"][0]))
     assert qr.content.startswith(b"\x89PNG")
     row = await pool.fetchrow("select team_id, opened_by, closed_at from debriefs where id = $1", debrief_id)
-    assert (row["team_id"], row["opened_by"], row["closed_at"]) == (world["team"], world["people"]["practitioner"], None)
+    assert (row["team_id"], row["opened_by"], row["closed_at"]) == (
+        world["team"],
+        world["people"]["practitioner"],
+        None,
+    )
 
 
 async def test_people_outside_the_team_cannot_see_a_debrief(client, world):
@@ -113,10 +118,14 @@ async def test_answers_are_stored_once_redacted_for_the_group_and_in_full_on_the
     rows = await pool.fetch("select role, texts from debrief_answers where debrief_id = $1", debrief_id)
     assert len(rows) == 1 and rows[0]["role"] == "school"
     assert "07700 900123" not in rows[0]["texts"]["went_well"]
-    reading = await pool.fetch("select r.body, r.audience, t.contact_kind from reading_items r "
-                               "join touchpoints t on t.id = r.touchpoint_id where r.team_id = $1", world["team"])
+    reading = await pool.fetch(
+        "select r.body, r.audience, t.contact_kind from reading_items r "
+        "join touchpoints t on t.id = r.touchpoint_id where r.team_id = $1",
+        world["team"],
+    )
     assert [(r["body"], r["audience"], r["contact_kind"]) for r in reading] == [
-        ("Call me on 07700 900123 about it", "partner", "debrief")]
+        ("Call me on 07700 900123 about it", "partner", "debrief")
+    ]
     thanks = await client.get(first.headers["location"])
     assert "your answers are in" in thanks.text
 
@@ -133,8 +142,11 @@ async def test_an_empty_form_is_refused_with_a_message_and_nothing_stored(client
 
 async def test_answers_stay_hidden_until_the_debrief_closes_then_the_group_reads_them(client, world):
     debrief_id, link, _ = await _open(client, world)
-    for role, words in (("school", "The school shared attendance early"), ("health", "Health notes were late"),
-                        ("police", "Police checks came back in time")):
+    for role, words in (
+        ("school", "The school shared attendance early"),
+        ("health", "Health notes were late"),
+        ("police", "Police checks came back in time"),
+    ):
         await _answer(client, link, role=role, went_well=words)
     token = world["sessions"]["colleague"][0]
 
@@ -167,7 +179,7 @@ async def test_fewer_than_three_answers_show_no_authorship(client, world):
     assert "Police came quickly" in page.text and "The GP letter helped" in page.text
     # Where people work is not shown, not even as a heading or beside an answer.
     assert "Police</h" not in page.text and "Health</h" not in page.text
-    assert "Police</dt>" not in page.text and "class=\"debrief-person\"" not in page.text
+    assert "Police</dt>" not in page.text and 'class="debrief-person"' not in page.text
 
 
 async def test_a_debrief_closes_by_itself_after_its_deadline(client, world, pool):
@@ -188,22 +200,35 @@ async def test_a_raised_lesson_reaches_the_review_and_the_response_reaches_the_g
     await _answer(client, link, role="school", raise_="")  # nothing raised
     await _answer(client, link, role="health", **{"raise": "We need a shared calendar with health visitors"})
     await _close(client, world, debrief_id)
-    review_id = await pool.fetchval("insert into reviews (team_id, period_start, period_end, survey_id) "
-                                    "values ($1, $2, $3, $4) returning id", world["team"],
-                                    dt.date.today().replace(day=1), dt.date.today().replace(day=1), factories.SURVEY)
+    review_id = await pool.fetchval(
+        "insert into reviews (team_id, period_start, period_end, survey_id) values ($1, $2, $3, $4) returning id",
+        world["team"],
+        dt.date.today().replace(day=1),
+        dt.date.today().replace(day=1),
+        factories.SURVEY,
+    )
     manager, csrf = world["sessions"]["manager"]
 
     team_page = await client.get(f"/staff/teams/{world['team']}", headers=_cookie(manager))
     review = await client.get(f"/staff/reviews/{review_id}", headers=_cookie(manager))
-    answer_id = await pool.fetchval("select id from debrief_answers where debrief_id = $1 and texts ? 'raise'",
-                                    debrief_id)
-    practitioner = await client.post(f"/staff/reviews/{review_id}/debrief-lessons/{answer_id}",
-                                     headers=_cookie(world["sessions"]["practitioner"][0]),
-                                     data={"csrf_token": world["sessions"]["practitioner"][1], "response": "will_do"})
-    no_reason = await client.post(f"/staff/reviews/{review_id}/debrief-lessons/{answer_id}", headers=_cookie(manager),
-                                  data={"csrf_token": csrf, "response": "not_now"})
-    answered = await client.post(f"/staff/reviews/{review_id}/debrief-lessons/{answer_id}", headers=_cookie(manager),
-                                 data={"csrf_token": csrf, "response": "not_now", "because": "Budget is set until April"})
+    answer_id = await pool.fetchval(
+        "select id from debrief_answers where debrief_id = $1 and texts ? 'raise'", debrief_id
+    )
+    practitioner = await client.post(
+        f"/staff/reviews/{review_id}/debrief-lessons/{answer_id}",
+        headers=_cookie(world["sessions"]["practitioner"][0]),
+        data={"csrf_token": world["sessions"]["practitioner"][1], "response": "will_do"},
+    )
+    no_reason = await client.post(
+        f"/staff/reviews/{review_id}/debrief-lessons/{answer_id}",
+        headers=_cookie(manager),
+        data={"csrf_token": csrf, "response": "not_now"},
+    )
+    answered = await client.post(
+        f"/staff/reviews/{review_id}/debrief-lessons/{answer_id}",
+        headers=_cookie(manager),
+        data={"csrf_token": csrf, "response": "not_now", "because": "Budget is set until April"},
+    )
     group = await client.get(link)
     review_after = await client.get(f"/staff/reviews/{review_id}", headers=_cookie(manager))
     team_after = await client.get(f"/staff/teams/{world['team']}", headers=_cookie(manager))
@@ -218,19 +243,22 @@ async def test_a_raised_lesson_reaches_the_review_and_the_response_reaches_the_g
     assert "Management responded: not now." in group.text and "Budget is set until April" in group.text
     assert "Answered in this review" in review_after.text
     assert "We need a shared calendar" not in team_after.text
-    row = await pool.fetchrow("select response, because, review_id from debrief_responses where answer_id = $1",
-                              answer_id)
+    row = await pool.fetchrow(
+        "select response, because, review_id from debrief_responses where answer_id = $1", answer_id
+    )
     assert dict(row) == {"response": "not_now", "because": "Budget is set until April", "review_id": review_id}
 
 
 async def test_the_reading_touchpoint_stays_out_of_the_team_s_touchpoint_list(client, world, pool):
     debrief_id, link, _ = await _open(client, world)
     await _answer(client, link, went_well="Good teamwork")
-    reading = await pool.fetchrow("select id, code, status from touchpoints where team_id = $1 and "
-                                  "contact_kind = 'debrief'", world["team"])
+    reading = await pool.fetchrow(
+        "select id, code, status from touchpoints where team_id = $1 and contact_kind = 'debrief'", world["team"]
+    )
 
-    page = await client.get(f"/staff/teams/{world['team']}/touchpoints",
-                            headers=_cookie(world["sessions"]["manager"][0]))
+    page = await client.get(
+        f"/staff/teams/{world['team']}/touchpoints", headers=_cookie(world["sessions"]["manager"][0])
+    )
     its_code = await client.get(f"/t/{reading['code']}")
 
     assert reading["status"] == "revoked"

@@ -156,27 +156,39 @@ async def _many_more_rows(client, pool, world) -> None:
     """Ten times what the world had of everything a page lists: people, touchpoints, answers, comments, actions,
     entries, safeguarding and reading items."""
     team, ids = world["ids"]["team_id"], world["ids"]
-    people = [await factories.staff(pool, team_id=team, shares=index % 2 == 0, name=f"Budget Person {index}")
-              for index in range(10)]
+    people = [
+        await factories.staff(pool, team_id=team, shares=index % 2 == 0, name=f"Budget Person {index}")
+        for index in range(10)
+    ]
     for index, person in enumerate(people):
-        touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=person,
-                                                             audience=["parent", "8to12", "13to17"][index % 3])
-        await factories.responses(pool, touchpoint, [{"listened": 1 + index % 5, "respect": 4}] * 12,
-                                  audience=touchpoint.audience)
+        touchpoint = await factories.practitioner_touchpoint(
+            pool, team_id=team, practitioner_id=person, audience=["parent", "8to12", "13to17"][index % 3]
+        )
+        await factories.responses(
+            pool, touchpoint, [{"listened": 1 + index % 5, "respect": 4}] * 12, audience=touchpoint.audience
+        )
         await factories.safeguarding_item(pool, touchpoint, f"Budget worry {index}")
     for index in range(10):
-        await pool.execute("insert into review_actions (review_id, team_id, what, owner) values ($1, $2, $3, 'Fay')",
-                           ids["review_id"], team, f"Budget action {index}")
-        await factories.you_said_entry(pool, team_id=team, texts={
-            "en-GB": {"you_said": f"Budget said {index}", "we_did": "Did", "child": "Did it"}})
+        await pool.execute(
+            "insert into review_actions (review_id, team_id, what, owner) values ($1, $2, $3, 'Fay')",
+            ids["review_id"],
+            team,
+            f"Budget action {index}",
+        )
+        await factories.you_said_entry(
+            pool,
+            team_id=team,
+            texts={"en-GB": {"you_said": f"Budget said {index}", "we_did": "Did", "child": "Did it"}},
+        )
     # Written answers, sent as a person sends them: the reading list's items (and the flagged ones' safeguarding).
     touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=people[0])
     for index in range(10):
         client_form = await _get(client, world, f"/t/{touchpoint.code}/form/parent", "anonymous")
         hidden = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', client_form.text))
         words = "My dad hits me when he is angry." if index % 2 else f"The visit was fine, thank you ({index})."
-        sent = await client.post(f"/t/{touchpoint.code}/form/parent",
-                                 data={**hidden, "q_listened": "4", "q_anything_else": words})
+        sent = await client.post(
+            f"/t/{touchpoint.code}/form/parent", data={**hidden, "q_listened": "4", "q_anything_else": words}
+        )
         assert sent.status_code == 303, sent.text[:300]
     assert await pool.fetchval("select count(*) from reading_items where team_id = $1", team) >= 10
 
@@ -186,9 +198,15 @@ async def test_no_page_runs_more_statements_with_more_rows(app, client, pool, wo
     await _many_more_rows(client, pool, world)
     many = await _statements_per_page(app, client, world, counting)
 
-    grew = {page: dict(many[page] - few[page]) for page in few
-            if page in many and (many[page].total() > few[page].total() + MORE_WITH_ROWS
-                                 or any(n > MORE_OF_ONE for n in (many[page] - few[page]).values()))}
+    grew = {
+        page: dict(many[page] - few[page])
+        for page in few
+        if page in many
+        and (
+            many[page].total() > few[page].total() + MORE_WITH_ROWS
+            or any(n > MORE_OF_ONE for n in (many[page] - few[page]).values())
+        )
+    }
     over = {page: count.total() for page, count in many.items() if count.total() > BUDGET}
     assert len(few) >= 60 and set(few) == set(many)
     assert sum(count.total() for count in few.values()) > len(few), "statements are being counted"

@@ -24,8 +24,9 @@ from tests import factories
 # The module-scoped fixtures below make rows every test here reads: emptied once, before the module.
 pytestmark = pytest.mark.shared_rows
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                       HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 AUDIENCES = ("under8", "8to12", "13to17", "parent")
 
 
@@ -90,16 +91,46 @@ async def stored_count(pool, touchpoint_id: int) -> int:
 SUBMISSION_ID = b"\x00fresh-submission-id\x00"  # replaced by a new uuid per example
 
 odd_keys = st.sampled_from(
-    [b"", b"q_", b"q_listened[]", b"q_listened[0]", b"__proto__", b"constructor[prototype]", b"a" * 5000,
-     b"q_" + b"[x]" * 200, b"\xff\xfe", b"q_listened\x00", "q_l\u00efstened".encode(), b"%", b"&", b"="]
+    [
+        b"",
+        b"q_",
+        b"q_listened[]",
+        b"q_listened[0]",
+        b"__proto__",
+        b"constructor[prototype]",
+        b"a" * 5000,
+        b"q_" + b"[x]" * 200,
+        b"\xff\xfe",
+        b"q_listened\x00",
+        "q_l\u00efstened".encode(),
+        b"%",
+        b"&",
+        b"=",
+    ]
 )
 odd_values = st.one_of(
     st.text(max_size=40).map(str.encode),
     st.binary(max_size=40),  # invalid UTF-8 more often than not
     st.integers().map(lambda n: str(n).encode()),
     st.floats(allow_nan=True).map(lambda f: str(f).encode()),
-    st.sampled_from([b"", b"0", b"-1", b"6", b"1e9", b"true", b"null", b"[]", b"{}", b"\x00", b"1 ", b" 1",
-                     b"99999999999999999999999999", b"<script>alert(1)</script>"]),
+    st.sampled_from(
+        [
+            b"",
+            b"0",
+            b"-1",
+            b"6",
+            b"1e9",
+            b"true",
+            b"null",
+            b"[]",
+            b"{}",
+            b"\x00",
+            b"1 ",
+            b" 1",
+            b"99999999999999999999999999",
+            b"<script>alert(1)</script>",
+        ]
+    ),
     st.integers(min_value=900, max_value=90_000).map(lambda n: b"x" * n),  # around max_length and the body limit
 )
 
@@ -146,13 +177,26 @@ def encode_multipart(fields: list[tuple[bytes, bytes]], submission_id: str, boun
     parts = []
     for key, value in fields:
         value = submission_id.encode() if value == SUBMISSION_ID else value
-        parts.append(b"--" + boundary.encode() + b'\r\nContent-Disposition: form-data; name="' + key.replace(b'"', b"")
-                     + b'"\r\n\r\n' + value + b"\r\n")
+        parts.append(
+            b"--"
+            + boundary.encode()
+            + b'\r\nContent-Disposition: form-data; name="'
+            + key.replace(b'"', b"")
+            + b'"\r\n\r\n'
+            + value
+            + b"\r\n"
+        )
     return b"".join(parts) + b"--" + boundary.encode() + b"--\r\n"
 
 
-CONTENT_TYPES = ["application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=latin-1",
-                 "multipart/form-data", "application/json", "text/plain", None]
+CONTENT_TYPES = [
+    "application/x-www-form-urlencoded",
+    "application/x-www-form-urlencoded; charset=latin-1",
+    "multipart/form-data",
+    "application/json",
+    "text/plain",
+    None,
+]
 
 
 async def post_and_check(client, pool, target, audience: str, body: bytes, content_type: str | None) -> int:
@@ -182,7 +226,10 @@ async def test_generated_form_bodies_get_4xx_or_are_stored_once_never_5xx(client
     submission_id = str(uuid.uuid4())
     if content_type == "multipart/form-data":
         boundary = uuid.uuid4().hex
-        body, content_type = encode_multipart(fields, submission_id, boundary), f"multipart/form-data; boundary={boundary}"
+        body, content_type = (
+            encode_multipart(fields, submission_id, boundary),
+            f"multipart/form-data; boundary={boundary}",
+        )
     else:
         body = encode_form(fields, submission_id)
 
@@ -195,14 +242,18 @@ async def test_radio_answers_outside_the_offered_values_are_refused_and_not_stor
     audience = data.draw(st.sampled_from(AUDIENCES))
     scan = forms[audience]
     name = data.draw(st.sampled_from(sorted(scan.radios)))
-    wrong = data.draw(st.one_of(st.text(min_size=1, max_size=30), st.integers().map(str))
-                      .filter(lambda v: v.strip() and v not in scan.radios[name]))
+    wrong = data.draw(
+        st.one_of(st.text(min_size=1, max_size=30), st.integers().map(str)).filter(
+            lambda v: v.strip() and v not in scan.radios[name]
+        )
+    )
     fields = [(k.encode(), (SUBMISSION_ID if k == "submission_id" else v.encode())) for k, v in scan.hidden.items()]
     fields += [(n.encode(), vs[0].encode()) for n, vs in scan.radios.items() if n != name]
     fields.append((name.encode(), wrong.encode()))
 
-    status = await post_and_check(client, pool, target, audience, encode_form(fields, str(uuid.uuid4())),
-                                  "application/x-www-form-urlencoded")
+    status = await post_and_check(
+        client, pool, target, audience, encode_form(fields, str(uuid.uuid4())), "application/x-www-form-urlencoded"
+    )
 
     assert status == 422
 
@@ -212,8 +263,9 @@ async def test_ten_thousand_extra_fields_without_answers_are_refused_and_nothing
     fields = [(k.encode(), (SUBMISSION_ID if k == "submission_id" else v.encode())) for k, v in scan.hidden.items()]
     fields += [(f"f{i}".encode(), b"1") for i in range(10_000)]
 
-    status = await post_and_check(client, pool, target, "parent", encode_form(fields, str(uuid.uuid4())),
-                                  "application/x-www-form-urlencoded")
+    status = await post_and_check(
+        client, pool, target, "parent", encode_form(fields, str(uuid.uuid4())), "application/x-www-form-urlencoded"
+    )
 
     assert status in (413, 422)
 
@@ -223,8 +275,9 @@ async def test_ten_thousand_repeats_of_one_answer_are_refused_and_nothing_is_sto
     fields = [(k.encode(), (SUBMISSION_ID if k == "submission_id" else v.encode())) for k, v in scan.hidden.items()]
     fields += [(b"q_listened", b"1")] * 10_000
 
-    status = await post_and_check(client, pool, target, "parent", encode_form(fields, str(uuid.uuid4())),
-                                  "application/x-www-form-urlencoded")
+    status = await post_and_check(
+        client, pool, target, "parent", encode_form(fields, str(uuid.uuid4())), "application/x-www-form-urlencoded"
+    )
 
     assert status in (413, 422)
 
@@ -249,8 +302,10 @@ path_parts = st.one_of(
     st.sampled_from(["..", "%2e%2e", "%2f", "%00", "%ff%fe", "a" * 3000, "-", "%20", "%E2%80%AE"]),
 )
 query_strings = st.lists(
-    st.tuples(st.one_of(st.sampled_from(["lang", "code", "audience", "submission_id"]), st.text(max_size=10)),
-              st.one_of(st.binary(max_size=30), st.sampled_from([b"ar", b"cy", b"xx-YY", b"en-GB" * 500, b"\xff"]))),
+    st.tuples(
+        st.one_of(st.sampled_from(["lang", "code", "audience", "submission_id"]), st.text(max_size=10)),
+        st.one_of(st.binary(max_size=30), st.sampled_from([b"ar", b"cy", b"xx-YY", b"en-GB" * 500, b"\xff"])),
+    ),
     max_size=6,
 ).map(lambda pairs: "&".join(quote(k, safe="") + "=" + quote_from_bytes(v, safe=b"") for k, v in pairs))
 
@@ -275,14 +330,20 @@ async def test_respondent_pages_with_odd_paths_and_query_strings_never_5xx(clien
 
 async def everything_stored(pool, touchpoint_id: int) -> tuple[int, ...]:
     """What a respondent's request could store: answers, safeguarding items, reading-list items, claimed ids."""
-    return (await pool.fetchval("select count(*) from responses where touchpoint_id = $1", touchpoint_id),
-            await pool.fetchval("select count(*) from safeguarding_items where touchpoint_id = $1", touchpoint_id),
-            await pool.fetchval("select count(*) from reading_items where touchpoint_id = $1", touchpoint_id),
-            await pool.fetchval("select count(*) from submission_ids"))
+    return (
+        await pool.fetchval("select count(*) from responses where touchpoint_id = $1", touchpoint_id),
+        await pool.fetchval("select count(*) from safeguarding_items where touchpoint_id = $1", touchpoint_id),
+        await pool.fetchval("select count(*) from reading_items where touchpoint_id = $1", touchpoint_id),
+        await pool.fetchval("select count(*) from submission_ids"),
+    )
 
 
-contact_values = st.one_of(odd_values, st.sampled_from([b"parent", b"13to17", b"under8", b"en-GB", b"cy", b"ar",
-                                                        b"Sam", b"07700 900123", b"after school"]))
+contact_values = st.one_of(
+    odd_values,
+    st.sampled_from(
+        [b"parent", b"13to17", b"under8", b"en-GB", b"cy", b"ar", b"Sam", b"07700 900123", b"after school"]
+    ),
+)
 
 
 @FUZZ
@@ -295,8 +356,9 @@ async def test_contact_requests_store_one_item_when_accepted_and_nothing_otherwi
     body = "&".join(quote_from_bytes(k, safe=b"") + "=" + quote_from_bytes(v, safe=b"") for k, v in fields).encode()
     before = await everything_stored(pool, target.id)
 
-    response = await client.post(f"/t/{target.code}/contact", content=body,
-                                 headers={"content-type": "application/x-www-form-urlencoded"})
+    response = await client.post(
+        f"/t/{target.code}/contact", content=body, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
 
     after = await everything_stored(pool, target.id)
     assert response.status_code < 500, (response.status_code, body[:300])
@@ -321,10 +383,16 @@ async def test_choosing_a_language_never_stores_anything(client, pool, target, f
 
     responses = [
         await client.get(f"/language?{query}"),
-        await client.post(f"/t/{target.code}/form/{audience}/language", content=body,
-                          headers={"content-type": "application/x-www-form-urlencoded"}),
-        await client.post(f"/t/{target.code}/form/{audience}/switch", content=body,
-                          headers={"content-type": "application/x-www-form-urlencoded"}),
+        await client.post(
+            f"/t/{target.code}/form/{audience}/language",
+            content=body,
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        ),
+        await client.post(
+            f"/t/{target.code}/form/{audience}/switch",
+            content=body,
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        ),
     ]
 
     after = await everything_stored(pool, target.id)

@@ -37,14 +37,16 @@ from tests.http.test_fuzz import odd_values
 # The module-scoped fixtures below make rows every test here reads: emptied once, before the module.
 pytestmark = pytest.mark.shared_rows
 
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                        HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # Every literal form field name in the templates (names built in Jinja, like text_0_language, come from the
 # patterns beside them).
 FIELD_NAMES = sorted(
     {name for path in TEMPLATES.rglob("*.html") for name in re.findall(r'name="([a-z_0-9]+)"', path.read_text())}
-    | {"text_0_language", "text_0_you_said", "text_0_we_did", "text_1_language", "q_listened", "q_anything_else"})
+    | {"text_0_language", "text_0_you_said", "text_0_we_did", "text_1_language", "q_listened", "q_anything_else"}
+)
 # Signing out ends the session the rest of the examples use: the random variations leave it out (test_sign_in.py
 # tests it); the sweep below signs out a session of its own.
 SKIP = {("POST", "/staff/sign-out")}
@@ -67,8 +69,11 @@ async def world(client, pool):
     token, csrf = sessions["manager"]
     client.cookies.clear()
     first, last = default_period(dt.date.today())
-    started = await client.post(f"/staff/teams/{team}/reviews", headers={"Cookie": f"heard_staff={token}"},
-                                data={"csrf_token": csrf, "first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}"})
+    started = await client.post(
+        f"/staff/teams/{team}/reviews",
+        headers={"Cookie": f"heard_staff={token}"},
+        data={"csrf_token": csrf, "first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}"},
+    )
     assert started.status_code == 303, started.text[:300]
     review = int(started.headers["location"].split("?")[0].rsplit("/", 1)[-1])
     # A written answer that may disclose harm, sent as a person would: it makes the team's reading-list item and
@@ -76,8 +81,10 @@ async def world(client, pool):
     client.cookies.clear()
     form = await client.get(f"/t/{touchpoint.code}/form/parent")
     hidden = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', form.text))
-    sent = await client.post(f"/t/{touchpoint.code}/form/parent",
-                             data={**hidden, "q_listened": "4", "q_anything_else": "My dad hits me when he is angry."})
+    sent = await client.post(
+        f"/t/{touchpoint.code}/form/parent",
+        data={**hidden, "q_listened": "4", "q_anything_else": "My dad hits me when he is angry."},
+    )
     assert sent.status_code == 303, sent.text[:300]
     ids = {
         "team_id": team,
@@ -85,9 +92,13 @@ async def world(client, pool):
         "review_id": review,
         "action_id": await pool.fetchval(
             "insert into review_actions (review_id, team_id, what, owner) values ($1, $2, 'Fuzz action', 'Fay') "
-            "returning id", review, team),
-        "entry_id": await factories.you_said_entry(pool, team_id=team, texts={
-            "en-GB": {"you_said": "Fuzz said", "we_did": "Fuzz did", "child": "Fuzz child"}}),
+            "returning id",
+            review,
+            team,
+        ),
+        "entry_id": await factories.you_said_entry(
+            pool, team_id=team, texts={"en-GB": {"you_said": "Fuzz said", "we_did": "Fuzz did", "child": "Fuzz child"}}
+        ),
         "item_id": await pool.fetchval("select id from safeguarding_items where team_id = $1", team),
         "reading_item_id": await pool.fetchval("select id from reading_items where team_id = $1", team),
         **await _debrief_and_reflection(pool, team, people["manager"]),
@@ -107,15 +118,26 @@ async def _debrief_and_reflection(pool, team: int, manager: int) -> dict[str, in
     today = dt.date.today()
     variant = load_surveys(REPO_ROOT / "surveys").current(debriefs.SURVEY_ID).survey.audiences[debriefs.AUDIENCE]
     async with pool.acquire() as conn:
-        debrief_id = await debriefs.open_debrief(conn, viewer=await factories.viewer(pool, manager), today=today,
-                                                 form=debriefs.OpenForm(str(team), "Fuzz debrief",
-                                                                        (today + dt.timedelta(days=7)).isoformat()))
+        debrief_id = await debriefs.open_debrief(
+            conn,
+            viewer=await factories.viewer(pool, manager),
+            today=today,
+            form=debriefs.OpenForm(str(team), "Fuzz debrief", (today + dt.timedelta(days=7)).isoformat()),
+        )
         found = await debriefs.debrief(conn, debrief_id=debrief_id, today=today)
-        await debriefs.answer(conn, debrief=found, checked=check_answers(variant, {
-            "q_role": ["school"], "q_raise": ["Fuzz lesson for management."]}), submission_id=uuid.uuid4(),
-            language="en-GB", today=today)
-        entry = await reflections.write_entry(conn, writer_id=manager, checked=reflections.check(
-            reflections.EntryForm(title="Fuzz reflection", happened="A visit."), today))
+        await debriefs.answer(
+            conn,
+            debrief=found,
+            checked=check_answers(variant, {"q_role": ["school"], "q_raise": ["Fuzz lesson for management."]}),
+            submission_id=uuid.uuid4(),
+            language="en-GB",
+            today=today,
+        )
+        entry = await reflections.write_entry(
+            conn,
+            writer_id=manager,
+            checked=reflections.check(reflections.EntryForm(title="Fuzz reflection", happened="A visit."), today),
+        )
         answer = await conn.fetchval("select id from debrief_answers where debrief_id = $1", debrief_id)
     return {"debrief_id": debrief_id, "answer_id": answer, "reflection_id": entry}
 
@@ -146,15 +168,18 @@ class Reached:
     def wrap(self, handler, key: tuple[str, str]) -> None:
         original = handler._fn
         if inspect.iscoroutinefunction(original):
+
             @functools.wraps(original)
             async def reached(*args, **kwargs):
                 self.seen.append(key)
                 return await original(*args, **kwargs)
         else:
+
             @functools.wraps(original)
             def reached(*args, **kwargs):
                 self.seen.append(key)
                 return original(*args, **kwargs)
+
         handler._fn = reached
 
 
@@ -184,7 +209,9 @@ def _routes(app) -> list[tuple[str, str]]:
 # What `str.isdigit()` says yes to but `int()` refuses or reads as another number (superscripts, other
 # scripts' digits, full-width digits), and signs: ids and numbers must answer 4xx to these, never 5xx.
 number_like = st.one_of(
-    st.sampled_from(["²", "³", "¹²", "١٢", "٣", "１２", "０", "߁", "๑", "𝟙", "+1", "-0", "+", "-", "1_000", " 1", "1 "]),
+    st.sampled_from(
+        ["²", "³", "¹²", "١٢", "٣", "１２", "０", "߁", "๑", "𝟙", "+1", "-0", "+", "-", "1_000", " 1", "1 "]
+    ),
     st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=1, max_size=6),
     st.tuples(st.sampled_from(["+", "-", ""]), st.integers(0, 10**20)).map(lambda t: t[0] + str(t[1])),
 )
@@ -200,19 +227,46 @@ odd_path_parts = st.one_of(
 def paths(draw, template: str, world) -> str:
     def fill(match: re.Match) -> str:
         name = match.group(1)
-        real = (_real_value(name, template, world) if name in world["ids"] or name == "code" else
-                draw(st.sampled_from(["parent", "under8", "svg", "png", "card", "poster", "postcard", "css/app.css"])))
+        real = (
+            _real_value(name, template, world)
+            if name in world["ids"] or name == "code"
+            else draw(st.sampled_from(["parent", "under8", "svg", "png", "card", "poster", "postcard", "css/app.css"]))
+        )
         return draw(st.one_of(st.just(real), odd_path_parts)) if draw(st.integers(0, 3)) == 0 else real
+
     return PARAM.sub(fill, template)
 
 
 query_strings = st.lists(
     st.one_of(
-        st.tuples(st.sampled_from(["lang", "touchpoint", "period", "weeks", "audience", "kind", "closed", "a",
-                                   "support", "next", "page", "x", "action", "by", "about", "from", "to"]),
-                  st.one_of(st.binary(max_size=40), st.text(max_size=40).map(str.encode),
-                            st.sampled_from([b"1", b"cy", b"ar", b"12", b"all", b"-5", b"\x00", b"9" * 30,
-                                             b"x" * 1500]))),
+        st.tuples(
+            st.sampled_from(
+                [
+                    "lang",
+                    "touchpoint",
+                    "period",
+                    "weeks",
+                    "audience",
+                    "kind",
+                    "closed",
+                    "a",
+                    "support",
+                    "next",
+                    "page",
+                    "x",
+                    "action",
+                    "by",
+                    "about",
+                    "from",
+                    "to",
+                ]
+            ),
+            st.one_of(
+                st.binary(max_size=40),
+                st.text(max_size=40).map(str.encode),
+                st.sampled_from([b"1", b"cy", b"ar", b"12", b"all", b"-5", b"\x00", b"9" * 30, b"x" * 1500]),
+            ),
+        ),
         # Non-ASCII digits in the numbers and ids staff pages read. (weeks and period are parsed by the figures
         # work (issue 12), which takes service/web/numbers.py at merge; add them here then.)
         st.tuples(st.sampled_from(["touchpoint", "by", "about", "from", "to", "page"]), number_like.map(str.encode)),
@@ -252,8 +306,9 @@ async def test_every_route_answers_odd_requests_without_a_5xx(app, client, world
     assert response.status_code < 500, (method, url[:300], actor, response.status_code, response.text[:300])
 
 
-async def test_every_handler_is_reached_by_every_person_with_real_ids_and_a_valid_token(app, client, pool, world,
-                                                                                      reached):
+async def test_every_handler_is_reached_by_every_person_with_real_ids_and_a_valid_token(
+    app, client, pool, world, reached
+):
     """Every (handler, person) pair, every run: own team's ids, own session, a valid CSRF token (and, for POST, only
     that token: the handler itself must answer the empty form, with a page or a 4xx, never a 5xx)."""
     static = re.search(r'href="/static/([^"?]+)"', (await client.get(f"/t/{world['code']}/form/parent")).text)
@@ -300,8 +355,12 @@ async def test_every_route_is_in_the_fuzzing(app):
     assert ("POST", "/staff/admin/people/role") in routes
     assert ("POST", "/staff/admin/people/role/remove") in routes
     assert ("GET", "/staff/admin/audit") in routes
-    counted = Counter(method for route in app.routes for method in getattr(route, "methods", set())
-                      if method not in ("HEAD", "OPTIONS"))
+    counted = Counter(
+        method
+        for route in app.routes
+        for method in getattr(route, "methods", set())
+        if method not in ("HEAD", "OPTIONS")
+    )
     assert len(routes) == sum(counted.values()) - len(SKIP)  # nothing left out but sign-out (swept above)
 
 
@@ -310,11 +369,17 @@ async def test_a_csrf_token_with_non_ascii_letters_is_refused_not_a_crash(client
     token, _ = world["sessions"]["manager"]
     client.cookies.clear()
 
-    staff_post = await client.post("/staff/admin/teams", headers={"Cookie": f"heard_staff={token}"},
-                                   data={"csrf_token": "\u0080jeton", "name": "Tîm newydd"})
+    staff_post = await client.post(
+        "/staff/admin/teams",
+        headers={"Cookie": f"heard_staff={token}"},
+        data={"csrf_token": "\u0080jeton", "name": "Tîm newydd"},
+    )
     client.cookies.clear()
-    sign_in = await client.post("/staff/sign-in", headers={"Cookie": "heard_signin=abc"},
-                                data={"csrf_token": "\u00e9", "email": "a@b.example", "password": "x"})
+    sign_in = await client.post(
+        "/staff/sign-in",
+        headers={"Cookie": "heard_signin=abc"},
+        data={"csrf_token": "\u00e9", "email": "a@b.example", "password": "x"},
+    )
 
     assert staff_post.status_code == 403
     assert sign_in.status_code == 403

@@ -119,36 +119,67 @@ async def test_every_staff_page_signed_in_carries_the_security_headers_and_is_no
     team = await factories.team(pool, "Header Team")
     manager = await factories.staff(pool, team_id=team, role="team_manager", admin=True, name="Hedda Headers")
     touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=manager)
-    entry = await factories.you_said_entry(pool, team_id=team, texts={
-        "en-GB": {"you_said": "Headers said", "we_did": "Headers did", "child": "Headers child"}})
+    entry = await factories.you_said_entry(
+        pool,
+        team_id=team,
+        texts={"en-GB": {"you_said": "Headers said", "we_did": "Headers did", "child": "Headers child"}},
+    )
     token, csrf = await factories.session(pool, manager)
     cookie = {"Cookie": f"heard_staff={token}"}
     first, last = default_period(dt.date.today())
     client.cookies.clear()
-    started = await client.post(f"/staff/teams/{team}/reviews", headers=cookie, data={
-        "csrf_token": csrf, "first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}"})
+    started = await client.post(
+        f"/staff/teams/{team}/reviews",
+        headers=cookie,
+        data={"csrf_token": csrf, "first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}"},
+    )
     assert started.status_code == 303, started.text[:300]
     today = dt.date.today()
     async with pool.acquire() as conn:
-        debrief = await debriefs.open_debrief(conn, viewer=await factories.viewer(pool, manager), today=today,
-                                              form=debriefs.OpenForm(str(team), "Headers debrief",
-                                                                     (today + dt.timedelta(days=7)).isoformat()))
-        reflection = await reflections.write_entry(conn, writer_id=manager, checked=reflections.check(
-            reflections.EntryForm(title="Headers reflection", happened="A visit."), today))
-    values = {"team_id": str(team), "touchpoint_id": str(touchpoint.id), "entry_id": str(entry),
-              "review_id": started.headers["location"].split("?")[0].rsplit("/", 1)[-1], "fmt": "svg",
-              "size": "card", "audience": "parent", "debrief_id": str(debrief)}
-    staff_gets = [path for method, path in _routes(settings) if method == "GET" and path.startswith("/staff")
-                  # pages of signing in and its steps, and item pages (tested in test_staff_hygiene.py), aside
-                  and not path.startswith(("/staff/sign-in", "/staff/two-step")) and "{item_id" not in path]
+        debrief = await debriefs.open_debrief(
+            conn,
+            viewer=await factories.viewer(pool, manager),
+            today=today,
+            form=debriefs.OpenForm(str(team), "Headers debrief", (today + dt.timedelta(days=7)).isoformat()),
+        )
+        reflection = await reflections.write_entry(
+            conn,
+            writer_id=manager,
+            checked=reflections.check(reflections.EntryForm(title="Headers reflection", happened="A visit."), today),
+        )
+    values = {
+        "team_id": str(team),
+        "touchpoint_id": str(touchpoint.id),
+        "entry_id": str(entry),
+        "review_id": started.headers["location"].split("?")[0].rsplit("/", 1)[-1],
+        "fmt": "svg",
+        "size": "card",
+        "audience": "parent",
+        "debrief_id": str(debrief),
+    }
+    staff_gets = [
+        path
+        for method, path in _routes(settings)
+        if method == "GET"
+        and path.startswith("/staff")
+        # pages of signing in and its steps, and item pages (tested in test_staff_hygiene.py), aside
+        and not path.startswith(("/staff/sign-in", "/staff/two-step"))
+        and "{item_id" not in path
+    ]
     assert len(staff_gets) >= 25
 
     lead = await factories.staff(pool, team_id=team, role="safeguarding_lead", name="Lena Lead")
     lead_cookie = {"Cookie": f"heard_staff={(await factories.session(pool, lead))[0]}"}
     shown = []
     for template in staff_gets:
-        path = _fill(template, {**values, "size": "postcard"} if template.startswith("/staff/entries") else
-                     {**values, "entry_id": str(reflection)} if template.startswith("/staff/reflections") else values)
+        path = _fill(
+            template,
+            {**values, "size": "postcard"}
+            if template.startswith("/staff/entries")
+            else {**values, "entry_id": str(reflection)}
+            if template.startswith("/staff/reflections")
+            else values,
+        )
         for who in (cookie, lead_cookie):  # the safeguarding pages are the lead's
             client.cookies.clear()
             response = await client.get(path, headers=who)

@@ -73,8 +73,9 @@ async def test_sending_the_answers_with_htmx_redirects_the_browser_to_thank_you_
     assert "<h1>Thank you</h1>" in (await client.get(redirect)).text
     [stored] = await factories.stored_responses(pool, touchpoint.id)
     assert str(stored["submission_id"]) == hidden["submission_id"] and stored["audience"] == audience
-    assert stored["answers"] == {k[2:]: int(v) if v.isdigit() else v
-                                 for k, v in VALID[audience].items() if k != "q_anything_else"}
+    assert stored["answers"] == {
+        k[2:]: int(v) if v.isdigit() else v for k, v in VALID[audience].items() if k != "q_anything_else"
+    }
 
 
 async def test_sending_the_same_answers_again_with_htmx_says_already_sent_and_stores_them_once(client, pool):
@@ -96,8 +97,11 @@ async def test_answers_with_problems_sent_with_htmx_swap_in_the_form_with_each_p
     _, hidden = await open_form(client, touchpoint, "parent")
     form = f"/t/{touchpoint.code}/form/parent"
 
-    sent = await client.post(form, data={**hidden, **answers(listened="7", understood="2", contact="yes")},
-                             headers=htmx(form, "form-area", "answers"))
+    sent = await client.post(
+        form,
+        data={**hidden, **answers(listened="7", understood="2", contact="yes")},
+        headers=htmx(form, "form-area", "answers"),
+    )
 
     assert sent.status_code == 422  # htmx-config in base.html swaps a 422
     assert "HX-Redirect" not in sent.headers
@@ -111,15 +115,17 @@ async def test_answers_with_problems_sent_with_htmx_swap_in_the_form_with_each_p
     assert await factories.stored_responses(pool, touchpoint.id) == []
 
 
-async def test_next_on_a_one_question_a_screen_form_with_htmx_swaps_in_the_next_question_and_stores_nothing(client,
-                                                                                                          pool):
+async def test_next_on_a_one_question_a_screen_form_with_htmx_swaps_in_the_next_question_and_stores_nothing(
+    client, pool
+):
     touchpoint = await factories.touchpoint(pool)
     _, hidden = await open_form(client, touchpoint, "under8")
     assert hidden["step"] == "0"
     form = f"/t/{touchpoint.code}/form/under8"
 
-    moved = await client.post(form, data={**hidden, **answers(listened="3"), "go": "next"},
-                              headers=htmx(form, "form-area", "answers"))
+    moved = await client.post(
+        form, data={**hidden, **answers(listened="3"), "go": "next"}, headers=htmx(form, "form-area", "answers")
+    )
 
     assert moved.status_code == 200
     html = moved.text
@@ -141,8 +147,11 @@ async def test_the_language_button_with_htmx_swaps_the_form_for_the_list_keeping
     _, hidden = await open_form(client, touchpoint, "parent")
     form = f"/t/{touchpoint.code}/form/parent"
 
-    listed = await client.post(f"{form}/language", data={**hidden, **answers(listened="4", understood="2")},
-                               headers=htmx(form, "form-area", "answers"))
+    listed = await client.post(
+        f"{form}/language",
+        data={**hidden, **answers(listened="4", understood="2")},
+        headers=htmx(form, "form-area", "answers"),
+    )
 
     assert listed.status_code == 200
     html = listed.text
@@ -150,7 +159,9 @@ async def test_the_language_button_with_htmx_swaps_the_form_for_the_list_keeping
     assert 'id="form-area"' in html and "<h2>Choose your language</h2>" in html
     assert 'lang="cy"' in html  # the languages are offered, each in its own language
     kept = hidden_fields(html)
-    assert kept["q_listened"] == "4" and kept["q_understood"] == "2" and kept["submission_id"] == hidden["submission_id"]
+    assert (
+        kept["q_listened"] == "4" and kept["q_understood"] == "2" and kept["submission_id"] == hidden["submission_id"]
+    )
     assert await factories.stored_responses(pool, touchpoint.id) == []
 
 
@@ -179,8 +190,9 @@ async def test_changing_a_filter_with_htmx_gives_results_for_that_filter_for_htm
     team = await factories.team(pool)
     manager = await factories.staff(pool, team_id=team, role="team_manager")
     visits = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None, audience="parent")
-    children = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None, audience="8to12",
-                                                       contact_kind="direct_work")
+    children = await factories.practitioner_touchpoint(
+        pool, team_id=team, practitioner_id=None, audience="8to12", contact_kind="direct_work"
+    )
     good = {"listened": 5, "understood": 4, "respect": 5}
     await factories.responses(pool, visits, [good] * 23)
     await factories.responses(pool, children, [good] * 31, audience="8to12")

@@ -29,8 +29,9 @@ async def test_a_body_over_the_limit_gets_413_with_a_kind_page_and_nothing_is_st
     form = await filled_form(client, touchpoint)
     body = urlencode({**form, "q_anything_else": "x" * 70_000})
 
-    response = await client.post(f"/t/{touchpoint.code}/form/parent", content=body,
-                                 headers={"content-type": "application/x-www-form-urlencoded"})
+    response = await client.post(
+        f"/t/{touchpoint.code}/form/parent", content=body, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
 
     assert response.status_code == 413
     assert "too large" in response.text
@@ -43,7 +44,7 @@ async def test_a_chunked_body_over_the_limit_without_a_length_gets_413(app, clie
     and no Content-Length to refuse early on."""
     form = await filled_form(client, touchpoint)
     body = urlencode({**form, "q_anything_else": "x" * 70_000}).encode()
-    pieces = [body[start:start + 8192] for start in range(0, len(body), 8192)]
+    pieces = [body[start : start + 8192] for start in range(0, len(body), 8192)]
     sent: list[dict] = []
 
     async def receive() -> dict:
@@ -53,11 +54,25 @@ async def test_a_chunked_body_over_the_limit_without_a_length_gets_413(app, clie
     async def send(message: dict) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-             "path": f"/t/{touchpoint.code}/form/parent", "raw_path": f"/t/{touchpoint.code}/form/parent".encode(),
-             "query_string": b"", "root_path": "", "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 80),
-             "headers": [(b"host", b"testserver"), (b"content-type", b"application/x-www-form-urlencoded"),
-                         (b"transfer-encoding", b"chunked")], "state": {}}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": f"/t/{touchpoint.code}/form/parent",
+        "raw_path": f"/t/{touchpoint.code}/form/parent".encode(),
+        "query_string": b"",
+        "root_path": "",
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 80),
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"transfer-encoding", b"chunked"),
+        ],
+        "state": {},
+    }
     await app(scope, receive, send)
 
     assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 413
@@ -83,8 +98,10 @@ async def test_the_body_limit_follows_the_setting(dsn, pool):
         form["submission_id"] = str(uuid.uuid4())
 
         short = await client.post(f"/t/{touchpoint.code}/form/parent", data=form)
-        long = await client.post(f"/t/{touchpoint.code}/form/parent",
-                                 data={**form, "submission_id": str(uuid.uuid4()), "q_anything_else": "x" * 400})
+        long = await client.post(
+            f"/t/{touchpoint.code}/form/parent",
+            data={**form, "submission_id": str(uuid.uuid4()), "q_anything_else": "x" * 400},
+        )
 
     assert short.status_code == 303
     assert long.status_code == 413

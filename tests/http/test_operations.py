@@ -39,8 +39,11 @@ async def own_heard(new_database):
 
     dsn = await new_database()
     await migrate(dsn)
-    app = create_app(load_settings({}, database_url=dsn, base_url="https://heard.example.org", log_level="WARNING",
-                                   submissions_per_source=0))
+    app = create_app(
+        load_settings(
+            {}, database_url=dsn, base_url="https://heard.example.org", log_level="WARNING", submissions_per_source=0
+        )
+    )
     async with AsyncTestClient(app=app, base_url="https://heard.example.org") as own_client:
         conn = await asyncpg.connect(dsn)
         try:
@@ -115,8 +118,14 @@ def test_a_malformed_survey_stops_start_up_naming_the_file_and_field(tmp_path: P
 
 
 def _heard(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "service", *args], capture_output=True, text=True, timeout=60,
-                          cwd=REPO_ROOT, env={**os.environ, **env})
+    return subprocess.run(
+        [sys.executable, "-m", "service", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO_ROOT,
+        env={**os.environ, **env},
+    )
 
 
 def test_heard_serve_refuses_to_start_with_a_malformed_survey(tmp_path: Path, dsn):
@@ -143,7 +152,9 @@ async def test_heard_qr_png_decodes_to_the_touchpoint_url(tmp_path: Path, dsn, p
     touchpoint = await factories.touchpoint(pool)
     out = tmp_path / "card.png"
 
-    result = _heard("qr", touchpoint.code, "--out", str(out), DATABASE_URL=dsn, HEARD_BASE_URL="https://feedback.example.gov.uk/")
+    result = _heard(
+        "qr", touchpoint.code, "--out", str(out), DATABASE_URL=dsn, HEARD_BASE_URL="https://feedback.example.gov.uk/"
+    )
 
     assert result.returncode == 0, result.stderr
     [decoded] = zxingcpp.read_barcodes(Image.open(out))

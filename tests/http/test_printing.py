@@ -85,10 +85,13 @@ async def test_a_card_says_who_it_is_for_and_where_to_get_help(client, manager_w
 
 async def test_the_organisations_logo_is_printed_when_configured(settings, manager_world, tmp_path: Path):
     logo = tmp_path / "council.svg"
-    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10"><rect width="40" height="10"/></svg>')
+    logo.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10"><rect width="40" height="10"/></svg>'
+    )
     touchpoint = manager_world["young"]
-    with_logo = create_app(load_settings({}, database_url=settings.database_url, base_url=BASE, log_level="WARNING",
-                                         logo_file=str(logo)))
+    with_logo = create_app(
+        load_settings({}, database_url=settings.database_url, base_url=BASE, log_level="WARNING", logo_file=str(logo))
+    )
 
     async with AsyncTestClient(app=with_logo, base_url=BASE) as client:
         card = await _get(client, manager_world, f"/staff/touchpoints/{touchpoint.id}/print/card")
@@ -118,12 +121,15 @@ async def test_revoking_asks_first_then_no_code_card_or_poster_is_offered(client
     asked = await client.post(f"/staff/touchpoints/{touchpoint.id}/status", data=form, headers=headers)
     still = await pool.fetchval("select status from touchpoints where id = $1", touchpoint.id)
     client.cookies.clear()
-    confirmed = await client.post(f"/staff/touchpoints/{touchpoint.id}/status", data={**form, "confirm": "yes"},
-                                  headers=headers)
+    confirmed = await client.post(
+        f"/staff/touchpoints/{touchpoint.id}/status", data={**form, "confirm": "yes"}, headers=headers
+    )
     revoked = await pool.fetchval("select status from touchpoints where id = $1", touchpoint.id)
     page = await _get(client, manager_world, f"/staff/touchpoints/{touchpoint.id}")
-    gone = {path: (await _get(client, manager_world, f"/staff/touchpoints/{touchpoint.id}/{path}")).status_code
-            for path in ("qr/png", "qr/svg", "print/card", "print/cards", "print/poster", "pdf/card", "show")}
+    gone = {
+        path: (await _get(client, manager_world, f"/staff/touchpoints/{touchpoint.id}/{path}")).status_code
+        for path in ("qr/png", "qr/svg", "print/card", "print/cards", "print/poster", "pdf/card", "show")
+    }
 
     assert asked.status_code == 200 and "Revoke this touchpoint?" in asked.text and "cannot be undone" in asked.text
     assert still == "active"
@@ -135,20 +141,34 @@ async def test_revoking_asks_first_then_no_code_card_or_poster_is_offered(client
 
 async def _entry(pool, team: int, texts: dict) -> int:
     """An entry with a figure, from a review of the after-meeting survey (its figure's question is that survey's)."""
-    review = await pool.fetchval("insert into reviews (team_id, period_start, period_end, survey_id) "
-                                 "values ($1, current_date - 30, current_date - 1, $2) returning id",
-                                 team, factories.SURVEY)
+    review = await pool.fetchval(
+        "insert into reviews (team_id, period_start, period_end, survey_id) "
+        "values ($1, current_date - 30, current_date - 1, $2) returning id",
+        team,
+        factories.SURVEY,
+    )
     return await pool.fetchval(
         "insert into you_said_we_did (team_id, review_id, languages, texts, figure_question, figure_percent, "
-        "figure_base) values ($1, $3, array['en-GB'], $2, 'listened', 72, 40) returning id", team, texts, review)
+        "figure_base) values ($1, $3, array['en-GB'], $2, 'listened', 72, 40) returning id",
+        team,
+        texts,
+        review,
+    )
 
 
 @pytest.mark.parametrize("audience", ["under8", "8to12", "parent"])
 async def test_a_postcard_prints_what_staff_wrote_once_and_nothing_stray(client, pool, manager_world, audience):
-    entry = await _entry(pool, manager_world["team"], {"en-GB": {
-        "you_said": "You told us meetings were hard to understand.",
-        "we_did": "We now send a one-page plan before every meeting.",
-        "child": "You said meetings were hard. Now we draw you a picture of the plan."}})
+    entry = await _entry(
+        pool,
+        manager_world["team"],
+        {
+            "en-GB": {
+                "you_said": "You told us meetings were hard to understand.",
+                "we_did": "We now send a one-page plan before every meeting.",
+                "child": "You said meetings were hard. Now we draw you a picture of the plan.",
+            }
+        },
+    )
 
     card = await _get(client, manager_world, f"/staff/entries/{entry}/print/{audience}/postcard")
 

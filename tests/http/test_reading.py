@@ -31,15 +31,24 @@ async def world(pool):
     # The practitioner is a reader too: still never sees answers from their own touchpoint.
     async with pool.acquire() as conn:
         from service.staff import service as staff
+
         await staff.give_role(conn, team_id=team, staff_id=practitioner, role="reader")
     reader = await factories.staff(pool, team_id=team, role="reader", name="Rhian Reader")
     other_reader = await factories.staff(pool, team_id=team, role="reader", name="Omar Other")
     lead = await factories.staff(pool, team_id=team, role="safeguarding_lead", name="Lena Lead")
     manager = await factories.staff(pool, team_id=team, role="team_manager", name="Mo Manager")
-    touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=practitioner,
-                                                         audience="13to17")
-    return dict(team=team, practitioner=practitioner, reader=reader, other_reader=other_reader, lead=lead,
-                manager=manager, touchpoint=touchpoint)
+    touchpoint = await factories.practitioner_touchpoint(
+        pool, team_id=team, practitioner_id=practitioner, audience="13to17"
+    )
+    return dict(
+        team=team,
+        practitioner=practitioner,
+        reader=reader,
+        other_reader=other_reader,
+        lead=lead,
+        manager=manager,
+        touchpoint=touchpoint,
+    )
 
 
 async def _submit(client, touchpoint, text, audience="13to17", lang="en-GB"):
@@ -58,8 +67,9 @@ def _escaped(text):
 
 
 async def _item_id(pool, touchpoint, kind="answer"):
-    return await pool.fetchval("select id from reading_items where touchpoint_id = $1 and kind = $2 order by id desc",
-                               touchpoint.id, kind)
+    return await pool.fetchval(
+        "select id from reading_items where touchpoint_id = $1 and kind = $2 order by id desc", touchpoint.id, kind
+    )
 
 
 async def test_an_answer_the_flagger_misses_reaches_the_readers_and_nowhere_unredacted(client, pool, world):
@@ -67,8 +77,10 @@ async def test_an_answer_the_flagger_misses_reaches_the_readers_and_nowhere_unre
     client.cookies.clear()
 
     assert submitted.status_code == 303
-    assert await pool.fetchval("select count(*) from safeguarding_items where touchpoint_id = $1",
-                               world["touchpoint"].id) == 0, "the flagger did not catch it"
+    assert (
+        await pool.fetchval("select count(*) from safeguarding_items where touchpoint_id = $1", world["touchpoint"].id)
+        == 0
+    ), "the flagger did not catch it"
     for who in ("reader", "lead"):
         headers, _ = await _as(pool, world[who])
         listed = await client.get("/staff/reading", headers=headers)
@@ -80,8 +92,13 @@ async def test_an_answer_the_flagger_misses_reaches_the_readers_and_nowhere_unre
     assert own_list.status_code == 200 and "Kayden" not in own_list.text, "not the practitioner it may be about"
     assert own_item.status_code == 403 and "Kayden" not in own_item.text
     manager, _ = await _as(pool, world["manager"])
-    for path in ("/staff/reading", f"/staff/reading/{item_id}", f"/staff/teams/{world['team']}",
-                 "/staff/safeguarding", "/staff/me"):
+    for path in (
+        "/staff/reading",
+        f"/staff/reading/{item_id}",
+        f"/staff/teams/{world['team']}",
+        "/staff/safeguarding",
+        "/staff/me",
+    ):
         for headers in (manager, practitioner):
             response = await client.get(path, headers=headers)
             if path.startswith("/staff/reading") and headers is manager:
@@ -93,32 +110,51 @@ async def test_each_outcome_works_and_is_audit_logged_in_plain_words(client, poo
     texts = ["The meeting was long but it helped", MISSED, "Kayden Okafor explained things well at the visit"]
     for text in texts:
         await _submit(client, world["touchpoint"], text)
-    ids = [await pool.fetchval("select id from reading_items where body = $1 and touchpoint_id = $2", t,
-                               world["touchpoint"].id) for t in texts]
+    ids = [
+        await pool.fetchval(
+            "select id from reading_items where body = $1 and touchpoint_id = $2", t, world["touchpoint"].id
+        )
+        for t in texts
+    ]
     client.cookies.clear()
     headers, csrf = await _as(pool, world["reader"])
 
     seen = await client.get(f"/staff/reading/{ids[0]}", headers=headers)
-    read = await client.post(f"/staff/reading/{ids[0]}/outcome", headers=headers,
-                             data={"csrf_token": csrf, "outcome": "read", "next": f"item-{ids[1]}"})
-    no_note = await client.post(f"/staff/reading/{ids[1]}/outcome", headers=headers,
-                                data={"csrf_token": csrf, "outcome": "concern", "note": " "})
-    concern = await client.post(f"/staff/reading/{ids[1]}/outcome", headers=headers,
-                                data={"csrf_token": csrf, "outcome": "concern",
-                                      "note": "Rang the duty team; Kayden's flat is known to police"})
-    learning = await client.post(f"/staff/reading/{ids[2]}/outcome", headers=headers,
-                                 data={"csrf_token": csrf, "outcome": "learning"})
+    read = await client.post(
+        f"/staff/reading/{ids[0]}/outcome",
+        headers=headers,
+        data={"csrf_token": csrf, "outcome": "read", "next": f"item-{ids[1]}"},
+    )
+    no_note = await client.post(
+        f"/staff/reading/{ids[1]}/outcome",
+        headers=headers,
+        data={"csrf_token": csrf, "outcome": "concern", "note": " "},
+    )
+    concern = await client.post(
+        f"/staff/reading/{ids[1]}/outcome",
+        headers=headers,
+        data={"csrf_token": csrf, "outcome": "concern", "note": "Rang the duty team; Kayden's flat is known to police"},
+    )
+    learning = await client.post(
+        f"/staff/reading/{ids[2]}/outcome", headers=headers, data={"csrf_token": csrf, "outcome": "learning"}
+    )
 
     assert seen.status_code == 200 and "The meeting was long" in seen.text
     assert read.status_code == 303 and read.headers["location"] == f"/staff/reading?done=outcome_saved#item-{ids[1]}"
     assert no_note.status_code == 422 and "Please write what you did about the concern." in no_note.text
     assert concern.status_code == 303 and learning.status_code == 303
-    rows = {r["id"]: r for r in await pool.fetch("select id, outcome, note, closed_by from reading_items "
-                                                 "where id = any($1::bigint[])", ids)}
+    rows = {
+        r["id"]: r
+        for r in await pool.fetch(
+            "select id, outcome, note, closed_by from reading_items where id = any($1::bigint[])", ids
+        )
+    }
     assert [rows[i]["outcome"] for i in ids] == ["read", "concern", "learning"]
     assert all(rows[i]["closed_by"] == world["reader"] for i in ids)
-    queued = await pool.fetchrow("select kind, body, reader_note, closed_at from safeguarding_items "
-                                 "where touchpoint_id = $1", world["touchpoint"].id)
+    queued = await pool.fetchrow(
+        "select kind, body, reader_note, closed_at from safeguarding_items where touchpoint_id = $1",
+        world["touchpoint"].id,
+    )
     assert queued["body"] == MISSED and queued["closed_at"] is None, "the concern waits for a lead"
     assert queued["reader_note"] == "Rhian Reader: Rang the duty team; Kayden's flat is known to police"
     month = dt.date.today().replace(day=1)
@@ -127,14 +163,21 @@ async def test_each_outcome_works_and_is_audit_logged_in_plain_words(client, poo
     lead, _ = await _as(pool, world["lead"])
     queue = await client.get("/staff/safeguarding", headers=lead)
     assert "Possible disclosure" in queue.text
-    actions = [r["action"] for r in await pool.fetch(
-        "select action from audit_log where staff_id = $1 and detail ? 'reading_item_id' order by id",
-        world["reader"])]
+    actions = [
+        r["action"]
+        for r in await pool.fetch(
+            "select action from audit_log where staff_id = $1 and detail ? 'reading_item_id' order by id",
+            world["reader"],
+        )
+    ]
     team_name = await pool.fetchval("select name from teams where id = $1", world["team"])
     where = f"the home-visit touchpoint ({team_name})"
-    assert actions == [f"read an answer from {where}", f"read an answer from {where}: nothing to do",
-                       f"raised a safeguarding concern about an answer from {where}",
-                       f"kept an answer from {where} for the team's learning review (redacted)"]
+    assert actions == [
+        f"read an answer from {where}",
+        f"read an answer from {where}: nothing to do",
+        f"raised a safeguarding concern about an answer from {where}",
+        f"kept an answer from {where} for the team's learning review (redacted)",
+    ]
     page = await client.get(f"/staff/reading/{ids[1]}", headers=headers)
     assert f"Rhian Reader raised a safeguarding concern about an answer from {where}" in unescape(page.text)
 
@@ -147,8 +190,9 @@ async def test_dealing_with_it_shows_who_has_it_and_others_cannot_take_it(client
     theirs, their_csrf = await _as(pool, world["other_reader"])
 
     await client.post(f"/staff/reading/{item_id}/dealing", headers=mine, data={"csrf_token": csrf, "dealing": "yes"})
-    taken = await client.post(f"/staff/reading/{item_id}/dealing", headers=theirs,
-                              data={"csrf_token": their_csrf, "dealing": "yes"})
+    taken = await client.post(
+        f"/staff/reading/{item_id}/dealing", headers=theirs, data={"csrf_token": their_csrf, "dealing": "yes"}
+    )
     seen = await client.get(f"/staff/reading/{item_id}", headers=theirs)
 
     assert taken.status_code == 303
@@ -159,23 +203,32 @@ async def test_dealing_with_it_shows_who_has_it_and_others_cannot_take_it(client
 
 async def test_a_closed_item_keeps_no_link_or_time_that_could_date_its_response(client, pool, world):
     await _submit(client, world["touchpoint"], "I want to kill myself")  # flagged: also in the safeguarding queue
-    item = await pool.fetchrow("select id, safeguarding_item_id, response_id, arrived_at from reading_items "
-                               "where touchpoint_id = $1", world["touchpoint"].id)
+    item = await pool.fetchrow(
+        "select id, safeguarding_item_id, response_id, arrived_at from reading_items where touchpoint_id = $1",
+        world["touchpoint"].id,
+    )
     client.cookies.clear()
     lead, csrf = await _as(pool, world["lead"])
     assert item["response_id"] is not None and item["arrived_at"] is not None
 
-    closed = await client.post(f"/staff/safeguarding/{item['safeguarding_item_id']}/close", headers=lead,
-                               data={"csrf_token": csrf, "outcome": "Strategy discussion held"})
+    closed = await client.post(
+        f"/staff/safeguarding/{item['safeguarding_item_id']}/close",
+        headers=lead,
+        data={"csrf_token": csrf, "outcome": "Strategy discussion held"},
+    )
 
     assert closed.status_code == 303
-    after = await pool.fetchrow("select outcome, response_id, submission_id, arrived_at, arrived_on, escalated_at "
-                                "from reading_items where id = $1", item["id"])
+    after = await pool.fetchrow(
+        "select outcome, response_id, submission_id, arrived_at, arrived_on, escalated_at "
+        "from reading_items where id = $1",
+        item["id"],
+    )
     assert after["outcome"] == "concern", "closing the queue item closes the reading item it came from"
     assert after["response_id"] is None and after["submission_id"] is None
     assert after["arrived_at"] is None and after["escalated_at"] is None and after["arrived_on"] is not None
-    queued = await pool.fetchrow("select arrived_at from safeguarding_items where id = $1",
-                                 item["safeguarding_item_id"])
+    queued = await pool.fetchrow(
+        "select arrived_at from safeguarding_items where id = $1", item["safeguarding_item_id"]
+    )
     local = queued["arrived_at"].astimezone(dt.timezone(dt.timedelta(0)))
     london = await pool.fetchval("select ($1::timestamptz at time zone 'Europe/London')::time", queued["arrived_at"])
     assert london == dt.time(0, 0), f"only the date stays ({local})"
@@ -219,15 +272,25 @@ async def test_an_unread_item_escalates_after_the_deadline_counting_a_bank_holid
     smtp = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
     smtp.start()
     configured = msgspec.structs.replace(
-        settings, escalation_webhook=f"http://127.0.0.1:{webhook.server_address[1]}/hook", read_within_hours=4.0,
-        smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_starttls=False,
-        escalation_email="duty@council.example, lead@council.example", holidays="GB-ENG")
+        settings,
+        escalation_webhook=f"http://127.0.0.1:{webhook.server_address[1]}/hook",
+        read_within_hours=4.0,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_starttls=False,
+        escalation_email="duty@council.example, lead@council.example",
+        holidays="GB-ENG",
+    )
     _Webhook.received.clear()
     at = lambda text: dt.datetime.fromisoformat(text)  # noqa: E731
     try:
         results = {}
-        for name, now in [("monday_noon", "2026-08-31T12:00+01:00"), ("tuesday_10_30", "2026-09-01T10:30+01:00"),
-                          ("tuesday_11_30", "2026-09-01T11:30+01:00"), ("again", "2026-09-01T12:30+01:00")]:
+        for name, now in [
+            ("monday_noon", "2026-08-31T12:00+01:00"),
+            ("tuesday_10_30", "2026-09-01T10:30+01:00"),
+            ("tuesday_11_30", "2026-09-01T11:30+01:00"),
+            ("again", "2026-09-01T12:30+01:00"),
+        ]:
             async with pool.acquire() as conn, conn.transaction():
                 results[name] = [i.id for i in (await escalate(conn, configured, now=at(now))).items]
         scottish = msgspec.structs.replace(configured, holidays="GB-SCT")
@@ -267,8 +330,9 @@ async def test_thirty_answers_from_one_address_in_a_minute_are_all_thanked_and_l
         app.state.limiter = original
 
     assert all(thanked) and len(thanked) == 30
-    listed = await pool.fetch("select body, held from reading_items where touchpoint_id = $1 order by id",
-                              world["touchpoint"].id)
+    listed = await pool.fetch(
+        "select body, held from reading_items where touchpoint_id = $1 order by id", world["touchpoint"].id
+    )
     assert sorted(r["body"] for r in listed) == sorted(f"Family centre wifi answer number {n}" for n in range(30))
     assert sum(r["held"] for r in listed) == 20, "over the limit: listed, held out of the figures"
     stored = await factories.stored_responses(pool, world["touchpoint"].id)
@@ -281,13 +345,16 @@ async def test_a_contact_request_links_to_its_answer(client, pool, world):
     contact_url = unescape(re.search(r'href="(/t/[^"]+/contact\?[^"]+)"', thanks.text).group(1))
     form = await client.get(contact_url)
 
-    sent = await client.post(f"/t/{world['touchpoint'].code}/contact",
-                             data={**hidden_fields(form.text), "how": "07700 900123 after school"})
+    sent = await client.post(
+        f"/t/{world['touchpoint'].code}/contact", data={**hidden_fields(form.text), "how": "07700 900123 after school"}
+    )
 
     assert sent.status_code == 200 and "We will contact you" in sent.text
-    request = await pool.fetchrow("select r.id, a.body from reading_items r join reading_items a "
-                                  "on a.id = r.answer_item_id where r.kind = 'contact_request' and r.touchpoint_id = $1",
-                                  world["touchpoint"].id)
+    request = await pool.fetchrow(
+        "select r.id, a.body from reading_items r join reading_items a "
+        "on a.id = r.answer_item_id where r.kind = 'contact_request' and r.touchpoint_id = $1",
+        world["touchpoint"].id,
+    )
     assert request["body"] == "The visit was fine but I'd like to talk to someone"
     client.cookies.clear()
     headers, _ = await _as(pool, world["lead"])
@@ -300,17 +367,26 @@ async def test_a_flood_of_contact_requests_is_kept_and_listed_but_does_not_flood
     original = app.state.limiter
     app.state.limiter = SubmissionLimiter(limit=2)
     try:
-        responses = await asyncio.gather(*(
-            client.post(f"/t/{world['touchpoint'].code}/contact",
-                        data={"audience": "13to17", "lang": "en-GB", "how": f"call {n}"}) for n in range(6)))
+        responses = await asyncio.gather(
+            *(
+                client.post(
+                    f"/t/{world['touchpoint'].code}/contact",
+                    data={"audience": "13to17", "lang": "en-GB", "how": f"call {n}"},
+                )
+                for n in range(6)
+            )
+        )
     finally:
         app.state.limiter = original
 
     assert all("We will contact you" in r.text for r in responses)
-    listed = await pool.fetch("select held from reading_items where kind = 'contact_request' and touchpoint_id = $1",
-                              world["touchpoint"].id)
-    queued = await pool.fetchval("select count(*) from safeguarding_items where kind = 'contact_request' "
-                                 "and touchpoint_id = $1", world["touchpoint"].id)
+    listed = await pool.fetch(
+        "select held from reading_items where kind = 'contact_request' and touchpoint_id = $1", world["touchpoint"].id
+    )
+    queued = await pool.fetchval(
+        "select count(*) from safeguarding_items where kind = 'contact_request' and touchpoint_id = $1",
+        world["touchpoint"].id,
+    )
     assert len(listed) == 6 and sum(r["held"] for r in listed) == 4
     assert queued == 2
 
@@ -325,23 +401,29 @@ async def test_the_thank_you_address_never_shows_a_flag(client, pool, world):
     plain_page = await client.get(plain.headers["location"])
 
     assert shape.fullmatch(flagged.headers["location"]) and shape.fullmatch(plain.headers["location"])
-    assert 'tel:999' in help_page.text and "Chat to Childline online" in help_page.text
+    assert "tel:999" in help_page.text and "Chat to Childline online" in help_page.text
     assert 'class="button contact-button"' in help_page.text
     assert "You can close this page now" not in help_page.text and "You said" not in help_page.text
-    assert 'tel:999' not in plain_page.text and "You can close this page now" in plain_page.text
-    assert "<title>Thank you – Heard</title>" in help_page.text and "<title>Thank you – Heard</title>" in plain_page.text
-    await pool.execute("update reading_items set arrived_at = arrived_at - interval '2 hours' where submission_id = $1",
-                       uuid.UUID(flagged.headers["location"].rsplit("s=", 1)[1].partition(".")[0]))
+    assert "tel:999" not in plain_page.text and "You can close this page now" in plain_page.text
+    assert (
+        "<title>Thank you – Heard</title>" in help_page.text and "<title>Thank you – Heard</title>" in plain_page.text
+    )
+    await pool.execute(
+        "update reading_items set arrived_at = arrived_at - interval '2 hours' where submission_id = $1",
+        uuid.UUID(flagged.headers["location"].rsplit("s=", 1)[1].partition(".")[0]),
+    )
     later = await client.get(flagged.headers["location"])
     forged = await client.get(plain.headers["location"].rsplit(".", 1)[0] + ".0123456789abcdef")
-    assert 'tel:999' not in later.text, "an hour on, the address from the history shows the ordinary page"
-    assert 'tel:999' not in forged.text and "Thank you" in forged.text, "a made-up tag shows the ordinary page"
+    assert "tel:999" not in later.text, "an hour on, the address from the history shows the ordinary page"
+    assert "tel:999" not in forged.text and "Thank you" in forged.text, "a made-up tag shows the ordinary page"
 
 
 async def test_the_team_page_shows_the_backlog_to_managers_and_readers_only(client, pool, world):
     await _submit(client, world["touchpoint"], "Nothing much to say really")
-    await pool.execute("update reading_items set arrived_at = now() - interval '150 minutes' "
-                       "where touchpoint_id = $1", world["touchpoint"].id)
+    await pool.execute(
+        "update reading_items set arrived_at = now() - interval '150 minutes' where touchpoint_id = $1",
+        world["touchpoint"].id,
+    )
     client.cookies.clear()
     manager, _ = await _as(pool, world["manager"])
     practitioner_only = await factories.staff(pool, team_id=world["team"], role="practitioner")
@@ -361,18 +443,28 @@ async def test_a_manager_makes_someone_a_reader_and_it_is_logged(client, pool, w
     practitioner, practitioner_csrf = await _as(pool, world["practitioner"])
 
     page = await client.get(f"/staff/teams/{world['team']}/readers", headers=manager)
-    made = await client.post(f"/staff/teams/{world['team']}/readers", headers=manager,
-                             data={"csrf_token": csrf, "staff_id": str(newcomer), "reads": "yes"})
-    refused = await client.post(f"/staff/teams/{world['team']}/readers", headers=practitioner,
-                                data={"csrf_token": practitioner_csrf, "staff_id": str(newcomer), "reads": "no"})
+    made = await client.post(
+        f"/staff/teams/{world['team']}/readers",
+        headers=manager,
+        data={"csrf_token": csrf, "staff_id": str(newcomer), "reads": "yes"},
+    )
+    refused = await client.post(
+        f"/staff/teams/{world['team']}/readers",
+        headers=practitioner,
+        data={"csrf_token": practitioner_csrf, "staff_id": str(newcomer), "reads": "no"},
+    )
 
     assert "Make Nia Newcomer a reader" in page.text
     assert made.status_code == 303 and refused.status_code == 403
     roles = await pool.fetchval("select array_agg(role order by role) from team_members where staff_id = $1", newcomer)
     assert roles == ["practitioner", "reader"]
     team_name = await pool.fetchval("select name from teams where id = $1", world["team"])
-    assert await pool.fetchval("select action from audit_log where staff_id = $1 order by id desc limit 1",
-                               world["manager"]) == f"made Nia Newcomer a reader of {team_name}'s written answers"
+    assert (
+        await pool.fetchval(
+            "select action from audit_log where staff_id = $1 order by id desc limit 1", world["manager"]
+        )
+        == f"made Nia Newcomer a reader of {team_name}'s written answers"
+    )
     newcomer_headers, _ = await _as(pool, newcomer)
     assert (await client.get("/staff/reading", headers=newcomer_headers)).status_code == 200
 
@@ -384,7 +476,9 @@ async def test_retention_keeps_outcomes_and_timings_as_counts(pool, world):
             "arrived_at, outcome, waited_hours, on_time, closed_at) values "
             "($1, $2, 'answer', 'old words', 'parent', 'en-GB', '2020-03-04', null, 'read', 3, true, '2020-03-04'),"
             "($1, $2, 'answer', 'old words too', 'parent', 'en-GB', '2020-03-09', null, 'read', 6, false, '2020-03-10')",
-            world["team"], world["touchpoint"].id)
+            world["team"],
+            world["touchpoint"].id,
+        )
 
         forgotten = await reading.forget_before(conn, before=dt.date(2020, 4, 1))
 
@@ -392,4 +486,6 @@ async def test_retention_keeps_outcomes_and_timings_as_counts(pool, world):
     assert forgotten.items >= 2
     assert await pool.fetchval("select count(*) from reading_items where body like 'old words%'") == 0
     assert [(c.month, c.outcome, c.on_time, c.items, c.waited_hours) for c in counts] == [
-        (dt.date(2020, 3, 1), "read", False, 1, 6), (dt.date(2020, 3, 1), "read", True, 1, 3)]
+        (dt.date(2020, 3, 1), "read", False, 1, 6),
+        (dt.date(2020, 3, 1), "read", True, 1, 3),
+    ]

@@ -9,9 +9,15 @@ import pytest
 
 from tests import factories
 
-ENTRY = {"title": "Conference for the family on the estate", "happened": "Dad walked out halfway.",
-         "noticed": "I had talked over him twice.", "think_now": "He needed the plan before the meeting.",
-         "do_differently": "Send the plan two days before, in his language.", "feedback_from": "", "feedback_to": ""}
+ENTRY = {
+    "title": "Conference for the family on the estate",
+    "happened": "Dad walked out halfway.",
+    "noticed": "I had talked over him twice.",
+    "think_now": "He needed the plan before the meeting.",
+    "do_differently": "Send the plan two days before, in his language.",
+    "feedback_from": "",
+    "feedback_to": "",
+}
 
 
 @pytest.fixture
@@ -34,8 +40,9 @@ async def _get(client, person, path):
 
 async def _post(client, person, path, data):
     client.cookies.clear()
-    return await client.post(path, data={"csrf_token": person["csrf"], **data},
-                             headers={"Cookie": f"heard_staff={person['token']}"})
+    return await client.post(
+        path, data={"csrf_token": person["csrf"], **data}, headers={"Cookie": f"heard_staff={person['token']}"}
+    )
 
 
 async def _write(client, person, **changes) -> int:
@@ -64,12 +71,16 @@ async def test_a_manager_gets_the_same_403_for_an_entry_as_for_one_that_does_not
 
     responses = {}
     for path in ("", "/edit"):
-        responses[path] = (await _get(client, world["manager"], f"/staff/reflections/{entry_id}{path}"),
-                           await _get(client, world["manager"], f"/staff/reflections/{missing}{path}"))
+        responses[path] = (
+            await _get(client, world["manager"], f"/staff/reflections/{entry_id}{path}"),
+            await _get(client, world["manager"], f"/staff/reflections/{missing}{path}"),
+        )
     posts = {}
     for path, data in (("", ENTRY), ("/share", {"manager": str(world["manager"]["id"])}), ("/delete", {})):
-        posts[path] = (await _post(client, world["manager"], f"/staff/reflections/{entry_id}{path}", data),
-                       await _post(client, world["manager"], f"/staff/reflections/{missing}{path}", data))
+        posts[path] = (
+            await _post(client, world["manager"], f"/staff/reflections/{entry_id}{path}", data),
+            await _post(client, world["manager"], f"/staff/reflections/{missing}{path}", data),
+        )
     listing = await _get(client, world["manager"], "/staff/me/reflections")
     printed = await _get(client, world["manager"], f"/staff/me/reflections/print?entry={entry_id}")
 
@@ -86,8 +97,9 @@ async def test_a_manager_gets_the_same_403_for_an_entry_as_for_one_that_does_not
 async def test_a_shared_entry_is_visible_to_that_manager_only(client, pool, world):
     entry_id = await _write(client, world["writer"])
 
-    shared = await _post(client, world["writer"], f"/staff/reflections/{entry_id}/share",
-                         {"manager": str(world["manager"]["id"])})
+    shared = await _post(
+        client, world["writer"], f"/staff/reflections/{entry_id}/share", {"manager": str(world["manager"]["id"])}
+    )
     for_manager = await _get(client, world["manager"], f"/staff/reflections/{entry_id}")
     managers_list = await _get(client, world["manager"], "/staff/me/reflections")
     for_other = await _get(client, world["other_manager"], f"/staff/reflections/{entry_id}")
@@ -109,7 +121,9 @@ async def test_sharing_stops_and_a_stranger_cannot_be_chosen(client, pool, world
     stranger = await factories.staff(pool, team_id=await factories.team(pool), role="team_manager")
 
     refused = await _post(client, world["writer"], f"/staff/reflections/{entry_id}/share", {"manager": str(stranger)})
-    await _post(client, world["writer"], f"/staff/reflections/{entry_id}/share", {"manager": str(world["manager"]["id"])})
+    await _post(
+        client, world["writer"], f"/staff/reflections/{entry_id}/share", {"manager": str(world["manager"]["id"])}
+    )
     stopped = await _post(client, world["writer"], f"/staff/reflections/{entry_id}/share", {"manager": ""})
     after = await _get(client, world["manager"], f"/staff/reflections/{entry_id}")
 
@@ -121,7 +135,9 @@ async def test_sharing_stops_and_a_stranger_cannot_be_chosen(client, pool, world
 
 async def test_the_writer_deletes_an_entry_for_good(client, pool, world):
     entry_id = await _write(client, world["writer"])
-    await _post(client, world["writer"], f"/staff/reflections/{entry_id}/share", {"manager": str(world["manager"]["id"])})
+    await _post(
+        client, world["writer"], f"/staff/reflections/{entry_id}/share", {"manager": str(world["manager"]["id"])}
+    )
 
     deleted = await _post(client, world["writer"], f"/staff/reflections/{entry_id}/delete", {})
     listing = await _get(client, world["manager"], "/staff/me/reflections")
@@ -134,10 +150,14 @@ async def test_the_writer_deletes_an_entry_for_good(client, pool, world):
 async def test_entries_go_when_the_account_is_removed(pool):
     writer = await factories.staff(pool, team_id=None, role=None)
     manager = await factories.staff(pool, team_id=None, role=None)
-    kept_id = await pool.fetchval("insert into reflections (staff_id, title, happened, shared_with) "
-                                  "values ($1, 'Theirs', 'x', $2) returning id", manager, None)
-    await pool.execute("insert into reflections (staff_id, title, happened, shared_with) values ($1, 'Mine', 'x', $2)",
-                       writer, manager)
+    kept_id = await pool.fetchval(
+        "insert into reflections (staff_id, title, happened, shared_with) values ($1, 'Theirs', 'x', $2) returning id",
+        manager,
+        None,
+    )
+    await pool.execute(
+        "insert into reflections (staff_id, title, happened, shared_with) values ($1, 'Mine', 'x', $2)", writer, manager
+    )
     await pool.execute("insert into reflections (staff_id, title, happened) values ($1, 'Mine too', 'y')", writer)
 
     await pool.execute("delete from staff_sessions where staff_id = $1", writer)
@@ -149,8 +169,12 @@ async def test_entries_go_when_the_account_is_removed(pool):
 
 
 async def test_a_form_with_problems_keeps_what_was_written_and_says_what_to_fix(client, pool, world):
-    response = await _post(client, world["writer"], "/staff/me/reflections",
-                           {**ENTRY, "title": "", "feedback_from": "2026-09", "feedback_to": ""})
+    response = await _post(
+        client,
+        world["writer"],
+        "/staff/me/reflections",
+        {**ENTRY, "title": "", "feedback_from": "2026-09", "feedback_to": ""},
+    )
 
     assert response.status_code == 422
     assert "Give the entry a short title" in response.text
@@ -174,8 +198,9 @@ async def test_the_cpd_record_prints_only_the_chosen_own_entries_on_a4(client, w
     await _write(client, world["writer"], title="Not chosen")
     theirs = await _write(client, world["manager"], title="The manager's own")
 
-    response = await _get(client, world["writer"],
-                          f"/staff/me/reflections/print?entry={first}&entry={second}&entry={theirs}")
+    response = await _get(
+        client, world["writer"], f"/staff/me/reflections/print?entry={first}&entry={second}&entry={theirs}"
+    )
 
     assert "CPD record of reflective practice: Wren Writer" in response.text
     assert re.search("First reflection.*Second reflection", response.text, re.S)

@@ -15,8 +15,14 @@ VALID = {
     "under8": answers(listened="3", understood="2", respect="3", anything_else="I like drawing with her"),
     "8to12": answers(listened="5", understood="4", respect="5", better="3", anything_else="good"),
     "13to17": answers(listened="4", understood="2", respect="5", better="1", took_part="views_shared"),
-    "parent": answers(listened="2", understood="1", respect="3", better="2", contact="not_sure",
-                      anything_else="The report came too late to read."),
+    "parent": answers(
+        listened="2",
+        understood="1",
+        respect="3",
+        better="2",
+        contact="not_sure",
+        anything_else="The report came too late to read.",
+    ),
 }
 
 
@@ -48,13 +54,17 @@ async def test_welcome_of_a_touchpoint_with_a_fixed_audience_starts_its_form(cli
 async def test_who_is_answering_offers_the_four_audiences(client, touchpoint):
     response = await client.get(f"/t/{touchpoint.code}/who")
 
-    for audience, words in [("under8", "A child under 8"), ("8to12", "A child aged 8 to 12"),
-                            ("13to17", "A young person aged 13 to 17"), ("parent", "A parent or carer")]:
+    for audience, words in [
+        ("under8", "A child under 8"),
+        ("8to12", "A child aged 8 to 12"),
+        ("13to17", "A young person aged 13 to 17"),
+        ("parent", "A parent or carer"),
+    ]:
         assert f'/t/{touchpoint.code}/form/{audience}?lang=en-GB">{words}</a>' in response.text
 
 
 async def test_a_code_typed_in_capitals_with_dashes_finds_the_touchpoint(client, touchpoint):
-    typed = "-".join(touchpoint.code[i:i + 4] for i in range(0, 13, 4)).upper()
+    typed = "-".join(touchpoint.code[i : i + 4] for i in range(0, 13, 4)).upper()
 
     response = await client.get(f"/t/{typed}")
 
@@ -74,9 +84,13 @@ async def test_each_audience_submits_and_the_answers_are_stored_once_with_the_su
     thanks = await client.get(response.headers["location"])
     assert "<h1>Thank you</h1>" in thanks.text
     [stored] = await factories.stored_responses(pool, touchpoint.id)
-    expected_closed = {k[2:]: (int(v) if v.isdigit() else v) for k, v in VALID[audience].items() if k != "q_anything_else"}
+    expected_closed = {
+        k[2:]: (int(v) if v.isdigit() else v) for k, v in VALID[audience].items() if k != "q_anything_else"
+    }
     assert stored["answers"] == expected_closed
-    assert stored["free_text"] == ({"anything_else": VALID[audience]["q_anything_else"]} if "q_anything_else" in VALID[audience] else {})
+    assert stored["free_text"] == (
+        {"anything_else": VALID[audience]["q_anything_else"]} if "q_anything_else" in VALID[audience] else {}
+    )
     assert stored["audience"] == audience
     assert stored["survey_id"] == "after-meeting"
     assert stored["survey_version_hash"] == hidden["version"]
@@ -147,8 +161,9 @@ async def test_a_form_from_a_version_nobody_knows_is_returned_to_be_checked(clie
     touchpoint = await factories.touchpoint(pool)
     _, hidden = await open_form(client, touchpoint, "parent")
 
-    response = await client.post(f"/t/{touchpoint.code}/form/parent",
-                                 data={**hidden, "version": "0000000000000000", **VALID["parent"]})
+    response = await client.post(
+        f"/t/{touchpoint.code}/form/parent", data={**hidden, "version": "0000000000000000", **VALID["parent"]}
+    )
 
     assert response.status_code == 422
     assert "The questions changed while you were answering" in response.text
@@ -222,14 +237,21 @@ async def test_database_down_keeps_every_answer_in_the_form_with_a_try_again_mes
     assert response.headers["retry-after"] == "5"
     assert "Your answers are still here" in response.text
     assert "Try sending again" in response.text
-    assert checked_values(response.text) == {"listened": "2", "understood": "1", "respect": "3", "better": "2",
-                                             "contact": "not_sure"}
+    assert checked_values(response.text) == {
+        "listened": "2",
+        "understood": "1",
+        "respect": "3",
+        "better": "2",
+        "contact": "not_sure",
+    }
     assert textarea_value(response.text, "anything_else") == "The report came too late to read."
     assert hidden_fields(response.text)["submission_id"] == hidden["submission_id"], "the retry is the same submission"
     assert page.status_code == 503 and "Please try again" in page.text
     assert await factories.stored_responses(pool, touchpoint.id) == []
 
-    retried = await client.post(f"/t/{touchpoint.code}/form/parent", data={**hidden_fields(response.text), **VALID["parent"]})
+    retried = await client.post(
+        f"/t/{touchpoint.code}/form/parent", data={**hidden_fields(response.text), **VALID["parent"]}
+    )
 
     assert retried.status_code == 303
     assert len(await factories.stored_responses(pool, touchpoint.id)) == 1
@@ -244,7 +266,9 @@ async def test_nothing_about_the_sender_is_stored(client, pool):
 
     row = await pool.fetchval(
         "select row_to_json(r)::text || coalesce((select json_agg(f)::text from free_text_answers f "
-        "where f.response_id = r.id), '') from responses r where touchpoint_id = $1", touchpoint.id)
+        "where f.response_id = r.id), '') from responses r where touchpoint_id = $1",
+        touchpoint.id,
+    )
     assert row is not None
     for leak in ("DistinctiveAgent", "203.0.113", "127.0.0.1", "testclient"):
         assert leak not in row

@@ -20,8 +20,14 @@ from service.touchpoints import codes
 from tests import factories
 
 LESSON = "We need a shared calendar with health visitors"
-STATEMENTS = ("information_sought", "messengers_safe", "responsibility_shared", "partners_welcome",
-              "failure_inquiry", "new_ideas")
+STATEMENTS = (
+    "information_sought",
+    "messengers_safe",
+    "responsibility_shared",
+    "partners_welcome",
+    "failure_inquiry",
+    "new_ideas",
+)
 
 
 def _cookie(token: str) -> dict[str, str]:
@@ -32,27 +38,47 @@ def _cookie(token: str) -> dict[str, str]:
 async def world(pool):
     team = await factories.team(pool, "Sources Team")
     other = await factories.team(pool, "Sources Other Team")
-    people = {"manager": await factories.staff(pool, team_id=team, role="team_manager", name="Sam Sources"),
-              "member": await factories.staff(pool, team_id=team, name="Mia Member")}
+    people = {
+        "manager": await factories.staff(pool, team_id=team, role="team_manager", name="Sam Sources"),
+        "member": await factories.staff(pool, team_id=team, name="Mia Member"),
+    }
     sessions = {who: await factories.session(pool, staff_id) for who, staff_id in people.items()}
     first, last = default_period(load_settings({}).today())
-    review_id = await pool.fetchval("insert into reviews (team_id, period_start, period_end, created_by, survey_id) "
-                                    "values ($1, $2, $3, $4, $5) returning id", team, first, grid.last_day(last),
-                                    people["manager"], factories.SURVEY)
-    return {"team": team, "other": other, "people": people, "sessions": sessions, "review": review_id,
-            "lesson": await _raised_lesson(pool, team, LESSON, "CP conference for the M. family"),
-            "other_lesson": await _raised_lesson(pool, other, "Another team's lesson", "Other team's debrief")}
+    review_id = await pool.fetchval(
+        "insert into reviews (team_id, period_start, period_end, created_by, survey_id) "
+        "values ($1, $2, $3, $4, $5) returning id",
+        team,
+        first,
+        grid.last_day(last),
+        people["manager"],
+        factories.SURVEY,
+    )
+    return {
+        "team": team,
+        "other": other,
+        "people": people,
+        "sessions": sessions,
+        "review": review_id,
+        "lesson": await _raised_lesson(pool, team, LESSON, "CP conference for the M. family"),
+        "other_lesson": await _raised_lesson(pool, other, "Another team's lesson", "Other team's debrief"),
+    }
 
 
 async def _raised_lesson(pool, team_id: int, words: str, name: str) -> int:
     """A closed debrief of the team with one answer raising `words` with management: the answer's id."""
     debrief_id = await pool.fetchval(
         "insert into debriefs (team_id, code, name, deadline, closed_at) "
-        "values ($1, $2, $3, current_date, now()) returning id", team_id, codes.new_code(), name)
+        "values ($1, $2, $3, current_date, now()) returning id",
+        team_id,
+        codes.new_code(),
+        name,
+    )
     return await pool.fetchval(
         "insert into debrief_answers (debrief_id, submission_id, language, answered_on, texts) "
         "values ($1, gen_random_uuid(), 'en-GB', current_date, $2) returning id",
-        debrief_id, {"went_well": "Good teamwork", "raise": words})
+        debrief_id,
+        {"went_well": "Good teamwork", "raise": words},
+    )
 
 
 async def _get(client, world, who, path):
@@ -67,15 +93,20 @@ async def _post(client, world, who, path, data):
 
 
 async def _answer(client, world, response="will_do", because=""):
-    answered = await _post(client, world, "manager",
-                           f"/staff/reviews/{world['review']}/debrief-lessons/{world['lesson']}",
-                           {"response": response, "because": because})
+    answered = await _post(
+        client,
+        world,
+        "manager",
+        f"/staff/reviews/{world['review']}/debrief-lessons/{world['lesson']}",
+        {"response": response, "because": because},
+    )
     assert answered.status_code == 303, answered.text[:300]
 
 
 async def _actions(pool, review_id: int) -> list[dict]:
-    rows = await pool.fetch("select what, source, lesson_answer_id from review_actions where review_id = $1 "
-                            "order by id", review_id)
+    rows = await pool.fetch(
+        "select what, source, lesson_answer_id from review_actions where review_id = $1 order by id", review_id
+    )
     return [dict(r) for r in rows]
 
 
@@ -86,8 +117,11 @@ async def test_a_will_do_lesson_is_offered_as_an_action_linked_to_it_and_never_a
     told = await _get(client, world, "manager", f"/staff/reviews/{review}")
     offered = await _get(client, world, "manager", f"/staff/reviews/{review}/do")
     member_sees = await _get(client, world, "member", f"/staff/reviews/{review}/do")
-    form = {"source": f"lesson-{lesson}", "what": "Book a shared calendar with the health visitors",
-            "owner": "Deputy manager"}
+    form = {
+        "source": f"lesson-{lesson}",
+        "what": "Book a shared calendar with the health visitors",
+        "owner": "Deputy manager",
+    }
     added = await _post(client, world, "manager", f"/staff/reviews/{review}/actions", form)
     again = await _post(client, world, "manager", f"/staff/reviews/{review}/actions", form | {"what": "Twice"})
     await _answer(client, world)  # answered "will do" a second time
@@ -99,8 +133,9 @@ async def test_a_will_do_lesson_is_offered_as_an_action_linked_to_it_and_never_a
     assert f'value="lesson-{lesson}"' in offered.text
     assert f"what-lesson-{lesson}" not in member_sees.text  # members who don't run the review get no form
     assert added.status_code == again.status_code == 303
-    assert await _actions(pool, review) == [{"what": "Book a shared calendar with the health visitors",
-                                             "source": "debrief", "lesson_answer_id": lesson}]
+    assert await _actions(pool, review) == [
+        {"what": "Book a shared calendar with the health visitors", "source": "debrief", "lesson_answer_id": lesson}
+    ]
     assert f"what-lesson-{lesson}" not in after.text  # the offer is gone once the lesson has its action
     table = re.search(r'<table class="data actions-debrief">.*?</table>', after.text, re.S).group(0)
     assert "Book a shared calendar with the health visitors" in table
@@ -124,8 +159,9 @@ async def test_the_source_is_chosen_on_the_action_form_and_the_tables_are_groupe
     culture = await _post(client, world, "manager", path, {"what": "Talk about bad news first", "source": "culture"})
     families = await _post(client, world, "manager", path, {"what": "Send the plan earlier"})  # the default
     unknown = await _post(client, world, "manager", path, {"what": "From nowhere", "source": "gossip"})
-    elsewhere = await _post(client, world, "manager", path,
-                            {"what": "Not ours", "source": f"lesson-{world['other_lesson']}"})
+    elsewhere = await _post(
+        client, world, "manager", path, {"what": "Not ours", "source": f"lesson-{world['other_lesson']}"}
+    )
     member = await _post(client, world, "member", path, {"what": "Members may not", "source": "culture"})
     page = await _get(client, world, "member", f"/staff/reviews/{review}/do")
 
@@ -136,7 +172,8 @@ async def test_the_source_is_chosen_on_the_action_form_and_the_tables_are_groupe
     assert member.status_code == 403
     assert await _actions(pool, review) == [
         {"what": "Talk about bad news first", "source": "culture", "lesson_answer_id": None},
-        {"what": "Send the plan earlier", "source": "families", "lesson_answer_id": None}]
+        {"what": "Send the plan earlier", "source": "families", "lesson_answer_id": None},
+    ]
     families_at = page.text.index("From what families said</caption>")
     culture_at = page.text.index("From the culture pulse</caption>")
     assert families_at < culture_at  # in the order the review reads its sources
@@ -145,11 +182,19 @@ async def test_the_source_is_chosen_on_the_action_form_and_the_tables_are_groupe
 
 
 async def test_the_database_keeps_an_action_s_source_honest(pool, world):
-    plain = await pool.fetchval("insert into review_actions (review_id, team_id, what) values ($1, $2, 'x') "
-                                "returning source", world["review"], world["team"])
+    plain = await pool.fetchval(
+        "insert into review_actions (review_id, team_id, what) values ($1, $2, 'x') returning source",
+        world["review"],
+        world["team"],
+    )
     with pytest.raises(asyncpg.CheckViolationError):  # a lesson's action comes from a debrief
-        await pool.execute("insert into review_actions (review_id, team_id, what, source, lesson_answer_id) "
-                           "values ($1, $2, 'y', 'families', $3)", world["review"], world["team"], world["lesson"])
+        await pool.execute(
+            "insert into review_actions (review_id, team_id, what, source, lesson_answer_id) "
+            "values ($1, $2, 'y', 'families', $3)",
+            world["review"],
+            world["team"],
+            world["lesson"],
+        )
 
     assert plain == "families"  # as every action agreed before sources existed
 
@@ -215,11 +260,19 @@ async def test_a_pulse_below_five_people_is_hidden_in_the_exports_as_on_screen(c
 
 async def test_an_open_action_carried_from_an_earlier_review_keeps_its_source(client, world, pool):
     first, _ = default_period(load_settings({}).today())
-    earlier = await pool.fetchval("insert into reviews (team_id, period_start, period_end, survey_id) "
-                                  "values ($1, $2, $3, $4) returning id", world["team"], grid.add_months(first, -3),
-                                  grid.add_months(first, -1), factories.SURVEY)
-    await pool.execute("insert into review_actions (review_id, team_id, what, source) "
-                       "values ($1, $2, 'Ask about bad news in supervision', 'culture')", earlier, world["team"])
+    earlier = await pool.fetchval(
+        "insert into reviews (team_id, period_start, period_end, survey_id) values ($1, $2, $3, $4) returning id",
+        world["team"],
+        grid.add_months(first, -3),
+        grid.add_months(first, -1),
+        factories.SURVEY,
+    )
+    await pool.execute(
+        "insert into review_actions (review_id, team_id, what, source) "
+        "values ($1, $2, 'Ask about bad news in supervision', 'culture')",
+        earlier,
+        world["team"],
+    )
 
     page = await _get(client, world, "member", f"/staff/reviews/{world['review']}/do")
     markdown = (await _get(client, world, "member", f"/staff/reviews/{world['review']}/export.md")).text

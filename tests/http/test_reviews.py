@@ -44,16 +44,24 @@ async def world(pool, client):
     first, last = default_period(dt.date.today())
     async with pool.acquire() as conn:
         total = await truth.truth(conn, team, first, last)
-        levels = [await truth.truth(conn, team, first, last, f" and (r.answers->>'listened')::int {where}")
-                  for where in (">= 4", "= 3", "<= 2")]
+        levels = [
+            await truth.truth(conn, team, first, last, f" and (r.answers->>'listened')::int {where}")
+            for where in (">= 4", "= 3", "<= 2")
+        ]
     k = 5
     shown = [truth.shown(*level, k) for level in levels]
     assert total[0] == 48 and None not in shown
     # What the engine publishes: counts with their adjustment, the share computed from two of them: who answered
     # positively, and who answered at all (everyone here, so the same responses and the same value as the total).
     listened = shown[0], truth.shown(*total, k)
-    return {"team": team, "people": people, "sessions": sessions, "touchpoint": touchpoint,
-            "responses": truth.shown(*total, k), "listened": listened}
+    return {
+        "team": team,
+        "people": people,
+        "sessions": sessions,
+        "touchpoint": touchpoint,
+        "responses": truth.shown(*total, k),
+        "listened": listened,
+    }
 
 
 async def _get(client, world, who, path):
@@ -110,14 +118,29 @@ async def test_only_managers_and_members_they_allow_start_reviews(client, world,
 
 async def test_a_member_the_manager_allows_may_start_and_write_reviews(client, world):
     refused = await _post(client, world, "allowed", f"/staff/teams/{world['team']}/reviews", _period())
-    granted = await _post(client, world, "manager", f"/staff/teams/{world['team']}/reviews/facilitators",
-                          {"staff_id": str(world["people"]["allowed"])})
+    granted = await _post(
+        client,
+        world,
+        "manager",
+        f"/staff/teams/{world['team']}/reviews/facilitators",
+        {"staff_id": str(world["people"]["allowed"])},
+    )
 
     review_id = await _start(client, world, "allowed")
-    wrote = await _post(client, world, "allowed", f"/staff/reviews/{review_id}/reflections",
-                        {"reflection_expected": "We thought parents felt heard."})
-    member_wrote = await _post(client, world, "member", f"/staff/reviews/{review_id}/reflections",
-                               {"reflection_expected": "Overwritten by someone not allowed"})
+    wrote = await _post(
+        client,
+        world,
+        "allowed",
+        f"/staff/reviews/{review_id}/reflections",
+        {"reflection_expected": "We thought parents felt heard."},
+    )
+    member_wrote = await _post(
+        client,
+        world,
+        "member",
+        f"/staff/reviews/{review_id}/reflections",
+        {"reflection_expected": "Overwritten by someone not allowed"},
+    )
     page = await _get(client, world, "member", f"/staff/reviews/{review_id}/think")
 
     assert refused.status_code == 403 and granted.status_code == 303
@@ -141,8 +164,13 @@ async def test_people_outside_the_team_cannot_read_its_reviews(client, world, wh
 
 
 async def test_only_managers_choose_who_may_run_reviews(client, world):
-    response = await _post(client, world, "allowed", f"/staff/teams/{world['team']}/reviews/facilitators",
-                           {"staff_id": str(world["people"]["member"])})
+    response = await _post(
+        client,
+        world,
+        "allowed",
+        f"/staff/teams/{world['team']}/reviews/facilitators",
+        {"staff_id": str(world["people"]["member"])},
+    )
 
     assert response.status_code == 403
 
@@ -151,8 +179,13 @@ async def test_a_review_period_that_has_not_ended_is_refused_with_a_message(clie
     today = dt.date.today()
     before = await pool.fetchval("select count(*) from reviews where team_id = $1", world["team"])
 
-    response = await _post(client, world, "manager", f"/staff/teams/{world['team']}/reviews",
-                           {"first_month": f"{grid.last_whole_month(today):%Y-%m}", "last_month": f"{today:%Y-%m}"})
+    response = await _post(
+        client,
+        world,
+        "manager",
+        f"/staff/teams/{world['team']}/reviews",
+        {"first_month": f"{grid.last_whole_month(today):%Y-%m}", "last_month": f"{today:%Y-%m}"},
+    )
     after = await pool.fetchval("select count(*) from reviews where team_id = $1", world["team"])
 
     assert response.status_code == 422
@@ -165,9 +198,13 @@ async def test_the_form_offers_whole_months_and_a_day_means_its_month(client, wo
 
     form = await _get(client, world, "manager", f"/staff/teams/{world['team']}/reviews")
     # An old bookmarked form posting days: the review covers the whole months they fall in.
-    started = await _post(client, world, "manager", f"/staff/teams/{world['team']}/reviews",
-                          {"period_start": first.replace(day=14).isoformat(),
-                           "period_end": last.replace(day=3).isoformat()})
+    started = await _post(
+        client,
+        world,
+        "manager",
+        f"/staff/teams/{world['team']}/reviews",
+        {"period_start": first.replace(day=14).isoformat(), "period_end": last.replace(day=3).isoformat()},
+    )
     review_id = int(started.headers["location"].split("?")[0].rsplit("/", 1)[-1])
     stored = await pool.fetchrow("select period_start, period_end from reviews where id = $1", review_id)
 
@@ -182,17 +219,43 @@ async def test_the_full_flow_ends_on_the_respondents_pages_in_two_languages(clie
     review_id = await _start(client, world)
     touchpoint = world["touchpoint"]
 
-    reflections = await _post(client, world, "manager", f"/staff/reviews/{review_id}/reflections", {
-        "reflection_happened": "Parents said meetings were hard to follow.",
-        "reflection_in_the_way": "Reports arrive on the day; no interpreter booked."})
-    action = await _post(client, world, "manager", f"/staff/reviews/{review_id}/actions", {
-        "what": "Send a one-page plan before every meeting", "owner": "Duty senior", "review_on": "2027-03-01",
-        "target_questions": "understood"})
-    published = await _post(client, world, "manager", f"/staff/reviews/{review_id}/entries", {
-        "text_0_language": "en-GB", "text_0_you_said": "You told us meetings were hard to understand.",
-        "text_0_we_did": "We now send a one-page plan before every meeting.",
-        "text_1_language": "cy", "text_1_you_said": "Dywedoch wrthym fod cyfarfodydd yn anodd eu deall.",
-        "text_1_we_did": "Rydym bellach yn anfon cynllun un dudalen cyn pob cyfarfod.", "where": "team"})
+    reflections = await _post(
+        client,
+        world,
+        "manager",
+        f"/staff/reviews/{review_id}/reflections",
+        {
+            "reflection_happened": "Parents said meetings were hard to follow.",
+            "reflection_in_the_way": "Reports arrive on the day; no interpreter booked.",
+        },
+    )
+    action = await _post(
+        client,
+        world,
+        "manager",
+        f"/staff/reviews/{review_id}/actions",
+        {
+            "what": "Send a one-page plan before every meeting",
+            "owner": "Duty senior",
+            "review_on": "2027-03-01",
+            "target_questions": "understood",
+        },
+    )
+    published = await _post(
+        client,
+        world,
+        "manager",
+        f"/staff/reviews/{review_id}/entries",
+        {
+            "text_0_language": "en-GB",
+            "text_0_you_said": "You told us meetings were hard to understand.",
+            "text_0_we_did": "We now send a one-page plan before every meeting.",
+            "text_1_language": "cy",
+            "text_1_you_said": "Dywedoch wrthym fod cyfarfodydd yn anodd eu deall.",
+            "text_1_we_did": "Rydym bellach yn anfon cynllun un dudalen cyn pob cyfarfod.",
+            "where": "team",
+        },
+    )
     welcome = await client.get(f"/t/{touchpoint.code}?lang=en-GB")
     welcome_cy = await client.get(f"/t/{touchpoint.code}?lang=cy")
     thanks = await client.get(f"/t/{touchpoint.code}/thanks?lang=cy")
@@ -221,10 +284,19 @@ async def test_an_entry_for_chosen_touchpoints_shows_only_there_and_withdrawn_en
     review_id = await _start(client, world)
     elsewhere = await factories.practitioner_touchpoint(pool, team_id=world["team"], practitioner_id=None)
     here = world["touchpoint"]
-    await _post(client, world, "manager", f"/staff/reviews/{review_id}/entries", {
-        "text_0_language": "en-GB", "text_0_you_said": "You said the waiting room was cold.",
-        "text_0_we_did": "We fixed the heating in the family room.", "where": "touchpoints",
-        "touchpoint_id": str(here.id)})
+    await _post(
+        client,
+        world,
+        "manager",
+        f"/staff/reviews/{review_id}/entries",
+        {
+            "text_0_language": "en-GB",
+            "text_0_you_said": "You said the waiting room was cold.",
+            "text_0_we_did": "We fixed the heating in the family room.",
+            "where": "touchpoints",
+            "touchpoint_id": str(here.id),
+        },
+    )
 
     shown_here = await client.get(f"/t/{here.code}")
     shown_elsewhere = await client.get(f"/t/{elsewhere.code}")
@@ -240,16 +312,35 @@ async def test_an_entry_for_chosen_touchpoints_shows_only_there_and_withdrawn_en
 
 async def test_an_entry_can_be_edited_and_translated_later(client, world, pool):
     review_id = await _start(client, world)
-    await _post(client, world, "manager", f"/staff/reviews/{review_id}/entries", {
-        "text_0_language": "en-GB", "text_0_you_said": "You said letters were confusing.",
-        "text_0_we_did": "We rewrote our letters.", "where": "team"})
+    await _post(
+        client,
+        world,
+        "manager",
+        f"/staff/reviews/{review_id}/entries",
+        {
+            "text_0_language": "en-GB",
+            "text_0_you_said": "You said letters were confusing.",
+            "text_0_we_did": "We rewrote our letters.",
+            "where": "team",
+        },
+    )
     entry_id = await pool.fetchval("select id from you_said_we_did where review_id = $1", review_id)
 
-    edited = await _post(client, world, "manager", f"/staff/entries/{entry_id}", {
-        "text_0_language": "en-GB", "text_0_you_said": "You said letters were confusing.",
-        "text_0_we_did": "We rewrote our letters in plain words.",
-        "text_1_language": "pl", "text_1_you_said": "Powiedzieliście, że listy były niejasne.",
-        "text_1_we_did": "Napisaliśmy listy prostym językiem.", "where": "team"})
+    edited = await _post(
+        client,
+        world,
+        "manager",
+        f"/staff/entries/{entry_id}",
+        {
+            "text_0_language": "en-GB",
+            "text_0_you_said": "You said letters were confusing.",
+            "text_0_we_did": "We rewrote our letters in plain words.",
+            "text_1_language": "pl",
+            "text_1_you_said": "Powiedzieliście, że listy były niejasne.",
+            "text_1_we_did": "Napisaliśmy listy prostym językiem.",
+            "where": "team",
+        },
+    )
     polish = await client.get(f"/t/{world['touchpoint'].code}/thanks?lang=pl")
     english = await client.get(f"/t/{world['touchpoint'].code}/thanks?lang=en-GB")
     postcard = await _get(client, world, "manager", f"/staff/entries/{entry_id}/print/under8/postcard?lang=pl")
@@ -268,16 +359,34 @@ async def test_an_entry_cannot_type_a_percentage_or_use_a_hidden_figure(client, 
     touchpoint = await factories.practitioner_touchpoint(pool, team_id=small, practitioner_id=None)
     await factories.responses(pool, touchpoint, [GOOD] * 3)  # fewer than k
     client.cookies.clear()
-    started = await client.post(f"/staff/teams/{small}/reviews", data={**_period(), "csrf_token": csrf},
-                                headers=_cookie(token))
+    started = await client.post(
+        f"/staff/teams/{small}/reviews", data={**_period(), "csrf_token": csrf}, headers=_cookie(token)
+    )
     review_id = int(started.headers["location"].split("?")[0].rsplit("/", 1)[-1])
 
-    typed = await client.post(f"/staff/reviews/{review_id}/entries", headers=_cookie(token), data={
-        "csrf_token": csrf, "text_0_language": "en-GB", "text_0_you_said": "100% of you said it was great.",
-        "text_0_we_did": "We kept doing it.", "where": "team"})
-    hidden = await client.post(f"/staff/reviews/{review_id}/entries", headers=_cookie(token), data={
-        "csrf_token": csrf, "text_0_language": "en-GB", "text_0_you_said": "You said we listened.",
-        "text_0_we_did": "We kept doing it.", "where": "team", "figure_question": "listened"})
+    typed = await client.post(
+        f"/staff/reviews/{review_id}/entries",
+        headers=_cookie(token),
+        data={
+            "csrf_token": csrf,
+            "text_0_language": "en-GB",
+            "text_0_you_said": "100% of you said it was great.",
+            "text_0_we_did": "We kept doing it.",
+            "where": "team",
+        },
+    )
+    hidden = await client.post(
+        f"/staff/reviews/{review_id}/entries",
+        headers=_cookie(token),
+        data={
+            "csrf_token": csrf,
+            "text_0_language": "en-GB",
+            "text_0_you_said": "You said we listened.",
+            "text_0_we_did": "We kept doing it.",
+            "where": "team",
+            "figure_question": "listened",
+        },
+    )
     stored = await pool.fetchval("select count(*) from you_said_we_did where team_id = $1", small)
 
     assert typed.status_code == hidden.status_code == 422
@@ -291,11 +400,20 @@ async def test_a_figure_in_an_entry_comes_from_the_review_and_rests_on_at_least_
     positive, answered = world["listened"]
     review_id = await _start(client, world)
 
-    published = await _post(client, world, "manager", f"/staff/reviews/{review_id}/entries", {
-        "text_0_language": "en-GB", "text_0_you_said": "You said we listened.", "text_0_we_did": "We keep it up.",
-        "where": "team", "figure_question": "listened"})
-    row = await pool.fetchrow("select figure_percent, figure_base from you_said_we_did where review_id = $1",
-                              review_id)
+    published = await _post(
+        client,
+        world,
+        "manager",
+        f"/staff/reviews/{review_id}/entries",
+        {
+            "text_0_language": "en-GB",
+            "text_0_you_said": "You said we listened.",
+            "text_0_we_did": "We keep it up.",
+            "where": "team",
+            "figure_question": "listened",
+        },
+    )
+    row = await pool.fetchrow("select figure_percent, figure_base from you_said_we_did where review_id = $1", review_id)
 
     assert published.status_code == 303
     # The review's published share (about 30 of 48), never the exact one.
@@ -317,16 +435,18 @@ async def test_open_actions_carry_over_to_the_next_review_with_their_feedback(cl
     async def post(path, data):
         return await client.post(path, data={**data, "csrf_token": csrf}, headers=_cookie(token))
 
-    first = await post(f"/staff/teams/{team}/reviews", {"first_month": f"{earlier_start:%Y-%m}",
-                                                        "last_month": f"{earlier_end:%Y-%m}"})
+    first = await post(
+        f"/staff/teams/{team}/reviews", {"first_month": f"{earlier_start:%Y-%m}", "last_month": f"{earlier_end:%Y-%m}"}
+    )
     first_id = int(first.headers["location"].split("?")[0].rsplit("/", 1)[-1])
-    await post(f"/staff/reviews/{first_id}/actions", {"what": "Book interpreters before meetings",
-                                                      "target_questions": "understood"})
+    await post(
+        f"/staff/reviews/{first_id}/actions",
+        {"what": "Book interpreters before meetings", "target_questions": "understood"},
+    )
     await post(f"/staff/reviews/{first_id}/actions", {"what": "An action already finished"})
     finished = await pool.fetchval("select id from review_actions where what = 'An action already finished'")
     await post(f"/staff/actions/{finished}/status", {"status": "done"})
-    second = await post(f"/staff/teams/{team}/reviews", {"first_month": f"{start:%Y-%m}",
-                                                         "last_month": f"{end:%Y-%m}"})
+    second = await post(f"/staff/teams/{team}/reviews", {"first_month": f"{start:%Y-%m}", "last_month": f"{end:%Y-%m}"})
     page = await client.get(second.headers["location"].split("?")[0] + "/do", headers=_cookie(token))
 
     carried = page.text.split('id="carried"')[1].split('id="actions"')[0]
@@ -348,13 +468,22 @@ async def test_the_admin_page_lists_actions_followed_by_a_clear_improvement_and_
     await factories.responses(pool, touchpoint, [GOOD] * 25 + [MIDDLE] * 8 + [POOR] * 8)
     token, csrf = await factories.session(pool, manager)
     client.cookies.clear()
-    first = await client.post(f"/staff/teams/{team}/reviews", headers=_cookie(token), data={
-        "csrf_token": csrf, "first_month": f"{earlier_start:%Y-%m}", "last_month": f"{earlier_end:%Y-%m}"})
+    first = await client.post(
+        f"/staff/teams/{team}/reviews",
+        headers=_cookie(token),
+        data={"csrf_token": csrf, "first_month": f"{earlier_start:%Y-%m}", "last_month": f"{earlier_end:%Y-%m}"},
+    )
     first_id = int(first.headers["location"].split("?")[0].rsplit("/", 1)[-1])
-    await client.post(f"/staff/reviews/{first_id}/actions", headers=_cookie(token), data={
-        "csrf_token": csrf, "what": "Aaa: ask the child first", "target_questions": "listened"})
-    await client.post(f"/staff/teams/{team}/reviews", headers=_cookie(token), data={
-        "csrf_token": csrf, "first_month": f"{start:%Y-%m}", "last_month": f"{end:%Y-%m}"})
+    await client.post(
+        f"/staff/reviews/{first_id}/actions",
+        headers=_cookie(token),
+        data={"csrf_token": csrf, "what": "Aaa: ask the child first", "target_questions": "listened"},
+    )
+    await client.post(
+        f"/staff/teams/{team}/reviews",
+        headers=_cookie(token),
+        data={"csrf_token": csrf, "first_month": f"{start:%Y-%m}", "last_month": f"{end:%Y-%m}"},
+    )
 
     page = await client.get("/staff/admin/actions", headers=_cookie((await factories.session(pool, admin))[0]))
     refused = await client.get("/staff/admin/actions", headers=_cookie(token))
@@ -373,14 +502,21 @@ async def test_what_went_well_lists_only_questions_clearly_better_than_the_perio
     start, end = default_period(dt.date.today())
     earlier_start, earlier_end = grid.previous(start, end)
     # "listened" is high in both periods (no clear change); "understood" moves from low (8 of 30) to high.
-    await factories.responses(pool, touchpoint, [{"listened": 5, "understood": 1, "respect": 3, "better": 3}] * 22
-                              + [{"listened": 5, "understood": 5, "respect": 3, "better": 3}] * 8,
-                              on=earlier_end.replace(day=10))
+    await factories.responses(
+        pool,
+        touchpoint,
+        [{"listened": 5, "understood": 1, "respect": 3, "better": 3}] * 22
+        + [{"listened": 5, "understood": 5, "respect": 3, "better": 3}] * 8,
+        on=earlier_end.replace(day=10),
+    )
     await factories.responses(pool, touchpoint, [{"listened": 5, "understood": 5, "respect": 3, "better": 3}] * 30)
     client.cookies.clear()
 
-    started = await client.post(f"/staff/teams/{team}/reviews", headers=_cookie(token), data={
-        "csrf_token": csrf, "first_month": f"{start:%Y-%m}", "last_month": f"{end:%Y-%m}"})
+    started = await client.post(
+        f"/staff/teams/{team}/reviews",
+        headers=_cookie(token),
+        data={"csrf_token": csrf, "first_month": f"{start:%Y-%m}", "last_month": f"{end:%Y-%m}"},
+    )
     page = await client.get(started.headers["location"], headers=_cookie(token))
     review_id = int(started.headers["location"].split("?")[0].rsplit("/", 1)[-1])
     markdown = await client.get(f"/staff/reviews/{review_id}/export.md", headers=_cookie(token))

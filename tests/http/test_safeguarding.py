@@ -54,7 +54,8 @@ async def _submit(client, touchpoint, audience, text, lang):
 
 @pytest.mark.parametrize("lang", list(DISCLOSURES))
 async def test_a_disclosure_is_flagged_shows_help_in_that_language_and_reaches_the_lead(
-        client, pool, team_with_lead, lang):
+    client, pool, team_with_lead, lang
+):
     team, lead, manager = team_with_lead
     touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None, audience="8to12")
     text = DISCLOSURES[lang][0]
@@ -87,12 +88,13 @@ async def test_an_ordinary_comment_is_not_flagged_and_shows_no_alarm(client, poo
     team, lead, _ = team_with_lead
     touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None, audience="8to12")
 
-    submitted = await _submit(client, touchpoint, "8to12", "I feel safe now and my worker hit the nail on the head",
-                              "en-GB")
+    submitted = await _submit(
+        client, touchpoint, "8to12", "I feel safe now and my worker hit the nail on the head", "en-GB"
+    )
 
     thanks = await client.get(submitted.headers["location"])
 
-    assert "support" not in submitted.headers["location"] and 'tel:999' not in thanks.text
+    assert "support" not in submitted.headers["location"] and "tel:999" not in thanks.text
     count = await pool.fetchval("select count(*) from safeguarding_items where touchpoint_id = $1", touchpoint.id)
     assert count == 0
 
@@ -108,11 +110,14 @@ async def test_every_view_and_action_on_the_queue_is_audit_logged(client, pool, 
 
     await client.get("/staff/safeguarding", headers=cookie)
     await client.get(f"/staff/safeguarding/{item_id}", headers=cookie)
-    refused = await client.post(f"/staff/safeguarding/{item_id}/close", data={"csrf_token": csrf, "outcome": " "},
-                                headers=cookie)
-    closed = await client.post(f"/staff/safeguarding/{item_id}/close",
-                               data={"csrf_token": csrf, "outcome": "Spoke to the practitioner; strategy discussion held"},
-                               headers=cookie)
+    refused = await client.post(
+        f"/staff/safeguarding/{item_id}/close", data={"csrf_token": csrf, "outcome": " "}, headers=cookie
+    )
+    closed = await client.post(
+        f"/staff/safeguarding/{item_id}/close",
+        data={"csrf_token": csrf, "outcome": "Spoke to the practitioner; strategy discussion held"},
+        headers=cookie,
+    )
 
     assert refused.status_code == 422 and "Please write what you did" in refused.text
     assert closed.status_code == 303
@@ -120,8 +125,13 @@ async def test_every_view_and_action_on_the_queue_is_audit_logged(client, pool, 
     actions = [row["action"] for row in rows]
     assert actions[0] == "signed_in"
     assert any(a.startswith("opened the safeguarding queue") for a in actions)
-    assert actions.count("read a possible disclosure from the home-visit touchpoint "
-                         f"({await pool.fetchval('select name from teams where id = $1', team)})") >= 2
+    assert (
+        actions.count(
+            "read a possible disclosure from the home-visit touchpoint "
+            f"({await pool.fetchval('select name from teams where id = $1', team)})"
+        )
+        >= 2
+    )
     assert actions[-1].startswith("closed a possible disclosure from the home-visit touchpoint")
     item = await pool.fetchrow("select closed_by, outcome from safeguarding_items where id = $1", item_id)
     assert item["closed_by"] == lead and "strategy discussion" in item["outcome"]
@@ -146,14 +156,18 @@ async def test_a_request_to_be_contacted_goes_only_to_the_safeguarding_queue(cli
     page = await client.get(f"/t/{touchpoint.code}/contact?a=13to17")
 
     empty = await client.post(f"/t/{touchpoint.code}/contact", data={"audience": "13to17", "lang": "en-GB"})
-    sent = await client.post(f"/t/{touchpoint.code}/contact", data={
-        "audience": "13to17", "lang": "en-GB", "name": "Sam", "how": "07700 900123 after school"})
+    sent = await client.post(
+        f"/t/{touchpoint.code}/contact",
+        data={"audience": "13to17", "lang": "en-GB", "name": "Sam", "how": "07700 900123 after school"},
+    )
 
     assert "They will know who you are" in page.text
     assert empty.status_code == 422 and "Please tell us how we can reach you." in empty.text
     assert sent.status_code == 200 and "We will contact you" in sent.text
-    item = await pool.fetchrow("select kind, contact_name, contact_how, response_id from safeguarding_items "
-                               "where touchpoint_id = $1", touchpoint.id)
+    item = await pool.fetchrow(
+        "select kind, contact_name, contact_how, response_id from safeguarding_items where touchpoint_id = $1",
+        touchpoint.id,
+    )
     assert item["kind"] == "contact_request" and item["contact_how"] == "07700 900123 after school"
     assert item["response_id"] is None
     assert await factories.stored_responses(pool, touchpoint.id) == []
@@ -172,9 +186,10 @@ async def test_before_the_free_text_box_each_audience_is_told_what_happens(clien
         # The Next button, as the form names it (`go=next`): each press must show the next screen, never a
         # "please answer" page (a 422 also carries a form, so reaching the box through one would prove nothing).
         assert 'name="go" value="next"' in text
-        step = await client.post(f"/t/{touchpoint.code}/form/{audience}",
-                                 data={**hidden_fields(text), "q_listened": "3", "q_understood": "3", "q_respect": "3",
-                                       "go": "next"})
+        step = await client.post(
+            f"/t/{touchpoint.code}/form/{audience}",
+            data={**hidden_fields(text), "q_listened": "3", "q_understood": "3", "q_respect": "3", "go": "next"},
+        )
         assert step.status_code == 200, step.text[:300]
         assert f'name="step" value="{screens + 1}"' in step.text or "textarea" in step.text
         text, screens = step.text, screens + 1
@@ -199,10 +214,12 @@ def test_working_hours_skip_bank_holidays():
     friday_4pm = dt.datetime(2026, 8, 28, 16, 0, tzinfo=dt.UTC)  # 17:00 in London (summer time)
     tuesday_11am = dt.datetime(2026, 9, 1, 10, 0, tzinfo=dt.UTC)  # Monday 31 August is a bank holiday in England
 
-    english = working_hours_between(friday_4pm, tuesday_11am, zone="Europe/London", from_hour=9, to_hour=17,
-                                    place="GB-ENG")
-    scottish = working_hours_between(friday_4pm, tuesday_11am, zone="Europe/London", from_hour=9, to_hour=17,
-                                     place="GB-SCT")
+    english = working_hours_between(
+        friday_4pm, tuesday_11am, zone="Europe/London", from_hour=9, to_hour=17, place="GB-ENG"
+    )
+    scottish = working_hours_between(
+        friday_4pm, tuesday_11am, zone="Europe/London", from_hour=9, to_hour=17, place="GB-SCT"
+    )
 
     assert english == pytest.approx(2)  # Tuesday 09:00-11:00 only
     assert scottish == pytest.approx(8 + 2)  # Scotland works that Monday
@@ -268,22 +285,33 @@ async def test_the_queue_shows_each_items_state_and_filters_by_it(client, pool, 
     touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None, audience="8to12")
     for text in ("I don't feel safe at home", "dad hits me when hes angry", "I am scared to go home"):
         await _submit(client, touchpoint, "8to12", text, "en-GB")
-    new, looking, done = [r["id"] for r in await pool.fetch(
-        "select id from safeguarding_items where touchpoint_id = $1 order by id", touchpoint.id)]
+    new, looking, done = [
+        r["id"]
+        for r in await pool.fetch(
+            "select id from safeguarding_items where touchpoint_id = $1 order by id", touchpoint.id
+        )
+    ]
     token, csrf = await factories.session(pool, lead)
     cookie = {"Cookie": f"heard_staff={token}"}
     client.cookies.clear()
     await client.get(f"/staff/safeguarding/{looking}", headers=cookie)  # opened: being looked at
-    await client.post(f"/staff/safeguarding/{done}/close", headers=cookie,
-                      data={"csrf_token": csrf, "outcome": "Reviewed with the practitioner; not a disclosure"})
+    await client.post(
+        f"/staff/safeguarding/{done}/close",
+        headers=cookie,
+        data={"csrf_token": csrf, "outcome": "Reviewed with the practitioner; not a disclosure"},
+    )
 
     async def listed(query: str) -> dict[int, str]:
         page = (await client.get(f"/staff/safeguarding{query}", headers=cookie)).text
         rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:] if "<tbody>" in page else []
-        return {item: row for row in rows for item in (new, looking, done) if f"/staff/safeguarding/{item}\"" in row}
+        return {item: row for row in rows for item in (new, looking, done) if f'/staff/safeguarding/{item}"' in row}
 
     default, only_new, only_looking = await listed(""), await listed("?show=new"), await listed("?show=looking")
-    only_done, everything, old_address = await listed("?show=done"), await listed("?show=all"), await listed("?closed=yes")
+    only_done, everything, old_address = (
+        await listed("?show=done"),
+        await listed("?show=all"),
+        await listed("?closed=yes"),
+    )
 
     assert set(default) == {new, looking}
     assert ">New<" in default[new] and ">Being looked at<" in default[looking]

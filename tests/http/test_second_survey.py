@@ -25,8 +25,9 @@ VALID = {
     "under8": answers(listened="3", said_it="2", anything_else="I saw my sister after"),
     "8to12": answers(listened="5", said_it="4", decided="3", anything_else="It was long"),
     "13to17": answers(listened="4", said_it="5", decided="2", respect="5", took_part="was_there"),
-    "parent": answers(listened="2", decided="4", respect="3", asked_before="no",
-                      anything_else="Nobody asked me before the review."),
+    "parent": answers(
+        listened="2", decided="4", respect="3", asked_before="no", anything_else="Nobody asked me before the review."
+    ),
 }
 FIRST_QUESTION = {
     "under8": "Did the grown-ups at your meeting listen to you?",
@@ -50,8 +51,9 @@ async def test_each_audience_answers_the_review_survey_and_the_answers_are_store
     touchpoint = await factories.touchpoint(pool, survey_id=REVIEW, contact_kind="child_in_care_review")
     form = await client.get(f"/t/{touchpoint.code}/form/{audience}")
 
-    response = await client.post(f"/t/{touchpoint.code}/form/{audience}",
-                                 data={**hidden_fields(form.text), **VALID[audience]})
+    response = await client.post(
+        f"/t/{touchpoint.code}/form/{audience}", data={**hidden_fields(form.text), **VALID[audience]}
+    )
 
     assert "After a review meeting" in form.text and FIRST_QUESTION[audience] in form.text
     assert "Did your worker listen to you?" not in form.text  # not the after-meeting survey's words
@@ -68,8 +70,9 @@ async def test_a_required_review_question_left_empty_says_what_to_do_and_stores_
     touchpoint = await factories.touchpoint(pool, survey_id=REVIEW)
     form = await client.get(f"/t/{touchpoint.code}/form/8to12")
 
-    response = await client.post(f"/t/{touchpoint.code}/form/8to12",
-                                 data={**hidden_fields(form.text), **answers(said_it="4")})
+    response = await client.post(
+        f"/t/{touchpoint.code}/form/8to12", data={**hidden_fields(form.text), **answers(said_it="4")}
+    )
 
     assert response.status_code == 422
     assert "Choose how much the people at your review listened" in response.text
@@ -98,8 +101,9 @@ async def world(pool):
     team = await factories.team(pool, "Two Surveys Team")
     manager = await factories.staff(pool, team_id=team, role="team_manager", name="Mo Manager")
     meeting = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None)
-    review = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None,
-                                                     contact_kind="child_in_care_review", survey_id=REVIEW)
+    review = await factories.practitioner_touchpoint(
+        pool, team_id=team, practitioner_id=None, contact_kind="child_in_care_review", survey_id=REVIEW
+    )
     await factories.responses(pool, meeting, [MEETING_GOOD] * 30)
     await factories.responses(pool, review, [REVIEW_GOOD] * 20 + [{"listened": 2, "decided": 1}] * 12)
     return {"team": team, "manager": await factories.session(pool, manager), "meeting": meeting, "review": review}
@@ -176,8 +180,7 @@ async def test_a_touchpoint_is_made_for_the_survey_chosen_and_refused_without_on
     form = await _get(client, world, f"/staff/teams/{team}/touchpoints")
     refused = await _post(client, world, f"/staff/teams/{team}/touchpoints", fields)
     made = await _post(client, world, f"/staff/teams/{team}/touchpoints", {**fields, "survey_id": REVIEW})
-    staff_survey = await _post(client, world, f"/staff/teams/{team}/touchpoints",
-                               {**fields, "survey_id": "debrief"})
+    staff_survey = await _post(client, world, f"/staff/teams/{team}/touchpoints", {**fields, "survey_id": "debrief"})
 
     assert '<select id="survey_id" name="survey_id"' in form.text
     assert f'<option value="{REVIEW}">After a review meeting</option>' in form.text
@@ -220,20 +223,32 @@ async def test_a_review_is_about_the_survey_chosen_and_its_export_says_so(client
     assert "Survey: After a review meeting" in markdown.text
     assert REVIEW_LISTENED in markdown.text and MEETING_LISTENED not in markdown.text
     listing = await _get(client, world, f"/staff/teams/{team}/reviews")
-    assert "<th scope=\"col\">Survey</th>" in listing.text
+    assert '<th scope="col">Survey</th>' in listing.text
 
 
 async def test_an_action_of_a_review_aims_only_at_its_own_surveys_questions(client, pool, world):
     team = world["team"]
     first, last = default_period(dt.date.today())
-    started = await _post(client, world, f"/staff/teams/{team}/reviews",
-                          {"first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}", "survey_id": REVIEW})
+    started = await _post(
+        client,
+        world,
+        f"/staff/teams/{team}/reviews",
+        {"first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}", "survey_id": REVIEW},
+    )
     review_id = int(re.search(r"/staff/reviews/(\d+)", started.headers["location"]).group(1))
 
-    wrong = await _post(client, world, f"/staff/reviews/{review_id}/actions",
-                        {"what": "Ask the child first", "target_questions": "better"})
-    right = await _post(client, world, f"/staff/reviews/{review_id}/actions",
-                        {"what": "Ask the child first", "target_questions": "said_it"})
+    wrong = await _post(
+        client,
+        world,
+        f"/staff/reviews/{review_id}/actions",
+        {"what": "Ask the child first", "target_questions": "better"},
+    )
+    right = await _post(
+        client,
+        world,
+        f"/staff/reviews/{review_id}/actions",
+        {"what": "Ask the child first", "target_questions": "said_it"},
+    )
 
     assert wrong.status_code == 422
     assert right.status_code == 303
@@ -245,8 +260,9 @@ async def test_a_practitioners_own_feedback_is_shown_per_survey(client, pool):
     team = await factories.team(pool)
     practitioner = await factories.staff(pool, team_id=team, name="Pat Practitioner")
     meeting = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=practitioner)
-    review = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=practitioner,
-                                                     contact_kind="child_in_care_review", survey_id=REVIEW)
+    review = await factories.practitioner_touchpoint(
+        pool, team_id=team, practitioner_id=practitioner, contact_kind="child_in_care_review", survey_id=REVIEW
+    )
     await factories.responses(pool, meeting, [MEETING_GOOD] * 25)
     await factories.responses(pool, review, [REVIEW_GOOD] * 25)
     token, _ = await factories.session(pool, practitioner)

@@ -23,15 +23,27 @@ async def _form(client, touchpoint, audience="parent") -> dict[str, str]:
 @contextlib.asynccontextmanager
 async def _version_first_seen(pool, form: dict[str, str], days_ago: int):
     """The survey version the form was rendered from, as if first seen `days_ago` days ago (put back after)."""
-    before = await pool.fetchval("select first_seen_at from survey_versions where survey_id = $1 and version_hash = $2",
-                                 form["survey"], form["version"])
-    await pool.execute("update survey_versions set first_seen_at = now() - make_interval(days => $3) "
-                       "where survey_id = $1 and version_hash = $2", form["survey"], form["version"], days_ago)
+    before = await pool.fetchval(
+        "select first_seen_at from survey_versions where survey_id = $1 and version_hash = $2",
+        form["survey"],
+        form["version"],
+    )
+    await pool.execute(
+        "update survey_versions set first_seen_at = now() - make_interval(days => $3) "
+        "where survey_id = $1 and version_hash = $2",
+        form["survey"],
+        form["version"],
+        days_ago,
+    )
     try:
         yield
     finally:
-        await pool.execute("update survey_versions set first_seen_at = $3 where survey_id = $1 and version_hash = $2",
-                           form["survey"], form["version"], before)
+        await pool.execute(
+            "update survey_versions set first_seen_at = $3 where survey_id = $1 and version_hash = $2",
+            form["survey"],
+            form["version"],
+            before,
+        )
 
 
 async def _send(client, touchpoint, form, **extra):
@@ -51,8 +63,9 @@ async def test_an_answer_that_waited_on_a_device_is_stored_with_the_day_it_was_g
     [stored] = await factories.stored_responses(pool, touchpoint.id)
     assert stored["submitted_on"] == given
     assert stored["free_text"] == {"anything_else": WORDS}
-    listed = await pool.fetchrow("select arrived_on, body from reading_items where submission_id = $1",
-                                 uuid.UUID(form["submission_id"]))
+    listed = await pool.fetchrow(
+        "select arrived_on, body from reading_items where submission_id = $1", uuid.UUID(form["submission_id"])
+    )
     assert listed["body"] == WORDS, "screened and on the reading list like any other"
     assert listed["arrived_on"] == TODAY, "read within the working hours from the day it arrived"
 
@@ -95,14 +108,21 @@ async def test_a_retry_after_a_lost_confirmation_is_stored_once(client, pool):
     given = (TODAY - dt.timedelta(days=1)).isoformat()
 
     first = await _send(client, touchpoint, form, answered_on=given)
-    again = await client.post(f"/t/{touchpoint.code}/form/parent", headers={"HX-Request": "true"},
-                              data={**form, **answers(listened="4", anything_else=WORDS), "answered_on": given})
+    again = await client.post(
+        f"/t/{touchpoint.code}/form/parent",
+        headers={"HX-Request": "true"},
+        data={**form, **answers(listened="4", anything_else=WORDS), "answered_on": given},
+    )
 
     assert "/thanks" in first.headers["location"]
     assert "again=1" in again.headers["hx-redirect"], "the service worker reads this as: Heard has it"
     assert len(await factories.stored_responses(pool, touchpoint.id)) == 1
-    assert await pool.fetchval("select count(*) from reading_items where submission_id = $1",
-                               uuid.UUID(form["submission_id"])) == 1
+    assert (
+        await pool.fetchval(
+            "select count(*) from reading_items where submission_id = $1", uuid.UUID(form["submission_id"])
+        )
+        == 1
+    )
 
 
 async def test_a_shared_device_is_remembered_by_its_random_id_and_day_only(client, pool):
@@ -115,8 +135,7 @@ async def test_a_shared_device_is_remembered_by_its_random_id_and_day_only(clien
     await _send(client, touchpoint, await _form(client, touchpoint), device=str(device))
 
     rows = await pool.fetch("select * from device_last_sent where touchpoint_id = $1", touchpoint.id)
-    assert [dict(row) for row in rows] == [{"touchpoint_id": touchpoint.id, "device_id": device,
-                                            "last_sent_on": TODAY}]
+    assert [dict(row) for row in rows] == [{"touchpoint_id": touchpoint.id, "device_id": device, "last_sent_on": TODAY}]
     token, _ = await factories.session(pool, manager)
     client.cookies.clear()
     page = await client.get(f"/staff/touchpoints/{touchpoint.id}", headers={"Cookie": f"heard_staff={token}"})
@@ -157,16 +176,27 @@ async def test_the_staff_sets_an_exit_pin_that_is_stored_hashed(client, pool):
     token, csrf = await factories.session(pool, manager)
     client.cookies.clear()
     cookie = {"Cookie": f"heard_staff={token}"}
-    fields = {"csrf_token": csrf, "contact_kind": "home_visit", "audience": "parent", "language": "en-GB",
-              "shared_device": "yes", "idle_minutes": "2"}
+    fields = {
+        "csrf_token": csrf,
+        "contact_kind": "home_visit",
+        "audience": "parent",
+        "language": "en-GB",
+        "shared_device": "yes",
+        "idle_minutes": "2",
+    }
 
-    refused = await client.post(f"/staff/touchpoints/{touchpoint.id}", headers=cookie, data={**fields, "exit_pin": "12a"})
-    saved = await client.post(f"/staff/touchpoints/{touchpoint.id}", headers=cookie, data={**fields, "exit_pin": "482913"})
+    refused = await client.post(
+        f"/staff/touchpoints/{touchpoint.id}", headers=cookie, data={**fields, "exit_pin": "12a"}
+    )
+    saved = await client.post(
+        f"/staff/touchpoints/{touchpoint.id}", headers=cookie, data={**fields, "exit_pin": "482913"}
+    )
 
     assert refused.status_code == 422 and "A PIN is 4 to 8 digits" in refused.text
     assert saved.status_code == 303
-    row = await pool.fetchrow("select shared_device, idle_seconds, exit_pin_hash from touchpoints where id = $1",
-                              touchpoint.id)
+    row = await pool.fetchrow(
+        "select shared_device, idle_seconds, exit_pin_hash from touchpoints where id = $1", touchpoint.id
+    )
     assert row["shared_device"] and row["idle_seconds"] == 120
     assert row["exit_pin_hash"].startswith("$argon2id$") and "482913" not in row["exit_pin_hash"]
     page = await client.get(f"/staff/touchpoints/{touchpoint.id}", headers=cookie)
@@ -181,7 +211,7 @@ async def test_the_exit_pin_takes_the_tablet_off_its_touchpoint(client, pool):
     wrong = await client.post(f"/t/{touchpoint.code}/exit", data={"pin": "1357"})
     right = await client.post(f"/t/{touchpoint.code}/exit", data={"pin": "2468"})
 
-    assert "type this touchpoint's PIN" in asked.text and 'data-lock=' in asked.text
+    assert "type this touchpoint's PIN" in asked.text and "data-lock=" in asked.text
     assert wrong.status_code == 422 and "That PIN is not right" in wrong.text and "data-unlock" not in wrong.text
     assert right.status_code == 200 and "data-unlock" in right.text
     assert "The tablet is off this touchpoint" in right.text and "data-lock" not in right.text
@@ -236,8 +266,9 @@ async def test_the_reading_list_says_when_words_waited_on_a_device_a_week_or_mor
         form = await _form(client, touchpoint)
         async with _version_first_seen(pool, form, days_ago=30):
             await _send(client, touchpoint, form, answered_on=(TODAY - dt.timedelta(days=days)).isoformat())
-        item = await pool.fetchrow("select id, waited_days from reading_items where submission_id = $1",
-                                   uuid.UUID(form["submission_id"]))
+        item = await pool.fetchrow(
+            "select id, waited_days from reading_items where submission_id = $1", uuid.UUID(form["submission_id"])
+        )
         client.cookies.clear()
         page = await client.get(f"/staff/reading/{item['id']}", headers={"Cookie": f"heard_staff={token}"})
         assert page.status_code == 200 and WORDS in page.text

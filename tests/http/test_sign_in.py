@@ -18,9 +18,15 @@ async def test_signing_in_with_the_right_password_opens_the_page_asked_for(clien
     person = await factories.staff(pool, team_id=await factories.team(pool))
     page, token = await _sign_in_form(client)
 
-    response = await client.post("/staff/sign-in", data={
-        "email": (await factories.email_of(pool, person)).upper(), "password": factories.PASSWORD,
-        "csrf_token": token, "next": "/staff/me"})
+    response = await client.post(
+        "/staff/sign-in",
+        data={
+            "email": (await factories.email_of(pool, person)).upper(),
+            "password": factories.PASSWORD,
+            "csrf_token": token,
+            "next": "/staff/me",
+        },
+    )
 
     assert response.status_code == 303
     assert response.headers["location"] == "/staff/me"
@@ -35,11 +41,14 @@ async def test_signing_in_with_the_right_password_opens_the_page_asked_for(clien
 async def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(client, pool):
     person = await factories.staff(pool)
     _, token = await _sign_in_form(client)
-    wrong = await client.post("/staff/sign-in", data={"email": await factories.email_of(pool, person),
-                                                      "password": "not it at all", "csrf_token": token})
+    wrong = await client.post(
+        "/staff/sign-in",
+        data={"email": await factories.email_of(pool, person), "password": "not it at all", "csrf_token": token},
+    )
     _, token = await _sign_in_form(client)
-    unknown = await client.post("/staff/sign-in", data={"email": "nobody@nowhere.example",
-                                                        "password": "not it at all", "csrf_token": token})
+    unknown = await client.post(
+        "/staff/sign-in", data={"email": "nobody@nowhere.example", "password": "not it at all", "csrf_token": token}
+    )
 
     assert wrong.status_code == unknown.status_code == 401
     assert "The email address or password is not right." in wrong.text
@@ -51,8 +60,10 @@ async def test_the_sign_in_form_needs_its_own_token(client, pool):
     person = await factories.staff(pool)
     client.cookies.clear()
 
-    response = await client.post("/staff/sign-in", data={"email": await factories.email_of(pool, person),
-                                                         "password": factories.PASSWORD, "csrf_token": "forged"})
+    response = await client.post(
+        "/staff/sign-in",
+        data={"email": await factories.email_of(pool, person), "password": factories.PASSWORD, "csrf_token": "forged"},
+    )
 
     assert response.status_code == 403
     assert "out of date" in response.text
@@ -66,8 +77,9 @@ async def test_repeated_failures_lock_the_account_for_a_while_with_a_clear_messa
         await client.post("/staff/sign-in", data={"email": email, "password": "guess", "csrf_token": token})
 
     _, token = await _sign_in_form(client)
-    response = await client.post("/staff/sign-in", data={"email": email, "password": factories.PASSWORD,
-                                                         "csrf_token": token})
+    response = await client.post(
+        "/staff/sign-in", data={"email": email, "password": factories.PASSWORD, "csrf_token": token}
+    )
 
     assert response.status_code == 429
     assert "too many attempts to sign in" in response.text
@@ -79,8 +91,9 @@ async def test_one_source_trying_many_accounts_is_throttled(pool):
         for attempt in range(staff_service.SOURCE_LIMIT):
             await staff_service.sign_in(conn, email=f"spray{attempt}@x.example", password="x", source="198.51.100.9")
         person = await factories.staff(pool)
-        result = await staff_service.sign_in(conn, email=await factories.email_of(pool, person),
-                                             password=factories.PASSWORD, source="198.51.100.9")
+        result = await staff_service.sign_in(
+            conn, email=await factories.email_of(pool, person), password=factories.PASSWORD, source="198.51.100.9"
+        )
 
     assert result.signed_in is None
     assert result.problem == "throttled"

@@ -69,9 +69,18 @@ def _fill(template: str, world) -> str:
 
     t = world["touchpoints"]
     return template.format(
-        team1=world["team1"], team2=world["team2"], a=t["a"].id, b=t["b"].id, other=t["other"].id,
-        a_code=t["a"].code, b_code=t["b"].code, other_code=t["other"].code, a_grouped=grouped(t["a"].code),
-        pa=world["people"]["practitioner_a"], pb=world["people"]["practitioner_b"])
+        team1=world["team1"],
+        team2=world["team2"],
+        a=t["a"].id,
+        b=t["b"].id,
+        other=t["other"].id,
+        a_code=t["a"].code,
+        b_code=t["b"].code,
+        other_code=t["other"].code,
+        a_grouped=grouped(t["a"].code),
+        pa=world["people"]["practitioner_a"],
+        pb=world["people"]["practitioner_b"],
+    )
 
 
 def _cookie(token: str) -> dict[str, str]:
@@ -110,39 +119,76 @@ async def test_staff_page_is_shown_only_to_who_may_see_it(client, world, actor, 
 # state must be after an allowed request). Every request starts from the same state, so what it did, or did not do,
 # shows in the database: an allowed one must have done it (a 303 that changed nothing fails), a refused one nothing.
 ACTIONS = [
-    ("/staff/teams/{team1}/touchpoints", {"contact_kind": "home_visit", "language": "en-GB", "survey_id": "after-meeting"},
-     {"manager"}, "delete from touchpoints where team_id = {team1} and id not in ({a}, {b})",
-     "select count(*) from touchpoints where team_id = {team1}", 3),
-    ("/staff/touchpoints/{a}", {"contact_kind": "home_visit", "language": "en-GB", "practitioner_id": "{pa}",
-                                "audience": "parent"},
-     {"manager"}, "update touchpoints set audience = null where id = {a}",
-     "select coalesce(audience, 'none') from touchpoints where id = {a}", "parent"),
-    ("/staff/touchpoints/{b}/status", {"status": "active"},
-     {"manager"}, "update touchpoints set status = 'paused' where id = {b}",
-     "select status from touchpoints where id = {b}", "active"),
-    ("/staff/admin/teams", {"name": "Made In A Test"},
-     {"admin"}, "delete from teams where name = 'Made In A Test'",
-     "select count(*) from teams where name = 'Made In A Test'", 1),
-    ("/staff/admin/people/role", {"staff_id": "{pb}", "team_id": "{team2}", "role": "practitioner"},
-     {"admin"}, "delete from team_members where staff_id = {pb} and team_id = {team2}",
-     "select count(*) from team_members where staff_id = {pb} and team_id = {team2}", 1),
-    ("/staff/me/sharing", {"share": "yes"},
-     EVERYONE, "update staff set shares_with_manager = false where id = {me}",
-     "select shares_with_manager from staff where id = {me}", True),
+    (
+        "/staff/teams/{team1}/touchpoints",
+        {"contact_kind": "home_visit", "language": "en-GB", "survey_id": "after-meeting"},
+        {"manager"},
+        "delete from touchpoints where team_id = {team1} and id not in ({a}, {b})",
+        "select count(*) from touchpoints where team_id = {team1}",
+        3,
+    ),
+    (
+        "/staff/touchpoints/{a}",
+        {"contact_kind": "home_visit", "language": "en-GB", "practitioner_id": "{pa}", "audience": "parent"},
+        {"manager"},
+        "update touchpoints set audience = null where id = {a}",
+        "select coalesce(audience, 'none') from touchpoints where id = {a}",
+        "parent",
+    ),
+    (
+        "/staff/touchpoints/{b}/status",
+        {"status": "active"},
+        {"manager"},
+        "update touchpoints set status = 'paused' where id = {b}",
+        "select status from touchpoints where id = {b}",
+        "active",
+    ),
+    (
+        "/staff/admin/teams",
+        {"name": "Made In A Test"},
+        {"admin"},
+        "delete from teams where name = 'Made In A Test'",
+        "select count(*) from teams where name = 'Made In A Test'",
+        1,
+    ),
+    (
+        "/staff/admin/people/role",
+        {"staff_id": "{pb}", "team_id": "{team2}", "role": "practitioner"},
+        {"admin"},
+        "delete from team_members where staff_id = {pb} and team_id = {team2}",
+        "select count(*) from team_members where staff_id = {pb} and team_id = {team2}",
+        1,
+    ),
+    (
+        "/staff/me/sharing",
+        {"share": "yes"},
+        EVERYONE,
+        "update staff set shares_with_manager = false where id = {me}",
+        "select shares_with_manager from staff where id = {me}",
+        True,
+    ),
 ]
 
 
 def _sql(template: str, world, actor: str) -> str:
     t = world["touchpoints"]
-    return template.format(team1=world["team1"], team2=world["team2"], a=t["a"].id, b=t["b"].id,
-                           pb=world["people"]["practitioner_b"], me=world["people"].get(actor, 0))
+    return template.format(
+        team1=world["team1"],
+        team2=world["team2"],
+        a=t["a"].id,
+        b=t["b"].id,
+        pb=world["people"]["practitioner_b"],
+        me=world["people"].get(actor, 0),
+    )
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-@pytest.mark.parametrize(("template", "fields", "allowed", "reset", "probe", "done"), ACTIONS,
-                         ids=[a[0] for a in ACTIONS])
-async def test_staff_action_is_done_only_by_who_may_do_it(client, pool, world, actor, template, fields, allowed, reset,
-                                                          probe, done):
+@pytest.mark.parametrize(
+    ("template", "fields", "allowed", "reset", "probe", "done"), ACTIONS, ids=[a[0] for a in ACTIONS]
+)
+async def test_staff_action_is_done_only_by_who_may_do_it(
+    client, pool, world, actor, template, fields, allowed, reset, probe, done
+):
     path = _fill(template, world)
     csrf = {} if actor == "anonymous" else {"csrf_token": world["sessions"][actor][1]}
     client.cookies.clear()
@@ -176,8 +222,9 @@ async def test_a_post_without_the_csrf_token_is_refused(client, world, template)
     path = _fill(template, world)
     client.cookies.clear()
 
-    response = await client.post(path, data={"status": "paused", "name": "x", "share": "yes"},
-                                 headers=_as(world, "manager"))
+    response = await client.post(
+        path, data={"status": "paused", "name": "x", "share": "yes"}, headers=_as(world, "manager")
+    )
 
     assert response.status_code == 403
     assert "out of date" in response.text
@@ -189,8 +236,7 @@ async def test_a_practitioner_cannot_read_another_practitioners_feedback_by_chan
     token = world["sessions"]["practitioner_a"][0]
     client.cookies.clear()
 
-    by_filter = await client.get(f"/staff/teams/{world['team1']}?touchpoint={b_touchpoint.id}",
-                                 headers=_cookie(token))
+    by_filter = await client.get(f"/staff/teams/{world['team1']}?touchpoint={b_touchpoint.id}", headers=_cookie(token))
     by_page = await client.get(f"/staff/touchpoints/{b_touchpoint.id}", headers=_cookie(token))
     by_qr = await client.get(f"/staff/touchpoints/{b_touchpoint.id}/qr/png", headers=_cookie(token))
     own = await client.get("/staff/me", headers=_cookie(token))
@@ -208,9 +254,13 @@ async def test_a_manager_sees_only_practitioners_who_chose_to_share(client, pool
     a = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=ada)
     b = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=ben)
     # Ada's answers fill every level well above k_practitioner (an empty level would hide her shares).
-    await factories.responses(pool, a, [{"listened": 5, "respect": 4, "understood": 5, "better": 4}] * 24
-                              + [{"listened": 3, "respect": 3, "understood": 3, "better": 3}] * 14
-                              + [{"listened": 1, "respect": 1, "understood": 1, "better": 1}] * 14)
+    await factories.responses(
+        pool,
+        a,
+        [{"listened": 5, "respect": 4, "understood": 5, "better": 4}] * 24
+        + [{"listened": 3, "respect": 3, "understood": 3, "better": 3}] * 14
+        + [{"listened": 1, "respect": 1, "understood": 1, "better": 1}] * 14,
+    )
     await factories.responses(pool, b, [{"listened": 2, "respect": 2, "understood": 1, "better": 1}] * 15)
     # A second practitioner who does not share: with only Ben closed, the team's figures minus Ada's would be
     # Ben's, so the manager would see no team figures at all (the practitioner rule).

@@ -13,11 +13,18 @@ async def _with_text(pool, touchpoint, texts):
         response_id = await pool.fetchval(
             "insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, "
             "language, submitted_on, answers) values ($1, $2, 'after-meeting', $3, 'parent', 'en-GB', $4, "
-            "'{\"listened\": 4}') returning id", uuid.uuid4(), touchpoint.id, version,
-            factories.last_month_day())
-        await pool.execute("insert into free_text_answers (response_id, submitted_on, question_id, body) "
-                           "select id, submitted_on, 'anything_else', $2 from responses where id = $1",
-                           response_id, text)
+            "'{\"listened\": 4}') returning id",
+            uuid.uuid4(),
+            touchpoint.id,
+            version,
+            factories.last_month_day(),
+        )
+        await pool.execute(
+            "insert into free_text_answers (response_id, submitted_on, question_id, body) "
+            "select id, submitted_on, 'anything_else', $2 from responses where id = $1",
+            response_id,
+            text,
+        )
 
 
 async def test_team_page_shows_comments_redacted_keeping_staff_names(client, pool):
@@ -25,8 +32,9 @@ async def test_team_page_shows_comments_redacted_keeping_staff_names(client, poo
     worker = await factories.staff(pool, team_id=team, name="Nadia Worker")
     manager = await factories.staff(pool, team_id=team, role="team_manager")
     touchpoint = await factories.practitioner_touchpoint(pool, team_id=team, practitioner_id=None)
-    await _with_text(pool, touchpoint, ["Nadia Worker was great with my son Jayden, call me on 07700 900123"] +
-                     ["Fine thanks"] * 6)
+    await _with_text(
+        pool, touchpoint, ["Nadia Worker was great with my son Jayden, call me on 07700 900123"] + ["Fine thanks"] * 6
+    )
     token, _ = await factories.session(pool, manager)
     client.cookies.clear()
 

@@ -31,12 +31,22 @@ async def staff_world(client, pool):
     await factories.responses(pool, touchpoint, [{"listened": 5, "respect": 4}] * 14 + [{"listened": 2}] * 6)
     token, csrf = await factories.session(pool, admin)
     review = await _review(pool, team, admin)
-    ids = {"team_id": team, "touchpoint_id": touchpoint.id, "review_id": review,
-           "action_id": await pool.fetchval("select coalesce(max(id), 1) from review_actions"),
-           "entry_id": await pool.fetchval("select coalesce(max(id), 1) from you_said_we_did"),
-           "item_id": await pool.fetchval("select coalesce(max(id), 1) from safeguarding_items")}
-    return {"ids": ids, "token": token, "csrf": csrf, "team": team, "practitioner": practitioner,
-            "touchpoint": touchpoint}
+    ids = {
+        "team_id": team,
+        "touchpoint_id": touchpoint.id,
+        "review_id": review,
+        "action_id": await pool.fetchval("select coalesce(max(id), 1) from review_actions"),
+        "entry_id": await pool.fetchval("select coalesce(max(id), 1) from you_said_we_did"),
+        "item_id": await pool.fetchval("select coalesce(max(id), 1) from safeguarding_items"),
+    }
+    return {
+        "ids": ids,
+        "token": token,
+        "csrf": csrf,
+        "team": team,
+        "practitioner": practitioner,
+        "touchpoint": touchpoint,
+    }
 
 
 async def _review(pool, team: int, by: int) -> int:
@@ -56,12 +66,17 @@ def _fill(template: str, ids: dict[str, int]) -> str:
     def one(match: re.Match) -> str:
         name, kind = match.group(1), match.group(2)
         return str(ids[name]) if name in ids else {"int": "1"}.get(kind, "card")
+
     return PARAM.sub(one, template)
 
 
 def _staff_routes(app) -> list[tuple[str, str]]:
-    return [(method, route.path) for route in app.routes for method in sorted(getattr(route, "methods", set()))
-            if route.path.startswith("/staff") and method not in ("HEAD", "OPTIONS")]
+    return [
+        (method, route.path)
+        for route in app.routes
+        for method in sorted(getattr(route, "methods", set()))
+        if route.path.startswith("/staff") and method not in ("HEAD", "OPTIONS")
+    ]
 
 
 async def test_every_staff_route_says_no_store_whoever_asks(app, client, staff_world):
@@ -92,11 +107,13 @@ async def test_sign_in_sign_out_and_exports_say_no_store(client, pool, staff_wor
     client.cookies.clear()
 
     sign_in = await client.get("/staff/sign-in")
-    sign_out = await client.post("/staff/sign-out", headers={"Cookie": f"heard_staff={token}"},
-                                 data={"csrf_token": csrf})
+    sign_out = await client.post(
+        "/staff/sign-out", headers={"Cookie": f"heard_staff={token}"}, data={"csrf_token": csrf}
+    )
     client.cookies.clear()
-    export = await client.get(f"/staff/teams/{staff_world['team']}/export.csv",
-                              headers={"Cookie": f"heard_staff={staff_world['token']}"})
+    export = await client.get(
+        f"/staff/teams/{staff_world['team']}/export.csv", headers={"Cookie": f"heard_staff={staff_world['token']}"}
+    )
 
     for response in (sign_in, sign_out, export):
         assert response.headers["cache-control"] == "no-store"
@@ -110,8 +127,9 @@ NOT_PLAIN_DIGITS = ["²", "１２", "٣", "+1", "-1", " 1", "1_0", "9" * 40]
 
 async def _post_as_admin(client, world, path: str, data: dict):
     client.cookies.clear()
-    return await client.post(path, headers={"Cookie": f"heard_staff={world['token']}"},
-                             data={"csrf_token": world["csrf"], **data})
+    return await client.post(
+        path, headers={"Cookie": f"heard_staff={world['token']}"}, data={"csrf_token": world["csrf"], **data}
+    )
 
 
 @pytest.mark.parametrize("odd", NOT_PLAIN_DIGITS)
@@ -127,10 +145,14 @@ async def test_ids_and_numbers_that_are_not_plain_digits_are_a_400(client, pool,
         ("/staff/admin/people/password", {"staff_id": odd}),
         ("/staff/admin/people/administrator", {"staff_id": odd, "administrator": "yes"}),
         ("/staff/admin/people/two-step", {"staff_id": odd}),
-        (f"/staff/teams/{team}/touchpoints", {"contact_kind": "home_visit", "practitioner_id": odd,
-                                              "language": "en-GB"}),
-        (f"/staff/touchpoints/{ids['touchpoint_id']}", {"contact_kind": "home_visit", "practitioner_id": odd,
-                                                        "language": "en-GB"}),
+        (
+            f"/staff/teams/{team}/touchpoints",
+            {"contact_kind": "home_visit", "practitioner_id": odd, "language": "en-GB"},
+        ),
+        (
+            f"/staff/touchpoints/{ids['touchpoint_id']}",
+            {"contact_kind": "home_visit", "practitioner_id": odd, "language": "en-GB"},
+        ),
         (f"/staff/teams/{team}/held", {"touchpoint": odd, "day": "2026-01-05", "decision": "include"}),
         (f"/staff/teams/{team}/reviews/facilitators", {"staff_id": odd}),
         (f"/staff/reviews/{ids['review_id']}/entries", {"where": "touchpoints", "touchpoint_id": odd}),
@@ -141,8 +163,9 @@ async def test_ids_and_numbers_that_are_not_plain_digits_are_a_400(client, pool,
         assert response.status_code == 400, (path, data, response.status_code)
     client.cookies.clear()
     audit = await client.get(f"/staff/admin/audit?by={odd}", headers={"Cookie": f"heard_staff={staff_world['token']}"})
-    in_path = await client.get(f"/staff/teams/{odd}/touchpoints",
-                               headers={"Cookie": f"heard_staff={staff_world['token']}"})
+    in_path = await client.get(
+        f"/staff/teams/{odd}/touchpoints", headers={"Cookie": f"heard_staff={staff_world['token']}"}
+    )
 
     assert audit.status_code == 400
     assert in_path.status_code in (400, 404)  # never read as another team's number
@@ -154,8 +177,10 @@ async def test_a_full_width_id_in_the_address_is_not_read_as_a_plain_one(client,
     client.cookies.clear()
 
     plain = await client.get(f"/staff/teams/{team}", headers={"Cookie": f"heard_staff={staff_world['token']}"})
-    full_width = await client.get("/staff/teams/" + str(team).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
-                                  headers={"Cookie": f"heard_staff={staff_world['token']}"})
+    full_width = await client.get(
+        "/staff/teams/" + str(team).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+        headers={"Cookie": f"heard_staff={staff_world['token']}"},
+    )
 
     assert plain.status_code == 200
     assert full_width.status_code == 400
@@ -167,8 +192,9 @@ async def test_a_full_width_id_in_the_address_is_not_read_as_a_plain_one(client,
 async def test_the_csv_has_a_bom_one_charset_and_reads_back_right(client, staff_world):
     client.cookies.clear()
 
-    response = await client.get(f"/staff/teams/{staff_world['team']}/export.csv",
-                                headers={"Cookie": f"heard_staff={staff_world['token']}"})
+    response = await client.get(
+        f"/staff/teams/{staff_world['team']}/export.csv", headers={"Cookie": f"heard_staff={staff_world['token']}"}
+    )
 
     assert response.content.startswith(b"\xef\xbb\xbf")
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
@@ -210,9 +236,9 @@ async def test_the_markdown_heading_escapes_the_team_name(pool):
     review_id = await _review(pool, team, manager)
     async with pool.acquire() as conn:
         review = await reviews_service.review(conn, review_id=review_id)
-        prepared = await reviews_service.review_page(conn, surveys, review=review,
-                                                     viewer=await factories.viewer(pool, manager),
-                                                     settings=load_settings({}))
+        prepared = await reviews_service.review_page(
+            conn, surveys, review=review, viewer=await factories.viewer(pool, manager), settings=load_settings({})
+        )
 
     heading = review_markdown(prepared, questions=summary_questions(surveys, "after-meeting")).splitlines()[0]
 

@@ -33,8 +33,16 @@ HTMX = Path("node_modules") / "htmx.org" / "dist" / "htmx.min.js"
 def _committed_tree(target: Path) -> None:
     """The files git would commit (tracked, and new ones not ignored), plus htmx: what a clean clone holds
     after `npm ci`. Nothing built or compiled in the checkout (build/, .mo files) can leak into the wheel."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO_ROOT,
-                            check=True, capture_output=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO_ROOT,
+            check=True,
+            capture_output=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = REPO_ROOT / name
         if source.is_file():
@@ -49,25 +57,65 @@ def venv(tmp_path_factory) -> Path:
     """A fresh virtual environment with only the built wheel of Heard installed in it."""
     work = tmp_path_factory.mktemp("wheel")
     _committed_tree(work / "src")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "-w", str(work / "dist"), str(work / "src")], check=True, cwd=work)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(work / "dist"),
+            str(work / "src"),
+        ],
+        check=True,
+        cwd=work,
+    )
     [wheel] = (work / "dist").glob("heard-*.whl")
     env = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
-    site = Path(subprocess.run([env / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                               check=True, capture_output=True, text=True).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [env / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
     # Heard's dependencies, borrowed: the test venv's site-packages, after the new venv's own. Its .pth files
     # (the editable install of the checkout among them) are not read from there, so `service` is the wheel's.
     (site / "borrowed.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(env / "bin" / "python"), "install", "--quiet",
-                    "--no-deps", "--no-index", str(wheel)], check=True, cwd=work)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(env / "bin" / "python"),
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            str(wheel),
+        ],
+        check=True,
+        cwd=work,
+    )
     return env
 
 
 def _run(venv: Path, *argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DATABASE_URL")}
-    return subprocess.run([str(venv / "bin" / argv[0]), *argv[1:]], cwd=venv, env={**clean, **(env or {})},
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(venv / "bin" / argv[0]), *argv[1:]],
+        cwd=venv,
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_installed_package_is_the_wheel_not_the_checkout(venv):
@@ -118,8 +166,13 @@ def _serving(venv: Path, dsn: str):
     base = f"http://127.0.0.1:{port}"
     clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env = {**clean, "DATABASE_URL": dsn, "HEARD_BASE_URL": base, "HEARD_LOG_LEVEL": "WARNING"}
-    process = subprocess.Popen([str(venv / "bin" / "heard"), "serve", "--workers", "1", "--port", str(port)],
-                               cwd=venv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [str(venv / "bin" / "heard"), "serve", "--workers", "1", "--port", str(port)],
+        cwd=venv,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -16,8 +16,14 @@ from service.i18n import DOMAINS, LOCALES_DIR, catalogs, plurals
 from service.settings import REPO_ROOT
 from service.web.templating import ENV
 
-DEBRIEF_PARTNER_PAGES = ("_partner.html", "answer.html", "thanks.html", "results.html", "_results.html",
-                         "_response.html")
+DEBRIEF_PARTNER_PAGES = (
+    "_partner.html",
+    "answer.html",
+    "thanks.html",
+    "results.html",
+    "_results.html",
+    "_response.html",
+)
 RESPONDENT_TEMPLATES = sorted(
     [REPO_ROOT / "templates" / "base.html"]
     + [p for folder in ("responses", "_macros", "errors") for p in (REPO_ROOT / "templates" / folder).glob("*.html")]
@@ -42,7 +48,8 @@ def test_catalog_template_matches_the_sources(domain):
     fresh = catalogs.template_text(domain)
 
     assert catalogs.without_creation_date(fresh) == catalogs.without_creation_date(committed), (
-        f"locales/{domain}.pot is out of date: run `heard i18n extract` and commit it")
+        f"locales/{domain}.pot is out of date: run `heard i18n extract` and commit it"
+    )
 
 
 @pytest.mark.parametrize("po", catalogs.catalogs(), ids=lambda po: f"{po.parent.parent.name}/{po.name}")
@@ -55,7 +62,8 @@ def test_every_catalog_has_every_text_of_its_template(po):
     assert not missing, f"{po} lacks {len(missing)} texts, e.g. {missing[:3]}: run `heard i18n update`"
     locale = Locale.parse(po.parent.parent.name)
     assert (catalog.num_plurals, catalog.plural_expr) == plurals.plural_forms(locale), (
-        f"{po} does not number its plural forms the CLDR way: run `heard i18n update`")
+        f"{po} does not number its plural forms the CLDR way: run `heard i18n update`"
+    )
 
 
 class _VisibleText(HTMLParser):
@@ -125,7 +133,9 @@ def test_the_check_finds_words_outside_trans_and_passes_marked_ones():
     assert untranslated_texts(template) == ["Not marked", 'alt="A picture"', 'aria-label="Close"']
 
 
-@pytest.mark.parametrize("template", RESPONDENT_TEMPLATES, ids=lambda p: p.relative_to(REPO_ROOT / "templates").as_posix())
+@pytest.mark.parametrize(
+    "template", RESPONDENT_TEMPLATES, ids=lambda p: p.relative_to(REPO_ROOT / "templates").as_posix()
+)
 def test_respondent_template_marks_every_visible_text_for_translation(template: Path):
     found = untranslated_texts(template.read_text(encoding="utf-8"))
 

@@ -21,8 +21,11 @@ def test_readme_documents_every_command():
 
 
 def test_ci_runs_exactly_the_readme_test_command():
-    ci = [line for line in (REPO_ROOT / ".ci" / "run").read_text().splitlines()
-          if line.strip() and not line.startswith(("#", "set "))]
+    ci = [
+        line
+        for line in (REPO_ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.startswith(("#", "set "))
+    ]
 
     assert ci == ["bash infra/test.sh"]
     assert "\nbash infra/test.sh\n" in README

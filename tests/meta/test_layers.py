@@ -7,8 +7,20 @@ import ast
 from service.settings import REPO_ROOT
 
 SERVICE = REPO_ROOT / "service"
-CAPABILITIES = {"surveys", "touchpoints", "responses", "staff", "figures", "insights", "reviews", "safeguarding",
-                "reading", "reflection", "culture", "debriefs"}
+CAPABILITIES = {
+    "surveys",
+    "touchpoints",
+    "responses",
+    "staff",
+    "figures",
+    "insights",
+    "reviews",
+    "safeguarding",
+    "reading",
+    "reflection",
+    "culture",
+    "debriefs",
+}
 FOUNDATIONS = {"db", "web", "i18n"}
 
 
@@ -28,8 +40,11 @@ def _package(path) -> str:
 
 
 def test_services_do_not_import_the_web_framework():
-    offenders = [str(p.relative_to(REPO_ROOT)) for p in SERVICE.rglob("service.py")
-                 if any(name.startswith("litestar") for name in _imports(p))]
+    offenders = [
+        str(p.relative_to(REPO_ROOT))
+        for p in SERVICE.rglob("service.py")
+        if any(name.startswith("litestar") for name in _imports(p))
+    ]
 
     assert offenders == []
 
@@ -42,8 +57,13 @@ def test_a_capability_never_reads_another_capabilitys_queries():
             continue
         for name in _imports(path):
             parts = name.split(".")
-            if len(parts) >= 3 and parts[0] == "service" and parts[1] in CAPABILITIES and parts[1] != own \
-                    and parts[2] == "queries":
+            if (
+                len(parts) >= 3
+                and parts[0] == "service"
+                and parts[1] in CAPABILITIES
+                and parts[1] != own
+                and parts[2] == "queries"
+            ):
                 offenders.append(f"{path.relative_to(REPO_ROOT)} imports {name}")
 
     assert offenders == []

@@ -20,8 +20,11 @@ def _section(heading: str) -> str:
 
 def _folders() -> set[str]:
     """service/'s folders with Python in them (a capability, or db/, web/, i18n/)."""
-    return {path.name for path in SERVICE.iterdir()
-            if path.is_dir() and not path.name.startswith(("_", ".")) and any(path.glob("*.py"))}
+    return {
+        path.name
+        for path in SERVICE.iterdir()
+        if path.is_dir() and not path.name.startswith(("_", ".")) and any(path.glob("*.py"))
+    }
 
 
 def test_service_has_the_folders_this_test_reads():

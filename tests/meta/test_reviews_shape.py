@@ -28,8 +28,12 @@ def _imports(tree):
 
 
 def test_reviews_is_a_package_with_no_web_code_outside_its_route_modules():
-    offenders = [p.name for p in REVIEWS.glob("*.py") if not _is_web(p)
-                 if any(name.startswith("litestar") for name in _imports(_tree(p)))]
+    offenders = [
+        p.name
+        for p in REVIEWS.glob("*.py")
+        if not _is_web(p)
+        if any(name.startswith("litestar") for name in _imports(_tree(p)))
+    ]
 
     assert (REVIEWS / "__init__.py").exists()
     assert offenders == []
@@ -40,10 +44,15 @@ def test_review_handlers_are_short():
     long = []
     for path in REVIEWS.glob("routes_*.py"):
         for node in ast.walk(_tree(path)):
-            if isinstance(node, ast.AsyncFunctionDef) and any(isinstance(d, ast.Call) and getattr(
-                    d.func, "id", "") in ("get", "post") for d in node.decorator_list):
-                body = node.body[1:] if isinstance(node.body[0], ast.Expr) and isinstance(
-                    getattr(node.body[0], "value", None), ast.Constant) else node.body
+            if isinstance(node, ast.AsyncFunctionDef) and any(
+                isinstance(d, ast.Call) and getattr(d.func, "id", "") in ("get", "post") for d in node.decorator_list
+            ):
+                body = (
+                    node.body[1:]
+                    if isinstance(node.body[0], ast.Expr)
+                    and isinstance(getattr(node.body[0], "value", None), ast.Constant)
+                    else node.body
+                )
                 lines = body[-1].end_lineno - body[0].lineno + 1
                 if lines > HANDLER_LINES:
                     long.append(f"{path.name}:{node.name} has {lines} lines")
@@ -53,8 +62,12 @@ def test_review_handlers_are_short():
 
 def test_who_may_do_what_is_decided_in_rules_only():
     """Outside rules.py, reviews ask rules.py: no module reads the viewer's roles itself."""
-    offenders = [p.name for p in REVIEWS.glob("*.py") if p.name != "rules.py"
-                 for text in [p.read_text()] if "viewer.manages(" in text or "viewer.is_member(" in text
-                 or "staff.is_admin" in text]
+    offenders = [
+        p.name
+        for p in REVIEWS.glob("*.py")
+        if p.name != "rules.py"
+        for text in [p.read_text()]
+        if "viewer.manages(" in text or "viewer.is_member(" in text or "staff.is_admin" in text
+    ]
 
     assert offenders == []

@@ -23,17 +23,24 @@ OWNER_LINE = re.compile(r"^- `(\w+)`: `(\w+)/`")
 
 # (table, folder, statement name) written outside its owner, and why.
 EXCEPTIONS = {
-    ("reading_items", "responses", "store_response"):
-        "an answer is stored by one statement that claims its submission id and writes everything, so a retry is "
-        "harmless and a request makes one round trip (DESIGN.md, 'Follow the respondent path')",
+    (
+        "reading_items",
+        "responses",
+        "store_response",
+    ): "an answer is stored by one statement that claims its submission id and writes everything, so a retry is "
+    "harmless and a request makes one round trip (DESIGN.md, 'Follow the respondent path')",
     ("safeguarding_items", "responses", "store_response"): "the same one statement that stores an answer",
-    ("reading_items", "safeguarding", "close_item"):
-        "closing a safeguarding item closes the reading-list items that came with it in the same statement; reading "
-        "imports safeguarding, so safeguarding calling reading's service would make an import circle",
+    (
+        "reading_items",
+        "safeguarding",
+        "close_item",
+    ): "closing a safeguarding item closes the reading-list items that came with it in the same statement; reading "
+    "imports safeguarding, so safeguarding calling reading's service would make an import circle",
 }
 
-_WRITE = re.compile(r"\b(?:insert\s+into|delete\s+from)\s+(\w+)|\bupdate\s+(\w+)(?:\s+(?:as\s+)?\w+)?\s+set\b",
-                    re.IGNORECASE)
+_WRITE = re.compile(
+    r"\b(?:insert\s+into|delete\s+from)\s+(\w+)|\bupdate\s+(\w+)(?:\s+(?:as\s+)?\w+)?\s+set\b", re.IGNORECASE
+)
 _COMMENT = re.compile(r"--[^\n]*")
 
 
@@ -56,11 +63,21 @@ def named_statements(path: Path) -> dict[str, str]:
 def python_sql(path: Path) -> list[str]:
     """String literals in a Python file that write (docstrings are prose, not SQL)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-                  and node.body and isinstance(node.body[0], ast.Expr)}
-    return [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            and id(node) not in docstrings and re.match(r"\s*(insert|update|delete|with)\b", node.value, re.I)]
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and re.match(r"\s*(insert|update|delete|with)\b", node.value, re.I)
+    ]
 
 
 def writes() -> list[tuple[str, str, str]]:
@@ -103,9 +120,11 @@ README_OWNERS = owners((REPO_ROOT / "README.md").read_text(encoding="utf-8"))
 
 
 def test_every_write_is_in_its_tables_owner():
-    strays = [f"{folder}/ writes {table} ({where}); its owner is {README_OWNERS.get(table)}/"
-              for table, folder, where in writes()
-              if README_OWNERS.get(table) != folder and (table, folder, where) not in EXCEPTIONS]
+    strays = [
+        f"{folder}/ writes {table} ({where}); its owner is {README_OWNERS.get(table)}/"
+        for table, folder, where in writes()
+        if README_OWNERS.get(table) != folder and (table, folder, where) not in EXCEPTIONS
+    ]
 
     assert strays == []
 
@@ -125,8 +144,10 @@ def test_every_exception_is_still_needed():
 
 
 def test_a_write_outside_its_owner_is_caught():
-    sql = "with x as (update touchpoints t set status = $1 where t.id = $2) " \
-          "insert into audit_log (a) values (1) on conflict (a) do update set a = 2"
+    sql = (
+        "with x as (update touchpoints t set status = $1 where t.id = $2) "
+        "insert into audit_log (a) values (1) on conflict (a) do update set a = 2"
+    )
 
     assert written_tables(sql) == {"touchpoints", "audit_log"}
     assert written_tables("select 1 from responses for update of responses skip locked") == set()

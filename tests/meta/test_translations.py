@@ -44,15 +44,21 @@ def _entries(tag: str):
 def test_worker_is_never_translated_as_social_worker(tag):
     pattern = re.compile(SOCIAL_WORKER[tag], re.IGNORECASE)
 
-    wrong = [english for english, strings in _entries(tag)
-             if "social worker" not in english.lower() and any(pattern.search(s) for s in strings)]
+    wrong = [
+        english
+        for english, strings in _entries(tag)
+        if "social worker" not in english.lower() and any(pattern.search(s) for s in strings)
+    ]
 
     assert wrong == [], f"{tag} says 'social worker' where the English does not: {wrong[:3]}"
 
 
 def test_the_check_finds_social_worker_in_each_language():
-    samples = {"ar": "استمع إليّ الأخصائي الاجتماعي.", "uk": "Соціальний працівник мене вислухав.",
-               "pl": "Pracownik socjalny mnie wysłuchał."}
+    samples = {
+        "ar": "استمع إليّ الأخصائي الاجتماعي.",
+        "uk": "Соціальний працівник мене вислухав.",
+        "pl": "Pracownik socjalny mnie wysłuchał.",
+    }
 
     assert all(re.search(SOCIAL_WORKER[tag], text, re.IGNORECASE) for tag, text in samples.items())
 
@@ -62,14 +68,17 @@ def test_no_respondent_text_has_a_phone_number_written_into_it():
 
     written = [m.id for m in template if isinstance(m.id, str) and any(n in m.id for n in PHONE_NUMBERS)]
 
-    assert written == [], "pass the number in with phone(), e.g. {% trans childline=phone(\"0800 1111\") %}"
+    assert written == [], 'pass the number in with phone(), e.g. {% trans childline=phone("0800 1111") %}'
 
 
 @pytest.mark.parametrize("tag", sorted({po.parent.parent.name for po in catalogs.catalogs()}))
 def test_translations_keep_the_phone_placeholders(tag):
-    missing = [english for english, strings in _entries(tag)
-               for placeholder in ("%(childline)s", "%(emergency)s", "%(ico)s")
-               if placeholder in english and not all(placeholder in s for s in strings)]
+    missing = [
+        english
+        for english, strings in _entries(tag)
+        for placeholder in ("%(childline)s", "%(emergency)s", "%(ico)s")
+        if placeholder in english and not all(placeholder in s for s in strings)
+    ]
 
     assert missing == []
 

@@ -93,16 +93,19 @@ class Report(msgspec.Struct):
 
     def text(self, each: int = 6) -> str:
         """A summary, then up to `each` disclosures of every kind (counts of responses first)."""
-        lines = [f"{self.figures} published figures, {self.targets} protected targets: "
-                 f"{len(self.disclosed)} disclosed, {len(self.narrowed)} narrowed, "
-                 f"{len(self.inconsistent)} inconsistent figures"]
+        lines = [
+            f"{self.figures} published figures, {self.targets} protected targets: "
+            f"{len(self.disclosed)} disclosed, {len(self.narrowed)} narrowed, "
+            f"{len(self.inconsistent)} inconsistent figures"
+        ]
         by_kind: dict[str, list[Finding]] = defaultdict(list)
         for finding in self.disclosed:
             by_kind[finding.target.kind].append(finding)
         lines += [f"  disclosed {kind}: {len(found)}" for kind, found in sorted(by_kind.items())]
         for kind, found in sorted(by_kind.items()):
-            found = sorted(found, key=lambda f: (f.target.measure != "responses", f.target.measure,
-                                                 sorted(f.target.atoms)[0]))
+            found = sorted(
+                found, key=lambda f: (f.target.measure != "responses", f.target.measure, sorted(f.target.atoms)[0])
+            )
             lines += ["DISCLOSED " + describe(finding) for finding in found[:each]]
             if len(found) > each:
                 lines.append(f"... and {len(found) - each} more {kind}")
@@ -131,20 +134,31 @@ def _span(atoms: list[AtomKey]) -> str:
     audiences = sorted({a.audience for a in atoms})
     kinds = sorted({a.contact_kind for a in atoms})
     first, last = months[0].isoformat(), months[-1].isoformat()
-    return (f"{len(atoms)} atoms [{first}..{last}, touchpoints {touchpoints}, {', '.join(kinds)}, "
-            f"{', '.join(audiences)}]")
+    return (
+        f"{len(atoms)} atoms [{first}..{last}, touchpoints {touchpoints}, {', '.join(kinds)}, {', '.join(audiences)}]"
+    )
 
 
 def describe(finding: Finding) -> str:
     interval = f"{finding.low:g}" if finding.low == finding.high else f"[{finding.low:g}, {finding.high:g}]"
-    used = "; ".join(finding.figures[:8]) + (f"; ... ({len(finding.figures)} figures)" if len(finding.figures) > 8
-                                             else "")
+    used = "; ".join(finding.figures[:8]) + (
+        f"; ... ({len(finding.figures)} figures)" if len(finding.figures) > 8 else ""
+    )
     return f"{target_label(finding.target)} -> {finding.how} {interval} from: {used}"
 
 
-def audit(truth: Truth, figures: Sequence[Figure], *, k_team: int, k_practitioner: int,
-          closed: Collection[int] = (), labels: Sequence[str] | None = None, bounds: bool = True,
-          groups: bool = True, knows_rules: int | None = None) -> Report:
+def audit(
+    truth: Truth,
+    figures: Sequence[Figure],
+    *,
+    k_team: int,
+    k_practitioner: int,
+    closed: Collection[int] = (),
+    labels: Sequence[str] | None = None,
+    bounds: bool = True,
+    groups: bool = True,
+    knows_rules: int | None = None,
+) -> Report:
     """Audit one role's figures. `closed`: the practitioners whose results this
     role may not read. `labels`: a readable name per figure (same order).
     `bounds`: also run the linear-programming test; `groups`: also protect
@@ -163,34 +177,62 @@ def audit(truth: Truth, figures: Sequence[Figure], *, k_team: int, k_practitione
     for measure in sorted(set(by_measure) | set(truth_by_measure)):
         if measure.endswith(":" + ANSWERED):
             continue  # a sum over a question's answers: audited with them, below
-        _audit_measure(measure, truth_by_measure.get(measure, {}), [(i, figures[i]) for i in by_measure[measure]],
-                       labels, report, k_team=k_team, k_practitioner=k_practitioner, closed=set(closed),
-                       bounds=bounds, groups=groups, knows_rules=knows_rules)
+        _audit_measure(
+            measure,
+            truth_by_measure.get(measure, {}),
+            [(i, figures[i]) for i in by_measure[measure]],
+            labels,
+            report,
+            k_team=k_team,
+            k_practitioner=k_practitioner,
+            closed=set(closed),
+            bounds=bounds,
+            groups=groups,
+            knows_rules=knows_rules,
+        )
     # One question's counts per answer and its count of everyone who answered ("<question>:answered") are sums
     # over the same responses, so they can be subtracted from one another: audit them together too, in one
     # system whose cells are (atom, answer).
     for question, (joint_truth, joint_figures) in sorted(_answers_together(truth_by_measure, figures).items()):
-        _audit_measure(f"{question}:*", joint_truth, joint_figures, labels, report, k_team=k_team,
-                       k_practitioner=k_practitioner, closed=set(closed), bounds=bounds, groups=groups,
-                       knows_rules=knows_rules)
+        _audit_measure(
+            f"{question}:*",
+            joint_truth,
+            joint_figures,
+            labels,
+            report,
+            k_team=k_team,
+            k_practitioner=k_practitioner,
+            closed=set(closed),
+            bounds=bounds,
+            groups=groups,
+            knows_rules=knows_rules,
+        )
     return report
 
 
 ANSWERED = "answered"  # "<question>:answered" counts every answer of the question's other measures but no_answer
 
 
-def _answers_together(truth_by_measure: Mapping[str, Mapping[AtomKey, int]], figures: Sequence[Figure]
-                      ) -> dict[str, tuple[dict[AtomKey, int], list[tuple[int, Figure]]]]:
+def _answers_together(
+    truth_by_measure: Mapping[str, Mapping[AtomKey, int]], figures: Sequence[Figure]
+) -> dict[str, tuple[dict[AtomKey, int], list[tuple[int, Figure]]]]:
     """Per question with an "answered" figure: the truth and figures over cells (atom, answer), each cell an
     atom whose survey is tagged with the answer (so practitioner, month and the rest still read as before)."""
     questions = {f.measure.rsplit(":", 1)[0] for f in figures if f.measure.endswith(":" + ANSWERED)}
     found = {}
     for question in questions:
-        answers = sorted({m.rsplit(":", 1)[1] for m in [*truth_by_measure, *(f.measure for f in figures)]
-                          if m.rsplit(":", 1)[0] == question and m.rsplit(":", 1)[-1] not in (ANSWERED, "no_answer")
-                          and ":" in m})
-        truth = {_tagged(atom, answer): n for answer in answers
-                 for atom, n in truth_by_measure.get(f"{question}:{answer}", {}).items()}
+        answers = sorted(
+            {
+                m.rsplit(":", 1)[1]
+                for m in [*truth_by_measure, *(f.measure for f in figures)]
+                if m.rsplit(":", 1)[0] == question and m.rsplit(":", 1)[-1] not in (ANSWERED, "no_answer") and ":" in m
+            }
+        )
+        truth = {
+            _tagged(atom, answer): n
+            for answer in answers
+            for atom, n in truth_by_measure.get(f"{question}:{answer}", {}).items()
+        }
         joint = []
         for index, figure in enumerate(figures):
             if not figure.measure.startswith(question + ":"):
@@ -213,8 +255,17 @@ def _k_of(atoms: Iterable[AtomKey], k_team: int, k_practitioner: int) -> int:
     return k_practitioner if len(practitioners) == 1 and None not in practitioners else k_team
 
 
-def _targets(measure: str, truth: dict[AtomKey, int], blocks: list[frozenset[AtomKey]], universe: set[AtomKey], *,
-             k_team: int, k_practitioner: int, closed: set[int], groups: bool) -> list[Target]:
+def _targets(
+    measure: str,
+    truth: dict[AtomKey, int],
+    blocks: list[frozenset[AtomKey]],
+    universe: set[AtomKey],
+    *,
+    k_team: int,
+    k_practitioner: int,
+    closed: set[int],
+    groups: bool,
+) -> list[Target]:
     """`universe`: every atom known, empty ones included (a practitioner's month is all of its atoms)."""
     found: dict[tuple[str, frozenset[AtomKey]], Target] = {}
     for atom, n in truth.items():
@@ -233,12 +284,22 @@ def _targets(measure: str, truth: dict[AtomKey, int], blocks: list[frozenset[Ato
         for atom in theirs:
             months[(atom.month.year, atom.month.month)].append(atom)
         for atoms in months.values():
-            target = Target(CLOSED_MONTH, measure, frozenset(atoms), sum(truth.get(a, 0) for a in atoms),
-                            practitioner_id=practitioner)
+            target = Target(
+                CLOSED_MONTH,
+                measure,
+                frozenset(atoms),
+                sum(truth.get(a, 0) for a in atoms),
+                practitioner_id=practitioner,
+            )
             found[(CLOSED_MONTH, target.atoms)] = target
         if len(months) > 1:
-            target = Target(CLOSED_ALL, measure, frozenset(theirs), sum(truth.get(a, 0) for a in theirs),
-                            practitioner_id=practitioner)
+            target = Target(
+                CLOSED_ALL,
+                measure,
+                frozenset(theirs),
+                sum(truth.get(a, 0) for a in theirs),
+                practitioner_id=practitioner,
+            )
             found[(CLOSED_ALL, target.atoms)] = target
     return [t for t in found.values() if t.true > 0]
 
@@ -293,16 +354,26 @@ class _Basis:
         return {f: -v for f, v in combo.items()}  # reduction subtracted the combination
 
 
-def _audit_measure(measure: str, truth: dict[AtomKey, int], figures: list[tuple[int, Figure]], labels: list[str],
-                   report: Report, *, k_team: int, k_practitioner: int, closed: set[int], bounds: bool,
-                   groups: bool, knows_rules: int | None) -> None:
+def _audit_measure(
+    measure: str,
+    truth: dict[AtomKey, int],
+    figures: list[tuple[int, Figure]],
+    labels: list[str],
+    report: Report,
+    *,
+    k_team: int,
+    k_practitioner: int,
+    closed: set[int],
+    bounds: bool,
+    groups: bool,
+    knows_rules: int | None,
+) -> None:
     shown = [(i, f) for i, f in figures if f.value is not None]
     for i, figure in shown:
         true = sum(truth.get(a, 0) for a in figure.atoms)
         noise = 0 if figure.value == 0 else figure.noise
         if abs(true - figure.value) > noise:
-            report.inconsistent.append(f"{labels[i]}: {measure} published {figure.value} +-{figure.noise}, "
-                                       f"true {true}")
+            report.inconsistent.append(f"{labels[i]}: {measure} published {figure.value} +-{figure.noise}, true {true}")
     zero: set[AtomKey] = set()
     for _, figure in shown:
         if figure.value == 0:
@@ -345,15 +416,27 @@ def _audit_measure(measure: str, truth: dict[AtomKey, int], figures: list[tuple[
             k = k_practitioner if any(a.practitioner_id is not None for a in f.atoms) else k_team
             ceilings.append((labels[i], inside, k - 1 + knows_rules))
     components = _components(len(blocks), figure_blocks + [b for _, b, _ in ceilings])
-    bounder = _Bounds(live, figure_blocks, floors, components, [sum(truth.get(a, 0) for a in b) for b in blocks],
-                      ceilings, labels) if bounds else None
+    bounder = (
+        _Bounds(
+            live, figure_blocks, floors, components, [sum(truth.get(a, 0) for a in b) for b in blocks], ceilings, labels
+        )
+        if bounds
+        else None
+    )
     universe = set(truth).union(*(f.atoms for _, f in figures))
-    targets = _targets(measure, truth, [frozenset(b) for b in blocks], universe, k_team=k_team,
-                       k_practitioner=k_practitioner, closed=closed, groups=groups)
+    targets = _targets(
+        measure,
+        truth,
+        [frozenset(b) for b in blocks],
+        universe,
+        k_team=k_team,
+        k_practitioner=k_practitioner,
+        closed=closed,
+        groups=groups,
+    )
     report.targets += len(targets)
     for target in targets:
-        finding = _examine(target, zero, block_of, blocks, basis, live, labels, bounder,
-                           k_practitioner=k_practitioner)
+        finding = _examine(target, zero, block_of, blocks, basis, live, labels, bounder, k_practitioner=k_practitioner)
         if finding is None:
             continue
         if finding.low == finding.high:
@@ -376,10 +459,18 @@ def _audit_measure(measure: str, truth: dict[AtomKey, int], figures: list[tuple[
             _subtotals(measure, practitioner, theirs, truth, blocks, live, figure_blocks, labels, report, isolated)
 
 
-def _subtotals(measure: str, practitioner: int, theirs: set[int], truth: dict[AtomKey, int],
-               blocks: list[set[AtomKey]], live: list[tuple[int, Figure, frozenset[AtomKey]]],
-               figure_blocks: list[list[int]], labels: list[str], report: Report,
-               isolated: set[frozenset[AtomKey]]) -> None:
+def _subtotals(
+    measure: str,
+    practitioner: int,
+    theirs: set[int],
+    truth: dict[AtomKey, int],
+    blocks: list[set[AtomKey]],
+    live: list[tuple[int, Figure, frozenset[AtomKey]]],
+    figure_blocks: list[list[int]],
+    labels: list[str],
+    report: Report,
+    isolated: set[frozenset[AtomKey]],
+) -> None:
     """Exact equations combined so that only a closed practitioner's cells are
     left: eliminate everyone else's columns first; what remains is every
     combination of their results the figures determine."""
@@ -401,11 +492,18 @@ def _subtotals(measure: str, practitioner: int, theirs: set[int], truth: dict[At
         if atoms in isolated:
             continue  # one figure shows it: already reported
         sign = "" if all(v > 0 for v in vector.values()) else " (with signs)"
-        target = Target(CLOSED_PART + sign, measure, atoms, int(value) if value.denominator == 1 else -1,
-                        practitioner_id=practitioner)
+        target = Target(
+            CLOSED_PART + sign,
+            measure,
+            atoms,
+            int(value) if value.denominator == 1 else -1,
+            practitioner_id=practitioner,
+        )
         report.targets += 1
-        used = [f"{_coefficient(v)}{labels[live[p][0]]} (={live[p][1].value})"
-                for p, v in sorted(basis.combos[column].items(), key=lambda item: (-item[1], item[0]))]
+        used = [
+            f"{_coefficient(v)}{labels[live[p][0]]} (={live[p][1].value})"
+            for p, v in sorted(basis.combos[column].items(), key=lambda item: (-item[1], item[0]))
+        ]
         report.disclosed.append(Finding(target, "exact", float(value), float(value), used))
 
 
@@ -424,9 +522,18 @@ def _components(count: int, figure_blocks: list[list[int]]) -> list[int]:
     return [find(c) for c in range(count)]
 
 
-def _examine(target: Target, zero: set[AtomKey], block_of: dict[AtomKey, int], blocks: list[set[AtomKey]],
-             basis: _Basis, live: list[tuple[int, Figure, frozenset[AtomKey]]], labels: list[str],
-             bounder: _Bounds | None, *, k_practitioner: int) -> Finding | None:
+def _examine(
+    target: Target,
+    zero: set[AtomKey],
+    block_of: dict[AtomKey, int],
+    blocks: list[set[AtomKey]],
+    basis: _Basis,
+    live: list[tuple[int, Figure, frozenset[AtomKey]]],
+    labels: list[str],
+    bounder: _Bounds | None,
+    *,
+    k_practitioner: int,
+) -> Finding | None:
     atoms = target.atoms - zero
     if not atoms or any(a not in block_of for a in atoms):
         return None  # an atom no figure counts: unbounded (and zeros are not protected)
@@ -437,8 +544,10 @@ def _examine(target: Target, zero: set[AtomKey], block_of: dict[AtomKey, int], b
     if len(full) == len(touched):
         combo = basis.express(full)
         if combo is not None:
-            used = [f"{_coefficient(v)}{labels[live[p][0]]} (={live[p][1].value})"
-                    for p, v in sorted(combo.items(), key=lambda item: (-item[1], item[0]))]
+            used = [
+                f"{_coefficient(v)}{labels[live[p][0]]} (={live[p][1].value})"
+                for p, v in sorted(combo.items(), key=lambda item: (-item[1], item[0]))
+            ]
             return Finding(target, "exact", target.true, target.true, used)
     if bounder is None:
         return None
@@ -460,9 +569,16 @@ class _Bounds:
     solutions (the truth among them) can be neither disclosed nor narrowed,
     so most targets need no solve at all."""
 
-    def __init__(self, live: list[tuple[int, Figure, frozenset[AtomKey]]], figure_blocks: list[list[int]],
-                 floors: list[int], components: list[int], block_truth: list[int],
-                 ceilings: list[tuple[str, list[int], int]], labels: list[str]) -> None:
+    def __init__(
+        self,
+        live: list[tuple[int, Figure, frozenset[AtomKey]]],
+        figure_blocks: list[list[int]],
+        floors: list[int],
+        components: list[int],
+        block_truth: list[int],
+        ceilings: list[tuple[str, list[int], int]],
+        labels: list[str],
+    ) -> None:
         self.live, self.figure_blocks, self.components, self.block_truth = live, figure_blocks, components, block_truth
         self.floors, self.ceilings, self.labels = floors, ceilings, labels
         self.models: dict[int, dict] = {}
@@ -492,18 +608,32 @@ class _Bounds:
                 vector = np.zeros(len(columns))
                 vector[[index[b] for b in blocks]] = 1
                 upper.append(vector), upper_b.append(ceiling), upper_of.append(f"{name} (hidden: at most {ceiling})")
-        model = dict(index=index, size=len(columns),
-                     A_ub=np.array(upper) if upper else None, b_ub=upper_b or None, upper_of=upper_of,
-                     A_eq=np.array(equal) if equal else None, b_eq=equal_b or None, equal_of=equal_of,
-                     points=[np.array([self.block_truth[b] for b in columns], dtype=float)])
+        model = dict(
+            index=index,
+            size=len(columns),
+            A_ub=np.array(upper) if upper else None,
+            b_ub=upper_b or None,
+            upper_of=upper_of,
+            A_eq=np.array(equal) if equal else None,
+            b_eq=equal_b or None,
+            equal_of=equal_of,
+            points=[np.array([self.block_truth[b] for b in columns], dtype=float)],
+        )
         self.models[component] = model
         return model
 
     def _solve(self, model: dict, cost):
         from scipy.optimize import linprog
 
-        result = linprog(cost, A_ub=model["A_ub"], b_ub=model["b_ub"], A_eq=model["A_eq"], b_eq=model["b_eq"],
-                         bounds=(0, None), method="highs")
+        result = linprog(
+            cost,
+            A_ub=model["A_ub"],
+            b_ub=model["b_ub"],
+            A_eq=model["A_eq"],
+            b_eq=model["b_eq"],
+            bounds=(0, None),
+            method="highs",
+        )
         if result.status == 0:
             model["points"].append(result.x)
         return result
@@ -537,10 +667,10 @@ class _Bounds:
                 if result.status != 0:
                     return Finding(target, f"bounds failed ({result.message})", math.nan, math.nan, [])
                 outcome[side] += sign * result.fun
-                for marginals, of in ((result.ineqlin.marginals if model["A_ub"] is not None else [],
-                                       model["upper_of"]),
-                                      (result.eqlin.marginals if model["A_eq"] is not None else [],
-                                       model["equal_of"])):
+                for marginals, of in (
+                    (result.ineqlin.marginals if model["A_ub"] is not None else [], model["upper_of"]),
+                    (result.eqlin.marginals if model["A_eq"] is not None else [], model["equal_of"]),
+                ):
                     used |= {of[j] for j, m in enumerate(marginals) if abs(m) > 1e-9}
         low, high = math.ceil(outcome[0] - 1e-6), math.floor(outcome[1] + 1e-6)
         if low < high and (low < 1 or high - low >= k):

@@ -17,22 +17,34 @@ from tests.privacy.differencing import (
 )
 
 
-def atom(month: int = 1, touchpoint: int = 1, practitioner: int | None = None, audience: str = "parent",
-         kind: str = "home_visit") -> AtomKey:
-    return AtomKey(team_id=1, month=dt.date(2026, month, 1), touchpoint_id=touchpoint, practitioner_id=practitioner,
-                   contact_kind=kind, audience=audience, survey_id="after-meeting")
+def atom(
+    month: int = 1,
+    touchpoint: int = 1,
+    practitioner: int | None = None,
+    audience: str = "parent",
+    kind: str = "home_visit",
+) -> AtomKey:
+    return AtomKey(
+        team_id=1,
+        month=dt.date(2026, month, 1),
+        touchpoint_id=touchpoint,
+        practitioner_id=practitioner,
+        contact_kind=kind,
+        audience=audience,
+        survey_id="after-meeting",
+    )
 
 
-def figure(truth: dict, atoms: list[AtomKey], *, noise: int = 0, value: int | None = -1,
-           measure: str = "responses") -> Figure:
+def figure(
+    truth: dict, atoms: list[AtomKey], *, noise: int = 0, value: int | None = -1, measure: str = "responses"
+) -> Figure:
     """A figure over `atoms`, published as its true value unless `value` says otherwise."""
     true = sum(truth[(a, measure)] for a in atoms)
     return Figure(measure, frozenset(atoms), true if value == -1 else value, noise)
 
 
 def run(truth, figures, **kwargs):
-    return audit(truth, figures, k_team=5, k_practitioner=10, labels=[f"F{i}" for i in range(len(figures))],
-                 **kwargs)
+    return audit(truth, figures, k_team=5, k_practitioner=10, labels=[f"F{i}" for i in range(len(figures))], **kwargs)
 
 
 def disclosed(report, kind):
@@ -54,8 +66,11 @@ def test_a_total_and_all_but_one_part_disclose_the_last_part():
 def test_a_noisy_total_and_noisy_parts_do_not_disclose_the_last_part():
     a, b, c = atom(touchpoint=1), atom(touchpoint=2), atom(touchpoint=3)
     truth = {(a, "responses"): 10, (b, "responses"): 7, (c, "responses"): 2}
-    figures = [figure(truth, [a, b, c], noise=2, value=20), figure(truth, [a], noise=2, value=9),
-               figure(truth, [b], noise=2, value=8)]
+    figures = [
+        figure(truth, [a, b, c], noise=2, value=20),
+        figure(truth, [a], noise=2, value=9),
+        figure(truth, [b], noise=2, value=8),
+    ]
 
     report = run(truth, figures)
 
@@ -75,8 +90,12 @@ def test_two_overlapping_windows_disclose_the_month_they_differ_by():
 
 def test_two_windows_disclose_a_small_group_no_figure_tells_apart():
     months = [atom(month=m) for m in (1, 2, 3, 4)]
-    truth = {(months[0], "responses"): 1, (months[1], "responses"): 1, (months[2], "responses"): 10,
-             (months[3], "responses"): 10}
+    truth = {
+        (months[0], "responses"): 1,
+        (months[1], "responses"): 1,
+        (months[2], "responses"): 10,
+        (months[3], "responses"): 10,
+    }
 
     report = run(truth, [figure(truth, months), figure(truth, months[2:])])
 
@@ -151,8 +170,11 @@ def test_a_published_zero_is_exact_and_removes_its_cells_from_every_sum():
 def test_each_measure_is_audited_on_its_own():
     a, b = atom(touchpoint=1), atom(touchpoint=2)
     truth = {(a, "responses"): 10, (b, "responses"): 10, (a, "q:negative"): 2, (b, "q:negative"): 8}
-    figures = [figure(truth, [a, b]), figure(truth, [a, b], measure="q:negative"),
-               figure(truth, [b], measure="q:negative")]
+    figures = [
+        figure(truth, [a, b]),
+        figure(truth, [a, b], measure="q:negative"),
+        figure(truth, [b], measure="q:negative"),
+    ]
 
     report = run(truth, figures)
 
@@ -163,10 +185,13 @@ def test_each_measure_is_audited_on_its_own():
 def test_a_closed_practitioners_month_is_disclosed_by_subtracting_a_sharing_colleague():
     sharing = [atom(month=m, touchpoint=1, practitioner=7) for m in (1, 2)]
     closed = [atom(month=m, touchpoint=2, practitioner=8) for m in (1, 2)]
-    truth = {(sharing[0], "responses"): 40, (sharing[1], "responses"): 40, (closed[0], "responses"): 30,
-             (closed[1], "responses"): 35}
-    figures = [figure(truth, [sharing[0], closed[0]]), figure(truth, [sharing[1], closed[1]]),
-               figure(truth, sharing)]
+    truth = {
+        (sharing[0], "responses"): 40,
+        (sharing[1], "responses"): 40,
+        (closed[0], "responses"): 30,
+        (closed[1], "responses"): 35,
+    }
+    figures = [figure(truth, [sharing[0], closed[0]]), figure(truth, [sharing[1], closed[1]]), figure(truth, sharing)]
 
     report = run(truth, figures, closed={8})
 
@@ -181,8 +206,9 @@ def test_a_figure_only_one_closed_practitioner_serves_isolates_them_even_with_no
     others = atom(touchpoint=1, practitioner=7, audience="8to12")
     truth = {(theirs, "responses"): 139, (others, "responses"): 50}
 
-    report = run(truth, [figure(truth, [theirs], noise=2, value=140), figure(truth, [theirs, others], noise=2)],
-                 closed={8})
+    report = run(
+        truth, [figure(truth, [theirs], noise=2, value=140), figure(truth, [theirs, others], noise=2)], closed={8}
+    )
 
     [finding] = disclosed(report, ISOLATED)
     assert finding.target.true == 139 and (finding.low, finding.high) == (138, 142)
@@ -213,12 +239,18 @@ def test_a_figure_that_cannot_come_from_the_true_counts_is_reported():
 
 def test_a_question_s_answers_are_audited_together_with_its_count_of_everyone_who_answered():
     a, b = atom(touchpoint=1), atom(touchpoint=2)
-    truth = {(a, "listened:positive"): 9, (a, "listened:negative"): 1, (b, "listened:positive"): 7,
-             (b, "listened:negative"): 6}
+    truth = {
+        (a, "listened:positive"): 9,
+        (a, "listened:negative"): 1,
+        (b, "listened:positive"): 7,
+        (b, "listened:negative"): 6,
+    }
     # No figure of "listened:negative" is published, but answered minus positive is one person in a.
-    figures = [figure(truth, [a], measure="listened:positive"),
-               Figure("listened:answered", frozenset([a]), 10, 0),
-               figure(truth, [b], measure="listened:negative")]
+    figures = [
+        figure(truth, [a], measure="listened:positive"),
+        Figure("listened:answered", frozenset([a]), 10, 0),
+        figure(truth, [b], measure="listened:negative"),
+    ]
 
     report = run(truth, figures)
 

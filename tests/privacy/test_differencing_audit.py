@@ -73,8 +73,11 @@ ROLES = ("practitioner", "colleague", "team manager", "safeguarding lead", "admi
 # A team like the demo's: P1 (not sharing) alone does home visits and alone serves under-8s; quiet months.
 FIXED = {
     "months": 3,
-    "counts": {(t, m): n for t, row in enumerate([(6, 7, 3), (4, 9, 12), (10, 10, 10), (8, 8, 8), (5, 2, 6),
-                                                  (6, 6, 6), (1, 0, 2)]) for m, n in enumerate(row)},
+    "counts": {
+        (t, m): n
+        for t, row in enumerate([(6, 7, 3), (4, 9, 12), (10, 10, 10), (8, 8, 8), (5, 2, 6), (6, 6, 6), (1, 0, 2)])
+        for m, n in enumerate(row)
+    },
     "shares": {"P0": True, "P1": False, "P2": True, "P3": False},
     "reassigned_on": (1, 15),
     "review_focus": ("home_visit", None),
@@ -86,9 +89,13 @@ FIXED = {
 # answer: 9 <= total <= 9. (Record keys come from the seed, so it replays exactly.)
 PINNED_BY_HIDDEN = {
     "months": 4,
-    "counts": {(t, m): n for t, row in enumerate([(6, 8, 4, 1), (7, 10, 6, 4), (4, 8, 12, 12), (5, 4, 8, 5),
-                                                  (11, 10, 6, 8), (0, 6, 8, 6), (0, 0, 1, 2)])
-               for m, n in enumerate(row)},
+    "counts": {
+        (t, m): n
+        for t, row in enumerate(
+            [(6, 8, 4, 1), (7, 10, 6, 4), (4, 8, 12, 12), (5, 4, 8, 5), (11, 10, 6, 8), (0, 6, 8, 6), (0, 0, 1, 2)]
+        )
+        for m, n in enumerate(row)
+    },
     "shares": {"P0": True, "P1": False, "P2": True, "P3": True},
     "reassigned_on": (3, 3),
     "review_focus": ("home_visit", None),
@@ -99,16 +106,24 @@ PINNED_BY_HIDDEN = {
 @st.composite
 def teams(draw):
     months = draw(st.integers(min_value=2, max_value=4))
-    counts = {(t, m): draw(st.integers(min_value=0, max_value=most))
-              for t, (_, _, _, most) in enumerate(TOUCHPOINTS) for m in range(months)}
+    counts = {
+        (t, m): draw(st.integers(min_value=0, max_value=most))
+        for t, (_, _, _, most) in enumerate(TOUCHPOINTS)
+        for m in range(months)
+    }
     return {
         "months": months,
         "counts": counts,
         "shares": {"P0": draw(st.booleans()), "P1": False, "P2": True, "P3": draw(st.booleans())},
-        "reassigned_on": (draw(st.integers(min_value=0, max_value=months - 1)),
-                          draw(st.integers(min_value=1, max_value=28))),
-        "review_focus": draw(st.sampled_from([(None, None), ("home_visit", None), (None, "under8"),
-                                              ("direct_work", None), (None, "parent")])),
+        "reassigned_on": (
+            draw(st.integers(min_value=0, max_value=months - 1)),
+            draw(st.integers(min_value=1, max_value=28)),
+        ),
+        "review_focus": draw(
+            st.sampled_from(
+                [(None, None), ("home_visit", None), (None, "under8"), ("direct_work", None), (None, "parent")]
+            )
+        ),
         "seed": draw(st.integers(min_value=0, max_value=2**31)),
     }
 
@@ -152,9 +167,13 @@ async def _build(conn, registry, plan: dict, today: dt.date) -> World:
     people: dict[str, int] = {}
 
     async def person(slot: str, role: str | None, *, admin: bool = False) -> int:
-        staff_id = await staff_service.add_staff(conn, email=f"{uuid.uuid4().hex[:10]}@audit.example",
-                                                 display_name=f"{slot} {uuid.uuid4().hex[:4]}", password=None,
-                                                 is_admin=admin)
+        staff_id = await staff_service.add_staff(
+            conn,
+            email=f"{uuid.uuid4().hex[:10]}@audit.example",
+            display_name=f"{slot} {uuid.uuid4().hex[:4]}",
+            password=None,
+            is_admin=admin,
+        )
         if role:
             await staff_service.give_role(conn, team_id=team_id, staff_id=staff_id, role=role)
         if plan["shares"].get(slot):
@@ -170,13 +189,21 @@ async def _build(conn, registry, plan: dict, today: dt.date) -> World:
     touchpoint_ids = []
     for slot, kind, audience, _ in TOUCHPOINTS:
         code = codes.new_code()
-        await insert_touchpoint(conn, code=code, team_id=team_id, contact_kind=kind,
-                                practitioner_id=people[slot] if slot else None, survey_id=SURVEY, audience=audience,
-                                language="en-GB")
+        await insert_touchpoint(
+            conn,
+            code=code,
+            team_id=team_id,
+            contact_kind=kind,
+            practitioner_id=people[slot] if slot else None,
+            survey_id=SURVEY,
+            audience=audience,
+            language="en-GB",
+        )
         touchpoint_ids.append(await conn.fetchval("select id from touchpoints where code = $1", code))
 
-    version = await conn.fetchval("select version_hash from survey_versions where survey_id = $1 "
-                                  "order by first_seen_at desc limit 1", SURVEY)
+    version = await conn.fetchval(
+        "select version_hash from survey_versions where survey_id = $1 order by first_seen_at desc limit 1", SURVEY
+    )
     rows = []  # (day, touchpoint index, audience, answers)
     for (t, m), n in sorted(plan["counts"].items()):
         _, _, fixed, _ = TOUCHPOINTS[t]
@@ -190,15 +217,28 @@ async def _build(conn, registry, plan: dict, today: dt.date) -> World:
     before = [r for r in rows if r[0] < cut]
     after = [r for r in rows if r[0] >= cut]
     # Record keys (secret, random in real use) are drawn from the example's seed, so an example replays exactly.
-    insert = ("insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, "
-              "language, submitted_on, answers, record_key) values ($1, $2, $3, $4, $5, 'en-GB', $6, $7, $8)")
+    insert = (
+        "insert into responses (submission_id, touchpoint_id, survey_id, survey_version_hash, audience, "
+        "language, submitted_on, answers, record_key) values ($1, $2, $3, $4, $5, 'en-GB', $6, $7, $8)"
+    )
     keys = [rng.randrange(256) for _ in rows]
-    await conn.executemany(insert, [(uuid.uuid4(), touchpoint_ids[t], SURVEY, version, a, day, answers, key)
-                                    for (day, t, a, answers), key in zip(before, keys)])
-    await conn.execute("update touchpoints set practitioner_id = $1 where id = $2", people["P3"],
-                       touchpoint_ids[REASSIGNED])
-    await conn.executemany(insert, [(uuid.uuid4(), touchpoint_ids[t], SURVEY, version, a, day, answers, key)
-                                    for (day, t, a, answers), key in zip(after, keys[len(before):])])
+    await conn.executemany(
+        insert,
+        [
+            (uuid.uuid4(), touchpoint_ids[t], SURVEY, version, a, day, answers, key)
+            for (day, t, a, answers), key in zip(before, keys)
+        ],
+    )
+    await conn.execute(
+        "update touchpoints set practitioner_id = $1 where id = $2", people["P3"], touchpoint_ids[REASSIGNED]
+    )
+    await conn.executemany(
+        insert,
+        [
+            (uuid.uuid4(), touchpoint_ids[t], SURVEY, version, a, day, answers, key)
+            for (day, t, a, answers), key in zip(after, keys[len(before) :])
+        ],
+    )
 
     questions = summary_questions(registry, SURVEY)
     truth: dict[tuple[AtomKey, str], int] = defaultdict(int)
@@ -206,8 +246,9 @@ async def _build(conn, registry, plan: dict, today: dt.date) -> World:
         slot, kind, _, _ = TOUCHPOINTS[t]
         if t == REASSIGNED:
             slot = "P2" if day < cut else "P3"
-        atom = AtomKey(team_id, grid.month_of(day), touchpoint_ids[t], people[slot] if slot else None, kind, audience,
-                       SURVEY)
+        atom = AtomKey(
+            team_id, grid.month_of(day), touchpoint_ids[t], people[slot] if slot else None, kind, audience, SURVEY
+        )
         truth[(atom, RESPONSES)] += 1
         for question in questions:
             definition = question_for(registry, SURVEY, audience, question.id)
@@ -221,20 +262,34 @@ async def _build(conn, registry, plan: dict, today: dt.date) -> World:
     focus_kind, focus_audience = plan["review_focus"]
     saved = []
     for first, last_month in ((months[0], months[-2]), (months[-1], months[-1])):
-        saved.append(await reviews.start_review(conn, registry, team_id=team_id, by=people["manager"], today=today,
-                                                form=reviews.ReviewForm(first.isoformat(), last_month.isoformat(),
-                                                                        focus_kind or "", focus_audience or "")))
-    await review_actions.add_action(conn, registry, review=await reviews.review(conn, review_id=saved[0]),
-                             by=people["manager"], form=review_actions.ActionForm("Explain the plan first", "", "",
-                                                                           ["listened"]))
+        saved.append(
+            await reviews.start_review(
+                conn,
+                registry,
+                team_id=team_id,
+                by=people["manager"],
+                today=today,
+                form=reviews.ReviewForm(
+                    first.isoformat(), last_month.isoformat(), focus_kind or "", focus_audience or ""
+                ),
+            )
+        )
+    await review_actions.add_action(
+        conn,
+        registry,
+        review=await reviews.review(conn, review_id=saved[0]),
+        by=people["manager"],
+        form=review_actions.ActionForm("Explain the plan first", "", "", ["listened"]),
+    )
 
     viewers = {}
     for role, slot in zip(ROLES, ("P1", "P0", "manager", "lead", "admin")):
         signed_in = await staff_service.start_session(conn, staff_id=people[slot])
         viewers[role] = await staff_service.viewer_for_token(conn, token=signed_in.token)
     atoms = {a for a, _ in truth}
-    return World(team_id, people, viewers, dict(truth), months[0], {a.contact_kind for a in atoms},
-                 {a.audience for a in atoms})
+    return World(
+        team_id, people, viewers, dict(truth), months[0], {a.contact_kind for a in atoms}, {a.audience for a in atoms}
+    )
 
 
 def _closed(world: World, role: str, plan: dict) -> set[int]:
@@ -250,21 +305,34 @@ def _closed(world: World, role: str, plan: dict) -> set[int]:
 
 def _plain(request: FigureRequest, world: World, viewer_id: int) -> FigureRequest | None:
     """The request that publishes the same figures with the least work, or None when it publishes only zeros."""
-    output = {"team_csv": "team", "review_print": "review", "review_markdown": "review"}.get(request.output,
-                                                                                          request.output)
+    output = {"team_csv": "team", "review_print": "review", "review_markdown": "review"}.get(
+        request.output, request.output
+    )
     first = request.first_month
     if first is not None and first < world.first_month:
         first = world.first_month
-    found = FigureRequest(output, request.team_id, first, request.last_month, request.audience, request.contact_kind,
-                          request.touchpoint_id, request.survey_id, request.review_id)
+    found = FigureRequest(
+        output,
+        request.team_id,
+        first,
+        request.last_month,
+        request.audience,
+        request.contact_kind,
+        request.touchpoint_id,
+        request.survey_id,
+        request.review_id,
+    )
     if request.team_id not in (None, world.team_id) or first is None or request.review_id is not None:
         return found
     if output in ("team", "my_feedback", "review") and not any(
-            first <= atom.month <= request.last_month
-            and request.audience in (None, atom.audience) and request.contact_kind in (None, atom.contact_kind)
-            and request.touchpoint_id in (None, atom.touchpoint_id)
-            and (output != "my_feedback" or atom.practitioner_id == viewer_id)
-            for atom, measure in world.truth if measure == RESPONSES):
+        first <= atom.month <= request.last_month
+        and request.audience in (None, atom.audience)
+        and request.contact_kind in (None, atom.contact_kind)
+        and request.touchpoint_id in (None, atom.touchpoint_id)
+        and (output != "my_feedback" or atom.practitioner_id == viewer_id)
+        for atom, measure in world.truth
+        if measure == RESPONSES
+    ):
         return None
     return found
 
@@ -273,9 +341,16 @@ def _label(request: FigureRequest) -> str:
     parts = [request.output]
     if request.first_month:
         parts.append(f"{request.first_month:%Y-%m}..{request.last_month:%Y-%m}")
-    parts += [f"{name}={value}" for name, value in (("audience", request.audience), ("kind", request.contact_kind),
-                                                     ("touchpoint", request.touchpoint_id),
-                                                     ("review", request.review_id)) if value is not None]
+    parts += [
+        f"{name}={value}"
+        for name, value in (
+            ("audience", request.audience),
+            ("kind", request.contact_kind),
+            ("touchpoint", request.touchpoint_id),
+            ("review", request.review_id),
+        )
+        if value is not None
+    ]
     return " ".join(parts)
 
 
@@ -306,10 +381,13 @@ async def _figures_for(conn, registry, settings, world: World, role: str, today:
     return figures, labels, len(requests)
 
 
-@settings(max_examples=10, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking:
-          print_blob=True,  # an example takes seconds; a failure is reported as drawn, with its blob to replay
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large])
+@settings(
+    max_examples=10,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking:
+    print_blob=True,  # an example takes seconds; a failure is reported as drawn, with its blob to replay
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(plan=teams())
 @example(plan=FIXED)
 async def test_no_role_can_difference_out_a_small_group_or_a_closed_practitioner(audit_pool, settings, plan):
@@ -323,8 +401,15 @@ async def test_no_role_can_difference_out_a_small_group_or_a_closed_practitioner
             for role in ROLES:
                 figures, labels, asked = await _figures_for(conn, registry, settings, world, role, today)
 
-                report = audit(world.truth, figures, k_team=settings.k_team, k_practitioner=settings.k_practitioner,
-                               closed=_closed(world, role, plan), labels=labels, knows_rules=D)
+                report = audit(
+                    world.truth,
+                    figures,
+                    k_team=settings.k_team,
+                    k_practitioner=settings.k_practitioner,
+                    closed=_closed(world, role, plan),
+                    labels=labels,
+                    knows_rules=D,
+                )
 
                 assert report.clean, f"{role} ({asked} requests) in {plan}:\n{report.text()}"
                 if role != "administrator":
@@ -346,11 +431,19 @@ async def test_the_audit_catches_the_same_outputs_published_without_protection(a
             world = await _build(conn, registry, FIXED, today)
             for role in ("colleague", "team manager"):
                 figures, labels, _ = await _figures_for(conn, registry, settings, world, role, today)
-                exact = [Figure(f.measure, f.atoms, sum(world.truth.get((a, f.measure), 0) for a in f.atoms), 0)
-                         for f in figures]
+                exact = [
+                    Figure(f.measure, f.atoms, sum(world.truth.get((a, f.measure), 0) for a in f.atoms), 0)
+                    for f in figures
+                ]
 
-                report = audit(world.truth, exact, k_team=settings.k_team, k_practitioner=settings.k_practitioner,
-                               closed=_closed(world, role, FIXED), labels=labels)
+                report = audit(
+                    world.truth,
+                    exact,
+                    k_team=settings.k_team,
+                    k_practitioner=settings.k_practitioner,
+                    closed=_closed(world, role, FIXED),
+                    labels=labels,
+                )
 
                 kinds = {f.target.kind for f in report.disclosed}
                 assert {SMALL_CELL, SMALL_GROUP} & kinds, report.text()
@@ -377,8 +470,15 @@ async def test_an_attacker_who_knows_the_rules_cannot_pin_down_a_small_group(aud
             for role in ROLES:
                 figures, labels, _ = await _figures_for(conn, registry, settings, world, role, today)
 
-                report = audit(world.truth, figures, k_team=settings.k_team, k_practitioner=settings.k_practitioner,
-                               closed=_closed(world, role, PINNED_BY_HIDDEN), labels=labels, knows_rules=D)
+                report = audit(
+                    world.truth,
+                    figures,
+                    k_team=settings.k_team,
+                    k_practitioner=settings.k_practitioner,
+                    closed=_closed(world, role, PINNED_BY_HIDDEN),
+                    labels=labels,
+                    knows_rules=D,
+                )
 
                 assert report.clean, f"{role}:\n{report.text()}"
         finally:

@@ -51,8 +51,26 @@ def test_adding_labels_to_the_model_left_unlabelled_surveys_version_unchanged():
     import msgspec
 
     survey = decode_survey(WITHOUT, "tiny.toml")
-    before = {"id": "tiny", "version": "1", "title": "Tiny", "audiences": {"under8": {"questions": [
-        {"kind": "faces", "points": 3, "id": "listened", "text": QUESTION, "hint": "", "required": False, "audio": {}}]}}}
+    before = {
+        "id": "tiny",
+        "version": "1",
+        "title": "Tiny",
+        "audiences": {
+            "under8": {
+                "questions": [
+                    {
+                        "kind": "faces",
+                        "points": 3,
+                        "id": "listened",
+                        "text": QUESTION,
+                        "hint": "",
+                        "required": False,
+                        "audio": {},
+                    }
+                ]
+            }
+        },
+    }
 
     assert survey.version_hash == hashlib.sha256(msgspec.json.encode(before)).hexdigest()[:16]
     assert decode_survey(WITH, "tiny.toml").version_hash != survey.version_hash

@@ -11,7 +11,9 @@ VARIANT = Variant(
         Faces(id="five", text="Five faces", points=5),
         Agree(id="respect", text="I was treated with respect."),
         YesNo(id="contact", text="Do you know how to contact your worker?"),
-        Choice(id="took_part", text="How?", options=[Option("was_there", "I was there"), Option("did_not", "I didn't")]),
+        Choice(
+            id="took_part", text="How?", options=[Option("was_there", "I was there"), Option("did_not", "I didn't")]
+        ),
         Text(id="anything_else", text="Anything else?", max_length=20),
     ]
 )
@@ -24,7 +26,9 @@ def form(**answers: str) -> dict[str, list[str]]:
 def test_valid_answers_of_every_kind_are_accepted_and_typed():
     checked = check_answers(
         VARIANT,
-        form(listened="3", five="5", respect="1", contact="not_sure", took_part="did_not", anything_else=" hi \r\nthere "),
+        form(
+            listened="3", five="5", respect="1", contact="not_sure", took_part="did_not", anything_else=" hi \r\nthere "
+        ),
     )
 
     assert checked.ok

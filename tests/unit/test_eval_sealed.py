@@ -15,20 +15,45 @@ SCRIPT = Path(__file__).resolve().parents[2] / "infra" / "eval" / "safeguarding.
 # Texts nobody may see: a missed disclosure, a false alarm, a caught one, a non-disclosure;
 # and redaction rows with a missed span, an over-redacted word and a kept staff name.
 SEALED_FLAGGING = [
-    {"text": "zephyr marmalade quietly orbiting nine lanterns", "language": "en", "label": "disclosure", "category": "unsafe"},
+    {
+        "text": "zephyr marmalade quietly orbiting nine lanterns",
+        "language": "en",
+        "label": "disclosure",
+        "category": "unsafe",
+    },
     {"text": "my dad hits me when he is drunk", "language": "en", "label": "none", "category": "tricky"},
     {"text": "i want to kill myself tonight", "language": "en", "label": "disclosure", "category": "suicide"},
     {"text": "the worker was kind and brought biscuits", "language": "en", "label": "none", "category": "positive"},
 ]
 SEALED_REDACTION = [
-    {"text": "ask Quixotel Brambleworth about it", "spans": [{"kind": "name", "text": "lowercase-never-found"}],
-     "staff": [], "keep": []},
-    {"text": "we visited Xylophonia yesterday with Mr Zarquon", "spans": [{"kind": "name", "text": "Zarquon"}],
-     "staff": ["Petronella Vasquez"], "keep": []},
+    {
+        "text": "ask Quixotel Brambleworth about it",
+        "spans": [{"kind": "name", "text": "lowercase-never-found"}],
+        "staff": [],
+        "keep": [],
+    },
+    {
+        "text": "we visited Xylophonia yesterday with Mr Zarquon",
+        "spans": [{"kind": "name", "text": "Zarquon"}],
+        "staff": ["Petronella Vasquez"],
+        "keep": [],
+    },
 ]
 # Words of those texts that appear nowhere else (the output's headings share ordinary words).
-MARKERS = ["zephyr", "marmalade", "lanterns", "drunk", "tonight", "biscuits", "Quixotel", "Brambleworth",
-           "Xylophonia", "Zarquon", "Petronella", "lowercase-never-found"]
+MARKERS = [
+    "zephyr",
+    "marmalade",
+    "lanterns",
+    "drunk",
+    "tonight",
+    "biscuits",
+    "Quixotel",
+    "Brambleworth",
+    "Xylophonia",
+    "Zarquon",
+    "Petronella",
+    "lowercase-never-found",
+]
 TUNED = [{"text": "he punches me every night", "language": "en", "label": "disclosure", "category": "harm"}]
 
 
@@ -47,8 +72,10 @@ def _write(path: Path, rows: list[dict]) -> None:
 @pytest.fixture
 def sets(tmp_path):
     _write(tmp_path / "flagging_dev.jsonl", TUNED)
-    _write(tmp_path / "redaction.jsonl", [{"text": "my son Kai", "spans": [{"kind": "name", "text": "Kai"}],
-                                           "staff": [], "keep": []}])
+    _write(
+        tmp_path / "redaction.jsonl",
+        [{"text": "my son Kai", "spans": [{"kind": "name", "text": "Kai"}], "staff": [], "keep": []}],
+    )
     _write(tmp_path / "flagging_sealed_c.jsonl", SEALED_FLAGGING)
     _write(tmp_path / "redaction_sealed_a.jsonl", SEALED_REDACTION)
     return tmp_path

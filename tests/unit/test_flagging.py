@@ -238,7 +238,9 @@ def test_indicator_with_unknown_category_is_refused():
         _indicator({"id": "xx.bad", "category": "sadness", "patterns": ["sad"]}, frozenset())
 
 
-@pytest.mark.parametrize("language", ["en", "cy", "pl", "ar", "ur", "uk", "es", "pt", "ro", "fa", "bn", "so", "ps", "ckb", "ti"])
+@pytest.mark.parametrize(
+    "language", ["en", "cy", "pl", "ar", "ur", "uk", "es", "pt", "ro", "fa", "bn", "so", "ps", "ckb", "ti"]
+)
 def test_indicator_list_is_marked_draft_and_covers_every_category(language):
     path = INDICATORS / f"{language}.toml"
     text = path.read_text(encoding="utf-8")
@@ -258,7 +260,12 @@ def _eval_rows(name):
 
 
 @pytest.mark.parametrize(
-    "name", ["flagging_dev.jsonl", "flagging_dev2.jsonl", *(f"flagging_heldout{n}.jsonl" for n in ("", "2", "3", "4", "5", "6"))]
+    "name",
+    [
+        "flagging_dev.jsonl",
+        "flagging_dev2.jsonl",
+        *(f"flagging_heldout{n}.jsonl" for n in ("", "2", "3", "4", "5", "6")),
+    ],
 )
 def test_flag_keeps_catching_what_the_tuned_sets_hold(name):
     """A regression guard, not a measure: these sets were tuned on. How the flagger does on text nobody
@@ -358,7 +365,9 @@ def test_combination_window_counts_a_long_term_as_one_word():
 
 def test_concepts_and_combinations_refuse_mistakes():
     with pytest.raises(ValueError, match="unknown concepts"):
-        _combination({"id": "xx.combination.a", "category": "harm", "all": ["violence", "nobody"]}, {"violence": ["hit"]})
+        _combination(
+            {"id": "xx.combination.a", "category": "harm", "all": ["violence", "nobody"]}, {"violence": ["hit"]}
+        )
     with pytest.raises(ValueError, match="unknown category"):
         _combination({"id": "xx.combination.a", "category": "sadness", "all": ["violence"]}, {"violence": ["hit"]})
     with pytest.raises(ValueError, match="indicator patterns"):

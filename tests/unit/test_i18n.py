@@ -47,6 +47,7 @@ def _po(path: Path, catalog: Catalog) -> None:
 
 # ---- choosing a language ------------------------------------------------------
 
+
 def test_negotiate_prefers_the_persons_choice_then_the_browser_then_the_touchpoint():
     assert i18n.negotiate(chosen="cy", accept_language="ar", default="pl", follow_browser=True) == "cy"
     assert i18n.negotiate(chosen=None, accept_language="xx, ar-EG;q=0.9", default="pl", follow_browser=True) == "ar"
@@ -80,6 +81,7 @@ def test_the_language_list_starts_with_english_and_welsh_and_keeps_scripts_toget
 
 # ---- plurals ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("tag", ["cy", "ar"])
 def test_plural_form_chosen_for_each_count_is_cldrs(locales, tag):
     locale = Locale.parse(tag)
@@ -90,7 +92,9 @@ def test_plural_form_chosen_for_each_count_is_cldrs(locales, tag):
     _po(locales / tag / "LC_MESSAGES" / "messages.po", catalog)
     i18n.use_locales_dir(locales)
     i18n.use_language(tag)
-    template = ENV.from_string("{% trans count=n %}{{ count }} question{% pluralize %}{{ count }} questions{% endtrans %}")
+    template = ENV.from_string(
+        "{% trans count=n %}{{ count }} question{% pluralize %}{{ count }} questions{% endtrans %}"
+    )
 
     rendered = [template.render(n=n) for n in COUNTS]
 
@@ -116,7 +120,9 @@ def test_update_moves_existing_plural_translations_to_their_cldr_places(locales)
     old.add(("There is %(num)s question.", "There are %(num)s questions."), ("z", "o", "t", "f", "hundreds", "teens"))
     po = locales / "ar" / "LC_MESSAGES" / "messages.po"
     _po(po, old)
-    po.write_text(po.read_text().replace('"Generated-By', '"X-Heard-Review: reviewed by A. Fluent, 2026-11-01\\n"\n"Generated-By'))
+    po.write_text(
+        po.read_text().replace('"Generated-By', '"X-Heard-Review: reviewed by A. Fluent, 2026-11-01\\n"\n"Generated-By')
+    )
 
     catalogs.update(locales)
 
@@ -130,6 +136,7 @@ def test_update_moves_existing_plural_translations_to_their_cldr_places(locales)
 
 
 # ---- English for a missing text ------------------------------------------------
+
 
 def test_a_text_missing_from_a_catalog_falls_back_to_english_for_that_text_only(locales):
     source = max(i18n.LOCALES_DIR.glob("*/LC_MESSAGES/messages.po"), key=lambda po: len(_translations(po)))
@@ -153,11 +160,13 @@ def test_a_text_missing_from_a_catalog_falls_back_to_english_for_that_text_only(
 def _translations(po: Path) -> dict[str, str]:
     with po.open("rb") as file:
         catalog = read_po(file)
-    return {m.id: m.string for m in catalog
-            if isinstance(m.id, str) and m.id and m.string and not m.fuzzy and not m.context}
+    return {
+        m.id: m.string for m in catalog if isinstance(m.id, str) and m.id and m.string and not m.fuzzy and not m.context
+    }
 
 
 # ---- formatting -----------------------------------------------------------------
+
 
 def test_dates_and_numbers_are_written_the_current_languages_way():
     day = dt.date(2026, 11, 24)
@@ -174,6 +183,7 @@ def test_dates_and_numbers_are_written_the_current_languages_way():
 
 
 # ---- the catalog commands and the report -----------------------------------------
+
 
 def test_extract_leaves_the_templates_alone_when_only_the_date_would_change(locales):
     first = catalogs.extract(locales)
@@ -285,7 +295,7 @@ def test_the_report_shows_each_languages_review_status_date_and_counts(locales, 
 
 
 def test_a_malformed_review_record_names_the_file_and_the_place(locales):
-    _with_record(locales, "cy", record="[cy]\nstatus = \"done\"\n")
+    _with_record(locales, "cy", record='[cy]\nstatus = "done"\n')
 
     with pytest.raises(ValueError, match=r"REVIEW.toml.*status"):
         completeness.report(locales)

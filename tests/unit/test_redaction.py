@@ -26,7 +26,10 @@ def test_redact_phone_numbers_uk_and_international(text, expected):
 
 
 def test_redact_keeps_scores_and_short_numbers():
-    assert redact("Great service, 10/10, I'd give it 5 stars out of 5").text == "Great service, 10/10, I'd give it 5 stars out of 5"
+    assert (
+        redact("Great service, 10/10, I'd give it 5 stars out of 5").text
+        == "Great service, 10/10, I'd give it 5 stars out of 5"
+    )
 
 
 def test_redact_keeps_helpline_numbers():
@@ -207,7 +210,13 @@ def _rows(name):
 
 @pytest.mark.parametrize(
     "name",
-    ["redaction.jsonl", "redaction_heldout.jsonl", "redaction_heldout2.jsonl", "redaction_fresh.jsonl", "redaction_fresh2.jsonl"],
+    [
+        "redaction.jsonl",
+        "redaction_heldout.jsonl",
+        "redaction_heldout2.jsonl",
+        "redaction_fresh.jsonl",
+        "redaction_fresh2.jsonl",
+    ],
 )
 def test_redact_keeps_finding_what_the_tuned_sets_hold(name):
     """A regression guard, not a measure: these sets were tuned on (the sealed one is not; see infra/eval)."""
@@ -234,7 +243,10 @@ def test_labelled_redaction_set_covers_every_kind():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("her account is @lily.rose_x and strangers message her", "her account is [social media] and strangers message her"),
+        (
+            "her account is @lily.rose_x and strangers message her",
+            "her account is [social media] and strangers message her",
+        ),
         ("someone called @reece_07 on twitter", "someone called [social media] on twitter"),
         ("see https://www.instagram.com/dan.the.man.88/ please", "see [social media] please"),
         ("tiktok.com/@mayaa.dance is my page", "[social media] is my page"),

@@ -61,8 +61,9 @@ PAGE_RULES = {
 }
 for name in TOUCHPOINTS:
     for tail in ("", "/qr/svg", "/qr/png", "/print/card", "/print/poster", "/print/cards", "/pdf/card", "/show"):
-        PAGE_RULES[f"/staff/touchpoints/{{{name}}}{tail}"] = (
-            lambda v, name=name: touchpoints.may_show(v, _touchpoint(name)))
+        PAGE_RULES[f"/staff/touchpoints/{{{name}}}{tail}"] = lambda v, name=name: touchpoints.may_show(
+            v, _touchpoint(name)
+        )
 
 ACTION_RULES = {
     "/staff/teams/{team1}/touchpoints": lambda v: touchpoints.may_create(v, TEAM1),

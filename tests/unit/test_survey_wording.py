@@ -26,8 +26,9 @@ questions = [
 
 
 def test_a_question_is_worded_for_a_kind_of_contact_and_keeps_its_id():
-    survey = decode_survey(TINY % ', text_for = { child_protection_conference = "The social worker listened to me." }',
-                           "tiny.toml").survey
+    survey = decode_survey(
+        TINY % ', text_for = { child_protection_conference = "The social worker listened to me." }', "tiny.toml"
+    ).survey
 
     at_conference = worded_for(survey.audiences["parent"].questions, "child_protection_conference")
     at_home = worded_for(survey.audiences["parent"].questions, "home_visit")
@@ -37,11 +38,14 @@ def test_a_question_is_worded_for_a_kind_of_contact_and_keeps_its_id():
     assert [q.id for q in at_conference] == [q.id for q in at_home]
 
 
-@pytest.mark.parametrize(("extra", "expected"), [
-    (', text_for = { conference = "x" }', "text_for 'conference' is not a kind of contact"),
-    (', text_for = { home_visit = " " }', "text_for 'home_visit' is empty"),
-    (', unanswered = "Choose one"', "unanswered is the message for a required question"),
-])
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (', text_for = { conference = "x" }', "text_for 'conference' is not a kind of contact"),
+        (', text_for = { home_visit = " " }', "text_for 'home_visit' is empty"),
+        (', unanswered = "Choose one"', "unanswered is the message for a required question"),
+    ],
+)
 def test_a_wording_for_an_unknown_kind_or_a_message_for_an_optional_question_is_refused(extra, expected):
     with pytest.raises(SurveyError) as caught:
         decode_survey(TINY % extra, "tiny.toml")
@@ -56,8 +60,9 @@ def test_the_survey_knows_every_kind_of_contact_a_touchpoint_can_be():
 def test_what_the_welcome_page_promises_follows_the_required_questions():
     optional = decode_survey(TINY % "", "a.toml").survey.audiences["parent"]
     first = decode_survey(TINY % ', required = true, unanswered = "Choose"', "b.toml").survey.audiences["parent"]
-    second = decode_survey(TINY.replace('text = "Anything else?"', 'text = "Anything else?", required = true')
-                           % "", "c.toml").survey.audiences["parent"]
+    second = decode_survey(
+        TINY.replace('text = "Anything else?"', 'text = "Anything else?", required = true') % "", "c.toml"
+    ).survey.audiences["parent"]
 
     assert skipping([optional]) == "any"
     assert skipping([first]) == "first"
@@ -65,18 +70,25 @@ def test_what_the_welcome_page_promises_follows_the_required_questions():
     assert skipping([second]) == "some"
 
 
-QUESTIONS = [Faces(id="a", text="A", required=True), Faces(id="b", text="B"), Faces(id="c", text="C"),
-             Text(id="d", text="D")]
+QUESTIONS = [
+    Faces(id="a", text="A", required=True),
+    Faces(id="b", text="B"),
+    Faces(id="c", text="C"),
+    Text(id="d", text="D"),
+]
 
 
-@pytest.mark.parametrize(("step", "go", "to", "problems", "expected"), [
-    (2, "to", 1, {}, (1, {})),  # the phone's Back
-    (0, "to", 2, {}, (2, {})),  # the phone's Forward
-    (0, "to", 2, {"a": "required"}, (0, {"a": "required"})),  # no further than an answer that is missing
-    (1, "next", None, {"a": "required"}, (2, {})),
-    (0, "next", None, {"a": "required"}, (0, {"a": "required"})),
-    (0, "back", None, {}, (0, {})),
-    (3, "next", None, {}, (3, {})),
-])
+@pytest.mark.parametrize(
+    ("step", "go", "to", "problems", "expected"),
+    [
+        (2, "to", 1, {}, (1, {})),  # the phone's Back
+        (0, "to", 2, {}, (2, {})),  # the phone's Forward
+        (0, "to", 2, {"a": "required"}, (0, {"a": "required"})),  # no further than an answer that is missing
+        (1, "next", None, {"a": "required"}, (2, {})),
+        (0, "next", None, {"a": "required"}, (0, {"a": "required"})),
+        (0, "back", None, {}, (0, {})),
+        (3, "next", None, {}, (3, {})),
+    ],
+)
 def test_screens_move_by_back_next_and_the_phones_history(step, go, to, problems, expected):
     assert move(QUESTIONS, step, go, problems, to) == expected

@@ -50,8 +50,10 @@ def test_a_families_survey_has_three_point_faces_for_under_8s_and_five_for_older
     assert older and all(q.points == 5 for q in older)
 
 
-@pytest.mark.parametrize(("survey_id", "shared"), [("after-meeting", {"listened", "understood", "respect"}),
-                                                   ("after-care-review", {"listened"})])
+@pytest.mark.parametrize(
+    ("survey_id", "shared"),
+    [("after-meeting", {"listened", "understood", "respect"}), ("after-care-review", {"listened"})],
+)
 def test_a_families_survey_shares_question_ids_across_audiences(survey_id, shared):
     survey = REGISTRY.current(survey_id).survey
 
@@ -80,16 +82,28 @@ def test_version_hash_changes_when_wording_changes():
 @pytest.mark.parametrize(
     ("broken", "expected"),
     [
-        (GOOD.replace('kind = "agree"', 'kind = "stars"'), "Invalid value 'stars' - at `$.audiences.parent.questions[0].kind`"),
-        (GOOD.replace('id = "listened"', 'id = "listened", colour = "red"'), "unknown field `colour` - at `$.audiences.parent.questions[0]`"),
+        (
+            GOOD.replace('kind = "agree"', 'kind = "stars"'),
+            "Invalid value 'stars' - at `$.audiences.parent.questions[0].kind`",
+        ),
+        (
+            GOOD.replace('id = "listened"', 'id = "listened", colour = "red"'),
+            "unknown field `colour` - at `$.audiences.parent.questions[0]`",
+        ),
         (GOOD.replace('title = "Tiny"\n', ""), "missing required field `title`"),
         (GOOD.replace("[audiences.parent]", "[audiences.grandparent]"), "`$.audiences`"),
         (GOOD.replace('version = "1"', 'version = "1'), "line 3"),
         (GOOD.replace('kind = "agree"', 'kind = "faces", points = 4'), "`$.audiences.parent.questions[0].points`"),
         (GOOD.replace('kind = "agree"', 'kind = "faces", points = 3'), "faces for parent have 5 points, not 3"),
         (GOOD.replace('id = "listened"', 'id = "Listened!"'), "id 'Listened!' must be lowercase"),
-        (GOOD.replace("  { kind", '  { kind = "yes_no", id = "listened", text = "x" },\n  { kind'), "id 'listened' is used twice"),
-        (GOOD.replace('kind = "agree"', 'kind = "choice", options = [{ id = "a", text = "A" }]'), "a choice needs at least two options"),
+        (
+            GOOD.replace("  { kind", '  { kind = "yes_no", id = "listened", text = "x" },\n  { kind'),
+            "id 'listened' is used twice",
+        ),
+        (
+            GOOD.replace('kind = "agree"', 'kind = "choice", options = [{ id = "a", text = "A" }]'),
+            "a choice needs at least two options",
+        ),
         (GOOD.replace('text = "The worker listened to me."', 'text = " "'), "text is empty"),
     ],
 )
@@ -102,12 +116,15 @@ def test_malformed_survey_error_names_the_file_the_place_and_the_problem(broken,
 
 
 def test_shared_id_with_a_different_meaning_is_refused():
-    survey = GOOD + """
+    survey = (
+        GOOD
+        + """
 [audiences.8to12]
 questions = [
   { kind = "yes_no", id = "listened", text = "Did they listen?" },
 ]
 """
+    )
     with pytest.raises(SurveyError, match="a shared id must mean the same thing"):
         decode_survey(survey, "tiny.toml")
 
