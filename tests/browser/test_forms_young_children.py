@@ -86,6 +86,9 @@ async def test_under_8_phone_back_goes_to_the_previous_question_with_its_answer(
     await expect(first).to_be_visible()
     await expect(first.get_by_role("radio", name="A bit")).to_be_checked()
     assert "/form/under8" in page.url, "still on the form, not the welcome page"
+    # Going forward before the browser has finished coming back is lost (it failed CI so): wait for it first.
+    await expect(page.locator(STEP)).to_have_value("0")
+    await page.wait_for_load_state()
     await page.go_forward()
     await expect(
         page.get_by_role("group", name="Did you understand what the grown-up said?").get_by_role("radio", name="Yes")
