@@ -31,6 +31,7 @@ from service.responses import routes as respondent
 from service.responses.limits import BurstWatch, SubmissionLimiter
 from service.responses.service import thanks_key
 from service.reviews import routes as reviews
+from service.safeguarding import flagging
 from service.safeguarding import routes as safeguarding
 from service.safeguarding.hours import triage_hours
 from service.settings import Settings, load_settings
@@ -90,7 +91,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             async with transaction(app.state.pool) as conn:
                 await record_versions(conn, surveys)
                 app.state.thanks_key = await thanks_key(conn)
-            log.info("ready", extra={"surveys": [s.survey.id for s in surveys]})
+            # Before the worker takes its first request (and so before /readyz answers from it).
+            screened = flagging.preload(i18n.available_tags())
+            log.info("ready", extra={"surveys": [s.survey.id for s in surveys], "screening": screened})
             # What start-up made (surveys, catalogs, templates) lives as long as the process: kept out of the
             # garbage collector's full collections, which would otherwise walk it again and again.
             gc.freeze()

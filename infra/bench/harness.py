@@ -333,10 +333,11 @@ def scan_form(base: str, code: str, audience: str = "parent") -> FormScan:
 
 
 def warm_screening(base: str, scan: FormScan, field: str, texts: list[str], workers: int) -> set[str]:
-    """Free-text answers until every worker answers them quickly: a worker's
-    first one loads the safeguarding screening lists, which held that worker's
-    event loop for 6.5 s here (longer under load), so measurements start after
-    that. The answers are stored like any other: returns their submission ids."""
+    """Free-text answers until every worker answers them quickly, so measurements
+    start warm. (Heard builds its screening lists at start-up; a worker that built
+    them on its first written answer held its event loop for 6.5 s here, and this
+    prints it if that ever comes back.) The answers are stored like any other:
+    returns their submission ids."""
     from concurrent.futures import ThreadPoolExecutor
 
     ids: set[str] = set()

@@ -326,7 +326,7 @@ def note_outage(tally: Tally, start: float) -> None:
 
 
 def warm(port: int, code: str) -> set[str]:
-    """Each worker's first free-text answer loads the screening lists (seconds): do that before the run."""
+    """A few free-text answers to every worker before the run, so it starts warm."""
     scan = harness.scan_form(f"http://127.0.0.1:{port}", code)
     return harness.warm_screening(f"http://127.0.0.1:{port}", scan, scan.texts[0], TEXTS[:1] + FLAGGED_TEXTS[:1], 2)
 

@@ -448,6 +448,14 @@ def _negated(lang: _Language, before: str, matched: str, after: str) -> bool:
     return False
 
 
+def preload(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """Build the lists of English and of each offered language now, at start-up, so that no
+    respondent's written answer waits for them: English alone takes a second or two (more on a
+    busy machine), during which the worker answers nobody. Returns the codes that have lists."""
+    codes = dict.fromkeys((FALLBACK_LANGUAGE, *(language_code(tag) for tag in tags)))
+    return tuple(code for code in codes if _load(code) is not None)
+
+
 @functools.cache
 def _load(code: str) -> _Language | None:
     language = _build(code)

@@ -52,6 +52,38 @@ async def own_heard(new_database):
             await conn.close()
 
 
+async def test_screening_lists_are_built_before_the_first_request_not_on_the_first_written_answer(
+    settings, monkeypatch
+):
+    """English's lists take a second or more to build; a worker building them on a respondent's
+    first written answer answers nobody meanwhile (and behind a load balancer looks dead)."""
+    from litestar.testing import AsyncTestClient
+
+    from service import i18n
+    from service.safeguarding import flagging
+
+    built: list[str] = []
+    real_build = flagging._build
+
+    def counting_build(code: str):
+        built.append(code)
+        return real_build(code)
+
+    monkeypatch.setattr(flagging, "_build", counting_build)
+    flagging._load.cache_clear()
+    app = create_app(settings)
+    assert built == []  # nothing is built while the app is only being put together
+
+    async with AsyncTestClient(app=app, base_url="https://heard.example.org") as own_client:
+        offered = {flagging.language_code(tag) for tag in i18n.available_tags()}
+        assert {"en", "cy", "ar"} <= offered <= set(built)
+        before_answers = len(built)
+        assert flagging.flag("Mae fy nhad yn fy nharo i", "cy") is not None
+        assert flagging.flag("My dad hits me", "en-GB") is not None
+        assert (await own_client.get("/readyz")).json() == {"status": "ok"}
+        assert len(built) == before_answers
+
+
 async def test_readyz_is_unavailable_and_names_a_migration_the_database_lacks(own_heard):
     app, own_client, conn = own_heard
     assert (await own_client.get("/readyz")).status_code == 200
