@@ -23,10 +23,12 @@
    thank-you heading); every accepted id must be stored exactly once, no id may
    be stored that was never sent, and with free text, every stored answer that
    carried text has it stored (and queued, when flagged).
-5. Open loop (infra/bench/openloop.py, --open-seconds, 0 to skip): requests at
-   a fixed rate, 50% and 80% of the bare app's closed-loop capacity measured
-   above, form GET and full submission, Heard then bare at each rate; latency
-   from each request's due time; prints p50/p90/p99/p99.9 and Heard/bare. The
+5. Open loop (infra/bench/openloop.py driving wrk with openloop.lua,
+   --open-seconds, 0 to skip): requests at a fixed rate, each connection on its
+   own clock schedule, 50% and 80% of the bare app's closed-loop capacity
+   measured above, form GET and full submission, Heard then bare at each rate;
+   latency from each request's due time; prints p50/p90/p99/p99.9 and
+   Heard/bare. The
    requests slower than each run's 95th percentile are written, with the UTC
    time each was due, to slow-requests.tsv in the log folder (line them up with
    a --profile or the server's log to find what made the tail).
@@ -51,6 +53,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import quote_plus
@@ -167,6 +170,7 @@ def measure(
         log = args.work / f"ids-{name}-{key}-{nonce}.txt"
         spy = start_profile(args, f"{name.lower()}-{key}", pid) if profiling else None
         cpu = server_cpu(pid)
+        since = time.time()
         sub = wrk(
             base,
             script="submit.lua",
@@ -176,6 +180,8 @@ def measure(
             env={**env, **extra, "BENCH_NONCE": nonce, "BENCH_LOG": str(log)},
         )
         cpu = server_cpu(pid) - cpu
+        if warm:
+            args.windows.append((name, f"closed loop, {key}", since, time.time()))
         finish_profile(spy)
         sent, accepted, thanked, with_text = read_id_log(log, nonce)
         check = harness.run(
@@ -214,11 +220,6 @@ def measure(
     return figures
 
 
-def submission_id(nonce: str, thread: int, seq: int) -> str:
-    """The id submit.lua sends (same format)."""
-    return f"{nonce}-{thread:04x}-4000-8000-{seq:012x}"
-
-
 def read_id_log(path: Path, nonce: str) -> tuple[set[str], set[str], set[str], dict[str, int]]:
     """Every id submit.lua sent, had accepted (303) and thanked (the thank-you page
     with its heading); and which sent ids carried text (1) or flagged text (2)."""
@@ -227,9 +228,9 @@ def read_id_log(path: Path, nonce: str) -> tuple[set[str], set[str], set[str], d
         kind, thread, seq = line.split()
         if kind == "S":
             for n in range(1, int(seq) + 1):
-                sent.add(submission_id(nonce, int(thread), n))
+                sent.add(openloop.submission_id(nonce, int(thread), n))
         else:
-            (accepted if kind == "A" else thanked).add(submission_id(nonce, int(thread), int(seq)))
+            (accepted if kind == "A" else thanked).add(openloop.submission_id(nonce, int(thread), int(seq)))
     for ident in sent:
         n = int(ident.rsplit("-", 1)[1], 16)
         if n % TEXT_EVERY == 0:
@@ -436,6 +437,11 @@ def main() -> int:
         "--open-seconds", type=int, default=8, help="seconds of each open-loop load (default 8; 0 skips the open loop)"
     )
     parser.add_argument(
+        "--stalls",
+        action="store_true",
+        help="run both apps through infra/bench/stalls.py and report each load's event-loop stalls by cause",
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         metavar="DIR",
@@ -467,6 +473,9 @@ def main() -> int:
     code = harness.run(harness.prepare_database(args.dsn))
     print(f"PostgreSQL: {postgres.pgdata}; logs in {work}", flush=True)
 
+    args.windows = []  # (app, load, start, end): the time of each load, for the stall report
+    if args.stalls:
+        harness.os.environ["HEARD_STALLS_DIR"] = str(work / "stalls" / "heard")
     port = harness.free_port()
     heard_base = f"http://127.0.0.1:{port}"
     heard = harness.start_heard(args.dsn, port, work, workers=args.workers)
@@ -483,16 +492,13 @@ def main() -> int:
         touchpoint_id = harness.run(touchpoint_of(args.dsn, code))
         bare_port = harness.free_port()
         bare_base = f"http://127.0.0.1:{bare_port}"
+        bare_command = [str(harness.VENV_BIN / "python"), str(HERE / "bare_app.py")]
+        if args.stalls:
+            bare_command = [str(harness.VENV_BIN / "python"), str(HERE / "stalls.py"), "serve", "--app", "bare"]
+            bare_command += ["--out", str(work / "stalls" / "bare")]
         bare = harness.Process(
             "bare",
-            [
-                str(harness.VENV_BIN / "python"),
-                str(HERE / "bare_app.py"),
-                "--port",
-                str(bare_port),
-                "--workers",
-                str(args.workers),
-            ],
+            [*bare_command, "--port", str(bare_port), "--workers", str(args.workers)],
             {"DATABASE_URL": args.dsn, "BARE_TEMPLATES": str(work), "BARE_TOUCHPOINT_ID": str(touchpoint_id)},
             work / "bare.log",
         )
@@ -518,6 +524,8 @@ def main() -> int:
             )
     ok = report(results, args)
     ok = report_open(opened, args) and ok
+    if args.stalls:
+        report_stalls(args)
     print("\nall targets met, nothing lost" if ok else "\nsome targets NOT met or something lost (see above)")
     return 0 if ok else 1
 
@@ -538,26 +546,29 @@ def open_loop(
             for name, (port, scan) in servers.items():
                 nonce = secrets.token_hex(4)
                 body = harness.form_body(scan, "SUBMISSION").replace("SUBMISSION", "{id}")
-                run = openloop.run_sync(
+                since = time.time()
+                run = openloop.run(
                     port,
                     key,
                     rate,
                     args.open_seconds,
+                    work=args.work,
+                    connections=args.connections,
                     form_path=f"/t/{code}/form/parent",
                     action=scan.action or "",
                     body=body,
                     nonce=nonce,
                     thanks_mark=THANKS_MARK,
                 )
+                args.windows.append((name, f"open loop, {key} at {int(fraction * 100)}%", since, time.time()))
                 figures = run.summary()
                 figures["problems"] = []
                 if key == "submit":
-                    sent = {f"{nonce}-ffff-4000-8000-{n:012x}" for n in range(1, figures["sent"] + 1)}
                     figures["problems"] = harness.run(
                         check_stored(
                             args.dsn,
                             nonce,
-                            sent,
+                            run.sent_ids,
                             run.accepted,
                             run.thanked,
                             None,
@@ -580,6 +591,14 @@ def open_loop(
                     print(f"    {name}: {problem}", flush=True)
     print(f"  slow requests (over each run's p95, with the time each was due): {slow_log}")
     return out
+
+
+def report_stalls(args: argparse.Namespace) -> None:
+    import stalls
+
+    print()
+    for app, load, since, until in args.windows:
+        stalls.report(args.work / "stalls" / app.lower(), f"{app}, {load}", since, until)
 
 
 def report_open(opened: dict, args: argparse.Namespace) -> bool:

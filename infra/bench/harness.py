@@ -233,6 +233,10 @@ def start_heard(
             "--workers",
             str(workers),
         ]
+    if os.environ.get("HEARD_STALLS_DIR"):
+        # Heard through infra/bench/stalls.py (bench --stalls): the same app and uvicorn options, its loop watched.
+        command = [str(VENV_BIN / "python"), str(REPO / "infra" / "bench" / "stalls.py"), "serve", "--app", "heard"]
+        command += ["--out", os.environ["HEARD_STALLS_DIR"], "--port", str(port), "--workers", str(workers)]
     return Process(name, command, environment, workdir / f"{name}.log")
 
 

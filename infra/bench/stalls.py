@@ -1,0 +1,265 @@
+"""Where a worker's event loop stalls, and whether the slow requests line up with it.
+
+A diagnostic, not a benchmark: `bash infra/bench/run.sh --stalls` starts Heard and
+the bare app through this wrapper instead of directly (same uvicorn options), and
+prints the report at the end. In each worker process it records, with wall-clock
+times:
+
+- loop stalls: a task that sleeps 2 ms and notes every wake-up more than 5 ms late
+  (the loop was busy with something else all that time, so every request waiting
+  on this worker waited too);
+- what the worker was doing during a stall: a watchdog thread that, while the
+  loop is late, samples the main thread's Python stack every 2 ms;
+- garbage collections that took 1 ms or more (generation, length);
+- requests that took 10 ms or more inside the app (path, length).
+
+    python infra/bench/stalls.py serve --app heard|bare --port 8100 --workers 2 --out DIR
+    python infra/bench/stalls.py report DIR
+
+Events go to DIR/<pid>.jsonl as they happen. Nothing in service/ knows about it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import gc
+import json
+import os
+import re
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+sys.path.insert(0, str(HERE))
+
+BEAT = 0.002  # the heartbeat's sleep
+LATE = 0.005  # a wake-up this late is a stall
+SAMPLE_EVERY = 0.002
+SLOW_REQUEST = 0.010
+SLOW_GC = 0.001
+CODE = re.compile(r"/t/[^/]+/")
+
+
+class Recorder:
+    """One per worker: collects events and appends them to DIR/<pid>.jsonl once a second."""
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / f"{os.getpid()}.jsonl"
+        self.events: list[dict] = []
+        self.lock = threading.Lock()
+        self.last_beat = time.monotonic()
+        self.stall = 0  # the number of the stall in progress (0: none)
+        self.stalls = 0
+        self.main = threading.main_thread().ident
+        self.gc_started = 0.0
+
+    def add(self, **event: object) -> None:
+        with self.lock:
+            self.events.append(event)
+
+    def flush(self) -> None:
+        with self.lock:
+            events, self.events = self.events, []
+        if events:
+            with self.path.open("a") as out:
+                out.writelines(json.dumps(event) + "\n" for event in events)
+
+    async def heartbeat(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            before = loop.time()
+            self.last_beat = time.monotonic()
+            await asyncio.sleep(BEAT)
+            late = loop.time() - before - BEAT
+            self.last_beat = time.monotonic()
+            if late > LATE:
+                self.add(kind="stall", end=time.time(), ms=round(1000 * late, 2), n=self.stall or -1)
+            self.stall = 0
+
+    def watchdog(self) -> None:
+        next_flush = time.monotonic() + 1
+        while True:
+            time.sleep(SAMPLE_EVERY)
+            now = time.monotonic()
+            if now - self.last_beat > BEAT + LATE:
+                if not self.stall:
+                    self.stalls += 1
+                    self.stall = self.stalls
+                frame = sys._current_frames().get(self.main)
+                stack = []
+                while frame is not None and len(stack) < 40:
+                    code = frame.f_code
+                    stack.append(f"{short(code.co_filename)}:{code.co_name}:{frame.f_lineno}")
+                    frame = frame.f_back
+                self.add(kind="sample", at=time.time(), n=self.stall, stack=stack)
+            if now >= next_flush:
+                self.flush()
+                next_flush = now + 1
+
+    def on_gc(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self.gc_started = time.perf_counter()
+            return
+        took = time.perf_counter() - self.gc_started
+        if took >= SLOW_GC:
+            self.add(kind="gc", end=time.time(), ms=round(1000 * took, 2), gen=info["generation"])
+
+
+def short(filename: str) -> str:
+    for marker in ("site-packages/", "/service/", "/infra/", "/lib/python3"):
+        if marker in filename:
+            return marker.strip("/") + "/" + filename.split(marker, 1)[1]
+    return filename
+
+
+def wrap(inner):
+    """The app with a recorder started in each worker at lifespan start-up."""
+    out = Path(os.environ["HEARD_STALLS_DIR"])
+    recorder: Recorder | None = None
+    tasks: list[asyncio.Task] = []
+
+    async def app(scope, receive, send):
+        nonlocal recorder
+        if recorder is None:
+            recorder = Recorder(out)
+            gc.callbacks.append(recorder.on_gc)
+            threading.Thread(target=recorder.watchdog, daemon=True).start()
+            tasks.append(asyncio.get_running_loop().create_task(recorder.heartbeat()))
+        if scope["type"] != "http":
+            return await inner(scope, receive, send)
+        started = time.perf_counter()
+        try:
+            return await inner(scope, receive, send)
+        finally:
+            took = time.perf_counter() - started
+            if took >= SLOW_REQUEST:
+                path = CODE.sub("/t/{code}/", scope["path"])
+                recorder.add(
+                    kind="request", end=time.time(), ms=round(1000 * took, 2), path=f"{scope['method']} {path}"
+                )
+
+    return app
+
+
+def create_heard():
+    from service.app import create_app
+
+    return wrap(create_app())
+
+
+def create_bare():
+    import bare_app
+
+    return wrap(bare_app.create_app())
+
+
+def serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from service.cli import server_options
+
+    os.environ["HEARD_STALLS_DIR"] = str(args.out)
+    args.out.mkdir(parents=True, exist_ok=True)
+    factory = "stalls:create_heard" if args.app == "heard" else "stalls:create_bare"
+    uvicorn.run(factory, factory=True, app_dir=str(HERE), **server_options("127.0.0.1", args.port, args.workers))
+
+
+def report(directory: Path, label: str = "", since: float = 0.0, until: float = float("inf")) -> None:
+    """Stalls by cause, and how many of the slow requests overlapped one, for the events in [since, until)."""
+    stalls, samples, gcs, requests = [], collections.defaultdict(list), [], []
+    for path in sorted(directory.glob("*.jsonl")):
+        pid = path.stem
+        for line in path.read_text().splitlines():
+            event = json.loads(line)
+            at = event.get("end", event.get("at", 0))
+            if not since <= at < until:
+                continue
+            event["pid"] = pid
+            if event["kind"] == "stall":
+                stalls.append(event)
+            elif event["kind"] == "sample":
+                samples[(pid, event["n"])].append(event["stack"])
+            elif event["kind"] == "gc":
+                gcs.append(event)
+            else:
+                requests.append(event)
+    print(f"stalls{f' ({label})' if label else ''}: {directory}")
+    if not stalls:
+        print("  no loop stall over 5 ms")
+        return
+    lengths = sorted(s["ms"] for s in stalls)
+    print(
+        f"  {len(stalls)} loop stalls over {1000 * LATE:.0f} ms, {sum(lengths) / 1000:.2f} s in all; "
+        f"median {lengths[len(lengths) // 2]:.1f} ms, longest {lengths[-1]:.1f} ms"
+    )
+    causes: collections.Counter[str] = collections.Counter()
+    for stall in stalls:
+        cause = cause_of(stall, gcs, samples.get((stall["pid"], stall["n"]), []))
+        causes[cause] += stall["ms"]
+    for cause, ms in causes.most_common(12):
+        print(f"  {ms / 1000:7.2f} s  {cause}")
+    gc_ms = collections.Counter()
+    for event in gcs:
+        gc_ms[event["gen"]] += event["ms"]
+    print(
+        "  garbage collections of 1 ms or more: "
+        + ", ".join(
+            f"generation {g}: {n} ({gc_ms[g]:.0f} ms)"
+            for g, n in sorted(collections.Counter(e["gen"] for e in gcs).items())
+        )
+    )
+    slow = sorted(requests, key=lambda r: r["ms"])
+    if slow:
+        overlapped = sum(1 for r in slow if any(overlaps(r, s) for s in stalls if s["pid"] == r["pid"]))
+        paths = collections.Counter(r["path"] for r in slow)
+        print(
+            f"  {len(slow)} requests took 10 ms or more inside the app ({overlapped} overlapping a stall of their "
+            f"worker); slowest {slow[-1]['ms']:.0f} ms; " + ", ".join(f"{p} {n}" for p, n in paths.most_common(4))
+        )
+
+
+def overlaps(request: dict, stall: dict) -> bool:
+    return request["end"] - request["ms"] / 1000 < stall["end"] and stall["end"] - stall["ms"] / 1000 < request["end"]
+
+
+def cause_of(stall: dict, gcs: list[dict], stacks: list[list[str]]) -> str:
+    """A collection of the same worker that overlapped the stall, else the innermost of Heard's (or the
+    bare app's) frames in the samples taken during it, else the innermost library frame."""
+    start = stall["end"] - stall["ms"] / 1000
+    for event in gcs:
+        if event["pid"] == stall["pid"] and event["end"] - event["ms"] / 1000 < stall["end"] and event["end"] > start:
+            return f"garbage collection, generation {event['gen']}"
+    if not stacks:
+        return "no sample (the stall held the GIL in C, or ended within one sampling step)"
+    places: collections.Counter[str] = collections.Counter()
+    for stack in stacks:
+        own = [f for f in stack if f.startswith(("service/", "infra/"))]
+        place = own[0] if own else stack[0]
+        places[re.sub(r":\d+$", "", place)] += 1
+    return places.most_common(1)[0][0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("serve")
+    run.add_argument("--app", choices=("heard", "bare"), required=True)
+    run.add_argument("--port", type=int, required=True)
+    run.add_argument("--workers", type=int, default=2)
+    run.add_argument("--out", type=Path, required=True)
+    show = commands.add_parser("report")
+    show.add_argument("directory", type=Path)
+    args = parser.parse_args()
+    if args.command == "serve":
+        serve(args)
+    else:
+        report(args.directory)
+
+
+if __name__ == "__main__":
+    main()
