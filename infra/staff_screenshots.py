@@ -69,6 +69,8 @@ async def pages_for(dsn: str, role: str) -> list[tuple[str, str]]:
         ]
         if review:
             found.append(("7-review", f"/staff/reviews/{review}"))
+            found.append(("8-review-do", f"/staff/reviews/{review}/do"))  # step 3: the actions and their sources
+            found.append(("9-review-print", f"/staff/reviews/{review}/print"))
     elif role == "safeguarding_lead":
         found += [
             ("2-safeguarding-queue", "/staff/safeguarding"),

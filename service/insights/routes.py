@@ -19,7 +19,7 @@ from service.debriefs.routes import team_waiting
 from service.figures.door import published
 from service.figures.grid import DEFAULT_MONTHS, MONTH_CHOICES
 from service.figures.model import FigureRequest
-from service.figures.service import NotAllowed, team_request
+from service.figures.service import NotAllowed, TeamResult, team_request
 from service.reading.routes import team_backlog
 from service.responses import service as responses
 from service.staff.access import require
@@ -181,21 +181,28 @@ async def team_held(
     return Redirect(done(f"/staff/teams/{team_id}", "held_decided"), status_code=303)
 
 
-@get("/staff/teams/{team_id:int}/export.csv", name="team_export")
-async def team_export(
-    team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]
-) -> Response[bytes]:
+async def _team_csv(request: Request, state: State, viewer: Viewer, team_id: int) -> tuple[TeamResult, str, str]:
+    """What both downloads are made of: the team's figures (protected for this viewer, as on the page), their CSV
+    text and the file's name without its ending."""
     require(rules.may_see_figures(viewer, team_id))
     asked = _request(request, "team_csv", team_id, state.settings.today(), state.surveys)
     team = (await _published(state, viewer, asked)).result
     result = team.summary
     hidden = i18n.gettext("hidden (fewer than %(k)s or protecting a small number)") % {"k": result.k}
     body = summary_csv(result, team_name=viewer.teams[team_id].team_name, hidden_label=hidden)
-    filename = f"heard-team-{team_id}-{team.survey_id}-{result.first_month:%Y-%m}-{result.last_month:%Y-%m}.csv"
+    filename = f"heard-team-{team_id}-{team.survey_id}-{result.first_month:%Y-%m}-{result.last_month:%Y-%m}"
+    return team, body, filename
+
+
+@get("/staff/teams/{team_id:int}/export.csv", name="team_export")
+async def team_export(
+    team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]
+) -> Response[bytes]:
+    _, body, filename = await _team_csv(request, state, viewer, team_id)
     return Response(
         spreadsheet.csv_bytes(body),
         media_type=spreadsheet.CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
     )
 
 
@@ -204,12 +211,8 @@ async def team_export_xlsx(
     team_id: FromPath[int], request: Request, state: State, viewer: NamedDependency[Viewer]
 ) -> Response[bytes]:
     """The same figures as the CSV (and the page), as a workbook: a sheet per table, and the notes."""
-    require(rules.may_see_figures(viewer, team_id))
-    asked = _request(request, "team_csv", team_id, state.settings.today(), state.surveys)
-    team = (await _published(state, viewer, asked)).result
+    team, body, filename = await _team_csv(request, state, viewer, team_id)
     result = team.summary
-    hidden = i18n.gettext("hidden (fewer than %(k)s or protecting a small number)") % {"k": result.k}
-    body = summary_csv(result, team_name=viewer.teams[team_id].team_name, hidden_label=hidden)
     title = state.surveys.current(team.survey_id).survey.title  # the survey these figures are of
     notes = [
         viewer.teams[team_id].team_name,
@@ -221,11 +224,10 @@ async def team_export_xlsx(
         )
         % {"k": result.k},
     ]
-    filename = f"heard-team-{team_id}-{team.survey_id}-{result.first_month:%Y-%m}-{result.last_month:%Y-%m}.xlsx"
     return Response(
         spreadsheet.xlsx_bytes(spreadsheet.tables_from_csv(body), notes=notes),
         media_type=spreadsheet.XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
     )
 
 

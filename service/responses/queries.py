@@ -33,30 +33,13 @@ async def store_response(
     arrived_on: dt.date | None = None,
 ) -> int | None:
     """The new response's id, or None when this submission id was stored before."""
+    # $1..$9, the same in both statements
+    response = (submission_id, touchpoint_id, survey_id, version_hash, audience, language, submitted_on, answers, held)
     if not free_text and not burst_starts:
-        return await conn.fetchval(
-            _STORE_CLOSED_ANSWERS,
-            submission_id,
-            touchpoint_id,
-            survey_id,
-            version_hash,
-            audience,
-            language,
-            submitted_on,
-            answers,
-            held,
-        )
+        return await conn.fetchval(_STORE_CLOSED_ANSWERS, *response)
     return await conn.fetchval(
         _STORE_RESPONSE,
-        submission_id,
-        touchpoint_id,
-        survey_id,
-        version_hash,
-        audience,
-        language,
-        submitted_on,
-        answers,
-        held,
+        *response,
         burst_starts,
         list(free_text),
         list(free_text.values()),

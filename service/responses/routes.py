@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Callable
 
 from asyncpg import Connection
 from jinja2_fragments import render_block
@@ -77,12 +76,16 @@ async def _you_said(db: RequestDb, touchpoint: Touchpoint, lang: str) -> list[Sh
 
 
 async def _same_for_everyone(
-    key: tuple, make: Callable[[list[ShownEntry]], str], db: RequestDb, touchpoint: Touchpoint, lang: str
+    key: tuple, template: str, db: RequestDb, touchpoint: Touchpoint, lang: str, **context: object
 ) -> Response[str]:
-    """A welcome or thank-you page, rendered once per few seconds per process (service/web/kept.py)."""
+    """A welcome or thank-you page, rendered once per few seconds per process (service/web/kept.py), with
+    the touchpoint, the language, what the team changed after listening and the shared device's settings."""
     html = RESPONDENT_PAGES.get(key)
     if html is None:
-        html = make(await _you_said(db, touchpoint, lang))
+        you_said = await _you_said(db, touchpoint, lang)
+        html = render(
+            template, touchpoint=touchpoint, lang=lang, you_said=you_said, shared=_shared(touchpoint), **context
+        )
         RESPONDENT_PAGES.put(key, html)
     return Response(html, media_type=HTML)
 
@@ -133,19 +136,7 @@ async def welcome(code: FromPath[str], request: Request, state: State, db: Named
     key = ("welcome", touchpoint.code, lang)
     return _kept_from_next_person(
         await _same_for_everyone(
-            key,
-            lambda you_said: render(
-                "responses/welcome.html",
-                touchpoint=touchpoint,
-                lang=lang,
-                question_count=count,
-                skipping=skip,
-                you_said=you_said,
-                shared=_shared(touchpoint),
-            ),
-            db,
-            touchpoint,
-            lang,
+            key, "responses/welcome.html", db, touchpoint, lang, question_count=count, skipping=skip
         ),
         touchpoint,
     )
@@ -314,20 +305,14 @@ async def thanks(code: FromPath[str], request: Request, state: State, db: NamedD
     key = ("thanks", touchpoint.code, lang, audience, support, again)
     page_for_all = await _same_for_everyone(
         key,
-        lambda you_said: render(
-            "responses/thanks.html",
-            touchpoint=touchpoint,
-            lang=lang,
-            audience=audience,
-            support=support,
-            again=again,
-            you_said=you_said,
-            submission=_PLACEHOLDER,
-            shared=_shared(touchpoint),
-        ),
+        "responses/thanks.html",
         db,
         touchpoint,
         lang,
+        audience=audience,
+        support=support,
+        again=again,
+        submission=_PLACEHOLDER,
     )
     return _kept_from_next_person(
         Response(page_for_all.content.replace(str(_PLACEHOLDER), signed), media_type=HTML), touchpoint
@@ -337,6 +322,19 @@ async def thanks(code: FromPath[str], request: Request, state: State, db: NamedD
 _PLACEHOLDER = uuid.UUID(int=0)
 _PLACEHOLDER_TEXT = str(_PLACEHOLDER)
 _blank_forms: dict[tuple, str] = {}
+
+
+def _blank_form_key(
+    code: str,
+    loaded: LoadedSurvey,
+    audience: str,
+    lang: str,
+    step: int | None,
+    contact_kind: str | None,
+    shared: dict | None,
+) -> tuple:
+    """What makes one empty form differ from another (the step only on a form of one question per screen)."""
+    return (code, loaded.version_hash, audience, lang, step, contact_kind, shared and shared["idle"])
 
 
 def _form_page(
@@ -360,15 +358,7 @@ def _form_page(
     blank = not given and not problems and status == 200 and not htmx
     # The same empty form for everyone: rendered once, then only the submission id differs (looked up first:
     # this is the page most people load).
-    key = (
-        code,
-        loaded.version_hash,
-        audience,
-        lang,
-        step if stepped else None,
-        contact_kind,
-        shared and shared["idle"],
-    )
+    key = _blank_form_key(code, loaded, audience, lang, step if stepped else None, contact_kind, shared)
     if blank and (step is not None or not stepped) and (html := _blank_forms.get(key)) is not None:
         return Response(html.replace(_PLACEHOLDER_TEXT, str(submission_id)), media_type=HTML, headers=headers or None)
     questions = worded_for(loaded.survey.audiences[audience].questions, contact_kind)  # type: ignore[index]
@@ -387,15 +377,7 @@ def _form_page(
         shared=shared,
     )
     if blank:
-        key = (
-            code,
-            loaded.version_hash,
-            audience,
-            lang,
-            step if stepped else None,
-            contact_kind,
-            shared and shared["idle"],
-        )
+        key = _blank_form_key(code, loaded, audience, lang, step if stepped else None, contact_kind, shared)
         if len(_blank_forms) > 5_000:
             _blank_forms.clear()
         html = _blank_forms[key] = render("responses/form.html", **{**context, "submission_id": _PLACEHOLDER})

@@ -5,6 +5,8 @@ the improved ones listed by what was tried, never a ranking of teams."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import asyncpg
 import msgspec
 
@@ -50,7 +52,16 @@ async def followed_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *
     was tried, so a team can ask another how. Never a ranking of teams."""
     cache: dict[figures.ReviewSlice, ReviewSummary] = {}
 
-    async def summary_for(scope: figures.ReviewSlice) -> ReviewSummary:
+    async def summary_for(found: queries.FollowedAction, start: dt.date, end: dt.date) -> ReviewSummary:
+        """The action's team over these months, with its review's focus and survey (each slice made once)."""
+        scope = figures.ReviewSlice(
+            found.team_id,
+            grid.month_of(start),
+            grid.month_of(end),
+            found.focus_kind,
+            found.focus_audience,
+            found.survey_id,
+        )
         if scope not in cache:
             cache[scope] = await figures.review_summary(
                 conn, registry, viewer=viewer, settings=settings, scope=scope, compare=False, comments=False
@@ -64,26 +75,8 @@ async def followed_actions(conn: asyncpg.Connection, registry: SurveyRegistry, *
         if found.next_start is None or found.next_end is None:
             waiting += 1
             continue
-        before = await summary_for(
-            figures.ReviewSlice(
-                found.team_id,
-                grid.month_of(found.period_start),
-                grid.month_of(found.period_end),
-                found.focus_kind,
-                found.focus_audience,
-                found.survey_id,
-            )
-        )
-        after = await summary_for(
-            figures.ReviewSlice(
-                found.team_id,
-                grid.month_of(found.next_start),
-                grid.month_of(found.next_end),
-                found.focus_kind,
-                found.focus_audience,
-                found.survey_id,
-            )
-        )
+        before = await summary_for(found, found.period_start, found.period_end)
+        after = await summary_for(found, found.next_start, found.next_end)
         for row in target_feedback(found.target_questions, before, after):
             key = (found.survey_id, row.question_id)
             labels[key] = row.question_text

@@ -64,55 +64,13 @@ async def insert_item(
     categories: list[str],
     audience: str,
     language: str,
+    arrived_at: dt.datetime | None = None,
+    reader_note: str | None = None,
 ) -> int:
+    """Into the queue: from the flagger or a request to be contacted (arriving now), or a reader's concern (with
+    when the words arrived and what the reader did)."""
     return await conn.fetchval(
         SQL["insert_item"],
-        response_id,
-        touchpoint_id,
-        team_id,
-        kind,
-        question_id,
-        body,
-        contact_name,
-        contact_how,
-        categories,
-        audience,
-        language,
-    )
-
-
-async def queue(conn: asyncpg.Connection, *, team_ids: list[int], states: list[str]) -> list[Item]:
-    return [Item(**row) for row in await conn.fetch(SQL["queue"], team_ids, states)]
-
-
-async def item(conn: asyncpg.Connection, *, item_id: int) -> Item | None:
-    row = await conn.fetchrow(SQL["item"], item_id)
-    return Item(**row) if row else None
-
-
-async def close_item(conn: asyncpg.Connection, *, item_id: int, staff_id: int, outcome: str, zone: str) -> bool:
-    return await conn.fetchval(SQL["close_item"], item_id, staff_id, outcome, zone) == 1
-
-
-async def insert_concern(
-    conn: asyncpg.Connection,
-    *,
-    response_id: int | None,
-    touchpoint_id: int,
-    team_id: int,
-    kind: str,
-    question_id: str | None,
-    body: str,
-    contact_name: str | None,
-    contact_how: str | None,
-    categories: list[str],
-    audience: str,
-    language: str,
-    arrived_at: dt.datetime,
-    reader_note: str,
-) -> int:
-    return await conn.fetchval(
-        SQL["insert_concern"],
         response_id,
         touchpoint_id,
         team_id,
@@ -127,6 +85,19 @@ async def insert_concern(
         arrived_at,
         reader_note,
     )
+
+
+async def queue(conn: asyncpg.Connection, *, team_ids: list[int], states: list[str]) -> list[Item]:
+    return [Item(**row) for row in await conn.fetch(SQL["queue"], team_ids, states)]
+
+
+async def item(conn: asyncpg.Connection, *, item_id: int) -> Item | None:
+    row = await conn.fetchrow(SQL["item"], item_id)
+    return Item(**row) if row else None
+
+
+async def close_item(conn: asyncpg.Connection, *, item_id: int, staff_id: int, outcome: str, zone: str) -> bool:
+    return await conn.fetchval(SQL["close_item"], item_id, staff_id, outcome, zone) == 1
 
 
 async def add_reader_note(conn: asyncpg.Connection, *, item_id: int, note: str) -> None:

@@ -1,9 +1,10 @@
 -- name: insert_item
 -- Put something in the team's safeguarding queue; $1 response id or null, $2 touchpoint, $3 team, $4 kind,
--- $5 question id or null, $6 body, $7 contact name, $8 how to reach, $9 categories, $10 audience, $11 language.
+-- $5 question id or null, $6 body, $7 contact name, $8 how to reach, $9 categories, $10 audience, $11 language,
+-- $12 when the words arrived (null: now), $13 what a reader did before it reached the queue (null: no reader).
 insert into safeguarding_items (response_id, touchpoint_id, team_id, kind, question_id, body, contact_name,
-                                contact_how, categories, audience, language)
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                contact_how, categories, audience, language, arrived_at, reader_note)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12, now()), $13)
 returning id
 
 -- name: queue
@@ -66,15 +67,6 @@ with closed as (
     where safeguarding_item_id in (select id from closed) and closed_at is null
 )
 select count(*) from closed
-
--- name: insert_concern
--- A reader's safeguarding concern joins the queue with what they did; $1 response id or null, $2 touchpoint, $3 team,
--- $4 kind, $5 question id, $6 body, $7 contact name, $8 how to reach, $9 categories, $10 audience, $11 language,
--- $12 when the words arrived, $13 the reader's note.
-insert into safeguarding_items (response_id, touchpoint_id, team_id, kind, question_id, body, contact_name,
-                                contact_how, categories, audience, language, arrived_at, reader_note)
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-returning id
 
 -- name: add_reader_note
 -- A reader's note on an item already in the queue (the flagger caught it too); $1 id, $2 note.

@@ -112,7 +112,7 @@ async def raise_concern(
     reader: str,
 ) -> int:
     """A reader found a safeguarding concern in words the flagger did not catch: into the queue, with what they did."""
-    return await queries.insert_concern(
+    return await queries.insert_item(
         conn,
         response_id=response_id,
         touchpoint_id=touchpoint_id,

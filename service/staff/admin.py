@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
 from asyncpg import Connection
@@ -116,7 +117,9 @@ async def admin_person_add(
     return await _people_page(conn, state, viewer, new_password=password, fields={"email": fields.get("email", "")})
 
 
-async def _change(conn: Connection, state: State, viewer: Viewer, change) -> Response[str] | Redirect:
+async def _change(
+    conn: Connection, state: State, viewer: Viewer, change: Callable[[Connection], Awaitable[None]]
+) -> Response[str] | Redirect:
     """Run one administrative change (audited by the service); a refusal shows the page with why."""
     require(rules.may_administer(viewer))
     try:
@@ -127,10 +130,10 @@ async def _change(conn: Connection, state: State, viewer: Viewer, change) -> Res
     return Redirect(done("/staff/admin/people", "person_saved"), status_code=303)
 
 
-@post("/staff/admin/people/role", name="admin_person_role")
-async def admin_person_role(
-    request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+async def _role_change(
+    request: Request, conn: Connection, state: State, viewer: Viewer, change_role: Callable[..., Awaitable[None]]
 ) -> Response[str] | Redirect:
+    """Give or take away a role: the form names the person, the team and the role."""
     fields = await _fields(request)
     staff_id = required_number(fields.get("staff_id"), field="staff_id")
     team_id = required_number(fields.get("team_id"), field="team_id")
@@ -138,27 +141,24 @@ async def admin_person_role(
         conn,
         state,
         viewer,
-        lambda conn: service.give_role(
+        lambda conn: change_role(
             conn, team_id=team_id, staff_id=staff_id, role=fields.get("role", ""), by=viewer.staff.id
         ),
     )
+
+
+@post("/staff/admin/people/role", name="admin_person_role")
+async def admin_person_role(
+    request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
+) -> Response[str] | Redirect:
+    return await _role_change(request, conn, state, viewer, service.give_role)
 
 
 @post("/staff/admin/people/role/remove", name="admin_person_role_remove")
 async def admin_person_role_remove(
     request: Request, conn: NamedDependency[Connection], state: State, viewer: NamedDependency[Viewer]
 ) -> Response[str] | Redirect:
-    fields = await _fields(request)
-    staff_id = required_number(fields.get("staff_id"), field="staff_id")
-    team_id = required_number(fields.get("team_id"), field="team_id")
-    return await _change(
-        conn,
-        state,
-        viewer,
-        lambda conn: service.remove_role(
-            conn, team_id=team_id, staff_id=staff_id, role=fields.get("role", ""), by=viewer.staff.id
-        ),
-    )
+    return await _role_change(request, conn, state, viewer, service.remove_role)
 
 
 @post("/staff/admin/people/disable", name="admin_person_disable")

@@ -37,18 +37,20 @@ def _moved_on(state: State, stage: str, next_path: str, token: str | None = None
     return response
 
 
+def _step_page(
+    template: str, signing_in: PendingSession, next_path: str, *, status: int = 200, problem: str | None = None
+) -> Response[str]:
+    """A step's own page (the two-step code, a new password), with why the last try was refused, if it was."""
+    return page(template, status=status, signing_in=signing_in, problem=problem, next_path=next_path)
+
+
 # The two-step code --------------------------------------------------------------------------
 
 
 @get("/staff/sign-in/code", name="sign_in_code")
 async def code_page(request: Request, signing_in: NamedDependency[PendingSession]) -> Response[str]:
     _at(signing_in, "code")
-    return page(
-        "staff/sign_in_code.html",
-        signing_in=signing_in,
-        problem=None,
-        next_path=safe_next(request.query_params.get("next")),
-    )
+    return _step_page("staff/sign_in_code.html", signing_in, safe_next(request.query_params.get("next")))
 
 
 @post("/staff/sign-in/code", name="sign_in_code_post")
@@ -66,13 +68,8 @@ async def code_check(
         mfa_policy=state.settings.mfa_required,
     )
     if result.signed_in is None:
-        return page(
-            "staff/sign_in_code.html",
-            status=429 if result.problem == "throttled" else 401,
-            signing_in=signing_in,
-            problem=result.problem,
-            next_path=next_path,
-        )
+        status = 429 if result.problem == "throttled" else 401
+        return _step_page("staff/sign_in_code.html", signing_in, next_path, status=status, problem=result.problem)
     return _moved_on(state, result.signed_in.stage, next_path)
 
 
@@ -82,12 +79,7 @@ async def code_check(
 @get("/staff/sign-in/new-password", name="sign_in_new_password")
 async def new_password_page(request: Request, signing_in: NamedDependency[PendingSession]) -> Response[str]:
     _at(signing_in, "new_password")
-    return page(
-        "staff/new_password.html",
-        signing_in=signing_in,
-        problem=None,
-        next_path=safe_next(request.query_params.get("next")),
-    )
+    return _step_page("staff/new_password.html", signing_in, safe_next(request.query_params.get("next")))
 
 
 @post("/staff/sign-in/new-password", name="sign_in_new_password_post")
@@ -107,9 +99,7 @@ async def new_password(
                 mfa_policy=state.settings.mfa_required,
             )
     except StaffError as error:
-        return page(
-            "staff/new_password.html", status=422, signing_in=signing_in, problem=error.code, next_path=next_path
-        )
+        return _step_page("staff/new_password.html", signing_in, next_path, status=422, problem=error.code)
     return _moved_on(state, signed_in.stage, next_path, signed_in.token)
 
 

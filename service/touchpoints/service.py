@@ -93,6 +93,21 @@ async def _shared_settings(conn: asyncpg.Connection, touchpoint_id: int, form: T
         await queries.set_idle_seconds(conn, touchpoint_id=touchpoint_id, seconds=form.idle_minutes * 60)
 
 
+async def _update_from_form(conn: asyncpg.Connection, touchpoint_id: int, form: TouchpointForm) -> None:
+    """The touchpoint form's settings, written to the touchpoint (its code, team and survey stay as they are)."""
+    await queries.update_touchpoint(
+        conn,
+        touchpoint_id=touchpoint_id,
+        contact_kind=form.contact_kind,
+        practitioner_id=form.practitioner_id,
+        audience=form.audience,
+        language=form.language,
+        expires_on=form.expires_on,
+        follow_browser_language=form.follow_browser_language,
+        shared_device=form.shared_device,
+    )
+
+
 async def create_touchpoint(
     conn: asyncpg.Connection, registry: SurveyRegistry, *, team_id: int, form: TouchpointForm, today: dt.date
 ) -> int:
@@ -109,17 +124,7 @@ async def create_touchpoint(
         expires_on=form.expires_on,
     )
     if not form.follow_browser_language or form.shared_device:
-        await queries.update_touchpoint(
-            conn,
-            touchpoint_id=touchpoint_id,
-            contact_kind=form.contact_kind,
-            practitioner_id=form.practitioner_id,
-            audience=form.audience,
-            language=form.language,
-            expires_on=form.expires_on,
-            follow_browser_language=form.follow_browser_language,
-            shared_device=form.shared_device,
-        )
+        await _update_from_form(conn, touchpoint_id, form)
     await _shared_settings(conn, touchpoint_id, form)
     return touchpoint_id
 
@@ -153,17 +158,7 @@ async def change_touchpoint(
             action="touchpoint_contact_kind_changed",
             detail={"touchpoint": touchpoint.id, "from": touchpoint.contact_kind, "to": form.contact_kind},
         )
-    await queries.update_touchpoint(
-        conn,
-        touchpoint_id=touchpoint.id,
-        contact_kind=form.contact_kind,
-        practitioner_id=form.practitioner_id,
-        audience=form.audience,
-        language=form.language,
-        expires_on=form.expires_on,
-        follow_browser_language=form.follow_browser_language,
-        shared_device=form.shared_device,
-    )
+    await _update_from_form(conn, touchpoint.id, form)
     await _shared_settings(conn, touchpoint.id, form)
 
 

@@ -137,7 +137,7 @@ async def test_a_will_do_lesson_is_offered_as_an_action_linked_to_it_and_never_a
         {"what": "Book a shared calendar with the health visitors", "source": "debrief", "lesson_answer_id": lesson}
     ]
     assert f"what-lesson-{lesson}" not in after.text  # the offer is gone once the lesson has its action
-    table = re.search(r'<table class="data actions-debrief">.*?</table>', after.text, re.S).group(0)
+    table = re.search(r'<table class="data stack actions-debrief">.*?</table>', after.text, re.S).group(0)
     assert "Book a shared calendar with the health visitors" in table
     assert "CP conference for the M. family" in table and "/staff/debriefs/" in table
     assert "actions-families" not in after.text and "actions-culture" not in after.text

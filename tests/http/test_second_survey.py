@@ -168,6 +168,8 @@ async def test_the_exports_are_of_the_chosen_survey(client, world):
     assert "question better" not in csv.text
     assert "question better" in meeting.text and "question decided" not in meeting.text
     assert f"heard-team-{team}-{REVIEW}-" in xlsx.headers["content-disposition"]
+    assert csv.headers["content-disposition"].endswith('.csv"')
+    assert xlsx.headers["content-disposition"].endswith('.xlsx"')
     with zipfile.ZipFile(io.BytesIO(xlsx.content)) as book:
         words = " ".join(book.read(name).decode() for name in book.namelist() if name.endswith(".xml"))
     assert "After a review meeting" in words and "question decided" in words
