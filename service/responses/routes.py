@@ -155,9 +155,12 @@ async def who(code: FromPath[str], request: Request, state: State, db: NamedDepe
 
 
 @get("/t/{code:str}/form/{audience:str}", name="form")
-async def form(
-    code: FromPath[str], audience: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]
-) -> Response[str] | Redirect:
+async def form(code: FromPath[str], audience: FromPath[str], request: Request) -> Response[str] | Redirect:
+    async with RequestDb.for_request(request) as db:
+        return await _form(code, audience, request, request.app.state, db)
+
+
+async def _form(code: str, audience: str, request: Request, state: State, db: RequestDb) -> Response[str] | Redirect:
     touchpoint = await _touchpoint(db, state, code)
     lang = speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
@@ -180,12 +183,12 @@ async def form(
 
 
 @post("/t/{code:str}/form/{audience:str}", name="submit", opt=STANDALONE, request_class=HTMXRequest)
-async def submit(
-    code: FromPath[str], audience: FromPath[str], request: HTMXRequest, state: State, db: NamedDependency[RequestDb]
-) -> Response[str] | Redirect:
+async def submit(code: FromPath[str], audience: FromPath[str], request: HTMXRequest) -> Response[str] | Redirect:
     fields = (await request.form()).dict()
+    state = request.app.state
     try:
-        return await _submit(code, audience, request, state, db, fields)
+        async with RequestDb.for_request(request) as db:
+            return await _submit(code, audience, request, state, db, fields)
     except (DatabaseUnavailable, *UNAVAILABLE):
         # Whatever failed, the person keeps every answer and can send again.
         return _unavailable_form(code, audience, request, state, fields)
@@ -292,7 +295,12 @@ def _unavailable_form(
 
 
 @get("/t/{code:str}/thanks", name="thanks")
-async def thanks(code: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]) -> Response[str]:
+async def thanks(code: FromPath[str], request: Request) -> Response[str]:
+    async with RequestDb.for_request(request) as db:
+        return await _thanks(code, request, request.app.state, db)
+
+
+async def _thanks(code: str, request: Request, state: State, db: RequestDb) -> Response[str]:
     touchpoint = await _touchpoint(db, state, code)
     lang = speak(request, touchpoint)
     audience = request.query_params.get("a")
