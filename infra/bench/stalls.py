@@ -57,6 +57,8 @@ class Recorder:
         self.stalls = 0
         self.main = threading.main_thread().ident
         self.gc_started = 0.0
+        self.gc_totals = [[0, 0.0], [0, 0.0], [0, 0.0]]  # per generation: collections, seconds (all of them)
+        self.requests = 0
 
     def add(self, **event: object) -> None:
         with self.lock:
@@ -98,6 +100,8 @@ class Recorder:
                     frame = frame.f_back
                 self.add(kind="sample", at=time.time(), n=self.stall, stack=stack)
             if now >= next_flush:
+                totals = {"kind": "totals", "at": time.time(), "requests": self.requests, "gc": self.gc_totals}
+                self.add(**json.loads(json.dumps(totals)))
                 self.flush()
                 next_flush = now + 1
 
@@ -106,6 +110,8 @@ class Recorder:
             self.gc_started = time.perf_counter()
             return
         took = time.perf_counter() - self.gc_started
+        self.gc_totals[info["generation"]][0] += 1
+        self.gc_totals[info["generation"]][1] += took
         if took >= SLOW_GC:
             self.add(kind="gc", end=time.time(), ms=round(1000 * took, 2), gen=info["generation"])
 
@@ -132,6 +138,9 @@ def wrap(inner):
             tasks.append(asyncio.get_running_loop().create_task(recorder.heartbeat()))
         if scope["type"] != "http":
             return await inner(scope, receive, send)
+        if not recorder.requests and os.environ.get("HEARD_STALLS_GC"):  # try other thresholds (after start-up)
+            gc.set_threshold(*map(int, os.environ["HEARD_STALLS_GC"].split(",")))
+        recorder.requests += 1
         started = time.perf_counter()
         try:
             return await inner(scope, receive, send)
@@ -172,6 +181,7 @@ def serve(args: argparse.Namespace) -> None:
 def report(directory: Path, label: str = "", since: float = 0.0, until: float = float("inf")) -> None:
     """Stalls by cause, and how many of the slow requests overlapped one, for the events in [since, until)."""
     stalls, samples, gcs, requests = [], collections.defaultdict(list), [], []
+    totals: dict[str, list[dict]] = collections.defaultdict(list)  # per worker, the running totals in the window
     for path in sorted(directory.glob("*.jsonl")):
         pid = path.stem
         for line in path.read_text().splitlines():
@@ -186,9 +196,26 @@ def report(directory: Path, label: str = "", since: float = 0.0, until: float = 
                 samples[(pid, event["n"])].append(event["stack"])
             elif event["kind"] == "gc":
                 gcs.append(event)
+            elif event["kind"] == "totals":
+                totals[pid].append(event)
             else:
                 requests.append(event)
     print(f"stalls{f' ({label})' if label else ''}: {directory}")
+    served, spent = 0, [[0, 0.0] for _ in range(3)]
+    for series in totals.values():
+        if len(series) >= 2:
+            first, last = series[0], series[-1]
+            served += last["requests"] - first["requests"]
+            for g in range(3):
+                spent[g][0] += last["gc"][g][0] - first["gc"][g][0]
+                spent[g][1] += last["gc"][g][1] - first["gc"][g][1]
+    if served:
+        print(
+            f"  {served} requests; garbage collection per 1,000 requests: "
+            + ", ".join(
+                f"generation {g}: {1000 * n / served:.0f} ({1e6 * t / served:.0f} ms)" for g, (n, t) in enumerate(spent)
+            )
+        )
     if not stalls:
         print("  no loop stall over 5 ms")
         return

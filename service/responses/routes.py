@@ -16,7 +16,7 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.plugins.htmx import ClientRedirect, HTMXRequest
+from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect
 
 from service.db.pool import UNAVAILABLE, DatabaseUnavailable
@@ -113,6 +113,13 @@ def _kept_from_next_person(response: Response, touchpoint: Touchpoint) -> Respon
     return response
 
 
+def _from_htmx(request: Request) -> bool:
+    """Whether htmx sent the request (it adds `HX-Request: true`). Read from the header, not through
+    litestar-htmx's HTMXRequest: that request and its `htmx` details point at each other, so each
+    submission left its whole request (scope, headers, form) for the garbage collector to find."""
+    return request.headers.get("hx-request") == "true"
+
+
 def _survey(state: State, touchpoint: Touchpoint) -> LoadedSurvey:
     loaded = state.surveys.current(touchpoint.survey_id)
     if loaded is None:  # the survey file was removed while touchpoints still use it
@@ -182,8 +189,8 @@ async def _form(code: str, audience: str, request: Request, state: State, db: Re
     )
 
 
-@post("/t/{code:str}/form/{audience:str}", name="submit", opt=STANDALONE, request_class=HTMXRequest)
-async def submit(code: FromPath[str], audience: FromPath[str], request: HTMXRequest) -> Response[str] | Redirect:
+@post("/t/{code:str}/form/{audience:str}", name="submit", opt=STANDALONE)
+async def submit(code: FromPath[str], audience: FromPath[str], request: Request) -> Response[str] | Redirect:
     fields = (await request.form()).dict()
     state = request.app.state
     try:
@@ -195,7 +202,7 @@ async def submit(code: FromPath[str], audience: FromPath[str], request: HTMXRequ
 
 
 async def _submit(
-    code: str, audience: str, request: HTMXRequest, state: State, db: RequestDb, fields: dict[str, list[str]]
+    code: str, audience: str, request: Request, state: State, db: RequestDb, fields: dict[str, list[str]]
 ) -> Response[str] | Redirect:
     touchpoint = await _touchpoint(db, state, code)
     lang = speak(request, touchpoint, chosen=_first(fields, "lang"))
@@ -209,7 +216,7 @@ async def _submit(
         rendered_from = await find_version(await db.connection(), state.surveys, current.survey.id, wanted_version)
     loaded = rendered_from or current
     checked = check_answers(loaded.survey.audiences[audience], fields)  # type: ignore[index]
-    htmx = bool(request.htmx)
+    htmx = _from_htmx(request)
     go = _first(fields, "go")
     if steps.is_stepped(audience) and go in steps.MOVES:  # one question per screen: nothing stored yet
         questions = loaded.survey.audiences[audience].questions  # type: ignore[index]
@@ -279,7 +286,7 @@ async def _submit(
 
 
 def _unavailable_form(
-    code: str, audience: str, request: HTMXRequest, state: State, fields: dict[str, list[str]]
+    code: str, audience: str, request: Request, state: State, fields: dict[str, list[str]]
 ) -> Response[str]:
     """The form again, from what the browser sent alone: no database needed."""
     lang = speak(request, chosen=_first(fields, "lang"))
@@ -290,7 +297,7 @@ def _unavailable_form(
     given = check_answers(loaded.survey.audiences[audience], fields).given
     submission_id = _uuid(_first(fields, "submission_id")) or uuid.uuid4()
     return _form_page(
-        code, loaded, audience, lang, submission_id, given, {"form": "unavailable"}, 503, htmx=bool(request.htmx)
+        code, loaded, audience, lang, submission_id, given, {"form": "unavailable"}, 503, htmx=_from_htmx(request)
     )
 
 
@@ -450,14 +457,14 @@ def _answers_so_far(state: State, code: str, audience: str, fields: dict[str, li
     )
 
 
-@post("/t/{code:str}/form/{audience:str}/language", name="form_languages", request_class=HTMXRequest)
+@post("/t/{code:str}/form/{audience:str}/language", name="form_languages")
 async def form_languages(
-    code: FromPath[str], audience: FromPath[str], request: HTMXRequest, state: State, lang: NamedDependency[str]
+    code: FromPath[str], audience: FromPath[str], request: Request, state: State, lang: NamedDependency[str]
 ) -> Response[str]:
     """The language list in the middle of a form (its "Language" button)."""
     fields = (await request.form()).dict()
     context = _answers_so_far(state, code, audience, fields)
-    if request.htmx:  # htmx swaps the form for the list; the list posts plainly
+    if _from_htmx(request):  # htmx swaps the form for the list; the list posts plainly
         return fragment("responses/language.html", "form_area", lang=lang, htmx=True, **context)
     return page("responses/language.html", lang=lang, htmx=False, **context)
 
