@@ -22,22 +22,10 @@
 -- BENCH_NONCE, and BENCH_OUT (file: one line per completed request, "due
 -- microseconds (UTC epoch) <tab> latency microseconds"; then the submission ids
 -- sent / accepted / thanked, as submit.lua logs them).
-local ffi = require("ffi")
-ffi.cdef [[
-typedef struct { long tv_sec; long tv_nsec; } heard_timespec;
-int clock_gettime(int clk_id, heard_timespec *tp);
-]]
-local ts = ffi.new("heard_timespec")
-local function now() -- seconds since the epoch, UTC (CLOCK_REALTIME, shared with the Python side)
-  ffi.C.clock_gettime(0, ts)
-  return tonumber(ts.tv_sec) + tonumber(ts.tv_nsec) / 1e9
-end
-
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-  thread:set("tid", #threads)
+local common = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "common.lua")
+local threads = common.threads
+local function now() -- seconds since the epoch, UTC
+  return common.seconds(0)
 end
 
 function init(args)

@@ -11,22 +11,10 @@
 -- written at the end), and for the free-text variant BENCH_TEXT_FIELD,
 -- BENCH_TEXT_EVERY (every Nth submission carries BENCH_TEXT, urlencoded) and
 -- BENCH_FLAG_EVERY (every Nth of those carries BENCH_FLAGGED_TEXT instead).
-local ffi = require("ffi")
-ffi.cdef [[
-typedef struct { long tv_sec; long tv_nsec; } heard_timespec;
-int clock_gettime(int clk_id, heard_timespec *tp);
-]]
-local ts = ffi.new("heard_timespec")
+local common = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "common.lua")
+local threads = common.threads
 local function now_us()
-  ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
-  return tonumber(ts.tv_sec) * 1000000 + tonumber(ts.tv_nsec) / 1000
-end
-
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-  thread:set("tid", #threads)
+  return common.seconds(1) * 1000000
 end
 
 function init(args)
