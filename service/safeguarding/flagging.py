@@ -195,7 +195,16 @@ class _Node:
     for Arabic-script clitics); `names` are the concepts whose terms end here.
     """
 
-    __slots__ = ("exact", "names", "prefix", "prefix_lengths", "suffix", "suffix_lengths")
+    __slots__ = (
+        "exact",
+        "names",
+        "prefix",
+        "prefix_lengths",
+        "prefix_stems",
+        "suffix",
+        "suffix_lengths",
+        "suffix_stems",
+    )
 
     def __init__(self) -> None:
         self.names: list[str | int] = []  # concept names; indicator indexes in a first-word index
@@ -204,6 +213,10 @@ class _Node:
         self.suffix: dict[str, _Node] = {}
         self.prefix_lengths: tuple[int, ...] = ()
         self.suffix_lengths: tuple[int, ...] = ()
+        # The beginnings of the longer prefix keys (the ends of the longer suffix keys): a word whose first
+        # three letters begin no key is done after one lookup instead of one per key length.
+        self.prefix_stems: frozenset[str] = frozenset()
+        self.suffix_stems: frozenset[str] = frozenset()
 
     def add(self, words: list[tuple[str, int]], name: str | int) -> None:
         node = self
@@ -216,6 +229,8 @@ class _Node:
     def freeze(self) -> None:
         self.prefix_lengths = tuple(sorted({len(key) for key in self.prefix}))
         self.suffix_lengths = tuple(sorted({len(key) for key in self.suffix}))
+        self.prefix_stems = frozenset(key[:length] for key in self.prefix for length in range(1, len(key)))
+        self.suffix_stems = frozenset(key[-length:] for key in self.suffix for length in range(1, len(key)))
         for child in [*self.exact.values(), *self.prefix.values(), *self.suffix.values()]:
             child.freeze()
 
@@ -225,20 +240,27 @@ class _Node:
         if child is not None:
             found.append(child)
         if self.prefix_lengths:
-            prefix = self.prefix
+            prefix, stems = self.prefix, self.prefix_stems
             for length in self.prefix_lengths:
                 if length > len(word):
                     break
-                child = prefix.get(word[:length])
+                start = word[:length]
+                child = prefix.get(start)
                 if child is not None:
                     found.append(child)
+                if start not in stems:  # no longer key begins like this word
+                    break
         if self.suffix_lengths:
+            suffix, stems = self.suffix, self.suffix_stems
             for length in self.suffix_lengths:
                 if length > len(word):
                     break
-                child = self.suffix.get(word[-length:])
+                end = word[-length:]
+                child = suffix.get(end)
                 if child is not None:
                     found.append(child)
+                if end not in stems:
+                    break
         return found
 
 

@@ -404,6 +404,32 @@ def test_first_word_index_finds_what_trying_every_word_finds(language):
             assert indexed == every_word_ids, (path.name, number)  # no text: some sets are sealed
 
 
+@pytest.mark.parametrize("language", ["en", "ar", "fa", "pl", "uk"])
+def test_word_lookup_stops_early_but_finds_every_key_a_word_begins_or_ends_with(language):
+    """The tries give up on a word once no longer key begins (ends) like it; the keys found are those of a full scan."""
+    lang = _load(language)
+    assert lang is not None
+    words = {
+        word
+        for path in sorted(EVAL.glob("flagging_*.jsonl"))
+        for row in _eval_rows(path.name)
+        for word in normalise(row["text"]).split()
+    }
+    roots = [lang.first_words, lang.idiom_first_words, *([lang.concepts] if lang.concepts else [])]
+    # the roots, and the nodes below them that have keys of their own beginning or ending a word
+    nodes = [*roots, *(child for root in roots for child in [*root.exact.values(), *root.prefix.values()])]
+    nodes = [node for node in nodes if node.prefix or node.suffix]
+    checked = 0
+    for node in nodes:
+        for word in words:
+            every = [node.exact.get(word)]
+            every += [child for key, child in node.prefix.items() if word.startswith(key)]
+            every += [child for key, child in node.suffix.items() if word.endswith(key)]
+            assert {id(child) for child in node.children(word)} == {id(child) for child in every if child}, word
+            checked += bool(node.children(word))
+    assert checked >= 20  # words that do begin (end) like keys were among them
+
+
 @pytest.mark.parametrize("language", available_languages())
 def test_spelling_table_never_rewrites_a_word_the_lists_rely_on(language):
     """A variant the lists spell out ("ur self") must find its usual spelling in the same pattern ("your self")."""
