@@ -8,6 +8,7 @@ person's language.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 import msgspec
@@ -42,14 +43,20 @@ def field_name(question: Question) -> str:
 def scale_values(question: Question) -> tuple[str, ...]:
     """The allowed submitted values of a closed question, in display order."""
     if isinstance(question, Faces):
-        return tuple(str(point) for point in range(1, question.points + 1))
+        return _points(question.points)
     if isinstance(question, Agree):
-        return tuple(str(point) for point in range(1, question.scale + 1))
+        return _points(question.scale)
     if isinstance(question, YesNo):
         return YES_NO_VALUES
     if isinstance(question, Choice):
         return tuple(option.id for option in question.options)
     return ()
+
+
+@functools.cache
+def _points(count: int) -> tuple[str, ...]:
+    """ "1".."count": made once per scale length, not on every answer."""
+    return tuple(str(point) for point in range(1, count + 1))
 
 
 def check_answers(variant: Variant, form: Mapping[str, Sequence[str]]) -> CheckedAnswers:
