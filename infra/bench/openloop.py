@@ -60,6 +60,20 @@ class Run:
             "late_start_ms": 1000 * self.late_start,
         }
 
+    def merged(self, other: Run) -> Run:
+        """This run and another at the same rate, pooled: every request of both counts."""
+        return Run(
+            rate=self.rate,
+            seconds=self.seconds + other.seconds,
+            due=self.due + other.due,
+            latency=self.latency + other.latency,
+            errors=self.errors + other.errors,
+            late_start=max(self.late_start, other.late_start),
+            sent_ids=self.sent_ids | other.sent_ids,
+            accepted=self.accepted | other.accepted,
+            thanked=self.thanked | other.thanked,
+        )
+
     def write_slow(self, path: Path, label: str) -> int:
         """The requests slower than this run's 95th percentile, with the wall-clock
         time each was due (UTC, microseconds), to line up with server logs or a
