@@ -43,7 +43,7 @@ loop at 50% of capacity Heard's p99 within 1.2x bare's with no errors.
 HEARD_PLANTED_FAULT (see infra/bench/faulty_app.py) runs it against a
 deliberately broken Heard, to show that it fails.
 
-Bounded: a 3-second warm-up, then --duration seconds per load; about 5
+Bounded: a 3-second warm-up, then --duration seconds per load; about 6
 minutes with the defaults, never more than 10 (run.sh enforces it).
 """
 
