@@ -76,6 +76,14 @@ TEXT = "The worker came on time and explained the plan clearly. Thank you."
 FLAGGED_TEXT = "My dad hits me when he is angry and I am scared to go home."
 TEXT_EVERY, FLAG_EVERY = 3, 5
 THANKS_MARK = "<h1>Thank you</h1>"  # the thank-you page's heading (en-GB): an error page has another
+# submit.lua's free text: every TEXT_EVERY-th submission writes TEXT, every FLAG_EVERY-th of those FLAGGED_TEXT.
+TEXT_ENV = {
+    "BENCH_TEXT_FIELD": TEXT_FIELD,
+    "BENCH_TEXT_EVERY": str(TEXT_EVERY),
+    "BENCH_FLAG_EVERY": str(FLAG_EVERY),
+    "BENCH_TEXT": quote_plus(TEXT),
+    "BENCH_FLAGGED_TEXT": quote_plus(FLAGGED_TEXT),
+}
 
 
 def wrk(
@@ -116,9 +124,24 @@ def server_cpu(pid: int) -> float:
     return total
 
 
+def submission_body(scan: harness.FormScan) -> str:
+    """The filled-in form with `{id}` where each submission's id goes (submit.lua and openloop.lua fill it)."""
+    return harness.form_body(scan, "SUBMISSION").replace("SUBMISSION", "{id}")
+
+
+def submit_env(scan: harness.FormScan, nonce: str, *, text: bool) -> dict[str, str]:
+    """submit.lua's environment: where to post, what, the thank-you heading to expect, and (c)'s free text."""
+    return {
+        "BENCH_PATH": scan.action or "",
+        "BENCH_BODY": submission_body(scan),
+        "BENCH_THANKS_MARK": THANKS_MARK,
+        "BENCH_NONCE": nonce,
+        **(TEXT_ENV if text else {}),
+    }
+
+
 def warm_up(name: str, base: str, code: str, scan: harness.FormScan, args: argparse.Namespace) -> None:
     """A few seconds of each load before anything is measured (and a written answer to every worker)."""
-    body = harness.form_body(scan, "SUBMISSION").replace("SUBMISSION", "{id}")
     harness.warm_screening(base, scan, TEXT_FIELD, [TEXT, FLAGGED_TEXT], args.workers)
     wrk(f"{base}/t/{code}/form/parent", script="get.lua", connections=args.connections, threads=2, duration=3)
     wrk(
@@ -127,24 +150,9 @@ def warm_up(name: str, base: str, code: str, scan: harness.FormScan, args: argpa
         connections=args.connections,
         threads=args.connections,
         duration=3,
-        env={
-            "BENCH_PATH": scan.action,
-            "BENCH_BODY": body,
-            "BENCH_THANKS_MARK": THANKS_MARK,
-            "BENCH_NONCE": secrets.token_hex(4),
-            **TEXT_ENV,
-        },
+        env=submit_env(scan, secrets.token_hex(4), text=True),
     )
     print(f"  {name:6} warmed up", flush=True)
-
-
-TEXT_ENV = {
-    "BENCH_TEXT_FIELD": TEXT_FIELD,
-    "BENCH_TEXT_EVERY": str(TEXT_EVERY),
-    "BENCH_FLAG_EVERY": str(FLAG_EVERY),
-    "BENCH_TEXT": quote_plus(TEXT),
-    "BENCH_FLAGGED_TEXT": quote_plus(FLAGGED_TEXT),
-}
 
 
 def measure(
@@ -189,7 +197,6 @@ def measure(
         )
         return figures
     # (b) the full submission: POST + 303 + thank-you page, one person per connection; (c) with free text
-    body = harness.form_body(scan, "SUBMISSION").replace("SUBMISSION", "{id}")
     nonce = secrets.token_hex(4)
     log = args.work / f"ids-{name}-{key}-{nonce}.txt"
     sub = wrk(
@@ -198,14 +205,7 @@ def measure(
         connections=args.connections,
         threads=args.connections,
         duration=args.duration,
-        env={
-            "BENCH_PATH": scan.action,
-            "BENCH_BODY": body,
-            "BENCH_THANKS_MARK": THANKS_MARK,
-            "BENCH_NONCE": nonce,
-            "BENCH_LOG": str(log),
-            **(TEXT_ENV if key == "text" else {}),
-        },
+        env={**submit_env(scan, nonce, text=key == "text"), "BENCH_LOG": str(log)},
     )
     cpu = server_cpu(pid) - cpu
     finish_profile(spy)
@@ -608,7 +608,6 @@ def open_loop(
             for name in ("Heard", "bare", "bare", "Heard"):
                 port, scan = servers[name]
                 nonce = secrets.token_hex(4)
-                body = harness.form_body(scan, "SUBMISSION").replace("SUBMISSION", "{id}")
                 since = time.time()
                 half = openloop.run(
                     port,
@@ -619,7 +618,7 @@ def open_loop(
                     connections=args.connections,
                     form_path=f"/t/{code}/form/parent",
                     action=scan.action or "",
-                    body=body,
+                    body=submission_body(scan),
                     nonce=nonce,
                     thanks_mark=THANKS_MARK,
                 )
