@@ -183,7 +183,8 @@ class Flag(msgspec.Struct, frozen=True):
 class _Indicator(msgspec.Struct, frozen=True):
     id: str
     category: str
-    regex: re.Pattern[str]
+    regex: re.Pattern[str]  # every pattern in one alternation: for an indicator whose first words are unclear
+    patterns: tuple[re.Pattern[str], ...]  # each pattern alone, tried where its own first word is
     negatable: bool
     unless: tuple[str, ...] = ()  # concept names that cancel it anywhere in the answer ("play fight", "messing about")
 
@@ -207,7 +208,7 @@ class _Node:
     )
 
     def __init__(self) -> None:
-        self.names: list[str | int] = []  # concept names; indicator indexes in a first-word index
+        self.names: list = []  # concept names; (indicator, pattern) or idiom indexes in a first-word index
         self.exact: dict[str, _Node] = {}
         self.prefix: dict[str, _Node] = {}
         self.suffix: dict[str, _Node] = {}
@@ -218,7 +219,7 @@ class _Node:
         self.prefix_stems: frozenset[str] = frozenset()
         self.suffix_stems: frozenset[str] = frozenset()
 
-    def add(self, words: list[tuple[str, int]], name: str | int) -> None:
+    def add(self, words: list[tuple[str, int]], name: object) -> None:
         node = self
         for word, kind in words:
             children = {_EXACT: node.exact, _PREFIX: node.prefix, _SUFFIX: node.suffix}[kind]
@@ -281,10 +282,11 @@ class _Language(msgspec.Struct, frozen=True):
     concepts: _Node | None  # every concept term, looked up word by word
     combinations: tuple[_Combination, ...]
     spellings: dict[str, str]
-    first_words: _Node  # the words an indicator's patterns can start with -> the indicator's index
+    first_words: _Node  # the words a pattern can start with -> (its indicator's index, its index in the indicator)
     always: tuple[int, ...]  # indicators whose first words could not be worked out: tried at every word
-    idioms: re.Pattern[str] | None
-    idiom_first_words: _Node
+    idioms: re.Pattern[str] | None  # every idiom in one alternation (what the idioms below must agree with)
+    idiom_patterns: tuple[re.Pattern[str], ...]  # each idiom alone...
+    idiom_first_words: _Node  # ...tried where its first word is (-> its index, 0)
     negators: frozenset[str]
     breakers: frozenset[str]
     negators_after: frozenset[str]  # for languages that negate after the verb (Bengali "মারে না")
@@ -292,9 +294,11 @@ class _Language(msgspec.Struct, frozen=True):
 
 def normalise(text: str) -> str:
     """The comparable form of a text: see the module docstring."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    letters = bare.translate(_LETTERS)
+    if text.isascii():  # most answers: no accents to drop, nothing to decompose, casefold is lower
+        letters = text.lower().translate(_LETTERS)
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_LETTERS)
     spaced = _NOT_WORD.sub(" ", letters.replace("_", " "))
     return " " + _REPEATS.sub(r"\1", spaced).strip() + " "
 
@@ -326,26 +330,28 @@ def flag(text: str, language: str) -> Flag | None:
 
 
 def _matches(lang: _Language | None, normal: str) -> list[_Indicator | _Combination]:
-    """Patterns start at a word: each is tried only at the words its first word can be (a trie lookup per word)."""
+    """Patterns start at a word: each is tried alone, only at the words its first word can be (a trie lookup
+    per word), so a calm answer touches a few small regular expressions rather than every list."""
     if lang is None:
         return []
     if lang.spellings:
         words = normal.split()
         normal = " " + " ".join([lang.spellings.get(word, word) for word in words]) + " "
     text = _without_idioms(lang, normal)
-    candidates: dict[int, list[int]] = {index: [] for index in lang.always}
+    tries: dict[int, list[tuple[int, int]]] = {index: [] for index in lang.always}  # indicator -> (word, pattern)
     for start in _word_starts(text):
         for node in lang.first_words.children(text[start : text.index(" ", start)]):
-            for index in node.names:
-                candidates.setdefault(int(index), []).append(start)
-    if lang.always:
-        every = _word_starts(text)
-        for index in lang.always:
-            candidates[index] = every
+            for index, pattern in node.names:
+                tries.setdefault(index, []).append((start, pattern))
+    every = _word_starts(text) if lang.always else []
     found: list[_Indicator | _Combination] = [
         lang.indicators[index]
-        for index in sorted(candidates)
-        if _found(lang.indicators[index], lang, text, candidates[index])
+        for index in sorted(tries)
+        if (
+            _found(lang.indicators[index], lang, text, every)
+            if index in lang.always
+            else _found_alone(lang.indicators[index], lang, text, tries[index])
+        )
     ]
     if lang.concepts is None:
         return found
@@ -432,23 +438,47 @@ def _word_starts(text: str) -> list[int]:
 
 
 def _without_idioms(lang: _Language, text: str) -> str:
+    """Idioms blanked out, each where it begins: the first idiom (in list order) that matches at a word, like
+    trying them all in one alternation there (a unit test checks they agree)."""
     if lang.idioms is None:
         return text
     end = 0
     for start in _word_starts(text):
-        if start < end or not lang.idiom_first_words.children(text[start : text.index(" ", start)]):
+        if start < end:
             continue
-        match = lang.idioms.match(text, start)
-        if match:
-            end = match.end()
-            text = text[:start] + " " * (end - start) + text[end:]
+        nodes = lang.idiom_first_words.children(text[start : text.index(" ", start)])
+        if not nodes:
+            continue
+        for index in sorted({index for node in nodes for index, _ in node.names}):
+            match = lang.idiom_patterns[index].match(text, start)
+            if match:
+                end = match.end()
+                text = text[:start] + " " * (end - start) + text[end:]
+                break
     return text
 
 
 def _found(indicator: _Indicator, lang: _Language, text: str, starts: list[int]) -> bool:
+    """Whether the indicator matches, not negated, at one of these words (all its patterns tried at each)."""
     for start in starts:
         match = indicator.regex.match(text, start)
         if match and (not indicator.negatable or not _negated(lang, text[:start], match.group(), text[match.end() :])):
+            return True
+    return False
+
+
+def _found_alone(indicator: _Indicator, lang: _Language, text: str, tries: list[tuple[int, int]]) -> bool:
+    """`_found`, trying at each word only the patterns that can start there (`tries`: word, pattern index):
+    at a word, the first of them in list order that matches is the one its alternation would match."""
+    done_at = -1
+    for start, pattern in sorted(tries):
+        if start == done_at:
+            continue
+        match = indicator.patterns[pattern].match(text, start)
+        if match is None:
+            continue
+        done_at = start
+        if not indicator.negatable or not _negated(lang, text[:start], match.group(), text[match.end() :]):
             return True
     return False
 
@@ -496,6 +526,10 @@ def _build(code: str) -> _Language | None:
     entries = data.get("indicator", [])
     concepts: dict[str, list[str]] = data.get("concepts", {})
     first_words, always = _first_words([(index, entry["patterns"]) for index, entry in enumerate(entries)])
+    idioms: list[str] = data.get("idioms", [])
+    idiom_first_words, unclear = _first_words([(index, [idiom]) for index, idiom in enumerate(idioms)])
+    if unclear:
+        raise ValueError(f"{code}: idioms must start with a plain word: {[idioms[index] for index in unclear]}")
     return _Language(
         code=code,
         indicators=tuple(_indicator(entry, negators, concepts) for entry in entries),
@@ -504,8 +538,9 @@ def _build(code: str) -> _Language | None:
         spellings=_spellings(data.get("spellings", {})),
         first_words=first_words,
         always=always,
-        idioms=_union(data.get("idioms", [])) if data.get("idioms") else None,
-        idiom_first_words=_first_words([(0, data.get("idioms", []))])[0],
+        idioms=_union(idioms) if idioms else None,
+        idiom_patterns=tuple(re.compile(compile_pattern(idiom)) for idiom in idioms),
+        idiom_first_words=idiom_first_words,
         negators=negators,
         breakers=frozenset(normalise(" ".join(data.get("negation_breakers", []))).split()),
         negators_after=frozenset(normalise(" ".join(data.get("negators_after", []))).split()),
@@ -513,15 +548,19 @@ def _build(code: str) -> _Language | None:
 
 
 def _first_words(groups: list[tuple[int, list[str]]]) -> tuple[_Node, tuple[int, ...]]:
-    """A trie of the words each group's patterns can start with, and the groups where that is unclear."""
+    """A trie of the words each group's patterns can start with (-> the group's key and the pattern's index
+    in it), and the groups where that is unclear (left out of the trie)."""
     root, always = _Node(), []
     for key, patterns in groups:
         try:
-            for pattern in patterns:
-                for word in _pattern_first_words(pattern):
-                    root.add([word], key)
+            starts = [
+                (word, number) for number, pattern in enumerate(patterns) for word in _pattern_first_words(pattern)
+            ]
         except ValueError:
             always.append(key)
+            continue
+        for word, number in starts:
+            root.add([word], (key, number))
     root.freeze()
     return root, tuple(always)
 
@@ -672,6 +711,7 @@ def _indicator(entry: dict, negators: frozenset[str], concepts: dict[str, list[s
         id=entry["id"],
         category=entry["category"],
         regex=_union(entry["patterns"]),
+        patterns=tuple(re.compile(compile_pattern(pattern)) for pattern in entry["patterns"]),
         negatable=negatable,
         unless=tuple(entry.get("unless", [])),
     )
