@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from service.safeguarding import CATEGORIES, Flag, flag, normalise
+from service.safeguarding import CATEGORIES, Flag, flag, flagging, normalise
 from service.safeguarding.flagging import (
     INDICATORS,
+    _build,
     _combination,
     _concept_spans,
     _concepts,
@@ -402,6 +403,18 @@ def test_first_word_index_finds_what_trying_every_word_finds(language):
             where = _concept_spans(lang.concepts, blanked.split()) if lang.concepts is not None else {}
             every_word_ids = [ind.id for ind in every_word if not any(name in where for name in ind.unless)]
             assert indexed == every_word_ids, (path.name, number)  # no text: some sets are sealed
+
+
+def test_an_idiom_must_start_with_a_plain_word(tmp_path, monkeypatch):
+    """Idioms are tried only where their first word is: one whose first word cannot be worked out would never be
+    blanked out, so a list with one is refused when it loads, naming it."""
+    (tmp_path / "xx.toml").write_text('idioms = ["beat around the bush", "he*lo world"]\n', encoding="utf-8")
+    monkeypatch.setattr(flagging, "INDICATORS", tmp_path)
+    with pytest.raises(ValueError, match=r"he\*lo world"):
+        _build("xx")
+    (tmp_path / "xx.toml").write_text('idioms = ["beat around the bush"]\n', encoding="utf-8")
+    lang = _build("xx")
+    assert lang is not None and lang.idiom_patterns[0].match(normalise("we beat around the bush"), 4)
 
 
 @pytest.mark.parametrize("language", ["en", "ar", "fa", "pl", "uk"])
