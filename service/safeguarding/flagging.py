@@ -84,10 +84,13 @@ disclosures at first sight. So it orders the reading list; a person reading
 every answer is the safety guarantee (infra/eval/README.md).
 
 Speed: flag() runs on every submission. Each list is compiled once into a
-trie of words: the concept terms, and the first words of the phrase patterns,
-so a phrase's regular expression is tried only at the words it can start with
-(a unit test checks this finds exactly what trying every word finds). Over the
-labelled sets a text takes about 0.1 ms on average.
+trie of words: the concept terms, and the first words of the phrase patterns
+and idioms. Each pattern and each idiom is its own regular expression, tried
+only at the words it can start with (a unit test checks this finds exactly
+what trying every indicator's and the idioms' whole alternation at every word
+finds). Over the labelled sets a text takes about 0.08 ms on average in a
+tight loop; inside a busy server, with the processor's caches shared, about
+0.2 ms for a calm English answer.
 
 Matching never needs the network; lists are compiled once per language.
 """
