@@ -58,6 +58,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -514,8 +515,12 @@ def main() -> int:
     print(f"PostgreSQL: {postgres.pgdata}; logs in {work}", flush=True)
 
     args.windows = []  # (app, load, start, end): the time of each load, for the stall report
+    stop_sampling = threading.Event()
     if args.stalls:
+        import stalls
+
         harness.os.environ["HEARD_STALLS_DIR"] = str(work / "stalls" / "heard")
+        stalls.sample_postgres(args.dsn, work / "stalls" / "postgres.jsonl", stop_sampling)
     port = harness.free_port()
     heard_base = f"http://127.0.0.1:{port}"
     heard = harness.start_heard(args.dsn, port, work, workers=args.workers)
@@ -581,6 +586,7 @@ def main() -> int:
                 if args.open_seconds
                 else {}
             )
+    stop_sampling.set()
     ok = report(results, args)
     ok = report_open(opened, args) and ok
     if args.stalls:
@@ -669,6 +675,7 @@ def report_stalls(args: argparse.Namespace) -> None:
     print()
     for app, load, since, until in args.windows:
         stalls.report(args.work / "stalls" / app.lower(), f"{app}, {load}", since, until)
+        stalls.report_postgres(args.work / "stalls" / "postgres.jsonl", since, until)
 
 
 def report_open(opened: dict, args: argparse.Namespace) -> bool:

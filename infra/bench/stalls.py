@@ -12,7 +12,11 @@ times:
   loop is late, samples the main thread's Python stack every 2 ms;
 - garbage collections that took 1 ms or more (generation, length), and every
   collection's count and CPU time, per 1,000 requests;
-- requests that took 10 ms or more inside the app (path, length).
+- requests that took 10 ms or more inside the app (path, length), with how much of it
+  was spent waiting for a pooled database connection and running statements
+  (asyncpg's pool and connection timed, for both apps alike);
+- with `--dsn`, PostgreSQL's wait events: pg_stat_activity sampled every 50 ms (what
+  the database's backends were waiting for: WAL writes, locks...), reported per load.
 
     python infra/bench/stalls.py serve --app heard|bare --port 8100 --workers 2 --out DIR
     python infra/bench/stalls.py report DIR
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextvars
 import gc
 import json
 import os
@@ -44,6 +49,31 @@ SAMPLE_EVERY = 0.002
 SLOW_REQUEST = 0.010
 SLOW_GC = 0.001
 CODE = re.compile(r"/t/[^/]+/")
+PG_SAMPLE_EVERY = 0.05
+
+# The current request's database time: [waiting for a pooled connection, running statements] in seconds.
+_db_time: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar("db_time", default=None)
+
+
+def time_database() -> None:
+    """Time asyncpg's pool acquire and statement execution for the request in progress (both apps use them)."""
+    from asyncpg.connection import Connection
+    from asyncpg.pool import Pool
+
+    def timed(method, slot: int):
+        async def wrapper(*args, **kwargs):
+            spent = _db_time.get()
+            started = time.perf_counter()
+            try:
+                return await method(*args, **kwargs)
+            finally:
+                if spent is not None:
+                    spent[slot] += time.perf_counter() - started
+
+        return wrapper
+
+    Pool._acquire = timed(Pool._acquire, 0)
+    Connection._execute = timed(Connection._execute, 1)
 
 
 class Recorder:
@@ -129,6 +159,7 @@ def short(filename: str) -> str:
 def wrap(inner):
     """The app with a recorder started in each worker at lifespan start-up."""
     out = Path(os.environ["HEARD_STALLS_DIR"])
+    time_database()
     recorder: Recorder | None = None
     tasks: list[asyncio.Task] = []
 
@@ -145,6 +176,8 @@ def wrap(inner):
             gc.set_threshold(*map(int, os.environ["HEARD_STALLS_GC"].split(",")))
         recorder.requests += 1
         started = time.perf_counter()
+        spent = [0.0, 0.0]
+        _db_time.set(spent)
         try:
             return await inner(scope, receive, send)
         finally:
@@ -152,7 +185,12 @@ def wrap(inner):
             if took >= SLOW_REQUEST:
                 path = CODE.sub("/t/{code}/", scope["path"])
                 recorder.add(
-                    kind="request", end=time.time(), ms=round(1000 * took, 2), path=f"{scope['method']} {path}"
+                    kind="request",
+                    end=time.time(),
+                    ms=round(1000 * took, 2),
+                    path=f"{scope['method']} {path}",
+                    pool_ms=round(1000 * spent[0], 2),
+                    statement_ms=round(1000 * spent[1], 2),
                 )
 
     return app
@@ -243,14 +281,68 @@ def report(directory: Path, label: str = "", since: float = 0.0, until: float = 
             for g, n in sorted(collections.Counter(e["gen"] for e in gcs).items())
         )
     )
+    slow_requests(requests, stalls)
+
+
+def slow_requests(requests: list[dict], stalls: list[dict]) -> None:
     slow = sorted(requests, key=lambda r: r["ms"])
-    if slow:
-        overlapped = sum(1 for r in slow if any(overlaps(r, s) for s in stalls if s["pid"] == r["pid"]))
-        paths = collections.Counter(r["path"] for r in slow)
-        print(
-            f"  {len(slow)} requests took 10 ms or more inside the app ({overlapped} overlapping a stall of their "
-            f"worker); slowest {slow[-1]['ms']:.0f} ms; " + ", ".join(f"{p} {n}" for p, n in paths.most_common(4))
-        )
+    if not slow:
+        return
+    overlapped = sum(1 for r in slow if any(overlaps(r, s) for s in stalls if s["pid"] == r["pid"]))
+    paths = collections.Counter(r["path"] for r in slow)
+    print(
+        f"  {len(slow)} requests took 10 ms or more inside the app ({overlapped} overlapping a stall of their "
+        f"worker); slowest {slow[-1]['ms']:.0f} ms; " + ", ".join(f"{p} {n}" for p, n in paths.most_common(4))
+    )
+    pool = sorted(r.get("pool_ms", 0.0) for r in slow)
+    statement = sorted(r.get("statement_ms", 0.0) for r in slow)
+    mostly_database = sum(1 for r in slow if r.get("pool_ms", 0.0) + r.get("statement_ms", 0.0) > r["ms"] / 2)
+    print(
+        f"    of which waiting for a pooled connection: median {pool[len(pool) // 2]:.1f} ms, longest "
+        f"{pool[-1]:.1f} ms; running statements: median {statement[len(statement) // 2]:.1f} ms, longest "
+        f"{statement[-1]:.1f} ms; {mostly_database} of {len(slow)} spent over half their time on the database"
+    )
+
+
+def sample_postgres(dsn: str, out: Path, stop: threading.Event) -> threading.Thread:
+    """Every 50 ms until `stop`, what PostgreSQL's client backends are waiting for (one line per sample)."""
+
+    async def sampling() -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(dsn)
+        try:
+            with out.open("a") as lines:
+                while not stop.is_set():
+                    rows = await conn.fetch(
+                        "select wait_event_type || ':' || wait_event as waiting from pg_stat_activity "
+                        "where backend_type = 'client backend' and pid <> pg_backend_pid() and state = 'active' "
+                        "and wait_event is not null"
+                    )
+                    lines.write(json.dumps({"at": time.time(), "waits": [r["waiting"] for r in rows]}) + "\n")
+                    await asyncio.sleep(PG_SAMPLE_EVERY)
+        finally:
+            await conn.close()
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    thread = threading.Thread(target=asyncio.run, args=(sampling(),), daemon=True)
+    thread.start()
+    return thread
+
+
+def report_postgres(path: Path, since: float, until: float) -> None:
+    """The share of samples in which client backends waited on each event, during [since, until)."""
+    if not path.exists():
+        return
+    samples = [json.loads(line) for line in path.read_text().splitlines()]
+    samples = [sample for sample in samples if since <= sample["at"] < until]
+    if not samples:
+        return
+    waits: collections.Counter[str] = collections.Counter(w for sample in samples for w in sample["waits"])
+    print(
+        f"  PostgreSQL ({len(samples)} samples): backends waiting, per sample: "
+        + (", ".join(f"{event} {n / len(samples):.2f}" for event, n in waits.most_common(5)) or "none")
+    )
 
 
 def overlaps(request: dict, stall: dict) -> bool:
