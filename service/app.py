@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Request, Router
-from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
@@ -46,6 +45,7 @@ from service.touchpoints import routes as touchpoints
 from service.web import errors, flash, templating
 from service.web.assets import ROUTES as STATIC_ROUTES
 from service.web.assets import Assets
+from service.web.compression import compression
 from service.web.headers import is_staff_path, security_headers
 from service.web.language import provide_lang
 from service.web.numbers import check_path_numbers
@@ -141,7 +141,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             }
         ),
         lifespan=[database],
-        compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),
         # One connection per request (service/db/request.py): `conn` for a handler that always needs the
         # database, `db` for one that may not (acquired on first use). Staff handlers declare `viewer`;
         # providing it checks the session and CSRF. The pages of the steps after a password (two-step code, new password, setting up two-step) declare `signing_in` instead.
@@ -154,8 +153,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "lang": Provide(provide_lang),
         },
         # Security headers on every response; no staff response is kept in a browser's cache
-        # (a shared PC's Back button after sign-out).
-        middleware=[security_headers],
+        # (a shared PC's Back button after sign-out). Pages go gzipped to browsers that take it.
+        middleware=[security_headers, compression],
         exception_handlers={
             respondent.Closed: respondent.closed_page,
             SignInRequired: staff.sign_in_required,
