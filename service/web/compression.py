@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import gzip
 import zlib
+from typing import cast
 
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
 MINIMUM_SIZE = 500  # bytes: smaller bodies gain less than gzip's own 18 bytes and the time
 LEVEL = 6
@@ -45,7 +46,7 @@ def _wants_gzip(scope: Scope) -> bool:
     return False
 
 
-def _gzip_headers(start: Message, length: int | None) -> Message:
+def _gzip_headers(start: HTTPResponseStartEvent, length: int | None) -> Message:
     headers = [(name, value) for name, value in start.get("headers", ()) if name.lower() != b"content-length"]
     vary = next((value for name, value in headers if name.lower() == b"vary"), None)
     headers = [(name, value) for name, value in headers if name.lower() != b"vary"]
@@ -53,7 +54,7 @@ def _gzip_headers(start: Message, length: int | None) -> Message:
     headers.append((b"content-encoding", b"gzip"))
     if length is not None:
         headers.append((b"content-length", str(length).encode()))
-    return {**start, "headers": headers}
+    return cast(Message, {**start, "headers": headers})
 
 
 def compression(app: ASGIApp) -> ASGIApp:
@@ -61,7 +62,7 @@ def compression(app: ASGIApp) -> ASGIApp:
         if scope["type"] != ScopeType.HTTP or not _wants_gzip(scope):
             await app(scope, receive, send)
             return
-        start: Message | None = None  # held until the first body says whether to compress
+        start: HTTPResponseStartEvent | None = None  # held until the first body says whether to compress
         stream: zlib._Compress | None = None  # a body sent in parts: compressed as it comes
 
         async def send_compressed(message: Message) -> None:
