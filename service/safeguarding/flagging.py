@@ -287,7 +287,6 @@ class _Language(msgspec.Struct, frozen=True):
     spellings: dict[str, str]
     first_words: _Node  # the words a pattern can start with -> (its indicator's index, its index in the indicator)
     always: tuple[int, ...]  # indicators whose first words could not be worked out: tried at every word
-    idioms: re.Pattern[str] | None  # every idiom in one alternation (what the idioms below must agree with)
     idiom_patterns: tuple[re.Pattern[str], ...]  # each idiom alone...
     idiom_first_words: _Node  # ...tried where its first word is (-> its index, 0)
     negators: frozenset[str]
@@ -443,7 +442,7 @@ def _word_starts(text: str) -> list[int]:
 def _without_idioms(lang: _Language, text: str) -> str:
     """Idioms blanked out, each where it begins: the first idiom (in list order) that matches at a word, like
     trying them all in one alternation there (a unit test checks they agree)."""
-    if lang.idioms is None:
+    if not lang.idiom_patterns:
         return text
     end = 0
     for start in _word_starts(text):
@@ -541,7 +540,6 @@ def _build(code: str) -> _Language | None:
         spellings=_spellings(data.get("spellings", {})),
         first_words=first_words,
         always=always,
-        idioms=_union(idioms) if idioms else None,
         idiom_patterns=tuple(re.compile(compile_pattern(idiom)) for idiom in idioms),
         idiom_first_words=idiom_first_words,
         negators=negators,
