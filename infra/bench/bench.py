@@ -31,15 +31,20 @@
    measured above, form GET and full submission; each app's seconds at a rate
    are sent in two halves, Heard, bare, bare, Heard, and each app's requests
    pooled; latency from each request's due time; prints p50/p90/p99/p99.9 and
-   Heard/bare. The requests slower than each half's 95th percentile are
-   written, with the UTC time each was due, to slow-requests.tsv in the log
-   folder (line them up with a --profile or the server's log to find what made
-   the tail).
+   Heard/bare. At 50% a control runs between them: the bare app a second time
+   ("bare again", same code, its own processes), whose p99 against bare's shows
+   how far apart two identical apps come out in this run. The requests slower
+   than each half's 95th percentile are written, with the UTC time each was
+   due, to slow-requests.tsv in the log folder (line them up with a --profile
+   or the server's log to find what made the tail).
 
 Exits 1 when a target is missed or anything is lost, doubled or unexplained:
 targets Heard/bare >= 0.8 (the median of the rounds' pairs) and p99 < 100 ms
 (the mean of the rounds') closed loop with no errors, and open
-loop at 50% of capacity Heard's p99 within 1.2x bare's with no errors.
+loop at 50% of capacity Heard's p99 within 1.2x bare's with no errors. That
+last one counts as met only when the control is within 1.2x of bare too:
+otherwise the run could not have told a 1.2x difference from the machine's own
+spread, and it says "NOT shown".
 HEARD_PLANTED_FAULT (see infra/bench/faulty_app.py) runs it against a
 deliberately broken Heard, to show that it fails.
 
@@ -72,6 +77,7 @@ TARGET_RATIO = 0.8  # the bar the project holds Heard to (form GET and full subm
 TARGET_P99_MS = 100
 WRK_NICE = ["nice", "-n", "10"]  # closed-loop wrk's priority (see wrk())
 TARGET_OPEN_P99_RATIO = 1.2  # open loop at 50% of bare's capacity: Heard's p99 / bare's
+CONTROL = "bare again"  # the open loop's control: a second, identical bare app (see open_loop)
 OPEN_FRACTIONS = (0.5, 0.8)
 TEXT_FIELD = "q_anything_else"
 TEXT = "The worker came on time and explained the plan clearly. Thank you."
@@ -541,20 +547,41 @@ def main() -> int:
         if args.stalls:
             bare_command = [str(harness.VENV_BIN / "python"), str(HERE / "stalls.py"), "serve", "--app", "bare"]
             bare_command += ["--out", str(work / "stalls" / "bare")]
+        bare_env = {
+            "DATABASE_URL": args.dsn,
+            "BARE_TEMPLATES": str(work),
+            "BARE_TOUCHPOINT_ID": str(touchpoint_id),
+            "BARE_TEAM_ID": str(team_id),
+            "BARE_TEXT_FIELDS": TEXT_FIELD,
+        }
         bare = harness.Process(
             "bare",
             [*bare_command, "--port", str(bare_port), "--workers", str(args.workers)],
-            {
-                "DATABASE_URL": args.dsn,
-                "BARE_TEMPLATES": str(work),
-                "BARE_TOUCHPOINT_ID": str(touchpoint_id),
-                "BARE_TEAM_ID": str(team_id),
-                "BARE_TEXT_FIELDS": TEXT_FIELD,
-            },
+            bare_env,
             work / "bare.log",
         )
-        with harness.running(bare):
-            harness.wait_ready(bare_port, bare)
+        # The open loop's control: the same bare app a second time, to show how far apart two identical apps
+        # come out on this machine (see open_loop).
+        control_port = harness.free_port()
+        control_command = [
+            str(work / "stalls" / "bare-again") if part == str(work / "stalls" / "bare") else part
+            for part in bare_command
+        ]
+        control = (
+            [
+                harness.Process(
+                    CONTROL,
+                    [*control_command, "--port", str(control_port), "--workers", str(args.workers)],
+                    bare_env,
+                    work / "bare-again.log",
+                )
+            ]
+            if args.open_seconds
+            else []
+        )
+        with harness.running(bare, *control):
+            for port_, process in [(bare_port, bare), *((control_port, c) for c in control)]:
+                harness.wait_ready(port_, process)
             bare_scan = harness.scan_form(bare_base, code)
             # Both servers stay up (an idle one costs nothing). Each load runs on Heard and on bare back to
             # back, the order swapped every round (Heard first, then bare first...), so that the machine's
@@ -562,6 +589,8 @@ def main() -> int:
             servers = {"Heard": (heard_base, scan, heard.pid), "bare": (bare_base, bare_scan, bare.pid)}
             for name, (base, app_scan, _) in servers.items():
                 warm_up(name, base, code, app_scan, args)
+            if control:
+                warm_up(CONTROL, f"http://127.0.0.1:{control_port}", code, bare_scan, args)
             rounds: dict[str, list[dict]] = {"Heard": [], "bare": []}
             for round_number in range(1, args.rounds + 1):
                 order = ["Heard", "bare"] if round_number % 2 else ["bare", "Heard"]
@@ -582,7 +611,12 @@ def main() -> int:
                 for key in ("form", "submit", "text")
             }
             opened = (
-                open_loop(args, code, {"Heard": (port, scan), "bare": (bare_port, bare_scan)}, results)
+                open_loop(
+                    args,
+                    code,
+                    {"Heard": (port, scan), "bare": (bare_port, bare_scan), CONTROL: (control_port, bare_scan)},
+                    results,
+                )
                 if args.open_seconds
                 else {}
             )
@@ -601,13 +635,18 @@ def open_loop(
     """Open loop at 50% and 80% of the bare app's closed-loop capacity, form and
     submission (same run, same machine). Each app's --open-seconds at a rate are
     sent in two halves, Heard, bare, bare, Heard, and each app's requests pooled:
-    a swing of the machine's speed during the four falls on both apps alike."""
+    a swing of the machine's speed during the four falls on both apps alike.
+
+    At 50%, where the target is, a control runs in the same order (Heard, bare,
+    bare again, bare again, bare, Heard): the bare app a second time. Its p99
+    against bare's is how far apart two identical apps come out in this run;
+    a target of 1.2x can only be judged when that spread is within 1.2x too."""
     slow_log = args.work / "slow-requests.tsv"
     slow_log.write_text("# load\tdue (UTC)\tlatency ms: requests slower than their run's 95th percentile\n")
     out: dict = {}
     print(
-        f"\nopen loop: {args.open_seconds} s per load and app (two halves: Heard, bare, bare, Heard), "
-        "rates from bare's capacity above",
+        f"\nopen loop: {args.open_seconds} s per load and app (two halves: Heard, bare, bare, Heard; at 50% with "
+        f"the control between: Heard, bare, {CONTROL}, {CONTROL}, bare, Heard), rates from bare's capacity above",
         flush=True,
     )
     for key in ("form", "submit"):
@@ -615,8 +654,9 @@ def open_loop(
         for fraction in OPEN_FRACTIONS:
             rate = max(1.0, capacity * fraction)
             pooled: dict[str, openloop.Run] = {}
-            problems: dict[str, list[str]] = {"Heard": [], "bare": []}
-            for name in ("Heard", "bare", "bare", "Heard"):
+            problems: dict[str, list[str]] = {name: [] for name in servers}
+            middle = [CONTROL, CONTROL] if fraction == 0.5 and CONTROL in servers else []
+            for name in ["Heard", "bare", *middle, "bare", "Heard"]:
                 port, scan = servers[name]
                 nonce = secrets.token_hex(4)
                 since = time.time()
@@ -692,17 +732,27 @@ def report_open(opened: dict, args: argparse.Namespace) -> bool:
             print(f"{'    Heard':30}" + "".join(f"{heard[c]:9.1f}" for c in cells))
             print(f"{'    bare':30}" + "".join(f"{bare[c]:9.1f}" for c in cells))
             print(f"{'    Heard/bare':30}" + "".join(f"{heard[c] / bare[c] if bare[c] else 0:9.2f}" for c in cells))
-            lag = max(heard["late_start_ms"], bare["late_start_ms"])
+            control = opened.get((key, fraction, CONTROL))  # at 50% (see open_loop)
+            if control is not None:
+                print(f"{'    ' + CONTROL:30}" + "".join(f"{control[c]:9.1f}" for c in cells))
+                print(
+                    f"{'    ' + CONTROL + '/bare':30}"
+                    + "".join(f"{control[c] / bare[c] if bare[c] else 0:9.2f}" for c in cells)
+                )
+            apps = [heard, bare] + ([control] if control else [])
+            lag = max(app["late_start_ms"] for app in apps)
             if lag > 20:
                 print(f"    (the client sent up to {lag:.0f} ms late: the machine is too busy for these figures)")
-            errors = heard["errors"] + bare["errors"]
-            problems = heard["problems"] + bare["problems"]
+            errors = sum(app["errors"] for app in apps)
+            problems = [problem for app in apps for problem in app["problems"]]
             if fraction == 0.5:
                 met = heard["p99_ms"] <= TARGET_OPEN_P99_RATIO * bare["p99_ms"] and not errors and not problems
-                print(
-                    f"    target: p99 within {TARGET_OPEN_P99_RATIO}x bare's, no errors, nothing lost: "
-                    f"{'met' if met else 'NOT met'}"
-                )
+                verdict = "met" if met else "NOT met"
+                spread = control["p99_ms"] / bare["p99_ms"] if control and bare["p99_ms"] else 1.0
+                if not 1 / TARGET_OPEN_P99_RATIO <= spread <= TARGET_OPEN_P99_RATIO:
+                    # Two identical apps came out further apart than the bar: this run cannot tell either way.
+                    met, verdict = False, f"NOT shown (bare against itself: {spread:.2f}x)"
+                print(f"    target: p99 within {TARGET_OPEN_P99_RATIO}x bare's, no errors, nothing lost: {verdict}")
             else:
                 met = not errors and not problems
                 print(
