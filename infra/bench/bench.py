@@ -543,10 +543,14 @@ def main() -> int:
         touchpoint_id, team_id = harness.run(touchpoint_of(args.dsn, code))
         bare_port = harness.free_port()
         bare_base = f"http://127.0.0.1:{bare_port}"
-        bare_command = [str(harness.VENV_BIN / "python"), str(HERE / "bare_app.py")]
-        if args.stalls:
-            bare_command = [str(harness.VENV_BIN / "python"), str(HERE / "stalls.py"), "serve", "--app", "bare"]
-            bare_command += ["--out", str(work / "stalls" / "bare")]
+
+        def bare_command(port: int, stalls_out: str) -> list[str]:
+            command = [str(harness.VENV_BIN / "python"), str(HERE / "bare_app.py")]
+            if args.stalls:
+                command = [str(harness.VENV_BIN / "python"), str(HERE / "stalls.py"), "serve", "--app", "bare"]
+                command += ["--out", str(work / "stalls" / stalls_out)]
+            return [*command, "--port", str(port), "--workers", str(args.workers)]
+
         bare_env = {
             "DATABASE_URL": args.dsn,
             "BARE_TEMPLATES": str(work),
@@ -556,22 +560,18 @@ def main() -> int:
         }
         bare = harness.Process(
             "bare",
-            [*bare_command, "--port", str(bare_port), "--workers", str(args.workers)],
+            bare_command(bare_port, "bare"),
             bare_env,
             work / "bare.log",
         )
         # The open loop's control: the same bare app a second time, to show how far apart two identical apps
         # come out on this machine (see open_loop).
         control_port = harness.free_port()
-        control_command = [
-            str(work / "stalls" / "bare-again") if part == str(work / "stalls" / "bare") else part
-            for part in bare_command
-        ]
         control = (
             [
                 harness.Process(
                     CONTROL,
-                    [*control_command, "--port", str(control_port), "--workers", str(args.workers)],
+                    bare_command(control_port, CONTROL.lower()),
                     bare_env,
                     work / "bare-again.log",
                 )
