@@ -89,8 +89,9 @@ async def test_under_8_phone_back_goes_to_the_previous_question_with_its_answer(
     # Going forward before the browser has finished coming back is lost (it failed CI so): wait for it first.
     await expect(page.locator(STEP)).to_have_value("0")
     await page.wait_for_load_state()
-    # ...and for htmx to have finished with that screen (no request, swap or settle under way): Forward pressed
-    # inside that moment was lost in two full CI runs (the cause is not yet known).
+    # ...and for htmx to have finished with that screen (no request, swap or settle under way). Forward was lost
+    # when the second Back came while htmx was still settling the first: the form was posted as a whole page, a
+    # new history entry (heard.js now hands the form to htmx first).
     await page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     await page.go_forward()
     await expect(

@@ -215,6 +215,10 @@
     form.appendChild(to);
     form.appendChild(go);
     restoring = true;
+    // A second Back straight after the first can come while htmx is still settling the screen it just swapped
+    // in, before it has taken over that form: the click would then post the whole page, a new history entry
+    // that drops every screen after it (Forward lost). Processing the form first makes htmx send it.
+    window.htmx.process(form);
     go.click();
   });
 
