@@ -17,7 +17,7 @@ TAG_LENGTH = 16  # hex characters
 
 def tag(key: bytes, submission_id: uuid.UUID, *, flagged: bool) -> str:
     message = f"{submission_id}:{'flagged' if flagged else 'calm'}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:TAG_LENGTH]
+    return hmac.digest(key, message, hashlib.sha256).hex()[:TAG_LENGTH]  # one call: the thank-you page is busy
 
 
 def address_part(key: bytes, submission_id: uuid.UUID, *, flagged: bool) -> str:

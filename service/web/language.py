@@ -34,8 +34,10 @@ class SpeaksFor(Protocol):
 
 
 def speak(request: Request, touchpoint: SpeaksFor | None = None, *, chosen: str | None = None) -> str:
-    tag = i18n.negotiate(
-        chosen=chosen or request.query_params.get("lang"),
+    # A choice in the form or the address settles it (almost every request after the first page): the browser's
+    # header is only read when there is none.
+    tag = i18n.match_tag(chosen or request.query_params.get("lang")) or i18n.negotiate(
+        chosen=None,
         accept_language=request.headers.get("accept-language"),
         default=touchpoint.language if touchpoint else i18n.SOURCE_LANGUAGE,
         follow_browser=touchpoint.follow_browser_language if touchpoint else True,
