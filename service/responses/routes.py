@@ -366,7 +366,7 @@ def _form_page(
     htmx: bool = False,
     contact_kind: str | None = None,
     shared: dict | None = None,
-) -> Response[str]:
+) -> Response:  # str, or bytes for the kept empty form
     headers = {"Retry-After": "5"} if status == 503 else {}
     headers |= NO_STORE if shared else {}
     stepped = steps.is_stepped(audience)
