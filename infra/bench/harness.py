@@ -176,12 +176,12 @@ def free_port() -> int:
 class Process:
     """A child process in its own session; stopped by its id only."""
 
-    def __init__(self, name: str, command: list[str], env: dict[str, str], log: Path) -> None:
+    def __init__(self, name: str, command: list[str], env: dict[str, str], log: Path, cwd: Path = REPO) -> None:
         self.name, self.log = name, log
         self.handle = subprocess.Popen(
             command,
             env={**os.environ, **env},
-            cwd=REPO,
+            cwd=cwd,
             start_new_session=True,
             stdout=log.open("ab"),
             stderr=subprocess.STDOUT,
@@ -208,19 +208,23 @@ class Process:
         self.kill_group()  # any worker left behind
 
 
-def start_heard(
-    dsn: str, port: int, workdir: Path, name: str = "heard", workers: int = 2, env: dict[str, str] | None = None
-) -> Process:
-    """Heard as the README deploys it: `heard serve` (uvicorn, N workers)."""
+def heard_environment(dsn: str, port: int, env: dict[str, str] | None = None) -> dict[str, str]:
     # Every load-test request comes from 127.0.0.1: per-source flood control (on by
     # default) would refuse them, so it is off here, as the README says for load tests.
-    environment = {
+    return {
         "DATABASE_URL": dsn,
         "HEARD_LOG_LEVEL": "WARNING",
         "HEARD_BASE_URL": f"http://127.0.0.1:{port}",
         "HEARD_SUBMISSIONS_PER_SOURCE": "0",
         **(env or {}),
     }
+
+
+def start_heard(
+    dsn: str, port: int, workdir: Path, name: str = "heard", workers: int = 2, env: dict[str, str] | None = None
+) -> Process:
+    """Heard as the README deploys it: `heard serve` (uvicorn, N workers)."""
+    environment = heard_environment(dsn, port, env)
     command = [str(VENV_BIN / "heard"), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     if os.environ.get("HEARD_PLANTED_FAULT"):
         # A deliberately broken Heard (infra/bench/faulty_app.py), to show the checks fail when they should.
