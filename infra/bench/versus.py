@@ -22,6 +22,7 @@ Bounded: about (3 s warm-up + duration x rounds) per load and version; 127.0.0.1
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import statistics
 import subprocess
@@ -31,7 +32,7 @@ import time
 from pathlib import Path
 
 import harness
-from bench import measure, server_cpu, warm_up
+from bench import measure, warm_up
 
 LOADS = ("form", "submit", "text")
 
@@ -62,6 +63,21 @@ def start_other(dsn: str, port: int, work: Path, directory: Path, workers: int) 
     command = [str(harness.VENV_BIN / "python"), "-m", "service", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", str(workers)]
     return harness.Process("other", command, environment, work / "other.log", cwd=directory)
+
+
+def postgres_cpu(postmaster: int) -> float:
+    """CPU seconds PostgreSQL has used: the postmaster, its live backends, and those that have exited (counted
+    by the postmaster when it reaps them); a backend that exits while being read is skipped."""
+    import psutil
+
+    root = psutil.Process(postmaster)
+    times = root.cpu_times()
+    total = times.user + times.system + times.children_user + times.children_system
+    for child in root.children():
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child_times = child.cpu_times()
+            total += child_times.user + child_times.system
+    return total
 
 
 async def transactions(dsn: str) -> int:
@@ -121,11 +137,11 @@ def compare(args: argparse.Namespace, loads: list[str], directory: Path) -> int:
             for load in loads:
                 for key in order:
                     base, scan, pid = servers[key]
-                    pg_cpu, xacts = server_cpu(postmaster), harness.run(transactions(args.dsn))
+                    pg_cpu, xacts = postgres_cpu(postmaster), harness.run(transactions(args.dsn))
                     result = measure(name[key], load, base, code, scan, args, pid, first=False)
                     time.sleep(0.6)  # PostgreSQL publishes its counters every half second
                     count = max(result.get("completed") or round(result["rps"] * args.duration), 1)
-                    result["pg_cpu_ms"] = 1000 * (server_cpu(postmaster) - pg_cpu) / count
+                    result["pg_cpu_ms"] = 1000 * (postgres_cpu(postmaster) - pg_cpu) / count
                     result["xacts"] = (harness.run(transactions(args.dsn)) - xacts) / count
                     figures[key][load].append(result)
     return report(args, loads, figures)
