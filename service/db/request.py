@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 
 import asyncpg
 from asyncpg.transaction import Transaction
@@ -50,8 +50,8 @@ class RequestDb:
         self._tx: Transaction | None = None
         self._finished: BaseException | bool = False
         # Litestar resolves sibling dependencies concurrently (the viewer and `conn`): they wait for one connection.
-        # A handler that opens its own (`for_request`) has nobody to wait for, and skips the lock.
-        self._lock = asyncio.Lock() if shared else None
+        # A handler that opens its own (`for_request`) has nobody to wait for: no lock to take.
+        self._lock: asyncio.Lock | nullcontext[None] = asyncio.Lock() if shared else nullcontext()
 
     @classmethod
     def for_request(cls, request: Request) -> RequestDb:
@@ -68,8 +68,6 @@ class RequestDb:
     async def connection(self) -> asyncpg.Connection:
         if self._conn is not None:
             return self._conn
-        if self._lock is None:
-            return await self._connect()
         async with self._lock:
             return await self._connect()
 
@@ -77,9 +75,6 @@ class RequestDb:
     async def using(self) -> AsyncIterator[asyncpg.Connection]:
         """The connection, for a dependency's queries: Litestar resolves sibling dependencies concurrently
         (the viewer and signing_in on one page), and one connection runs one query at a time."""
-        if self._lock is None:
-            yield await self._connect()
-            return
         async with self._lock:
             yield await self._connect()
 
@@ -98,9 +93,6 @@ class RequestDb:
 
     async def finish(self, error: BaseException | None = None) -> None:
         """Commit (or roll back after an error) and give the connection back; safe to call twice."""
-        if self._lock is None:
-            await self._finish(error)
-            return
         async with self._lock:
             await self._finish(error)
 
