@@ -146,6 +146,10 @@ async def test_the_language_list_is_one_tap_from_every_respondent_page(page, ser
     await page.goto(f"{server}{path}")
 
     await page.get_by_role("link", name="Language").click()
+    # The click returns once the navigation commits, before the new page is
+    # parsed; all_inner_texts() does not wait, so wait for the list itself.
+    await page.wait_for_url("**/language?**")
+    await expect(page.locator("ul.languages a").first).to_be_visible()
 
     names = await page.locator("ul.languages a").all_inner_texts()
     assert {"English", "Cymraeg", "العربية", "اردو", "Polski", "ትግርኛ"} <= set(names)
