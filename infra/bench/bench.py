@@ -28,15 +28,16 @@
 5. Open loop (infra/bench/openloop.py driving wrk with openloop.lua,
    --open-seconds, 0 to skip): requests at a fixed rate, each connection on its
    own clock schedule, 50% and 80% of the bare app's closed-loop capacity
-   measured above, form GET and full submission; each app's seconds at a rate
-   are sent in two halves, Heard, bare, bare, Heard, and each app's requests
-   pooled; latency from each request's due time; prints p50/p90/p99/p99.9 and
-   Heard/bare. At 50% a control runs between them: the bare app a second time
-   ("bare again", same code, its own processes), whose p99 against bare's shows
-   how far apart two identical apps come out in this run. The requests slower
-   than each half's 95th percentile are written, with the UTC time each was
-   due, to slow-requests.tsv in the log folder (line them up with a --profile
-   or the server's log to find what made the tail).
+   measured above, form GET and full submission; the apps take turns, each
+   app's seconds at a rate sent in short windows, one app at a time, in every
+   order of the apps in turn (openloop.take_turns); latency from each
+   request's due time; prints p50/p90/p99/p99.9 and Heard/bare. At 50% a
+   control takes its turns too: the bare app a second time ("bare again", same
+   code, its own processes), whose p99 against bare's shows how far apart two
+   identical apps come out in this run. Heard's requests slower than its 95th
+   percentile are written, with the UTC time each was due, to
+   slow-requests.tsv in the log folder (line them up with a --profile or the
+   server's log to find what made the tail).
 
 Exits 1 when a target is missed or anything is lost, doubled or unexplained:
 targets Heard/bare >= 0.8 (the median of the rounds' pairs) and p99 < 100 ms
@@ -633,68 +634,67 @@ def open_loop(
     args: argparse.Namespace, code: str, servers: dict[str, tuple[int, harness.FormScan]], results: dict
 ) -> dict:
     """Open loop at 50% and 80% of the bare app's closed-loop capacity, form and
-    submission (same run, same machine). Each app's --open-seconds at a rate are
-    sent in two halves, Heard, bare, bare, Heard, and each app's requests pooled:
-    a swing of the machine's speed during the four falls on both apps alike.
+    submission (same run, same machine). The apps take turns (openloop.take_turns):
+    each app's --open-seconds at a rate are sent in short windows, one app at a
+    time, their order going through every order in turn, so a swing of the
+    machine's speed or one of its stalls falls on every app alike.
 
-    At 50%, where the target is, a control runs in the same order (Heard, bare,
-    bare again, bare again, bare, Heard): the bare app a second time. Its p99
-    against bare's is how far apart two identical apps come out in this run;
-    a target of 1.2x can only be judged when that spread is within 1.2x too."""
+    At 50%, where the target is, a control takes its turns too: the bare app a
+    second time. Its p99 against bare's is how far apart two identical apps come
+    out in this run; a target of 1.2x can only be judged when that spread is
+    within 1.2x too."""
     slow_log = args.work / "slow-requests.tsv"
     slow_log.write_text("# load\tdue (UTC)\tlatency ms: requests slower than their run's 95th percentile\n")
     out: dict = {}
     print(
-        f"\nopen loop: {args.open_seconds} s per load and app (two halves: Heard, bare, bare, Heard; at 50% with "
-        f"the control between: Heard, bare, {CONTROL}, {CONTROL}, bare, Heard), rates from bare's capacity above",
+        f"\nopen loop: {args.open_seconds} s per load and app, in {openloop.TURNS} windows each, the apps taking "
+        f"turns (at 50% with the control, {CONTROL}), rates from bare's capacity above",
         flush=True,
     )
     for key in ("form", "submit"):
         capacity = results["bare"][key]["rps"]
         for fraction in OPEN_FRACTIONS:
             rate = max(1.0, capacity * fraction)
-            pooled: dict[str, openloop.Run] = {}
-            problems: dict[str, list[str]] = {name: [] for name in servers}
-            middle = [CONTROL, CONTROL] if fraction == 0.5 and CONTROL in servers else []
-            for name in ["Heard", "bare", *middle, "bare", "Heard"]:
-                port, scan = servers[name]
-                nonce = secrets.token_hex(4)
-                since = time.time()
-                half = openloop.run(
-                    port,
-                    key,
-                    rate,
-                    args.open_seconds / 2,
-                    work=args.work,
-                    connections=args.connections,
-                    form_path=f"/t/{code}/form/parent",
-                    action=scan.action or "",
-                    body=submission_body(scan),
-                    nonce=nonce,
-                    thanks_mark=THANKS_MARK,
+            names = ["Heard", "bare"] + ([CONTROL] if fraction == 0.5 and CONTROL in servers else [])
+            nonces = {name: secrets.token_hex(4) for name in names}
+            targets = {
+                name: openloop.Target(
+                    servers[name][0], servers[name][1].action or "", submission_body(servers[name][1])
                 )
-                args.windows.append((name, f"open loop, {key} at {int(fraction * 100)}%", since, time.time()))
+                for name in names
+            }
+            runs, since, until = openloop.take_turns(
+                targets,
+                key,
+                rate,
+                args.open_seconds,
+                work=args.work,
+                form_path=f"/t/{code}/form/parent",
+                nonces=nonces,
+                thanks_mark=THANKS_MARK,
+                connections=args.connections,
+            )
+            for name, run in runs.items():
+                label = f"{name} {key} {int(fraction * 100)}%"
+                args.windows.append((name, f"open loop, {key} at {int(fraction * 100)}%", since, until))
+                problems = []
                 if key == "submit":
-                    problems[name] += harness.run(
+                    problems = harness.run(
                         check_stored(
                             args.dsn,
-                            nonce,
-                            half.sent_ids,
-                            half.accepted,
-                            half.thanked,
+                            nonces[name],
+                            run.sent_ids,
+                            run.accepted,
+                            run.thanked,
                             None,
                             free_text_table=False,
                             in_flight_allowed=0,
                         )
                     )["problems"]
-                label = f"{name} {key} {int(fraction * 100)}%"
                 if name == "Heard":
-                    half.write_slow(slow_log, label)
-                pooled[name] = pooled[name].merged(half) if name in pooled else half
-            for name, run in pooled.items():
-                label = f"{name} {key} {int(fraction * 100)}%"
+                    run.write_slow(slow_log, label)
                 figures = run.summary()
-                figures["problems"] = problems[name]
+                figures["problems"] = problems
                 out[(key, fraction, name)] = figures
                 print(
                     f"  {label:18} {rate:7.0f}/s sent {figures['sent']:6} errors {figures['errors']:4} "
@@ -705,7 +705,7 @@ def open_loop(
                 )
                 for problem in figures["problems"]:
                     print(f"    {name}: {problem}", flush=True)
-    print(f"  slow requests (over each half's p95, with the time each was due): {slow_log}")
+    print(f"  slow requests (over each app's p95, with the time each was due): {slow_log}")
     return out
 
 

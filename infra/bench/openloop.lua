@@ -6,7 +6,11 @@
 --   connection c (1..N) sends its k-th request (k = 0, 1, ...) at
 --   BENCH_START + (c - 1 + k * N) / BENCH_RATE
 --
--- so together they send BENCH_RATE requests a second, evenly spread. A request
+-- so together they send BENCH_RATE requests a second, evenly spread. With
+-- BENCH_WINDOWS (window starts, UTC epoch seconds, comma-separated) and
+-- BENCH_SLICE (seconds), that schedule runs only inside the windows, each
+-- BENCH_SLICE long, and is paused in between: several apps, each loaded by its
+-- own wrk, can take turns many times in one run without restarting wrk. A request
 -- whose connection is still busy when it falls due is sent as soon as it is
 -- free and still timed from its due time: a server that stalls is charged for
 -- every request that would have arrived meanwhile (no coordinated omission).
@@ -18,7 +22,8 @@
 -- the thank-you page the 303 points to, which must contain BENCH_THANKS_MARK;
 -- timed from the POST's due time to the end of the thank-you page),
 -- BENCH_RATE (requests, or submissions, a second, all connections together),
--- BENCH_START (UTC epoch seconds of the first due time), BENCH_SECONDS,
+-- BENCH_START (UTC epoch seconds of the first due time), BENCH_SECONDS (in all,
+-- BENCH_SLICE times the number of windows when there are windows),
 -- BENCH_NONCE, and BENCH_OUT (file: one line per completed request, "due
 -- microseconds (UTC epoch) <tab> latency microseconds"; then the submission ids
 -- sent / accepted / thanked, as submit.lua logs them).
@@ -35,8 +40,7 @@ function init(args)
   nonce = os.getenv("BENCH_NONCE") or "00000000"
   mark = os.getenv("BENCH_THANKS_MARK") or ""
   rate = tonumber(os.getenv("BENCH_RATE"))
-  start = tonumber(os.getenv("BENCH_START"))
-  finish = start + tonumber(os.getenv("BENCH_SECONDS"))
+  windows, slice, total = schedule()
   connections = tonumber(os.getenv("BENCH_CONNECTIONS"))
   form_headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
   state, location, k, seq = "first", nil, 0, 0
@@ -47,19 +51,32 @@ function init(args)
   running = false -- wrk calls request() once to check the script before any delay(): that one is never sent
 end
 
-local function due_time(first, c, j, n, r) -- connection c's j-th request (from 0), n connections, r a second
-  return first + (c - 1 + j * n) / r
+function schedule() -- the window starts, each window's length and the seconds of load in all
+  local seconds, listed = tonumber(os.getenv("BENCH_SECONDS")), os.getenv("BENCH_WINDOWS") or ""
+  if listed == "" then return { tonumber(os.getenv("BENCH_START")) }, seconds, seconds end
+  local starts = {}
+  for t in listed:gmatch("[^,]+") do starts[#starts + 1] = tonumber(t) end
+  local each = tonumber(os.getenv("BENCH_SLICE"))
+  return starts, each, each * #starts
+end
+
+-- Connection c's j-th request (from 0), n connections, r a second: its UTC due time, or nil once past the end.
+local function due_time(c, j, n, r)
+  local own = (c - 1 + j * n) / r -- seconds into the schedule, as if its windows were back to back
+  if own >= total then return nil end
+  local w = math.floor(own / slice)
+  return windows[w + 1] + (own - w * slice)
 end
 
 local function next_due()
-  return due_time(start, tid, k, connections, rate)
+  return due_time(tid, k, connections, rate)
 end
 
 function delay()
   running = true
   if state == "thanks" then return 0 end
   local d = next_due()
-  if d > finish then return 3600000 end -- this connection's share is sent: stay quiet until wrk stops
+  if d == nil then return 3600000 end -- this connection's share is sent: stay quiet until wrk stops
   return math.max(0, math.floor((d - now()) * 1000 + 0.5))
 end
 
@@ -87,7 +104,9 @@ local function finished(ok)
   state = "ready"
   if ok then
     dues[#dues + 1] = due
-    latencies[#latencies + 1] = t - math.max(due, sent_at)
+    -- From the due time, or from when it left if wrk's millisecond timer sent it early: a request sent late
+    -- because its connection was still busy counts the wait (math.max here once hid exactly that wait).
+    latencies[#latencies + 1] = t - math.min(due, sent_at)
   else
     bad = bad + 1
   end
@@ -132,12 +151,12 @@ function done(summary, latency, requests)
   out:close()
   -- Every request that fell due counts, sent or not: a connection still waiting when wrk stops never sent
   -- its last ones, and leaving those out would hide the worst of a stall.
-  local first, r = tonumber(os.getenv("BENCH_START")), tonumber(os.getenv("BENCH_RATE"))
-  local last, n = first + tonumber(os.getenv("BENCH_SECONDS")), #threads
+  windows, slice, total = schedule()
+  local r, n = tonumber(os.getenv("BENCH_RATE")), #threads
   local due_total = 0
   for c = 1, n do
     local j = 0
-    while due_time(first, c, j, n, r) <= last do j = j + 1 end
+    while due_time(c, j, n, r) ~= nil do j = j + 1 end
     due_total = due_total + j
   end
   local e = summary.errors

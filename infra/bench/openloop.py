@@ -14,11 +14,19 @@ ran up to 7.9 s late. wrk's C event loop keeps to the schedule.)
 Two kinds of load: "form" (GET the respondent's form) and "submit" (POST the
 filled-in form with a fresh submission id, then GET the thank-you page it is
 sent to; latency from the POST's due time to the end of the thank-you page).
+
+Apps compared take turns (take_turns): each has its own wrk, all started at
+once, and each wrk sends only inside its app's windows, short slices of time
+in rotating order (every order of the apps in turn), so a swing of the
+machine's speed or one of its stalls falls on every app alike. With one slice
+per app, as before, one app's p99 could come from a stall the others never
+met: two identical apps came out 0.28x and 2.80x apart in one day's runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -30,6 +38,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 LEAD_SECONDS = 1.0  # wrk starts its threads and connects before the first request is due
 GRACE_SECONDS = 3.0  # an answer still awaited this long after the last due time counts as an error
+TURNS = 6  # windows per app in take_turns: each order of three apps once, each of two three times
+# Between one app's window and the next's, for the last answers of one to come back before the other starts:
+# with 0.1 s, the first 0.1 s of every window had twice the p99 of the rest (the apps overlapped).
+GAP_SECONDS = 0.25
 
 
 @dataclass
@@ -60,20 +72,6 @@ class Run:
             "late_start_ms": 1000 * self.late_start,
         }
 
-    def merged(self, other: Run) -> Run:
-        """This run and another at the same rate, pooled: every request of both counts."""
-        return Run(
-            rate=self.rate,
-            seconds=self.seconds + other.seconds,
-            due=self.due + other.due,
-            latency=self.latency + other.latency,
-            errors=self.errors + other.errors,
-            late_start=max(self.late_start, other.late_start),
-            sent_ids=self.sent_ids | other.sent_ids,
-            accepted=self.accepted | other.accepted,
-            thanked=self.thanked | other.thanked,
-        )
-
     def write_slow(self, path: Path, label: str) -> int:
         """The requests slower than this run's 95th percentile, with the wall-clock
         time each was due (UTC, microseconds), to line up with server logs or a
@@ -92,43 +90,118 @@ def submission_id(nonce: str, thread: int, seq: int) -> str:
     return f"{nonce}-{thread:04x}-4000-8000-{seq:012x}"
 
 
-def run(
-    port: int,
+@dataclass(frozen=True)
+class Target:
+    """One app under load: where it listens, and for "submit" the form's action and filled-in body."""
+
+    port: int
+    action: str = ""
+    body: str = ""  # {id} where the submission id goes
+
+
+def take_turns(
+    targets: dict[str, Target],
     kind: str,
     rate: float,
     seconds: float,
     *,
     work: Path,
     form_path: str,
-    action: str = "",
-    body: str = "",
-    nonce: str = "",
+    nonces: dict[str, str],
     thanks_mark: str = "",
     connections: int = 64,
-) -> Run:
-    """Send `rate` requests a second for `seconds` seconds; `body` has {id} where the submission id goes."""
-    out = work / f"open-{kind}-{nonce or 'form'}-{int(rate)}.tsv"
-    start = time.time() + LEAD_SECONDS
+) -> tuple[dict[str, Run], float, float]:
+    """`rate` requests a second to each app for `seconds` seconds in all, in TURNS windows each: window after
+    window, one app at a time, the apps' order going through every order in turn. Returns each app's Run and
+    when the load began and ended (epoch seconds)."""
+    first = time.time() + LEAD_SECONDS
+    windows, each, at = turns(list(targets), seconds, first)
+    loads = {
+        name: _start(
+            target,
+            kind,
+            rate,
+            windows[name],
+            each,
+            until=at,
+            work=work,
+            form_path=form_path,
+            nonce=nonces[name],
+            thanks_mark=thanks_mark,
+            connections=connections,
+        )
+        for name, target in targets.items()
+    }
+    return {name: _finish(load) for name, load in loads.items()}, first, at
+
+
+def turns(names: list[str], seconds: float, first: float) -> tuple[dict[str, list[float]], float, float]:
+    """Each app's window starts, each window's length and when the last ends: TURNS windows per app, one app
+    at a time with GAP_SECONDS between windows, the order of the apps going through every order in turn."""
+    orders = list(itertools.permutations(names))
+    each = seconds / TURNS
+    windows: dict[str, list[float]] = {name: [] for name in names}
+    at = first
+    for turn in range(TURNS):
+        for name in orders[turn % len(orders)]:
+            windows[name].append(at)
+            at += each + GAP_SECONDS
+    return windows, each, at
+
+
+@dataclass
+class _Load:
+    process: subprocess.Popen
+    out: Path
+    rate: float
+    seconds: float
+    nonce: str
+    timeout: float
+
+
+def _start(
+    target: Target,
+    kind: str,
+    rate: float,
+    windows: list[float],
+    each: float,
+    *,
+    until: float,
+    work: Path,
+    form_path: str,
+    nonce: str,
+    thanks_mark: str,
+    connections: int,
+) -> _Load:
+    out = work / f"open-{kind}-{nonce}-{int(rate)}.tsv"
     env = {
         **os.environ,
         "BENCH_KIND": kind,
-        "BENCH_PATH": form_path if kind == "form" else action,
-        "BENCH_BODY": body,
-        "BENCH_NONCE": nonce or "00000000",
+        "BENCH_PATH": form_path if kind == "form" else target.action,
+        "BENCH_BODY": target.body,
+        "BENCH_NONCE": nonce,
         "BENCH_THANKS_MARK": thanks_mark,
         "BENCH_RATE": repr(rate),
-        "BENCH_START": repr(start),
-        "BENCH_SECONDS": repr(seconds),
+        "BENCH_WINDOWS": ",".join(repr(t) for t in windows),
+        "BENCH_SLICE": repr(each),
+        "BENCH_SECONDS": repr(each * len(windows)),
         "BENCH_CONNECTIONS": str(connections),
         "BENCH_OUT": str(out),
     }
-    duration = math.ceil(LEAD_SECONDS + seconds + GRACE_SECONDS)
+    duration = math.ceil(until - time.time() + GRACE_SECONDS)
     command = ["wrk", f"-t{connections}", f"-c{connections}", f"-d{duration}s", "--timeout", f"{GRACE_SECONDS:.0f}s"]
-    command += ["-s", str(HERE / "openloop.lua"), f"http://127.0.0.1:{port}"]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=duration + 60, check=True)
-    totals = json.loads(next(line for line in result.stdout.splitlines() if line.startswith("{")))
-    outcome = Run(rate=rate, seconds=seconds, late_start=totals["lag_us"] / 1e6)
-    for line in out.read_text().splitlines():
+    command += ["-s", str(HERE / "openloop.lua"), f"http://127.0.0.1:{target.port}"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return _Load(process, out, rate, each * len(windows), nonce, duration + 60)
+
+
+def _finish(load: _Load) -> Run:
+    stdout, stderr = load.process.communicate(timeout=load.timeout)
+    if load.process.returncode:
+        raise subprocess.CalledProcessError(load.process.returncode, load.process.args, stdout, stderr)
+    totals = json.loads(next(line for line in stdout.splitlines() if line.startswith("{")))
+    outcome = Run(rate=load.rate, seconds=load.seconds, late_start=totals["lag_us"] / 1e6)
+    for line in load.out.read_text().splitlines():
         if line[0].isdigit():
             due_us, latency_us = line.split("\t")
             outcome.due.append(int(due_us) / 1e6)
@@ -136,9 +209,9 @@ def run(
             continue
         what, thread, seq = line.split()
         if what == "S":
-            outcome.sent_ids.update(submission_id(nonce, int(thread), n) for n in range(1, int(seq) + 1))
+            outcome.sent_ids.update(submission_id(load.nonce, int(thread), n) for n in range(1, int(seq) + 1))
         else:
-            (outcome.accepted if what == "A" else outcome.thanked).add(submission_id(nonce, int(thread), int(seq)))
+            (outcome.accepted if what == "A" else outcome.thanked).add(submission_id(load.nonce, int(thread), int(seq)))
     # Every request that fell due was answered right (a latency), answered wrong, or not answered (or not even
     # sent) within GRACE_SECONDS of the last due time.
     outcome.errors = totals["due"] - totals["completed"]
