@@ -647,8 +647,8 @@ def open_loop(
     slow_log.write_text("# load\tdue (UTC)\tlatency ms: requests slower than their run's 95th percentile\n")
     out: dict = {}
     print(
-        f"\nopen loop: {args.open_seconds} s per load and app, in {openloop.TURNS} windows each, the apps taking "
-        f"turns (at 50% with the control, {CONTROL}), rates from bare's capacity above",
+        f"\nopen loop: {args.open_seconds} s per load and app, in windows of at most {openloop.WINDOW_SECONDS} s, "
+        f"the apps taking turns (at 50% with the control, {CONTROL}), rates from bare's capacity above",
         flush=True,
     )
     for key in ("form", "submit"):

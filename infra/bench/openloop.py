@@ -38,7 +38,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 LEAD_SECONDS = 1.0  # wrk starts its threads and connects before the first request is due
 GRACE_SECONDS = 3.0  # an answer still awaited this long after the last due time counts as an error
-TURNS = 6  # windows per app in take_turns: each order of three apps once, each of two three times
+# Windows no longer than this: an app waits for at most four other windows (three apps, one first in a turn and
+# last in the next), and the servers close a connection idle for 5 s (uvicorn's keep-alive); with 1.3 s windows
+# they did, and the requests wrk then sent on the closed connections counted as errors.
+WINDOW_SECONDS = 0.7
+KEEP_ALIVE_SECONDS = 5.0
 # Between one app's window and the next's, for the last answers of one to come back before the other starts:
 # with 0.1 s, the first 0.1 s of every window had twice the p99 of the rest (the apps overlapped).
 GAP_SECONDS = 0.25
@@ -111,7 +115,7 @@ def take_turns(
     thanks_mark: str = "",
     connections: int = 64,
 ) -> tuple[dict[str, Run], float, float]:
-    """`rate` requests a second to each app for `seconds` seconds in all, in TURNS windows each: window after
+    """`rate` requests a second to each app for `seconds` seconds in all, in windows (see turns): window after
     window, one app at a time, the apps' order going through every order in turn. Returns each app's Run and
     when the load began and ended (epoch seconds)."""
     first = time.time() + LEAD_SECONDS
@@ -136,13 +140,15 @@ def take_turns(
 
 
 def turns(names: list[str], seconds: float, first: float) -> tuple[dict[str, list[float]], float, float]:
-    """Each app's window starts, each window's length and when the last ends: TURNS windows per app, one app
-    at a time with GAP_SECONDS between windows, the order of the apps going through every order in turn."""
+    """Each app's window starts, each window's length and when the last ends: the same number of windows per
+    app, at most WINDOW_SECONDS long, one app at a time with GAP_SECONDS between windows, the order of the apps
+    going through every order in turn (a whole number of times)."""
     orders = list(itertools.permutations(names))
-    each = seconds / TURNS
+    count = len(orders) * math.ceil(seconds / (len(orders) * WINDOW_SECONDS))
+    each = seconds / count
     windows: dict[str, list[float]] = {name: [] for name in names}
     at = first
-    for turn in range(TURNS):
+    for turn in range(count):
         for name in orders[turn % len(orders)]:
             windows[name].append(at)
             at += each + GAP_SECONDS
