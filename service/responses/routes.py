@@ -77,17 +77,20 @@ async def _you_said(db: RequestDb, touchpoint: Touchpoint, lang: str) -> list[Sh
 
 async def _same_for_everyone(
     key: tuple, template: str, db: RequestDb, touchpoint: Touchpoint, lang: str, **context: object
-) -> Response[str]:
+) -> list[bytes]:
     """A welcome or thank-you page, rendered once per few seconds per process (service/web/kept.py), with
-    the touchpoint, the language, what the team changed after listening and the shared device's settings."""
-    html = RESPONDENT_PAGES.get(key)
-    if html is None:
+    the touchpoint, the language, what the team changed after listening and the shared device's settings.
+    Kept encoded and cut where _PLACEHOLDER stood (the thank-you page's submission; the welcome page has
+    none): each request joins the parts around its own, without searching or encoding the page again."""
+    parts = RESPONDENT_PAGES.get(key)
+    if parts is None:
         you_said = await _you_said(db, touchpoint, lang)
         html = render(
             template, touchpoint=touchpoint, lang=lang, you_said=you_said, shared=_shared(touchpoint), **context
         )
-        RESPONDENT_PAGES.put(key, html)
-    return Response(html, media_type=HTML)
+        parts = html.encode().split(_PLACEHOLDER_BYTES)
+        RESPONDENT_PAGES.put(key, parts)
+    return parts
 
 
 def _shared(touchpoint: Touchpoint) -> dict | None:
@@ -128,7 +131,9 @@ def _survey(state: State, touchpoint: Touchpoint) -> LoadedSurvey:
 
 
 @get("/t/{code:str}", name="welcome")
-async def welcome(code: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]) -> Response[str]:
+async def welcome(
+    code: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]
+) -> Response[bytes]:
     touchpoint = await _touchpoint(db, state, code)
     lang = speak(request, touchpoint)
     loaded = _survey(state, touchpoint)
@@ -141,12 +146,10 @@ async def welcome(code: FromPath[str], request: Request, state: State, db: Named
     )
     skip = skipping([loaded.survey.audiences[a] for a in audiences])  # type: ignore[index]
     key = ("welcome", touchpoint.code, lang)
-    return _kept_from_next_person(
-        await _same_for_everyone(
-            key, "responses/welcome.html", db, touchpoint, lang, question_count=count, skipping=skip
-        ),
-        touchpoint,
+    parts = await _same_for_everyone(
+        key, "responses/welcome.html", db, touchpoint, lang, question_count=count, skipping=skip
     )
+    return _kept_from_next_person(Response(b"".join(parts), media_type=HTML), touchpoint)
 
 
 @get("/t/{code:str}/who", name="who")
@@ -302,23 +305,24 @@ def _unavailable_form(
 
 
 @get("/t/{code:str}/thanks", name="thanks")
-async def thanks(code: FromPath[str], request: Request) -> Response[str]:
+async def thanks(code: FromPath[str], request: Request) -> Response[bytes]:
     async with RequestDb.for_request(request) as db:
         return await _thanks(code, request, request.app.state, db)
 
 
-async def _thanks(code: str, request: Request, state: State, db: RequestDb) -> Response[str]:
+async def _thanks(code: str, request: Request, state: State, db: RequestDb) -> Response[bytes]:
     touchpoint = await _touchpoint(db, state, code)
     lang = speak(request, touchpoint)
-    audience = request.query_params.get("a")
+    query = request.query_params
+    audience = query.get("a")
     audience = audience if audience in AUDIENCES else (touchpoint.audience or "")
-    submission, signed, flagged = thanks_address.read(state.thanks_key, request.query_params.get("s"))
-    again = request.query_params.get("again") == "1"
+    submission, signed, flagged = thanks_address.read(state.thanks_key, query.get("s"))
+    again = query.get("again") == "1"
     support = False
     if flagged:  # after a disclosure: where help is, for an hour (service/reading); others need no read
         support = await reading.needs_support(await db.connection(), submission_id=submission)
     key = ("thanks", touchpoint.code, lang, audience, support, again)
-    page_for_all = await _same_for_everyone(
+    parts = await _same_for_everyone(
         key,
         "responses/thanks.html",
         db,
@@ -329,9 +333,7 @@ async def _thanks(code: str, request: Request, state: State, db: RequestDb) -> R
         again=again,
         submission=_PLACEHOLDER,
     )
-    return _kept_from_next_person(
-        Response(page_for_all.content.replace(str(_PLACEHOLDER), signed), media_type=HTML), touchpoint
-    )
+    return _kept_from_next_person(Response(signed.encode().join(parts), media_type=HTML), touchpoint)
 
 
 _PLACEHOLDER = uuid.UUID(int=0)

@@ -41,4 +41,4 @@ class Kept(Generic[T]):
         self._kept.clear()
 
 
-RESPONDENT_PAGES: Kept[str] = Kept()
+RESPONDENT_PAGES: Kept[list[bytes]] = Kept()  # each page encoded, cut where a submission's address goes
