@@ -18,9 +18,10 @@ sent to; latency from the POST's due time to the end of the thank-you page).
 Apps compared take turns (take_turns): each has its own wrk, all started at
 once, and each wrk sends only inside its app's windows, short slices of time
 in rotating order (every order of the apps in turn), so a swing of the
-machine's speed or one of its stalls falls on every app alike. With one slice
-per app, as before, one app's p99 could come from a stall the others never
-met: two identical apps came out 0.28x and 2.80x apart in one day's runs.
+machine's speed that lasts seconds falls on every app alike. A stall shorter
+than a window still falls on one app only: on a shared 2-core machine a few
+such stalls decide a p99, and two identical apps came out 0.24x to 8.95x
+apart at the p99 in six runs (the README's Benchmark section).
 """
 
 from __future__ import annotations
