@@ -79,16 +79,14 @@ async def _same_for_everyone(
     key: tuple, template: str, db: RequestDb, touchpoint: Touchpoint, lang: str, **context: object
 ) -> list[bytes]:
     """A welcome or thank-you page, rendered once per few seconds per process (service/web/kept.py), with
-    the touchpoint, the language, what the team changed after listening and the shared device's settings.
-    Kept encoded and cut where _PLACEHOLDER stood (the thank-you page's submission; the welcome page has
-    none): each request joins the parts around its own, without searching or encoding the page again."""
+    the touchpoint, the language, what the team changed after listening and the shared device's settings,
+    kept _cut (the thank-you page where its submission goes; the welcome page has none)."""
     parts = RESPONDENT_PAGES.get(key)
     if parts is None:
         you_said = await _you_said(db, touchpoint, lang)
-        html = render(
-            template, touchpoint=touchpoint, lang=lang, you_said=you_said, shared=_shared(touchpoint), **context
+        parts = _cut(
+            render(template, touchpoint=touchpoint, lang=lang, you_said=you_said, shared=_shared(touchpoint), **context)
         )
-        parts = html.encode().split(_PLACEHOLDER_BYTES)
         RESPONDENT_PAGES.put(key, parts)
     return parts
 
@@ -341,6 +339,13 @@ _PLACEHOLDER_BYTES = str(_PLACEHOLDER).encode()
 _blank_forms: dict[tuple, list[bytes]] = {}
 
 
+def _cut(html: str) -> list[bytes]:
+    """A page rendered once with _PLACEHOLDER, encoded and cut where it stood: each request then joins the parts
+    around its own submission id or address (one join of bytes, not a search of the whole page and its
+    encoding: a tenth of the form's cost per request)."""
+    return html.encode().split(_PLACEHOLDER_BYTES)
+
+
 def _blank_form_key(
     code: str,
     loaded: LoadedSurvey,
@@ -397,14 +402,7 @@ def _form_page(
         key = _blank_form_key(code, loaded, audience, lang, step if stepped else None, contact_kind, shared)
         if len(_blank_forms) > 5_000:
             _blank_forms.clear()
-        # Kept as the encoded page cut where the submission id goes: each form is then one join of bytes, not a
-        # search of the whole page and its encoding (a tenth of the form's cost per request).
-        parts = (
-            render("responses/form.html", **{**context, "submission_id": _PLACEHOLDER})
-            .encode()
-            .split(_PLACEHOLDER_BYTES)
-        )
-        _blank_forms[key] = parts
+        parts = _blank_forms[key] = _cut(render("responses/form.html", **{**context, "submission_id": _PLACEHOLDER}))
         return Response(str(submission_id).encode().join(parts), media_type=HTML, headers=headers or None)
     if htmx:  # only the form swaps; its <title> comes along so the tab and screen readers follow
         title = render_block(ENV, "responses/form.html", "title", **context).strip()
