@@ -17,7 +17,7 @@ from service import health, i18n
 from service.culture import routes as culture
 from service.db import migrate
 from service.db.embedded import start_embedded
-from service.db.pool import DatabaseUnavailable, create_pool, transaction
+from service.db.pool import DatabaseUnavailable, create_pool, fair_turns, transaction
 from service.db.request import provide_conn, provide_db
 from service.debriefs import routes as debriefs
 from service.insights import routes as insights
@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dsn = settings.database_url or start_embedded(settings.data_dir)
         await migrate.migrate(dsn)
         app.state.pool = await create_pool(dsn, min_size=settings.pool_min_size, max_size=settings.pool_max_size)
+        app.state.pool_turns = fair_turns(settings.pool_max_size)
         # Staff summaries may read from a replica; everything that writes uses the primary.
         app.state.read_pool = app.state.pool
         if settings.read_database_url:

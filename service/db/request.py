@@ -16,6 +16,10 @@ and pays no BEGIN/COMMIT round trips; a GET that writes opts in with
 
 Litestar runs the cleanup after the handler (before the response is sent), and
 throws a handler's exception in here first, so an error rolls back.
+
+Requests wait for a connection in turn, first come first served (`pool_turns`,
+service/db/pool.py: fair_turns): asyncpg's pool alone let a request be passed over
+again and again under load.
 """
 
 from __future__ import annotations
@@ -41,10 +45,11 @@ WRITES = {"transaction": True}
 class RequestDb:
     """The request's one connection (and transaction, when it writes), made on first use."""
 
-    __slots__ = ("_conn", "_finished", "_lock", "_pool", "_tx", "_write")
+    __slots__ = ("_conn", "_finished", "_lock", "_pool", "_turns", "_tx", "_write")
 
-    def __init__(self, pool: asyncpg.Pool, *, write: bool, shared: bool = True) -> None:
+    def __init__(self, pool: asyncpg.Pool, turns: asyncio.Semaphore, *, write: bool, shared: bool = True) -> None:
         self._pool = pool
+        self._turns = turns  # taken before the pool is asked, given back with the connection (pool.fair_turns)
         self._write = write
         self._conn: asyncpg.Connection | None = None
         self._tx: Transaction | None = None
@@ -57,7 +62,8 @@ class RequestDb:
     def for_request(cls, request: Request) -> RequestDb:
         """For `async with` in a handler, without dependency injection: the respondent's pages, where the
         injected generator and its clean-up were a sixth of the framework's cost per request."""
-        return cls(request.app.state.pool, write=wants_transaction(request), shared=False)
+        state = request.app.state
+        return cls(state.pool, state.pool_turns, write=wants_transaction(request), shared=False)
 
     async def __aenter__(self) -> RequestDb:
         return self
@@ -82,13 +88,17 @@ class RequestDb:
         if self._finished:  # a sibling dependency failed and gave the connection back: stop the same way
             raise self._finished if isinstance(self._finished, BaseException) else RuntimeError("request over")
         if self._conn is None:
+            await self._turns.acquire()
             try:
                 if self._write:
                     self._conn, self._tx = await begin(self._pool)
                 else:
                     self._conn = await self._pool.acquire()
-            except UNAVAILABLE as error:
-                raise DatabaseUnavailable(str(error)) from error
+            except BaseException as error:
+                self._turns.release()
+                if isinstance(error, UNAVAILABLE):
+                    raise DatabaseUnavailable(str(error)) from error
+                raise
         return self._conn
 
     async def finish(self, error: BaseException | None = None) -> None:
@@ -120,6 +130,8 @@ class RequestDb:
                 await self._pool.release(conn)
             except UNAVAILABLE:
                 discard(conn)
+            finally:
+                self._turns.release()
 
 
 def wants_transaction(request: Request) -> bool:
@@ -128,7 +140,7 @@ def wants_transaction(request: Request) -> bool:
 
 
 async def provide_db(request: Request, state: State) -> AsyncIterator[RequestDb]:
-    db = RequestDb(state.pool, write=wants_transaction(request))
+    db = RequestDb(state.pool, state.pool_turns, write=wants_transaction(request))
     try:
         yield db
     except BaseException as error:
