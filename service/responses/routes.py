@@ -58,11 +58,7 @@ _touchpoints: Kept[Touchpoint | Closed] = Kept()
 async def _touchpoint(db: RequestDb, state: State, code: str) -> Touchpoint:
     found = _touchpoints.get(code)
     if found is None:  # the request's connection is only taken here, when the touchpoint is not kept
-        try:
-            found = await open_touchpoint(await db.connection(), typed_code=code, today=state.settings.today())
-        except Closed as closed:
-            found = closed
-        _touchpoints.put(code, found)
+        found = await _touchpoints.load(code, _look_up, db, state, code)
     if isinstance(found, Closed):
         raise Closed(found.reason)
     return found
@@ -83,12 +79,22 @@ async def _same_for_everyone(
     kept _cut (the thank-you page where its submission goes; the welcome page has none)."""
     parts = RESPONDENT_PAGES.get(key)
     if parts is None:
-        you_said = await _you_said(db, touchpoint, lang)
-        parts = _cut(
-            render(template, touchpoint=touchpoint, lang=lang, you_said=you_said, shared=_shared(touchpoint), **context)
-        )
-        RESPONDENT_PAGES.put(key, parts)
+        parts = await RESPONDENT_PAGES.load(key, _render_cut, template, db, touchpoint, lang, context)
     return parts
+
+
+async def _look_up(db: RequestDb, state: State, code: str) -> Touchpoint | Closed:
+    try:
+        return await open_touchpoint(await db.connection(), typed_code=code, today=state.settings.today())
+    except Closed as closed:
+        return closed
+
+
+async def _render_cut(template: str, db: RequestDb, touchpoint: Touchpoint, lang: str, context: dict) -> list[bytes]:
+    you_said = await _you_said(db, touchpoint, lang)
+    return _cut(
+        render(template, touchpoint=touchpoint, lang=lang, you_said=you_said, shared=_shared(touchpoint), **context)
+    )
 
 
 def _shared(touchpoint: Touchpoint) -> dict | None:

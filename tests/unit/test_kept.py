@@ -1,6 +1,10 @@
-"""Kept for a few seconds: served again while fresh, asked for again after, forgotten on demand."""
+"""Kept for a few seconds: served again while fresh, asked for again after, forgotten on demand, and made once
+when many ask at the same moment."""
 
+import asyncio
 import time
+
+import pytest
 
 from service.web.kept import Kept
 
@@ -27,3 +31,66 @@ def test_forgetting_drops_every_kept_page():
     pages.forget()
 
     assert pages.get(("welcome", "abc", "en-GB")) is None
+
+
+async def test_requests_asking_while_a_page_is_made_share_that_one_making():
+    pages: Kept[str] = Kept(seconds=60)
+    made: list[str] = []
+    started = asyncio.Event()
+
+    async def make(key: str) -> str:
+        made.append(key)
+        started.set()
+        await asyncio.sleep(0.01)  # the database and the template, taking their time
+        return f"<p>{key}</p>"
+
+    first = asyncio.create_task(pages.load("welcome", make, "welcome"))
+    await started.wait()
+    others = await asyncio.gather(*(pages.load("welcome", make, "welcome") for _ in range(20)))
+
+    assert await first == "<p>welcome</p>"
+    assert others == ["<p>welcome</p>"] * 20
+    assert made == ["welcome"], "each waiting request made the page again"
+    assert pages.get("welcome") == "<p>welcome</p>"
+
+
+async def test_when_the_making_fails_each_waiting_request_makes_its_own():
+    pages: Kept[str] = Kept(seconds=60)
+    attempts = 0
+    started = asyncio.Event()
+
+    async def make() -> str:
+        nonlocal attempts
+        attempts += 1
+        started.set()
+        await asyncio.sleep(0.01)
+        if attempts == 1:
+            raise ConnectionError("the database went away")
+        return "<p>made</p>"
+
+    first = asyncio.create_task(pages.load("thanks", make))
+    await started.wait()
+    waiting = asyncio.create_task(pages.load("thanks", make))
+    with pytest.raises(ConnectionError):
+        await first
+
+    assert await waiting == "<p>made</p>"  # not the first request's error, and not left waiting
+
+
+async def test_a_waiting_request_that_goes_away_does_not_stop_the_making():
+    pages: Kept[str] = Kept(seconds=60)
+    started = asyncio.Event()
+
+    async def make() -> str:
+        started.set()
+        await asyncio.sleep(0.01)
+        return "<p>made</p>"
+
+    first = asyncio.create_task(pages.load("thanks", make))
+    await started.wait()
+    gone = asyncio.create_task(pages.load("thanks", make))
+    await asyncio.sleep(0)
+    gone.cancel()
+
+    assert await first == "<p>made</p>"
+    assert gone.cancelled()
