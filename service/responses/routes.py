@@ -28,6 +28,7 @@ from service.surveys.model import AUDIENCES, LoadedSurvey
 from service.surveys.service import find_version
 from service.touchpoints import codes
 from service.touchpoints.service import Touchpoint
+from service.web.headers import request_header
 from service.web.kept import RESPONDENT_PAGES, Kept
 from service.web.language import speak
 from service.web.templating import ENV, HTML, fragment, page, render
@@ -124,7 +125,7 @@ def _from_htmx(request: Request) -> bool:
     """Whether htmx sent the request (it adds `HX-Request: true`). Read from the header, not through
     litestar-htmx's HTMXRequest: that request and its `htmx` details point at each other, so each
     submission left its whole request (scope, headers, form) for the garbage collector to find."""
-    return request.headers.get("hx-request") == "true"
+    return request_header(request.scope, b"hx-request") == "true"
 
 
 def _survey(state: State, touchpoint: Touchpoint) -> LoadedSurvey:

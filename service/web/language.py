@@ -19,6 +19,7 @@ from typing import Protocol
 from litestar import Request
 
 from service import i18n
+from service.web.headers import request_header
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 
@@ -38,7 +39,7 @@ def speak(request: Request, touchpoint: SpeaksFor | None = None, *, chosen: str 
     # header is only read when there is none.
     tag = i18n.match_tag(chosen or request.query_params.get("lang")) or i18n.negotiate(
         chosen=None,
-        accept_language=request.headers.get("accept-language"),
+        accept_language=request_header(request.scope, b"accept-language"),
         default=touchpoint.language if touchpoint else i18n.SOURCE_LANGUAGE,
         follow_browser=touchpoint.follow_browser_language if touchpoint else True,
     )
