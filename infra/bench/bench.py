@@ -10,7 +10,9 @@
 3. Loads each in turn with wrk (a separate process) on 127.0.0.1 for --rounds
    rounds; each load runs on Heard and on bare back to back, Heard first in
    odd rounds and bare first in even ones, so that the machine's own swings
-   (a factor of two within minutes on a shared VM) fall on both of a pair:
+   (a factor of two within minutes on a shared VM) fall on both of a pair
+   (with the open loop, the control of step 5 runs them too, on bare's other
+   side, and its ratio to bare is printed: two identical apps, closed loop):
    (a) GET of the respondent's form,
    (b) a full valid submission: POST the form (fields read from the page) with
        a fresh submission id, follow the 303, GET the thank-you page
@@ -33,8 +35,9 @@
    order of the apps in turn (openloop.take_turns); latency from each
    request's due time; prints p50/p90/p99/p99.9 and Heard/bare. At 50% a
    control takes its turns too: the bare app a second time ("bare again", same
-   code, its own processes), whose p99 against bare's shows how far apart two
-   identical apps come out in this run. Heard's requests slower than its 95th
+   code, its own processes, through the same closed-loop loads before), whose
+   p99 against bare's shows how far apart two identical apps come out in this
+   run. Heard's requests slower than its 95th
    percentile are written, with the UTC time each was due, to
    slow-requests.tsv in the log folder (line them up with a --profile or the
    server's log to find what made the tail).
@@ -438,6 +441,14 @@ def summarise_profile(path: Path, top: int = 14) -> list[str]:
     return [f"{100 * n / total:5.1f}%  {key}" for key, n in inclusive.most_common(top)]
 
 
+def pairs(rounds: list[dict], bare_rounds: list[dict]) -> dict[str, list[float]]:
+    """Each load's throughput against bare's, round by round."""
+    return {
+        key: [a[key]["rps"] / b[key]["rps"] if b[key]["rps"] else 0 for a, b in zip(rounds, bare_rounds)]
+        for key in ("form", "submit", "text")
+    }
+
+
 def combine(rounds: list[dict]) -> dict:
     """Mean of the rounds (throughput, latency percentiles); errors, counts and problems summed."""
     out = {}
@@ -588,13 +599,18 @@ def main() -> int:
             # back, the order swapped every round (Heard first, then bare first...), so that the machine's
             # own swings, which here reach a factor of two within minutes, fall on both of a pair alike.
             servers = {"Heard": (heard_base, scan, heard.pid), "bare": (bare_base, bare_scan, bare.pid)}
+            # The control goes through the same closed-loop loads as bare before the open loop: an app that had
+            # not served them cost less per request afterwards than one that had (bare against bare again,
+            # server CPU per form request in the open loop: higher in 11 trials of 11, the p99 in 7 of 9; with
+            # the same history 145-162 us against 142-157), and the control would not have been the same app.
+            if control:
+                servers[CONTROL] = (f"http://127.0.0.1:{control_port}", bare_scan, control[0].pid)
             for name, (base, app_scan, _) in servers.items():
                 warm_up(name, base, code, app_scan, args)
-            if control:
-                warm_up(CONTROL, f"http://127.0.0.1:{control_port}", code, bare_scan, args)
-            rounds: dict[str, list[dict]] = {"Heard": [], "bare": []}
+            rounds: dict[str, list[dict]] = {name: [] for name in servers}
             for round_number in range(1, args.rounds + 1):
-                order = ["Heard", "bare"] if round_number % 2 else ["bare", "Heard"]
+                # Heard and the control take turns at the ends, bare in the middle of each round.
+                order = list(servers) if round_number % 2 else list(reversed(servers))
                 print(f"round {round_number} of {args.rounds} ({' then '.join(order)} on each load)", flush=True)
                 for name in order:
                     rounds[name].append({})
@@ -604,13 +620,9 @@ def main() -> int:
                         first = round_number == 1
                         rounds[name][-1][key] = measure(name, key, base, code, app_scan, args, pid, first)
             results = {name: combine(figures) for name, figures in rounds.items()}
-            results["pairs"] = {
-                key: [
-                    h[key]["rps"] / b[key]["rps"] if b[key]["rps"] else 0
-                    for h, b in zip(rounds["Heard"], rounds["bare"])
-                ]
-                for key in ("form", "submit", "text")
-            }
+            results["pairs"] = pairs(rounds["Heard"], rounds["bare"])
+            if control:
+                results["control pairs"] = pairs(rounds[CONTROL], rounds["bare"])
             opened = (
                 open_loop(
                     args,
@@ -794,6 +806,12 @@ def report(results: dict, args: argparse.Namespace) -> bool:
         ratio = statistics.median(pairs)
         print(f"{title:28}{heard['rps']:>15.0f} {unit:6}{bare['rps']:>15.0f} {unit:6}{ratio:>12.2f}")
         print(f"{'    Heard/bare each round':28}{' '.join(f'{r:.2f}' for r in pairs):>56} (median above)")
+        if "control pairs" in results:  # two identical apps: how far apart this machine puts them
+            spread = results["control pairs"][key]
+            print(
+                f"{'    ' + CONTROL + '/bare':28}{' '.join(f'{r:.2f}' for r in spread):>56} "
+                f"(median {statistics.median(spread):.2f})"
+            )
         print(f"{'    p50 latency':28}{heard['p50_ms']:>18.1f} ms {bare['p50_ms']:>18.1f} ms")
         print(f"{'    p99 latency':28}{heard['p99_ms']:>18.1f} ms {bare['p99_ms']:>18.1f} ms")
         print(
@@ -807,8 +825,8 @@ def report(results: dict, args: argparse.Namespace) -> bool:
             f"    target: Heard/bare >= {TARGET_RATIO}, p99 < {TARGET_P99_MS} ms, no errors: "
             f"{'met' if met else 'NOT met'}"
         )
-        for name in ("Heard", "bare"):
-            for problem in results[name][key].get("problems", []):
+        for name in ("Heard", "bare", CONTROL):
+            for problem in results[name][key].get("problems", []) if name in results else []:
                 ok = False
                 print(f"    {name}: {problem}")
     return ok
