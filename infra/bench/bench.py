@@ -52,7 +52,7 @@ spread, and it says "NOT shown".
 HEARD_PLANTED_FAULT (see infra/bench/faulty_app.py) runs it against a
 deliberately broken Heard, to show that it fails.
 
-Bounded: a 3-second warm-up, then --duration seconds per load; about 6
+Bounded: a 3-second warm-up, then --duration seconds per load; about 8
 minutes with the defaults, never more than 10 (run.sh enforces it).
 """
 

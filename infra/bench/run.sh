@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark Heard against a bare Litestar app on this machine (127.0.0.1 only,
-# about 6 minutes, at most 10). Extra arguments go to infra/bench/bench.py,
+# about 8 minutes, at most 10). Extra arguments go to infra/bench/bench.py,
 # e.g. `bash infra/bench/run.sh --duration 10`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
