@@ -45,7 +45,9 @@
 Exits 1 when a target is missed or anything is lost, doubled or unexplained:
 targets Heard/bare >= 0.8 (the median of the rounds' pairs) and p99 < 100 ms
 (the mean of the rounds') closed loop with no errors, and open
-loop at 50% of capacity Heard's p99 within 1.2x bare's with no errors. That
+loop at 50% of capacity Heard's p99 within 1.2x bare's with no errors, judged
+cycle by cycle (the median of the cycles' p99 ratios; a cycle is one window
+of each app in every order of the apps, openloop.cycles_of). That
 last one counts as met only when the control is within 1.2x of bare too:
 otherwise the run could not have told a 1.2x difference from the machine's own
 spread, and it says "NOT shown".
@@ -493,7 +495,10 @@ def main() -> int:
         help="rounds; each load runs on both apps back to back, order swapped (default 4)",
     )
     parser.add_argument(
-        "--open-seconds", type=int, default=8, help="seconds of each open-loop load (default 8; 0 skips the open loop)"
+        "--open-seconds",
+        type=int,
+        default=12,
+        help="seconds of each open-loop load (default 12, three cycles of turns; 0 skips the open loop)",
     )
     parser.add_argument(
         "--stalls",
@@ -706,6 +711,7 @@ def open_loop(
                 if name == "Heard":
                     run.write_slow(slow_log, label)
                 figures = run.summary()
+                figures["p99_by_cycle"] = run.percentile_by_cycle(99)
                 figures["problems"] = problems
                 out[(key, fraction, name)] = figures
                 print(
@@ -758,14 +764,29 @@ def report_open(opened: dict, args: argparse.Namespace) -> bool:
             errors = sum(app["errors"] for app in apps)
             problems = [problem for app in apps for problem in app["problems"]]
             if fraction == 0.5:
-                met = heard["p99_ms"] <= TARGET_OPEN_P99_RATIO * bare["p99_ms"] and not errors and not problems
+                # The target is judged cycle by cycle (openloop.cycles_of): the median of the cycles' p99 ratios.
+                # One stall of a few hundred ms holds up more requests than the 1% a whole run's p99 stands on
+                # (at 6,000 form GETs a second, 300 ms is 1,800 of a run's 48,000), so a whole run's p99 is
+                # decided by where its one or two worst stalls fell; the median of the cycles is not.
+                ratio = _median_ratio(heard["p99_by_cycle"], bare["p99_by_cycle"])
+                print(f"{'    p99 Heard/bare by cycle':30}" + _ratios(heard["p99_by_cycle"], bare["p99_by_cycle"]))
+                met = ratio <= TARGET_OPEN_P99_RATIO and not errors and not problems
                 verdict = "met" if met else "NOT met"
-                spread = control["p99_ms"] / bare["p99_ms"] if control and bare["p99_ms"] else 1.0
+                spread = 1.0
+                if control:
+                    spread = _median_ratio(control["p99_by_cycle"], bare["p99_by_cycle"])
+                    print(
+                        f"{'    p99 ' + CONTROL + '/bare by cycle':30}"
+                        + _ratios(control["p99_by_cycle"], bare["p99_by_cycle"])
+                    )
                 if not errors and not problems and not 1 / TARGET_OPEN_P99_RATIO <= spread <= TARGET_OPEN_P99_RATIO:
                     # Two identical apps came out further apart than the bar: this run cannot tell either way
                     # (an error or a lost answer is a miss whatever the control says).
-                    met, verdict = False, f"NOT shown (bare against itself: {spread:.2f}x)"
-                print(f"    target: p99 within {TARGET_OPEN_P99_RATIO}x bare's, no errors, nothing lost: {verdict}")
+                    met, verdict = False, f"NOT shown (bare against itself, median of the cycles: {spread:.2f}x)"
+                print(
+                    f"    target: p99 within {TARGET_OPEN_P99_RATIO}x bare's (median of the cycles: {ratio:.2f}x), "
+                    f"no errors, nothing lost: {verdict}"
+                )
             else:
                 met = not errors and not problems
                 print(
@@ -774,6 +795,16 @@ def report_open(opened: dict, args: argparse.Namespace) -> bool:
                 )
             ok = ok and met
     return ok
+
+
+def _median_ratio(apps: list[float], bare: list[float]) -> float:
+    ratios = [a / b for a, b in zip(apps, bare) if b]
+    return statistics.median(ratios) if ratios else float("inf")
+
+
+def _ratios(apps: list[float], bare: list[float]) -> str:
+    ratios = [a / b for a, b in zip(apps, bare) if b]
+    return " ".join(f"{r:.2f}" for r in ratios) + f" (median {_median_ratio(apps, bare):.2f})"
 
 
 async def touchpoint_of(dsn: str, code: str) -> tuple[int, int]:

@@ -26,6 +26,7 @@ apart at the p99 in six runs (the README's Benchmark section).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import json
@@ -57,15 +58,20 @@ class Run:
     latency: list[float] = field(default_factory=list)  # seconds, from due time to the last byte
     errors: int = 0  # wrong answers, and requests due but unanswered (or unsent) at the end
     late_start: float = 0.0  # worst delay between due time and send on a free connection (the client's lag)
+    cycle: list[int] = field(default_factory=list)  # which cycle of turns each completed request was due in
     sent_ids: set[str] = field(default_factory=set)  # submission ids sent
     accepted: set[str] = field(default_factory=set)  # ... answered 303
     thanked: set[str] = field(default_factory=set)  # ... whose thank-you page came back right
 
     def percentile(self, p: float) -> float:
-        ordered = sorted(self.latency)
-        if not ordered:
-            return 0.0
-        return ordered[min(len(ordered) - 1, max(0, math.ceil(len(ordered) * p / 100) - 1))]
+        return _percentile(self.latency, p)
+
+    def percentile_by_cycle(self, p: float) -> list[float]:
+        """The percentile within each cycle of turns (see cycles_of), in order."""
+        latencies: dict[int, list[float]] = {}
+        for cycle, latency in zip(self.cycle, self.latency):
+            latencies.setdefault(cycle, []).append(latency)
+        return [_percentile(latencies[cycle], p) for cycle in sorted(latencies)]
 
     def summary(self) -> dict:
         return {
@@ -88,6 +94,13 @@ class Run:
                 stamp = dt.datetime.fromtimestamp(due, dt.UTC).isoformat(timespec="microseconds")
                 out.write(f"{label}\t{stamp}\t{1000 * latency:.1f}\n")
         return len(slow)
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(len(ordered) * p / 100) - 1))]
 
 
 def submission_id(nonce: str, thread: int, seq: int) -> str:
@@ -121,6 +134,7 @@ def take_turns(
     when the load began and ended (epoch seconds)."""
     first = time.time() + LEAD_SECONDS
     windows, each, at = turns(list(targets), seconds, first)
+    per_cycle = math.factorial(len(targets))  # each app's windows in one cycle: every order of the apps once
     loads = {
         name: _start(
             target,
@@ -137,7 +151,16 @@ def take_turns(
         )
         for name, target in targets.items()
     }
-    return {name: _finish(load) for name, load in loads.items()}, first, at
+    runs = {name: _finish(load) for name, load in loads.items()}
+    for name, run in runs.items():
+        run.cycle = cycles_of(run.due, windows[name], per_cycle)
+    return runs, first, at
+
+
+def cycles_of(due: list[float], starts: list[float], per_cycle: int) -> list[int]:
+    """For each due time, the cycle of turns its window belongs to: a cycle is `per_cycle` windows of one app,
+    one for each order of the apps, so in each cycle every app has been first, second... equally often."""
+    return [max(0, bisect.bisect_right(starts, at + 1e-6) - 1) // per_cycle for at in due]
 
 
 def turns(names: list[str], seconds: float, first: float) -> tuple[dict[str, list[float]], float, float]:

@@ -59,3 +59,33 @@ def test_no_app_waits_for_its_next_window_as_long_as_the_servers_keep_an_idle_co
     for starts in windows.values():
         longest_wait = max(later - (earlier + each) for earlier, later in itertools.pairwise(starts))
         assert longest_wait < openloop.KEEP_ALIVE_SECONDS - 1
+
+
+@pytest.mark.parametrize("names", APPS)
+def test_each_cycle_of_turns_puts_every_app_in_every_place_once_and_holds_its_own_requests(openloop, names):
+    """The 50% target is judged cycle by cycle: a cycle must be a fair comparison on its own, and a request
+    must be counted in the cycle its window belongs to."""
+    seconds = 12.0  # the benchmark's default: three cycles
+    windows, each, _ = openloop.turns(names, seconds, 0.0)
+    per_cycle = len(list(itertools.permutations(names)))
+    order = [name for _, name in sorted((start, name) for name, starts in windows.items() for start in starts)]
+    cycles = [order[i : i + per_cycle * len(names)] for i in range(0, len(order), per_cycle * len(names))]
+    assert len(cycles) == (3 if len(names) == 3 else 9)  # at 50% (with the control) three cycles to compare
+    for cycle in cycles:
+        places = Counter((i % len(names), name) for i, name in enumerate(cycle))
+        assert len(set(places.values())) == 1 and len(places) == len(names) ** 2
+
+    for starts in windows.values():
+        # a request due at the start, in the middle and just before the end of each window
+        due = [start + offset * each for start in starts for offset in (0.0, 0.5, 0.999)]
+        expected = [index // per_cycle for index in range(len(starts)) for _ in range(3)]
+        assert openloop.cycles_of(due, starts, per_cycle) == expected
+
+
+def test_the_p99_is_taken_within_each_cycle(openloop):
+    run = openloop.Run(rate=1.0, seconds=1.0)
+    run.latency = [0.001] * 99 + [0.5] + [0.002] * 100 + [0.003] * 100
+    run.cycle = [0] * 100 + [1] * 100 + [2] * 100
+
+    assert run.percentile_by_cycle(99) == [0.001, 0.002, 0.003]
+    assert run.percentile_by_cycle(100) == [0.5, 0.002, 0.003]
