@@ -769,14 +769,14 @@ def report_open(opened: dict, args: argparse.Namespace) -> bool:
                 # (at 6,000 form GETs a second, 300 ms is 1,800 of a run's 48,000), so a whole run's p99 is
                 # decided by where its one or two worst stalls fell; the median of the cycles is not.
                 ratio = _median_ratio(heard["p99_by_cycle"], bare["p99_by_cycle"])
-                print(f"{'    p99 Heard/bare by cycle':30}" + _ratios(heard["p99_by_cycle"], bare["p99_by_cycle"]))
+                print(f"{'    p99 by cycle, Heard/bare':34}" + _ratios(heard["p99_by_cycle"], bare["p99_by_cycle"]))
                 met = ratio <= TARGET_OPEN_P99_RATIO and not errors and not problems
                 verdict = "met" if met else "NOT met"
                 spread = 1.0
                 if control:
                     spread = _median_ratio(control["p99_by_cycle"], bare["p99_by_cycle"])
                     print(
-                        f"{'    p99 ' + CONTROL + '/bare by cycle':30}"
+                        f"{'    p99 by cycle, ' + CONTROL + '/bare':34}"
                         + _ratios(control["p99_by_cycle"], bare["p99_by_cycle"])
                     )
                 if not errors and not problems and not 1 / TARGET_OPEN_P99_RATIO <= spread <= TARGET_OPEN_P99_RATIO:
