@@ -768,17 +768,10 @@ def report_open(opened: dict, args: argparse.Namespace) -> bool:
                 # One stall of a few hundred ms holds up more requests than the 1% a whole run's p99 stands on
                 # (at 6,000 form GETs a second, 300 ms is 1,800 of a run's 48,000), so a whole run's p99 is
                 # decided by where its one or two worst stalls fell; the median of the cycles is not.
-                ratio = _median_ratio(heard["p99_by_cycle"], bare["p99_by_cycle"])
-                print(f"{'    p99 by cycle, Heard/bare':34}" + _ratios(heard["p99_by_cycle"], bare["p99_by_cycle"]))
+                ratio = _by_cycle("Heard", heard, bare)
                 met = ratio <= TARGET_OPEN_P99_RATIO and not errors and not problems
                 verdict = "met" if met else "NOT met"
-                spread = 1.0
-                if control:
-                    spread = _median_ratio(control["p99_by_cycle"], bare["p99_by_cycle"])
-                    print(
-                        f"{'    p99 by cycle, ' + CONTROL + '/bare':34}"
-                        + _ratios(control["p99_by_cycle"], bare["p99_by_cycle"])
-                    )
+                spread = _by_cycle(CONTROL, control, bare) if control else 1.0
                 if not errors and not problems and not 1 / TARGET_OPEN_P99_RATIO <= spread <= TARGET_OPEN_P99_RATIO:
                     # Two identical apps came out further apart than the bar: this run cannot tell either way
                     # (an error or a lost answer is a miss whatever the control says).
@@ -797,14 +790,14 @@ def report_open(opened: dict, args: argparse.Namespace) -> bool:
     return ok
 
 
-def _median_ratio(apps: list[float], bare: list[float]) -> float:
-    ratios = [a / b for a, b in zip(apps, bare) if b]
-    return statistics.median(ratios) if ratios else float("inf")
-
-
-def _ratios(apps: list[float], bare: list[float]) -> str:
-    ratios = [a / b for a, b in zip(apps, bare) if b]
-    return " ".join(f"{r:.2f}" for r in ratios) + f" (median {_median_ratio(apps, bare):.2f})"
+def _by_cycle(name: str, app: dict, bare: dict) -> float:
+    """An app's p99 against bare's in each cycle of turns, printed; returns their median."""
+    ratios = [a / b for a, b in zip(app["p99_by_cycle"], bare["p99_by_cycle"]) if b]
+    median = statistics.median(ratios) if ratios else float("inf")
+    print(
+        f"{'    p99 by cycle, ' + name + '/bare':34}" + " ".join(f"{r:.2f}" for r in ratios) + f" (median {median:.2f})"
+    )
+    return median
 
 
 async def touchpoint_of(dsn: str, code: str) -> tuple[int, int]:
@@ -856,8 +849,8 @@ def report(results: dict, args: argparse.Namespace) -> bool:
             f"    target: Heard/bare >= {TARGET_RATIO}, p99 < {TARGET_P99_MS} ms, no errors: "
             f"{'met' if met else 'NOT met'}"
         )
-        for name in ("Heard", "bare", CONTROL):
-            for problem in results[name][key].get("problems", []) if name in results else []:
+        for name in [name for name in ("Heard", "bare", CONTROL) if name in results]:
+            for problem in results[name][key].get("problems", []):
                 ok = False
                 print(f"    {name}: {problem}")
     return ok

@@ -62,7 +62,7 @@ def test_no_app_waits_for_its_next_window_as_long_as_the_servers_keep_an_idle_co
 
 
 @pytest.mark.parametrize("names", APPS)
-def test_each_cycle_of_turns_puts_every_app_in_every_place_once_and_holds_its_own_requests(openloop, names):
+def test_each_cycle_of_turns_puts_every_app_in_every_place_alike_and_holds_its_own_requests(openloop, names):
     """The 50% target is judged cycle by cycle: a cycle must be a fair comparison on its own, and a request
     must be counted in the cycle its window belongs to."""
     seconds = 12.0  # the benchmark's default: three cycles
