@@ -299,6 +299,7 @@ class _Language(msgspec.Struct, frozen=True):
     indicators: tuple[_Indicator, ...]
     concepts: _Node | None  # every concept term, looked up word by word
     combinations: tuple[_Combination, ...]
+    combinations_by_concept: dict[str, tuple[int, ...]]  # each combination's index under its first concept
     spellings: dict[str, str]
     first_words: _Node  # the words a pattern can start with -> (its indicator's index, its index in the indicator)
     always: tuple[int, ...]  # indicators whose first words could not be worked out: tried at every word
@@ -407,7 +408,10 @@ def _combinations(lang: _Language, where: dict[str, list[tuple[int, int]]], word
         return []
     found = []
     present = where.keys()
-    for combo in lang.combinations:
+    # Only the combinations whose first concept occurs can have all theirs (a few of the list, in list order).
+    indexes = [index for name in present for index in lang.combinations_by_concept.get(name, ())]
+    for index in sorted(indexes):
+        combo = lang.combinations[index]
         if not present >= combo.needs or not present.isdisjoint(combo.cancels):
             continue
         if _combination_at(combo, lang, where, words):
@@ -559,13 +563,18 @@ def _build(code: str) -> _Language | None:
     first_words, always = _first_words([(index, entry["patterns"]) for index, entry in enumerate(entries)])
     idioms: list[str] = data.get("idioms", [])
     idiom_first_words, unclear = _first_words([(index, [idiom]) for index, idiom in enumerate(idioms)])
+    combinations = tuple(_combination(entry, concepts) for entry in data.get("combination", []))
     if unclear:
         raise ValueError(f"{code}: idioms must start with a plain word: {[idioms[index] for index in unclear]}")
     return _Language(
         code=code,
         indicators=tuple(_indicator(entry, negators, concepts) for entry in entries),
         concepts=_concepts(concepts) if concepts else None,
-        combinations=tuple(_combination(entry, concepts) for entry in data.get("combination", [])),
+        combinations=combinations,
+        combinations_by_concept={
+            name: tuple(index for index, combo in enumerate(combinations) if combo.all[0] == name)
+            for name in {combo.all[0] for combo in combinations}
+        },
         spellings=_spellings(data.get("spellings", {})),
         first_words=first_words,
         always=always,
