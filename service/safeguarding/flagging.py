@@ -100,6 +100,7 @@ from __future__ import annotations
 import functools
 import gc
 import itertools
+import operator
 import re
 import tomllib
 import unicodedata
@@ -174,6 +175,7 @@ _W = rf"[\w{_MARKS}]"  # a word character, marks included
 _NOT_WORD = re.compile(rf"[^\w{_MARKS}]+")
 _NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")  # _NOT_WORD for lower-case ASCII, "_" included (both make it a space)
 _REPEATS = re.compile(r"(\w)\1+")
+_ONE_OF_THEM = operator.itemgetter(1)  # a repeat's letter: as a function, not r"\1", which re expands in Python
 
 
 class Flag(msgspec.Struct, frozen=True):
@@ -320,7 +322,7 @@ def normalise(text: str) -> str:
         decomposed = unicodedata.normalize("NFKD", text.casefold())
         letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_LETTERS)
         spaced = _NOT_WORD.sub(" ", letters.replace("_", " "))
-    return " " + _REPEATS.sub(r"\1", spaced).strip() + " "
+    return " " + _REPEATS.sub(_ONE_OF_THEM, spaced).strip() + " "
 
 
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
