@@ -12,6 +12,7 @@ from service.db.sql import sql_beside
 SQL = sql_beside(__file__)
 _STORE_RESPONSE = SQL["store_response"]
 _STORE_CLOSED_ANSWERS = SQL["store_closed_answers"]
+_STORE_WRITTEN_ANSWERS = SQL["store_written_answers"]
 
 
 async def store_response(
@@ -33,10 +34,19 @@ async def store_response(
     arrived_on: dt.date | None = None,
 ) -> int | None:
     """The new response's id, or None when this submission id was stored before."""
-    # $1..$9, the same in both statements
+    # $1..$9, the same in all three statements (queries.sql)
     response = (submission_id, touchpoint_id, survey_id, version_hash, audience, language, submitted_on, answers, held)
     if not free_text and not burst_starts:
         return await conn.fetchval(_STORE_CLOSED_ANSWERS, *response)
+    if not flagged and not burst_starts:
+        return await conn.fetchval(
+            _STORE_WRITTEN_ANSWERS,
+            *response,
+            list(free_text),
+            list(free_text.values()),
+            team_id,
+            arrived_on or submitted_on,
+        )
     return await conn.fetchval(
         _STORE_RESPONSE,
         *response,

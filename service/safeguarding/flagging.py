@@ -390,7 +390,7 @@ def _concept_spans(root: _Node, words: list[str]) -> dict[str, list[tuple[int, i
     where: dict[str, list[tuple[int, int]]] = {}
     count = len(words)
     for index, word in enumerate(words):
-        level = root.at_word(word)
+        level: tuple[_Node, ...] | list[_Node] = root.at_word(word)
         end = index + 1
         while level:
             for node in level:
