@@ -518,3 +518,22 @@ def test_indicator_unless_cancels_a_phrase_only_when_its_concept_is_present():
     assert flag("my brother punched me in the face", "en") is not None
     with pytest.raises(ValueError, match="unknown concepts"):
         _indicator({"id": "xx.a", "category": "harm", "patterns": ["hit me"], "unless": ["games"]}, frozenset(), {})
+
+
+def test_the_word_memo_stays_bounded_and_changes_no_answer():
+    """Each list's roots remember what they found for each word (_Node.at_word): a stream of made-up words must not
+    grow a worker's memory, and a remembered word must flag exactly as a fresh lookup does."""
+    english = _load("en")
+    roots = [english.first_words, english.idiom_first_words, english.concepts]
+    letters = "bcdfghjklmnpqrstvwxz"  # no two alike side by side: normalise would merge them
+    made_up = ["".join(letters[n // 20**k % 20] + "y" for k in range(4)) for n in range(flagging._MEMO_WORDS + 500)]
+    flag(" ".join([*made_up, "abcdefghij" * 20]), "en")
+    for root in roots:
+        assert 0 < len(root.memo) <= flagging._MEMO_WORDS
+        assert all(len(word) <= flagging._MEMO_LETTERS for word in root.memo)
+    disclosure = "my dad hits me when he is angry and i am scared to go home"
+    first = flag(disclosure, "en")
+    for root in roots:
+        root.memo.clear()
+    assert flag(disclosure, "en") == first is not None
+    assert flag(disclosure, "en") == first  # now from the memo
