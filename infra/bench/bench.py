@@ -79,7 +79,7 @@ import harness
 import openloop
 
 HERE = Path(__file__).resolve().parent
-TARGET_RATIO = 0.8  # the bar the project holds Heard to (form GET and full submission)
+TARGET_RATIO = 0.8  # the bar the project holds Heard to, closed loop: form GET, full submission, and with text
 TARGET_P99_MS = 100
 WRK_NICE = ["nice", "-n", "10"]  # closed-loop wrk's priority (see wrk())
 TARGET_OPEN_P99_RATIO = 1.2  # open loop at 50% of bare's capacity: Heard's p99 / bare's
