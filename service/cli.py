@@ -102,8 +102,7 @@ def _surveys(settings: Settings):
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-
+    from service import serving
     from service.db.migrate import MigrationError, migrate
     from service.logs import configure_logging
 
@@ -131,7 +130,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         # so flood control counts people, not the proxy. It is never logged or stored.
         options["proxy_headers"] = True
         options["forwarded_allow_ips"] = settings.trusted_proxies
-    uvicorn.run("service.app:create_app", factory=True, **options)
+    serving.run("service.app:create_app", dict(options))
     return 0
 
 

@@ -133,8 +133,7 @@ def create_app():
 
 
 def main() -> None:
-    import uvicorn
-
+    from service import serving
     from service.cli import server_options
 
     parser = argparse.ArgumentParser()
@@ -142,9 +141,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    uvicorn.run(
-        "faulty_app:create_app", factory=True, app_dir=str(HERE), **server_options(args.host, args.port, args.workers)
-    )
+    serving.run("faulty_app:create_app", dict(server_options(args.host, args.port, args.workers)), app_dir=str(HERE))
 
 
 if __name__ == "__main__":
