@@ -16,6 +16,12 @@ its supervisor restarts a worker that dies, answers SIGTERM and SIGHUP, and
 stops when a worker cannot start. The supervisor binds the address once
 first (without listening, so it is never handed a connection) to fail at once,
 with uvicorn's message, when the address is taken.
+
+The price: a connection the kernel has queued for a worker that then dies or is
+replaced (SIGHUP) is reset instead of being taken by another worker, as the one
+shared socket allowed. Linux 5.14 and later can hand those to another worker
+(`sysctl net.ipv4.tcp_migrate_req=1`); behind nginx, which retries a refused
+upstream connection on the other instance, nobody sees them either way.
 """
 
 from __future__ import annotations
