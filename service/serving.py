@@ -20,8 +20,9 @@ with uvicorn's message, when the address is taken.
 The price: a connection the kernel has queued for a worker that then dies or is
 replaced (SIGHUP) is reset instead of being taken by another worker, as the one
 shared socket allowed. Linux 5.14 and later can hand those to another worker
-(`sysctl net.ipv4.tcp_migrate_req=1`); behind nginx, which retries a refused
-upstream connection on the other instance, nobody sees them either way.
+(`sysctl net.ipv4.tcp_migrate_req=1`). With two instances behind nginx
+(infra/nginx/heard-loopback.conf), nginx sends such a request, POSTs included,
+to the other instance.
 """
 
 from __future__ import annotations
