@@ -102,7 +102,8 @@ def _surveys(settings: Settings):
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    from service import serving
+    import uvicorn
+
     from service.db.migrate import MigrationError, migrate
     from service.logs import configure_logging
 
@@ -130,7 +131,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         # so flood control counts people, not the proxy. It is never logged or stored.
         options["proxy_headers"] = True
         options["forwarded_allow_ips"] = settings.trusted_proxies
-    serving.run("service.app:create_app", dict(options))
+    uvicorn.run("service.app:create_app", factory=True, **options)
     return 0
 
 

@@ -131,14 +131,17 @@ def create_app() -> Litestar:
 
 
 def main() -> None:
-    from service import serving
+    import uvicorn
+
     from service.cli import server_options
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    serving.run("bare_app:create_app", dict(server_options("127.0.0.1", args.port, args.workers)), app_dir=str(HERE))
+    uvicorn.run(
+        "bare_app:create_app", factory=True, app_dir=str(HERE), **server_options("127.0.0.1", args.port, args.workers)
+    )
 
 
 if __name__ == "__main__":

@@ -133,7 +133,8 @@ def create_app():
 
 
 def main() -> None:
-    from service import serving
+    import uvicorn
+
     from service.cli import server_options
 
     parser = argparse.ArgumentParser()
@@ -141,7 +142,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    serving.run("faulty_app:create_app", dict(server_options(args.host, args.port, args.workers)), app_dir=str(HERE))
+    uvicorn.run(
+        "faulty_app:create_app", factory=True, app_dir=str(HERE), **server_options(args.host, args.port, args.workers)
+    )
 
 
 if __name__ == "__main__":

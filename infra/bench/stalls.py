@@ -209,13 +209,14 @@ def create_bare():
 
 
 def serve(args: argparse.Namespace) -> None:
-    from service import serving
+    import uvicorn
+
     from service.cli import server_options
 
     os.environ["HEARD_STALLS_DIR"] = str(args.out)
     args.out.mkdir(parents=True, exist_ok=True)
     factory = "stalls:create_heard" if args.app == "heard" else "stalls:create_bare"
-    serving.run(factory, dict(server_options("127.0.0.1", args.port, args.workers)), app_dir=str(HERE))
+    uvicorn.run(factory, factory=True, app_dir=str(HERE), **server_options("127.0.0.1", args.port, args.workers))
 
 
 def report(directory: Path, label: str = "", since: float = 0.0, until: float = float("inf")) -> None:
