@@ -534,6 +534,6 @@ def test_the_word_memo_stays_bounded_and_changes_no_answer():
     disclosure = "my dad hits me when he is angry and i am scared to go home"
     first = flag(disclosure, "en")
     for root in roots:
-        root.memo.clear()
+        root.memo = None
     assert flag(disclosure, "en") == first is not None
     assert flag(disclosure, "en") == first  # now from the memo
