@@ -485,10 +485,6 @@ def _words_at(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def _word_starts(text: str) -> list[int]:
-    return [start for start, _ in _words_at(text)]
-
-
 def _without_idioms(lang: _Language, text: str) -> str:
     """Idioms blanked out, each where it begins: the first idiom (in list order) that matches at a word, like
     trying them all in one alternation there (a unit test checks they agree)."""
