@@ -33,8 +33,9 @@
    measured above, form GET and full submission; the apps take turns, each
    app's seconds at a rate sent in short windows, one app at a time, in every
    order of the apps in turn (openloop.take_turns); latency from each
-   request's due time; prints p50/p90/p99/p99.9 and Heard/bare. At 50% a
-   control takes its turns too: the bare app a second time ("bare again", same
+   request's due time; prints p50/p90/p99/p99.9 and Heard/bare. At 50% the
+   seconds are sent in three draws, each with a fresh wrk and fresh
+   connections (bench.OPEN_DRAWS), and a control takes its turns too: the bare app a second time ("bare again", same
    code, its own processes, through the same closed-loop loads before), whose
    p99 against bare's shows how far apart two identical apps come out in this
    run. Heard's requests slower than its 95th
@@ -46,16 +47,16 @@ Exits 1 when a target is missed or anything is lost, doubled or unexplained:
 targets Heard/bare >= 0.8 (the median of the rounds' pairs) and p99 < 100 ms
 (the mean of the rounds') closed loop with no errors, and open
 loop at 50% of capacity Heard's p99 within 1.2x bare's with no errors, judged
-cycle by cycle (the median of the cycles' p99 ratios; a cycle is one window
-of each app in every order of the apps, openloop.cycles_of). That
+cycle by cycle (the median of the cycles' p99 ratios, all draws together; a
+cycle is one window of each app in every order of the apps, openloop.cycles_of). That
 last one counts as met only when the control is within 1.2x of bare too:
 otherwise the run could not have told a 1.2x difference from the machine's own
 spread, and it says "NOT shown".
 HEARD_PLANTED_FAULT (see infra/bench/faulty_app.py) runs it against a
 deliberately broken Heard, to show that it fails.
 
-Bounded: a 3-second warm-up, then --duration seconds per load; about 8
-minutes with the defaults, never more than 10 (run.sh enforces it).
+Bounded: a 3-second warm-up, then --duration seconds per load; about 9
+minutes with the defaults, never more than 12 (run.sh enforces it).
 """
 
 from __future__ import annotations
@@ -85,6 +86,11 @@ WRK_NICE = ["nice", "-n", "10"]  # closed-loop wrk's priority (see wrk())
 TARGET_OPEN_P99_RATIO = 1.2  # open loop at 50% of bare's capacity: Heard's p99 / bare's
 CONTROL = "bare again"  # the open loop's control: a second, identical bare app (see open_loop)
 OPEN_FRACTIONS = (0.5, 0.8)
+# The 50% loads run in this many draws, each with a fresh wrk and fresh connections. How an app's 64
+# connections fall to its two workers (from 54/10 to 30/34 here) and which of them share a worker is drawn once
+# per wrk and holds for the whole draw: in one 60 s draw of two identical bare apps, one came out slower in 14
+# cycles of 15 (2026-12-04). More cycles within one draw do not wash that out; more draws do.
+OPEN_DRAWS = 3
 TEXT_FIELD = "q_anything_else"
 TEXT = "The worker came on time and explained the plan clearly. Thank you."
 FLAGGED_TEXT = "My dad hits me when he is angry and I am scared to go home."
@@ -498,7 +504,7 @@ def main() -> int:
         "--open-seconds",
         type=int,
         default=12,
-        help="seconds of each open-loop load (default 12, three cycles of turns; 0 skips the open loop)",
+        help=f"seconds of each open-loop load per app (default 12; at 50%% in {OPEN_DRAWS} draws; 0 skips the open loop)",
     )
     parser.add_argument(
         "--stalls",
@@ -656,8 +662,8 @@ def open_loop(
     time, their order going through every order in turn, so a swing of the
     machine's speed or one of its stalls falls on every app alike.
 
-    At 50%, where the target is, a control takes its turns too: the bare app a
-    second time. Its p99 against bare's is how far apart two identical apps come
+    At 50%, where the target is, the seconds go in OPEN_DRAWS draws, each with a
+    fresh wrk, and a control takes its turns too: the bare app a second time. Its p99 against bare's is how far apart two identical apps come
     out in this run; a target of 1.2x can only be judged when that spread is
     within 1.2x too."""
     slow_log = args.work / "slow-requests.tsv"
@@ -665,7 +671,8 @@ def open_loop(
     out: dict = {}
     print(
         f"\nopen loop: {args.open_seconds} s per load and app, in windows of at most {openloop.WINDOW_SECONDS} s, "
-        f"the apps taking turns (at 50% with the control, {CONTROL}), rates from bare's capacity above",
+        f"the apps taking turns (at 50% with the control, {CONTROL}, in {OPEN_DRAWS} draws), "
+        "rates from bare's capacity above",
         flush=True,
     )
     for key in ("form", "submit"):
@@ -673,46 +680,53 @@ def open_loop(
         for fraction in OPEN_FRACTIONS:
             rate = max(1.0, capacity * fraction)
             names = ["Heard", "bare"] + ([CONTROL] if fraction == 0.5 and CONTROL in servers else [])
-            nonces = {name: secrets.token_hex(4) for name in names}
             targets = {
                 name: openloop.Target(
                     servers[name][0], servers[name][1].action or "", submission_body(servers[name][1])
                 )
                 for name in names
             }
-            runs, since, until = openloop.take_turns(
-                targets,
-                key,
-                rate,
-                args.open_seconds,
-                work=args.work,
-                form_path=f"/t/{code}/form/parent",
-                nonces=nonces,
-                thanks_mark=THANKS_MARK,
-                connections=args.connections,
-            )
-            for name, run in runs.items():
+            # At 50%, where the target is, in draws: each a fresh wrk with fresh connections (see OPEN_DRAWS).
+            draws = OPEN_DRAWS if fraction == 0.5 else 1
+            drawn: dict[str, list[openloop.Run]] = {name: [] for name in names}
+            problems: dict[str, list[str]] = {name: [] for name in names}
+            for _ in range(draws):
+                nonces = {name: secrets.token_hex(4) for name in names}
+                runs, since, until = openloop.take_turns(
+                    targets,
+                    key,
+                    rate,
+                    args.open_seconds / draws,
+                    work=args.work,
+                    form_path=f"/t/{code}/form/parent",
+                    nonces=nonces,
+                    thanks_mark=THANKS_MARK,
+                    connections=args.connections,
+                )
+                for name, run in runs.items():
+                    args.windows.append((name, f"open loop, {key} at {int(fraction * 100)}%", since, until))
+                    drawn[name].append(run)
+                    if key == "submit":
+                        problems[name] += harness.run(
+                            check_stored(
+                                args.dsn,
+                                nonces[name],
+                                run.sent_ids,
+                                run.accepted,
+                                run.thanked,
+                                None,
+                                free_text_table=False,
+                                in_flight_allowed=0,
+                            )
+                        )["problems"]
+            for name in names:
+                run = openloop.merged(drawn[name])
                 label = f"{name} {key} {int(fraction * 100)}%"
-                args.windows.append((name, f"open loop, {key} at {int(fraction * 100)}%", since, until))
-                problems = []
-                if key == "submit":
-                    problems = harness.run(
-                        check_stored(
-                            args.dsn,
-                            nonces[name],
-                            run.sent_ids,
-                            run.accepted,
-                            run.thanked,
-                            None,
-                            free_text_table=False,
-                            in_flight_allowed=0,
-                        )
-                    )["problems"]
                 if name == "Heard":
                     run.write_slow(slow_log, label)
                 figures = run.summary()
                 figures["p99_by_cycle"] = run.percentile_by_cycle(99)
-                figures["problems"] = problems
+                figures["problems"] = problems[name]
                 out[(key, fraction, name)] = figures
                 print(
                     f"  {label:18} {rate:7.0f}/s sent {figures['sent']:6} errors {figures['errors']:4} "

@@ -17,11 +17,12 @@ sent to; latency from the POST's due time to the end of the thank-you page).
 
 Apps compared take turns (take_turns): each has its own wrk, all started at
 once, and each wrk sends only inside its app's windows, short slices of time
-in rotating order (every order of the apps in turn), so a swing of the
-machine's speed that lasts seconds falls on every app alike. A stall shorter
-than a window still falls on one app only: on a shared 2-core machine a few
-such stalls decide a p99, and two identical apps came out 0.24x to 8.95x
-apart at the p99 in six runs (the README's Benchmark section).
+(0.1 s) in rotating order (every order of the apps in turn), so a swing of the
+machine's speed falls on every app alike, and a spell of slow answers (30-190
+ms at 50% here, a worker held up on the shared cores) straddles the apps'
+turns instead of deciding one app's p99. bench.py sends the 50% loads in
+draws (take_turns again, a fresh wrk each time) and puts them together
+(merged).
 """
 
 from __future__ import annotations
@@ -40,14 +41,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 LEAD_SECONDS = 1.0  # wrk starts its threads and connects before the first request is due
 GRACE_SECONDS = 3.0  # an answer still awaited this long after the last due time counts as an error
-# Windows no longer than this: an app waits for at most four other windows (three apps, one first in a turn and
-# last in the next), and the servers close a connection idle for 5 s (uvicorn's keep-alive); with 1.3 s windows
-# they did, and the requests wrk then sent on the closed connections counted as errors.
-WINDOW_SECONDS = 0.7
+# Windows this short, many of them: the slow answers at 50% come in spells of 30-190 ms (a worker held up on
+# the shared cores), and with windows of 0.7 s a cycle's p99 was whichever app such a spell fell on. With 0.1 s
+# windows a spell straddles the apps' turns and a run has about seven times the cycles. Measured 2026-12-04,
+# form GET at 50%, Heard against bare, median of each trial's cycles: 0.7 s windows 2.03, 1.03, 1.95, 0.76;
+# 0.1 s windows 1.09, 1.08, 1.06, 0.95, 1.08, 1.04, 1.78, 0.89. (The servers close a connection idle for 5 s,
+# uvicorn's keep-alive; with 1.3 s windows an app could wait that long between two of its own.)
+WINDOW_SECONDS = 0.1
 KEEP_ALIVE_SECONDS = 5.0
-# Between one app's window and the next's, for the last answers of one to come back before the other starts:
-# with 0.1 s, the first 0.1 s of every window had twice the p99 of the rest (the apps overlapped).
-GAP_SECONDS = 0.25
+# Between one app's window and the next's, for most of the last answers of one to come back before the other
+# starts; what is still in flight overlaps the next app's first requests, each app's alike (every order of the
+# apps in turn).
+GAP_SECONDS = 0.05
 
 
 @dataclass
@@ -94,6 +99,23 @@ class Run:
                 stamp = dt.datetime.fromtimestamp(due, dt.UTC).isoformat(timespec="microseconds")
                 out.write(f"{label}\t{stamp}\t{1000 * latency:.1f}\n")
         return len(slow)
+
+
+def merged(runs: list[Run]) -> Run:
+    """One app's draws (take_turns called again, with a fresh wrk and fresh connections) as one run: its
+    requests, errors and submission ids together, each draw's cycles numbered on after the last draw's."""
+    whole = Run(rate=runs[0].rate, seconds=sum(run.seconds for run in runs))
+    for run in runs:
+        offset = max(whole.cycle, default=-1) + 1
+        whole.due += run.due
+        whole.latency += run.latency
+        whole.cycle += [offset + cycle for cycle in run.cycle]
+        whole.errors += run.errors
+        whole.late_start = max(whole.late_start, run.late_start)
+        whole.sent_ids |= run.sent_ids
+        whole.accepted |= run.accepted
+        whole.thanked |= run.thanked
+    return whole
 
 
 def _percentile(values: list[float], p: float) -> float:
