@@ -35,7 +35,8 @@
    order of the apps in turn (openloop.take_turns); latency from each
    request's due time; prints p50/p90/p99/p99.9 and Heard/bare. At 50% the
    seconds are sent in three draws, each with a fresh wrk and fresh
-   connections (bench.OPEN_DRAWS), and a control takes its turns too: the bare app a second time ("bare again", same
+   connections (bench.OPEN_DRAWS), every app's connections spread evenly over
+   its workers (openloop.SPREAD), and a control takes its turns too: the bare app a second time ("bare again", same
    code, its own processes, through the same closed-loop loads before), whose
    p99 against bare's shows how far apart two identical apps come out in this
    run. Heard's requests slower than its 95th
@@ -638,7 +639,11 @@ def main() -> int:
                 open_loop(
                     args,
                     code,
-                    {"Heard": (port, scan), "bare": (bare_port, bare_scan), CONTROL: (control_port, bare_scan)},
+                    {
+                        "Heard": (port, scan, heard.pid),
+                        "bare": (bare_port, bare_scan, bare.pid),
+                        **({CONTROL: (control_port, bare_scan, control[0].pid)} if control else {}),
+                    },
                     results,
                 )
                 if args.open_seconds
@@ -654,7 +659,7 @@ def main() -> int:
 
 
 def open_loop(
-    args: argparse.Namespace, code: str, servers: dict[str, tuple[int, harness.FormScan]], results: dict
+    args: argparse.Namespace, code: str, servers: dict[str, tuple[int, harness.FormScan, int]], results: dict
 ) -> dict:
     """Open loop at 50% and 80% of the bare app's closed-loop capacity, form and
     submission (same run, same machine). The apps take turns (openloop.take_turns):
@@ -702,6 +707,7 @@ def open_loop(
                     nonces=nonces,
                     thanks_mark=THANKS_MARK,
                     connections=args.connections,
+                    server_pids={name: servers[name][2] for name in names},
                 )
                 for name, run in runs.items():
                     args.windows.append((name, f"open loop, {key} at {int(fraction * 100)}%", since, until))
@@ -735,6 +741,7 @@ def open_loop(
                     f"(client's worst send lag {figures['late_start_ms']:.1f} ms)",
                     flush=True,
                 )
+                print(f"    connections per worker: {', '.join('/'.join(map(str, s)) for s in run.split)}", flush=True)
                 for problem in figures["problems"]:
                     print(f"    {name}: {problem}", flush=True)
     print(f"  slow requests (over each app's p95, with the time each was due): {slow_log}")

@@ -28,6 +28,7 @@ draws (take_turns again, a fresh wrk each time) and puts them together
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -40,6 +41,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 LEAD_SECONDS = 1.0  # wrk starts its threads and connects before the first request is due
+SPLIT_READ_BEFORE = 0.3  # seconds before the first window: every connection is open, no request sent yet
+# Connections per worker may differ by this many at most (36/28 of 64), else that app's wrk starts again, for
+# up to SPREAD_LEAD_SECONDS more before the first window. uvicorn's workers share one listening socket and the
+# first awake accepts what is waiting: splits from 55/9 to 34/30 came out of the same run, and a worker with 55
+# of 64 connections is near saturation at 50% of capacity while the other idles.
+SPREAD = 8
+SPREAD_LEAD_SECONDS = 3.0
 GRACE_SECONDS = 3.0  # an answer still awaited this long after the last due time counts as an error
 # Windows this short, many of them: the slow answers at 50% come in spells of 30-190 ms (a worker held up on
 # the shared cores), and with windows of 0.7 s a cycle's p99 was whichever app such a spell fell on. With 0.1 s
@@ -67,6 +75,9 @@ class Run:
     sent_ids: set[str] = field(default_factory=set)  # submission ids sent
     accepted: set[str] = field(default_factory=set)  # ... answered 303
     thanked: set[str] = field(default_factory=set)  # ... whose thank-you page came back right
+    # How the app's connections fell to its workers, for each draw (most first): wrk connects once, so this holds
+    # for the whole draw and weighs on its p99 (a worker with 54 of 64 connections carries most of the load).
+    split: list[list[int]] = field(default_factory=list)
 
     def percentile(self, p: float) -> float:
         return _percentile(self.latency, p)
@@ -115,6 +126,7 @@ def merged(runs: list[Run]) -> Run:
         whole.sent_ids |= run.sent_ids
         whole.accepted |= run.accepted
         whole.thanked |= run.thanked
+        whole.split += run.split
     return whole
 
 
@@ -150,16 +162,20 @@ def take_turns(
     nonces: dict[str, str],
     thanks_mark: str = "",
     connections: int = 64,
+    server_pids: dict[str, int] | None = None,
 ) -> tuple[dict[str, Run], float, float]:
     """`rate` requests a second to each app for `seconds` seconds in all, in windows (see turns): window after
     window, one app at a time, the apps' order going through every order in turn. Returns each app's Run and
-    when the load began and ended (epoch seconds)."""
-    first = time.time() + LEAD_SECONDS
+    when the load began and ended (epoch seconds). With each app's server process id, each Run's split says how
+    its connections fell to the server's workers (read just before the first window)."""
+    lead = LEAD_SECONDS + (SPREAD_LEAD_SECONDS if server_pids else 0.0)
+    first = time.time() + lead
     windows, each, at = turns(list(targets), seconds, first)
     per_cycle = math.factorial(len(targets))  # each app's windows in one cycle: every order of the apps once
-    loads = {
-        name: _start(
-            target,
+
+    def start(name: str) -> _Load:
+        return _start(
+            targets[name],
             kind,
             rate,
             windows[name],
@@ -171,12 +187,48 @@ def take_turns(
             thanks_mark=thanks_mark,
             connections=connections,
         )
-        for name, target in targets.items()
-    }
+
+    loads = {name: start(name) for name in targets}
+    split = {}
+    for name, pid in (server_pids or {}).items():
+        # Each app's connections spread alike over its workers: a wrk whose connections fell unevenly is
+        # stopped before it sends anything and started again, while there is time before the first window.
+        while True:
+            split[name] = _opened(pid, targets[name].port, connections, until=first - SPLIT_READ_BEFORE)
+            if max(split[name], default=0) - min(split[name], default=0) <= SPREAD or time.time() > first - 1.0:
+                break
+            loads[name].process.kill()
+            loads[name].process.wait()
+            while sum(connections_per_worker(pid, targets[name].port)) and time.time() < first - 1.0:
+                time.sleep(0.01)  # the workers see the old connections close before the new ones are counted
+            loads[name] = start(name)
     runs = {name: _finish(load) for name, load in loads.items()}
     for name, run in runs.items():
         run.cycle = cycles_of(run.due, windows[name], per_cycle)
+        run.split = [split[name]] if name in split else []
     return runs, first, at
+
+
+def _opened(server_pid: int, port: int, connections: int, *, until: float) -> list[int]:
+    """connections_per_worker once all `connections` are open (or at `until`, epoch seconds)."""
+    while True:
+        counts = connections_per_worker(server_pid, port)
+        if sum(counts) >= connections or time.time() >= until:
+            return counts
+        time.sleep(0.02)
+
+
+def connections_per_worker(server_pid: int, port: int) -> list[int]:
+    """How many open connections to `port` each worker process of a server holds, most first."""
+    import psutil
+
+    counts = []
+    for child in psutil.Process(server_pid).children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            on_port = [c for c in child.net_connections(kind="tcp") if c.laddr and c.laddr.port == port]
+            if on_port:  # a worker holds the listening socket (uvicorn's other children hold none)
+                counts.append(sum(1 for c in on_port if c.status == psutil.CONN_ESTABLISHED))
+    return sorted(counts, reverse=True)
 
 
 def cycles_of(due: list[float], starts: list[float], per_cycle: int) -> list[int]:

@@ -99,6 +99,7 @@ def test_draws_put_together_keep_every_request_and_id_and_number_their_cycles_on
     first.late_start, second.late_start = 0.004, 0.002
     first.sent_ids, first.accepted, first.thanked = {"a", "b"}, {"a"}, {"a"}
     second.sent_ids, second.accepted, second.thanked = {"c"}, {"c"}, set()
+    first.split, second.split = [[40, 24]], [[33, 31]]
 
     whole = openloop.merged([first, second])
 
@@ -107,3 +108,55 @@ def test_draws_put_together_keep_every_request_and_id_and_number_their_cycles_on
     assert whole.percentile_by_cycle(100) == [0.2, 0.3, 0.4, 0.5]
     assert (whole.errors, whole.late_start, whole.seconds) == (3, 0.004, 4.0)
     assert (whole.sent_ids, whole.accepted, whole.thanked) == ({"a", "b", "c"}, {"a", "c"}, {"a"})
+    assert whole.split == [[40, 24], [33, 31]]  # how each draw's connections fell to the workers
+
+
+def test_a_load_whose_connections_fell_unevenly_to_the_workers_is_started_again(openloop, monkeypatch):
+    """Every app's connections spread alike over its workers (within SPREAD) before the first window."""
+    readings = {"Heard": [[60, 4], [60, 4], [33, 31]], "bare": [[34, 30]]}
+    started, stopped = Counter(), Counter()
+
+    class Wrk:
+        def __init__(self, name):
+            self.name = name
+
+        def kill(self):
+            stopped[self.name] += 1
+
+        def wait(self):
+            return -9
+
+    def start(target, *args, **kwargs):
+        name = "Heard" if target.port == 1 else "bare"
+        started[name] += 1
+        return openloop._Load(Wrk(name), Path("unused"), 1.0, 1.0, "n", 1.0)
+
+    def workers(pid, port):
+        name = "Heard" if port == 1 else "bare"
+        stream = readings[name]
+        if stopped[name] == started[name] - 1:  # the live wrk's connections, as the workers hold them
+            return stream[min(started[name] - 1, len(stream) - 1)]
+        return []  # the stopped wrk's connections are closed
+
+    monkeypatch.setattr(openloop, "_start", start)
+    monkeypatch.setattr(openloop, "connections_per_worker", workers)
+    monkeypatch.setattr(openloop, "_finish", lambda load: openloop.Run(rate=1.0, seconds=1.0))
+    monkeypatch.setattr(openloop, "LEAD_SECONDS", 0.0)
+    monkeypatch.setattr(openloop, "SPREAD_LEAD_SECONDS", 2.0)
+    targets = {"Heard": openloop.Target(port=1), "bare": openloop.Target(port=2)}
+
+    runs, _, _ = openloop.take_turns(
+        targets,
+        "form",
+        10.0,
+        0.2,
+        work=Path("unused"),
+        form_path="/",
+        nonces={"Heard": "a", "bare": "b"},
+        connections=64,
+        server_pids={"Heard": 100, "bare": 200},
+    )
+
+    assert (started["Heard"], stopped["Heard"]) == (3, 2)  # 60/4 twice: stopped and started again
+    assert (started["bare"], stopped["bare"]) == (1, 0)
+    assert runs["Heard"].split == [[33, 31]] and runs["bare"].split == [[34, 30]]
