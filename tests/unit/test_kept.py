@@ -94,3 +94,44 @@ async def test_a_waiting_request_that_goes_away_does_not_stop_the_making():
 
     assert await first == "<p>made</p>"
     assert gone.cancelled()
+
+
+async def test_while_a_page_run_out_is_made_again_the_others_get_the_one_kept_before_without_waiting():
+    """A worker whose touchpoint ran out must not stop answering while one request looks it up again."""
+    pages: Kept[str] = Kept(seconds=0.01, stale_seconds=60)
+    pages.put("thanks", "<p>before</p>")
+    await asyncio.sleep(0.02)  # run out
+    release = asyncio.Event()
+    started = asyncio.Event()
+
+    async def make() -> str:
+        started.set()
+        await release.wait()  # a pooled connection, waited for behind the stores under way
+        return "<p>after</p>"
+
+    first = asyncio.create_task(pages.load("thanks", make))
+    await started.wait()
+    others = await asyncio.wait_for(asyncio.gather(*(pages.load("thanks", make) for _ in range(5))), 1)
+
+    assert others == ["<p>before</p>"] * 5
+    release.set()
+    assert await first == "<p>after</p>"
+    assert pages.get("thanks") == "<p>after</p>"
+
+
+async def test_a_page_kept_too_long_ago_is_waited_for_not_served():
+    pages: Kept[str] = Kept(seconds=0.01, stale_seconds=0.02)
+    pages.put("welcome", "<p>long ago</p>")
+    await asyncio.sleep(0.03)  # older than may be served while it is made again
+    started = asyncio.Event()
+
+    async def make() -> str:
+        started.set()
+        await asyncio.sleep(0.01)
+        return "<p>now</p>"
+
+    first = asyncio.create_task(pages.load("welcome", make))
+    await started.wait()
+
+    assert await pages.load("welcome", make) == "<p>now</p>"
+    assert await first == "<p>now</p>"
