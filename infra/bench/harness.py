@@ -375,6 +375,34 @@ def form_body(scan: FormScan, submission_id: str) -> str:
     return urlencode(scan.filled(submission_id))
 
 
+async def settle(dsn: str) -> None:
+    """Leave PostgreSQL at rest: the rows a load left vacuumed and counted, and its pages written out."""
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("vacuum (analyze)")
+        await conn.execute("checkpoint")
+    finally:
+        await conn.close()
+
+
+async def background_work(dsn: str) -> dict[str, int]:
+    """What PostgreSQL has done of its own accord so far: autovacuum and autoanalyze runs, checkpoints."""
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        row = await conn.fetchrow(
+            """select (select coalesce(sum(autovacuum_count), 0) from pg_stat_all_tables)::int as autovacuums,
+                      (select coalesce(sum(autoanalyze_count), 0) from pg_stat_all_tables)::int as autoanalyzes,
+                      (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter)::int as checkpoints"""
+        )
+        return dict(row)
+    finally:
+        await conn.close()
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 
