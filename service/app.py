@@ -114,7 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 await app.state.read_pool.close()
             await app.state.pool.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *respondent.ROUTES,
             *respondent_help.ROUTES,
@@ -163,9 +163,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # The request's language, for pages without a touchpoint (service/web/language.py).
             "lang": Provide(provide_lang),
         },
-        # Security headers on every response; no staff response is kept in a browser's cache
-        # (a shared PC's Back button after sign-out). Pages go gzipped to browsers that take it.
-        middleware=[security_headers, compression],
         exception_handlers={
             respondent.Closed: respondent.closed_page,
             SignInRequired: staff.sign_in_required,
@@ -177,3 +174,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=None,
         logging_config=None,  # service.logs configures JSON logs
     )
+    # Security headers on every response, no staff response kept in a browser's cache (a shared PC's Back button
+    # after sign-out), pages gzipped for browsers that take it: around the whole app, so they reach every answer
+    # (an address no route matches too) and cost each request one wrapper each. As route middleware
+    # (`middleware=`) Litestar also put an exception handler of its own under them on every route.
+    app.asgi_handler = security_headers(compression(app.asgi_handler))
+    return app

@@ -18,6 +18,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect
+from litestar.types import ASGIApp
 
 from service.db.pool import UNAVAILABLE, DatabaseUnavailable
 from service.db.request import RequestDb
@@ -28,9 +29,12 @@ from service.surveys.model import AUDIENCES, LoadedSurvey
 from service.surveys.service import find_version
 from service.touchpoints import codes
 from service.touchpoints.service import Touchpoint
+from service.web import fields as form_fields
 from service.web.headers import request_header
 from service.web.kept import RESPONDENT_PAGES, Kept
 from service.web.language import speak
+from service.web.sent import SeeOther, Sent, handed_over
+from service.web.sent import page as sent_page
 from service.web.templating import ENV, HTML, fragment, page, render
 
 from . import steps
@@ -170,18 +174,19 @@ async def who(code: FromPath[str], request: Request, state: State, db: NamedDepe
 
 
 @get("/t/{code:str}/form/{audience:str}", name="form")
-async def form(code: FromPath[str], audience: FromPath[str], request: Request) -> Response[str] | Redirect:
+async def form(code: FromPath[str], audience: FromPath[str], request: Request) -> ASGIApp:
     async with RequestDb.for_request(request) as db:
-        return await _form(code, audience, request, request.app.state, db)
+        return handed_over(await _form(code, audience, request, request.app.state, db))
 
 
-async def _form(code: str, audience: str, request: Request, state: State, db: RequestDb) -> Response[str] | Redirect:
+async def _form(code: str, audience: str, request: Request, state: State, db: RequestDb) -> Response | Sent:
+    query = form_fields.query(request)
     touchpoint = await _touchpoint(db, state, code)
-    lang = speak(request, touchpoint)
+    lang = speak(request, touchpoint, chosen=_first(query, "lang"))
     loaded = _survey(state, touchpoint)
     if not audience_allowed(touchpoint, loaded, audience):
         raise Closed("unknown")
-    sent = _uuid(request.query_params.get("sent"))
+    sent = _uuid(_first(query, "sent"))
     # heard.js marks the form's address once sent: Back after "thank you" lands here
     if sent is not None and await already_sent(await db.connection(), submission_id=sent):
         return Redirect(f"/t/{touchpoint.code}/thanks?lang={lang}&a={audience}&again=1", status_code=303)
@@ -198,20 +203,20 @@ async def _form(code: str, audience: str, request: Request, state: State, db: Re
 
 
 @post("/t/{code:str}/form/{audience:str}", name="submit", opt=STANDALONE)
-async def submit(code: FromPath[str], audience: FromPath[str], request: Request) -> Response[str] | Redirect:
-    fields = (await request.form()).dict()
+async def submit(code: FromPath[str], audience: FromPath[str], request: Request) -> ASGIApp:
+    fields = await form_fields.form(request)
     state = request.app.state
     try:
         async with RequestDb.for_request(request) as db:
-            return await _submit(code, audience, request, state, db, fields)
+            return handed_over(await _submit(code, audience, request, state, db, fields))
     except (DatabaseUnavailable, *UNAVAILABLE):
         # Whatever failed, the person keeps every answer and can send again.
-        return _unavailable_form(code, audience, request, state, fields)
+        return handed_over(_unavailable_form(code, audience, request, state, fields))
 
 
 async def _submit(
     code: str, audience: str, request: Request, state: State, db: RequestDb, fields: dict[str, list[str]]
-) -> Response[str] | Redirect:
+) -> Response | Sent:
     touchpoint = await _touchpoint(db, state, code)
     lang = speak(request, touchpoint, chosen=_first(fields, "lang"))
     current = _survey(state, touchpoint)
@@ -290,12 +295,12 @@ async def _submit(
     thanks_url += "" if stored.new else "&again=1"  # sent before (a retry, or Back and send): stored once
     if htmx:  # a whole new page: htmx loads it like a link
         return ClientRedirect(thanks_url)
-    return Redirect(thanks_url, status_code=303)
+    return SeeOther(thanks_url)
 
 
 def _unavailable_form(
     code: str, audience: str, request: Request, state: State, fields: dict[str, list[str]]
-) -> Response[str]:
+) -> Response | Sent:
     """The form again, from what the browser sent alone: no database needed."""
     lang = speak(request, chosen=_first(fields, "lang"))
     survey_id, version = _first(fields, "survey") or "", _first(fields, "version") or ""
@@ -310,19 +315,19 @@ def _unavailable_form(
 
 
 @get("/t/{code:str}/thanks", name="thanks")
-async def thanks(code: FromPath[str], request: Request) -> Response[bytes]:
+async def thanks(code: FromPath[str], request: Request) -> ASGIApp:
     async with RequestDb.for_request(request) as db:
-        return await _thanks(code, request, request.app.state, db)
+        return handed_over(await _thanks(code, request, request.app.state, db))
 
 
-async def _thanks(code: str, request: Request, state: State, db: RequestDb) -> Response[bytes]:
+async def _thanks(code: str, request: Request, state: State, db: RequestDb) -> Sent:
+    query = form_fields.query(request)
     touchpoint = await _touchpoint(db, state, code)
-    lang = speak(request, touchpoint)
-    query = request.query_params
-    audience = query.get("a")
+    lang = speak(request, touchpoint, chosen=_first(query, "lang"))
+    audience = _first(query, "a")
     audience = audience if audience in AUDIENCES else (touchpoint.audience or "")
-    submission, signed, flagged = thanks_address.read(state.thanks_key, query.get("s"))
-    again = query.get("again") == "1"
+    submission, signed, flagged = thanks_address.read(state.thanks_key, _first(query, "s"))
+    again = _first(query, "again") == "1"
     support = False
     if flagged:  # after a disclosure: where help is, for an hour (service/reading); others need no read
         support = await reading.needs_support(await db.connection(), submission_id=submission)
@@ -338,7 +343,7 @@ async def _thanks(code: str, request: Request, state: State, db: RequestDb) -> R
         again=again,
         submission=_PLACEHOLDER,
     )
-    return _kept_from_next_person(Response(signed.encode().join(parts), media_type=HTML), touchpoint)
+    return sent_page(signed.encode().join(parts), kept_from_cache=touchpoint.shared_device)
 
 
 _PLACEHOLDER = uuid.UUID(int=0)
@@ -380,7 +385,7 @@ def _form_page(
     htmx: bool = False,
     contact_kind: str | None = None,
     shared: dict | None = None,
-) -> Response:  # str, or bytes for the kept empty form
+) -> Response | Sent:  # Sent: the kept empty form
     headers = {"Retry-After": "5"} if status == 503 else {}
     headers |= NO_STORE if shared else {}
     stepped = steps.is_stepped(audience)
@@ -389,7 +394,7 @@ def _form_page(
     # this is the page most people load).
     key = _blank_form_key(code, loaded, audience, lang, step if stepped else None, contact_kind, shared)
     if blank and (step is not None or not stepped) and (parts := _blank_forms.get(key)) is not None:
-        return Response(str(submission_id).encode().join(parts), media_type=HTML, headers=headers or None)
+        return sent_page(str(submission_id).encode().join(parts), kept_from_cache=bool(shared))
     questions = worded_for(loaded.survey.audiences[audience].questions, contact_kind)  # type: ignore[index]
     if stepped and step is None:
         step = steps.screen_for(questions, problems or {})
@@ -410,7 +415,7 @@ def _form_page(
         if len(_blank_forms) > 5_000:
             _blank_forms.clear()
         parts = _blank_forms[key] = _cut(render("responses/form.html", **{**context, "submission_id": _PLACEHOLDER}))
-        return Response(str(submission_id).encode().join(parts), media_type=HTML, headers=headers or None)
+        return sent_page(str(submission_id).encode().join(parts), kept_from_cache=bool(shared))
     if htmx:  # only the form swaps; its <title> comes along so the tab and screen readers follow
         title = render_block(ENV, "responses/form.html", "title", **context).strip()
         html = f"<title>{title} – Heard</title>" + render_block(ENV, "responses/form.html", "form_area", **context)
@@ -476,7 +481,7 @@ async def form_languages(
     code: FromPath[str], audience: FromPath[str], request: Request, state: State, lang: NamedDependency[str]
 ) -> Response[str]:
     """The language list in the middle of a form (its "Language" button)."""
-    fields = (await request.form()).dict()
+    fields = await form_fields.form(request)
     context = _answers_so_far(state, code, audience, fields)
     if _from_htmx(request):  # htmx swaps the form for the list; the list posts plainly
         return fragment("responses/language.html", "form_area", lang=lang, htmx=True, **context)
@@ -486,22 +491,24 @@ async def form_languages(
 @post("/t/{code:str}/form/{audience:str}/switch", name="switch_language", opt=STANDALONE)
 async def switch_language(
     code: FromPath[str], audience: FromPath[str], request: Request, state: State, db: NamedDependency[RequestDb]
-) -> Response[str]:
+) -> ASGIApp:
     """The same form in the chosen language: same answers, same submission id."""
-    fields = (await request.form()).dict()
+    fields = await form_fields.form(request)
     lang = speak(request, chosen=_first(fields, "lang"))
     context = _answers_so_far(state, code, audience, fields)
     touchpoint = await _touchpoint(db, state, context["code"])  # for its kind of contact's wording
-    return _form_page(
-        context["code"],
-        context["survey"],
-        audience,
-        lang,
-        context["submission_id"],
-        context["given"],
-        step=context["step"],
-        contact_kind=touchpoint.contact_kind,
-        shared=_shared(touchpoint),
+    return handed_over(
+        _form_page(
+            context["code"],
+            context["survey"],
+            audience,
+            lang,
+            context["submission_id"],
+            context["given"],
+            step=context["step"],
+            contact_kind=touchpoint.contact_kind,
+            shared=_shared(touchpoint),
+        )
     )
 
 
@@ -538,7 +545,7 @@ async def exit_pin(
     code: FromPath[str], request: Request, state: State, conn: NamedDependency[Connection]
 ) -> Response[str]:
     touchpoint = await _exit_touchpoint(conn, state, code)
-    fields = (await request.form()).dict()
+    fields = await form_fields.form(request)
     lang = speak(request, touchpoint, chosen=_first(fields, "lang"))
     if not state.exit_guesses.allow("", touchpoint.id):
         return page(

@@ -1,8 +1,7 @@
 """Error pages: kind words in the person's language, never a stack trace.
 
-Errors raised in a handler pass through the security-headers middleware
-(service/web/headers.py); an address no route matches does not, so every
-error page here carries the security headers itself.
+Every error page, an address no route matches included, passes through the
+security headers (service/web/headers.py, around the whole app: service/app.py).
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from litestar.exceptions import HTTPException
 
 from service.db.pool import UNAVAILABLE, DatabaseUnavailable
 
-from .headers import NO_STORE, SECURITY_HEADERS, is_staff_path
+from .headers import is_staff_path
 from .templating import page
 
 log = logging.getLogger("heard.web")
@@ -30,21 +29,16 @@ def where(request: Request) -> dict[str, str | None]:
     return {"route": request.scope.get("path_template")}
 
 
-def _headers(request: Request, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Error pages under /staff are not kept by the browser either."""
-    return {**SECURITY_HEADERS, **(NO_STORE if is_staff_path(request.url.path) else {}), **(extra or {})}
-
-
 def database_unavailable(request: Request, error: DatabaseUnavailable) -> Response[str]:
     log.warning("database unavailable", extra={**where(request), "error": str(error)})
-    return page("errors/unavailable.html", status=503, headers=_headers(request, {"Retry-After": "5"}))
+    return page("errors/unavailable.html", status=503, headers={"Retry-After": "5"})
 
 
 def http_error(request: Request, error: HTTPException) -> Response[str]:
     status = error.status_code
     if status >= 500:
         log.error("http error", extra={**where(request), "status": status})
-    return page("errors/http.html", status=status, status_code=status, headers=_headers(request))
+    return page("errors/http.html", status=status, status_code=status)
 
 
 def unexpected_error(request: Request, error: Exception) -> Response[str]:
@@ -55,6 +49,6 @@ def unexpected_error(request: Request, error: Exception) -> Response[str]:
         # this), or input PostgreSQL refuses as data (a NUL character): a bad
         # request, not our failure; any transaction was rolled back.
         log.warning("refused data", extra={**where(request), "error": type(error).__name__})
-        return page("errors/http.html", status=400, status_code=400, headers=_headers(request))
+        return page("errors/http.html", status=400, status_code=400)
     log.exception("unexpected error", extra=where(request))
-    return page("errors/http.html", status=500, status_code=500, headers=_headers(request))
+    return page("errors/http.html", status=500, status_code=500)

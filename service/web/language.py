@@ -19,6 +19,7 @@ from typing import Protocol
 from litestar import Request
 
 from service import i18n
+from service.web import fields
 from service.web.headers import request_header
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
@@ -37,7 +38,7 @@ class SpeaksFor(Protocol):
 def speak(request: Request, touchpoint: SpeaksFor | None = None, *, chosen: str | None = None) -> str:
     # A choice in the form or the address settles it (almost every request after the first page): the browser's
     # header is only read when there is none.
-    tag = i18n.match_tag(chosen or request.query_params.get("lang")) or i18n.negotiate(
+    tag = i18n.match_tag(chosen or _asked(request)) or i18n.negotiate(
         chosen=None,
         accept_language=request_header(request.scope, b"accept-language"),
         default=touchpoint.language if touchpoint else i18n.SOURCE_LANGUAGE,
@@ -45,6 +46,12 @@ def speak(request: Request, touchpoint: SpeaksFor | None = None, *, chosen: str 
     )
     i18n.use_language(tag)
     return tag
+
+
+def _asked(request: Request) -> str | None:
+    """The language the address asks for (`?lang=`), if any."""
+    values = fields.query(request).get("lang")
+    return values[0] if values else None
 
 
 async def provide_lang(request: Request) -> str:
