@@ -16,8 +16,10 @@ TAG_LENGTH = 16  # hex characters
 
 
 def tag(key: bytes, submission_id: uuid.UUID, *, flagged: bool) -> str:
+    # Keyed BLAKE2b is a MAC by design (RFC 7693) and built into Python. HMAC-SHA256 through OpenSSL cost about
+    # 10 us a call in a busy worker (profiled, 2026-12-04; 1.6 us in a loop), two calls per answer sent.
     message = f"{submission_id}:{'flagged' if flagged else 'calm'}".encode()
-    return hmac.digest(key, message, hashlib.sha256).hex()[:TAG_LENGTH]  # one call: the thank-you page is busy
+    return hashlib.blake2b(message, key=key, digest_size=TAG_LENGTH // 2).hexdigest()
 
 
 def address_part(key: bytes, submission_id: uuid.UUID, *, flagged: bool) -> str:
