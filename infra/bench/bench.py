@@ -269,6 +269,14 @@ def measure(
         f"{sub['socket_errors']} socket)",
         flush=True,
     )
+    if key == "text":  # which flows make the tail: no words, words, words the flagger caught
+        calm, text, flagged = (us / 1000 for us in sub["p99_by_kind_us"])
+        counts = sub["count_by_kind"]
+        print(
+            f"         p99 by what was sent: no text {calm:.1f} ms ({counts[0]}), text {text:.1f} ms ({counts[1]}), "
+            f"flagged text {flagged:.1f} ms ({counts[2]})",
+            flush=True,
+        )
     for problem in check["problems"]:
         print(f"    {name}: {problem}", flush=True)
     return figures

@@ -30,6 +30,8 @@ function init(args)
   form_headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
   state, location, started, seq = "post", nil, 0, 0
   flows, posts, completed, bad = {}, 0, 0, 0
+  -- the same flows by what the submission carried (0 no text, 1 text, 2 flagged text): which make the tail
+  flows_calm, flows_text, flows_flagged, kind = {}, {}, {}, 0
   accepted, thanked = {}, {} -- sequence numbers, for the log
 end
 
@@ -48,7 +50,7 @@ function request()
   local id = string.format("%s-%04x-4000-8000-%012x", nonce, tid, seq)
   started = now_us()
   local filled = body:gsub("{id}", id)
-  local kind = text_kind(seq)
+  kind = text_kind(seq)
   if kind > 0 then
     filled = filled .. "&" .. text_field .. "=" .. (kind == 2 and flagged_text or text)
   end
@@ -70,7 +72,10 @@ function response(status, headers, body)
     if status == 200 and (mark == "" or (body and body:find(mark, 1, true))) then
       completed = completed + 1
       thanked[#thanked + 1] = seq
-      flows[#flows + 1] = now_us() - started
+      local took = now_us() - started
+      flows[#flows + 1] = took
+      local by_kind = (kind == 2 and flows_flagged) or (kind == 1 and flows_text) or flows_calm
+      by_kind[#by_kind + 1] = took
     else
       bad = bad + 1
     end
@@ -86,6 +91,15 @@ function done(summary, latency, requests)
     bad_total = bad_total + thread:get("bad")
   end
   table.sort(all)
+  local by_kind = {}
+  for i, name in ipairs({ "flows_calm", "flows_text", "flows_flagged" }) do
+    local these = {}
+    for _, thread in ipairs(threads) do
+      for _, v in ipairs(thread:get(name)) do these[#these + 1] = v end
+    end
+    table.sort(these)
+    by_kind[i] = these
+  end
   local log_path = os.getenv("BENCH_LOG")
   if log_path then
     -- One line per thread: "tid last-seq", then "A tid seq" / "T tid seq" for each accepted / thanked.
@@ -97,13 +111,16 @@ function done(summary, latency, requests)
     end
     f:close()
   end
-  local function pct(p)
-    if #all == 0 then return 0 end
-    return all[math.max(1, math.ceil(#all * p / 100))]
+  local function pct(p, these)
+    these = these or all
+    if #these == 0 then return 0 end
+    return these[math.max(1, math.ceil(#these * p / 100))]
   end
   local e = summary.errors
   io.write(string.format(
-    '{"requests":%d,"duration_us":%d,"posts":%d,"completed":%d,"bad_status":%d,"p50_us":%d,"p99_us":%d,"max_us":%d,"socket_errors":%d}\n',
+    '{"requests":%d,"duration_us":%d,"posts":%d,"completed":%d,"bad_status":%d,"p50_us":%d,"p99_us":%d,"max_us":%d,"socket_errors":%d,' ..
+    '"p99_by_kind_us":[%d,%d,%d],"count_by_kind":[%d,%d,%d]}\n',
     summary.requests, summary.duration, posts_total, completed_total, bad_total, pct(50), pct(99),
-    all[#all] or 0, e.connect + e.read + e.write + e.timeout))
+    all[#all] or 0, e.connect + e.read + e.write + e.timeout,
+    pct(99, by_kind[1]), pct(99, by_kind[2]), pct(99, by_kind[3]), #by_kind[1], #by_kind[2], #by_kind[3]))
 end
