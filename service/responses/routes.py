@@ -326,11 +326,11 @@ async def _thanks(code: str, request: Request, state: State, db: RequestDb) -> S
     lang = speak(request, touchpoint, chosen=_first(query, "lang"))
     audience = _first(query, "a")
     audience = audience if audience in AUDIENCES else (touchpoint.audience or "")
-    submission, signed, flagged = thanks_address.read(state.thanks_key, _first(query, "s"))
+    submission, signed, flagged, fresh = thanks_address.read(state.thanks_key, _first(query, "s"))
     again = _first(query, "again") == "1"
     support = False
-    if flagged:  # after a disclosure: where help is, for an hour (service/reading); others need no read
-        support = await reading.needs_support(await db.connection(), submission_id=submission)
+    if flagged:  # after a disclosure: where help is, at once, and for an hour (service/reading); others need no read
+        support = fresh or await reading.needs_support(await db.connection(), submission_id=submission)
     key = ("thanks", touchpoint.code, lang, audience, support, again)
     parts = await _same_for_everyone(
         key,
