@@ -485,16 +485,21 @@ def combine(rounds: list[dict]) -> dict:
 
 
 def bare_templates(base: str, code: str, directory: Path) -> None:
-    """Heard's own rendered pages as Jinja2 templates: same size, same bytes,
-    with the submission id rendered per request."""
+    """Heard's own rendered pages, as served at `base`, made into the bare app's templates."""
     _, form_html = harness.get(f"{base}/t/{code}/form/parent")
+    status, thanks_html = harness.get(f"{base}/t/{code}/thanks?lang=en-GB")
+    assert status == 200, status
+    write_bare_templates(form_html, thanks_html, directory)
+
+
+def write_bare_templates(form_html: str, thanks_html: str, directory: Path) -> None:
+    """Heard's form and thank-you page as Jinja2 templates: same size, same bytes,
+    with the submission id rendered per request."""
     submission_id = harness.FormScan()
     submission_id.feed(form_html)
     parts = form_html.split(submission_id.hidden["submission_id"])
     raw = ["{% raw %}" + part + "{% endraw %}" for part in parts]
     (directory / "form.html").write_text("{{ submission_id }}".join(raw))
-    status, thanks_html = harness.get(f"{base}/t/{code}/thanks?lang=en-GB")
-    assert status == 200, status
     (directory / "thanks.html").write_text("{% raw %}" + thanks_html + "{% endraw %}")
 
 
