@@ -294,10 +294,16 @@ def read_id_log(path: Path, nonce: str) -> tuple[set[str], set[str], set[str], d
         else:
             (accepted if kind == "A" else thanked).add(openloop.submission_id(nonce, int(thread), int(seq)))
     for ident in sent:
-        n = int(ident.rsplit("-", 1)[1], 16)
-        if n % TEXT_EVERY == 0:
-            with_text[ident] = 2 if (n // TEXT_EVERY) % FLAG_EVERY == 0 else 1
+        if kind := text_kind(int(ident.rsplit("-", 1)[1], 16)):
+            with_text[ident] = kind
     return sent, accepted, thanked, with_text
+
+
+def text_kind(n: int) -> int:
+    """What the n-th submission of load (c) writes (submit.lua's text_kind): 0 nothing, 1 TEXT, 2 FLAGGED_TEXT."""
+    if n % TEXT_EVERY:
+        return 0
+    return 2 if (n // TEXT_EVERY) % FLAG_EVERY == 0 else 1
 
 
 async def check_stored(

@@ -12,8 +12,8 @@ connections over 2 workers), and reads the process's CPU time. Loads:
   form        GET the respondent's form;
   submit      POST it filled in (a fresh id) and GET the thank-you page the 303 points at;
   text        the same, every 3rd with free text and every 5th of those flagged (bench.py's load (c)).
-Every answer is checked (200 with the thank-you heading, 303, every submission stored once), so a broken
-app cannot look cheap; HEARD_PLANTED_FAULT (infra/bench/faulty_app.py) shows it exit 1.
+Every answer is checked (200 with the thank-you heading, 303; every submission stored once, with its written
+answer, flagged ones queued: bench.check_stored), so a broken app cannot look cheap; HEARD_PLANTED_FAULT (infra/bench/faulty_app.py) shows it exit 1.
 
 --profile APP-LOAD (e.g. heard-submit, or all) runs cProfile over that app's first round of that load,
 writes the stats to /tmp/cpu-APP-LOAD.pstats and prints the 30 functions with the most time of their own:
@@ -28,6 +28,7 @@ import asyncio
 import cProfile
 import os
 import pstats
+import secrets
 import statistics
 import sys
 import tempfile
@@ -37,13 +38,14 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import harness
+import openloop
 from bench import (
-    FLAG_EVERY,
     FLAGGED_TEXT,
     TEXT,
-    TEXT_EVERY,
     TEXT_FIELD,
     THANKS_MARK,
+    check_stored,
+    text_kind,
     touchpoint_of,
     write_bare_templates,
 )
@@ -136,11 +138,14 @@ class App:
 
 
 class Requests:
-    """The requests of each load, every submission with a fresh id (all of them remembered)."""
+    """One app's requests for each load, every submission with a fresh id in bench.py's format (under a nonce of
+    this app's), all of them remembered with what they wrote, for bench.check_stored."""
 
     def __init__(self, code: str, scan: harness.FormScan) -> None:
         self.path, self.action, self.scan = f"/t/{code}/form/parent", scan.action or "", scan
-        self.sent: list[str] = []
+        self.nonce = secrets.token_hex(4)
+        self.sent: set[str] = set()
+        self.with_text: dict[str, int] = {}
 
     def make(self, load: str, count: int) -> list[Request]:
         if load == "form":
@@ -148,12 +153,13 @@ class Requests:
         return [self._submission(load == "text") for _ in range(count)]
 
     def _submission(self, text: bool) -> Request:
-        submission_id = harness.new_id()
-        self.sent.append(submission_id)
+        n = len(self.sent) + 1
+        submission_id = openloop.submission_id(self.nonce, 1, n)
+        self.sent.add(submission_id)
         body = harness.form_body(self.scan, submission_id)
-        n = len(self.sent)
-        if text and n % TEXT_EVERY == 0:
-            body += "&" + urlencode({TEXT_FIELD: FLAGGED_TEXT if (n // TEXT_EVERY) % FLAG_EVERY == 0 else TEXT})
+        if text and (kind := text_kind(n)):
+            self.with_text[submission_id] = kind
+            body += "&" + urlencode({TEXT_FIELD: FLAGGED_TEXT if kind == 2 else TEXT})
         return ("POST", self.action, b"", body.encode())
 
 
@@ -177,24 +183,6 @@ async def cpu_per_request(app: App, requests: list[Request], concurrency: int, p
         profiler.dump_stats(profile)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
     return spent / len(requests) * 1e6
-
-
-async def stored_once(dsn: str, ids: list[str]) -> str | None:
-    """None if every submission sent was stored exactly once; else what went wrong."""
-    import asyncpg
-
-    conn = await asyncpg.connect(dsn)
-    try:
-        rows = await conn.fetch(
-            "select submission_id::text as id, count(*) as n from responses "
-            "where submission_id = any($1::uuid[]) group by 1",
-            ids,
-        )
-    finally:
-        await conn.close()
-    counts = {row["id"]: row["n"] for row in rows}
-    lost, doubled = len(set(ids) - counts.keys()), sum(1 for n in counts.values() if n > 1)
-    return f"{lost} submissions not stored, {doubled} stored more than once" if lost or doubled else None
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -233,7 +221,7 @@ async def main(args: argparse.Namespace) -> int:
     bare = App("bare", bare_app.create_app())
     await bare.start()
     apps = [heard, bare]
-    requests = Requests(code, scan)
+    requests = {app.name: Requests(code, scan) for app in apps}
     print(
         f"In one process: {args.rounds} rounds of {args.requests} requests per load and app, "
         f"{args.concurrency} at a time; CPU microseconds per request (median of the rounds)",
@@ -243,7 +231,7 @@ async def main(args: argparse.Namespace) -> int:
         # Warm: every page rendered, screening's lists built, the pools' connections opened and prepared.
         for app in apps:
             for load in args.loads:
-                for request in requests.make(load, 200):
+                for request in requests[app.name].make(load, 200):
                     await app.visit(request)
         for load in args.loads:
             spent: dict[str, list[float]] = {app.name: [] for app in apps}
@@ -251,7 +239,7 @@ async def main(args: argparse.Namespace) -> int:
                 for app in apps if round_ % 2 == 0 else apps[::-1]:
                     wanted = args.profile in (f"{app.name.lower()}-{load}", "all") and round_ == 0
                     profile = Path(f"/tmp/cpu-{app.name.lower()}-{load}.pstats") if wanted else None
-                    batch = requests.make(load, args.requests)
+                    batch = requests[app.name].make(load, args.requests)
                     spent[app.name].append(await cpu_per_request(app, batch, args.concurrency, profile))
             ours, theirs = statistics.median(spent["Heard"]), statistics.median(spent["bare"])
             print(f"{load:6} Heard {ours:7.1f}  bare {theirs:7.1f}  Heard/bare {ours / theirs:.2f}", flush=True)
@@ -263,11 +251,26 @@ async def main(args: argparse.Namespace) -> int:
     finally:
         await heard.stop()
         await bare.stop()
-    problem = await stored_once(dsn, requests.sent)
-    if problem:
-        print(f"NOT every submission stored once: {problem}")
+    # Every submission stored once, its written answer beside it, and (Heard screens) the flagged ones queued.
+    problems = []
+    for app in apps:
+        made = requests[app.name]
+        check = await check_stored(
+            dsn,
+            made.nonce,
+            made.sent,
+            made.sent,
+            made.sent,
+            made.with_text if "text" in args.loads else None,
+            free_text_table=True,
+            screened=app is heard,
+            in_flight_allowed=0,
+        )
+        problems += [f"{app.name}: {problem}" for problem in check["problems"]]
+    if problems:
+        print("NOT stored as sent: " + "; ".join(problems))
         return 1
-    print(f"all {len(requests.sent)} submissions stored once")
+    print(f"all {sum(len(made.sent) for made in requests.values())} submissions stored as sent")
     return 0
 
 
